@@ -1,0 +1,281 @@
+//! Server functions of the access area: authorize, parse, call one service fn, map the error.
+use super::model::{Me, RoleRow, UserRow};
+use crate::estate::model::OrgNode;
+use crate::shared::error::AppError;
+use crate::shared::ids::{GrantId, OrgId, RoleId, UserId};
+use crate::shared::pagination::Page;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub use edge::*;
+
+/// (ssr) What every server function and page needs first: state, request facts, caller.
+#[cfg(feature = "ssr")]
+mod edge {
+    use super::super::model::*;
+    use crate::db::{app_ctx, AppCtx};
+    use crate::shared::error::AppError;
+    use leptos::prelude::*;
+
+    /// The request facts and the caller (if logged in), as resolved by the server's layer.
+    pub fn request() -> Result<(AppCtx, RequestMeta, Option<Authed>), AppError> {
+        let ctx = app_ctx()?;
+        let parts = use_context::<http::request::Parts>();
+        let meta = parts.as_ref().and_then(|p| p.extensions.get::<RequestMeta>().cloned()).unwrap_or_default();
+        let auth = parts.as_ref().and_then(|p| p.extensions.get::<Authed>().cloned());
+        Ok((ctx, meta, auth))
+    }
+
+    /// Like [`request`], and the caller must be logged in.
+    pub fn authed() -> Result<(AppCtx, RequestMeta, Authed), AppError> {
+        let (ctx, meta, auth) = request()?;
+        let auth = auth.ok_or(AppError::Unauthenticated)?;
+        Ok((ctx, meta, auth))
+    }
+
+    /// Sets the HTTP status of a failed server function so clients and logs see a real 4xx.
+    pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &r {
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(s) = http::StatusCode::from_u16(e.status()) {
+                    res.set_status(s);
+                }
+            }
+        }
+        r
+    }
+
+    fn cookie(name: &str, value: &str, http_only: bool, max_age: Option<i64>, secure: bool) -> String {
+        let mut c = format!("{name}={value}; Path=/; SameSite=Lax");
+        if http_only {
+            c.push_str("; HttpOnly");
+        }
+        if secure {
+            c.push_str("; Secure");
+        }
+        if let Some(a) = max_age {
+            c.push_str(&format!("; Max-Age={a}"));
+        }
+        c
+    }
+
+    pub fn session_cookie_name(secure: bool) -> &'static str {
+        if secure {
+            SESSION_COOKIE_SECURE
+        } else {
+            SESSION_COOKIE
+        }
+    }
+
+    /// `Set-Cookie` values that start a session (the session id rotates on every login).
+    pub fn login_cookies(secure: bool, token: &str, csrf: &str) -> [String; 2] {
+        [
+            cookie(session_cookie_name(secure), token, true, None, secure),
+            cookie(CSRF_COOKIE, csrf, false, None, secure),
+        ]
+    }
+
+    /// `Set-Cookie` values that clear the session cookie and give a fresh anonymous CSRF token.
+    pub fn logout_cookies(secure: bool, fresh_csrf: &str) -> [String; 2] {
+        [
+            cookie(session_cookie_name(secure), "", true, Some(0), secure),
+            cookie(CSRF_COOKIE, fresh_csrf, false, None, secure),
+        ]
+    }
+
+    pub fn set_cookies(values: &[String]) {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            for v in values {
+                if let Ok(h) = http::HeaderValue::from_str(v) {
+                    res.append_header(http::header::SET_COOKIE, h);
+                }
+            }
+        }
+    }
+}
+
+/// The logged-in user, or `None` for a visitor.
+#[server]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    respond(
+        async {
+            let (ctx, _meta, auth) = request()?;
+            match auth {
+                Some(a) => super::service::me(&ctx.db, a.user_id).await.map(Some),
+                None => Ok(None),
+            }
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn login(login: String, password: String) -> Result<Me, AppError> {
+    respond(
+        async {
+            let (ctx, meta, _) = request()?;
+            let ok = super::service::login(&ctx, &meta, &login, &password, super::model::AuthVia::Cookie).await?;
+            set_cookies(&login_cookies(ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token));
+            Ok(ok.me)
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn signup(phone: String, display_name: String, password: String, password_again: String) -> Result<Me, AppError> {
+    respond(
+        async {
+            let (ctx, meta, _) = request()?;
+            if password != password_again {
+                return Err(AppError::validation("password_again", "err.password_mismatch"));
+            }
+            let ok = super::service::signup(&ctx, &meta, &phone, &display_name, &password).await?;
+            set_cookies(&login_cookies(ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token));
+            Ok(ok.me)
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn logout() -> Result<(), AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = request()?;
+            if let Some(a) = auth {
+                super::service::logout(&ctx, &meta, &a).await?;
+            }
+            set_cookies(&logout_cookies(ctx.cfg.secure_cookies, &super::service::new_csrf_token()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn change_password(current_password: String, new_password: String, new_password_again: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            if new_password != new_password_again {
+                return Err(AppError::validation("new_password_again", "err.password_mismatch"));
+            }
+            super::service::change_password(&ctx, &meta, &auth, &current_password, &new_password).await
+        }
+        .await,
+    )
+}
+
+/// Saves language / large-text for a logged-in user (visitors keep them in a cookie only).
+#[server]
+pub async fn set_preferences(locale: Option<String>, large_text: Option<bool>) -> Result<Option<Me>, AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = request()?;
+            match auth {
+                Some(a) => super::service::set_preferences(&ctx, &meta, &a, locale, large_text).await.map(Some),
+                None => Ok(None),
+            }
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn list_users(q: Option<String>, before: Option<i64>) -> Result<Page<UserRow>, AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::service::list_users(&ctx, &meta, &auth, q, before, None).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn create_staff(
+    login: String,
+    display_name: String,
+    phone: Option<String>,
+    password: String,
+    role_code: String,
+    org_id: String,
+) -> Result<UserRow, AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let org_id: OrgId = org_id.parse().map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
+            let input = super::service::NewStaff { login, display_name, phone, password, role_code, org_id };
+            super::service::create_staff(&ctx, &meta, &auth, input).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn grant_role(user_id: UserId, role_code: String, org_id: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let org_id: OrgId = org_id.parse().map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
+            super::service::grant(&ctx, &meta, &auth, user_id, &role_code, org_id).await.map(|_| ())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn revoke_grant(grant_id: GrantId) -> Result<(), AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::service::revoke(&ctx, &meta, &auth, grant_id).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn set_user_status(user_id: UserId, active: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::service::set_status(&ctx, &meta, &auth, user_id, active).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn list_roles() -> Result<Vec<RoleRow>, AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::service::list_roles(&ctx, &meta, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn set_role_permission(role_id: RoleId, permission: String, on: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::service::set_role_permission(&ctx, &meta, &auth, role_id, &permission, on).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn list_orgs() -> Result<Vec<OrgNode>, AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::service::visible_orgs(&ctx, &meta, &auth).await
+        }
+        .await,
+    )
+}

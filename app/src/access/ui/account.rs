@@ -1,0 +1,154 @@
+//! 我的: profile, language, large text, password, logout.
+use super::auth::LangSwitch;
+use super::session::use_session;
+use crate::access::api::{ChangePassword, Logout};
+use crate::access::model::Me;
+use crate::shared::error::AppError;
+use crate::shared::i18n::use_i18n;
+use crate::shared::ui::{toast, ErrorState, Field, FormError, Loading, ResidentShell};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+/// Renders `f(me)` for a logged-in user, a login prompt for a visitor.
+#[component]
+pub fn RequireLogin<F, V>(f: F) -> impl IntoView
+where
+    F: Fn(Me) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    let session = use_session();
+    let i18n = use_i18n();
+    view! {
+        <Transition fallback=Loading>
+            {move || {
+                let f = f.clone();
+                session.me.get().map(move |r| match r {
+                    Ok(Some(me)) => f(me).into_any(),
+                    Ok(None) => view! {
+                        <div class="empty">
+                            <div class="empty__icon" aria-hidden="true">"☺"</div>
+                            <p class="empty__title">{move || i18n.t("auth.please_login")}</p>
+                            <div class="row">
+                                <a class="btn btn--primary" href="/login">{move || i18n.t("auth.login")}</a>
+                                <a class="btn" href="/signup">{move || i18n.t("auth.signup")}</a>
+                            </div>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || i18n.t("nav.me") />
+        <ResidentShell>
+            <header class="page-head">
+                <h1>{move || i18n.t("nav.me")}</h1>
+                <LangSwitch />
+            </header>
+            <RequireLogin f=|me: Me| view! { <AccountBody me /> } />
+        </ResidentShell>
+    }
+}
+
+#[component]
+fn AccountBody(me: Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let logout = ServerAction::<Logout>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            session.refresh();
+            navigate("/login", Default::default());
+        }
+    });
+    let large = RwSignal::new(me.large_text);
+    let toggle_large = move |_| {
+        let v = !large.get_untracked();
+        large.set(v);
+        leptos::task::spawn_local(async move {
+            match crate::access::api::set_preferences(None, Some(v)).await {
+                Ok(_) => session.refresh(),
+                Err(e) => toast(e.localized(i18n.code())),
+            }
+        });
+    };
+    let is_staff = me.is_staff();
+    let roles: Vec<String> = me.grants.iter().map(|g| format!("{} · {}", g.role_name_zh, g.org_name)).collect();
+    let roles_en: Vec<String> = me.grants.iter().map(|g| format!("{} · {}", g.role_name_en, g.org_name)).collect();
+    let initial = me.display_name.chars().next().unwrap_or('邻').to_string();
+    view! {
+        <section class="card profile">
+            <div class="avatar" aria-hidden="true">{initial}</div>
+            <div>
+                <p class="profile__name" data-testid="profile-name">{me.display_name.clone()}</p>
+                <p class="muted">{me.phone_masked.clone().unwrap_or_else(|| me.login.clone())}</p>
+            </div>
+        </section>
+        {(!roles.is_empty()).then(|| view! {
+            <section class="card">
+                <h2 class="card__title">{move || i18n.t("account.roles")}</h2>
+                <ul class="plain-list">
+                    {move || {
+                        let list = if i18n.code() == "en" { roles_en.clone() } else { roles.clone() };
+                        list.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()
+                    }}
+                </ul>
+            </section>
+        })}
+        <section class="card menu">
+            {is_staff.then(|| view! {
+                <a class="menu__item" href="/admin">{move || i18n.t("account.back_office")}<span aria-hidden="true">"›"</span></a>
+            })}
+            <a class="menu__item" href="/me/password">{move || i18n.t("account.change_password")}<span aria-hidden="true">"›"</span></a>
+            <label class="menu__item switch">
+                <span>{move || i18n.t("account.large_text")}</span>
+                <input type="checkbox" role="switch" prop:checked=move || large.get() on:change=toggle_large />
+            </label>
+        </section>
+        <ActionForm action=logout>
+            <button type="submit" class="btn btn--block btn--danger-ghost" data-testid="logout">{move || i18n.t("auth.logout")}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ChangePassword>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <Title text=move || i18n.t("account.change_password") />
+        <ResidentShell>
+            <header class="page-head">
+                <a class="back" href="/me" aria-label=move || i18n.t("common.back")>"‹"</a>
+                <h1>{move || i18n.t("account.change_password")}</h1>
+            </header>
+            <RequireLogin f=move |_me: Me| view! {
+                <div class="card">
+                    <Show when=done>
+                        <div class="alert alert--ok" role="status">{move || i18n.t("account.password_changed")}</div>
+                    </Show>
+                    <ActionForm action=action attr:class="form" attr:novalidate=true>
+                        <FormError error fields=&["current_password", "new_password", "new_password_again"] />
+                        <p class="muted">{move || i18n.t("account.reauth_note")}</p>
+                        <Field label="account.current_password" name="current_password" kind="password" autocomplete="current-password" error />
+                        <Field label="account.new_password" name="new_password" kind="password" autocomplete="new-password" hint="auth.password_rule" error />
+                        <Field label="account.new_password_again" name="new_password_again" kind="password" autocomplete="new-password" error />
+                        <button type="submit" class="btn btn--primary btn--block" disabled=move || action.pending().get()>
+                            {move || i18n.t("common.save")}
+                        </button>
+                    </ActionForm>
+                </div>
+            } />
+        </ResidentShell>
+    }
+}

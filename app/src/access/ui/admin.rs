@@ -1,0 +1,328 @@
+//! Back office: layout, overview, staff accounts and grants, roles and permissions.
+use super::account::RequireLogin;
+use super::session::use_session;
+use crate::access::api::{list_orgs, list_roles, list_users, CreateStaff, GrantRole, RevokeGrant, SetRolePermission, SetUserStatus};
+use crate::access::model::{Me, Permission, RoleRow, UserRow};
+use crate::shared::error::AppError;
+use crate::shared::i18n::use_i18n;
+use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading, NavItem, StaffShell};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Outlet;
+
+fn staff_nav(me: &Me) -> Vec<NavItem> {
+    let mut v = vec![NavItem { label: "admin.overview", href: "/admin", icon: "▦" }];
+    if me.can(Permission::UsersRead) {
+        v.push(NavItem { label: "admin.users", href: "/admin/users", icon: "☺" });
+        v.push(NavItem { label: "admin.roles", href: "/admin/roles", icon: "⚿" });
+    }
+    if me.can(Permission::AuditRead) {
+        v.push(NavItem { label: "admin.audit", href: "/admin/audit", icon: "☰" });
+    }
+    v.push(NavItem { label: "admin.my_account", href: "/me", icon: "⚙" });
+    v
+}
+
+/// The staff layout around every `/admin` page; visitors and residents are turned away.
+#[component]
+pub fn StaffLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <RequireLogin f=move |me: Me| {
+            if !me.is_staff() {
+                return view! { <main class="page"><ErrorState error=AppError::Forbidden /></main> }.into_any();
+            }
+            let nav = staff_nav(&me);
+            let who = me.display_name.clone();
+            view! {
+                <StaffShell nav=Signal::derive(move || nav.clone()) who=Signal::derive(move || who.clone())>
+                    <Outlet />
+                </StaffShell>
+            }
+            .into_any()
+        } />
+        <noscript>{move || i18n.t("common.noscript")}</noscript>
+    }
+}
+
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <Title text=move || i18n.t("admin.overview") />
+        <h1 class="page-title">{move || i18n.t("admin.overview")}</h1>
+        {move || session.me.get().and_then(|r| r.ok()).flatten().map(|me| {
+            let grants = me.grants.clone();
+            view! {
+                <p class="lead">{move || i18n.t("admin.welcome")} " " {me.display_name.clone()}</p>
+                <section class="card">
+                    <h2 class="card__title">{move || i18n.t("account.roles")}</h2>
+                    <table class="table">
+                        <thead><tr><th>{move || i18n.t("admin.role")}</th><th>{move || i18n.t("admin.scope")}</th></tr></thead>
+                        <tbody>
+                            {grants.into_iter().map(|g| {
+                                let zh = g.role_name_zh.clone();
+                                let en = g.role_name_en.clone();
+                                view! { <tr><td>{move || if i18n.code() == "en" { en.clone() } else { zh.clone() }}</td><td>{g.org_name.clone()}</td></tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+                <div class="tiles">
+                    {me.can(Permission::UsersRead).then(|| view! { <a class="tile" href="/admin/users">{move || i18n.t("admin.users")}</a> })}
+                    {me.can(Permission::AuditRead).then(|| view! { <a class="tile" href="/admin/audit">{move || i18n.t("admin.audit")}</a> })}
+                </div>
+            }
+        })}
+    }
+}
+
+fn role_name(i18n: crate::shared::i18n::I18n, zh: &str, en: &str) -> String {
+    if i18n.code() == "en" { en.to_string() } else { zh.to_string() }
+}
+
+#[component]
+pub fn AdminUsers() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = RwSignal::new(String::new());
+    let reload = RwSignal::new(0u32);
+    let rows: RwSignal<Vec<UserRow>> = RwSignal::new(vec![]);
+    let next: RwSignal<Option<i64>> = RwSignal::new(None);
+    let first = Resource::new(move || (query.get(), reload.get()), |(q, _)| list_users(Some(q), None));
+    let more = Action::new(move |before: &i64| {
+        let before = *before;
+        async move { list_users(Some(query.get_untracked()), Some(before)).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = more.value().get() {
+            rows.update(|r| r.extend(p.items));
+            next.set(p.next);
+        }
+    });
+    let roles = Resource::new(|| (), |_| list_roles());
+    let orgs = Resource::new(|| (), |_| list_orgs());
+
+    let create = ServerAction::<CreateStaff>::new();
+    let create_err = Signal::derive(move || create.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    Effect::new(move |_| {
+        if let Some(Ok(u)) = create.value().get() {
+            toast(format!("{} {}", i18n.t("admin.user_created"), u.login));
+            reload.update(|v| *v += 1);
+        }
+    });
+    let grant = ServerAction::<GrantRole>::new();
+    let revoke = ServerAction::<RevokeGrant>::new();
+    let status = ServerAction::<SetUserStatus>::new();
+    Effect::new(move |_| {
+        let results = [
+            grant.value().get().map(|r| r.map(|_| "admin.grant_added")),
+            revoke.value().get().map(|r| r.map(|_| "admin.grant_removed")),
+            status.value().get().map(|r| r.map(|_| "common.saved")),
+        ];
+        for r in results.into_iter().flatten() {
+            match r {
+                Ok(k) => toast(i18n.t(k)),
+                Err(e) => toast(e.localized(i18n.code())),
+            }
+        }
+        reload.update(|v| *v += 1);
+    });
+
+    let role_options = move || {
+        roles.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().filter(|r: &RoleRow| r.is_staff).map(|r| {
+            let label = role_name(i18n, &r.name_zh, &r.name_en);
+            view! { <option value=r.code.clone()>{label}</option> }
+        }).collect_view()
+    };
+    let org_options = move || {
+        orgs.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|o| {
+            let indent = "　".repeat(o.depth.max(0) as usize);
+            view! { <option value=o.id.0.to_string()>{format!("{indent}{}", o.name)}</option> }
+        }).collect_view()
+    };
+
+    view! {
+        <Title text=move || i18n.t("admin.users") />
+        <h1 class="page-title">{move || i18n.t("admin.users")}</h1>
+        <details class="card">
+            <summary class="card__title">{move || i18n.t("admin.new_staff")}</summary>
+            <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
+                <FormError error=create_err fields=&["login", "display_name", "phone", "password", "role_code", "org_id"] />
+                <Field label="admin.login" name="login" autocomplete="off" hint="admin.login_hint" error=create_err />
+                <Field label="auth.display_name" name="display_name" error=create_err />
+                <Field label="auth.phone" name="phone" kind="tel" required=false error=create_err />
+                <Field label="admin.initial_password" name="password" kind="password" autocomplete="new-password" hint="auth.password_rule" error=create_err />
+                <div class="field">
+                    <label for="f-role">{move || i18n.t("admin.role")}</label>
+                    <select id="f-role" name="role_code">{role_options}</select>
+                </div>
+                <div class="field">
+                    <label for="f-org">{move || i18n.t("admin.scope")}</label>
+                    <select id="f-org" name="org_id">{org_options}</select>
+                </div>
+                <button type="submit" class="btn btn--primary">{move || i18n.t("admin.create")}</button>
+            </ActionForm>
+        </details>
+        <div class="toolbar">
+            <label class="sr-only" for="user-q">{move || i18n.t("common.search")}</label>
+            <input id="user-q" type="search" class="input" placeholder=move || i18n.t("admin.search_users")
+                on:change=move |ev| query.set(event_target_value(&ev)) />
+        </div>
+        <Transition fallback=Loading>
+            {move || first.get().map(|r| match r {
+                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                Ok(p) => {
+                    rows.set(p.items);
+                    next.set(p.next);
+                    view! {
+                        <Show when=move || !rows.with(|r| r.is_empty()) fallback=|| view! { <EmptyState title="admin.no_users" /> }>
+                            <div class="table-wrap">
+                                <table class="table table--cards">
+                                    <thead><tr>
+                                        <th>{move || i18n.t("admin.login")}</th>
+                                        <th>{move || i18n.t("auth.display_name")}</th>
+                                        <th>{move || i18n.t("auth.phone")}</th>
+                                        <th>{move || i18n.t("admin.roles_scopes")}</th>
+                                        <th>{move || i18n.t("admin.status")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        <For each=move || rows.get() key=|u| (u.id, u.grants.len(), u.status.clone()) let:u>
+                                            <UserRowView u grant revoke status role_options org_options />
+                                        </For>
+                                    </tbody>
+                                </table>
+                            </div>
+                        </Show>
+                        <Show when=move || next.get().is_some()>
+                            <button class="btn btn--block" on:click=move |_| { if let Some(b) = next.get_untracked() { more.dispatch(b); } }>
+                                {move || i18n.t("common.load_more")}
+                            </button>
+                        </Show>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn UserRowView<R, O, RV, OV>(
+    u: UserRow,
+    grant: ServerAction<GrantRole>,
+    revoke: ServerAction<RevokeGrant>,
+    status: ServerAction<SetUserStatus>,
+    role_options: R,
+    org_options: O,
+) -> impl IntoView
+where
+    R: Fn() -> RV + Send + Sync + Copy + 'static,
+    O: Fn() -> OV + Send + Sync + Copy + 'static,
+    RV: IntoView + 'static,
+    OV: IntoView + 'static,
+{
+    let i18n = use_i18n();
+    let uid = u.id;
+    let active = u.status == "active";
+    let grants = u.grants.clone();
+    view! {
+        <tr>
+            <td data-label=move || i18n.t("admin.login")>{u.login.clone()}</td>
+            <td data-label=move || i18n.t("auth.display_name")>{u.display_name.clone()}</td>
+            <td data-label=move || i18n.t("auth.phone")>{u.phone_masked.clone().unwrap_or_default()}</td>
+            <td data-label=move || i18n.t("admin.roles_scopes")>
+                <ul class="chips">
+                    {grants.into_iter().map(|g| {
+                        let gid = g.id;
+                        let zh = g.role_name_zh.clone();
+                        let en = g.role_name_en.clone();
+                        view! {
+                            <li class="chip">
+                                {move || if i18n.code() == "en" { en.clone() } else { zh.clone() }} " · " {g.org_name.clone()}
+                                <button class="chip__x" aria-label=move || i18n.t("admin.revoke")
+                                    on:click=move |_| { revoke.dispatch(RevokeGrant { grant_id: gid }); }>"×"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <details>
+                    <summary class="link">{move || i18n.t("admin.add_grant")}</summary>
+                    <ActionForm action=grant attr:class="inline-form">
+                        <input type="hidden" name="user_id" value=uid.0.to_string() />
+                        <select name="role_code" aria-label=move || i18n.t("admin.role")>{role_options}</select>
+                        <select name="org_id" aria-label=move || i18n.t("admin.scope")>{org_options}</select>
+                        <button type="submit" class="btn btn--small">{move || i18n.t("admin.grant")}</button>
+                    </ActionForm>
+                </details>
+            </td>
+            <td data-label=move || i18n.t("admin.status")>
+                <span class=if active { "badge badge--ok" } else { "badge badge--off" }>
+                    {move || if active { i18n.t("admin.active") } else { i18n.t("admin.disabled") }}
+                </span>
+                <button class="btn btn--small btn--ghost"
+                    on:click=move |_| { status.dispatch(SetUserStatus { user_id: uid, active: !active }); }>
+                    {move || if active { i18n.t("admin.disable") } else { i18n.t("admin.enable") }}
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn AdminRoles() -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = RwSignal::new(0u32);
+    let roles = Resource::new(move || reload.get(), |_| list_roles());
+    let set = ServerAction::<SetRolePermission>::new();
+    Effect::new(move |_| {
+        match set.value().get() {
+            Some(Ok(())) => toast(i18n.t("common.saved")),
+            Some(Err(e)) => toast(e.localized(i18n.code())),
+            None => {}
+        }
+        reload.update(|v| *v += 1);
+    });
+    view! {
+        <Title text=move || i18n.t("admin.roles") />
+        <h1 class="page-title">{move || i18n.t("admin.roles")}</h1>
+        <p class="muted">{move || i18n.t("admin.roles_note")}</p>
+        <Transition fallback=Loading>
+            {move || roles.get().map(|r| match r {
+                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                Ok(list) => view! {
+                    <div class="table-wrap">
+                        <table class="table matrix">
+                            <thead><tr>
+                                <th scope="col">{move || i18n.t("admin.permission")}</th>
+                                {list.iter().map(|r| { let (zh, en) = (r.name_zh.clone(), r.name_en.clone()); view! { <th scope="col">{move || role_name(i18n, &zh, &en)}</th> } }).collect_view()}
+                            </tr></thead>
+                            <tbody>
+                                {Permission::ALL.into_iter().map(|p| {
+                                    let key = format!("perm.{}", p.code());
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{move || i18n.t(&key)}</th>
+                                            {list.iter().map(|r| {
+                                                let on = r.permissions.iter().any(|c| c == p.code());
+                                                let role_id = r.id;
+                                                let label = format!("{} / {}", r.code, p.code());
+                                                view! {
+                                                    <td>
+                                                        <input type="checkbox" aria-label=label checked=on disabled=r.code == "sysadmin"
+                                                            on:change=move |ev| {
+                                                                set.dispatch(SetRolePermission { role_id, permission: p.code().to_string(), on: event_target_checked(&ev) });
+                                                            } />
+                                                    </td>
+                                                }
+                                            }).collect_view()}
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}

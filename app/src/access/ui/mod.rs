@@ -1,0 +1,10 @@
+//! Pages of the access area: log in, sign up, my account, password, and administration.
+mod account;
+mod admin;
+mod auth;
+mod session;
+
+pub use account::*;
+pub use admin::*;
+pub use auth::*;
+pub use session::*;

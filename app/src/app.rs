@@ -1,0 +1,88 @@
+//! `<App/>`: the document shell, the per-page contexts (language, session, toasts) and the
+//! router that mounts every area's pages.
+use crate::access::ui::{provide_session, use_session, AccountPage, AdminHome, AdminRoles, AdminUsers, LoginPage, PasswordPage, SignupPage, StaffLayout};
+use crate::audit::ui::AuditPage;
+use crate::home::{CommunityPage, HomePage, PayPage, RepairPage};
+use crate::shared::i18n::{initial_locale, use_i18n, I18n};
+use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app (server only). Sets `lang` for the request's language
+/// and a strict Content-Security-Policy bound to this response's nonce.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = initial_locale();
+    // The build names assets after their content hash, so they can be cached for a year.
+    let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Some(nonce)) = (use_context::<leptos_axum::ResponseOptions>(), leptos::nonce::use_nonce()) {
+        let csp = format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
+             form-action 'self'; frame-ancestors 'none'; manifest-src 'self'"
+        );
+        if let Ok(v) = http::HeaderValue::from_str(&csp) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0f766e" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href=css />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <script src="/csrf.js"></script>
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n { locale: RwSignal::new(initial_locale()) };
+    provide_context(i18n);
+    provide_toasts();
+    provide_session();
+    let session = use_session();
+    let i18n = use_i18n();
+    // The large-text (适老化) mode follows the account's setting.
+    let large = move || session.me.get().and_then(|r| r.ok()).flatten().map(|m| m.large_text).unwrap_or(false);
+
+    view! {
+        <Title formatter=move |t: String| if t.is_empty() { i18n.t("app.name") } else { format!("{t} · {}", i18n.t("app.name")) } />
+        <Meta name="description" content=move || i18n.t("app.tagline") />
+        <div class="app" class:app--large=large>
+            <Router>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/pay") view=PayPage />
+                    <Route path=path!("/repair") view=RepairPage />
+                    <Route path=path!("/community") view=CommunityPage />
+                    <Route path=path!("/me") view=AccountPage />
+                    <Route path=path!("/me/password") view=PasswordPage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/signup") view=SignupPage />
+                    <ParentRoute path=path!("/admin") view=StaffLayout>
+                        <Route path=path!("") view=AdminHome />
+                        <Route path=path!("users") view=AdminUsers />
+                        <Route path=path!("roles") view=AdminRoles />
+                        <Route path=path!("audit") view=AuditPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+            <ToastHost />
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! sea-orm entities: storage shapes only. DTOs that cross the wire live in each area's model.
+pub mod audit_log;
+pub mod grants;
+pub mod login_attempts;
+pub mod org_units;
+pub mod role_permissions;
+pub mod roles;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,113 @@
+//! (ssr) The database handle and runtime settings reach services through one `AppCtx`.
+pub mod entities;
+
+use crate::shared::error::AppError;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Settings that services need at run time (the server's typed config projects into this).
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// Mark cookies `Secure` (and use the `__Host-` prefix): true behind TLS.
+    pub secure_cookies: bool,
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: i64,
+    /// A session ends this many hours after login, however active.
+    pub session_absolute_hours: i64,
+    /// Failed logins per account within the window before the account is throttled.
+    pub max_failures_per_account: u64,
+    /// Failed logins per client IP within the window before the IP is throttled.
+    pub max_failures_per_ip: u64,
+    /// Throttle window in minutes.
+    pub throttle_window_minutes: i64,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            secure_cookies: false,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            max_failures_per_account: 5,
+            max_failures_per_ip: 30,
+            throttle_window_minutes: 15,
+        }
+    }
+}
+
+/// Shared state: cloned into every request. Holds no per-server state (sessions, throttles
+/// and jobs live in the database), so several servers behave as one.
+#[derive(Clone)]
+pub struct AppCtx {
+    pub db: DatabaseConnection,
+    pub cfg: Arc<RuntimeConfig>,
+}
+
+/// The context of this request, or an error (never a panic) when it is missing.
+pub fn app_ctx() -> Result<AppCtx, AppError> {
+    use_context::<AppCtx>().ok_or_else(|| {
+        tracing::error!("AppCtx missing from context");
+        AppError::Internal
+    })
+}
+
+/// Unique-constraint violations become a 409 naming the field; other errors a logged 500.
+pub fn map_unique(e: sea_orm::DbErr, field: &str, code: &str) -> AppError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::conflict(field, code),
+        _ => e.into(),
+    }
+}
+
+/// True when an error is a unique violation or a lost write race worth retrying.
+pub fn is_retryable(e: &sea_orm::DbErr) -> bool {
+    if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+        return true;
+    }
+    let s = e.to_string();
+    s.contains("database is locked") || s.contains("SQLITE_BUSY") || s.contains("could not serialize")
+}
+
+/// The error a lost write race becomes: `with_txn!` retries it, a caller sees a 409.
+pub fn busy() -> AppError {
+    AppError::conflict("_retry", "err.busy")
+}
+
+/// Runs `$body` in a transaction and commits it; retries the whole body (up to 5 times) when
+/// the database reports a lost race (a unique violation on the audit chain head, a busy
+/// SQLite writer, a PostgreSQL serialization failure). The body returns `Result<T, AppError>`.
+#[macro_export]
+macro_rules! with_txn {
+    ($db:expr, |$txn:ident| $body:block) => {{
+        use sea_orm::TransactionTrait as _;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let $txn = match $db.begin().await {
+                Ok(t) => t,
+                Err(e) if $crate::db::is_retryable(&e) && attempt < 5 => continue,
+                Err(e) => break Err($crate::shared::error::AppError::from(e)),
+            };
+            let r: Result<_, $crate::shared::error::AppError> = async { $body }.await;
+            match r {
+                Ok(v) => match $txn.commit().await {
+                    Ok(()) => break Ok(v),
+                    Err(e) if $crate::db::is_retryable(&e) && attempt < 5 => {
+                        tokio::time::sleep(std::time::Duration::from_millis(5 * attempt as u64)).await;
+                        continue;
+                    }
+                    Err(e) => break Err($crate::shared::error::AppError::from(e)),
+                },
+                Err(e) => {
+                    drop($txn);
+                    if e == $crate::db::busy() && attempt < 5 {
+                        tokio::time::sleep(std::time::Duration::from_millis(5 * attempt as u64)).await;
+                        continue;
+                    }
+                    break Err(e);
+                }
+            }
+        }
+    }};
+}

@@ -1,0 +1,19 @@
+//! Linli 邻里: the product. Pages, server functions and (with `ssr`) the domain services,
+//! one folder per business area. Compiled for the server (`ssr`) and the browser (`hydrate`).
+#![recursion_limit = "256"]
+
+// Strings live in app/locales/*.json; zh-CN is the fallback for any missing key.
+rust_i18n::i18n!("locales", fallback = "zh-CN");
+
+pub mod app;
+pub mod shared;
+
+pub mod access;
+pub mod audit;
+pub mod estate;
+pub mod home;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+
+pub use app::{shell, App};

@@ -1,0 +1,135 @@
+//! The app-wide error: what crosses the wire from a server function or REST handler.
+//! It carries a stable code (an i18n key) and the field it concerns, never internals.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    /// Input that breaks a rule; `code` is an i18n key such as `err.phone_invalid`.
+    #[error("invalid {field}: {code}")]
+    Validation { field: String, code: String },
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule or a concurrent change; `field` names what collided.
+    #[error("conflict on {field}: {code}")]
+    Conflict { field: String, code: String },
+    #[error("too many attempts, retry in {retry_after_secs}s")]
+    RateLimited { retry_after_secs: i64 },
+    /// Something broke on the server; details are in the server log only.
+    #[error("internal error")]
+    Internal,
+    /// The request never reached the function (network, encoding).
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn validation(field: &str, code: &str) -> Self {
+        AppError::Validation { field: field.into(), code: code.into() }
+    }
+
+    pub fn conflict(field: &str, code: &str) -> Self {
+        AppError::Conflict { field: field.into(), code: code.into() }
+    }
+
+    /// HTTP status for the REST API and for server-function responses.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation { .. } => 422,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 400,
+        }
+    }
+
+    /// The i18n key of the message to show.
+    pub fn message_key(&self) -> String {
+        match self {
+            AppError::Validation { code, .. } | AppError::Conflict { code, .. } => code.clone(),
+            AppError::Unauthenticated => "err.unauthenticated".into(),
+            AppError::Forbidden => "err.forbidden".into(),
+            AppError::NotFound => "err.not_found".into(),
+            AppError::RateLimited { .. } => "err.rate_limited".into(),
+            AppError::Internal => "err.internal".into(),
+            AppError::Transport(_) => "err.transport".into(),
+        }
+    }
+
+    /// The form field this error belongs to, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Validation { field, .. } | AppError::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The message in the given locale, with `{secs}` filled in.
+    pub fn localized(&self, locale: &str) -> String {
+        let msg = crate::shared::i18n::tr_in(locale, &self.message_key());
+        match self {
+            AppError::RateLimited { retry_after_secs } => {
+                let mins = (retry_after_secs + 59) / 60;
+                msg.replace("{mins}", &mins.max(1).to_string())
+            }
+            _ => msg,
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match value {
+            E::Args(_) | E::MissingArg(_) | E::Deserialization(_) | E::Serialization(_) => {
+                AppError::validation("request", "err.bad_request")
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        if crate::db::is_retryable(&e) {
+            tracing::debug!(error = %e, "retryable database conflict");
+            return crate::db::busy();
+        }
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_keys() {
+        let e = AppError::validation("phone", "err.phone_invalid");
+        assert_eq!(e.status(), 422);
+        assert_eq!(e.field(), Some("phone"));
+        assert_eq!(e.message_key(), "err.phone_invalid");
+        assert_eq!(AppError::Internal.status(), 500);
+        let json = serde_json::to_string(&AppError::RateLimited { retry_after_secs: 61 }).unwrap();
+        assert_eq!(json, r#"{"kind":"rate_limited","retry_after_secs":61}"#);
+    }
+
+    #[test]
+    fn messages_are_localized() {
+        let e = AppError::RateLimited { retry_after_secs: 61 };
+        assert!(e.localized("zh-CN").contains('2'), "{}", e.localized("zh-CN"));
+        assert!(e.localized("en").contains("2 min"), "{}", e.localized("en"));
+        assert_ne!(AppError::Forbidden.localized("zh-CN"), AppError::Forbidden.localized("en"));
+    }
+}

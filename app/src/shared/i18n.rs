@@ -1,0 +1,200 @@
+//! Locale selection and lookup. Strings live in `app/locales/*.yml` (rust-i18n); this module
+//! adds the reactive current locale that pages read, so switching language re-renders text
+//! without a reload.
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Locale {
+    ZhCn,
+    En,
+}
+
+pub const LOCALE_COOKIE: &str = "linli_lang";
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// Accepts `zh-CN`, `zh`, `en`, `en-US` …; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Locale> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Locale::ZhCn)
+        } else if s.starts_with("en") {
+            Some(Locale::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header, Chinese by default.
+    pub fn from_accept_language(header: &str) -> Locale {
+        let mut best: Option<(f32, Locale)> = None;
+        for part in header.split(',') {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("");
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if let Some(l) = Locale::parse(tag) {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, l));
+                }
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Locale::ZhCn)
+    }
+
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::ZhCn => Locale::En,
+            Locale::En => Locale::ZhCn,
+        }
+    }
+}
+
+/// Looks a key up in a locale; a missing key shows the key itself (and fails the key test).
+pub fn tr_in(locale: &str, key: &str) -> String {
+    crate::_rust_i18n_try_translate(locale, key)
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// The current locale of this page, shared by every component.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    /// The text for `key` in the current locale; reactive when called inside a closure.
+    pub fn t(&self, key: &str) -> String {
+        tr_in(self.locale.get().code(), key)
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.locale.get().code()
+    }
+
+    /// Switches language: remembers it in a cookie for the server's next render.
+    pub fn set(&self, l: Locale) {
+        self.locale.set(l);
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                if let Ok(html) = doc.clone().dyn_into::<web_sys::HtmlDocument>() {
+                    let _ = html.set_cookie(&format!(
+                        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                        l.code()
+                    ));
+                }
+                if let Some(el) = doc.document_element() {
+                    let _ = el.set_attribute("lang", l.code());
+                }
+            }
+        }
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| {
+        let i = I18n { locale: RwSignal::new(Locale::ZhCn) };
+        provide_context(i);
+        i
+    })
+}
+
+/// The locale to render this request in: the cookie, else `Accept-Language`, else Chinese.
+/// In the browser: the `lang` the server rendered, so hydration matches.
+pub fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            return locale_of_request(&parts.headers);
+        }
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(lang) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+        {
+            if let Some(l) = Locale::parse(&lang) {
+                return l;
+            }
+        }
+    }
+    Locale::ZhCn
+}
+
+/// Server side: the locale a request asks for.
+pub fn locale_of_request(headers: &http::HeaderMap) -> Locale {
+    let from_cookie = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LOCALE_COOKIE)
+        .and_then(|(_, v)| Locale::parse(v));
+    from_cookie.unwrap_or_else(|| {
+        headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Locale::from_accept_language)
+            .unwrap_or(Locale::ZhCn)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_highest_q() {
+        assert_eq!(Locale::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Locale::En);
+        assert_eq!(Locale::from_accept_language("fr,zh;q=0.5,en;q=0.4"), Locale::ZhCn);
+        assert_eq!(Locale::from_accept_language("fr"), Locale::ZhCn);
+        assert_eq!(Locale::from_accept_language(""), Locale::ZhCn);
+    }
+
+    #[test]
+    fn cookie_beats_header() {
+        let mut h = http::HeaderMap::new();
+        h.insert(http::header::ACCEPT_LANGUAGE, "zh-CN".parse().unwrap());
+        h.insert(http::header::COOKIE, "a=1; linli_lang=en".parse().unwrap());
+        assert_eq!(locale_of_request(&h), Locale::En);
+    }
+
+    /// Every key of the Chinese file exists in English and the other way round.
+    #[test]
+    fn locale_files_have_the_same_keys() {
+        fn keys(v: &serde_json::Value, prefix: String, out: &mut Vec<String>) {
+            if let Some(m) = v.as_object() {
+                for (k, v) in m {
+                    keys(v, if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") }, out);
+                }
+            } else {
+                out.push(prefix);
+            }
+        }
+        let zh: serde_json::Value = serde_json::from_str(include_str!("../../locales/zh-CN.json")).unwrap();
+        let en: serde_json::Value = serde_json::from_str(include_str!("../../locales/en.json")).unwrap();
+        let (mut a, mut b) = (vec![], vec![]);
+        keys(&zh, String::new(), &mut a);
+        keys(&en, String::new(), &mut b);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        for k in &a {
+            assert_ne!(tr_in("zh-CN", k), *k, "missing zh-CN text for {k}");
+            assert_ne!(tr_in("en", k), *k, "missing en text for {k}");
+        }
+    }
+}

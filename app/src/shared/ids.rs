@@ -1,0 +1,61 @@
+//! Typed identifiers: a `UserId` can never be passed where an `OrgId` is expected.
+
+/// Declares a transparent `i64` id newtype with the usual derives.
+#[macro_export]
+macro_rules! typed_id {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// An account (resident, merchant or staff).
+    UserId
+);
+typed_id!(
+    /// A node of the org tree: company, region, office or community.
+    OrgId
+);
+typed_id!(
+    /// A role such as 收费员.
+    RoleId
+);
+typed_id!(
+    /// One role granted to one user over one org subtree.
+    GrantId
+);
+typed_id!(
+    /// A row of the audit log.
+    AuditId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_transparent_on_the_wire() {
+        assert_eq!(serde_json::to_string(&UserId(42)).unwrap(), "42");
+        let id: OrgId = serde_json::from_str("7").unwrap();
+        assert_eq!(id, OrgId(7));
+        assert_eq!("12".parse::<GrantId>().unwrap(), GrantId(12));
+        assert!("x".parse::<GrantId>().is_err());
+    }
+}

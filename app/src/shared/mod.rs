@@ -1,0 +1,8 @@
+//! Wasm-safe building blocks used by every area. Imports no area.
+pub mod error;
+pub mod i18n;
+pub mod ids;
+pub mod money;
+pub mod pagination;
+pub mod time;
+pub mod ui;

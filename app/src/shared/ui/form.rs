@@ -1,0 +1,72 @@
+//! Form building blocks: a labelled field whose server-side error shows inline under it.
+use crate::shared::error::AppError;
+use crate::shared::i18n::use_i18n;
+use leptos::prelude::*;
+
+/// The error of the last submission, if it concerns `field`.
+pub fn field_error(err: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        err.get()
+            .filter(|e| e.field() == Some(field))
+            .map(|e| e.localized(i18n.code()))
+    })
+}
+
+/// A labelled input. `name` is the server function's argument name.
+#[component]
+pub fn Field(
+    /// i18n key of the label.
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional, into)] value: Option<String>,
+    /// The last submission's error; shown here when it names this field.
+    #[prop(into)]
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-err");
+    let msg = field_error(error, name);
+    let invalid = move || msg.get().is_some().then_some("true");
+    view! {
+        <div class="field" class:field--error=move || msg.get().is_some()>
+            <label for=id.clone()>{move || i18n.t(label)}</label>
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                value=value
+                aria-invalid=invalid
+                aria-describedby=err_id.clone()
+            />
+            {hint.map(|h| view! { <p class="field__hint">{move || i18n.t(h)}</p> })}
+            <p class="field__error" id=err_id role="alert">{move || msg.get()}</p>
+        </div>
+    }
+}
+
+/// Errors that belong to no field (login failed, throttled, forbidden, network).
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>, #[prop(optional)] fields: &'static [&'static str]) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || {
+        error
+            .get()
+            .filter(|e| e.field().is_none_or(|f| !fields.contains(&f)))
+            .map(|e| e.localized(i18n.code()))
+    };
+    view! {
+        <Show when=move || text().is_some()>
+            <div class="alert alert--error" role="alert">{text}</div>
+        </Show>
+    }
+}

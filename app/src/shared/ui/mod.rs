@@ -1,0 +1,11 @@
+//! The design system: layout shells, form fields with inline errors, toasts, empty and error
+//! states. Components read text through `use_i18n()`; styles live in `style/`.
+mod form;
+mod shell;
+mod states;
+mod toast;
+
+pub use form::*;
+pub use shell::*;
+pub use states::*;
+pub use toast::*;

@@ -1,0 +1,30 @@
+//! Toasts: short confirmations that announce themselves to screen readers.
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub struct Toasts(RwSignal<Vec<(u64, String)>>);
+
+pub fn provide_toasts() {
+    provide_context(Toasts(RwSignal::new(vec![])));
+}
+
+/// Shows a message for four seconds.
+pub fn toast(msg: String) {
+    if let Some(Toasts(list)) = use_context::<Toasts>() {
+        let id = list.with_untracked(|l| l.iter().map(|(i, _)| *i).max().unwrap_or(0) + 1);
+        list.update(|l| l.push((id, msg)));
+        set_timeout(move || list.update(|l| l.retain(|(i, _)| *i != id)), std::time::Duration::from_secs(4));
+    }
+}
+
+#[component]
+pub fn ToastHost() -> impl IntoView {
+    let list = use_context::<Toasts>().map(|t| t.0).unwrap_or_else(|| RwSignal::new(vec![]));
+    view! {
+        <div class="toasts" role="status" aria-live="polite">
+            <For each=move || list.get() key=|(id, _)| *id let:item>
+                <div class="toast">{item.1}</div>
+            </For>
+        </div>
+    }
+}

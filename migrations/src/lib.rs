@@ -1,0 +1,14 @@
+//! Database schema for Linli, one file per change. Depends on nothing in `app/`; table and
+//! column names are `Iden` enums. Never edit a migration that has been applied: add a new one.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,60 @@
+//! Typed configuration: every setting is a flag with an environment variable and a default
+//! that runs with no setup.
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LINLI_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: String,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Mark cookies Secure and send HSTS. Turn on when users reach Linli over HTTPS.
+    #[arg(long, env = "LINLI_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+    /// Comma-separated IPs of reverse proxies whose X-Forwarded-For is believed.
+    #[arg(long, env = "LINLI_TRUSTED_PROXIES", default_value = "", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "LINLI_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+    /// Hours after login after which a session ends however active.
+    #[arg(long, env = "LINLI_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
+    pub session_absolute_hours: i64,
+    /// Failed logins per account within the window before it is throttled.
+    #[arg(long, env = "LINLI_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u64,
+    /// Failed logins per client IP within the window before it is throttled.
+    #[arg(long, env = "LINLI_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 30)]
+    pub login_max_failures_per_ip: u64,
+    /// Where the built site (pkg/, static files) lives.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Load the demo community into an empty database at start.
+    #[arg(long, env = "LINLI_DEMO", default_value_t = false)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Folder for the SQLite file, uploads and generated keys.
+    #[arg(long, env = "LINLI_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL; defaults to a SQLite file in the data directory.
+    /// `postgres://user:pass@host:5432/db` switches to PostgreSQL.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long, env = "LINLI_LOG_JSON", default_value_t = false, global = true)]
+    pub log_json: bool,
+}
+
+impl CommonArgs {
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) if !u.is_empty() => u.clone(),
+            _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("linli.db").display()),
+        }
+    }
+}

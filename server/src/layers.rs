@@ -1,0 +1,181 @@
+//! Request layers: client address, session resolution, CSRF, security headers.
+use crate::AppState;
+use app::access::model::{Authed, AuthVia, RequestMeta, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, SESSION_COOKIE_SECURE};
+use app::access::service as access;
+use app::shared::error::AppError;
+use app::shared::i18n::locale_of_request;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::{IpAddr, SocketAddr};
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the right-most
+/// address in `X-Forwarded-For` that is not itself a trusted proxy.
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> String {
+    let Some(peer) = peer else { return "unknown".into() };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let chain: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    chain.iter().rev().find(|ip| !trusted.contains(ip)).copied().unwrap_or(peer).to_string()
+}
+
+fn csrf_rejection(headers: &HeaderMap) -> Response {
+    let e = app::access::rest::ApiError(AppError::validation("csrf", "err.csrf"), locale_of_request(headers));
+    let mut r = e.into_response();
+    *r.status_mut() = axum::http::StatusCode::FORBIDDEN;
+    r
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Resolves the caller, enforces CSRF on state-changing requests, and hands both to the
+/// handlers through request extensions.
+///
+/// CSRF: a request that changes state must carry `X-CSRF-Token` equal to the session's token
+/// (or, for a visitor, to the `linli_csrf` cookie: double submit). Bearer-token requests carry
+/// no ambient credential and are exempt, as is the JSON-only API login and the payment webhooks.
+pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let headers = req.headers().clone();
+    let meta = RequestMeta {
+        ip: client_ip(peer, &headers, &st.trusted_proxies),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(200).collect(),
+        request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+    };
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let cookie_name = if st.ctx.cfg.secure_cookies { SESSION_COOKIE_SECURE } else { SESSION_COOKIE };
+    let token = bearer.or_else(|| cookie_value(&headers, cookie_name));
+    let auth: Option<Authed> = match token {
+        Some(t) => match access::resolve_session(&st.ctx, t).await {
+            Ok(Some(mut a)) => {
+                a.via = if bearer.is_some() { AuthVia::Bearer } else { AuthVia::Cookie };
+                Some(a)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                tracing::error!(?e, "session lookup failed");
+                return e.status_response();
+            }
+        },
+        None => None,
+    };
+
+    let csrf_cookie = cookie_value(&headers, CSRF_COOKIE).map(str::to_string);
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let path = req.uri().path().to_string();
+    let exempt = path == "/api/v1/auth/login" || path.starts_with("/webhooks/") || bearer.is_some();
+    if unsafe_method && !exempt {
+        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let expected = match &auth {
+            Some(a) => Some(a.csrf_token.clone()),
+            None => csrf_cookie.clone(),
+        };
+        let ok = matches!(&expected, Some(e) if !sent.is_empty() && constant_eq(sent, e));
+        if !ok {
+            tracing::warn!(path, "CSRF check failed");
+            if let Some(a) = &auth {
+                access::deny(&st.ctx, &meta, a, "csrf", None).await;
+            }
+            return csrf_rejection(&headers);
+        }
+    }
+
+    // Keep the readable CSRF cookie in step with the session (or give a visitor one).
+    let set_csrf = match (&auth, &csrf_cookie) {
+        (Some(a), c) if a.via == AuthVia::Cookie && c.as_deref() != Some(a.csrf_token.as_str()) => Some(a.csrf_token.clone()),
+        (None, None) => Some(access::new_csrf_token()),
+        _ => None,
+    };
+    req.extensions_mut().insert(meta);
+    if let Some(a) = auth {
+        req.extensions_mut().insert(a);
+    }
+    let mut res = next.run(req).await;
+    if let Some(t) = set_csrf {
+        // A handler (login, logout) may have set its own; do not contradict it.
+        let already = res.headers().get_all(header::SET_COOKIE).iter().any(|v| v.to_str().is_ok_and(|s| s.starts_with(CSRF_COOKIE)));
+        if !already {
+            let secure = if st.ctx.cfg.secure_cookies { "; Secure" } else { "" };
+            if let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={t}; Path=/; SameSite=Lax{secure}")) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+        }
+    }
+    res
+}
+
+trait StatusResponse {
+    fn status_response(&self) -> Response;
+}
+
+impl StatusResponse for AppError {
+    fn status_response(&self) -> Response {
+        app::access::rest::ApiError(self.clone(), app::shared::i18n::Locale::ZhCn).into_response()
+    }
+}
+
+/// Headers every response carries; HSTS only when served over TLS.
+pub async fn security_headers(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let is_pkg = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    }
+    if st.ctx.cfg.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    if is_pkg && res.status().is_success() {
+        // pkg/ file names carry their content hash: safe to keep for a year.
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", "203.0.113.9, 10.0.0.2".parse().unwrap());
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let lb: IpAddr = "10.0.0.1".parse().unwrap();
+        // Untrusted peer: the header is ignored (it could be forged).
+        assert_eq!(client_ip(Some("198.51.100.7".parse().unwrap()), &h, &[proxy]), "198.51.100.7");
+        // Through two trusted hops: the first untrusted address from the right.
+        assert_eq!(client_ip(Some(lb), &h, &[lb, proxy]), "203.0.113.9");
+        assert_eq!(client_ip(None, &h, &[]), "unknown");
+    }
+}

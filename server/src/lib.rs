@@ -1,0 +1,142 @@
+//! The `linli` server: composition root only. Configuration, database connection, the router
+//! with its layers, the OpenAPI document, the demo loader and the command line.
+pub mod config;
+pub mod demo;
+pub mod layers;
+pub mod openapi;
+
+use app::db::{AppCtx, RuntimeConfig};
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm_migration::MigratorTrait;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Everything a request handler may need. Holds no per-server state.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub ctx: AppCtx,
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
+}
+
+/// Opens the database. SQLite gets WAL, a busy timeout and foreign keys on every connection.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    use anyhow::Context;
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+        });
+    } else {
+        opts.max_connections(20);
+    }
+    let db = Database::connect(opts).await.with_context(|| format!("connecting to the database ({})", redact(url)))?;
+    Ok(db)
+}
+
+/// A database URL with its password hidden, for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..s], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Applies pending migrations and creates the built-in roles.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use anyhow::Context;
+    migrations::Migrator::up(db, None).await.context("applying migrations")?;
+    app::access::service::ensure_builtin_roles(db).await.map_err(|e| anyhow::anyhow!("creating roles: {e}"))?;
+    Ok(())
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
+    match st.ctx.db.execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+pub fn runtime_config(a: &config::ServeArgs) -> RuntimeConfig {
+    RuntimeConfig {
+        secure_cookies: a.secure_cookies,
+        session_idle_minutes: a.session_idle_minutes,
+        session_absolute_hours: a.session_absolute_hours,
+        max_failures_per_account: a.login_max_failures,
+        max_failures_per_ip: a.login_max_failures_per_ip,
+        throttle_window_minutes: 15,
+    }
+}
+
+/// Leptos options for a site folder. The WASM/JS/CSS names carry a content hash written by
+/// the build into `pkg/linli.hash`.
+pub fn leptos_options(site_root: &str) -> LeptosOptions {
+    let hash = std::fs::read_to_string(std::path::Path::new(site_root).join("pkg").join("linli.hash"))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let output = if hash.is_empty() { "linli".to_string() } else { format!("linli-{hash}") };
+    LeptosOptions::builder().output_name(output).site_root(site_root).site_pkg_dir("pkg").build()
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let ctx = state.ctx.clone();
+    let api = Router::new()
+        .merge(app::access::rest::router())
+        .merge(app::audit::rest::router())
+        .route("/openapi.json", get(openapi::document))
+        .with_state(state.ctx.clone());
+    let opts = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .nest("/api/v1", api)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(ctx.clone());
+                leptos::nonce::provide_nonce();
+            },
+            move || app::shell(opts.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::session_layer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::security_headers))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}

@@ -1,0 +1,34 @@
+//! The OpenAPI 3 document of `/api/v1`, generated from the handlers' annotations.
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let c = api.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Linli API", version = "1", description = "Records of a Linli installation. Log in with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`. Every list is scoped to the caller's org subtree."),
+    paths(
+        app::access::rest::login,
+        app::access::rest::logout,
+        app::access::rest::me,
+        app::access::rest::users,
+        app::access::rest::create_user,
+        app::access::rest::orgs,
+        app::audit::rest::list,
+    ),
+    modifiers(&Bearer),
+    tags((name = "auth"), (name = "access"), (name = "audit"))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
