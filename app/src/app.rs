@@ -1,6 +1,9 @@
 //! `<App/>`: the document shell, the per-page contexts (language, session, toasts) and the
 //! router that mounts every area's pages.
-use crate::access::ui::{provide_session, use_session, AccountPage, AdminHome, AdminRoles, AdminUsers, LoginPage, PasswordPage, SignupPage, StaffLayout};
+use crate::access::ui::{
+    provide_session, use_session, AccountPage, AdminHome, AdminRoles, AdminUsers, LoginPage, PasswordPage, SignupPage,
+    StaffLayout,
+};
 use crate::audit::ui::AuditPage;
 use crate::home::{CommunityPage, HomePage, PayPage, RepairPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
@@ -17,7 +20,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The build names assets after their content hash, so they can be cached for a year.
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     #[cfg(feature = "ssr")]
-    if let (Some(res), Some(nonce)) = (use_context::<leptos_axum::ResponseOptions>(), leptos::nonce::use_nonce()) {
+    if let (Some(res), Some(nonce)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        leptos::nonce::use_nonce(),
+    ) {
         let csp = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; \
              img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
@@ -51,14 +57,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let i18n = I18n { locale: RwSignal::new(initial_locale()) };
+    let i18n = I18n {
+        locale: RwSignal::new(initial_locale()),
+    };
     provide_context(i18n);
     provide_toasts();
     provide_session();
     let session = use_session();
     let i18n = use_i18n();
     // The large-text (适老化) mode follows the account's setting.
-    let large = move || session.me.get().and_then(|r| r.ok()).flatten().map(|m| m.large_text).unwrap_or(false);
+    let large = move || {
+        session
+            .me
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .map(|m| m.large_text)
+            .unwrap_or(false)
+    };
 
     view! {
         <Title formatter=move |t: String| if t.is_empty() { i18n.t("app.name") } else { format!("{t} · {}", i18n.t("app.name")) } />

@@ -1,6 +1,8 @@
 //! Request layers: client address, session resolution, CSRF, security headers.
 use crate::AppState;
-use app::access::model::{Authed, AuthVia, RequestMeta, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, SESSION_COOKIE_SECURE};
+use app::access::model::{
+    AuthVia, Authed, RequestMeta, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, SESSION_COOKIE_SECURE,
+};
 use app::access::service as access;
 use app::shared::error::AppError;
 use app::shared::i18n::locale_of_request;
@@ -35,7 +37,13 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) 
         .flat_map(|v| v.split(','))
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    chain.iter().rev().find(|ip| !trusted.contains(ip)).copied().unwrap_or(peer).to_string()
+    chain
+        .iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .copied()
+        .unwrap_or(peer)
+        .to_string()
 }
 
 fn csrf_rejection(headers: &HeaderMap) -> Response {
@@ -61,20 +69,38 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
     let headers = req.headers().clone();
     let meta = RequestMeta {
         ip: client_ip(peer, &headers, &st.trusted_proxies),
-        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(200).collect(),
-        request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect(),
+        request_id: headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string(),
     };
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
-    let cookie_name = if st.ctx.cfg.secure_cookies { SESSION_COOKIE_SECURE } else { SESSION_COOKIE };
+    let cookie_name = if st.ctx.cfg.secure_cookies {
+        SESSION_COOKIE_SECURE
+    } else {
+        SESSION_COOKIE
+    };
     let token = bearer.or_else(|| cookie_value(&headers, cookie_name));
     let auth: Option<Authed> = match token {
         Some(t) => match access::resolve_session(&st.ctx, t).await {
             Ok(Some(mut a)) => {
-                a.via = if bearer.is_some() { AuthVia::Bearer } else { AuthVia::Cookie };
+                a.via = if bearer.is_some() {
+                    AuthVia::Bearer
+                } else {
+                    AuthVia::Cookie
+                };
                 Some(a)
             }
             Ok(None) => None,
@@ -108,7 +134,9 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
 
     // Keep the readable CSRF cookie in step with the session (or give a visitor one).
     let set_csrf = match (&auth, &csrf_cookie) {
-        (Some(a), c) if a.via == AuthVia::Cookie && c.as_deref() != Some(a.csrf_token.as_str()) => Some(a.csrf_token.clone()),
+        (Some(a), c) if a.via == AuthVia::Cookie && c.as_deref() != Some(a.csrf_token.as_str()) => {
+            Some(a.csrf_token.clone())
+        }
         (None, None) => Some(access::new_csrf_token()),
         _ => None,
     };
@@ -119,7 +147,11 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
     let mut res = next.run(req).await;
     if let Some(t) = set_csrf {
         // A handler (login, logout) may have set its own; do not contradict it.
-        let already = res.headers().get_all(header::SET_COOKIE).iter().any(|v| v.to_str().is_ok_and(|s| s.starts_with(CSRF_COOKIE)));
+        let already = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|s| s.starts_with(CSRF_COOKIE)));
         if !already {
             let secure = if st.ctx.cfg.secure_cookies { "; Secure" } else { "" };
             if let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={t}; Path=/; SameSite=Lax{secure}")) {
@@ -128,6 +160,26 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
         }
     }
     res
+}
+
+/// Server functions that fail before their body runs (an argument that does not parse, a
+/// missing one) come back from Leptos as a 500 carrying our own validation error. The client
+/// did wrong, so the status becomes the error's own (4xx).
+pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let is_server_fn = req.uri().path().starts_with("/api/") && !req.uri().path().starts_with("/api/v1/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
+        if let Ok(s) = axum::http::StatusCode::from_u16(e.status()) {
+            parts.status = s;
+        }
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 trait StatusResponse {
@@ -148,16 +200,28 @@ pub async fn security_headers(State(st): State<AppState>, req: Request, next: Ne
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"),
+    );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
     }
     if st.ctx.cfg.secure_cookies {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     if is_pkg && res.status().is_success() {
         // pkg/ file names carry their content hash: safe to keep for a year.
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
     }
     res
 }
@@ -173,7 +237,10 @@ mod tests {
         let proxy: IpAddr = "10.0.0.2".parse().unwrap();
         let lb: IpAddr = "10.0.0.1".parse().unwrap();
         // Untrusted peer: the header is ignored (it could be forged).
-        assert_eq!(client_ip(Some("198.51.100.7".parse().unwrap()), &h, &[proxy]), "198.51.100.7");
+        assert_eq!(
+            client_ip(Some("198.51.100.7".parse().unwrap()), &h, &[proxy]),
+            "198.51.100.7"
+        );
         // Through two trusted hops: the first untrusted address from the right.
         assert_eq!(client_ip(Some(lb), &h, &[lb, proxy]), "203.0.113.9");
         assert_eq!(client_ip(None, &h, &[]), "unknown");

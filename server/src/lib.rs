@@ -45,7 +45,9 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     } else {
         opts.max_connections(20);
     }
-    let db = Database::connect(opts).await.with_context(|| format!("connecting to the database ({})", redact(url)))?;
+    let db = Database::connect(opts)
+        .await
+        .with_context(|| format!("connecting to the database ({})", redact(url)))?;
     Ok(db)
 }
 
@@ -64,8 +66,12 @@ pub fn redact(url: &str) -> String {
 /// Applies pending migrations and creates the built-in roles.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     use anyhow::Context;
-    migrations::Migrator::up(db, None).await.context("applying migrations")?;
-    app::access::service::ensure_builtin_roles(db).await.map_err(|e| anyhow::anyhow!("creating roles: {e}"))?;
+    migrations::Migrator::up(db, None)
+        .await
+        .context("applying migrations")?;
+    app::access::service::ensure_builtin_roles(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating roles: {e}"))?;
     Ok(())
 }
 
@@ -100,8 +106,16 @@ pub fn leptos_options(site_root: &str) -> LeptosOptions {
     let hash = std::fs::read_to_string(std::path::Path::new(site_root).join("pkg").join("linli.hash"))
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
-    let output = if hash.is_empty() { "linli".to_string() } else { format!("linli-{hash}") };
-    LeptosOptions::builder().output_name(output).site_root(site_root).site_pkg_dir("pkg").build()
+    let output = if hash.is_empty() {
+        "linli".to_string()
+    } else {
+        format!("linli-{hash}")
+    };
+    LeptosOptions::builder()
+        .output_name(output)
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .build()
 }
 
 /// The whole HTTP surface.
@@ -128,15 +142,28 @@ pub fn router(state: AppState) -> Router {
             move || app::shell(opts.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::session_layer))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::security_headers))
+        .layer(axum::middleware::from_fn(layers::server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layers::session_layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layers::security_headers,
+        ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
-        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }

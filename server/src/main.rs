@@ -6,7 +6,11 @@ use server::config::{CommonArgs, ServeArgs};
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "linli", version, about = "Linli 邻里: property management and resident platform")]
+#[command(
+    name = "linli",
+    version,
+    about = "Linli 邻里: property management and resident platform"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Option<Cmd>,
@@ -76,20 +80,28 @@ fn init_tracing(json: bool) {
 }
 
 async fn open(common: &CommonArgs, serve: &ServeArgs) -> anyhow::Result<AppCtx> {
-    std::fs::create_dir_all(&common.data_dir).with_context(|| format!("creating data directory {}", common.data_dir.display()))?;
+    std::fs::create_dir_all(&common.data_dir)
+        .with_context(|| format!("creating data directory {}", common.data_dir.display()))?;
     let db = server::connect(&common.database_url()).await?;
     server::migrate(&db).await?;
-    Ok(AppCtx { db, cfg: Arc::new(server::runtime_config(serve)) })
+    Ok(AppCtx {
+        db,
+        cfg: Arc::new(server::runtime_config(serve)),
+    })
 }
 
 async fn find_org(ctx: &AppCtx, key: &str) -> anyhow::Result<app::shared::ids::OrgId> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use app::db::entities::org_units;
-    let by_code = org_units::Entity::find().filter(org_units::Column::Code.eq(key)).one(&ctx.db).await?;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let by_code = org_units::Entity::find()
+        .filter(org_units::Column::Code.eq(key))
+        .one(&ctx.db)
+        .await?;
     if let Some(o) = by_code {
         return Ok(app::shared::ids::OrgId(o.id));
     }
-    key.parse().map_err(|_| anyhow::anyhow!("no org node with code or id {key}"))
+    key.parse()
+        .map_err(|_| anyhow::anyhow!("no org node with code or id {key}"))
 }
 
 #[tokio::main]
@@ -114,24 +126,48 @@ async fn main() -> anyhow::Result<()> {
             let ctx = open(&common, &cli.serve).await?;
             let err = |e: app::shared::error::AppError| anyhow::anyhow!("{}", e.localized("en"));
             match cmd {
-                AdminCmd::CreateUser { login, name, phone, password, resident } => {
-                    let kind = if resident { app::access::model::UserKind::Resident } else { app::access::model::UserKind::Staff };
-                    let id = app::access::service::create_user_system(&ctx, &login, phone.as_deref(), &name, &password, kind, true)
-                        .await
-                        .map_err(err)?;
+                AdminCmd::CreateUser {
+                    login,
+                    name,
+                    phone,
+                    password,
+                    resident,
+                } => {
+                    let kind = if resident {
+                        app::access::model::UserKind::Resident
+                    } else {
+                        app::access::model::UserKind::Staff
+                    };
+                    let id = app::access::service::create_user_system(
+                        &ctx,
+                        &login,
+                        phone.as_deref(),
+                        &name,
+                        &password,
+                        kind,
+                        true,
+                    )
+                    .await
+                    .map_err(err)?;
                     println!("created user {login} (id {id})");
                 }
                 AdminCmd::ResetPassword { login, password } => {
-                    app::access::service::reset_password_system(&ctx, &login, &password).await.map_err(err)?;
+                    app::access::service::reset_password_system(&ctx, &login, &password)
+                        .await
+                        .map_err(err)?;
                     println!("password reset for {login}; their sessions were ended");
                 }
                 AdminCmd::Grant { login, role, org } => {
                     let org = find_org(&ctx, &org).await?;
-                    app::access::service::grant_system(&ctx, &login, &role, org).await.map_err(err)?;
+                    app::access::service::grant_system(&ctx, &login, &role, org)
+                        .await
+                        .map_err(err)?;
                     println!("granted {role} over org {org} to {login}");
                 }
                 AdminCmd::VerifyAudit => match app::audit::service::verify(&ctx.db).await.map_err(err)? {
-                    app::audit::model::ChainCheck::Intact { rows, head } => println!("audit chain intact: {rows} rows, head {head}"),
+                    app::audit::model::ChainCheck::Intact { rows, head } => {
+                        println!("audit chain intact: {rows} rows, head {head}")
+                    }
                     app::audit::model::ChainCheck::Broken { row, reason } => {
                         eprintln!("audit chain BROKEN at row {row} ({reason})");
                         std::process::exit(1);
@@ -153,16 +189,29 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .trusted_proxies
         .iter()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().parse().with_context(|| format!("LINLI_TRUSTED_PROXIES: {s} is not an IP address")))
+        .map(|s| {
+            s.trim()
+                .parse()
+                .with_context(|| format!("LINLI_TRUSTED_PROXIES: {s} is not an IP address"))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let state = server::AppState { leptos_options: server::leptos_options(&args.site_root), ctx, trusted_proxies: Arc::new(trusted) };
+    let state = server::AppState {
+        leptos_options: server::leptos_options(&args.site_root),
+        ctx,
+        trusted_proxies: Arc::new(trusted),
+    };
     let app = server::router(state);
-    let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("binding {}", args.addr))?;
-    tracing::info!("Linli listening on http://{}", args.addr);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown())
+    let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
-        .context("serving")?;
+        .with_context(|| format!("binding {}", args.addr))?;
+    tracing::info!("Linli listening on http://{}", args.addr);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .context("serving")?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

@@ -21,7 +21,10 @@ mod edge {
     pub fn request() -> Result<(AppCtx, RequestMeta, Option<Authed>), AppError> {
         let ctx = app_ctx()?;
         let parts = use_context::<http::request::Parts>();
-        let meta = parts.as_ref().and_then(|p| p.extensions.get::<RequestMeta>().cloned()).unwrap_or_default();
+        let meta = parts
+            .as_ref()
+            .and_then(|p| p.extensions.get::<RequestMeta>().cloned())
+            .unwrap_or_default();
         let auth = parts.as_ref().and_then(|p| p.extensions.get::<Authed>().cloned());
         Ok((ctx, meta, auth))
     }
@@ -123,7 +126,12 @@ pub async fn login(login: String, password: String) -> Result<Me, AppError> {
 }
 
 #[server]
-pub async fn signup(phone: String, display_name: String, password: String, password_again: String) -> Result<Me, AppError> {
+pub async fn signup(
+    phone: String,
+    display_name: String,
+    password: String,
+    password_again: String,
+) -> Result<Me, AppError> {
     respond(
         async {
             let (ctx, meta, _) = request()?;
@@ -146,7 +154,10 @@ pub async fn logout() -> Result<(), AppError> {
             if let Some(a) = auth {
                 super::service::logout(&ctx, &meta, &a).await?;
             }
-            set_cookies(&logout_cookies(ctx.cfg.secure_cookies, &super::service::new_csrf_token()));
+            set_cookies(&logout_cookies(
+                ctx.cfg.secure_cookies,
+                &super::service::new_csrf_token(),
+            ));
             Ok(())
         }
         .await,
@@ -154,7 +165,11 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 #[server]
-pub async fn change_password(current_password: String, new_password: String, new_password_again: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    new_password_again: String,
+) -> Result<(), AppError> {
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
@@ -174,7 +189,9 @@ pub async fn set_preferences(locale: Option<String>, large_text: Option<bool>) -
         async {
             let (ctx, meta, auth) = request()?;
             match auth {
-                Some(a) => super::service::set_preferences(&ctx, &meta, &a, locale, large_text).await.map(Some),
+                Some(a) => super::service::set_preferences(&ctx, &meta, &a, locale, large_text)
+                    .await
+                    .map(Some),
                 None => Ok(None),
             }
         }
@@ -205,8 +222,17 @@ pub async fn create_staff(
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
-            let org_id: OrgId = org_id.parse().map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
-            let input = super::service::NewStaff { login, display_name, phone, password, role_code, org_id };
+            let org_id: OrgId = org_id
+                .parse()
+                .map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
+            let input = super::service::NewStaff {
+                login,
+                display_name,
+                phone,
+                password,
+                role_code,
+                org_id,
+            };
             super::service::create_staff(&ctx, &meta, &auth, input).await
         }
         .await,
@@ -218,8 +244,12 @@ pub async fn grant_role(user_id: UserId, role_code: String, org_id: String) -> R
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
-            let org_id: OrgId = org_id.parse().map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
-            super::service::grant(&ctx, &meta, &auth, user_id, &role_code, org_id).await.map(|_| ())
+            let org_id: OrgId = org_id
+                .parse()
+                .map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
+            super::service::grant(&ctx, &meta, &auth, user_id, &role_code, org_id)
+                .await
+                .map(|_| ())
         }
         .await,
     )

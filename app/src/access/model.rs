@@ -15,14 +15,17 @@ impl TryFrom<&str> for Phone {
         let digits: String = s.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let digits = digits
             .strip_prefix("+86")
-            .or_else(|| if digits.len() == 13 { digits.strip_prefix("86") } else { None })
+            .or_else(|| {
+                if digits.len() == 13 {
+                    digits.strip_prefix("86")
+                } else {
+                    None
+                }
+            })
             .unwrap_or(&digits)
             .to_string();
         let b = digits.as_bytes();
-        let ok = b.len() == 11
-            && b.iter().all(u8::is_ascii_digit)
-            && b[0] == b'1'
-            && (b'3'..=b'9').contains(&b[1]);
+        let ok = b.len() == 11 && b.iter().all(u8::is_ascii_digit) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]);
         if ok {
             Ok(Phone(digits))
         } else {
@@ -59,7 +62,11 @@ impl Phone {
 pub fn mask_phone(p: &str) -> String {
     let chars: Vec<char> = p.chars().collect();
     if chars.len() == 11 {
-        format!("{}****{}", chars[..3].iter().collect::<String>(), chars[7..].iter().collect::<String>())
+        format!(
+            "{}****{}",
+            chars[..3].iter().collect::<String>(),
+            chars[7..].iter().collect::<String>()
+        )
     } else if chars.len() > 4 {
         format!("{}***{}", chars[0], chars[chars.len() - 1])
     } else {
@@ -90,7 +97,8 @@ pub fn check_login_name(s: &str) -> Result<String, AppError> {
     let s = s.trim().to_ascii_lowercase();
     let ok = (3..=32).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(s)
     } else {
@@ -214,6 +222,22 @@ impl Permission {
     }
 }
 
+impl Permission {
+    /// Permissions that confer power over other people or the system. A role carrying one can
+    /// be granted only by someone who holds it too over the same org: nobody hands out more
+    /// than they have.
+    pub fn is_sensitive(self) -> bool {
+        matches!(
+            self,
+            Permission::UsersWrite
+                | Permission::RolesWrite
+                | Permission::PeopleRevealId
+                | Permission::AuditRead
+                | Permission::BillingManage
+        )
+    }
+}
+
 /// The built-in roles, with their Chinese and English names and whether they are staff.
 pub const BUILTIN_ROLES: [(&str, &str, &str, bool); 11] = [
     ("resident", "住户", "Resident", false),
@@ -238,11 +262,35 @@ pub fn default_permissions(role: &str) -> Vec<Permission> {
         "cashier" => vec![OrgRead, PeopleRead, BillingRead, BillingCollect],
         "security" => vec![OrgRead, InspectionWork],
         "project_manager" => vec![
-            OrgRead, OrgWrite, PeopleRead, PeopleWrite, UsersRead, BillingRead, BillingCollect, BillingManage,
-            ServiceRead, ServiceDispatch, ReportsRead, NoticesPublish, AuditRead,
+            OrgRead,
+            OrgWrite,
+            PeopleRead,
+            PeopleWrite,
+            UsersRead,
+            UsersWrite,
+            BillingRead,
+            BillingCollect,
+            BillingManage,
+            ServiceRead,
+            ServiceDispatch,
+            ReportsRead,
+            NoticesPublish,
+            AuditRead,
         ],
-        "regional_manager" => vec![OrgRead, PeopleRead, UsersRead, BillingRead, ServiceRead, ReportsRead, AuditRead],
-        "hq_admin" => Permission::ALL.iter().copied().filter(|p| *p != PeopleRevealId).collect(),
+        "regional_manager" => vec![
+            OrgRead,
+            PeopleRead,
+            UsersRead,
+            BillingRead,
+            ServiceRead,
+            ReportsRead,
+            AuditRead,
+        ],
+        "hq_admin" => Permission::ALL
+            .iter()
+            .copied()
+            .filter(|p| *p != PeopleRevealId)
+            .collect(),
         "sysadmin" => Permission::ALL.to_vec(),
         _ => vec![],
     }
@@ -346,10 +394,24 @@ mod tests {
 
     #[test]
     fn phones() {
-        for ok in ["13800000001", "+86 138 0000 0001", "8613800000001", "199-1234-5678", "15912345678"] {
+        for ok in [
+            "13800000001",
+            "+86 138 0000 0001",
+            "8613800000001",
+            "199-1234-5678",
+            "15912345678",
+        ] {
             assert!(Phone::try_from(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "12800000001", "1380000000", "138000000012", "23800000001", "1380000000a", "+1 13800000001"] {
+        for bad in [
+            "",
+            "12800000001",
+            "1380000000",
+            "138000000012",
+            "23800000001",
+            "1380000000a",
+            "+1 13800000001",
+        ] {
             assert_eq!(
                 Phone::try_from(bad),
                 Err(AppError::validation("phone", "err.phone_invalid")),

@@ -79,8 +79,14 @@ pub async fn grants_of<C: ConnectionTrait>(c: &C, user_ids: &[i64]) -> Result<Ve
         .await?;
     let role_ids: Vec<i64> = gs.iter().map(|g| g.role_id).collect();
     let org_ids: Vec<i64> = gs.iter().map(|g| g.org_id).collect();
-    let rs = roles::Entity::find().filter(roles::Column::Id.is_in(role_ids)).all(c).await?;
-    let os = org_units::Entity::find().filter(org_units::Column::Id.is_in(org_ids)).all(c).await?;
+    let rs = roles::Entity::find()
+        .filter(roles::Column::Id.is_in(role_ids))
+        .all(c)
+        .await?;
+    let os = org_units::Entity::find()
+        .filter(org_units::Column::Id.is_in(org_ids))
+        .all(c)
+        .await?;
     Ok(gs
         .into_iter()
         .filter_map(|g| {
@@ -91,7 +97,10 @@ pub async fn grants_of<C: ConnectionTrait>(c: &C, user_ids: &[i64]) -> Result<Ve
         .collect())
 }
 
-pub async fn permissions_of_roles<C: ConnectionTrait>(c: &C, role_ids: &[i64]) -> Result<Vec<role_permissions::Model>, DbErr> {
+pub async fn permissions_of_roles<C: ConnectionTrait>(
+    c: &C,
+    role_ids: &[i64],
+) -> Result<Vec<role_permissions::Model>, DbErr> {
     if role_ids.is_empty() {
         return Ok(vec![]);
     }

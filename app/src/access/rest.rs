@@ -63,7 +63,9 @@ pub struct ApiCtx {
 impl ApiCtx {
     /// The caller, or a 401.
     pub fn authed(&self) -> Result<&Authed, ApiError> {
-        self.auth.as_ref().ok_or(ApiError(AppError::Unauthenticated, self.locale))
+        self.auth
+            .as_ref()
+            .ok_or(ApiError(AppError::Unauthenticated, self.locale))
     }
 
     pub fn err(&self, e: AppError) -> ApiError {
@@ -132,7 +134,11 @@ pub async fn login(api: ApiCtx, ApiJson(req): ApiJson<LoginRequest>) -> Result<R
     let ok = service::login(&api.ctx, &api.meta, &req.login, &req.password, AuthVia::Bearer)
         .await
         .map_err(|e| api.err(e))?;
-    let mut res = Json(LoginResponse { token: ok.token.clone(), user: ok.me }).into_response();
+    let mut res = Json(LoginResponse {
+        token: ok.token.clone(),
+        user: ok.me,
+    })
+    .into_response();
     for c in super::api::login_cookies(api.ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token) {
         if let Ok(v) = c.parse() {
             res.headers_mut().append(axum::http::header::SET_COOKIE, v);
@@ -146,7 +152,9 @@ pub async fn login(api: ApiCtx, ApiJson(req): ApiJson<LoginRequest>) -> Result<R
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(api: ApiCtx) -> Result<Response, ApiError> {
     let auth = api.authed()?;
-    service::logout(&api.ctx, &api.meta, auth).await.map_err(|e| api.err(e))?;
+    service::logout(&api.ctx, &api.meta, auth)
+        .await
+        .map_err(|e| api.err(e))?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     for c in super::api::logout_cookies(api.ctx.cfg.secure_cookies, &service::new_csrf_token()) {
         if let Ok(v) = c.parse() {
@@ -161,7 +169,10 @@ pub async fn logout(api: ApiCtx) -> Result<Response, ApiError> {
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(api: ApiCtx) -> Result<Json<Me>, ApiError> {
     let auth = api.authed()?;
-    service::me(&api.ctx.db, auth.user_id).await.map(Json).map_err(|e| api.err(e))
+    service::me(&api.ctx.db, auth.user_id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -194,12 +205,17 @@ pub async fn users(api: ApiCtx, Query(q): Query<UserQuery>) -> Result<Json<UserP
 /// Create a staff account with one role over one org subtree.
 #[utoipa::path(post, path = "/api/v1/users", tag = "access", request_body = service::NewStaff, security(("bearer" = [])),
     responses((status = 201, body = UserRow), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_user(api: ApiCtx, ApiJson(input): ApiJson<service::NewStaff>) -> Result<(StatusCode, Json<UserRow>), ApiError> {
+pub async fn create_user(
+    api: ApiCtx,
+    ApiJson(input): ApiJson<service::NewStaff>,
+) -> Result<(StatusCode, Json<UserRow>), ApiError> {
     let auth = api.authed()?;
     if input.password.chars().count() > PASSWORD_HARD_MAX {
         return Err(api.err(AppError::validation("password", "err.password_long")));
     }
-    let row = service::create_staff(&api.ctx, &api.meta, auth, input).await.map_err(|e| api.err(e))?;
+    let row = service::create_staff(&api.ctx, &api.meta, auth, input)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -208,7 +224,10 @@ pub async fn create_user(api: ApiCtx, ApiJson(input): ApiJson<service::NewStaff>
     responses((status = 200, body = [OrgNode]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn orgs(api: ApiCtx) -> Result<Json<Vec<OrgNode>>, ApiError> {
     let auth = api.authed()?;
-    service::visible_orgs(&api.ctx, &api.meta, auth).await.map(Json).map_err(|e| api.err(e))
+    service::visible_orgs(&api.ctx, &api.meta, auth)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
 }
 
 pub fn router() -> Router<AppCtx> {

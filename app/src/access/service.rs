@@ -27,7 +27,10 @@ pub struct Scope {
 
 impl Scope {
     pub fn empty() -> Scope {
-        Scope { org_ids: vec![], global: false }
+        Scope {
+            org_ids: vec![],
+            global: false,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -40,7 +43,12 @@ impl Scope {
 
     /// Restricts a query to rows whose `col` is an org inside the scope; rows with no org
     /// are kept only for a global scope when `null_is_global` is set.
-    pub fn filter_org_column<E: EntityTrait, Col: ColumnTrait>(&self, q: Select<E>, col: Col, null_is_global: bool) -> Select<E> {
+    pub fn filter_org_column<E: EntityTrait, Col: ColumnTrait>(
+        &self,
+        q: Select<E>,
+        col: Col,
+        null_is_global: bool,
+    ) -> Select<E> {
         let mut cond = sea_orm::Condition::any().add(col.is_in(self.org_ids.clone()));
         if self.global && null_is_global {
             cond = cond.add(col.is_null());
@@ -57,12 +65,19 @@ pub async fn scope_for<C: ConnectionTrait>(c: &C, user: UserId, perm: Permission
     let perms = repo::permissions_of_roles(c, &role_ids).await?;
     let roots: Vec<&repo::GrantRow> = grants
         .iter()
-        .filter(|g| perms.iter().any(|p| p.role_id == g.role.id && p.permission == perm.code()))
+        .filter(|g| {
+            perms
+                .iter()
+                .any(|p| p.role_id == g.role.id && p.permission == perm.code())
+        })
         .collect();
     let global = roots.iter().any(|g| g.org.parent_id.is_none());
     let ids: Vec<OrgId> = roots.iter().map(|g| OrgId(g.org.id)).collect();
     let nodes = estate::subtree_nodes(c, &ids).await?;
-    Ok(Scope { org_ids: nodes.into_iter().map(|n| n.id.0).collect(), global })
+    Ok(Scope {
+        org_ids: nodes.into_iter().map(|n| n.id.0).collect(),
+        global,
+    })
 }
 
 /// The caller's scope for `perm`, or `Forbidden` (recorded in the audit log) when empty.
@@ -76,7 +91,13 @@ pub async fn require(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, perm: Perm
 }
 
 /// Like [`require`], and the scope must also cover `org`.
-pub async fn require_over(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, perm: Permission, org: OrgId) -> Result<Scope, AppError> {
+pub async fn require_over(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    perm: Permission,
+    org: OrgId,
+) -> Result<Scope, AppError> {
     let scope = require(ctx, meta, auth, perm).await?;
     if !scope.covers(org) {
         deny(ctx, meta, auth, perm.code(), Some(org)).await;
@@ -127,13 +148,16 @@ pub async fn hash_password(pw: String) -> Result<String, AppError> {
 /// Verifies on a blocking thread. A missing account is checked against a fixed dummy hash
 /// so that the time taken does not reveal whether the account exists.
 pub async fn verify_password(pw: String, hash: Option<String>) -> bool {
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1bP4Yp2xVb4fAhhSGc2V0A2lYp0mH8cQOkmJ4cVq4NM";
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1bP4Yp2xVb4fAhhSGc2V0A2lYp0mH8cQOkmJ4cVq4NM";
     let exists = hash.is_some();
     let hash = hash.unwrap_or_else(|| DUMMY.to_string());
     let ok = tokio::task::spawn_blocking(move || {
         use argon2::password_hash::{PasswordHash, PasswordVerifier};
         match PasswordHash::new(&hash) {
-            Ok(parsed) => argon2::Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok(),
+            Ok(parsed) => argon2::Argon2::default()
+                .verify_password(pw.as_bytes(), &parsed)
+                .is_ok(),
             Err(_) => false,
         }
     })
@@ -181,7 +205,12 @@ pub struct LoggedIn {
     pub me: Me,
 }
 
-async fn create_session<C: ConnectionTrait>(c: &C, user: i64, via: AuthVia, meta: &RequestMeta) -> Result<(String, String), AppError> {
+async fn create_session<C: ConnectionTrait>(
+    c: &C,
+    user: i64,
+    via: AuthVia,
+    meta: &RequestMeta,
+) -> Result<(String, String), AppError> {
     let token = random_token();
     let csrf = random_token();
     let now = Utc::now();
@@ -211,7 +240,9 @@ pub async fn resolve_session(ctx: &AppCtx, token: &str) -> Result<Option<Authed>
         return Ok(None);
     }
     let id = token_id(token);
-    let Some(s) = repo::session(&ctx.db, &id).await? else { return Ok(None) };
+    let Some(s) = repo::session(&ctx.db, &id).await? else {
+        return Ok(None);
+    };
     let now = Utc::now();
     let cfg: &RuntimeConfig = &ctx.cfg;
     let idle = now - s.last_seen_at > Duration::minutes(cfg.session_idle_minutes);
@@ -230,7 +261,11 @@ pub async fn resolve_session(ctx: &AppCtx, token: &str) -> Result<Option<Authed>
         user_id: UserId(s.user_id),
         session_id: id,
         csrf_token: s.csrf_token,
-        via: if s.kind == "bearer" { AuthVia::Bearer } else { AuthVia::Cookie },
+        via: if s.kind == "bearer" {
+            AuthVia::Bearer
+        } else {
+            AuthVia::Cookie
+        },
     }))
 }
 
@@ -240,7 +275,10 @@ async fn throttle_check(ctx: &AppCtx, account: &str, ip: &str) -> Result<(), App
     let cfg = &ctx.cfg;
     let window = Duration::minutes(cfg.throttle_window_minutes);
     let since = Utc::now() - window;
-    for (scope, key, max) in [("account", account, cfg.max_failures_per_account), ("ip", ip, cfg.max_failures_per_ip)] {
+    for (scope, key, max) in [
+        ("account", account, cfg.max_failures_per_account),
+        ("ip", ip, cfg.max_failures_per_ip),
+    ] {
         let (n, oldest) = repo::recent_failures(&ctx.db, scope, key, since).await?;
         if n >= max {
             let until = oldest.unwrap_or_else(Utc::now) + window;
@@ -278,7 +316,13 @@ fn normalize_login(login: &str) -> String {
 /// Logs in by login name or phone.
 /// Errors: `RateLimited` when the account or IP has failed too often recently;
 /// `Validation{password, err.login_failed}` for a wrong login or password (the same for both).
-pub async fn login(ctx: &AppCtx, meta: &RequestMeta, login: &str, password: &str, via: AuthVia) -> Result<LoggedIn, AppError> {
+pub async fn login(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    login: &str,
+    password: &str,
+    via: AuthVia,
+) -> Result<LoggedIn, AppError> {
     if login.trim().is_empty() {
         return Err(AppError::validation("login", "err.required"));
     }
@@ -303,15 +347,21 @@ pub async fn login(ctx: &AppCtx, meta: &RequestMeta, login: &str, password: &str
         let uid = user.as_ref().map(|u| UserId(u.id));
         with_txn!(ctx.db, |txn| {
             record_attempt(&txn, &account, &meta.ip, false).await?;
-            let entry = AuditEntry::new("auth.login", "account", uid.map(|u| u.0.to_string()).unwrap_or_default())
-                .actor(uid, &mask_phone(&account))
-                .outcome("failed")
-                .summary(serde_json::json!({ "reason": reason }));
+            let entry = AuditEntry::new(
+                "auth.login",
+                "account",
+                uid.map(|u| u.0.to_string()).unwrap_or_default(),
+            )
+            .actor(uid, &mask_phone(&account))
+            .outcome("failed")
+            .summary(serde_json::json!({ "reason": reason }));
             audit::record(&txn, meta, entry).await
         })?;
         return Err(AppError::validation("password", "err.login_failed"));
     }
-    let Some(user) = user else { return Err(AppError::Internal) };
+    let Some(user) = user else {
+        return Err(AppError::Internal);
+    };
     let (token, csrf) = with_txn!(ctx.db, |txn| {
         record_attempt(&txn, &account, &meta.ip, true).await?;
         let s = create_session(&txn, user.id, via, meta).await?;
@@ -322,12 +372,22 @@ pub async fn login(ctx: &AppCtx, meta: &RequestMeta, login: &str, password: &str
         Ok(s)
     })?;
     let me = me(&ctx.db, UserId(user.id)).await?;
-    Ok(LoggedIn { token, csrf_token: csrf, me })
+    Ok(LoggedIn {
+        token,
+        csrf_token: csrf,
+        me,
+    })
 }
 
 /// A resident creates an account with their mobile number.
 /// Errors: `Validation` on phone, name or password; `Conflict{phone}` when taken.
-pub async fn signup(ctx: &AppCtx, meta: &RequestMeta, phone: &str, display_name: &str, password: &str) -> Result<LoggedIn, AppError> {
+pub async fn signup(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    phone: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<LoggedIn, AppError> {
     let phone = Phone::try_from(phone)?;
     let name = check_display_name(display_name)?;
     check_password_policy(password, "password", &[phone.as_str(), &name])?;
@@ -361,7 +421,11 @@ pub async fn signup(ctx: &AppCtx, meta: &RequestMeta, phone: &str, display_name:
         audit::record(&txn, meta, entry).await?;
         Ok((UserId(u.id), t, c))
     })?;
-    Ok(LoggedIn { token, csrf_token: csrf, me: me(&ctx.db, uid).await? })
+    Ok(LoggedIn {
+        token,
+        csrf_token: csrf,
+        me: me(&ctx.db, uid).await?,
+    })
 }
 
 /// Ends the session on the server: the token stops working everywhere at once.
@@ -369,15 +433,28 @@ pub async fn logout(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Result<(
     let label = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         repo::delete_session(&txn, &auth.session_id).await?;
-        audit::record(&txn, meta, AuditEntry::new("auth.logout", "user", auth.user_id).actor(Some(auth.user_id), &label)).await
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("auth.logout", "user", auth.user_id).actor(Some(auth.user_id), &label),
+        )
+        .await
     })
 }
 
 /// Changes the caller's password after re-checking the current one. Other sessions end.
 /// Errors: `Validation{current_password}` when wrong (counts toward throttling),
 /// `Validation{new_password}` for a weak one, `RateLimited`.
-pub async fn change_password(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, current: &str, new: &str) -> Result<(), AppError> {
-    let user = repo::user(&ctx.db, auth.user_id.0).await?.ok_or(AppError::Unauthenticated)?;
+pub async fn change_password(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let user = repo::user(&ctx.db, auth.user_id.0)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let account = normalize_login(&user.login);
     throttle_check(ctx, &account, &meta.ip).await?;
     if !verify_password(current.to_string(), Some(user.password_hash.clone())).await {
@@ -395,10 +472,14 @@ pub async fn change_password(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, cu
         })?;
         return Err(AppError::validation("current_password", "err.current_password_wrong"));
     }
-    let inputs: Vec<&str> = [Some(user.login.as_str()), user.phone.as_deref(), Some(user.display_name.as_str())]
-        .into_iter()
-        .flatten()
-        .collect();
+    let inputs: Vec<&str> = [
+        Some(user.login.as_str()),
+        user.phone.as_deref(),
+        Some(user.display_name.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     check_password_policy(new, "new_password", &inputs)?;
     if current == new {
         return Err(AppError::validation("new_password", "err.password_same"));
@@ -424,10 +505,23 @@ pub async fn change_password(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, cu
 }
 
 /// Saves the caller's language and large-text preference.
-pub async fn set_preferences(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, locale: Option<String>, large_text: Option<bool>) -> Result<Me, AppError> {
-    let user = repo::user(&ctx.db, auth.user_id.0).await?.ok_or(AppError::Unauthenticated)?;
+pub async fn set_preferences(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    locale: Option<String>,
+    large_text: Option<bool>,
+) -> Result<Me, AppError> {
+    let user = repo::user(&ctx.db, auth.user_id.0)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let locale = match locale {
-        Some(l) => Some(crate::shared::i18n::Locale::parse(&l).ok_or_else(|| AppError::validation("locale", "err.invalid"))?.code().to_string()),
+        Some(l) => Some(
+            crate::shared::i18n::Locale::parse(&l)
+                .ok_or_else(|| AppError::validation("locale", "err.invalid"))?
+                .code()
+                .to_string(),
+        ),
         None => None,
     };
     with_txn!(ctx.db, |txn| {
@@ -474,7 +568,11 @@ pub async fn me<C: ConnectionTrait>(c: &C, id: UserId) -> Result<Me, AppError> {
     let u = repo::user(c, id.0).await?.ok_or(AppError::Unauthenticated)?;
     let grants = repo::grants_of(c, &[u.id]).await?;
     let role_ids: Vec<i64> = grants.iter().map(|g| g.role.id).collect();
-    let mut permissions: Vec<String> = repo::permissions_of_roles(c, &role_ids).await?.into_iter().map(|p| p.permission).collect();
+    let mut permissions: Vec<String> = repo::permissions_of_roles(c, &role_ids)
+        .await?
+        .into_iter()
+        .map(|p| p.permission)
+        .collect();
     permissions.sort();
     permissions.dedup();
     Ok(Me {
@@ -493,10 +591,21 @@ pub async fn me<C: ConnectionTrait>(c: &C, id: UserId) -> Result<Me, AppError> {
 // ---------------------------------------------------------------- administration
 
 /// Staff accounts with a grant inside the caller's `users.read` scope, newest first.
-pub async fn list_users(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, q: Option<String>, before: Option<i64>, limit: Option<u64>) -> Result<Page<UserRow>, AppError> {
+pub async fn list_users(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    q: Option<String>,
+    before: Option<i64>,
+    limit: Option<u64>,
+) -> Result<Page<UserRow>, AppError> {
     let scope = require(ctx, meta, auth, Permission::UsersRead).await?;
     let limit = page_size(limit);
-    let ids = if scope.global { None } else { Some(scope.org_ids.as_slice()) };
+    let ids = if scope.global {
+        None
+    } else {
+        Some(scope.org_ids.as_slice())
+    };
     let users = repo::staff_users(&ctx.db, ids, q.as_deref(), before, limit + 1).await?;
     let uids: Vec<i64> = users.iter().map(|u| u.id).collect();
     let grants = repo::grants_of(&ctx.db, &uids).await?;
@@ -530,13 +639,21 @@ pub struct NewStaff {
     pub org_id: OrgId,
 }
 
-/// A role may be granted only by someone who holds each of its permissions over the org:
-/// nobody can hand out more than they have.
-async fn check_can_grant(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, role: &roles::Model, org: OrgId) -> Result<(), AppError> {
+/// A role may be granted only by someone with `users.write` over the org who also holds each
+/// of the role's sensitive permissions there (see [`Permission::is_sensitive`]).
+async fn check_can_grant(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    role: &roles::Model,
+    org: OrgId,
+) -> Result<(), AppError> {
     require_over(ctx, meta, auth, Permission::UsersWrite, org).await?;
     let perms = repo::permissions_of_roles(&ctx.db, &[role.id]).await?;
     for p in perms {
-        let Some(perm) = Permission::parse(&p.permission) else { continue };
+        let Some(perm) = Permission::parse(&p.permission).filter(|p| p.is_sensitive()) else {
+            continue;
+        };
         let s = scope_for(&ctx.db, auth.user_id, perm).await?;
         if !s.covers(org) {
             deny(ctx, meta, auth, &format!("grant:{}", role.code), Some(org)).await;
@@ -548,7 +665,12 @@ async fn check_can_grant(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, role: 
 
 /// Creates a staff account with one role over one org subtree.
 /// Errors: `Forbidden` outside the caller's scope; `Validation`; `Conflict{login|phone}`.
-pub async fn create_staff(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, input: NewStaff) -> Result<UserRow, AppError> {
+pub async fn create_staff(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    input: NewStaff,
+) -> Result<UserRow, AppError> {
     let login = check_login_name(&input.login)?;
     let name = check_display_name(&input.display_name)?;
     let phone = match input.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -632,7 +754,14 @@ pub async fn create_staff(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, input
 
 /// Grants a role over an org subtree to a staff account.
 /// Errors: `Forbidden`, `NotFound` (user), `Validation` (role/org), `Conflict` (already held).
-pub async fn grant(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, user: UserId, role_code: &str, org: OrgId) -> Result<GrantView, AppError> {
+pub async fn grant(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    user: UserId,
+    role_code: &str,
+    org: OrgId,
+) -> Result<GrantView, AppError> {
     let role = repo::role_by_code(&ctx.db, role_code)
         .await?
         .filter(|r| r.code != "resident")
@@ -670,12 +799,18 @@ pub async fn grant(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, user: UserId
         Ok(g.id)
     })?;
     let rows = repo::grants_of(&ctx.db, &[user.0]).await?;
-    rows.iter().find(|g| g.grant.id == gid).map(grant_view).ok_or(AppError::Internal)
+    rows.iter()
+        .find(|g| g.grant.id == gid)
+        .map(grant_view)
+        .ok_or(AppError::Internal)
 }
 
 /// Removes a grant. Errors: `NotFound`, `Forbidden` outside the caller's scope.
 pub async fn revoke(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, grant_id: GrantId) -> Result<(), AppError> {
-    let g = grants::Entity::find_by_id(grant_id.0).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let g = grants::Entity::find_by_id(grant_id.0)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     require_over(ctx, meta, auth, Permission::UsersWrite, OrgId(g.org_id)).await?;
     if g.user_id == auth.user_id.0 {
         return Err(AppError::validation("grant", "err.cannot_revoke_self"));
@@ -696,12 +831,21 @@ pub async fn revoke(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, grant_id: G
 }
 
 /// Enables or disables a staff account; disabling ends its sessions at once.
-pub async fn set_status(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, user: UserId, active: bool) -> Result<(), AppError> {
+pub async fn set_status(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    user: UserId,
+    active: bool,
+) -> Result<(), AppError> {
     let target = repo::user(&ctx.db, user.0).await?.ok_or(AppError::NotFound)?;
     let grants = repo::grants_of(&ctx.db, &[user.0]).await?;
     let scope = require(ctx, meta, auth, Permission::UsersWrite).await?;
     // Every grant of the target must lie in the caller's scope: no disabling one's superior.
-    if target.kind != "staff" || grants.iter().any(|g| !scope.covers(OrgId(g.org.id))) || (grants.is_empty() && !scope.global) {
+    if target.kind != "staff"
+        || grants.iter().any(|g| !scope.covers(OrgId(g.org.id)))
+        || (grants.is_empty() && !scope.global)
+    {
         deny(ctx, meta, auth, "users.write", None).await;
         return Err(AppError::Forbidden);
     }
@@ -739,7 +883,11 @@ pub async fn list_roles(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Resu
         .map(|r| RoleRow {
             id: RoleId(r.id),
             permissions: {
-                let mut v: Vec<String> = perms.iter().filter(|p| p.role_id == r.id).map(|p| p.permission.clone()).collect();
+                let mut v: Vec<String> = perms
+                    .iter()
+                    .filter(|p| p.role_id == r.id)
+                    .map(|p| p.permission.clone())
+                    .collect();
                 v.sort();
                 v
             },
@@ -753,40 +901,72 @@ pub async fn list_roles(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Resu
 
 /// Turns one permission of a role on or off. Needs `roles.write` at the root of the tree,
 /// since a role applies everywhere. The system administrator role cannot be reduced.
-pub async fn set_role_permission(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, role: RoleId, perm: &str, on: bool) -> Result<(), AppError> {
+pub async fn set_role_permission(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    role: RoleId,
+    perm: &str,
+    on: bool,
+) -> Result<(), AppError> {
     let scope = require(ctx, meta, auth, Permission::RolesWrite).await?;
     if !scope.global {
         deny(ctx, meta, auth, "roles.write", None).await;
         return Err(AppError::Forbidden);
     }
     let p = Permission::parse(perm).ok_or_else(|| AppError::validation("permission", "err.invalid"))?;
-    let r = roles::Entity::find_by_id(role.0).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let r = roles::Entity::find_by_id(role.0)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if r.code == "sysadmin" {
         return Err(AppError::validation("permission", "err.sysadmin_fixed"));
     }
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
-        let exists = role_permissions::Entity::find_by_id((r.id, p.code().to_string())).one(&txn).await?.is_some();
+        let exists = role_permissions::Entity::find_by_id((r.id, p.code().to_string()))
+            .one(&txn)
+            .await?
+            .is_some();
         if on && !exists {
-            role_permissions::ActiveModel { role_id: Set(r.id), permission: Set(p.code().into()) }.insert(&txn).await?;
+            role_permissions::ActiveModel {
+                role_id: Set(r.id),
+                permission: Set(p.code().into()),
+            }
+            .insert(&txn)
+            .await?;
         } else if !on && exists {
-            role_permissions::Entity::delete_by_id((r.id, p.code().to_string())).exec(&txn).await?;
+            role_permissions::Entity::delete_by_id((r.id, p.code().to_string()))
+                .exec(&txn)
+                .await?;
         } else {
             return Ok(());
         }
         audit::record(
             &txn,
             meta,
-            AuditEntry::new(if on { "role.permission.add" } else { "role.permission.remove" }, "role", r.id)
-                .actor(Some(auth.user_id), &actor)
-                .summary(serde_json::json!({ "role": r.code, "permission": p.code() })),
+            AuditEntry::new(
+                if on {
+                    "role.permission.add"
+                } else {
+                    "role.permission.remove"
+                },
+                "role",
+                r.id,
+            )
+            .actor(Some(auth.user_id), &actor)
+            .summary(serde_json::json!({ "role": r.code, "permission": p.code() })),
         )
         .await
     })
 }
 
 /// The org nodes the caller may see (for pickers and the tree).
-pub async fn visible_orgs(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Result<Vec<crate::estate::model::OrgNode>, AppError> {
+pub async fn visible_orgs(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+) -> Result<Vec<crate::estate::model::OrgNode>, AppError> {
     let scope = require(ctx, meta, auth, Permission::OrgRead).await?;
     let roots: Vec<OrgId> = scope.org_ids.iter().map(|i| OrgId(*i)).collect();
     estate::subtree_nodes(&ctx.db, &roots).await
@@ -811,7 +991,12 @@ pub async fn ensure_builtin_roles<C: ConnectionTrait>(c: &C) -> Result<(), AppEr
         .insert(c)
         .await?;
         for p in default_permissions(code) {
-            role_permissions::ActiveModel { role_id: Set(r.id), permission: Set(p.code().into()) }.insert(c).await?;
+            role_permissions::ActiveModel {
+                role_id: Set(r.id),
+                permission: Set(p.code().into()),
+            }
+            .insert(c)
+            .await?;
         }
     }
     Ok(())
@@ -828,7 +1013,11 @@ pub async fn create_user_system(
     kind: UserKind,
     policy: bool,
 ) -> Result<UserId, AppError> {
-    let login = if kind == UserKind::Resident { Phone::try_from(login)?.as_str().to_string() } else { check_login_name(login)? };
+    let login = if kind == UserKind::Resident {
+        Phone::try_from(login)?.as_str().to_string()
+    } else {
+        check_login_name(login)?
+    };
     let name = check_display_name(display_name)?;
     let phone = phone.map(Phone::try_from).transpose()?;
     if policy {
@@ -837,7 +1026,10 @@ pub async fn create_user_system(
         check_password_length(password, "password")?;
     }
     let hash = hash_password(password.to_string()).await?;
-    let meta = RequestMeta { ip: "cli".into(), ..Default::default() };
+    let meta = RequestMeta {
+        ip: "cli".into(),
+        ..Default::default()
+    };
     with_txn!(ctx.db, |txn| {
         let now = Utc::now();
         let u = users::ActiveModel {
@@ -871,10 +1063,19 @@ pub async fn create_user_system(
 
 /// Grants a role from the command line (no scope check: the operator owns the machine).
 pub async fn grant_system(ctx: &AppCtx, user_login: &str, role_code: &str, org: OrgId) -> Result<(), AppError> {
-    let u = repo::user_by_login(&ctx.db, &normalize_login(user_login)).await?.ok_or(AppError::NotFound)?;
-    let r = repo::role_by_code(&ctx.db, role_code).await?.ok_or_else(|| AppError::validation("role_code", "err.role_invalid"))?;
-    estate::get(&ctx.db, org).await?.ok_or_else(|| AppError::validation("org_id", "err.org_invalid"))?;
-    let meta = RequestMeta { ip: "cli".into(), ..Default::default() };
+    let u = repo::user_by_login(&ctx.db, &normalize_login(user_login))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let r = repo::role_by_code(&ctx.db, role_code)
+        .await?
+        .ok_or_else(|| AppError::validation("role_code", "err.role_invalid"))?;
+    estate::get(&ctx.db, org)
+        .await?
+        .ok_or_else(|| AppError::validation("org_id", "err.org_invalid"))?;
+    let meta = RequestMeta {
+        ip: "cli".into(),
+        ..Default::default()
+    };
     with_txn!(ctx.db, |txn| {
         grants::ActiveModel {
             user_id: Set(u.id),
@@ -901,10 +1102,15 @@ pub async fn grant_system(ctx: &AppCtx, user_login: &str, role_code: &str, org: 
 
 /// Sets a new password from the command line and ends the user's sessions.
 pub async fn reset_password_system(ctx: &AppCtx, user_login: &str, password: &str) -> Result<(), AppError> {
-    let u = repo::user_by_login(&ctx.db, &normalize_login(user_login)).await?.ok_or(AppError::NotFound)?;
+    let u = repo::user_by_login(&ctx.db, &normalize_login(user_login))
+        .await?
+        .ok_or(AppError::NotFound)?;
     check_password_policy(password, "password", &[&u.login, &u.display_name])?;
     let hash = hash_password(password.to_string()).await?;
-    let meta = RequestMeta { ip: "cli".into(), ..Default::default() };
+    let meta = RequestMeta {
+        ip: "cli".into(),
+        ..Default::default()
+    };
     with_txn!(ctx.db, |txn| {
         let mut am: users::ActiveModel = u.clone().into();
         am.password_hash = Set(hash.clone());
@@ -914,7 +1120,9 @@ pub async fn reset_password_system(ctx: &AppCtx, user_login: &str, password: &st
         audit::record(
             &txn,
             &meta,
-            AuditEntry::new("user.password.reset", "user", u.id).actor(None, "system").summary(serde_json::json!({"password": "***"})),
+            AuditEntry::new("user.password.reset", "user", u.id)
+                .actor(None, "system")
+                .summary(serde_json::json!({"password": "***"})),
         )
         .await
     })

@@ -63,7 +63,10 @@ pub enum ChainCheck {
 }
 
 /// Checks rows given in id order, continuing from `prev` (the hash before the first row).
-pub fn check_chain<'a>(prev: &str, rows: impl IntoIterator<Item = &'a AuditRow>) -> Result<(u64, String), (AuditId, String)> {
+pub fn check_chain<'a>(
+    prev: &str,
+    rows: impl IntoIterator<Item = &'a AuditRow>,
+) -> Result<(u64, String), (AuditId, String)> {
     let mut prev = prev.to_string();
     let mut n = 0;
     for r in rows {

@@ -32,9 +32,20 @@ pub struct AuditPage {
     responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(api: ApiCtx, Query(q): Query<AuditQuery>) -> Result<Json<AuditPage>, ApiError> {
     let auth = api.authed()?;
-    let f = AuditFilter { action: q.action, actor: q.actor, object_type: q.object_type, outcome: q.outcome, before: q.before };
-    let page = service::list_visible(&api.ctx, &api.meta, auth, &f, q.limit).await.map_err(|e| api.err(e))?;
-    Ok(Json(AuditPage { items: page.items, next: page.next }))
+    let f = AuditFilter {
+        action: q.action,
+        actor: q.actor,
+        object_type: q.object_type,
+        outcome: q.outcome,
+        before: q.before,
+    };
+    let page = service::list_visible(&api.ctx, &api.meta, auth, &f, q.limit)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(AuditPage {
+        items: page.items,
+        next: page.next,
+    }))
 }
 
 pub fn router() -> Router<AppCtx> {

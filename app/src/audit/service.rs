@@ -158,7 +158,10 @@ pub async fn verify(db: &DatabaseConnection) -> Result<ChainCheck, AppError> {
             Err((row, reason)) => return Ok(ChainCheck::Broken { row, reason }),
         }
     }
-    Ok(ChainCheck::Intact { rows: total, head: prev })
+    Ok(ChainCheck::Intact {
+        rows: total,
+        head: prev,
+    })
 }
 
 /// The audit rows the caller may read (needs `audit.read`), newest first.
@@ -175,7 +178,12 @@ pub async fn list_visible(
 
 /// Rows the caller may read, newest first. Rows without an org (logins, system events)
 /// are visible only to a scope that covers everything.
-pub async fn list(db: &DatabaseConnection, scope: &Scope, f: &AuditFilter, limit: Option<u64>) -> Result<Page<AuditRow>, AppError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    f: &AuditFilter,
+    limit: Option<u64>,
+) -> Result<Page<AuditRow>, AppError> {
     let limit = page_size(limit);
     let mut q = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
     q = scope.filter_org_column(q, audit_log::Column::OrgId, true);

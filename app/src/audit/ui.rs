@@ -20,7 +20,10 @@ pub fn AuditPage() -> impl IntoView {
     let next: RwSignal<Option<i64>> = RwSignal::new(None);
     let first = Resource::new(move || filter.get(), list_audit);
     let more = Action::new(move |before: &i64| {
-        let f = AuditFilter { before: Some(*before), ..filter.get_untracked() };
+        let f = AuditFilter {
+            before: Some(*before),
+            ..filter.get_untracked()
+        };
         list_audit(f)
     });
     Effect::new(move |_| {

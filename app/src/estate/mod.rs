@@ -2,6 +2,6 @@
 //! Buildings, units and parking arrive with the property-records issue.
 pub mod model;
 #[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
 mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;

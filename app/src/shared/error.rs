@@ -29,11 +29,17 @@ pub enum AppError {
 
 impl AppError {
     pub fn validation(field: &str, code: &str) -> Self {
-        AppError::Validation { field: field.into(), code: code.into() }
+        AppError::Validation {
+            field: field.into(),
+            code: code.into(),
+        }
     }
 
     pub fn conflict(field: &str, code: &str) -> Self {
-        AppError::Conflict { field: field.into(), code: code.into() }
+        AppError::Conflict {
+            field: field.into(),
+            code: code.into(),
+        }
     }
 
     /// HTTP status for the REST API and for server-function responses.
@@ -130,6 +136,9 @@ mod tests {
         let e = AppError::RateLimited { retry_after_secs: 61 };
         assert!(e.localized("zh-CN").contains('2'), "{}", e.localized("zh-CN"));
         assert!(e.localized("en").contains("2 min"), "{}", e.localized("en"));
-        assert_ne!(AppError::Forbidden.localized("zh-CN"), AppError::Forbidden.localized("en"));
+        assert_ne!(
+            AppError::Forbidden.localized("zh-CN"),
+            AppError::Forbidden.localized("en")
+        );
     }
 }

@@ -103,7 +103,9 @@ impl I18n {
 
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| {
-        let i = I18n { locale: RwSignal::new(Locale::ZhCn) };
+        let i = I18n {
+            locale: RwSignal::new(Locale::ZhCn),
+        };
         provide_context(i);
         i
     })
@@ -178,7 +180,15 @@ mod tests {
         fn keys(v: &serde_json::Value, prefix: String, out: &mut Vec<String>) {
             if let Some(m) = v.as_object() {
                 for (k, v) in m {
-                    keys(v, if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") }, out);
+                    keys(
+                        v,
+                        if prefix.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{prefix}.{k}")
+                        },
+                        out,
+                    );
                 }
             } else {
                 out.push(prefix);

@@ -57,7 +57,11 @@ impl Money {
         } else {
             int.parse().map_err(|_| MoneyParseError::OutOfRange)?
         };
-        let mut fen_part: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| MoneyParseError::NotANumber)? };
+        let mut fen_part: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| MoneyParseError::NotANumber)?
+        };
         if frac.len() == 1 {
             fen_part *= 10;
         }
@@ -124,7 +128,10 @@ mod tests {
         assert_eq!(Money::parse_yuan("abc"), Err(MoneyParseError::NotANumber));
         assert_eq!(Money::parse_yuan(""), Err(MoneyParseError::NotANumber));
         assert_eq!(Money::parse_yuan("1e5"), Err(MoneyParseError::NotANumber));
-        assert_eq!(Money::parse_yuan("99999999999999999999"), Err(MoneyParseError::OutOfRange));
+        assert_eq!(
+            Money::parse_yuan("99999999999999999999"),
+            Err(MoneyParseError::OutOfRange)
+        );
     }
 
     #[test]

@@ -81,8 +81,16 @@ fn AccountBody(me: Me) -> impl IntoView {
         });
     };
     let is_staff = me.is_staff();
-    let roles: Vec<String> = me.grants.iter().map(|g| format!("{} · {}", g.role_name_zh, g.org_name)).collect();
-    let roles_en: Vec<String> = me.grants.iter().map(|g| format!("{} · {}", g.role_name_en, g.org_name)).collect();
+    let roles: Vec<String> = me
+        .grants
+        .iter()
+        .map(|g| format!("{} · {}", g.role_name_zh, g.org_name))
+        .collect();
+    let roles_en: Vec<String> = me
+        .grants
+        .iter()
+        .map(|g| format!("{} · {}", g.role_name_en, g.org_name))
+        .collect();
     let initial = me.display_name.chars().next().unwrap_or('邻').to_string();
     view! {
         <section class="card profile">

@@ -1,7 +1,9 @@
 //! Back office: layout, overview, staff accounts and grants, roles and permissions.
 use super::account::RequireLogin;
 use super::session::use_session;
-use crate::access::api::{list_orgs, list_roles, list_users, CreateStaff, GrantRole, RevokeGrant, SetRolePermission, SetUserStatus};
+use crate::access::api::{
+    list_orgs, list_roles, list_users, CreateStaff, GrantRole, RevokeGrant, SetRolePermission, SetUserStatus,
+};
 use crate::access::model::{Me, Permission, RoleRow, UserRow};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
@@ -11,15 +13,35 @@ use leptos_meta::Title;
 use leptos_router::components::Outlet;
 
 fn staff_nav(me: &Me) -> Vec<NavItem> {
-    let mut v = vec![NavItem { label: "admin.overview", href: "/admin", icon: "▦" }];
+    let mut v = vec![NavItem {
+        label: "admin.overview",
+        href: "/admin",
+        icon: "▦",
+    }];
     if me.can(Permission::UsersRead) {
-        v.push(NavItem { label: "admin.users", href: "/admin/users", icon: "☺" });
-        v.push(NavItem { label: "admin.roles", href: "/admin/roles", icon: "⚿" });
+        v.push(NavItem {
+            label: "admin.users",
+            href: "/admin/users",
+            icon: "☺",
+        });
+        v.push(NavItem {
+            label: "admin.roles",
+            href: "/admin/roles",
+            icon: "⚿",
+        });
     }
     if me.can(Permission::AuditRead) {
-        v.push(NavItem { label: "admin.audit", href: "/admin/audit", icon: "☰" });
+        v.push(NavItem {
+            label: "admin.audit",
+            href: "/admin/audit",
+            icon: "☰",
+        });
     }
-    v.push(NavItem { label: "admin.my_account", href: "/me", icon: "⚙" });
+    v.push(NavItem {
+        label: "admin.my_account",
+        href: "/me",
+        icon: "⚙",
+    });
     v
 }
 
@@ -79,7 +101,11 @@ pub fn AdminHome() -> impl IntoView {
 }
 
 fn role_name(i18n: crate::shared::i18n::I18n, zh: &str, en: &str) -> String {
-    if i18n.code() == "en" { en.to_string() } else { zh.to_string() }
+    if i18n.code() == "en" {
+        en.to_string()
+    } else {
+        zh.to_string()
+    }
 }
 
 #[component]
@@ -130,16 +156,28 @@ pub fn AdminUsers() -> impl IntoView {
     });
 
     let role_options = move || {
-        roles.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().filter(|r: &RoleRow| r.is_staff).map(|r| {
-            let label = role_name(i18n, &r.name_zh, &r.name_en);
-            view! { <option value=r.code.clone()>{label}</option> }
-        }).collect_view()
+        roles
+            .get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r: &RoleRow| r.is_staff)
+            .map(|r| {
+                let label = role_name(i18n, &r.name_zh, &r.name_en);
+                view! { <option value=r.code.clone()>{label}</option> }
+            })
+            .collect_view()
     };
     let org_options = move || {
-        orgs.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|o| {
-            let indent = "　".repeat(o.depth.max(0) as usize);
-            view! { <option value=o.id.0.to_string()>{format!("{indent}{}", o.name)}</option> }
-        }).collect_view()
+        orgs.get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| {
+                let indent = "　".repeat(o.depth.max(0) as usize);
+                view! { <option value=o.id.0.to_string()>{format!("{indent}{}", o.name)}</option> }
+            })
+            .collect_view()
     };
 
     view! {

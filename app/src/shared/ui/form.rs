@@ -56,7 +56,10 @@ pub fn Field(
 
 /// Errors that belong to no field (login failed, throttled, forbidden, network).
 #[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>, #[prop(optional)] fields: &'static [&'static str]) -> impl IntoView {
+pub fn FormError(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(optional)] fields: &'static [&'static str],
+) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || {
         error

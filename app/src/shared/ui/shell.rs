@@ -13,11 +13,31 @@ pub struct NavItem {
 }
 
 const TABS: [NavItem; 5] = [
-    NavItem { label: "nav.home", href: "/", icon: "⌂" },
-    NavItem { label: "nav.pay", href: "/pay", icon: "¥" },
-    NavItem { label: "nav.repair", href: "/repair", icon: "✎" },
-    NavItem { label: "nav.community", href: "/community", icon: "☷" },
-    NavItem { label: "nav.me", href: "/me", icon: "☺" },
+    NavItem {
+        label: "nav.home",
+        href: "/",
+        icon: "⌂",
+    },
+    NavItem {
+        label: "nav.pay",
+        href: "/pay",
+        icon: "¥",
+    },
+    NavItem {
+        label: "nav.repair",
+        href: "/repair",
+        icon: "✎",
+    },
+    NavItem {
+        label: "nav.community",
+        href: "/community",
+        icon: "☷",
+    },
+    NavItem {
+        label: "nav.me",
+        href: "/me",
+        icon: "☺",
+    },
 ];
 
 fn is_current(path: &str, href: &str) -> bool {

@@ -4,7 +4,11 @@ use crate::shared::i18n::use_i18n;
 use leptos::prelude::*;
 
 #[component]
-pub fn EmptyState(title: &'static str, #[prop(optional)] body: Option<&'static str>, #[prop(optional)] icon: Option<&'static str>) -> impl IntoView {
+pub fn EmptyState(
+    title: &'static str,
+    #[prop(optional)] body: Option<&'static str>,
+    #[prop(optional)] icon: Option<&'static str>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="empty">

@@ -13,13 +13,18 @@ pub fn toast(msg: String) {
     if let Some(Toasts(list)) = use_context::<Toasts>() {
         let id = list.with_untracked(|l| l.iter().map(|(i, _)| *i).max().unwrap_or(0) + 1);
         list.update(|l| l.push((id, msg)));
-        set_timeout(move || list.update(|l| l.retain(|(i, _)| *i != id)), std::time::Duration::from_secs(4));
+        set_timeout(
+            move || list.update(|l| l.retain(|(i, _)| *i != id)),
+            std::time::Duration::from_secs(4),
+        );
     }
 }
 
 #[component]
 pub fn ToastHost() -> impl IntoView {
-    let list = use_context::<Toasts>().map(|t| t.0).unwrap_or_else(|| RwSignal::new(vec![]));
+    let list = use_context::<Toasts>()
+        .map(|t| t.0)
+        .unwrap_or_else(|| RwSignal::new(vec![]));
     view! {
         <div class="toasts" role="status" aria-live="polite">
             <For each=move || list.get() key=|(id, _)| *id let:item>

@@ -1,0 +1,97 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_PASSWORD, LoginPage, expectLoggedInHome, hydrated, shot } from "./fixtures/pages";
+
+test("the home page is Chinese and hydrates (the language switch needs WASM)", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("欢迎来到邻里");
+  await hydrated(page);
+  await shot(page, "home-375");
+  await page.getByTestId("lang-switch").click();
+  // No navigation happened: only the hydrated app can re-render this text.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome to Linli");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome to Linli");
+  await hydrated(page);
+  await page.getByTestId("lang-switch").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("欢迎来到邻里");
+});
+
+test("a resident signs up, logs out and logs back in", async ({ page }) => {
+  const phone = "139" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
+  const password = "Green-tea-garden-7";
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByLabel("手机号").fill("12345");
+  await page.getByLabel("姓名").fill("测试住户");
+  await page.getByLabel(/^密码$/).fill(password);
+  await page.getByLabel("再次输入密码").fill(password);
+  await page.getByRole("button", { name: "注册" }).click();
+  await expect(page.getByText("请输入正确的 11 位手机号")).toBeVisible();
+  await shot(page, "signup-error-375");
+  await page.getByLabel("手机号").fill(phone);
+  await page.getByRole("button", { name: "注册" }).click();
+  await expectLoggedInHome(page, "您好，测试住户");
+  await shot(page, "home-resident-375");
+
+  await page.getByRole("link", { name: "我的" }).click();
+  await expect(page.getByTestId("profile-name")).toHaveText("测试住户");
+  await shot(page, "me-375");
+  await page.getByTestId("logout").click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  const login = new LoginPage(page);
+  await login.open();
+  await login.login(phone, password);
+  await expectLoggedInHome(page, "测试住户");
+});
+
+test("the demo resident logs in; a wrong password gets a clear message", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.login("13800000001", "not-my-password");
+  await expect(page.getByText("账号或密码错误")).toBeVisible();
+  await shot(page, "login-error-375");
+  await login.login("13800000001", DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("您好");
+});
+
+test("repeated failures are throttled", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  for (let i = 0; i < 5; i++) {
+    await login.login("13800000002", `wrong-password-${i}`);
+    await expect(page.getByText("账号或密码错误")).toBeVisible();
+  }
+  await login.login("13800000002", DEMO_PASSWORD);
+  await expect(page.getByText(/尝试次数过多/)).toBeVisible();
+  await shot(page, "login-throttled-375");
+});
+
+test("a resident changes their password and switches language in 我的", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.login("13800000003", DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/me/password");
+  await hydrated(page);
+  await page.getByLabel("当前密码").fill("wrong-current-pw");
+  await page.getByLabel("新密码", { exact: true }).fill("Fresh-mango-2026");
+  await page.getByLabel("再次输入新密码").fill("Fresh-mango-2026");
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByText("当前密码不正确")).toBeVisible();
+  await page.getByLabel("当前密码").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByText(/密码已修改/)).toBeVisible();
+
+  await page.goto("/me");
+  await hydrated(page);
+  await page.getByTestId("lang-switch").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Me");
+  await expect(page.getByRole("link", { name: "Change password" })).toBeVisible();
+  await shot(page, "me-en-375");
+  await page.getByTestId("lang-switch").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("我的");
+});

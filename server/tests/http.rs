@@ -1,0 +1,704 @@
+//! HTTP-level tests through the real router: pages, API, sessions, CSRF, throttling,
+//! bad input, data scope with second users, and the audit chain.
+mod common;
+
+use app::db::RuntimeConfig;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+use leptos::server_fn::ServerFn;
+use serde_json::json;
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let w = world().await;
+    assert_eq!(w.get("/healthz", None).await.status, StatusCode::OK);
+    let r = w.get("/readyz", None).await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ready"));
+    assert!(
+        r.headers.get("x-request-id").is_some(),
+        "every response carries a request id"
+    );
+}
+
+#[tokio::test]
+async fn home_page_renders_in_chinese_with_security_headers() {
+    let w = world().await;
+    let r = w.get("/", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains(r#"<html lang="zh-CN""#),
+        "{}",
+        &r.body[..200.min(r.body.len())]
+    );
+    assert!(r.body.contains("欢迎来到邻里"));
+    let csp = r
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("'nonce-") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(r.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert!(
+        r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+        "no HSTS over plain HTTP"
+    );
+    let cookies: Vec<_> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(cookies.iter().any(|c| c.starts_with("linli_csrf=")), "{cookies:?}");
+
+    let en = w
+        .send(
+            Request::get("/")
+                .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(en.body.contains(r#"<html lang="en""#));
+    assert!(en.body.contains("Welcome to Linli"));
+    let cookie = w
+        .send(
+            Request::get("/")
+                .header(header::COOKIE, "linli_lang=en")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(cookie.body.contains("Welcome to Linli"));
+}
+
+#[tokio::test]
+async fn unknown_page_is_a_styled_404() {
+    let w = world().await;
+    let r = w.get("/no/such/page", None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("页面不存在"));
+}
+
+#[tokio::test]
+async fn api_login_me_logout() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let bad = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "pm.a", "password": "wrong-password"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"]["message"], "账号或密码错误");
+    let unknown = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "nobody", "password": "wrong-password"}),
+        )
+        .await;
+    assert_eq!(
+        unknown.json()["error"],
+        bad.json()["error"],
+        "unknown accounts look like wrong passwords"
+    );
+
+    let token = w.token("pm.a").await;
+    let me = w.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    let me = me.json();
+    assert_eq!(me["login"], "pm.a");
+    assert!(me.get("password_hash").is_none());
+    assert!(me["permissions"].as_array().unwrap().iter().any(|p| p == "users.read"));
+
+    let out = w.json("POST", "/api/v1/auth/logout", Some(&token), &json!({})).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        w.get("/api/v1/me", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "logout ends the session on the server"
+    );
+    assert_eq!(w.get("/api/v1/me", None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_4xx_never_500() {
+    let w = world().await;
+    let send_raw = |ct: Option<&'static str>, body: &'static str| {
+        let mut b = Request::post("/api/v1/auth/login");
+        if let Some(ct) = ct {
+            b = b.header(header::CONTENT_TYPE, ct);
+        }
+        b.header(header::ACCEPT_LANGUAGE, "en").body(Body::from(body)).unwrap()
+    };
+    let r = w.send(send_raw(Some("application/json"), "{not json")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["code"], "err.json_syntax");
+    assert_eq!(r.json()["error"]["message"], "The JSON is malformed");
+    let r = w
+        .send(send_raw(Some("application/json"), r#"{"login": 5, "password": []}"#))
+        .await;
+    assert_eq!(r.json()["error"]["code"], "err.json_data");
+    let r = w.send(send_raw(None, r#"{"login":"a","password":"b"}"#)).await;
+    assert_eq!(r.json()["error"]["code"], "err.json_content_type");
+    let long = "x".repeat(5000);
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": long, "password": "p"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "login");
+    // An oversized body is refused before it is read.
+    let huge = "a".repeat(3 * 1024 * 1024);
+    let r = w
+        .send(
+            Request::post("/api/v1/auth/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(huge))
+                .unwrap(),
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    // A server function with a missing argument.
+    let c = w.browser().await;
+    let r = w.server_fn(&login_path(), &[("login", "x")], &c, true).await;
+    assert!(r.status.is_client_error(), "{} {}", r.status, r.body);
+}
+
+#[tokio::test]
+async fn server_functions_need_the_csrf_token() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let c = w.browser().await;
+    let r = w
+        .server_fn(&login_path(), &[("login", "pm.a"), ("password", PW)], &c, false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"]["code"], "err.csrf");
+    let r = w
+        .server_fn(
+            &login_path(),
+            &[("login", "pm.a"), ("password", PW)],
+            &Cookies::default(),
+            true,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "a header without its cookie is refused"
+    );
+
+    // Logged in: the session's token is required, and a visitor token no longer works.
+    let visitor_token = c.get("linli_csrf").unwrap();
+    let c = w.browser_login("pm.a").await;
+    assert_ne!(
+        c.get("linli_csrf").unwrap(),
+        visitor_token,
+        "login rotates the CSRF token"
+    );
+    let path = app::access::api::ListUsers::PATH;
+    let ok = w.server_fn(path, &[], &c, true).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let mut forged = c.clone();
+    forged.absorb(&Resp {
+        status: StatusCode::OK,
+        headers: {
+            let mut h = axum::http::HeaderMap::new();
+            h.insert(
+                header::SET_COOKIE,
+                format!("linli_csrf={visitor_token}").parse().unwrap(),
+            );
+            h
+        },
+        body: String::new(),
+    });
+    assert_eq!(
+        w.server_fn(path, &[], &forged, true).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn session_cookie_flags_and_rotation() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let c = w.browser().await;
+    let r = w
+        .server_fn(&login_path(), &[("login", "pm.a"), ("password", PW)], &c, true)
+        .await;
+    let set: Vec<String> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let session = set
+        .iter()
+        .find(|s| s.starts_with("linli_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    let first = session.split(';').next().unwrap().to_string();
+    let r2 = w
+        .server_fn(&login_path(), &[("login", "pm.a"), ("password", PW)], &c, true)
+        .await;
+    let second = r2
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|s| s.starts_with("linli_session="))
+        .unwrap();
+    assert_ne!(
+        first,
+        second.split(';').next().unwrap(),
+        "every login issues a new session id"
+    );
+}
+
+#[tokio::test]
+async fn secure_cookies_under_tls() {
+    let w = world_with(RuntimeConfig {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "pm.a", "password": PW}),
+        )
+        .await;
+    let set: Vec<String> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        set.iter()
+            .any(|s| s.starts_with("__Host-linli_session=") && s.contains("Secure")),
+        "{set:?}"
+    );
+    assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_some());
+}
+
+#[tokio::test]
+async fn idle_sessions_expire() {
+    let w = world_with(RuntimeConfig {
+        session_idle_minutes: 0,
+        ..Default::default()
+    })
+    .await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let t = w.token("pm.a").await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert_eq!(w.get("/api/v1/me", Some(&t)).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    for _ in 0..5 {
+        let r = w
+            .json(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                &json!({"login": "pm.a", "password": "not-the-password"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "pm.a", "password": PW}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.get(header::RETRY_AFTER).is_some());
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("分钟"));
+    // Another account from the same address is not locked by this one.
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    assert_eq!(
+        w.json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "pm.b", "password": PW})
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn signup_validates_and_logs_in() {
+    let w = world().await;
+    let c = w.browser().await;
+    let path = app::access::api::Signup::PATH;
+    let bad_phone = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "12345"),
+                ("display_name", "王芳"),
+                ("password", PW),
+                ("password_again", PW),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(bad_phone.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_phone.json()["field"], "phone");
+    let common = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "13912345678"),
+                ("display_name", "王芳"),
+                ("password", "password123"),
+                ("password_again", "password123"),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(common.json()["code"], "err.password_common");
+    let short = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "13912345678"),
+                ("display_name", "王芳"),
+                ("password", "a1b2"),
+                ("password_again", "a1b2"),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(short.json()["code"], "err.password_short");
+    let ok = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "139 1234 5678"),
+                ("display_name", "王芳"),
+                ("password", PW),
+                ("password_again", PW),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.json()["phone_masked"], "139****5678");
+    let again = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "13912345678"),
+                ("display_name", "王芳"),
+                ("password", PW),
+                ("password_again", PW),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.json()["code"], "err.phone_taken");
+}
+
+#[tokio::test]
+async fn password_change_needs_the_current_one_and_ends_other_sessions() {
+    let w = world().await;
+    w.resident("13800000001", "李娜").await;
+    let other = w.token("13800000001").await;
+    let c = w.browser_login("13800000001").await;
+    let path = app::access::api::ChangePassword::PATH;
+    let wrong = w
+        .server_fn(
+            path,
+            &[
+                ("current_password", "nope-nope-nope"),
+                ("new_password", "Brave-otter-77"),
+                ("new_password_again", "Brave-otter-77"),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(wrong.json()["field"], "current_password");
+    let ok = w
+        .server_fn(
+            path,
+            &[
+                ("current_password", PW),
+                ("new_password", "Brave-otter-77"),
+                ("new_password_again", "Brave-otter-77"),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        w.get("/api/v1/me", Some(&other)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "other sessions end"
+    );
+    let still = w.server_fn(app::access::api::GetMe::PATH, &[], &c, true).await;
+    assert_eq!(still.json()["login"], "13800000001", "this session stays");
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "13800000001", "password": "Brave-otter-77"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+/// Staff of office A, through every route that returns staff data, see nothing of office B.
+#[tokio::test]
+async fn office_a_staff_never_see_office_b() {
+    let w = world().await;
+    w.staff("admin", "总管理员", "sysadmin", w.company).await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("cs.a", "甲客服", "customer_service", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    w.staff("cs.b", "乙客服", "customer_service", w.office_b).await;
+    w.resident("13800000009", "赵敏").await;
+    // Activity in office B that lands in the audit log.
+    let tb = w.token("pm.b").await;
+    let created = w
+        .json("POST", "/api/v1/users", Some(&tb), &json!({"login": "tech.b", "display_name": "乙师傅", "password": "Sturdy-bridge-19", "role_code": "technician", "org_id": w.office_b.0}))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+
+    let b_markers = [
+        "乙管理处",
+        "乙小区",
+        "乙经理",
+        "乙客服",
+        "乙师傅",
+        "pm.b",
+        "cs.b",
+        "tech.b",
+    ];
+    let ta = w.token("pm.a").await;
+    let routes = [
+        "/api/v1/users",
+        "/api/v1/orgs",
+        "/api/v1/audit",
+        "/api/v1/me",
+        "/api/v1/users?q=b",
+        "/api/v1/audit?action=user.",
+    ];
+    for route in routes {
+        let r = w.get(route, Some(&ta)).await;
+        assert_eq!(r.status, StatusCode::OK, "{route}: {}", r.body);
+        for m in b_markers {
+            assert!(!r.body.contains(m), "{route} leaked {m}: {}", r.body);
+        }
+    }
+    // Office A's own data is there (the test would pass vacuously otherwise).
+    assert!(w.get("/api/v1/users", Some(&ta)).await.body.contains("甲客服"));
+    assert!(w.get("/api/v1/orgs", Some(&ta)).await.body.contains("甲小区"));
+
+    // The same through the server functions the pages use.
+    let c = w.browser_login("pm.a").await;
+    for path in [
+        app::access::api::ListUsers::PATH,
+        app::access::api::ListOrgs::PATH,
+        app::access::api::ListRoles::PATH,
+    ] {
+        let r = w.server_fn(path, &[], &c, true).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        for m in b_markers {
+            assert!(!r.body.contains(m), "{path} leaked {m}");
+        }
+    }
+    let audit = w
+        .server_fn(app::audit::api::ListAudit::PATH, &[("filter[action]", "")], &c, true)
+        .await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.body);
+    for m in b_markers {
+        assert!(!audit.body.contains(m), "audit leaked {m}");
+    }
+
+    // Writes into office B are refused, and the refusal is audited.
+    let r = w
+        .json("POST", "/api/v1/users", Some(&ta), &json!({"login": "spy", "display_name": "间谍", "password": "Sturdy-bridge-19", "role_code": "cashier", "org_id": w.office_b.0}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let cs_b_id = w
+        .get("/api/v1/users?q=cs.b", Some(&w.token("admin").await))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = w
+        .server_fn(
+            app::access::api::SetUserStatus::PATH,
+            &[("user_id", &cs_b_id.to_string()), ("active", "false")],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let admin = w.token("admin").await;
+    let denials = w.get("/api/v1/audit?outcome=denied", Some(&admin)).await.json();
+    assert!(denials["items"].as_array().unwrap().len() >= 2, "{denials}");
+
+    // A customer-service agent may not read accounts at all; a resident sees no staff data.
+    let tc = w.token("cs.a").await;
+    assert_eq!(w.get("/api/v1/users", Some(&tc)).await.status, StatusCode::FORBIDDEN);
+    let tr = w.token("13800000009").await;
+    for route in ["/api/v1/users", "/api/v1/orgs", "/api/v1/audit"] {
+        assert_eq!(w.get(route, Some(&tr)).await.status, StatusCode::FORBIDDEN, "{route}");
+    }
+    // Nobody can grant more than they hold: a project manager cannot make a system admin.
+    let r = w
+        .json("POST", "/api/v1/users", Some(&ta), &json!({"login": "boss", "display_name": "老板", "password": "Sturdy-bridge-19", "role_code": "sysadmin", "org_id": w.office_a.0}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The system administrator sees both offices.
+    let all = w.get("/api/v1/users?limit=200", Some(&admin)).await.body;
+    assert!(all.contains("pm.a") && all.contains("pm.b"));
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_and_detects_tampering() {
+    use sea_orm::ConnectionTrait;
+    let w = world().await;
+    w.staff("admin", "总管理员", "sysadmin", w.company).await;
+    let t = w.token("admin").await;
+    let _ = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "admin", "password": "bad-password-1"}),
+        )
+        .await;
+    let r = w
+        .json("POST", "/api/v1/users", Some(&t), &json!({"login": "cashier.a", "display_name": "收银员", "phone": "13700000001", "password": "Sturdy-bridge-19", "role_code": "cashier", "org_id": w.office_a.0}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let page = w.get("/api/v1/audit?limit=200", Some(&t)).await.json();
+    let items = page["items"].as_array().unwrap();
+    let actions: Vec<&str> = items.iter().map(|i| i["action"].as_str().unwrap()).collect();
+    assert!(
+        actions.contains(&"user.create") && actions.contains(&"auth.login"),
+        "{actions:?}"
+    );
+    assert!(items
+        .iter()
+        .any(|i| i["action"] == "auth.login" && i["outcome"] == "failed"));
+    let create = items
+        .iter()
+        .find(|i| i["action"] == "user.create" && i["summary"].as_str().unwrap().contains("cashier.a"))
+        .unwrap();
+    let summary = create["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("137****0001") && !summary.contains("13700000001"),
+        "phones are masked in audit rows: {summary}"
+    );
+
+    match app::audit::service::verify(&w.ctx.db).await.unwrap() {
+        app::audit::model::ChainCheck::Intact { rows, .. } => assert!(rows >= 4),
+        other => panic!("{other:?}"),
+    }
+    let victim = create["id"].as_i64().unwrap();
+    w.ctx
+        .db
+        .execute_unprepared(&format!("UPDATE audit_log SET summary = '{{}}' WHERE id = {victim}"))
+        .await
+        .unwrap();
+    match app::audit::service::verify(&w.ctx.db).await.unwrap() {
+        app::audit::model::ChainCheck::Broken { row, reason } => {
+            assert_eq!(row.0, victim);
+            assert_eq!(reason, "hash");
+        }
+        other => panic!("tampering not detected: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn concurrent_writers_keep_one_audit_chain() {
+    let w = world().await;
+    w.staff("admin", "总管理员", "sysadmin", w.company).await;
+    let t = w.token("admin").await;
+    let mut handles = vec![];
+    for i in 0..8 {
+        let router = w.router.clone();
+        let t = t.clone();
+        let org = w.office_a.0;
+        handles.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let body = json!({"login": format!("staff{i}"), "display_name": format!("员工{i}"), "password": "Sturdy-bridge-19", "role_code": "security", "org_id": org});
+            let req = Request::post("/api/v1/users")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {t}"))
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        }));
+    }
+    for h in handles {
+        assert_eq!(h.await.unwrap(), StatusCode::CREATED);
+    }
+    assert!(matches!(
+        app::audit::service::verify(&w.ctx.db).await.unwrap(),
+        app::audit::model::ChainCheck::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn openapi_document_lists_the_routes() {
+    let w = world().await;
+    let r = w.get("/api/v1/openapi.json", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for p in [
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/users",
+        "/api/v1/orgs",
+        "/api/v1/audit",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "missing {p}");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
