@@ -21,7 +21,8 @@ test.describe("system administrator at 1280 px", () => {
     await page.getByLabel("姓名").fill("测试收费员");
     await page.getByLabel("初始密码").fill("Counter-window-88");
     await page.locator("#f-role").selectOption("cashier");
-    await page.locator("#f-org").selectOption({ label: /桂花苑管理处/ });
+    const office = await page.locator("#f-org option", { hasText: "桂花苑管理处" }).getAttribute("value");
+    await page.locator("#f-org").selectOption(office!);
     await page.getByRole("button", { name: "创建" }).click();
     await expect(page.getByRole("cell", { name: login_name })).toBeVisible();
     await shot(page, "admin-users-1280");
@@ -48,7 +49,7 @@ test("the staff sidebar collapses into a drawer on a phone", async ({ page }) =>
   await page.getByRole("button", { name: "菜单" }).click();
   await expect(nav).toBeInViewport();
   await shot(page, "admin-drawer-375");
-  await page.getByRole("link", { name: "员工账号" }).click();
+  await nav.getByRole("link", { name: "员工账号" }).click();
   await expect(page).toHaveURL(/\/admin\/users$/);
   // Office staff see their own office only.
   await expect(page.getByText("cs.ghy")).toBeVisible();

@@ -1,4 +1,5 @@
 //! The browser entry: hydrates the server-rendered page with the same `<App/>`.
+#![recursion_limit = "512"]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

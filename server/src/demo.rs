@@ -79,7 +79,7 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     let staff = |login: &'static str, role: &'static str, org: OrgId| (login, role, org);
     let list = vec![
         staff("admin", "sysadmin", company.id),
-        staff("hq", "hq_admin", company.id),
+        staff("hq.admin", "hq_admin", company.id),
         staff("region", "regional_manager", region.id),
         staff("pm.ghy", "project_manager", office_a.id),
         staff("cs.ghy", "customer_service", office_a.id),

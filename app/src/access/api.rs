@@ -2,7 +2,7 @@
 use super::model::{Me, RoleRow, UserRow};
 use crate::estate::model::OrgNode;
 use crate::shared::error::AppError;
-use crate::shared::ids::{GrantId, OrgId, RoleId, UserId};
+use crate::shared::ids::{GrantId, RoleId, UserId};
 use crate::shared::pagination::Page;
 use leptos::prelude::*;
 
@@ -222,7 +222,7 @@ pub async fn create_staff(
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
-            let org_id: OrgId = org_id
+            let org_id: crate::shared::ids::OrgId = org_id
                 .parse()
                 .map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
             let input = super::service::NewStaff {
@@ -244,7 +244,7 @@ pub async fn grant_role(user_id: UserId, role_code: String, org_id: String) -> R
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
-            let org_id: OrgId = org_id
+            let org_id: crate::shared::ids::OrgId = org_id
                 .parse()
                 .map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
             super::service::grant(&ctx, &meta, &auth, user_id, &role_code, org_id)

@@ -5,7 +5,20 @@ use crate::shared::pagination::Page;
 use leptos::prelude::*;
 
 #[server]
-pub async fn list_audit(filter: AuditFilter) -> Result<Page<AuditRow>, AppError> {
+pub async fn list_audit(
+    action: Option<String>,
+    actor: Option<String>,
+    outcome: Option<String>,
+    before: Option<i64>,
+) -> Result<Page<AuditRow>, AppError> {
+    // Flat optional arguments: an all-empty filter struct would encode as no argument at all.
+    let filter = AuditFilter {
+        action,
+        actor,
+        object_type: None,
+        outcome,
+        before,
+    };
     use crate::access::api::{authed, respond};
     respond(
         async {

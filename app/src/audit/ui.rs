@@ -18,7 +18,10 @@ pub fn AuditPage() -> impl IntoView {
     let filter = RwSignal::new(AuditFilter::default());
     let rows: RwSignal<Vec<AuditRow>> = RwSignal::new(vec![]);
     let next: RwSignal<Option<i64>> = RwSignal::new(None);
-    let first = Resource::new(move || filter.get(), list_audit);
+    let first = Resource::new(
+        move || filter.get(),
+        |f| list_audit(f.action, f.actor, f.outcome, f.before),
+    );
     let more = Action::new(move |before: &i64| {
         let f = AuditFilter {
             before: Some(*before),
