@@ -23,11 +23,8 @@ pub fn AuditPage() -> impl IntoView {
         |f| list_audit(f.action, f.actor, f.outcome, f.before),
     );
     let more = Action::new(move |before: &i64| {
-        let f = AuditFilter {
-            before: Some(*before),
-            ..filter.get_untracked()
-        };
-        list_audit(f)
+        let f = filter.get_untracked();
+        list_audit(f.action, f.actor, f.outcome, Some(*before))
     });
     Effect::new(move |_| {
         if let Some(Ok(p)) = more.value().get() {
