@@ -1,5 +1,5 @@
 //! Server functions of the audit area.
-use super::model::{AuditFilter, AuditRow};
+use super::model::AuditRow;
 use crate::shared::error::AppError;
 use crate::shared::pagination::Page;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ pub async fn list_audit(
     before: Option<i64>,
 ) -> Result<Page<AuditRow>, AppError> {
     // Flat optional arguments: an all-empty filter struct would encode as no argument at all.
-    let filter = AuditFilter {
+    let filter = super::model::AuditFilter {
         action,
         actor,
         object_type: None,
