@@ -1,8 +1,8 @@
 //! `<App/>`: the document shell, the per-page contexts (language, session, toasts) and the
 //! router that mounts every area's pages.
 use crate::access::ui::{
-    provide_session, use_session, AccountPage, AdminHome, AdminRoles, AdminUsers, LoginPage, PasswordPage, SignupPage,
-    StaffLayout,
+    provide_session, use_session, AccountPage, AdminHome, AdminRoles, AdminUsers, LoginPage, PasswordPage, PhonePage,
+    SignupPage, StaffLayout,
 };
 use crate::audit::ui::AuditPage;
 use crate::home::{CommunityPage, HomePage, PayPage, RepairPage};
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/community") view=CommunityPage />
                     <Route path=path!("/me") view=AccountPage />
                     <Route path=path!("/me/password") view=PasswordPage />
+                    <Route path=path!("/me/phone") view=PhonePage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/signup") view=SignupPage />
                     <ParentRoute path=path!("/admin") view=StaffLayout>

@@ -95,3 +95,22 @@ test("a resident changes their password and switches language in 我的", async 
   await page.getByTestId("lang-switch").click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("我的");
 });
+
+test("large-text mode (适老化) enlarges the whole page and is remembered", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.login("13800000005", DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/me");
+  await hydrated(page);
+  const rootSize = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  expect(await rootSize()).toBe(16);
+  await page.getByRole("switch", { name: "大字模式（适老化）" }).check();
+  await expect.poll(rootSize).toBe(20);
+  await page.reload();
+  await expect.poll(rootSize).toBe(20);
+  await shot(page, "me-large-text-375");
+  await hydrated(page);
+  await page.getByRole("switch", { name: "大字模式（适老化）" }).uncheck();
+  await expect.poll(rootSize).toBe(16);
+});

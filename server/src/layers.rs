@@ -226,6 +226,37 @@ pub async fn security_headers(State(st): State<AppState>, req: Request, next: Ne
     res
 }
 
+/// A bug must not take the process down or show a stack trace: the request gets a styled,
+/// bilingual 500 page (or JSON for the API) and the details go to the log.
+pub fn panic_page(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown");
+    tracing::error!(panic = detail, "request handler panicked");
+    let html = concat!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>出错了 · Linli</title>",
+        "<style>body{font-family:system-ui,'PingFang SC','Noto Sans CJK SC',sans-serif;background:#f5f7f6;color:#1f2937;",
+        "display:grid;place-items:center;min-height:90vh;margin:0;padding:16px;text-align:center}",
+        ".c{background:#fff;border-radius:12px;padding:32px 24px;box-shadow:0 2px 8px rgba(0,0,0,.06);max-width:420px}",
+        "b{display:block;font-size:3rem;color:#b91c1c}a{display:inline-block;margin-top:16px;padding:12px 20px;",
+        "background:#0f766e;color:#fff;border-radius:8px;text-decoration:none}</style></head><body><div class=\"c\">",
+        "<b>500</b><h1>服务器出错了</h1><p>请稍后再试。问题已记录，我们会尽快处理。</p>",
+        "<p lang=\"en\">Something went wrong on our side. It has been logged; please try again later.</p>",
+        "<a href=\"/\">返回首页 · Home</a></div></body></html>"
+    );
+    let mut res = (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        axum::response::Html(html),
+    )
+        .into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +275,15 @@ mod tests {
         // Through two trusted hops: the first untrusted address from the right.
         assert_eq!(client_ip(Some(lb), &h, &[lb, proxy]), "203.0.113.9");
         assert_eq!(client_ip(None, &h, &[]), "unknown");
+    }
+
+    #[test]
+    fn a_panic_becomes_a_styled_500_without_details() {
+        let r = panic_page(Box::new("secret internal detail".to_string()));
+        assert_eq!(r.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(r.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
     }
 }

@@ -152,6 +152,7 @@ pub fn router(state: AppState) -> Router {
             layers::security_headers,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(layers::panic_page))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

@@ -547,6 +547,33 @@ async fn office_a_staff_never_see_office_b() {
             assert!(!r.body.contains(m), "{path} leaked {m}");
         }
     }
+    // And through the server-rendered pages themselves (their data is serialized into the HTML).
+    for page in ["/admin", "/admin/users", "/admin/roles", "/admin/audit", "/me"] {
+        let r = w
+            .send(
+                Request::get(page)
+                    .header(header::COOKIE, c.header())
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        for m in b_markers {
+            assert!(!r.body.contains(m), "page {page} leaked {m}");
+        }
+    }
+    let users_page = w
+        .send(
+            Request::get("/admin/users")
+                .header(header::COOKIE, c.header())
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        users_page.body.contains("cs.a"),
+        "the page does render office A's staff"
+    );
     let audit = w.server_fn(app::audit::api::ListAudit::PATH, &[], &c, true).await;
     assert_eq!(audit.status, StatusCode::OK, "{}", audit.body);
     for m in b_markers {
@@ -699,4 +726,50 @@ async fn openapi_document_lists_the_routes() {
         assert!(doc["paths"].get(p).is_some(), "missing {p}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn phone_change_needs_the_password_and_moves_the_login() {
+    let w = world().await;
+    w.resident("13800000001", "李娜").await;
+    w.resident("13800000002", "王强").await;
+    let c = w.browser_login("13800000001").await;
+    let path = app::access::api::ChangePhone::PATH;
+    let wrong = w
+        .server_fn(
+            path,
+            &[("current_password", "not-it-at-all"), ("phone", "13600000001")],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json()["field"], "current_password");
+    let taken = w
+        .server_fn(path, &[("current_password", PW), ("phone", "13800000002")], &c, true)
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    let bad = w
+        .server_fn(path, &[("current_password", PW), ("phone", "136")], &c, true)
+        .await;
+    assert_eq!(bad.json()["field"], "phone");
+    let ok = w
+        .server_fn(path, &[("current_password", PW), ("phone", "136 0000 0001")], &c, true)
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.json()["phone_masked"], "136****0001");
+    let old = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "13800000001", "password": PW}),
+        )
+        .await;
+    assert_eq!(
+        old.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the old number no longer logs in"
+    );
+    assert!(!w.token("13600000001").await.is_empty());
 }

@@ -182,6 +182,17 @@ pub async fn change_password(
     )
 }
 
+#[server]
+pub async fn change_phone(current_password: String, phone: String) -> Result<Me, AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::service::change_phone(&ctx, &meta, &auth, &current_password, &phone).await
+        }
+        .await,
+    )
+}
+
 /// Saves language / large-text for a logged-in user (visitors keep them in a cookie only).
 #[server]
 pub async fn set_preferences(locale: Option<String>, large_text: Option<bool>) -> Result<Option<Me>, AppError> {

@@ -74,6 +74,15 @@ pub fn mask_phone(p: &str) -> String {
     }
 }
 
+/// How a login name appears in logs and audit rows: phone numbers masked, staff account
+/// names (not personal data) as they are.
+pub fn mask_login(login: &str) -> String {
+    match Phone::try_from(login) {
+        Ok(p) => p.masked(),
+        Err(_) => login.chars().take(64).collect(),
+    }
+}
+
 pub const PASSWORD_MIN: usize = 8;
 pub const PASSWORD_MAX: usize = 64;
 /// Inputs longer than this are refused before hashing (a cheap guard against hash DoS).
@@ -419,6 +428,8 @@ mod tests {
             );
         }
         assert_eq!(Phone::try_from("13800000001").unwrap().masked(), "138****0001");
+        assert_eq!(mask_login("13800000001"), "138****0001");
+        assert_eq!(mask_login("guard.yqf"), "guard.yqf");
     }
 
     #[test]

@@ -331,8 +331,8 @@ pub async fn login(
     }
     let account: String = normalize_login(login).chars().take(64).collect();
     if let Err(e) = throttle_check(ctx, &account, &meta.ip).await {
-        let entry = AuditEntry::new("auth.login", "account", mask_phone(&account))
-            .actor(None, &mask_phone(&account))
+        let entry = AuditEntry::new("auth.login", "account", mask_login(&account))
+            .actor(None, &mask_login(&account))
             .outcome("denied")
             .summary(serde_json::json!({"reason": "throttled"}));
         let _ = audit::record_now(&ctx.db, meta, entry).await;
@@ -352,7 +352,7 @@ pub async fn login(
                 "account",
                 uid.map(|u| u.0.to_string()).unwrap_or_default(),
             )
-            .actor(uid, &mask_phone(&account))
+            .actor(uid, &mask_login(&account))
             .outcome("failed")
             .summary(serde_json::json!({ "reason": reason }));
             audit::record(&txn, meta, entry).await
@@ -442,6 +442,38 @@ pub async fn logout(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Result<(
     })
 }
 
+/// Re-checks the caller's password before a sensitive change (ASVS 3.7.1). A wrong password
+/// counts toward login throttling and is audited under `action` as failed.
+async fn reauthenticate(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    current: &str,
+    action: &str,
+) -> Result<users::Model, AppError> {
+    let user = repo::user(&ctx.db, auth.user_id.0)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let account = normalize_login(&user.login);
+    throttle_check(ctx, &account, &meta.ip).await?;
+    if verify_password(current.to_string(), Some(user.password_hash.clone())).await {
+        return Ok(user);
+    }
+    with_txn!(ctx.db, |txn| {
+        record_attempt(&txn, &account, &meta.ip, false).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new(action, "user", user.id)
+                .actor(Some(auth.user_id), &mask_login(&user.login))
+                .outcome("failed")
+                .summary(serde_json::json!({"reason": "reauth_failed"})),
+        )
+        .await
+    })?;
+    Err(AppError::validation("current_password", "err.current_password_wrong"))
+}
+
 /// Changes the caller's password after re-checking the current one. Other sessions end.
 /// Errors: `Validation{current_password}` when wrong (counts toward throttling),
 /// `Validation{new_password}` for a weak one, `RateLimited`.
@@ -452,26 +484,7 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<(), AppError> {
-    let user = repo::user(&ctx.db, auth.user_id.0)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let account = normalize_login(&user.login);
-    throttle_check(ctx, &account, &meta.ip).await?;
-    if !verify_password(current.to_string(), Some(user.password_hash.clone())).await {
-        with_txn!(ctx.db, |txn| {
-            record_attempt(&txn, &account, &meta.ip, false).await?;
-            audit::record(
-                &txn,
-                meta,
-                AuditEntry::new("user.password.change", "user", user.id)
-                    .actor(Some(auth.user_id), &user.login)
-                    .outcome("failed")
-                    .summary(serde_json::json!({"reason": "reauth_failed"})),
-            )
-            .await
-        })?;
-        return Err(AppError::validation("current_password", "err.current_password_wrong"));
-    }
+    let user = reauthenticate(ctx, meta, auth, current, "user.password.change").await?;
     let inputs: Vec<&str> = [
         Some(user.login.as_str()),
         user.phone.as_deref(),
@@ -502,6 +515,50 @@ pub async fn change_password(
         )
         .await
     })
+}
+
+/// Changes the caller's mobile number after re-checking their password. A resident whose
+/// login is their phone logs in with the new number from now on.
+/// Errors: `Validation{current_password}` when wrong (counts toward throttling),
+/// `Validation{phone}`, `Conflict{phone}` when another account has it, `RateLimited`.
+pub async fn change_phone(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    current: &str,
+    new_phone: &str,
+) -> Result<Me, AppError> {
+    let phone = Phone::try_from(new_phone)?;
+    let user = reauthenticate(ctx, meta, auth, current, "user.phone.change").await?;
+    if user.phone.as_deref() == Some(phone.as_str()) {
+        return Err(AppError::validation("phone", "err.phone_same"));
+    }
+    if repo::user_by_login(&ctx.db, phone.as_str()).await?.is_some() {
+        return Err(AppError::conflict("phone", "err.phone_taken"));
+    }
+    let login_is_phone = user.phone.as_deref() == Some(user.login.as_str());
+    with_txn!(ctx.db, |txn| {
+        let mut am: users::ActiveModel = user.clone().into();
+        am.phone = Set(Some(phone.as_str().to_string()));
+        if login_is_phone {
+            am.login = Set(phone.as_str().to_string());
+        }
+        am.updated_at = Set(Utc::now());
+        am.update(&txn)
+            .await
+            .map_err(|e| map_unique(e, "phone", "err.phone_taken"))?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("user.phone.change", "user", user.id)
+                .actor(Some(auth.user_id), &mask_login(&user.login))
+                .summary(serde_json::json!({
+                    "phone": { "from": user.phone.as_deref().map(mask_phone), "to": phone.masked() }
+                })),
+        )
+        .await
+    })?;
+    me(&ctx.db, auth.user_id).await
 }
 
 /// Saves the caller's language and large-text preference.
@@ -1054,7 +1111,7 @@ pub async fn create_user_system(
             &meta,
             AuditEntry::new("user.create", "user", u.id)
                 .actor(None, "system")
-                .summary(serde_json::json!({ "login": mask_phone(&login), "kind": kind.code() })),
+                .summary(serde_json::json!({ "login": mask_login(&login), "kind": kind.code() })),
         )
         .await?;
         Ok(UserId(u.id))

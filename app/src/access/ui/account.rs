@@ -1,7 +1,7 @@
 //! 我的: profile, language, large text, password, logout.
 use super::auth::LangSwitch;
 use super::session::use_session;
-use crate::access::api::{ChangePassword, Logout};
+use crate::access::api::{ChangePassword, ChangePhone, Logout};
 use crate::access::model::Me;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
@@ -115,6 +115,10 @@ fn AccountBody(me: Me) -> impl IntoView {
             {is_staff.then(|| view! {
                 <a class="menu__item" href="/admin">{move || i18n.t("account.back_office")}<span aria-hidden="true">"›"</span></a>
             })}
+            <a class="menu__item" href="/me/phone">
+                {move || i18n.t("account.change_phone")}
+                <span aria-hidden="true">"›"</span>
+            </a>
             <a class="menu__item" href="/me/password">{move || i18n.t("account.change_password")}<span aria-hidden="true">"›"</span></a>
             <label class="menu__item switch">
                 <span>{move || i18n.t("account.large_text")}</span>
@@ -156,6 +160,70 @@ pub fn PasswordPage() -> impl IntoView {
                         </button>
                     </ActionForm>
                 </div>
+            } />
+        </ResidentShell>
+    }
+}
+
+#[component]
+pub fn PhonePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let action = ServerAction::<ChangePhone>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    let done = move || matches!(action.value().get(), Some(Ok(_)));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            session.refresh();
+        }
+    });
+    view! {
+        <Title text=move || i18n.t("account.change_phone") />
+        <ResidentShell>
+            <header class="page-head">
+                <a class="back" href="/me" aria-label=move || i18n.t("common.back")>
+                    "‹"
+                </a>
+                <h1>{move || i18n.t("account.change_phone")}</h1>
+            </header>
+            <RequireLogin f=move |me: Me| {
+                let current = me.phone_masked.clone().unwrap_or_default();
+                view! {
+                    <div class="card">
+                        <Show when=done>
+                            <div class="alert alert--ok" role="status">
+                                {move || i18n.t("account.phone_changed")}
+                            </div>
+                        </Show>
+                        <p class="muted">{move || i18n.t("account.current_phone")} " " {current.clone()}</p>
+                        <ActionForm action=action attr:class="form" attr:novalidate=true>
+                            <FormError error fields=&["current_password", "phone"] />
+                            <p class="muted">{move || i18n.t("account.reauth_note")}</p>
+                            <Field
+                                label="account.current_password"
+                                name="current_password"
+                                kind="password"
+                                autocomplete="current-password"
+                                error
+                            />
+                            <Field
+                                label="account.new_phone"
+                                name="phone"
+                                kind="tel"
+                                inputmode="numeric"
+                                autocomplete="tel"
+                                error
+                            />
+                            <button
+                                type="submit"
+                                class="btn btn--primary btn--block"
+                                disabled=move || action.pending().get()
+                            >
+                                {move || i18n.t("common.save")}
+                            </button>
+                        </ActionForm>
+                    </div>
+                }
             } />
         </ResidentShell>
     }
