@@ -5,6 +5,7 @@ use crate::access::ui::{
     SignupPage, StaffLayout,
 };
 use crate::audit::ui::AuditPage;
+use crate::estate::ui::{UnitPage, UnitsPage};
 use crate::home::{CommunityPage, HomePage, PayPage, RepairPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
@@ -96,6 +97,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("users") view=AdminUsers />
                         <Route path=path!("roles") view=AdminRoles />
                         <Route path=path!("audit") view=AuditPage />
+                        <Route path=path!("units") view=UnitsPage />
+                        <Route path=path!("units/:id") view=UnitPage />
                     </ParentRoute>
                 </Routes>
             </Router>

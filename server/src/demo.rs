@@ -67,10 +67,10 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     let office_b = estate::create_org(db, Some(region.id), OrgKind::Office, "云栖府管理处", "LL-HD-YQF")
         .await
         .map_err(e)?;
-    estate::create_org(db, Some(office_a.id), OrgKind::Community, "桂花苑", "GHY")
+    let ghy = estate::create_org(db, Some(office_a.id), OrgKind::Community, "桂花苑", "GHY")
         .await
         .map_err(e)?;
-    estate::create_org(db, Some(office_b.id), OrgKind::Community, "云栖府", "YQF")
+    let yqf = estate::create_org(db, Some(office_b.id), OrgKind::Community, "云栖府", "YQF")
         .await
         .map_err(e)?;
 
@@ -121,5 +121,217 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
         .map_err(e)?;
         n += 1;
     }
+    // Homes: 桂花苑 5 buildings × 2 entrances × 15 floors × 2 = 300 units; 云栖府 skips the
+    // unlucky floors 4, 13 and 14: 4 × 2 × (19 − 3) × 2 = 256 units, plus 8 shops.
+    let mut r = Lcg(20261125);
+    let ghy_units = homes::building_units(db, ghy.id, 5, 2, 15, &[], &mut r).await?;
+    let yqf_units = homes::building_units(db, yqf.id, 4, 2, 19, &[4, 13, 14], &mut r).await?;
+    homes::shops(db, yqf.id, 8, &mut r).await?;
+    homes::people(db, &ghy_units, &yqf_units, &mut r).await?;
     Ok(n)
+}
+
+/// The demo's buildings, units, owners and tenants, written straight to the tables (the
+/// services' per-row audit would only add noise to a generated data set).
+mod homes {
+    use super::{name, Lcg};
+    use app::db::entities::{buildings, occupancies, persons, units};
+    use app::estate::model::{Relation, UnitStatus, UnitUse};
+    use app::shared::ids::OrgId;
+    use chrono::{NaiveDate, Utc};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+
+    const LAYOUTS: &[(&str, i64)] = &[
+        ("两室一厅", 7856),
+        ("三室两厅", 8957),
+        ("三室两厅", 10523),
+        ("四室两厅", 13288),
+    ];
+
+    /// A unit the demo created: id, community, status.
+    pub struct DemoUnit {
+        pub id: i64,
+        pub community: i64,
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn building_units(
+        db: &DatabaseConnection,
+        community: OrgId,
+        buildings_n: u32,
+        cells: u32,
+        floors: u32,
+        skip: &[u32],
+        r: &mut Lcg,
+    ) -> anyhow::Result<Vec<DemoUnit>> {
+        let now = Utc::now();
+        for b in 1..=buildings_n {
+            let bm = buildings::ActiveModel {
+                community_id: Set(community.0),
+                code: Set(b.to_string()),
+                name: Set(format!("{b}栋")),
+                floors: Set(floors as i32),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            let mut rows = vec![];
+            for cell in 1..=cells {
+                for floor in (1..=floors).filter(|f| !skip.contains(f)) {
+                    for n in 1..=2u32 {
+                        let (layout, area) = LAYOUTS[((n - 1) as usize + 2 * ((b as usize) % 2)) % LAYOUTS.len()];
+                        // Most units have a registered area; some only the contract figure.
+                        let registered = (r.next() % 10 < 7).then_some(area + (r.next() % 40) as i64 - 20);
+                        rows.push(units::ActiveModel {
+                            community_id: Set(community.0),
+                            building_id: Set(bm.id),
+                            cell: Set(cell.to_string()),
+                            number: Set(format!("{b}-{cell}-{floor:02}{n:02}")),
+                            floor: Set(floor as i32),
+                            layout: Set(layout.into()),
+                            use_type: Set(UnitUse::Residential.code().into()),
+                            area_registered: Set(registered),
+                            area_measured: Set(None),
+                            area_contract: Set(Some(area)),
+                            shared_area: Set(Some(area / 5)),
+                            status: Set(UnitStatus::Occupied.code().into()),
+                            created_at: Set(now),
+                            updated_at: Set(now),
+                            ..Default::default()
+                        });
+                    }
+                }
+            }
+            units::Entity::insert_many(rows).exec(db).await?;
+        }
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+        Ok(units::Entity::find()
+            .filter(units::Column::CommunityId.eq(community.0))
+            .order_by_asc(units::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| DemoUnit {
+                id: u.id,
+                community: u.community_id,
+            })
+            .collect())
+    }
+
+    pub async fn shops(db: &DatabaseConnection, community: OrgId, n: u32, r: &mut Lcg) -> anyhow::Result<()> {
+        let now = Utc::now();
+        let b = buildings::ActiveModel {
+            community_id: Set(community.0),
+            code: Set("S".into()),
+            name: Set("沿街商铺".into()),
+            floors: Set(1),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        let rows: Vec<units::ActiveModel> = (1..=n)
+            .map(|i| units::ActiveModel {
+                community_id: Set(community.0),
+                building_id: Set(b.id),
+                cell: Set("1".into()),
+                number: Set(format!("S-1-01{i:02}")),
+                floor: Set(1),
+                layout: Set("商铺".into()),
+                use_type: Set(UnitUse::Shop.code().into()),
+                area_registered: Set(Some(4000 + (r.next() % 6000) as i64)),
+                area_measured: Set(None),
+                area_contract: Set(None),
+                shared_area: Set(None),
+                status: Set(if i % 4 == 0 {
+                    UnitStatus::Vacant
+                } else {
+                    UnitStatus::Occupied
+                }
+                .code()
+                .into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        units::Entity::insert_many(rows).exec(db).await?;
+        Ok(())
+    }
+
+    /// Owners for every unit (residents 13800000001–40 own the first 40 units of 桂花苑;
+    /// 13800000002 also owns one in 云栖府), a co-owner or family member for some, and a
+    /// tenant in roughly every eighth unit.
+    pub async fn people(db: &DatabaseConnection, a: &[DemoUnit], b: &[DemoUnit], r: &mut Lcg) -> anyhow::Result<()> {
+        let now = Utc::now();
+        let mut next_phone = 0u32;
+        let mut phone = |r: &mut Lcg| {
+            next_phone += 1;
+            let prefix = ["139", "186", "151", "177", "135"][(r.next() % 5) as usize];
+            format!("{prefix}{:08}", 10_000_000 + next_phone * 7919 % 89_999_999)
+        };
+        let mut persons_rows = vec![];
+        let mut occ: Vec<(usize, i64, i64, Relation)> = vec![]; // (person index, unit, community, relation)
+        let all: Vec<&DemoUnit> = a.iter().chain(b.iter()).collect();
+        for (i, u) in all.iter().enumerate() {
+            let owner_phone = if i < 40 { format!("138{:08}", i + 1) } else { phone(r) };
+            persons_rows.push((name(r), owner_phone));
+            occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Owner));
+            if r.next() % 6 == 0 {
+                persons_rows.push((name(r), phone(r)));
+                occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Family));
+            }
+            if i >= 40 && r.next() % 8 == 0 {
+                persons_rows.push((name(r), phone(r)));
+                occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Tenant));
+            }
+        }
+        // A second home in the other community for 13800000002 (the multi-home case).
+        if let Some(u) = b.get(3) {
+            occ.push((1, u.id, u.community, Relation::CoOwner));
+        }
+        let rows: Vec<persons::ActiveModel> = persons_rows
+            .iter()
+            .map(|(n, p)| persons::ActiveModel {
+                name: Set(n.clone()),
+                phone: Set(Some(p.clone())),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        for chunk in rows.chunks(400) {
+            persons::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        }
+        // The demo loads only into an empty database, so ids follow insertion order.
+        use sea_orm::QueryOrder;
+        let ids: Vec<i64> = persons::Entity::find()
+            .order_by_asc(persons::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        anyhow::ensure!(ids.len() == persons_rows.len(), "demo persons were not all written");
+        let start = NaiveDate::from_ymd_opt(2021, 6, 1).unwrap_or_default();
+        let rows: Vec<occupancies::ActiveModel> = occ
+            .iter()
+            .map(|(pi, unit, community, rel)| occupancies::ActiveModel {
+                unit_id: Set(*unit),
+                person_id: Set(ids[*pi]),
+                community_id: Set(*community),
+                relation: Set(rel.code().into()),
+                share_bp: Set(matches!(rel, Relation::Owner).then_some(10_000)),
+                start_date: Set(start + chrono::Duration::days((unit % 300) as i64)),
+                end_date: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        for chunk in rows.chunks(500) {
+            occupancies::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        }
+        Ok(())
+    }
 }

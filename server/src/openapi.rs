@@ -26,9 +26,14 @@ impl Modify for Bearer {
         app::access::rest::create_user,
         app::access::rest::orgs,
         app::audit::rest::list,
+        app::estate::rest::units,
+        app::estate::rest::unit,
+        app::estate::rest::add_occupant,
+        app::estate::rest::create_building,
+        app::estate::rest::my_homes,
     ),
     modifiers(&Bearer),
-    tags((name = "auth"), (name = "access"), (name = "audit"))
+    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"))
 )]
 pub struct ApiDoc;
 

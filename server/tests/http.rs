@@ -548,7 +548,14 @@ async fn office_a_staff_never_see_office_b() {
         }
     }
     // And through the server-rendered pages themselves (their data is serialized into the HTML).
-    for page in ["/admin", "/admin/users", "/admin/roles", "/admin/audit", "/me"] {
+    for page in [
+        "/admin",
+        "/admin/users",
+        "/admin/roles",
+        "/admin/audit",
+        "/admin/units",
+        "/me",
+    ] {
         let r = w
             .send(
                 Request::get(page)
@@ -722,6 +729,11 @@ async fn openapi_document_lists_the_routes() {
         "/api/v1/users",
         "/api/v1/orgs",
         "/api/v1/audit",
+        "/api/v1/units",
+        "/api/v1/units/{id}",
+        "/api/v1/units/{id}/occupants",
+        "/api/v1/buildings",
+        "/api/v1/me/homes",
     ] {
         assert!(doc["paths"].get(p).is_some(), "missing {p}");
     }
@@ -772,4 +784,191 @@ async fn phone_change_needs_the_password_and_moves_the_login() {
         "the old number no longer logs in"
     );
     assert!(!w.token("13600000001").await.is_empty());
+}
+
+#[tokio::test]
+async fn records_are_scoped_to_the_office_and_the_household() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    w.resident("13800000009", "赵敏").await;
+    w.resident("13800000010", "钱多").await;
+    let ta = w.token("pm.a").await;
+    let tb = w.token("pm.b").await;
+
+    // Office A generates a building: 1 entrance, floors 1–3 without 2, 2 per floor = 4 units.
+    let plan = json!({"community_id": w.community_a.0, "code": "1", "cells": 1, "floors": 3, "per_floor": 2, "skip_floors": [2], "area": "89.57"});
+    let r = w.json("POST", "/api/v1/buildings", Some(&ta), &plan).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["units"], 4);
+    // The same building number again is a clear conflict and adds nothing.
+    let again = w.json("POST", "/api/v1/buildings", Some(&ta), &plan).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    // Bad plans name the field.
+    for (bad, field) in [
+        (
+            json!({"community_id": w.community_a.0, "code": "2", "cells": 1, "floors": 0, "per_floor": 2}),
+            "floors",
+        ),
+        (
+            json!({"community_id": w.community_a.0, "code": "2", "cells": 1, "floors": 1, "per_floor": 2, "skip_floors": [1]}),
+            "skip_floors",
+        ),
+        (
+            json!({"community_id": w.community_a.0, "code": "2", "cells": 1, "floors": 2, "per_floor": 2, "area": "-5"}),
+            "area",
+        ),
+    ] {
+        let r = w.json("POST", "/api/v1/buildings", Some(&ta), &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], field);
+    }
+    // Office B has its own building and owner.
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/buildings",
+            Some(&tb),
+            &json!({"community_id": w.community_b.0, "code": "9", "cells": 1, "floors": 1, "per_floor": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let b_units = w.get("/api/v1/units", Some(&tb)).await.json();
+    let b_unit = b_units["items"][0]["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{b_unit}/occupants"),
+            Some(&tb),
+            &json!({"name": "乙业主", "phone": "13800000010", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // Office A sees its 4 units, none of B's, and cannot reach B's by id or by filter.
+    let page = w.get("/api/v1/units", Some(&ta)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let items = page.json()["items"].as_array().unwrap().clone();
+    let numbers: Vec<&str> = items.iter().map(|u| u["number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["1-1-0101", "1-1-0102", "1-1-0301", "1-1-0302"]);
+    assert!(
+        !page.body.contains("9-1-0101") && !page.body.contains("乙"),
+        "{}",
+        page.body
+    );
+    assert_eq!(items[0]["area"], 8957);
+    assert_eq!(items[0]["area_source"], "contract");
+    let filtered = w
+        .get(&format!("/api/v1/units?community_id={}", w.community_b.0), Some(&ta))
+        .await;
+    assert_eq!(filtered.json()["items"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        w.get(&format!("/api/v1/units/{b_unit}"), Some(&ta)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{b_unit}/occupants"),
+            Some(&ta),
+            &json!({"name": "间谍", "phone": "13900000001", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/buildings",
+            Some(&ta),
+            &json!({"community_id": w.community_b.0, "code": "7", "cells": 1, "floors": 1, "per_floor": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Keyset paging walks the same rows without gaps or repeats.
+    let p1 = w.get("/api/v1/units?limit=3", Some(&ta)).await.json();
+    let next = p1["next"].as_i64().unwrap();
+    let p2 = w
+        .get(&format!("/api/v1/units?limit=3&after={next}"), Some(&ta))
+        .await
+        .json();
+    assert_eq!(
+        p1["items"].as_array().unwrap().len() + p2["items"].as_array().unwrap().len(),
+        4
+    );
+    assert!(p2["next"].is_null());
+
+    // Office A records the resident as owner; the phone links the account to the home.
+    let a_unit = items[0]["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{a_unit}/occupants"),
+            Some(&ta),
+            &json!({"name": "赵敏", "phone": "13800000009", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["phone_masked"], "138****0009");
+    let dup = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{a_unit}/occupants"),
+            Some(&ta),
+            &json!({"name": "赵敏", "phone": "13800000009", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+    let bad = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{a_unit}/occupants"),
+            Some(&ta),
+            &json!({"name": "某人", "phone": "12345", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = w.get(&format!("/api/v1/units/{a_unit}"), Some(&ta)).await.json();
+    assert_eq!(detail["unit"]["status"], "delivered");
+    assert_eq!(detail["unit"]["owners"], "赵敏");
+
+    // Each resident sees their own household only, and no staff lists.
+    let zm = w.token("13800000009").await;
+    let homes = w.get("/api/v1/me/homes", Some(&zm)).await;
+    assert_eq!(homes.status, StatusCode::OK);
+    let h = homes.json();
+    assert_eq!(h.as_array().unwrap().len(), 1);
+    assert_eq!(h[0]["unit"]["number"], "1-1-0101");
+    assert_eq!(h[0]["relation"], "owner");
+    assert!(
+        !homes.body.contains("乙业主") && !homes.body.contains("13800000009"),
+        "{}",
+        homes.body
+    );
+    assert_eq!(w.get("/api/v1/units", Some(&zm)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.get(&format!("/api/v1/units/{b_unit}"), Some(&zm)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let qd = w.token("13800000010").await;
+    let other = w.get("/api/v1/me/homes", Some(&qd)).await;
+    assert!(
+        other.body.contains("9-1-0101") && !other.body.contains("赵敏"),
+        "{}",
+        other.body
+    );
+
+    // The server functions behind the pages apply the same scope.
+    let c = w.browser_login("pm.a").await;
+    let r = w.server_fn(app::estate::api::ListUnits::PATH, &[], &c, true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("1-1-0101") && !r.body.contains("9-1-0101"));
+    let r = w
+        .server_fn(
+            app::estate::api::UnitDetail::PATH,
+            &[("id", &b_unit.to_string())],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }

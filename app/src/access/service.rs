@@ -119,7 +119,7 @@ pub async fn deny(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, what: &str, o
     }
 }
 
-async fn actor_label<C: ConnectionTrait>(c: &C, id: UserId) -> String {
+pub(crate) async fn actor_label<C: ConnectionTrait>(c: &C, id: UserId) -> String {
     match repo::user(c, id.0).await {
         Ok(Some(u)) => u.login,
         _ => format!("#{}", id.0),

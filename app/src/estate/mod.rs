@@ -1,7 +1,14 @@
-//! 物业资源: the org tree (company > region > office > community). Owns table `org_units`.
-//! Buildings, units and parking arrive with the property-records issue.
+//! 物业资源 and 客户管理: the org tree (company > region > office > community), buildings,
+//! units, persons and their relations to units. Owns tables `org_units`, `buildings`, `units`,
+//! `persons`, `occupancies`.
+pub mod api;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod records;
 #[cfg(feature = "ssr")]
 mod repo;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
 pub mod service;
+pub mod ui;

@@ -45,6 +45,18 @@ typed_id!(
     /// A row of the audit log.
     AuditId
 );
+typed_id!(
+    /// A building (楼栋) of a community.
+    BuildingId
+);
+typed_id!(
+    /// A unit (房屋): a flat, shop, office or parking unit.
+    UnitId
+);
+typed_id!(
+    /// A person on record (业主, 租户, 住户), one per phone number.
+    PersonId
+);
 
 #[cfg(test)]
 mod tests {

@@ -56,6 +56,11 @@ pub struct World {
 }
 
 pub async fn world_with(cfg: RuntimeConfig) -> World {
+    // Errors the app logs (a 500's cause) show up in a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
     let db = test_db().await;
     let ctx = AppCtx { db, cfg: Arc::new(cfg) };
     let c = &ctx.db;

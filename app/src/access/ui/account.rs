@@ -100,6 +100,7 @@ fn AccountBody(me: Me) -> impl IntoView {
                 <p class="muted">{me.phone_masked.clone().unwrap_or_else(|| me.login.clone())}</p>
             </div>
         </section>
+        {(!is_staff).then(|| view! { <crate::estate::ui::MyHomes /> })}
         {(!roles.is_empty()).then(|| view! {
             <section class="card">
                 <h2 class="card__title">{move || i18n.t("account.roles")}</h2>

@@ -37,6 +37,13 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             icon: "☰",
         });
     }
+    if me.can(Permission::OrgRead) {
+        v.push(NavItem {
+            label: "records.units",
+            href: "/admin/units",
+            icon: "⌂",
+        });
+    }
     v.push(NavItem {
         label: "admin.my_account",
         href: "/me",
@@ -193,11 +200,12 @@ pub fn AdminUsers() -> impl IntoView {
                 <Field label="admin.initial_password" name="password" kind="password" autocomplete="new-password" hint="auth.password_rule" error=create_err />
                 <div class="field">
                     <label for="f-role">{move || i18n.t("admin.role")}</label>
-                    <select id="f-role" name="role_code">{role_options}</select>
+                    // Resources are read inside Suspense only: read outside it, they deadlock SSR.
+                    <Suspense fallback=|| ()><select id="f-role" name="role_code">{role_options}</select></Suspense>
                 </div>
                 <div class="field">
                     <label for="f-org">{move || i18n.t("admin.scope")}</label>
-                    <select id="f-org" name="org_id">{org_options}</select>
+                    <Suspense fallback=|| ()><select id="f-org" name="org_id">{org_options}</select></Suspense>
                 </div>
                 <button type="submit" class="btn btn--primary">{move || i18n.t("admin.create")}</button>
             </ActionForm>

@@ -1,0 +1,410 @@
+//! (ssr) Property records use cases: buildings, units, people and their homes. Every staff
+//! query is filtered by the caller's org scope (from `access::service::require`); a resident
+//! reaches only the units their own phone is on record for.
+use super::model::*;
+use crate::access::model::{mask_phone, Authed, Permission, RequestMeta};
+use crate::access::service::{self as access, actor_label};
+use crate::audit::service::{self as audit, AuditEntry};
+use crate::db::entities::{buildings, occupancies, org_units, persons, units, users};
+use crate::db::{map_unique, AppCtx};
+use crate::shared::error::AppError;
+use crate::shared::ids::{BuildingId, OrgId, PersonId, UnitId};
+use crate::shared::pagination::{page_from, page_size, Page};
+use crate::with_txn;
+use chrono::Utc;
+use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+
+/// What a generated building came to.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct BuildingCreated {
+    pub id: BuildingId,
+    pub units: usize,
+}
+
+/// Creates a building and all its units in one step (all or nothing).
+/// Errors: `Forbidden` outside the caller's `org.write` scope, `Validation` naming the bad
+/// field, `Conflict` when the building code or a unit number already exists.
+pub async fn create_building(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    plan: BuildingPlan,
+) -> Result<BuildingCreated, AppError> {
+    access::require_over(ctx, meta, auth, Permission::OrgWrite, plan.community_id).await?;
+    let community = org_units::Entity::find_by_id(plan.community_id.0)
+        .one(&ctx.db)
+        .await?
+        .filter(|o| o.kind == OrgKind::Community.code())
+        .ok_or_else(|| AppError::validation("community_id", "err.org_invalid"))?;
+    let planned = plan_units(&plan).map_err(|(f, c)| AppError::validation(f, c))?;
+    let area = match plan.area.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(a) => Some(Area::parse(a).ok_or_else(|| AppError::validation("area", "err.area_invalid"))?),
+        None => None,
+    };
+    let layout = plan.layout.as_deref().unwrap_or("").trim().to_string();
+    if layout.chars().count() > 40 {
+        return Err(AppError::validation("layout", "err.too_long"));
+    }
+    let code = plan.code.trim().to_string();
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let n = planned.len();
+    let id = with_txn!(ctx.db, |txn| {
+        let now = Utc::now();
+        let b = buildings::ActiveModel {
+            community_id: Set(community.id),
+            code: Set(code.clone()),
+            name: Set(format!("{code}栋")),
+            floors: Set(plan.floors as i32),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| map_unique(e, "code", "err.building_taken"))?;
+        let rows: Vec<units::ActiveModel> = planned
+            .iter()
+            .map(|u| units::ActiveModel {
+                community_id: Set(community.id),
+                building_id: Set(b.id),
+                cell: Set(u.cell.to_string()),
+                number: Set(u.number.clone()),
+                floor: Set(u.floor as i32),
+                layout: Set(layout.clone()),
+                use_type: Set(UnitUse::Residential.code().into()),
+                area_registered: Set(None),
+                area_measured: Set(None),
+                area_contract: Set(area.map(|a| a.0)),
+                shared_area: Set(None),
+                status: Set(UnitStatus::Unsold.code().into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        // Chunks keep each statement under SQLite's bound-parameter limit.
+        for chunk in rows.chunks(500) {
+            units::Entity::insert_many(chunk.to_vec())
+                .exec(&txn)
+                .await
+                .map_err(|e| map_unique(e, "code", "err.unit_taken"))?;
+        }
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("building.create", "building", b.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(community.id)))
+                .summary(serde_json::json!({
+                    "code": code, "cells": plan.cells, "floors": plan.floors,
+                    "per_floor": plan.per_floor, "skip_floors": plan.skip_floors, "units": n,
+                })),
+        )
+        .await?;
+        Ok(b.id)
+    })?;
+    Ok(BuildingCreated {
+        id: BuildingId(id),
+        units: n,
+    })
+}
+
+/// Filters of the unit list.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::IntoParams)]
+pub struct UnitFilter {
+    /// Only this community (must be in scope).
+    pub community_id: Option<i64>,
+    /// Unit number prefix, e.g. `1-2-` for 1栋2单元.
+    pub q: Option<String>,
+    /// Keyset: the `next` of the previous page.
+    pub after: Option<i64>,
+    pub limit: Option<u64>,
+}
+
+/// A keyset page of units within the caller's `org.read` scope, in id order.
+pub async fn list_units(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    f: &UnitFilter,
+) -> Result<Page<UnitRow>, AppError> {
+    let scope = access::require(ctx, meta, auth, Permission::OrgRead).await?;
+    let limit = page_size(f.limit);
+    let mut q = scope.filter_org_column(units::Entity::find(), units::Column::CommunityId, false);
+    if let Some(c) = f.community_id {
+        q = q.filter(units::Column::CommunityId.eq(c));
+    }
+    if let Some(p) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if p.chars().count() > 40 {
+            return Err(AppError::validation("q", "err.too_long"));
+        }
+        q = q.filter(units::Column::Number.starts_with(p));
+    }
+    if let Some(a) = f.after {
+        q = q.filter(units::Column::Id.gt(a));
+    }
+    let rows = q.order_by_asc(units::Column::Id).limit(limit + 1).all(&ctx.db).await?;
+    let page = page_from(rows, limit, |u| u.id);
+    let items = unit_rows(&ctx.db, page.items).await?;
+    Ok(Page { items, next: page.next })
+}
+
+/// Turns unit models into list rows (community names and current owners in two queries).
+async fn unit_rows<C: ConnectionTrait>(c: &C, rows: Vec<units::Model>) -> Result<Vec<UnitRow>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|u| u.id).collect();
+    let mut cids: Vec<i64> = rows.iter().map(|u| u.community_id).collect();
+    cids.sort_unstable();
+    cids.dedup();
+    let names: HashMap<i64, String> = org_units::Entity::find()
+        .filter(org_units::Column::Id.is_in(cids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let occ = current_occupancies(c, occupancies::Column::UnitId.is_in(ids)).await?;
+    let mut owners: HashMap<i64, Vec<String>> = HashMap::new();
+    for (o, p) in &occ {
+        if matches!(Relation::parse(&o.relation), Some(Relation::Owner | Relation::CoOwner)) {
+            owners.entry(o.unit_id).or_default().push(p.name.clone());
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|u| {
+            let legal = legal_area(u.area_registered, u.area_measured, u.area_contract);
+            UnitRow {
+                id: UnitId(u.id),
+                community_id: OrgId(u.community_id),
+                community: names.get(&u.community_id).cloned().unwrap_or_default(),
+                building_id: BuildingId(u.building_id),
+                owners: owners.get(&u.id).map(|v| v.join("、")).unwrap_or_default(),
+                number: u.number,
+                floor: u.floor,
+                layout: u.layout,
+                use_type: UnitUse::parse(&u.use_type).unwrap_or(UnitUse::Residential),
+                status: UnitStatus::parse(&u.status).unwrap_or(UnitStatus::Unsold),
+                area: legal.map(|l| l.0),
+                area_source: legal.map(|l| l.1),
+            }
+        })
+        .collect())
+}
+
+/// Current (not ended) occupancies matching `cond`, with their persons.
+async fn current_occupancies<C: ConnectionTrait>(
+    c: &C,
+    cond: sea_orm::sea_query::SimpleExpr,
+) -> Result<Vec<(occupancies::Model, persons::Model)>, AppError> {
+    let occ = occupancies::Entity::find()
+        .filter(cond)
+        .filter(occupancies::Column::EndDate.is_null())
+        .order_by_asc(occupancies::Column::Id)
+        .all(c)
+        .await?;
+    let pids: Vec<i64> = occ.iter().map(|o| o.person_id).collect();
+    let people: HashMap<i64, persons::Model> = persons::Entity::find()
+        .filter(persons::Column::Id.is_in(pids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(occ
+        .into_iter()
+        .filter_map(|o| people.get(&o.person_id).cloned().map(|p| (o, p)))
+        .collect())
+}
+
+fn occupant(o: &occupancies::Model, p: &persons::Model) -> Occupant {
+    Occupant {
+        person_id: PersonId(p.id),
+        name: p.name.clone(),
+        phone_masked: p.phone.as_deref().map(mask_phone),
+        relation: Relation::parse(&o.relation).unwrap_or(Relation::Resident),
+        since: o.start_date.to_string(),
+    }
+}
+
+/// One unit and its current occupants, within the caller's `people.read` scope.
+pub async fn unit_detail(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: UnitId,
+) -> Result<(UnitRow, Vec<Occupant>), AppError> {
+    let scope = access::require(ctx, meta, auth, Permission::PeopleRead).await?;
+    let u = units::Entity::find_by_id(id.0)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !scope.covers(OrgId(u.community_id)) {
+        // Outside the scope a unit does not exist: no hint that the id is taken.
+        access::deny(
+            ctx,
+            meta,
+            auth,
+            Permission::PeopleRead.code(),
+            Some(OrgId(u.community_id)),
+        )
+        .await;
+        return Err(AppError::NotFound);
+    }
+    let occ = current_occupancies(&ctx.db, occupancies::Column::UnitId.eq(u.id)).await?;
+    let row = unit_rows(&ctx.db, vec![u]).await?.remove(0);
+    Ok((row, occ.iter().map(|(o, p)| occupant(o, p)).collect()))
+}
+
+/// Input for putting a person on record at a unit.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewOccupant {
+    pub name: String,
+    pub phone: String,
+    pub relation: Relation,
+}
+
+/// Records `who` at unit `id` from today. One phone is one person: an existing person with
+/// that phone is reused (their name is not overwritten). A sold unit with an owner becomes
+/// `occupied`. Errors: `NotFound` outside scope, `Validation`, `Conflict` when already there.
+pub async fn add_occupant(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: UnitId,
+    who: NewOccupant,
+) -> Result<Occupant, AppError> {
+    let scope = access::require(ctx, meta, auth, Permission::PeopleWrite).await?;
+    let u = units::Entity::find_by_id(id.0)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !scope.covers(OrgId(u.community_id)) {
+        access::deny(
+            ctx,
+            meta,
+            auth,
+            Permission::PeopleWrite.code(),
+            Some(OrgId(u.community_id)),
+        )
+        .await;
+        return Err(AppError::NotFound);
+    }
+    let name = who.name.trim().to_string();
+    if name.is_empty() {
+        return Err(AppError::validation("name", "err.required"));
+    }
+    if name.chars().count() > 64 {
+        return Err(AppError::validation("name", "err.too_long"));
+    }
+    let phone = crate::access::model::Phone::try_from(who.phone.trim())?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let (o, p) = with_txn!(ctx.db, |txn| {
+        let now = Utc::now();
+        let p = match persons::Entity::find()
+            .filter(persons::Column::Phone.eq(phone.as_str()))
+            .one(&txn)
+            .await?
+        {
+            Some(p) => p,
+            None => persons::ActiveModel {
+                name: Set(name.clone()),
+                phone: Set(Some(phone.as_str().to_string())),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(|e| map_unique(e, "phone", "err.busy"))?,
+        };
+        let already = occupancies::Entity::find()
+            .filter(occupancies::Column::UnitId.eq(u.id))
+            .filter(occupancies::Column::PersonId.eq(p.id))
+            .filter(occupancies::Column::EndDate.is_null())
+            .one(&txn)
+            .await?;
+        if already.is_some() {
+            return Err(AppError::conflict("phone", "err.already_occupant"));
+        }
+        let o = occupancies::ActiveModel {
+            unit_id: Set(u.id),
+            person_id: Set(p.id),
+            community_id: Set(u.community_id),
+            relation: Set(who.relation.code().into()),
+            share_bp: Set((who.relation == Relation::Owner).then_some(10_000)),
+            start_date: Set(now.date_naive()),
+            end_date: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        if who.relation == Relation::Owner && u.status == UnitStatus::Unsold.code() {
+            let mut am: units::ActiveModel = u.clone().into();
+            am.status = Set(UnitStatus::Delivered.code().into());
+            am.updated_at = Set(now);
+            am.update(&txn).await?;
+        }
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("occupancy.create", "unit", u.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(u.community_id)))
+                .summary(serde_json::json!({
+                    "unit": u.number, "person_id": p.id, "name": name,
+                    "phone": phone.masked(), "relation": who.relation.code(),
+                })),
+        )
+        .await?;
+        Ok((o, p))
+    })?;
+    Ok(occupant(&o, &p))
+}
+
+/// The caller's homes: every unit where a person with the caller's phone is on record now,
+/// with the household there. Residents see nothing else; no staff permission is involved.
+pub async fn my_homes(ctx: &AppCtx, auth: &Authed) -> Result<Vec<Home>, AppError> {
+    let Some(phone) = users::Entity::find_by_id(auth.user_id.0)
+        .one(&ctx.db)
+        .await?
+        .and_then(|u| u.phone)
+    else {
+        return Ok(vec![]);
+    };
+    let Some(me) = persons::Entity::find()
+        .filter(persons::Column::Phone.eq(phone))
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(vec![]);
+    };
+    let mine = current_occupancies(&ctx.db, occupancies::Column::PersonId.eq(me.id)).await?;
+    let unit_ids: Vec<i64> = mine.iter().map(|(o, _)| o.unit_id).collect();
+    let us = units::Entity::find()
+        .filter(units::Column::Id.is_in(unit_ids.clone()))
+        .order_by_asc(units::Column::Id)
+        .all(&ctx.db)
+        .await?;
+    let rows = unit_rows(&ctx.db, us).await?;
+    let all = current_occupancies(&ctx.db, occupancies::Column::UnitId.is_in(unit_ids)).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|unit| {
+            let relation = mine
+                .iter()
+                .find(|(o, _)| o.unit_id == unit.id.0)
+                .and_then(|(o, _)| Relation::parse(&o.relation))?;
+            let household = all
+                .iter()
+                .filter(|(o, _)| o.unit_id == unit.id.0)
+                .map(|(o, p)| occupant(o, p))
+                .collect();
+            Some(Home {
+                unit,
+                relation,
+                household,
+            })
+        })
+        .collect())
+}

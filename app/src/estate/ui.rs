@@ -1,0 +1,260 @@
+//! Property records pages: the staff unit list with one-step building generation, the unit
+//! page (联查: occupants now; bills and tickets join when their areas exist), and the
+//! resident's homes card in 我的.
+use super::api::{list_units, my_homes, unit_detail, AddOccupant, CreateBuilding};
+use super::model::{Home, Occupant, OrgKind, Relation, UnitRow};
+use crate::access::api::list_orgs;
+use crate::shared::error::AppError;
+use crate::shared::i18n::use_i18n;
+use crate::shared::ids::UnitId;
+use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+fn area_text(u: &UnitRow) -> String {
+    u.area.map(|a| format!("{a} ㎡")).unwrap_or_else(|| "—".into())
+}
+
+#[component]
+pub fn UnitsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = RwSignal::new(String::new());
+    let reload = RwSignal::new(0u32);
+    let rows: RwSignal<Vec<UnitRow>> = RwSignal::new(vec![]);
+    let next: RwSignal<Option<i64>> = RwSignal::new(None);
+    let first = Resource::new(
+        move || (query.get(), reload.get()),
+        |(q, _)| list_units(None, (!q.is_empty()).then_some(q), None),
+    );
+    let more = Action::new(move |after: &i64| {
+        let q = query.get_untracked();
+        list_units(None, (!q.is_empty()).then_some(q), Some(*after))
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = more.value().get() {
+            rows.update(|r| r.extend(p.items));
+            next.set(p.next);
+        }
+    });
+    let orgs = Resource::new(|| (), |_| list_orgs());
+    let create = ServerAction::<CreateBuilding>::new();
+    let create_err = Signal::derive(move || create.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    Effect::new(move |_| {
+        if let Some(Ok(n)) = create.value().get() {
+            toast(i18n.t("records.building_created").replace("{n}", &n.to_string()));
+            reload.update(|v| *v += 1);
+        }
+    });
+    let community_options = move || {
+        orgs.get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| o.kind == OrgKind::Community)
+            .map(|o| view! { <option value=o.id.0.to_string()>{o.name}</option> })
+            .collect_view()
+    };
+    view! {
+        <Title text=move || i18n.t("records.units") />
+        <h1 class="page-title">{move || i18n.t("records.units")}</h1>
+        <details class="card">
+            <summary class="card__title">{move || i18n.t("records.new_building")}</summary>
+            <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
+                <FormError error=create_err fields=&["community_id", "code", "cells", "floors", "per_floor", "skip_floors", "area", "layout"] />
+                <div class="field">
+                    <label for="f-community_id">{move || i18n.t("records.community")}</label>
+                    <Suspense fallback=|| ()><select id="f-community_id" name="community_id">{community_options}</select></Suspense>
+                </div>
+                <Field label="records.building_code" name="code" hint="records.building_code_hint" error=create_err />
+                <Field label="records.cells" name="cells" kind="number" inputmode="numeric" value="1".to_string() error=create_err />
+                <Field label="records.floors" name="floors" kind="number" inputmode="numeric" error=create_err />
+                <Field label="records.per_floor" name="per_floor" kind="number" inputmode="numeric" value="2".to_string() error=create_err />
+                <Field label="records.skip_floors" name="skip_floors" hint="records.skip_floors_hint" required=false error=create_err />
+                <Field label="records.area" name="area" inputmode="decimal" hint="records.area_hint" required=false error=create_err />
+                <Field label="records.layout" name="layout" hint="records.layout_hint" required=false error=create_err />
+                <button type="submit" class="btn btn--primary">{move || i18n.t("records.generate")}</button>
+            </ActionForm>
+        </details>
+        <div class="toolbar">
+            <label class="sr-only" for="unit-q">{move || i18n.t("common.search")}</label>
+            <input id="unit-q" type="search" class="input" placeholder=move || i18n.t("records.search_units")
+                on:change=move |ev| query.set(event_target_value(&ev)) />
+        </div>
+        <Transition fallback=Loading>
+            {move || first.get().map(|r| match r {
+                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                Ok(p) => {
+                    rows.set(p.items);
+                    next.set(p.next);
+                    view! {
+                        <Show when=move || !rows.with(|r| r.is_empty()) fallback=|| view! { <EmptyState title="records.no_units" /> }>
+                            <div class="table-wrap">
+                                <table class="table table--cards units">
+                                    <thead><tr>
+                                        <th>{move || i18n.t("records.unit_number")}</th>
+                                        <th>{move || i18n.t("records.community")}</th>
+                                        <th>{move || i18n.t("records.area")}</th>
+                                        <th>{move || i18n.t("records.status")}</th>
+                                        <th>{move || i18n.t("records.owners")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        <For each=move || rows.get() key=|u| u.id let:u>
+                                            <tr>
+                                                <td data-label=move || i18n.t("records.unit_number")>
+                                                    <a href=format!("/admin/units/{}", u.id)>{u.number.clone()}</a>
+                                                </td>
+                                                <td data-label=move || i18n.t("records.community")>{u.community.clone()}</td>
+                                                <td data-label=move || i18n.t("records.area")>{area_text(&u)}</td>
+                                                <td data-label=move || i18n.t("records.status")>
+                                                    <span class="badge">{let k = format!("records.status_{}", u.status.code()); move || i18n.t(&k)}</span>
+                                                </td>
+                                                <td data-label=move || i18n.t("records.owners")>{u.owners.clone()}</td>
+                                            </tr>
+                                        </For>
+                                    </tbody>
+                                </table>
+                            </div>
+                        </Show>
+                        <Show when=move || next.get().is_some()>
+                            <button class="btn btn--block" on:click=move |_| { if let Some(a) = next.get_untracked() { more.dispatch(a); } }>
+                                {move || i18n.t("common.load_more")}
+                            </button>
+                        </Show>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn relation_key(r: Relation) -> String {
+    format!("records.rel_{}", r.code())
+}
+
+#[component]
+fn OccupantList(people: Vec<Occupant>) -> impl IntoView {
+    let i18n = use_i18n();
+    if people.is_empty() {
+        return view! { <EmptyState title="records.no_occupants" /> }.into_any();
+    }
+    view! {
+        <ul class="list">
+            {people.into_iter().map(|o| {
+                let k = relation_key(o.relation);
+                view! {
+                    <li class="list__item">
+                        <span class="list__main">{o.name}</span>
+                        <span class="badge">{move || i18n.t(&k)}</span>
+                        <span class="muted">{o.phone_masked.unwrap_or_default()}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn UnitPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).map(UnitId));
+    let add = ServerAction::<AddOccupant>::new();
+    let add_err = Signal::derive(move || add.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    let detail = Resource::new(
+        move || (id(), add.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => unit_detail(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = add.value().get() {
+            toast(format!("{} {}", i18n.t("records.occupant_added"), o.name));
+        }
+    });
+    view! {
+        <Transition fallback=Loading>
+            {move || detail.get().map(|r| match r {
+                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                Ok((u, people)) => {
+                    let title = u.number.clone();
+                    let status = format!("records.status_{}", u.status.code());
+                    let source = u.area_source.map(|s| format!("records.source_{}", serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()));
+                    view! {
+                        <Title text=title.clone() />
+                        <h1 class="page-title">{format!("{} · {}", u.community, title)}</h1>
+                        <section class="card">
+                            <dl class="facts">
+                                <dt>{move || i18n.t("records.status")}</dt><dd><span class="badge">{move || i18n.t(&status)}</span></dd>
+                                <dt>{move || i18n.t("records.floor")}</dt><dd>{u.floor}</dd>
+                                <dt>{move || i18n.t("records.layout")}</dt><dd>{if u.layout.is_empty() { "—".to_string() } else { u.layout.clone() }}</dd>
+                                <dt>{move || i18n.t("records.area")}</dt>
+                                <dd>{area_text(&u)}{source.map(|k| view! { " " <span class="muted">{move || i18n.t(&k)}</span> })}</dd>
+                            </dl>
+                        </section>
+                        <section class="card">
+                            <h2 class="card__title">{move || i18n.t("records.occupants")}</h2>
+                            <OccupantList people />
+                        </section>
+                        <section class="card">
+                            <h2 class="card__title">{move || i18n.t("records.add_occupant")}</h2>
+                            <ActionForm action=add attr:class="form form--grid" attr:novalidate=true>
+                                <input type="hidden" name="unit" value=u.id.0.to_string() />
+                                <FormError error=add_err fields=&["name", "phone", "relation"] />
+                                <Field label="records.name" name="name" autocomplete="off" error=add_err />
+                                <Field label="auth.phone" name="phone" kind="tel" inputmode="numeric" error=add_err />
+                                <div class="field">
+                                    <label for="f-relation">{move || i18n.t("records.relation")}</label>
+                                    <select id="f-relation" name="relation">
+                                        {Relation::ALL.into_iter().map(|r| {
+                                            let k = relation_key(r);
+                                            view! { <option value=r.code()>{move || i18n.t(&k)}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <button type="submit" class="btn btn--primary">{move || i18n.t("records.add")}</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// 我的家: the units the caller's phone is on record for, with each household.
+#[component]
+pub fn MyHomes() -> impl IntoView {
+    let i18n = use_i18n();
+    let homes = Resource::new(|| (), |_| my_homes());
+    view! {
+        <section class="card homes">
+            <h2 class="card__title">{move || i18n.t("records.my_homes")}</h2>
+            <Transition fallback=Loading>
+                {move || homes.get().map(|r| match r {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <EmptyState title="records.no_homes" body="records.no_homes_body" icon="⌂" />
+                    }.into_any(),
+                    Ok(list) => list.into_iter().map(|h: Home| {
+                        let rel = relation_key(h.relation);
+                        view! {
+                            <div class="home">
+                                <p class="home__title">
+                                    <strong>{format!("{} {}", h.unit.community, h.unit.number)}</strong>
+                                    " " <span class="badge">{move || i18n.t(&rel)}</span>
+                                </p>
+                                <p class="muted">{area_text(&h.unit)}</p>
+                                <OccupantList people=h.household />
+                            </div>
+                        }
+                    }).collect_view().into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
