@@ -278,11 +278,11 @@ mod homes {
             let owner_phone = if i < 40 { format!("138{:08}", i + 1) } else { phone(r) };
             persons_rows.push((name(r), owner_phone));
             occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Owner));
-            if r.next() % 6 == 0 {
+            if r.next().is_multiple_of(6) {
                 persons_rows.push((name(r), phone(r)));
                 occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Family));
             }
-            if i >= 40 && r.next() % 8 == 0 {
+            if i >= 40 && r.next().is_multiple_of(8) {
                 persons_rows.push((name(r), phone(r)));
                 occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Tenant));
             }
@@ -323,7 +323,7 @@ mod homes {
                 community_id: Set(*community),
                 relation: Set(rel.code().into()),
                 share_bp: Set(matches!(rel, Relation::Owner).then_some(10_000)),
-                start_date: Set(start + chrono::Duration::days((unit % 300) as i64)),
+                start_date: Set(start + chrono::Duration::days(unit % 300)),
                 end_date: Set(None),
                 created_at: Set(now),
                 ..Default::default()

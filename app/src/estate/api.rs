@@ -1,5 +1,5 @@
 //! Server functions of the property records: authorize, call one service fn, map the error.
-use super::model::{BuildingPlan, Home, Occupant, Relation, UnitRow};
+use super::model::{Home, Occupant, Relation, UnitRow};
 use crate::shared::error::AppError;
 use crate::shared::ids::{OrgId, UnitId};
 use crate::shared::pagination::Page;
@@ -46,7 +46,7 @@ pub async fn create_building(
             let (ctx, meta, auth) = authed()?;
             let skip = super::model::parse_floor_list(&skip_floors)
                 .ok_or_else(|| AppError::validation("skip_floors", "err.floor_list"))?;
-            let plan = BuildingPlan {
+            let plan = super::model::BuildingPlan {
                 community_id,
                 code,
                 cells,
