@@ -134,7 +134,11 @@ impl Area {
     /// Parses `89`, `89.5` or `89.57` (at most two decimals, positive, below 100 000 ㎡).
     pub fn parse(s: &str) -> Option<Area> {
         let s = s.trim();
-        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        let (int, frac) = match s.split_once('.') {
+            Some((_, "")) => return None,
+            Some(parts) => parts,
+            None => (s, ""),
+        };
         if int.is_empty() || int.len() > 5 || frac.len() > 2 || !int.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
