@@ -66,21 +66,22 @@ pub fn App() -> impl IntoView {
     provide_session();
     let session = use_session();
     let i18n = use_i18n();
-    // The large-text (适老化) mode follows the account's setting.
-    let large = move || {
-        session
-            .me
-            .get()
-            .and_then(|r| r.ok())
-            .flatten()
-            .map(|m| m.large_text)
-            .unwrap_or(false)
-    };
+    // The large-text (适老化) mode: rendered from its cookie, then kept in step with the
+    // account's setting once the session loads (and the cookie with it).
+    let large = RwSignal::new(crate::shared::i18n::initial_large_text());
+    Effect::new(move |_| {
+        if let Some(me) = session.me.get().and_then(|r| r.ok()).flatten() {
+            if me.large_text != large.get_untracked() {
+                large.set(me.large_text);
+            }
+            crate::shared::i18n::remember_large_text(me.large_text);
+        }
+    });
 
     view! {
         <Title formatter=move |t: String| if t.is_empty() { i18n.t("app.name") } else { format!("{t} · {}", i18n.t("app.name")) } />
         <Meta name="description" content=move || i18n.t("app.tagline") />
-        <div class="app" class:app--large=large>
+        <div class="app" class:app--large=move || large.get()>
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />

@@ -70,11 +70,14 @@ for (const width of [1280, 375]) {
 test("a demo resident sees their household, and a second home in another community", async ({ page }) => {
   const login = new LoginPage(page);
   await login.open();
-  await login.login("13800000002", DEMO_PASSWORD);
+  await login.login("13800000007", DEMO_PASSWORD);
   await expectLoggedInHome(page, "您好");
   await page.goto("/me");
-  await expect(page.getByText("桂花苑 1-1-0102")).toBeVisible();
+  await expect(page.getByText("桂花苑 1-1-0401")).toBeVisible();
   await expect(page.getByText(/^云栖府 /)).toBeVisible();
   await expect(page.getByText("1-1-0101")).toHaveCount(0);
+  // The household lists the account holder under the name on the account.
+  const me = (await page.getByTestId("profile-name").textContent())!;
+  await expect(page.locator(".homes li", { hasText: "138****0007" }).first()).toContainText(me);
   await shot(page, "records-two-homes-375");
 });

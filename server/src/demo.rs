@@ -105,9 +105,11 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
         n += 1;
     }
     // Residents: 13800000001 … with generated names. Their homes arrive with property records.
+    let mut resident_names = vec![];
     for i in 1..=40u32 {
         let phone = format!("138{:08}", i);
         let display = name(&mut r);
+        resident_names.push(display.clone());
         access::create_user_system(
             ctx,
             &phone,
@@ -127,7 +129,7 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     let ghy_units = homes::building_units(db, ghy.id, 5, 2, 15, &[], &mut r).await?;
     let yqf_units = homes::building_units(db, yqf.id, 4, 2, 19, &[4, 13, 14], &mut r).await?;
     homes::shops(db, yqf.id, 8, &mut r).await?;
-    homes::people(db, &ghy_units, &yqf_units, &mut r).await?;
+    homes::people(db, &ghy_units, &yqf_units, &resident_names, &mut r).await?;
     Ok(n)
 }
 
@@ -261,9 +263,15 @@ mod homes {
     }
 
     /// Owners for every unit (residents 13800000001–40 own the first 40 units of 桂花苑;
-    /// 13800000002 also owns one in 云栖府), a co-owner or family member for some, and a
+    /// 13800000007 also co-owns one in 云栖府), a co-owner or family member for some, and a
     /// tenant in roughly every eighth unit.
-    pub async fn people(db: &DatabaseConnection, a: &[DemoUnit], b: &[DemoUnit], r: &mut Lcg) -> anyhow::Result<()> {
+    pub async fn people(
+        db: &DatabaseConnection,
+        a: &[DemoUnit],
+        b: &[DemoUnit],
+        resident_names: &[String],
+        r: &mut Lcg,
+    ) -> anyhow::Result<()> {
         let now = Utc::now();
         let mut next_phone = 0u32;
         let mut phone = |r: &mut Lcg| {
@@ -274,9 +282,15 @@ mod homes {
         let mut persons_rows = vec![];
         let mut occ: Vec<(usize, i64, i64, Relation)> = vec![]; // (person index, unit, community, relation)
         let all: Vec<&DemoUnit> = a.iter().chain(b.iter()).collect();
+        let mut resident7 = 0;
         for (i, u) in all.iter().enumerate() {
             let owner_phone = if i < 40 { format!("138{:08}", i + 1) } else { phone(r) };
-            persons_rows.push((name(r), owner_phone));
+            // The demo accounts 13800000001–40 are these owners, under the same names.
+            let owner_name = resident_names.get(i).cloned().unwrap_or_else(|| name(r));
+            persons_rows.push((owner_name, owner_phone));
+            if i == 6 {
+                resident7 = persons_rows.len() - 1;
+            }
             occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Owner));
             if r.next().is_multiple_of(6) {
                 persons_rows.push((name(r), phone(r)));
@@ -287,9 +301,9 @@ mod homes {
                 occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Tenant));
             }
         }
-        // A second home in the other community for 13800000002 (the multi-home case).
+        // A second home in the other community for 13800000007 (the multi-home case).
         if let Some(u) = b.get(3) {
-            occ.push((1, u.id, u.community, Relation::CoOwner));
+            occ.push((resident7, u.id, u.community, Relation::CoOwner));
         }
         let rows: Vec<persons::ActiveModel> = persons_rows
             .iter()

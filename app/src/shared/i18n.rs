@@ -154,6 +154,52 @@ pub fn locale_of_request(headers: &http::HeaderMap) -> Locale {
     })
 }
 
+/// Cookie that carries the large-text (适老化) mode so the server renders it from the first
+/// byte (the account setting is the source of truth; the cookie follows it).
+pub const LARGE_COOKIE: &str = "linli_large";
+
+/// Whether this render starts in large-text mode: the cookie on the server, the server's
+/// markup in the browser (so hydration matches).
+pub fn initial_large_text() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            return parts
+                .headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .filter_map(|kv| kv.trim().split_once('='))
+                .any(|(k, v)| k == LARGE_COOKIE && v == "1");
+        }
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            return doc.query_selector(".app--large").ok().flatten().is_some();
+        }
+    }
+    false
+}
+
+/// Remembers the large-text mode in its cookie (browser only).
+pub fn remember_large_text(on: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(Ok(html)) = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|d| d.dyn_into::<web_sys::HtmlDocument>())
+        {
+            let v = if on { "1; Max-Age=31536000" } else { "0; Max-Age=0" };
+            let _ = html.set_cookie(&format!("{LARGE_COOKIE}={v}; Path=/; SameSite=Lax"));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
