@@ -120,7 +120,11 @@ pub fn leptos_options(site_root: &str) -> LeptosOptions {
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    // Generated once per process: generating sets a process-wide flag that parks any resource
+    // first polled meanwhile (leptos-rs/leptos#4773), so a second router built while another
+    // serves pages (as the tests do) could hang those pages forever.
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(app::App)).clone();
     let ctx = state.ctx.clone();
     let api = Router::new()
         .merge(app::access::rest::router())

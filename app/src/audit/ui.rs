@@ -63,7 +63,7 @@ pub fn AuditPage() -> impl IntoView {
             <button class="btn btn--primary" type="submit">{move || i18n.t("common.filter")}</button>
         </form>
         <Transition fallback=Loading>
-            {move || first.get().map(|r| match r {
+            {move || Suspend::new(async move { match first.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(p) => {
                     rows.set(p.items);
@@ -106,7 +106,7 @@ pub fn AuditPage() -> impl IntoView {
                         </Show>
                     }.into_any()
                 }
-            })}
+            }})}
         </Transition>
     }
 }

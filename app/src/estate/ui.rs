@@ -37,7 +37,10 @@ pub fn UnitsPage() -> impl IntoView {
             next.set(p.next);
         }
     });
-    let orgs = Resource::new(|| (), |_| list_orgs());
+    // Communities load inside the list's one Transition into a plain signal (see the note on
+    // shared resources in access::ui::admin).
+    let orgs_res = Resource::new(|| (), |_| list_orgs());
+    let communities: RwSignal<Vec<crate::estate::model::OrgNode>> = RwSignal::new(vec![]);
     let create = ServerAction::<CreateBuilding>::new();
     let create_err = Signal::derive(move || create.value().get().and_then(|r: Result<_, AppError>| r.err()));
     Effect::new(move |_| {
@@ -47,9 +50,8 @@ pub fn UnitsPage() -> impl IntoView {
         }
     });
     let community_options = move || {
-        orgs.get()
-            .and_then(|r| r.ok())
-            .unwrap_or_default()
+        communities
+            .get()
             .into_iter()
             .filter(|o| o.kind == OrgKind::Community)
             .map(|o| view! { <option value=o.id.0.to_string()>{o.name}</option> })
@@ -64,7 +66,7 @@ pub fn UnitsPage() -> impl IntoView {
                 <FormError error=create_err fields=&["community_id", "code", "cells", "floors", "per_floor", "skip_floors", "area", "layout"] />
                 <div class="field">
                     <label for="f-community_id">{move || i18n.t("records.community")}</label>
-                    <Suspense fallback=|| ()><select id="f-community_id" name="community_id">{community_options}</select></Suspense>
+                    <select id="f-community_id" name="community_id">{community_options}</select>
                 </div>
                 <Field label="records.building_code" name="code" hint="records.building_code_hint" error=create_err />
                 <Field label="records.cells" name="cells" kind="number" inputmode="numeric" value="1".to_string() error=create_err />
@@ -82,7 +84,9 @@ pub fn UnitsPage() -> impl IntoView {
                 on:change=move |ev| query.set(event_target_value(&ev)) />
         </div>
         <Transition fallback=Loading>
-            {move || first.get().map(|r| match r {
+            {move || Suspend::new(async move {
+                communities.set(orgs_res.await.unwrap_or_default());
+                match first.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(p) => {
                     rows.set(p.items);
@@ -122,6 +126,7 @@ pub fn UnitsPage() -> impl IntoView {
                             </button>
                         </Show>
                     }.into_any()
+                }
                 }
             })}
         </Transition>
@@ -178,7 +183,7 @@ pub fn UnitPage() -> impl IntoView {
     });
     view! {
         <Transition fallback=Loading>
-            {move || detail.get().map(|r| match r {
+            {move || Suspend::new(async move { match detail.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok((u, people)) => {
                     let title = u.number.clone();
@@ -221,7 +226,7 @@ pub fn UnitPage() -> impl IntoView {
                         </section>
                     }.into_any()
                 }
-            })}
+            }})}
         </Transition>
     }
 }
@@ -235,7 +240,7 @@ pub fn MyHomes() -> impl IntoView {
         <section class="card homes">
             <h2 class="card__title">{move || i18n.t("records.my_homes")}</h2>
             <Transition fallback=Loading>
-                {move || homes.get().map(|r| match r {
+                {move || Suspend::new(async move { match homes.await {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
                         <EmptyState title="records.no_homes" body="records.no_homes_body" icon="⌂" />
@@ -253,7 +258,7 @@ pub fn MyHomes() -> impl IntoView {
                             </div>
                         }
                     }).collect_view().into_any(),
-                })}
+                }})}
             </Transition>
         </section>
     }

@@ -20,15 +20,21 @@ pub fn HomePage() -> impl IntoView {
                     <LangSwitch />
                 </div>
                 <h1 class="hero__title">
-                    {move || match session.me.get().and_then(|r| r.ok()).flatten() {
-                        Some(me) => format!("{}，{}", i18n.t("home.hello"), me.display_name),
-                        None => i18n.t("home.welcome"),
-                    }}
+                    // Awaited inside a boundary, never `.get()` (leptos-rs/leptos#4578).
+                    <Transition fallback=move || i18n.t("home.welcome")>
+                        {move || Suspend::new(async move {
+                            let me = session.me.await.ok().flatten();
+                            move || match &me {
+                                Some(me) => format!("{}，{}", i18n.t("home.hello"), me.display_name),
+                                None => i18n.t("home.welcome"),
+                            }
+                        })}
+                    </Transition>
                 </h1>
                 <p class="hero__tagline">{move || i18n.t("app.tagline")}</p>
             </header>
             <Transition>
-                {move || session.me.get().map(|r| match r.ok().flatten() {
+                {move || Suspend::new(async move { match session.me.await.ok().flatten() {
                     None => view! {
                         <section class="card cta">
                             <p>{move || i18n.t("home.cta")}</p>
@@ -39,7 +45,7 @@ pub fn HomePage() -> impl IntoView {
                         </section>
                     }.into_any(),
                     Some(me) => view! { <Shortcuts me /> }.into_any(),
-                })}
+                }})}
             </Transition>
         </ResidentShell>
     }

@@ -23,7 +23,9 @@ where
         <Transition fallback=Loading>
             {move || {
                 let f = f.clone();
-                session.me.get().map(move |r| match r {
+                // Awaited, not `.get()`: see leptos-rs/leptos#4578 (shared resources read with
+                // `.get()` in several boundaries can deadlock SSR).
+                Suspend::new(async move { match session.me.await {
                     Ok(Some(me)) => f(me).into_any(),
                     Ok(None) => view! {
                         <div class="empty">
@@ -36,7 +38,7 @@ where
                         </div>
                     }.into_any(),
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                })
+                }})
             }}
         </Transition>
     }

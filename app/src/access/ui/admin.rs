@@ -81,7 +81,8 @@ pub fn AdminHome() -> impl IntoView {
     view! {
         <Title text=move || i18n.t("admin.overview") />
         <h1 class="page-title">{move || i18n.t("admin.overview")}</h1>
-        {move || session.me.get().and_then(|r| r.ok()).flatten().map(|me| {
+        <Transition fallback=Loading>
+        {move || Suspend::new(async move { session.me.await.ok().flatten().map(|me| {
             let grants = me.grants.clone();
             view! {
                 <p class="lead">{move || i18n.t("admin.welcome")} " " {me.display_name.clone()}</p>
@@ -103,7 +104,8 @@ pub fn AdminHome() -> impl IntoView {
                     {me.can(Permission::AuditRead).then(|| view! { <a class="tile" href="/admin/audit">{move || i18n.t("admin.audit")}</a> })}
                 </div>
             }
-        })}
+        }) })}
+        </Transition>
     }
 }
 
@@ -133,8 +135,12 @@ pub fn AdminUsers() -> impl IntoView {
             next.set(p.next);
         }
     });
-    let roles = Resource::new(|| (), |_| list_roles());
-    let orgs = Resource::new(|| (), |_| list_orgs());
+    // Roles and orgs load with the list, awaited inside its one Transition and kept in plain
+    // signals: several boundaries reading several shared resources with `.get()` can deadlock
+    // leptos's SSR (leptos-rs/leptos#4578, #4673).
+    let choices = Resource::new(|| (), |_| async { (list_roles().await, list_orgs().await) });
+    let roles: RwSignal<Vec<RoleRow>> = RwSignal::new(vec![]);
+    let orgs: RwSignal<Vec<crate::estate::model::OrgNode>> = RwSignal::new(vec![]);
 
     let create = ServerAction::<CreateStaff>::new();
     let create_err = Signal::derive(move || create.value().get().and_then(|r: Result<_, AppError>| r.err()));
@@ -165,8 +171,6 @@ pub fn AdminUsers() -> impl IntoView {
     let role_options = move || {
         roles
             .get()
-            .and_then(|r| r.ok())
-            .unwrap_or_default()
             .into_iter()
             .filter(|r: &RoleRow| r.is_staff)
             .map(|r| {
@@ -177,8 +181,6 @@ pub fn AdminUsers() -> impl IntoView {
     };
     let org_options = move || {
         orgs.get()
-            .and_then(|r| r.ok())
-            .unwrap_or_default()
             .into_iter()
             .map(|o| {
                 let indent = "　".repeat(o.depth.max(0) as usize);
@@ -200,12 +202,11 @@ pub fn AdminUsers() -> impl IntoView {
                 <Field label="admin.initial_password" name="password" kind="password" autocomplete="new-password" hint="auth.password_rule" error=create_err />
                 <div class="field">
                     <label for="f-role">{move || i18n.t("admin.role")}</label>
-                    // Resources are read inside Suspense only: read outside it, they deadlock SSR.
-                    <Suspense fallback=|| ()><select id="f-role" name="role_code">{role_options}</select></Suspense>
+                    <select id="f-role" name="role_code">{role_options}</select>
                 </div>
                 <div class="field">
                     <label for="f-org">{move || i18n.t("admin.scope")}</label>
-                    <Suspense fallback=|| ()><select id="f-org" name="org_id">{org_options}</select></Suspense>
+                    <select id="f-org" name="org_id">{org_options}</select>
                 </div>
                 <button type="submit" class="btn btn--primary">{move || i18n.t("admin.create")}</button>
             </ActionForm>
@@ -216,7 +217,11 @@ pub fn AdminUsers() -> impl IntoView {
                 on:change=move |ev| query.set(event_target_value(&ev)) />
         </div>
         <Transition fallback=Loading>
-            {move || first.get().map(|r| match r {
+            {move || Suspend::new(async move {
+                let (rs, os) = choices.await;
+                roles.set(rs.unwrap_or_default());
+                orgs.set(os.unwrap_or_default());
+                match first.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(p) => {
                     rows.set(p.items);
@@ -246,6 +251,7 @@ pub fn AdminUsers() -> impl IntoView {
                             </button>
                         </Show>
                     }.into_any()
+                }
                 }
             })}
         </Transition>
@@ -333,7 +339,7 @@ pub fn AdminRoles() -> impl IntoView {
         <h1 class="page-title">{move || i18n.t("admin.roles")}</h1>
         <p class="muted">{move || i18n.t("admin.roles_note")}</p>
         <Transition fallback=Loading>
-            {move || roles.get().map(|r| match r {
+            {move || Suspend::new(async move { match roles.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(list) => view! {
                     <div class="table-wrap">
@@ -368,7 +374,7 @@ pub fn AdminRoles() -> impl IntoView {
                         </table>
                     </div>
                 }.into_any(),
-            })}
+            }})}
         </Transition>
     }
 }
