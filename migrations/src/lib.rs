@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_foundation;
 mod m20261125_000001_property;
+mod m20261126_000001_people;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261125_000001_property::Migration),
+            Box::new(m20261126_000001_people::Migration),
         ]
     }
 }

@@ -45,12 +45,51 @@ pub struct CommonArgs {
     /// `postgres://user:pass@host:5432/db` switches to PostgreSQL.
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// Master key (64 hex digits or base64 of 32 bytes) that encrypts personal data such as ID
+    /// numbers. Unset: a key file `data.key` is created in the data directory on first start.
+    /// Several servers sharing one database must all use the same key.
+    #[arg(long, env = "LINLI_DATA_KEY", global = true, hide_env_values = true)]
+    pub data_key: Option<String>,
     /// Log as JSON lines (for log collectors) instead of text.
     #[arg(long, env = "LINLI_LOG_JSON", default_value_t = false, global = true)]
     pub log_json: bool,
 }
 
 impl CommonArgs {
+    /// The data key: from `LINLI_DATA_KEY`, else the key file in the data directory (created
+    /// with owner-only permissions when missing).
+    pub fn data_key(&self) -> anyhow::Result<app::shared::sealed::DataKey> {
+        use anyhow::Context;
+        use app::shared::sealed::DataKey;
+        if let Some(k) = self.data_key.as_deref().filter(|k| !k.trim().is_empty()) {
+            let master =
+                DataKey::parse_master(k).context("LINLI_DATA_KEY must be 64 hex digits or base64 of 32 bytes")?;
+            return Ok(DataKey::from_master(master));
+        }
+        let path = self.data_dir.join("data.key");
+        match std::fs::read_to_string(&path) {
+            Ok(s) => {
+                let master = DataKey::parse_master(&s)
+                    .with_context(|| format!("{} does not hold a 32-byte key", path.display()))?;
+                Ok(DataKey::from_master(master))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let master = DataKey::random_master();
+                let mut opts = std::fs::OpenOptions::new();
+                opts.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+                use std::io::Write;
+                opts.open(&path)
+                    .and_then(|mut f| f.write_all(hex::encode(master).as_bytes()))
+                    .with_context(|| format!("creating the data key file {}", path.display()))?;
+                tracing::info!(path = %path.display(), "created a new data key; back it up with the database");
+                Ok(DataKey::from_master(master))
+            }
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(u) if !u.is_empty() => u.clone(),

@@ -89,7 +89,24 @@ async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
     }
 }
 
-pub fn runtime_config(a: &config::ServeArgs) -> RuntimeConfig {
+/// Refuses to start with a data key that cannot open the ID numbers already stored: a server
+/// with the wrong key would otherwise write records nobody can read back.
+pub async fn check_data_key(db: &DatabaseConnection, key: &app::shared::sealed::DataKey) -> anyhow::Result<()> {
+    use app::db::entities::persons;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let sample = persons::Entity::find()
+        .filter(persons::Column::IdCipher.is_not_null())
+        .one(db)
+        .await?;
+    if let Some(sealed) = sample.and_then(|p| p.id_cipher) {
+        key.open(&sealed).map_err(|e| {
+            anyhow::anyhow!("the data key cannot open stored ID numbers ({e}); set LINLI_DATA_KEY to the key this database was written with")
+        })?;
+    }
+    Ok(())
+}
+
+pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::DataKey) -> RuntimeConfig {
     RuntimeConfig {
         secure_cookies: a.secure_cookies,
         session_idle_minutes: a.session_idle_minutes,
@@ -97,6 +114,7 @@ pub fn runtime_config(a: &config::ServeArgs) -> RuntimeConfig {
         max_failures_per_account: a.login_max_failures,
         max_failures_per_ip: a.login_max_failures_per_ip,
         throttle_window_minutes: 15,
+        data_key,
     }
 }
 

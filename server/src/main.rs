@@ -84,9 +84,11 @@ async fn open(common: &CommonArgs, serve: &ServeArgs) -> anyhow::Result<AppCtx> 
         .with_context(|| format!("creating data directory {}", common.data_dir.display()))?;
     let db = server::connect(&common.database_url()).await?;
     server::migrate(&db).await?;
+    let key = common.data_key()?;
+    server::check_data_key(&db, &key).await?;
     Ok(AppCtx {
         db,
-        cfg: Arc::new(server::runtime_config(serve)),
+        cfg: Arc::new(server::runtime_config(serve, key)),
     })
 }
 

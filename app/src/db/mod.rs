@@ -21,6 +21,8 @@ pub struct RuntimeConfig {
     pub max_failures_per_ip: u64,
     /// Throttle window in minutes.
     pub throttle_window_minutes: i64,
+    /// Seals personal data (ID numbers) at rest.
+    pub data_key: crate::shared::sealed::DataKey,
 }
 
 impl Default for RuntimeConfig {
@@ -32,6 +34,8 @@ impl Default for RuntimeConfig {
             max_failures_per_account: 5,
             max_failures_per_ip: 30,
             throttle_window_minutes: 15,
+            // A throwaway key: real servers load theirs (`LINLI_DATA_KEY` or the key file).
+            data_key: crate::shared::sealed::DataKey::from_master(crate::shared::sealed::DataKey::random_master()),
         }
     }
 }

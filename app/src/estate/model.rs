@@ -326,6 +326,135 @@ pub struct Home {
     pub household: Vec<Occupant>,
 }
 
+/// A resident identity card number (GB 11643-1999): 6-digit region, 8-digit birth date,
+/// 3-digit sequence, one check character (ISO 7064 MOD 11-2). Stored upper-case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdNumber(String);
+
+impl IdNumber {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    /// Province-level codes in use (incl. 71 Taiwan, 81/82 Hong Kong/Macao, 83 residence permits).
+    const PROVINCES: [u32; 35] = [
+        11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
+        63, 64, 65, 71, 81, 82, 83,
+    ];
+
+    /// Validates and normalises (trim, lower-case `x`). `today` bounds the birth date.
+    /// Errors name the problem: `err.id_length`, `err.id_chars`, `err.id_region`,
+    /// `err.id_birth`, `err.id_check`.
+    pub fn parse(s: &str, today: chrono::NaiveDate) -> Result<IdNumber, &'static str> {
+        let s = s.trim().to_ascii_uppercase();
+        if s.chars().count() != 18 {
+            return Err("err.id_length");
+        }
+        let b = s.as_bytes();
+        if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
+            return Err("err.id_chars");
+        }
+        let digit = |i: usize| (b[i] - b'0') as u32;
+        if !Self::PROVINCES.contains(&(digit(0) * 10 + digit(1))) {
+            return Err("err.id_region");
+        }
+        let sum: u32 = (0..17).map(|i| digit(i) * Self::WEIGHTS[i]).sum();
+        if Self::CHECK[(sum % 11) as usize] != b[17] as char {
+            return Err("err.id_check");
+        }
+        use chrono::Datelike as _;
+        let birth = chrono::NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").map_err(|_| "err.id_birth")?;
+        if birth > today || birth.year_ce().1 < 1800 {
+            return Err("err.id_birth");
+        }
+        Ok(IdNumber(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `110101********1234`: the form every page and export shows.
+    pub fn masked(&self) -> String {
+        format!("{}********{}", &self.0[..6], &self.0[14..])
+    }
+}
+
+/// A Chinese vehicle plate, normalised (no spaces or dots, upper-case): a province character,
+/// a letter for the issuing city, then 5 characters (fuel) or 6 (new energy: `D`/`F` first for
+/// small cars, last for large ones).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plate {
+    pub text: String,
+    pub new_energy: bool,
+}
+
+impl Plate {
+    const PROVINCES: &'static str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+
+    fn is_serial(c: char) -> bool {
+        (c.is_ascii_uppercase() && c != 'I' && c != 'O') || c.is_ascii_digit()
+    }
+
+    /// Errors: `err.plate`.
+    pub fn parse(s: &str) -> Result<Plate, &'static str> {
+        let text: String = s
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '·' | '•' | '-' | '.'))
+            .collect::<String>()
+            .to_uppercase();
+        let c: Vec<char> = text.chars().collect();
+        let ok_head = c.len() >= 2 && Self::PROVINCES.contains(c[0]) && c[1].is_ascii_uppercase();
+        if !ok_head {
+            return Err("err.plate");
+        }
+        let tail = &c[2..];
+        let fuel = tail.len() == 5
+            && tail[..4].iter().all(|&x| Self::is_serial(x))
+            && (Self::is_serial(tail[4]) || "学警挂港澳领".contains(tail[4]));
+        let small_ne = tail.len() == 6
+            && matches!(tail[0], 'D' | 'F')
+            && Self::is_serial(tail[1])
+            && tail[2..].iter().all(char::is_ascii_digit);
+        let large_ne = tail.len() == 6 && tail[..5].iter().all(char::is_ascii_digit) && matches!(tail[5], 'D' | 'F');
+        if fuel || small_ne || large_ne {
+            Ok(Plate {
+                text,
+                new_energy: !fuel,
+            })
+        } else {
+            Err("err.plate")
+        }
+    }
+}
+
+/// How a parking space is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SpaceKind {
+    /// 产权车位: sold, owned.
+    Owned,
+    /// 租赁车位: rented from the developer or the property company.
+    Rented,
+    /// 公共车位: visitors, first come.
+    Public,
+}
+
+impl SpaceKind {
+    pub const ALL: [SpaceKind; 3] = [SpaceKind::Owned, SpaceKind::Rented, SpaceKind::Public];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SpaceKind::Owned => "owned",
+            SpaceKind::Rented => "rented",
+            SpaceKind::Public => "public",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SpaceKind> {
+        SpaceKind::ALL.into_iter().find(|u| u.code() == s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,5 +533,75 @@ mod tests {
         assert_eq!(parse_floor_list(""), Some(vec![]));
         assert_eq!(parse_floor_list("4,x"), None);
         assert_eq!(parse_floor_list("0"), None);
+    }
+
+    fn today() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    #[test]
+    fn id_numbers_follow_gb_11643() {
+        // The standard's own examples (GB 11643-1999, appendix), and a lower-case x.
+        for good in ["11010519491231002X", "440524188001010014", "11010519491231002x"] {
+            let id = IdNumber::parse(good, today()).unwrap_or_else(|e| panic!("{good}: {e}"));
+            assert_eq!(id.as_str(), good.to_ascii_uppercase());
+        }
+        assert_eq!(
+            IdNumber::parse("11010519491231002X", today()).unwrap().masked(),
+            "110105********002X"
+        );
+        // Every single-character change of either example is refused.
+        for good in ["11010519491231002X", "440524188001010014"] {
+            for i in 0..18 {
+                for c in "0123456789X".chars() {
+                    let mut v: Vec<char> = good.chars().collect();
+                    if v[i] == c || (i < 17 && c == 'X') {
+                        continue;
+                    }
+                    v[i] = c;
+                    let bad: String = v.into_iter().collect();
+                    assert!(IdNumber::parse(&bad, today()).is_err(), "{bad} accepted");
+                }
+            }
+        }
+        assert_eq!(IdNumber::parse("1101051949123100", today()), Err("err.id_length"));
+        assert_eq!(IdNumber::parse("1101051949123100AX", today()), Err("err.id_chars"));
+        assert_eq!(IdNumber::parse("990105194912310026", today()), Err("err.id_region"));
+        // A valid check digit over an impossible date (Feb 30).
+        let v = *b"11010519490230000";
+        let sum: u32 = v
+            .iter()
+            .zip(IdNumber::WEIGHTS)
+            .map(|(d, w)| (d - b'0') as u32 * w)
+            .sum();
+        let full = format!(
+            "{}{}",
+            std::str::from_utf8(&v).unwrap(),
+            IdNumber::CHECK[(sum % 11) as usize]
+        );
+        assert_eq!(IdNumber::parse(&full, today()), Err("err.id_birth"));
+    }
+
+    #[test]
+    fn plates_fuel_and_new_energy() {
+        let p = Plate::parse("京A·12345").unwrap();
+        assert_eq!((p.text.as_str(), p.new_energy), ("京A12345", false));
+        assert!(Plate::parse("粤b d12345").unwrap().new_energy);
+        assert_eq!(Plate::parse("粤BD12345").unwrap().text, "粤BD12345");
+        assert!(Plate::parse("沪A12345F").unwrap().new_energy);
+        assert!(!Plate::parse("浙A1234学").unwrap().new_energy);
+        for bad in [
+            "",
+            "京",
+            "A12345",
+            "京112345",
+            "京A1234",
+            "京A123456",
+            "京AI2345",
+            "京AD1234X",
+            "港A12345",
+        ] {
+            assert_eq!(Plate::parse(bad), Err("err.plate"), "{bad}");
+        }
     }
 }

@@ -4,5 +4,7 @@ pub mod i18n;
 pub mod ids;
 pub mod money;
 pub mod pagination;
+#[cfg(feature = "ssr")]
+pub mod sealed;
 pub mod time;
 pub mod ui;

@@ -12,6 +12,7 @@ pub struct Model {
     pub share_bp: Option<i32>,
     pub start_date: Date,
     pub end_date: Option<Date>,
+    pub lease_end: Option<Date>,
     pub created_at: DateTimeUtc,
 }
 

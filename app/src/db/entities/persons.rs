@@ -7,6 +7,11 @@ pub struct Model {
     pub id: i64,
     pub name: String,
     pub phone: Option<String>,
+    pub id_cipher: Option<String>,
+    pub id_index: Option<String>,
+    pub id_masked: Option<String>,
+    pub id_consent_at: Option<DateTimeUtc>,
+    pub id_consent_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
