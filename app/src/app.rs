@@ -1,11 +1,11 @@
 //! `<App/>`: the document shell, the per-page contexts (language, session, toasts) and the
 //! router that mounts every area's pages.
 use crate::access::ui::{
-    provide_session, use_session, AccountPage, AdminHome, AdminRoles, AdminUsers, LoginPage, PasswordPage, PhonePage,
-    SignupPage, StaffLayout,
+    provide_session, use_session, AccountPage, AdminApiKeys, AdminHome, AdminRoles, AdminUsers, LoginPage,
+    PasswordPage, PhonePage, SignupPage, StaffLayout,
 };
 use crate::audit::ui::AuditPage;
-use crate::estate::ui::{UnitPage, UnitsPage};
+use crate::estate::ui::{BindRequestsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage};
 use crate::home::{CommunityPage, HomePage, PayPage, RepairPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
@@ -97,9 +97,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=AdminHome />
                         <Route path=path!("users") view=AdminUsers />
                         <Route path=path!("roles") view=AdminRoles />
+                        <Route path=path!("keys") view=AdminApiKeys />
                         <Route path=path!("audit") view=AuditPage />
                         <Route path=path!("units") view=UnitsPage />
                         <Route path=path!("units/:id") view=UnitPage />
+                        <Route path=path!("people") view=PeoplePage />
+                        <Route path=path!("people/:id") view=PersonPage />
+                        <Route path=path!("parking") view=SpacesPage />
+                        <Route path=path!("binds") view=BindRequestsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

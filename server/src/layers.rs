@@ -93,23 +93,27 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
         SESSION_COOKIE
     };
     let token = bearer.or_else(|| cookie_value(&headers, cookie_name));
-    let auth: Option<Authed> = match token {
-        Some(t) => match access::resolve_session(&st.ctx, t).await {
-            Ok(Some(mut a)) => {
-                a.via = if bearer.is_some() {
-                    AuthVia::Bearer
-                } else {
-                    AuthVia::Cookie
-                };
-                Some(a)
-            }
-            Ok(None) => None,
-            Err(e) => {
-                tracing::error!(?e, "session lookup failed");
-                return e.status_response();
-            }
-        },
-        None => None,
+    let resolved = match token {
+        Some(t) if bearer.is_some() && t.starts_with(app::access::keys::KEY_PREFIX) => {
+            app::access::keys::resolve_key(&st.ctx, t).await
+        }
+        Some(t) => access::resolve_session(&st.ctx, t).await,
+        None => Ok(None),
+    };
+    let auth: Option<Authed> = match resolved {
+        Ok(Some(mut a)) => {
+            a.via = if bearer.is_some() {
+                AuthVia::Bearer
+            } else {
+                AuthVia::Cookie
+            };
+            Some(a)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            tracing::error!(?e, "session lookup failed");
+            return e.status_response();
+        }
     };
 
     let csrf_cookie = cookie_value(&headers, CSRF_COOKIE).map(str::to_string);

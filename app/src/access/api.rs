@@ -1,8 +1,8 @@
 //! Server functions of the access area: authorize, parse, call one service fn, map the error.
-use super::model::{Me, RoleRow, UserRow};
+use super::model::{ApiKeyRow, Me, NewKey, RoleRow, UserRow};
 use crate::estate::model::OrgNode;
 use crate::shared::error::AppError;
-use crate::shared::ids::{GrantId, RoleId, UserId};
+use crate::shared::ids::{ApiKeyId, GrantId, OrgId, RoleId, UserId};
 use crate::shared::pagination::Page;
 use leptos::prelude::*;
 
@@ -316,6 +316,45 @@ pub async fn list_orgs() -> Result<Vec<OrgNode>, AppError> {
         async {
             let (ctx, meta, auth) = authed()?;
             super::service::visible_orgs(&ctx, &meta, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn list_api_keys() -> Result<Vec<ApiKeyRow>, AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::keys::list_keys(&ctx, &meta, &auth).await
+        }
+        .await,
+    )
+}
+
+/// Creates a key; the response carries the key itself, shown once.
+#[server]
+pub async fn create_api_key(name: String, role_code: String, org_id: OrgId) -> Result<NewKey, AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let req = super::keys::KeyRequest {
+                name,
+                role_code,
+                org_id,
+            };
+            super::keys::create_key(&ctx, &meta, &auth, req).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn revoke_api_key(id: ApiKeyId) -> Result<(), AppError> {
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::keys::revoke_key(&ctx, &meta, &auth, id).await
         }
         .await,
     )

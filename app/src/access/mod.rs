@@ -1,9 +1,11 @@
 //! 权限: accounts, sessions, login throttling, roles, function permissions and data scope.
-//! Owns tables `users`, `sessions`, `login_attempts`, `roles`, `role_permissions`, `grants`.
+//! Owns tables `users`, `sessions`, `login_attempts`, `roles`, `role_permissions`, `grants`, `api_keys`.
 //!
 //! Every staff query goes through [`service::Scope`]: a service asks `require(…, permission)`
 //! and gets back the org subtree it may touch, then filters with it. There is no unscoped path.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod keys;
 pub mod model;
 #[cfg(feature = "ssr")]
 mod repo;

@@ -1,6 +1,6 @@
 //! Accounts, roles, permissions and data scope: wasm-safe types and pure rules.
 use crate::shared::error::AppError;
-use crate::shared::ids::{GrantId, OrgId, RoleId, UserId};
+use crate::shared::ids::{ApiKeyId, GrantId, OrgId, RoleId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// A mainland-China mobile number: 11 digits, `1[3-9]…`. An optional `+86`/`86` prefix,
@@ -138,6 +138,8 @@ pub enum UserKind {
     Resident,
     Staff,
     Merchant,
+    /// An integration reached only through an API key.
+    Integration,
 }
 
 impl UserKind {
@@ -146,6 +148,7 @@ impl UserKind {
             UserKind::Resident => "resident",
             UserKind::Staff => "staff",
             UserKind::Merchant => "merchant",
+            UserKind::Integration => "integration",
         }
     }
 
@@ -153,6 +156,7 @@ impl UserKind {
         match s {
             "staff" => UserKind::Staff,
             "merchant" => UserKind::Merchant,
+            "integration" => UserKind::Integration,
             _ => UserKind::Resident,
         }
     }
@@ -396,6 +400,30 @@ pub const SESSION_COOKIE: &str = "linli_session";
 pub const SESSION_COOKIE_SECURE: &str = "__Host-linli_session";
 pub const CSRF_COOKIE: &str = "linli_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A key as the admin page lists it (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiKeyRow {
+    pub id: ApiKeyId,
+    pub name: String,
+    /// The first characters of the key, to recognise it.
+    pub prefix: String,
+    pub role_code: String,
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}
+
+/// A new key: shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewKey {
+    pub key: String,
+    pub row: ApiKeyRow,
+}
 
 #[cfg(test)]
 mod tests {

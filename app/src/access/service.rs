@@ -179,7 +179,7 @@ pub fn check_password_policy(pw: &str, field: &str, user_inputs: &[&str]) -> Res
 
 // ---------------------------------------------------------------- sessions
 
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     use rand::RngCore;
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
@@ -698,7 +698,7 @@ pub struct NewStaff {
 
 /// A role may be granted only by someone with `users.write` over the org who also holds each
 /// of the role's sensitive permissions there (see [`Permission::is_sensitive`]).
-async fn check_can_grant(
+pub(crate) async fn check_can_grant(
     ctx: &AppCtx,
     meta: &RequestMeta,
     auth: &Authed,

@@ -1,7 +1,10 @@
 //! Server functions of the property records: authorize, call one service fn, map the error.
-use super::model::{Home, Occupant, Relation, UnitRow};
+use super::model::{
+    BindRequestRow, CommunityChoice, Home, Occupant, PersonRow, Relation, SpaceKind, SpaceRow, UnitCard, UnitRow,
+    VehicleRow,
+};
 use crate::shared::error::AppError;
-use crate::shared::ids::{OrgId, UnitId};
+use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, PersonId, UnitId, VehicleId};
 use crate::shared::pagination::Page;
 use leptos::prelude::*;
 
@@ -63,7 +66,7 @@ pub async fn create_building(
 }
 
 #[server]
-pub async fn unit_detail(id: UnitId) -> Result<(UnitRow, Vec<Occupant>), AppError> {
+pub async fn unit_detail(id: UnitId) -> Result<UnitCard, AppError> {
     use crate::access::api::{authed, respond};
     respond(
         async {
@@ -75,12 +78,23 @@ pub async fn unit_detail(id: UnitId) -> Result<(UnitRow, Vec<Occupant>), AppErro
 }
 
 #[server]
-pub async fn add_occupant(unit: UnitId, name: String, phone: String, relation: Relation) -> Result<Occupant, AppError> {
+pub async fn add_occupant(
+    unit: UnitId,
+    name: String,
+    phone: String,
+    relation: Relation,
+    #[server(default)] lease_end: Option<String>,
+) -> Result<Occupant, AppError> {
     use crate::access::api::{authed, respond};
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
-            let who = super::records::NewOccupant { name, phone, relation };
+            let who = super::records::NewOccupant {
+                name,
+                phone,
+                relation,
+                lease_end,
+            };
             super::records::add_occupant(&ctx, &meta, &auth, unit, who).await
         }
         .await,
@@ -94,6 +108,268 @@ pub async fn my_homes() -> Result<Vec<Home>, AppError> {
         async {
             let (ctx, _meta, auth) = authed()?;
             super::records::my_homes(&ctx, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn move_out(occupancy: OccupancyId, #[server(default)] date: Option<String>) -> Result<Occupant, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::records::move_out(&ctx, &meta, &auth, occupancy, date).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn search_people(q: Option<String>, after: Option<i64>) -> Result<Page<PersonRow>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::people::search_people(&ctx, &meta, &auth, q.as_deref(), after, None).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn person_detail(id: PersonId) -> Result<PersonRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::people::person_detail(&ctx, &meta, &auth, id).await
+        }
+        .await,
+    )
+}
+
+/// `consent` is the checkbox: present when ticked.
+#[server]
+pub async fn set_id_number(
+    person: PersonId,
+    id_number: String,
+    #[server(default)] consent: Option<String>,
+) -> Result<PersonRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::people::set_id_number(&ctx, &meta, &auth, person, &id_number, consent.is_some()).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn reveal_id_number(person: PersonId) -> Result<String, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::people::reveal_id_number(&ctx, &meta, &auth, person).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn add_vehicle(
+    unit: UnitId,
+    plate: String,
+    person_id: PersonId,
+    #[server(default)] space_code: Option<String>,
+    #[server(default)] note: Option<String>,
+) -> Result<VehicleRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let v = super::people::NewVehicle {
+                plate,
+                person_id,
+                space_code,
+                note,
+            };
+            super::people::add_vehicle(&ctx, &meta, &auth, unit, v).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn remove_vehicle(id: VehicleId) -> Result<(), AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::people::remove_vehicle(&ctx, &meta, &auth, id).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn create_spaces(
+    community_id: OrgId,
+    prefix: String,
+    from: u32,
+    to: u32,
+    kind: SpaceKind,
+    #[server(default)] area: Option<String>,
+) -> Result<usize, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let run = super::people::SpaceRun {
+                community_id,
+                prefix,
+                from,
+                to,
+                kind,
+                area,
+            };
+            super::people::create_spaces(&ctx, &meta, &auth, run).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn list_spaces(
+    community_id: Option<i64>,
+    q: Option<String>,
+    after: Option<i64>,
+) -> Result<Page<SpaceRow>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let f = super::people::SpaceFilter {
+                community_id,
+                q,
+                after,
+                limit: None,
+            };
+            super::people::list_spaces(&ctx, &meta, &auth, &f).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn bind_communities() -> Result<Vec<CommunityChoice>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _meta, _auth) = authed()?;
+            super::binding::communities(&ctx).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn request_bind(
+    community_id: OrgId,
+    unit_number: String,
+    relation: Relation,
+    name: String,
+) -> Result<BindRequestRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let ask = super::binding::BindAsk {
+                community_id,
+                unit_number,
+                relation,
+                name,
+            };
+            super::binding::request_bind(&ctx, &meta, &auth, ask).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn my_bind_requests() -> Result<Vec<BindRequestRow>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _meta, auth) = authed()?;
+            super::binding::my_requests(&ctx, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn cancel_bind(id: BindRequestId) -> Result<(), AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::binding::cancel_request(&ctx, &meta, &auth, id).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn list_bind_requests(all: bool, after: Option<i64>) -> Result<Page<BindRequestRow>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::binding::list_requests(&ctx, &meta, &auth, all, after).await
+        }
+        .await,
+    )
+}
+
+/// `approve` is `"true"` or `"false"` (a hidden field of each button's form).
+#[server]
+pub async fn decide_bind(
+    id: BindRequestId,
+    approve: bool,
+    #[server(default)] note: Option<String>,
+) -> Result<BindRequestRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::binding::decide(&ctx, &meta, &auth, id, approve, note).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn invite_family(unit: UnitId, name: String, phone: String) -> Result<Occupant, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::binding::invite_family(&ctx, &meta, &auth, unit, &name, &phone).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn remove_family(occupancy: OccupancyId) -> Result<(), AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::binding::remove_family(&ctx, &meta, &auth, occupancy).await
         }
         .await,
     )

@@ -1,8 +1,12 @@
 //! 物业资源 and 客户管理: the org tree (company > region > office > community), buildings,
 //! units, persons and their relations to units. Owns tables `org_units`, `buildings`, `units`,
-//! `persons`, `occupancies`.
+//! `persons`, `occupancies`, `parking_spaces`, `vehicles`, `bind_requests`.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod binding;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod people;
 #[cfg(feature = "ssr")]
 pub mod records;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,5 @@
 //! Org tree types and rules.
-use crate::shared::ids::{BuildingId, OrgId, PersonId, UnitId};
+use crate::shared::ids::{BindRequestId, BuildingId, OccupancyId, OrgId, PersonId, SpaceId, UnitId, VehicleId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,6 +169,16 @@ pub enum AreaSource {
     Contract,
 }
 
+impl AreaSource {
+    pub fn code(self) -> &'static str {
+        match self {
+            AreaSource::Registered => "registered",
+            AreaSource::Measured => "measured",
+            AreaSource::Contract => "contract",
+        }
+    }
+}
+
 /// The legal exclusive area and its source, if any figure is on record.
 pub fn legal_area(registered: Option<i64>, measured: Option<i64>, contract: Option<i64>) -> Option<(Area, AreaSource)> {
     registered
@@ -305,16 +315,151 @@ impl Relation {
     }
 }
 
-/// A person's current relation to a unit, as the unit page and 我的 show it.
+/// A person's relation to a unit, as the unit page and 我的 show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Occupant {
+    pub occupancy_id: OccupancyId,
     pub person_id: PersonId,
     pub name: String,
     /// Always masked (`138****0001`).
     pub phone_masked: Option<String>,
     pub relation: Relation,
+    /// Move-in date (`YYYY-MM-DD`).
     pub since: String,
+    /// Move-out date; `None` while current.
+    pub until: Option<String>,
+    /// A tenant's lease end.
+    pub lease_end: Option<String>,
+    /// An owner's share in basis points (10000 = 100 %).
+    pub share_bp: Option<i32>,
+}
+
+/// A vehicle on record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VehicleRow {
+    pub id: VehicleId,
+    pub plate: String,
+    pub new_energy: bool,
+    pub person_id: PersonId,
+    pub person_name: String,
+    pub unit_id: Option<UnitId>,
+    pub unit_number: Option<String>,
+    pub space_id: Option<SpaceId>,
+    pub space_code: Option<String>,
+    pub note: String,
+}
+
+/// A parking space and the vehicle using it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SpaceRow {
+    pub id: SpaceId,
+    pub community_id: OrgId,
+    pub code: String,
+    pub kind: SpaceKind,
+    pub area: Option<Area>,
+    /// Plates of the vehicles assigned to it.
+    pub plates: Vec<String>,
+}
+
+/// Everything staff see on one unit's page (联查).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UnitCard {
+    pub unit: UnitRow,
+    /// Current occupants.
+    pub occupants: Vec<Occupant>,
+    /// Everyone who moved out, newest first.
+    pub history: Vec<Occupant>,
+    pub vehicles: Vec<VehicleRow>,
+}
+
+/// A unit a person is or was related to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PersonHome {
+    pub occupancy_id: OccupancyId,
+    pub unit_id: UnitId,
+    pub community: String,
+    pub number: String,
+    pub relation: Relation,
+    pub since: String,
+    pub until: Option<String>,
+}
+
+/// A person as search results and the person page show them. Phone and ID number masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PersonRow {
+    pub id: PersonId,
+    pub name: String,
+    pub phone_masked: Option<String>,
+    /// `110101********1234`, or `None` when no ID number is on record.
+    pub id_masked: Option<String>,
+    /// When the person's consent to store the ID number was recorded.
+    pub id_consent_at: Option<String>,
+    /// Units within the caller's scope, current first.
+    pub homes: Vec<PersonHome>,
+    pub vehicles: Vec<VehicleRow>,
+}
+
+/// Where a bind request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BindStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+}
+
+impl BindStatus {
+    pub const ALL: [BindStatus; 4] = [
+        BindStatus::Pending,
+        BindStatus::Approved,
+        BindStatus::Rejected,
+        BindStatus::Cancelled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            BindStatus::Pending => "pending",
+            BindStatus::Approved => "approved",
+            BindStatus::Rejected => "rejected",
+            BindStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<BindStatus> {
+        BindStatus::ALL.into_iter().find(|u| u.code() == s)
+    }
+}
+
+/// A resident's request to be bound to a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BindRequestRow {
+    pub id: BindRequestId,
+    pub community: String,
+    pub unit_id: UnitId,
+    pub unit_number: String,
+    pub relation: Relation,
+    pub name: String,
+    pub phone_masked: Option<String>,
+    pub status: BindStatus,
+    pub note: String,
+    pub created_at: String,
+}
+
+/// A community a resident may ask to join (name only: no records are exposed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CommunityChoice {
+    pub id: OrgId,
+    pub name: String,
 }
 
 /// One of the caller's homes: the unit and who lives there.

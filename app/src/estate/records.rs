@@ -5,10 +5,10 @@ use super::model::*;
 use crate::access::model::{mask_phone, Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
-use crate::db::entities::{buildings, occupancies, org_units, persons, units, users};
+use crate::db::entities::{buildings, occupancies, org_units, persons, units, users, vehicles};
 use crate::db::{map_unique, AppCtx};
 use crate::shared::error::AppError;
-use crate::shared::ids::{BuildingId, OrgId, PersonId, UnitId};
+use crate::shared::ids::{BuildingId, OccupancyId, OrgId, PersonId, UnitId};
 use crate::shared::pagination::{page_from, page_size, Page};
 use crate::with_txn;
 use chrono::Utc;
@@ -150,7 +150,7 @@ pub async fn list_units(
 }
 
 /// Turns unit models into list rows (community names and current owners in two queries).
-async fn unit_rows<C: ConnectionTrait>(c: &C, rows: Vec<units::Model>) -> Result<Vec<UnitRow>, AppError> {
+pub(crate) async fn unit_rows<C: ConnectionTrait>(c: &C, rows: Vec<units::Model>) -> Result<Vec<UnitRow>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|u| u.id).collect();
     let mut cids: Vec<i64> = rows.iter().map(|u| u.community_id).collect();
     cids.sort_unstable();
@@ -192,17 +192,32 @@ async fn unit_rows<C: ConnectionTrait>(c: &C, rows: Vec<units::Model>) -> Result
 }
 
 /// Current (not ended) occupancies matching `cond`, with their persons.
-async fn current_occupancies<C: ConnectionTrait>(
+pub(crate) async fn current_occupancies<C: ConnectionTrait>(
     c: &C,
     cond: sea_orm::sea_query::SimpleExpr,
 ) -> Result<Vec<(occupancies::Model, persons::Model)>, AppError> {
+    occupancies_of(
+        c,
+        sea_orm::Condition::all()
+            .add(cond)
+            .add(occupancies::Column::EndDate.is_null()),
+    )
+    .await
+}
+
+/// Occupancies (current and past) matching `cond`, with their persons, in id order.
+pub(crate) async fn occupancies_of<C: ConnectionTrait>(
+    c: &C,
+    cond: impl sea_orm::sea_query::IntoCondition,
+) -> Result<Vec<(occupancies::Model, persons::Model)>, AppError> {
     let occ = occupancies::Entity::find()
         .filter(cond)
-        .filter(occupancies::Column::EndDate.is_null())
         .order_by_asc(occupancies::Column::Id)
         .all(c)
         .await?;
-    let pids: Vec<i64> = occ.iter().map(|o| o.person_id).collect();
+    let mut pids: Vec<i64> = occ.iter().map(|o| o.person_id).collect();
+    pids.sort_unstable();
+    pids.dedup();
     let people: HashMap<i64, persons::Model> = persons::Entity::find()
         .filter(persons::Column::Id.is_in(pids))
         .all(c)
@@ -216,43 +231,56 @@ async fn current_occupancies<C: ConnectionTrait>(
         .collect())
 }
 
-fn occupant(o: &occupancies::Model, p: &persons::Model) -> Occupant {
+pub(crate) fn occupant(o: &occupancies::Model, p: &persons::Model) -> Occupant {
     Occupant {
+        occupancy_id: OccupancyId(o.id),
         person_id: PersonId(p.id),
         name: p.name.clone(),
         phone_masked: p.phone.as_deref().map(mask_phone),
         relation: Relation::parse(&o.relation).unwrap_or(Relation::Resident),
         since: o.start_date.to_string(),
+        until: o.end_date.map(|d| d.to_string()),
+        lease_end: o.lease_end.map(|d| d.to_string()),
+        share_bp: o.share_bp,
     }
 }
 
-/// One unit and its current occupants, within the caller's `people.read` scope.
-pub async fn unit_detail(
+/// Loads a unit the caller may act on with `perm`. Outside the scope a unit does not exist
+/// (404, no hint that the id is taken) and the denial is audited.
+pub(crate) async fn unit_in_scope(
     ctx: &AppCtx,
     meta: &RequestMeta,
     auth: &Authed,
+    perm: Permission,
     id: UnitId,
-) -> Result<(UnitRow, Vec<Occupant>), AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::PeopleRead).await?;
+) -> Result<units::Model, AppError> {
+    let scope = access::require(ctx, meta, auth, perm).await?;
     let u = units::Entity::find_by_id(id.0)
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
     if !scope.covers(OrgId(u.community_id)) {
-        // Outside the scope a unit does not exist: no hint that the id is taken.
-        access::deny(
-            ctx,
-            meta,
-            auth,
-            Permission::PeopleRead.code(),
-            Some(OrgId(u.community_id)),
-        )
-        .await;
+        access::deny(ctx, meta, auth, perm.code(), Some(OrgId(u.community_id))).await;
         return Err(AppError::NotFound);
     }
-    let occ = current_occupancies(&ctx.db, occupancies::Column::UnitId.eq(u.id)).await?;
-    let row = unit_rows(&ctx.db, vec![u]).await?.remove(0);
-    Ok((row, occ.iter().map(|(o, p)| occupant(o, p)).collect()))
+    Ok(u)
+}
+
+/// One unit on one page (联查): current occupants, who moved out, vehicles; within the
+/// caller's `people.read` scope.
+pub async fn unit_detail(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: UnitId) -> Result<UnitCard, AppError> {
+    let u = unit_in_scope(ctx, meta, auth, Permission::PeopleRead, id).await?;
+    let all = occupancies_of(&ctx.db, occupancies::Column::UnitId.eq(u.id)).await?;
+    let (current, mut past): (Vec<_>, Vec<_>) = all.iter().partition(|(o, _)| o.end_date.is_none());
+    past.sort_by(|a, b| b.0.end_date.cmp(&a.0.end_date).then(b.0.id.cmp(&a.0.id)));
+    let vehicles = super::people::vehicle_rows(&ctx.db, vehicles::Column::UnitId.eq(u.id)).await?;
+    let unit = unit_rows(&ctx.db, vec![u]).await?.remove(0);
+    Ok(UnitCard {
+        unit,
+        occupants: current.into_iter().map(|(o, p)| occupant(o, p)).collect(),
+        history: past.into_iter().map(|(o, p)| occupant(o, p)).collect(),
+        vehicles,
+    })
 }
 
 /// Input for putting a person on record at a unit.
@@ -261,11 +289,96 @@ pub struct NewOccupant {
     pub name: String,
     pub phone: String,
     pub relation: Relation,
+    /// A tenant's lease end, `YYYY-MM-DD` (optional).
+    #[serde(default)]
+    pub lease_end: Option<String>,
 }
 
-/// Records `who` at unit `id` from today. One phone is one person: an existing person with
-/// that phone is reused (their name is not overwritten). A sold unit with an owner becomes
-/// `occupied`. Errors: `NotFound` outside scope, `Validation`, `Conflict` when already there.
+/// A checked name: trimmed, 1..=64 characters.
+pub(crate) fn person_name(s: &str) -> Result<String, AppError> {
+    let name = s.trim().to_string();
+    if name.is_empty() {
+        return Err(AppError::validation("name", "err.required"));
+    }
+    if name.chars().count() > 64 {
+        return Err(AppError::validation("name", "err.too_long"));
+    }
+    Ok(name)
+}
+
+/// Parses an optional `YYYY-MM-DD` date field.
+pub(crate) fn optional_date(field: &str, s: Option<&str>) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::validation(field, "err.date")),
+    }
+}
+
+/// Inside a transaction: finds or creates the person with `phone` (one phone is one person;
+/// an existing name is kept) and records them at `u` from today. An owner makes an unsold
+/// unit `delivered`. `Conflict` when they are already there.
+pub(crate) async fn record_occupancy<C: ConnectionTrait>(
+    txn: &C,
+    u: &units::Model,
+    name: &str,
+    phone: &crate::access::model::Phone,
+    relation: Relation,
+    lease_end: Option<chrono::NaiveDate>,
+) -> Result<(occupancies::Model, persons::Model), AppError> {
+    let now = Utc::now();
+    let p = match persons::Entity::find()
+        .filter(persons::Column::Phone.eq(phone.as_str()))
+        .one(txn)
+        .await?
+    {
+        Some(p) => p,
+        None => persons::ActiveModel {
+            name: Set(name.to_string()),
+            phone: Set(Some(phone.as_str().to_string())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(|e| map_unique(e, "phone", "err.busy"))?,
+    };
+    let already = occupancies::Entity::find()
+        .filter(occupancies::Column::UnitId.eq(u.id))
+        .filter(occupancies::Column::PersonId.eq(p.id))
+        .filter(occupancies::Column::EndDate.is_null())
+        .one(txn)
+        .await?;
+    if already.is_some() {
+        return Err(AppError::conflict("phone", "err.already_occupant"));
+    }
+    let o = occupancies::ActiveModel {
+        unit_id: Set(u.id),
+        person_id: Set(p.id),
+        community_id: Set(u.community_id),
+        relation: Set(relation.code().into()),
+        share_bp: Set((relation == Relation::Owner).then_some(10_000)),
+        start_date: Set(now.date_naive()),
+        end_date: Set(None),
+        lease_end: Set(lease_end.filter(|_| relation == Relation::Tenant)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    if relation == Relation::Owner && u.status == UnitStatus::Unsold.code() {
+        let mut am: units::ActiveModel = u.clone().into();
+        am.status = Set(UnitStatus::Delivered.code().into());
+        am.updated_at = Set(now);
+        am.update(txn).await?;
+    }
+    Ok((o, p))
+}
+
+/// Records `who` at unit `id` from today (see [`record_occupancy`]).
+/// Errors: `NotFound` outside scope, `Validation`, `Conflict` when already there.
 pub async fn add_occupant(
     ctx: &AppCtx,
     meta: &RequestMeta,
@@ -273,78 +386,18 @@ pub async fn add_occupant(
     id: UnitId,
     who: NewOccupant,
 ) -> Result<Occupant, AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::PeopleWrite).await?;
-    let u = units::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !scope.covers(OrgId(u.community_id)) {
-        access::deny(
-            ctx,
-            meta,
-            auth,
-            Permission::PeopleWrite.code(),
-            Some(OrgId(u.community_id)),
-        )
-        .await;
-        return Err(AppError::NotFound);
-    }
-    let name = who.name.trim().to_string();
-    if name.is_empty() {
-        return Err(AppError::validation("name", "err.required"));
-    }
-    if name.chars().count() > 64 {
-        return Err(AppError::validation("name", "err.too_long"));
-    }
+    let u = unit_in_scope(ctx, meta, auth, Permission::PeopleWrite, id).await?;
+    let name = person_name(&who.name)?;
     let phone = crate::access::model::Phone::try_from(who.phone.trim())?;
+    let lease_end = optional_date("lease_end", who.lease_end.as_deref())?;
+    if let Some(d) = lease_end {
+        if d < Utc::now().date_naive() {
+            return Err(AppError::validation("lease_end", "err.lease_past"));
+        }
+    }
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let (o, p) = with_txn!(ctx.db, |txn| {
-        let now = Utc::now();
-        let p = match persons::Entity::find()
-            .filter(persons::Column::Phone.eq(phone.as_str()))
-            .one(&txn)
-            .await?
-        {
-            Some(p) => p,
-            None => persons::ActiveModel {
-                name: Set(name.clone()),
-                phone: Set(Some(phone.as_str().to_string())),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .map_err(|e| map_unique(e, "phone", "err.busy"))?,
-        };
-        let already = occupancies::Entity::find()
-            .filter(occupancies::Column::UnitId.eq(u.id))
-            .filter(occupancies::Column::PersonId.eq(p.id))
-            .filter(occupancies::Column::EndDate.is_null())
-            .one(&txn)
-            .await?;
-        if already.is_some() {
-            return Err(AppError::conflict("phone", "err.already_occupant"));
-        }
-        let o = occupancies::ActiveModel {
-            unit_id: Set(u.id),
-            person_id: Set(p.id),
-            community_id: Set(u.community_id),
-            relation: Set(who.relation.code().into()),
-            share_bp: Set((who.relation == Relation::Owner).then_some(10_000)),
-            start_date: Set(now.date_naive()),
-            end_date: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        if who.relation == Relation::Owner && u.status == UnitStatus::Unsold.code() {
-            let mut am: units::ActiveModel = u.clone().into();
-            am.status = Set(UnitStatus::Delivered.code().into());
-            am.updated_at = Set(now);
-            am.update(&txn).await?;
-        }
+        let (o, p) = record_occupancy(&txn, &u, &name, &phone, who.relation, lease_end).await?;
         audit::record(
             &txn,
             meta,
@@ -354,6 +407,59 @@ pub async fn add_occupant(
                 .summary(serde_json::json!({
                     "unit": u.number, "person_id": p.id, "name": name,
                     "phone": phone.masked(), "relation": who.relation.code(),
+                    "lease_end": lease_end.map(|d| d.to_string()),
+                })),
+        )
+        .await?;
+        Ok((o, p))
+    })?;
+    Ok(occupant(&o, &p))
+}
+
+/// Ends an occupancy (move-out) on `date` (default today). The row stays as history.
+/// Errors: `NotFound` outside scope, `Validation` for a date before move-in or in the future,
+/// `Conflict` when already ended.
+pub async fn move_out(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: OccupancyId,
+    date: Option<String>,
+) -> Result<Occupant, AppError> {
+    let o = occupancies::Entity::find_by_id(id.0)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let u = unit_in_scope(ctx, meta, auth, Permission::PeopleWrite, UnitId(o.unit_id)).await?;
+    let today = Utc::now().date_naive();
+    let end = optional_date("date", date.as_deref())?.unwrap_or(today);
+    if end < o.start_date || end > today {
+        return Err(AppError::validation("date", "err.move_out_date"));
+    }
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let (o, p) = with_txn!(ctx.db, |txn| {
+        let fresh = occupancies::Entity::find_by_id(o.id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if fresh.end_date.is_some() {
+            return Err(AppError::conflict("date", "err.already_moved_out"));
+        }
+        let mut am: occupancies::ActiveModel = fresh.into();
+        am.end_date = Set(Some(end));
+        let o = am.update(&txn).await?;
+        let p = persons::Entity::find_by_id(o.person_id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("occupancy.end", "unit", u.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(u.community_id)))
+                .summary(serde_json::json!({
+                    "unit": u.number, "person_id": p.id, "relation": o.relation, "end_date": end.to_string(),
                 })),
         )
         .await?;

@@ -1,13 +1,14 @@
 //! `/api/v1` routes of the property records. Same services as the pages, same scope.
-use super::model::{BuildingPlan, Occupant, UnitRow};
+use super::model::{BuildingPlan, Occupant, PersonRow, SpaceRow, UnitCard, UnitRow, VehicleRow};
+use super::people::{self, NewVehicle, SpaceFilter, SpaceRun};
 use super::records::{self, BuildingCreated, NewOccupant, UnitFilter};
 use crate::access::rest::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
-use crate::shared::ids::UnitId;
+use crate::shared::ids::{OccupancyId, PersonId, UnitId, VehicleId};
 use crate::shared::pagination::Page;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 
@@ -15,12 +16,6 @@ use serde::Serialize;
 pub struct UnitPage {
     pub items: Vec<UnitRow>,
     pub next: Option<i64>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct UnitDetail {
-    pub unit: UnitRow,
-    pub occupants: Vec<Occupant>,
 }
 
 #[utoipa::path(get, path = "/api/v1/units", tag = "records", params(UnitFilter), security(("bearer" = [])),
@@ -34,13 +29,13 @@ pub async fn units(api: ApiCtx, Query(f): Query<UnitFilter>) -> Result<Json<Unit
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "records", params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = UnitDetail), (status = 404, body = ErrorBody)))]
-pub async fn unit(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<UnitDetail>, ApiError> {
+    responses((status = 200, body = UnitCard), (status = 404, body = ErrorBody)))]
+pub async fn unit(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<UnitCard>, ApiError> {
     let auth = api.authed()?;
-    let (unit, occupants) = records::unit_detail(&api.ctx, &api.meta, auth, UnitId(id))
+    let card = records::unit_detail(&api.ctx, &api.meta, auth, UnitId(id))
         .await
         .map_err(|e| api.err(e))?;
-    Ok(Json(UnitDetail { unit, occupants }))
+    Ok(Json(card))
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/occupants", tag = "records", params(("id" = i64, Path)),
@@ -81,6 +76,160 @@ pub async fn my_homes(api: ApiCtx) -> Result<Json<Vec<super::model::Home>>, ApiE
         .map_err(|e| api.err(e))
 }
 
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonPage {
+    pub items: Vec<PersonRow>,
+    pub next: Option<i64>,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct PersonQuery {
+    /// A phone number (11 digits), a plate, a unit number prefix (`1-2-`) or a name prefix.
+    pub q: Option<String>,
+    pub after: Option<i64>,
+    pub limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/persons", tag = "records", params(PersonQuery), security(("bearer" = [])),
+    responses((status = 200, body = PersonPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn persons(api: ApiCtx, Query(f): Query<PersonQuery>) -> Result<Json<PersonPage>, ApiError> {
+    let auth = api.authed()?;
+    let Page { items, next } = people::search_people(&api.ctx, &api.meta, auth, f.q.as_deref(), f.after, f.limit)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(PersonPage { items, next }))
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "records", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = PersonRow), (status = 404, body = ErrorBody)))]
+pub async fn person(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<PersonRow>, ApiError> {
+    let auth = api.authed()?;
+    people::person_detail(&api.ctx, &api.meta, auth, PersonId(id))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct IdNumberInput {
+    pub id_number: String,
+    /// The person agreed to their ID number being stored; required.
+    pub consent: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IdNumberPlain {
+    pub id_number: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/persons/{id}/id-number", tag = "records", params(("id" = i64, Path)),
+    request_body = IdNumberInput, security(("bearer" = [])),
+    responses((status = 200, body = PersonRow), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_id_number(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<IdNumberInput>,
+) -> Result<Json<PersonRow>, ApiError> {
+    let auth = api.authed()?;
+    people::set_id_number(&api.ctx, &api.meta, auth, PersonId(id), &b.id_number, b.consent)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// The full ID number; needs `people.reveal_id` and writes an audit row.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/id-number/reveal", tag = "records", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = IdNumberPlain), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn reveal_id_number(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<IdNumberPlain>, ApiError> {
+    let auth = api.authed()?;
+    people::reveal_id_number(&api.ctx, &api.meta, auth, PersonId(id))
+        .await
+        .map(|id_number| Json(IdNumberPlain { id_number }))
+        .map_err(|e| api.err(e))
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct EndOccupancy {
+    /// Move-out date `YYYY-MM-DD`; today when absent.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/occupancies/{id}/end", tag = "records", params(("id" = i64, Path)),
+    request_body = EndOccupancy, security(("bearer" = [])),
+    responses((status = 200, body = Occupant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn end_occupancy(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<EndOccupancy>,
+) -> Result<Json<Occupant>, ApiError> {
+    let auth = api.authed()?;
+    records::move_out(&api.ctx, &api.meta, auth, OccupancyId(id), b.date)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/units/{id}/vehicles", tag = "records", params(("id" = i64, Path)),
+    request_body = NewVehicle, security(("bearer" = [])),
+    responses((status = 201, body = VehicleRow), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_vehicle(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<NewVehicle>,
+) -> Result<(StatusCode, Json<VehicleRow>), ApiError> {
+    let auth = api.authed()?;
+    let row = people::add_vehicle(&api.ctx, &api.meta, auth, UnitId(id), v)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/vehicles/{id}", tag = "records", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn remove_vehicle(api: ApiCtx, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    let auth = api.authed()?;
+    people::remove_vehicle(&api.ctx, &api.meta, auth, VehicleId(id))
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SpacePage {
+    pub items: Vec<SpaceRow>,
+    pub next: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/parking-spaces", tag = "records", params(SpaceFilter), security(("bearer" = [])),
+    responses((status = 200, body = SpacePage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn spaces(api: ApiCtx, Query(f): Query<SpaceFilter>) -> Result<Json<SpacePage>, ApiError> {
+    let auth = api.authed()?;
+    let Page { items, next } = people::list_spaces(&api.ctx, &api.meta, auth, &f)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(SpacePage { items, next }))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub created: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/parking-spaces", tag = "records", request_body = SpaceRun, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_spaces(
+    api: ApiCtx,
+    ApiJson(run): ApiJson<SpaceRun>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let auth = api.authed()?;
+    let created = people::create_spaces(&api.ctx, &api.meta, auth, run)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(Created { created })))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/units", get(units))
@@ -88,4 +237,12 @@ pub fn router() -> Router<AppCtx> {
         .route("/units/{id}/occupants", post(add_occupant))
         .route("/buildings", post(create_building))
         .route("/me/homes", get(my_homes))
+        .route("/persons", get(persons))
+        .route("/persons/{id}", get(person))
+        .route("/persons/{id}/id-number", put(set_id_number))
+        .route("/persons/{id}/id-number/reveal", post(reveal_id_number))
+        .route("/occupancies/{id}/end", post(end_occupancy))
+        .route("/units/{id}/vehicles", post(add_vehicle))
+        .route("/vehicles/{id}", delete(remove_vehicle))
+        .route("/parking-spaces", get(spaces).post(create_spaces))
 }

@@ -1,18 +1,27 @@
 //! Property records pages: the staff unit list with one-step building generation, the unit
 //! page (联查: occupants now; bills and tickets join when their areas exist), and the
 //! resident's homes card in 我的.
-use super::api::{list_units, my_homes, unit_detail, AddOccupant, CreateBuilding};
-use super::model::{Home, Occupant, OrgKind, Relation, UnitRow};
+use super::api::{list_units, CreateBuilding};
+use super::model::{OrgKind, Relation, UnitRow};
 use crate::access::api::list_orgs;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ids::UnitId;
 use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-fn area_text(u: &UnitRow) -> String {
+mod binds;
+mod homes;
+mod parking;
+mod people;
+mod unit;
+pub use binds::BindRequestsPage;
+pub use homes::MyHomes;
+pub use parking::SpacesPage;
+pub use people::{PeoplePage, PersonPage};
+pub use unit::UnitPage;
+
+pub(crate) fn area_text(u: &UnitRow) -> String {
     u.area.map(|a| format!("{a} ㎡")).unwrap_or_else(|| "—".into())
 }
 
@@ -133,133 +142,6 @@ pub fn UnitsPage() -> impl IntoView {
     }
 }
 
-fn relation_key(r: Relation) -> String {
+pub(crate) fn relation_key(r: Relation) -> String {
     format!("records.rel_{}", r.code())
-}
-
-#[component]
-fn OccupantList(people: Vec<Occupant>) -> impl IntoView {
-    let i18n = use_i18n();
-    if people.is_empty() {
-        return view! { <EmptyState title="records.no_occupants" /> }.into_any();
-    }
-    view! {
-        <ul class="list">
-            {people.into_iter().map(|o| {
-                let k = relation_key(o.relation);
-                view! {
-                    <li class="list__item">
-                        <span class="list__main">{o.name}</span>
-                        <span class="badge">{move || i18n.t(&k)}</span>
-                        <span class="muted">{o.phone_masked.unwrap_or_default()}</span>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
-}
-
-#[component]
-pub fn UnitPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).map(UnitId));
-    let add = ServerAction::<AddOccupant>::new();
-    let add_err = Signal::derive(move || add.value().get().and_then(|r: Result<_, AppError>| r.err()));
-    let detail = Resource::new(
-        move || (id(), add.version().get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => unit_detail(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = add.value().get() {
-            toast(format!("{} {}", i18n.t("records.occupant_added"), o.name));
-        }
-    });
-    view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move { match detail.await {
-                Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                Ok((u, people)) => {
-                    let title = u.number.clone();
-                    let status = format!("records.status_{}", u.status.code());
-                    let source = u.area_source.map(|s| format!("records.source_{}", serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()));
-                    view! {
-                        <Title text=title.clone() />
-                        <h1 class="page-title">{format!("{} · {}", u.community, title)}</h1>
-                        <section class="card">
-                            <dl class="facts">
-                                <dt>{move || i18n.t("records.status")}</dt><dd><span class="badge">{move || i18n.t(&status)}</span></dd>
-                                <dt>{move || i18n.t("records.floor")}</dt><dd>{u.floor}</dd>
-                                <dt>{move || i18n.t("records.layout")}</dt><dd>{if u.layout.is_empty() { "—".to_string() } else { u.layout.clone() }}</dd>
-                                <dt>{move || i18n.t("records.area")}</dt>
-                                <dd>{area_text(&u)}{source.map(|k| view! { " " <span class="muted">{move || i18n.t(&k)}</span> })}</dd>
-                            </dl>
-                        </section>
-                        <section class="card">
-                            <h2 class="card__title">{move || i18n.t("records.occupants")}</h2>
-                            <OccupantList people />
-                        </section>
-                        <section class="card">
-                            <h2 class="card__title">{move || i18n.t("records.add_occupant")}</h2>
-                            <ActionForm action=add attr:class="form form--grid" attr:novalidate=true>
-                                <input type="hidden" name="unit" value=u.id.0.to_string() />
-                                <FormError error=add_err fields=&["name", "phone", "relation"] />
-                                <Field label="records.name" name="name" autocomplete="off" error=add_err />
-                                <Field label="auth.phone" name="phone" kind="tel" inputmode="numeric" error=add_err />
-                                <div class="field">
-                                    <label for="f-relation">{move || i18n.t("records.relation")}</label>
-                                    <select id="f-relation" name="relation">
-                                        {Relation::ALL.into_iter().map(|r| {
-                                            let k = relation_key(r);
-                                            view! { <option value=r.code()>{move || i18n.t(&k)}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <button type="submit" class="btn btn--primary">{move || i18n.t("records.add")}</button>
-                            </ActionForm>
-                        </section>
-                    }.into_any()
-                }
-            }})}
-        </Transition>
-    }
-}
-
-/// 我的家: the units the caller's phone is on record for, with each household.
-#[component]
-pub fn MyHomes() -> impl IntoView {
-    let i18n = use_i18n();
-    let homes = Resource::new(|| (), |_| my_homes());
-    view! {
-        <section class="card homes">
-            <h2 class="card__title">{move || i18n.t("records.my_homes")}</h2>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move { match homes.await {
-                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <EmptyState title="records.no_homes" body="records.no_homes_body" icon="⌂" />
-                    }.into_any(),
-                    Ok(list) => list.into_iter().map(|h: Home| {
-                        let rel = relation_key(h.relation);
-                        view! {
-                            <div class="home">
-                                <p class="home__title">
-                                    <strong>{format!("{} {}", h.unit.community, h.unit.number)}</strong>
-                                    " " <span class="badge">{move || i18n.t(&rel)}</span>
-                                </p>
-                                <p class="muted">{area_text(&h.unit)}</p>
-                                <OccupantList people=h.household />
-                            </div>
-                        }
-                    }).collect_view().into_any(),
-                }})}
-            </Transition>
-        </section>
-    }
 }

@@ -58,6 +58,27 @@ typed_id!(
     PersonId
 );
 
+typed_id!(
+    /// One person's relation to one unit over a period (move-in to move-out).
+    OccupancyId
+);
+typed_id!(
+    /// A vehicle on record, by plate.
+    VehicleId
+);
+typed_id!(
+    /// A parking space (车位) of a community.
+    SpaceId
+);
+typed_id!(
+    /// A resident's request to be bound to a unit, decided by staff.
+    BindRequestId
+);
+typed_id!(
+    /// An integration's API key.
+    ApiKeyId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,11 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             href: "/admin/roles",
             icon: "⚿",
         });
+        v.push(NavItem {
+            label: "keys.title",
+            href: "/admin/keys",
+            icon: "⚷",
+        });
     }
     if me.can(Permission::AuditRead) {
         v.push(NavItem {
@@ -42,6 +47,25 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             label: "records.units",
             href: "/admin/units",
             icon: "⌂",
+        });
+        v.push(NavItem {
+            label: "parking.title",
+            href: "/admin/parking",
+            icon: "P",
+        });
+    }
+    if me.can(Permission::PeopleRead) {
+        v.push(NavItem {
+            label: "people.title",
+            href: "/admin/people",
+            icon: "☺",
+        });
+    }
+    if me.can(Permission::PeopleWrite) {
+        v.push(NavItem {
+            label: "binds.title",
+            href: "/admin/binds",
+            icon: "✓",
         });
     }
     v.push(NavItem {
@@ -109,7 +133,7 @@ pub fn AdminHome() -> impl IntoView {
     }
 }
 
-fn role_name(i18n: crate::shared::i18n::I18n, zh: &str, en: &str) -> String {
+pub(crate) fn role_name(i18n: crate::shared::i18n::I18n, zh: &str, en: &str) -> String {
     if i18n.code() == "en" {
         en.to_string()
     } else {

@@ -2,9 +2,11 @@
 mod account;
 mod admin;
 mod auth;
+mod keys;
 mod session;
 
 pub use account::*;
 pub use admin::*;
 pub use auth::*;
+pub use keys::*;
 pub use session::*;

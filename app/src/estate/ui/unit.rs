@@ -1,0 +1,220 @@
+//! The unit page (联查): facts, who lives there now, who moved out, vehicles; forms to record
+//! an occupant, a move-out and a vehicle. Bills and tickets join when their areas exist.
+use super::{area_text, relation_key};
+use crate::estate::api::{unit_detail, AddOccupant, AddVehicle, MoveOut, RemoveVehicle};
+use crate::estate::model::{Occupant, Relation, VehicleRow};
+use crate::shared::error::AppError;
+use crate::shared::i18n::use_i18n;
+use crate::shared::ids::UnitId;
+use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// Occupants with links to their person pages; current ones get a move-out button when
+/// `move_out` is given.
+#[component]
+pub fn OccupantTable(
+    people: Vec<Occupant>,
+    #[prop(optional)] move_out: Option<ServerAction<MoveOut>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if people.is_empty() {
+        return view! { <EmptyState title="records.no_occupants" /> }.into_any();
+    }
+    view! {
+        <ul class="list">
+            {people.into_iter().map(|o| {
+                let k = relation_key(o.relation);
+                let period = match (&o.until, &o.lease_end) {
+                    (Some(u), _) => format!("{} → {}", o.since, u),
+                    (None, Some(l)) => format!("{} → {l}", o.since),
+                    (None, None) => format!("{} →", o.since),
+                };
+                let share = o.share_bp.filter(|b| *b != 10_000).map(|b| format!("{}.{:02}%", b / 100, b % 100));
+                let occ = o.occupancy_id.0.to_string();
+                view! {
+                    <li class="list__item">
+                        <a class="list__main" href=format!("/admin/people/{}", o.person_id)>{o.name}</a>
+                        <span class="badge">{move || i18n.t(&k)}</span>
+                        {share.map(|s| view! { <span class="muted">{s}</span> })}
+                        <span class="muted">{o.phone_masked.unwrap_or_default()}</span>
+                        <span class="muted">{period}</span>
+                        {(o.until.is_none()).then_some(move_out).flatten().map(|a| view! {
+                            <ActionForm action=a attr:class="inline-form">
+                                <input type="hidden" name="occupancy" value=occ.clone() />
+                                <button type="submit" class="btn btn--small">{move || i18n.t("records.move_out")}</button>
+                            </ActionForm>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn VehicleList(
+    vehicles: Vec<VehicleRow>,
+    #[prop(optional)] remove: Option<ServerAction<RemoveVehicle>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if vehicles.is_empty() {
+        return view! { <EmptyState title="records.no_vehicles" /> }.into_any();
+    }
+    view! {
+        <ul class="list">
+            {vehicles.into_iter().map(|v| {
+                let id = v.id.0.to_string();
+                view! {
+                    <li class="list__item">
+                        <span class="list__main plate" class:plate--green=v.new_energy>{v.plate}</span>
+                        {v.new_energy.then(|| view! { <span class="badge">{move || i18n.t("records.new_energy")}</span> })}
+                        <span class="muted">{v.person_name}</span>
+                        <span class="muted">{v.unit_number.unwrap_or_default()}</span>
+                        {v.space_code.map(|s| view! { <span class="muted">{move || i18n.t("records.space")}" "{s.clone()}</span> })}
+                        {remove.map(|a| view! {
+                            <ActionForm action=a attr:class="inline-form">
+                                <input type="hidden" name="id" value=id.clone() />
+                                <button type="submit" class="btn btn--small">{move || i18n.t("records.remove")}</button>
+                            </ActionForm>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn UnitPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).map(UnitId));
+    let add = ServerAction::<AddOccupant>::new();
+    let add_err = Signal::derive(move || add.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    let out = ServerAction::<MoveOut>::new();
+    let car = ServerAction::<AddVehicle>::new();
+    let car_err = Signal::derive(move || car.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    let drop_car = ServerAction::<RemoveVehicle>::new();
+    let detail = Resource::new(
+        move || {
+            (
+                id(),
+                add.version().get(),
+                out.version().get(),
+                car.version().get(),
+                drop_car.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => unit_detail(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = add.value().get() {
+            toast(format!("{} {}", i18n.t("records.occupant_added"), o.name));
+        }
+    });
+    Effect::new(move |_| match out.value().get() {
+        Some(Ok(o)) => toast(format!("{} {}", o.name, i18n.t("records.moved_out"))),
+        Some(Err(e)) => toast(e.localized(i18n.code())),
+        None => {}
+    });
+    Effect::new(move |_| match drop_car.value().get() {
+        Some(Ok(())) => toast(i18n.t("records.vehicle_removed")),
+        Some(Err(e)) => toast(e.localized(i18n.code())),
+        None => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = car.value().get() {
+            toast(format!("{} {}", i18n.t("records.vehicle_added"), v.plate));
+        }
+    });
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move { match detail.await {
+                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                Ok(card) => {
+                    let u = card.unit;
+                    let title = u.number.clone();
+                    let status = format!("records.status_{}", u.status.code());
+                    let source = u.area_source.map(|s| format!("records.source_{}", s.code()));
+                    let use_key = format!("records.use_{}", u.use_type.code());
+                    let residents = card.occupants.clone();
+                    let history = card.history;
+                    view! {
+                        <Title text=title.clone() />
+                        <h1 class="page-title">{format!("{} · {}", u.community, title)}</h1>
+                        <section class="card">
+                            <dl class="facts">
+                                <dt>{move || i18n.t("records.status")}</dt><dd><span class="badge">{move || i18n.t(&status)}</span></dd>
+                                <dt>{move || i18n.t("records.use")}</dt><dd>{move || i18n.t(&use_key)}</dd>
+                                <dt>{move || i18n.t("records.floor")}</dt><dd>{u.floor}</dd>
+                                <dt>{move || i18n.t("records.layout")}</dt><dd>{if u.layout.is_empty() { "—".to_string() } else { u.layout.clone() }}</dd>
+                                <dt>{move || i18n.t("records.area")}</dt>
+                                <dd>{area_text(&u)}{source.map(|k| view! { " " <span class="muted">{move || i18n.t(&k)}</span> })}</dd>
+                            </dl>
+                        </section>
+                        <section class="card">
+                            <h2 class="card__title">{move || i18n.t("records.occupants")}</h2>
+                            <OccupantTable people=card.occupants move_out=out />
+                        </section>
+                        <section class="card">
+                            <h2 class="card__title">{move || i18n.t("records.add_occupant")}</h2>
+                            <ActionForm action=add attr:class="form form--grid" attr:novalidate=true>
+                                <input type="hidden" name="unit" value=u.id.0.to_string() />
+                                <FormError error=add_err fields=&["name", "phone", "relation", "lease_end"] />
+                                <Field label="records.name" name="name" autocomplete="off" error=add_err />
+                                <Field label="auth.phone" name="phone" kind="tel" inputmode="numeric" error=add_err />
+                                <div class="field">
+                                    <label for="f-relation">{move || i18n.t("records.relation")}</label>
+                                    <select id="f-relation" name="relation">
+                                        {Relation::ALL.into_iter().map(|r| {
+                                            let k = relation_key(r);
+                                            view! { <option value=r.code()>{move || i18n.t(&k)}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <Field label="records.lease_end" name="lease_end" kind="date" hint="records.lease_end_hint" required=false error=add_err />
+                                <button type="submit" class="btn btn--primary">{move || i18n.t("records.add")}</button>
+                            </ActionForm>
+                        </section>
+                        <section class="card">
+                            <h2 class="card__title">{move || i18n.t("records.vehicles")}</h2>
+                            <VehicleList vehicles=card.vehicles remove=drop_car />
+                            {(!residents.is_empty()).then(|| view! {
+                                <details>
+                                    <summary>{move || i18n.t("records.add_vehicle")}</summary>
+                                    <ActionForm action=car attr:class="form form--grid" attr:novalidate=true>
+                                        <input type="hidden" name="unit" value=u.id.0.to_string() />
+                                        <FormError error=car_err fields=&["plate", "person_id", "space_code", "note"] />
+                                        <Field label="records.plate" name="plate" hint="records.plate_hint" autocomplete="off" error=car_err />
+                                        <div class="field">
+                                            <label for="f-person_id">{move || i18n.t("records.vehicle_owner")}</label>
+                                            <select id="f-person_id" name="person_id">
+                                                {residents.iter().map(|o| view! { <option value=o.person_id.0.to_string()>{o.name.clone()}</option> }).collect_view()}
+                                            </select>
+                                        </div>
+                                        <Field label="records.space" name="space_code" required=false error=car_err />
+                                        <Field label="records.note" name="note" required=false error=car_err />
+                                        <button type="submit" class="btn btn--primary">{move || i18n.t("records.add")}</button>
+                                    </ActionForm>
+                                </details>
+                            })}
+                        </section>
+                        <section class="card">
+                            <h2 class="card__title">{move || i18n.t("records.history")}</h2>
+                            <OccupantTable people=history />
+                        </section>
+                    }.into_any()
+                }
+            }})}
+        </Transition>
+    }
+}
