@@ -40,6 +40,11 @@ impl Modify for Bearer {
         app::estate::rest::remove_vehicle,
         app::estate::rest::spaces,
         app::estate::rest::create_spaces,
+        app::estate::rest::my_bind_requests,
+        app::estate::rest::request_bind,
+        app::estate::rest::bind_requests,
+        app::estate::rest::decide_bind,
+        app::estate::rest::invite_family,
     ),
     modifiers(&Bearer),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"))

@@ -1,10 +1,11 @@
 //! `/api/v1` routes of the property records. Same services as the pages, same scope.
-use super::model::{BuildingPlan, Occupant, PersonRow, SpaceRow, UnitCard, UnitRow, VehicleRow};
+use super::binding::{self, BindAsk};
+use super::model::{BindRequestRow, BuildingPlan, Occupant, PersonRow, SpaceRow, UnitCard, UnitRow, VehicleRow};
 use super::people::{self, NewVehicle, SpaceFilter, SpaceRun};
 use super::records::{self, BuildingCreated, NewOccupant, UnitFilter};
 use crate::access::rest::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
-use crate::shared::ids::{OccupancyId, PersonId, UnitId, VehicleId};
+use crate::shared::ids::{BindRequestId, OccupancyId, PersonId, UnitId, VehicleId};
 use crate::shared::pagination::Page;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -230,6 +231,97 @@ pub async fn create_spaces(
     Ok((StatusCode::CREATED, Json(Created { created })))
 }
 
+#[utoipa::path(get, path = "/api/v1/me/bind-requests", tag = "records", security(("bearer" = [])),
+    responses((status = 200, body = [BindRequestRow]), (status = 401, body = ErrorBody)))]
+pub async fn my_bind_requests(api: ApiCtx) -> Result<Json<Vec<BindRequestRow>>, ApiError> {
+    let auth = api.authed()?;
+    binding::my_requests(&api.ctx, auth)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/bind-requests", tag = "records", request_body = BindAsk, security(("bearer" = [])),
+    responses((status = 201, body = BindRequestRow), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_bind(
+    api: ApiCtx,
+    ApiJson(ask): ApiJson<BindAsk>,
+) -> Result<(StatusCode, Json<BindRequestRow>), ApiError> {
+    let auth = api.authed()?;
+    let r = binding::request_bind(&api.ctx, &api.meta, auth, ask)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(r)))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct BindQuery {
+    /// Include decided requests (default: only pending ones).
+    #[serde(default)]
+    pub all: bool,
+    pub after: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BindPage {
+    pub items: Vec<BindRequestRow>,
+    pub next: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/bind-requests", tag = "records", params(BindQuery), security(("bearer" = [])),
+    responses((status = 200, body = BindPage), (status = 403, body = ErrorBody)))]
+pub async fn bind_requests(api: ApiCtx, Query(q): Query<BindQuery>) -> Result<Json<BindPage>, ApiError> {
+    let auth = api.authed()?;
+    let Page { items, next } = binding::list_requests(&api.ctx, &api.meta, auth, q.all, q.after)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(BindPage { items, next }))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct Decision {
+    pub approve: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/bind-requests/{id}/decision", tag = "records", params(("id" = i64, Path)),
+    request_body = Decision, security(("bearer" = [])),
+    responses((status = 200, body = BindRequestRow), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decide_bind(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(d): ApiJson<Decision>,
+) -> Result<Json<BindRequestRow>, ApiError> {
+    let auth = api.authed()?;
+    binding::decide(&api.ctx, &api.meta, auth, BindRequestId(id), d.approve, d.note)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct FamilyInvite {
+    pub name: String,
+    pub phone: String,
+}
+
+/// The household head (owner, co-owner or tenant) adds a family member.
+#[utoipa::path(post, path = "/api/v1/me/homes/{unit_id}/family", tag = "records", params(("unit_id" = i64, Path)),
+    request_body = FamilyInvite, security(("bearer" = [])),
+    responses((status = 201, body = Occupant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn invite_family(
+    api: ApiCtx,
+    Path(unit_id): Path<i64>,
+    ApiJson(f): ApiJson<FamilyInvite>,
+) -> Result<(StatusCode, Json<Occupant>), ApiError> {
+    let auth = api.authed()?;
+    let o = binding::invite_family(&api.ctx, &api.meta, auth, UnitId(unit_id), &f.name, &f.phone)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(o)))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/units", get(units))
@@ -245,4 +337,8 @@ pub fn router() -> Router<AppCtx> {
         .route("/units/{id}/vehicles", post(add_vehicle))
         .route("/vehicles/{id}", delete(remove_vehicle))
         .route("/parking-spaces", get(spaces).post(create_spaces))
+        .route("/me/bind-requests", get(my_bind_requests).post(request_bind))
+        .route("/bind-requests", get(bind_requests))
+        .route("/bind-requests/{id}/decision", post(decide_bind))
+        .route("/me/homes/{unit_id}/family", post(invite_family))
 }

@@ -56,12 +56,16 @@ pub struct World {
 }
 
 pub async fn world_with(cfg: RuntimeConfig) -> World {
+    world_on(test_db().await, cfg).await
+}
+
+/// A world on a database the caller opened (e.g. a SQLite file the test then reads).
+pub async fn world_on(db: DatabaseConnection, cfg: RuntimeConfig) -> World {
     // Errors the app logs (a 500's cause) show up in a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("warn")
         .with_test_writer()
         .try_init();
-    let db = test_db().await;
     let ctx = AppCtx { db, cfg: Arc::new(cfg) };
     let c = &ctx.db;
     let company = estate::create_org(c, None, OrgKind::Company, "测试物业公司", "T")
