@@ -130,6 +130,8 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     let yqf_units = homes::building_units(db, yqf.id, 4, 2, 19, &[4, 13, 14], &mut r).await?;
     homes::shops(db, yqf.id, 8, &mut r).await?;
     homes::people(db, &ghy_units, &yqf_units, &resident_names, &mut r).await?;
+    homes::parking_and_cars(db, ghy.id, yqf.id, &mut r).await?;
+    homes::extras(ctx).await?;
     Ok(n)
 }
 
@@ -137,11 +139,13 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
 /// services' per-row audit would only add noise to a generated data set).
 mod homes {
     use super::{name, Lcg};
-    use app::db::entities::{buildings, occupancies, persons, units};
+    use app::db::entities::{bind_requests, buildings, occupancies, parking_spaces, persons, units, users, vehicles};
     use app::estate::model::{Relation, UnitStatus, UnitUse};
     use app::shared::ids::OrgId;
     use chrono::{NaiveDate, Utc};
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+    use sea_orm::{
+        ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    };
 
     const LAYOUTS: &[(&str, i64)] = &[
         ("两室一厅", 7856),
@@ -283,6 +287,7 @@ mod homes {
         let mut occ: Vec<(usize, i64, i64, Relation)> = vec![]; // (person index, unit, community, relation)
         let all: Vec<&DemoUnit> = a.iter().chain(b.iter()).collect();
         let mut resident7 = 0;
+        let mut past: Vec<usize> = vec![];
         for (i, u) in all.iter().enumerate() {
             let owner_phone = if i < 40 { format!("138{:08}", i + 1) } else { phone(r) };
             // The demo accounts 13800000001–40 are these owners, under the same names.
@@ -298,6 +303,12 @@ mod homes {
             }
             if i >= 40 && r.next().is_multiple_of(8) {
                 persons_rows.push((name(r), phone(r)));
+                occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Tenant));
+            }
+            if i >= 40 && r.next().is_multiple_of(15) {
+                // A tenant who has moved out: the unit page shows them as history.
+                persons_rows.push((name(r), phone(r)));
+                past.push(occ.len());
                 occ.push((persons_rows.len() - 1, u.id, u.community, Relation::Tenant));
             }
         }
@@ -319,7 +330,6 @@ mod homes {
             persons::Entity::insert_many(chunk.to_vec()).exec(db).await?;
         }
         // The demo loads only into an empty database, so ids follow insertion order.
-        use sea_orm::QueryOrder;
         let ids: Vec<i64> = persons::Entity::find()
             .order_by_asc(persons::Column::Id)
             .all(db)
@@ -331,21 +341,181 @@ mod homes {
         let start = NaiveDate::from_ymd_opt(2021, 6, 1).unwrap_or_default();
         let rows: Vec<occupancies::ActiveModel> = occ
             .iter()
-            .map(|(pi, unit, community, rel)| occupancies::ActiveModel {
-                unit_id: Set(*unit),
-                person_id: Set(ids[*pi]),
-                community_id: Set(*community),
-                relation: Set(rel.code().into()),
-                share_bp: Set(matches!(rel, Relation::Owner).then_some(10_000)),
-                start_date: Set(start + chrono::Duration::days(unit % 300)),
-                end_date: Set(None),
-                created_at: Set(now),
-                ..Default::default()
+            .enumerate()
+            .map(|(k, (pi, unit, community, rel))| {
+                let ended = past.contains(&k);
+                let from = start + chrono::Duration::days(unit % 300);
+                occupancies::ActiveModel {
+                    unit_id: Set(*unit),
+                    person_id: Set(ids[*pi]),
+                    community_id: Set(*community),
+                    relation: Set(rel.code().into()),
+                    share_bp: Set(matches!(rel, Relation::Owner).then_some(10_000)),
+                    start_date: Set(from),
+                    end_date: Set(ended.then(|| from + chrono::Duration::days(365))),
+                    lease_end: Set(matches!(rel, Relation::Tenant)
+                        .then(|| from + chrono::Duration::days(if ended { 365 } else { 365 * 6 }))),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
             })
             .collect();
         for chunk in rows.chunks(500) {
             occupancies::Entity::insert_many(chunk.to_vec()).exec(db).await?;
         }
         Ok(())
+    }
+
+    /// Parking: 150 owned spaces in 桂花苑's basement, 100 rented in 云栖府; a car for about one
+    /// owner in three (a quarter of them new-energy), parked on a space while spaces last.
+    pub async fn parking_and_cars(db: &DatabaseConnection, ghy: OrgId, yqf: OrgId, r: &mut Lcg) -> anyhow::Result<()> {
+        let now = Utc::now();
+        let mut spaces: Vec<parking_spaces::ActiveModel> = vec![];
+        for (community, prefix, n, kind, area) in [(ghy, "B1-", 150, "owned", 1250), (yqf, "P-", 100, "rented", 1200)] {
+            for k in 1..=n {
+                spaces.push(parking_spaces::ActiveModel {
+                    community_id: Set(community.0),
+                    code: Set(format!("{prefix}{k:03}")),
+                    kind: Set(kind.into()),
+                    area: Set(Some(area)),
+                    created_at: Set(now),
+                    ..Default::default()
+                });
+            }
+        }
+        for chunk in spaces.chunks(400) {
+            parking_spaces::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        }
+        let mut free: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+        for s in parking_spaces::Entity::find()
+            .order_by_desc(parking_spaces::Column::Id)
+            .all(db)
+            .await?
+        {
+            free.entry(s.community_id).or_default().push(s.id);
+        }
+        let owners = occupancies::Entity::find()
+            .filter(occupancies::Column::Relation.eq(Relation::Owner.code()))
+            .order_by_asc(occupancies::Column::Id)
+            .all(db)
+            .await?;
+        const SERIAL: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
+        let mut cars = vec![];
+        for (k, o) in owners.iter().enumerate() {
+            if k != 0 && !r.next().is_multiple_of(3) {
+                continue;
+            }
+            let new_energy = r.next().is_multiple_of(4);
+            let plate = if new_energy {
+                format!(
+                    "浙A{}{:05}",
+                    ["D", "F"][(r.next() % 2) as usize],
+                    10_000 + k * 37 % 89_999
+                )
+            } else {
+                let tail: String = (0..4)
+                    .map(|j| SERIAL[((r.next() >> (j * 7)) % SERIAL.len() as u64) as usize] as char)
+                    .collect();
+                format!("浙A{}{}", tail, k % 10)
+            };
+            cars.push(vehicles::ActiveModel {
+                community_id: Set(o.community_id),
+                person_id: Set(o.person_id),
+                unit_id: Set(Some(o.unit_id)),
+                plate: Set(plate),
+                new_energy: Set(new_energy),
+                parking_space_id: Set(free.get_mut(&o.community_id).and_then(|v| v.pop())),
+                note: Set(String::new()),
+                created_at: Set(now),
+                ..Default::default()
+            });
+        }
+        // Generated plates may repeat: keep the first of each.
+        let mut seen = std::collections::HashSet::new();
+        cars.retain(|c| seen.insert(c.plate.clone().unwrap()));
+        for chunk in cars.chunks(400) {
+            vehicles::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        }
+        Ok(())
+    }
+
+    /// An ID number on record for 13800000001 (generated, valid under GB 11643, sealed like any
+    /// other), and two requests to bind waiting for each office.
+    pub async fn extras(ctx: &app::db::AppCtx) -> anyhow::Result<()> {
+        let db = &ctx.db;
+        let now = Utc::now();
+        let admin = users::Entity::find()
+            .filter(users::Column::Login.eq("admin"))
+            .one(db)
+            .await?
+            .map(|u| u.id);
+        if let Some(p) = persons::Entity::find()
+            .filter(persons::Column::Phone.eq("13800000001"))
+            .one(db)
+            .await?
+        {
+            let id = app::estate::model::IdNumber::parse(&demo_id("33010619850314123"), now.date_naive())
+                .map_err(|c| anyhow::anyhow!("demo ID number: {c}"))?;
+            let sealed = app::estate::records::seal_id_number(&ctx.cfg.data_key, &id);
+            let mut am: persons::ActiveModel = p.into();
+            am.id_cipher = Set(Some(sealed.cipher));
+            am.id_index = Set(Some(sealed.index));
+            am.id_masked = Set(Some(sealed.masked));
+            am.id_consent_at = Set(Some(now));
+            am.id_consent_by = Set(admin);
+            am.update(db).await?;
+        }
+        // 13800000039 asks to be recorded as family in 桂花苑 1-1-0201; 13800000040 as a tenant
+        // in 云栖府's first shop-free flat.
+        for (phone, community_code, number, relation) in [
+            ("13800000039", "GHY", "1-1-0201", Relation::Family),
+            ("13800000040", "YQF", "1-1-0102", Relation::Tenant),
+        ] {
+            let Some(user) = users::Entity::find()
+                .filter(users::Column::Login.eq(phone))
+                .one(db)
+                .await?
+            else {
+                continue;
+            };
+            let Some(org) = app::db::entities::org_units::Entity::find()
+                .filter(app::db::entities::org_units::Column::Code.eq(community_code))
+                .one(db)
+                .await?
+            else {
+                continue;
+            };
+            let Some(unit) = units::Entity::find()
+                .filter(units::Column::CommunityId.eq(org.id))
+                .filter(units::Column::Number.eq(number))
+                .one(db)
+                .await?
+            else {
+                continue;
+            };
+            bind_requests::ActiveModel {
+                user_id: Set(user.id),
+                community_id: Set(org.id),
+                unit_id: Set(unit.id),
+                relation: Set(relation.code().into()),
+                name: Set(user.display_name.clone()),
+                status: Set("pending".into()),
+                note: Set(String::new()),
+                decided_by: Set(None),
+                decided_at: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Appends the GB 11643 check character to 17 digits.
+    fn demo_id(first17: &str) -> String {
+        const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = first17.bytes().zip(W).map(|(b, w)| (b - b'0') as u32 * w).sum();
+        format!("{first17}{}", "10X98765432".as_bytes()[(sum % 11) as usize] as char)
     }
 }

@@ -517,13 +517,13 @@ pub async fn my_homes(ctx: &AppCtx, auth: &Authed) -> Result<Vec<Home>, AppError
 
 /// What the `persons` row stores for an ID number: the sealed value, the keyed index that
 /// finds the same number again, and the masked form pages show.
-pub(crate) struct SealedId {
+pub struct SealedId {
     pub cipher: String,
     pub index: String,
     pub masked: String,
 }
 
-pub(crate) fn seal_id_number(key: &crate::shared::sealed::DataKey, id: &IdNumber) -> SealedId {
+pub fn seal_id_number(key: &crate::shared::sealed::DataKey, id: &IdNumber) -> SealedId {
     SealedId {
         cipher: key.seal(id.as_str()),
         index: key.index("id_number", id.as_str()),

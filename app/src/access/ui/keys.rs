@@ -26,50 +26,50 @@ pub fn AdminApiKeys() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         |_| async { (list_api_keys().await, list_roles().await, list_orgs().await) },
     );
-    let roles: RwSignal<Vec<RoleRow>> = RwSignal::new(vec![]);
-    let orgs: RwSignal<Vec<OrgNode>> = RwSignal::new(vec![]);
     view! {
         <Title text=move || i18n.t("keys.title") />
         <h1 class="page-title">{move || i18n.t("keys.title")}</h1>
         <p class="muted">{move || i18n.t("keys.intro")}</p>
         {move || fresh.get().map(|k| view! {
-            <div class="alert alert--success" role="status">
+            <div class="alert alert--ok" role="status">
                 <p>{move || i18n.t("keys.copy_now")}</p>
                 <code class="secret" data-testid="new-key">{k.key.clone()}</code>
             </div>
         })}
-        <details class="card">
-            <summary class="card__title">{move || i18n.t("keys.new")}</summary>
-            <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
-                <FormError error=create_err fields=&["name", "role_code", "org_id"] />
-                <Field label="keys.name" name="name" hint="keys.name_hint" autocomplete="off" error=create_err />
-                <div class="field">
-                    <label for="f-key-role">{move || i18n.t("admin.role")}</label>
-                    <select id="f-key-role" name="role_code">
-                        {move || roles.get().into_iter().filter(|r| r.is_staff && r.code != "sysadmin").map(|r| {
-                            let label = role_name(i18n, &r.name_zh, &r.name_en);
-                            view! { <option value=r.code.clone()>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-key-org">{move || i18n.t("admin.scope")}</label>
-                    <select id="f-key-org" name="org_id">
-                        {move || orgs.get().into_iter().map(|o| {
-                            let indent = "　".repeat(o.depth.max(0) as usize);
-                            view! { <option value=o.id.0.to_string()>{format!("{indent}{}", o.name)}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <button type="submit" class="btn btn--primary">{move || i18n.t("admin.create")}</button>
-            </ActionForm>
-        </details>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 let (keys, rs, os) = data.await;
-                roles.set(rs.unwrap_or_default());
-                orgs.set(os.unwrap_or_default());
-                match keys {
+                let roles: Vec<RoleRow> = rs.unwrap_or_default();
+                let orgs: Vec<OrgNode> = os.unwrap_or_default();
+                let form = view! {
+                    <details class="card">
+                        <summary class="card__title">{move || i18n.t("keys.new")}</summary>
+                        <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
+                            <FormError error=create_err fields=&["name", "role_code", "org_id"] />
+                            <Field label="keys.name" name="name" hint="keys.name_hint" autocomplete="off" error=create_err />
+                            <div class="field">
+                                <label for="f-key-role">{move || i18n.t("admin.role")}</label>
+                                <select id="f-key-role" name="role_code">
+                                    {roles.iter().cloned().filter(|r| r.is_staff && r.code != "sysadmin").map(|r| {
+                                        let label = role_name(i18n, &r.name_zh, &r.name_en);
+                                        view! { <option value=r.code.clone()>{label}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="f-key-org">{move || i18n.t("admin.scope")}</label>
+                                <select id="f-key-org" name="org_id">
+                                    {orgs.iter().cloned().map(|o| {
+                                        let indent = "　".repeat(o.depth.max(0) as usize);
+                                        view! { <option value=o.id.0.to_string()>{format!("{indent}{}", o.name)}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit" class="btn btn--primary">{move || i18n.t("admin.create")}</button>
+                        </ActionForm>
+                    </details>
+                };
+                let list = match keys {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <EmptyState title="keys.none" /> }.into_any(),
                     Ok(list) => view! {
@@ -98,7 +98,7 @@ pub fn AdminApiKeys() -> impl IntoView {
                                                         view! {
                                                             <ActionForm action=revoke attr:class="inline-form">
                                                                 <input type="hidden" name="id" value=id.clone() />
-                                                                <button type="submit" class="btn btn--small btn--danger">{move || i18n.t("keys.revoke")}</button>
+                                                                <button type="submit" class="btn btn--small btn--danger-ghost">{move || i18n.t("keys.revoke")}</button>
                                                             </ActionForm>
                                                         }.into_any()
                                                     }}
@@ -110,7 +110,8 @@ pub fn AdminApiKeys() -> impl IntoView {
                             </table>
                         </div>
                     }.into_any(),
-                }
+                };
+                view! { {form} {list} }
             })}
         </Transition>
     }

@@ -1,0 +1,15 @@
+import { chromium } from "@playwright/test";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--no-proxy-server"] });
+const ctx = await b.newContext({ locale: "zh-CN", viewport: { width: 375, height: 800 } }); const p = await ctx.newPage();
+p.on("console", (m) => console.log("console:", m.type(), m.text().slice(0, 2000)));
+p.on("pageerror", (e) => console.log("pageerror:", e.message.slice(0, 2000)));
+await p.goto("http://127.0.0.1:3300/login");
+await p.waitForTimeout(1500);
+await p.getByLabel(/手机号或账号/).fill(process.argv[2] || "13800000005");
+await p.getByLabel(/^密码$/).fill("linli-demo");
+await p.getByRole("button", { name: /^登录$/ }).click();
+await p.waitForTimeout(1500);
+await p.goto("http://127.0.0.1:3300" + (process.argv[3] || "/me"));
+await p.waitForTimeout(4000);
+console.log("hydrated:", await p.evaluate(() => document.body.hasAttribute("data-hydrated")));
+await b.close();
