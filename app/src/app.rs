@@ -5,7 +5,7 @@ use crate::access::ui::{
     PasswordPage, PhonePage, SignupPage, StaffLayout,
 };
 use crate::audit::ui::AuditPage;
-use crate::estate::ui::{BindRequestsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage};
+use crate::estate::ui::{BindRequestsPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage};
 use crate::home::{CommunityPage, HomePage, PayPage, RepairPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("roles") view=AdminRoles />
                         <Route path=path!("keys") view=AdminApiKeys />
                         <Route path=path!("audit") view=AuditPage />
+                        <Route path=path!("orgs") view=OrgsPage />
                         <Route path=path!("units") view=UnitsPage />
                         <Route path=path!("units/:id") view=UnitPage />
                         <Route path=path!("people") view=PeoplePage />

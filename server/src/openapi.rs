@@ -45,6 +45,9 @@ impl Modify for Bearer {
         app::estate::rest::bind_requests,
         app::estate::rest::decide_bind,
         app::estate::rest::invite_family,
+        app::estate::rest::update_unit,
+        app::estate::rest::add_org,
+        app::estate::rest::rename_org,
     ),
     modifiers(&Bearer),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"))

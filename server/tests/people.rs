@@ -637,3 +637,117 @@ async fn office_a_staff_and_an_office_a_api_key_see_none_of_office_b_people() {
 fn server_fn_path<T: leptos::server_fn::ServerFn>() -> String {
     T::PATH.to_string()
 }
+
+#[tokio::test]
+async fn staff_edit_units_and_grow_the_tree_within_their_scope() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    let pm = w.token("pm.a").await;
+    let pm_b = w.token("pm.b").await;
+    let ua = building(&w, &pm, w.community_a.0, "2").await;
+    let ub = building(&w, &pm_b, w.community_b.0, "2").await;
+
+    let patch = |id: i64, body: Value| {
+        let w = &w;
+        let pm = pm.clone();
+        async move { w.json("PATCH", &format!("/api/v1/units/{id}"), Some(&pm), &body).await }
+    };
+    let r = patch(ua[0].0, json!({"area_measured": "90.1", "area_contract": "91"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (r.json()["area"].as_i64(), r.json()["area_source"].as_str()),
+        (Some(9010), Some("measured")),
+        "areas travel as exact hundredths of a square metre"
+    );
+    let r = patch(
+        ua[0].0,
+        json!({"area_registered": "89.57", "status": "occupied", "layout": "三室两厅"}),
+    )
+    .await;
+    assert_eq!(
+        (r.json()["area"].as_i64(), r.json()["area_source"].as_str()),
+        (Some(8957), Some("registered"))
+    );
+    assert_eq!(r.json()["status"], "occupied");
+    let r = patch(ua[0].0, json!({"area_registered": ""})).await;
+    assert_eq!(
+        r.json()["area_source"],
+        "measured",
+        "clearing the registered figure falls back"
+    );
+    let r = patch(ua[0].0, json!({"shared_area": "12.345"})).await;
+    assert_eq!(
+        (r.status, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "shared_area".into())
+    );
+    let r = patch(ub[0].0, json!({"layout": "x"})).await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "office B's unit does not exist for office A"
+    );
+    let r = w.get(&format!("/api/v1/units/{}", ua[0].0), Some(&pm)).await;
+    assert_eq!(r.json()["areas"]["contract"], 9100);
+    w.staff("root", "系统管理员", "sysadmin", w.company).await;
+    let root = w.token("root").await;
+    let r = w.get("/api/v1/audit?action=unit.update", Some(&root)).await;
+    assert!(r.body.contains("unit.update") && r.body.contains("90.10"), "{}", r.body);
+
+    // The tree grows under the caller's own nodes only.
+    let org = |body: Value, t: &str| {
+        let w = &w;
+        let t = t.to_string();
+        async move { w.json("POST", "/api/v1/orgs", Some(&t), &body).await }
+    };
+    let r = org(
+        json!({"parent_id": w.office_a.0, "kind": "community", "name": "甲二期", "code": "A2"}),
+        &pm,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let new_id = r.json()["id"].as_i64().unwrap();
+    let r = org(
+        json!({"parent_id": w.office_a.0, "kind": "community", "name": "重复", "code": "A2"}),
+        &pm,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = org(
+        json!({"parent_id": w.office_a.0, "kind": "region", "name": "不行", "code": "A3"}),
+        &pm,
+    )
+    .await;
+    assert_eq!((r.status, field(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "kind".into()));
+    let r = org(
+        json!({"parent_id": w.office_b.0, "kind": "community", "name": "越权", "code": "B9"}),
+        &pm,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The new community is in scope at once: a building can be generated there.
+    building(&w, &pm, new_id, "1").await;
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/orgs/{new_id}"),
+            Some(&pm),
+            &json!({"name": "甲小区二期"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["name"].as_str()),
+        (StatusCode::OK, Some("甲小区二期"))
+    );
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/orgs/{}", w.office_b.0),
+            Some(&pm),
+            &json!({"name": "改名"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = w.get("/api/v1/orgs", Some(&pm_b)).await;
+    assert!(!r.body.contains("甲小区二期"));
+}

@@ -374,3 +374,69 @@ pub async fn remove_family(occupancy: OccupancyId) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Saves the unit form: every field as the form sends it (an empty area clears it).
+#[server]
+pub async fn update_unit(
+    id: UnitId,
+    layout: String,
+    use_type: super::model::UnitUse,
+    status: super::model::UnitStatus,
+    area_registered: String,
+    area_measured: String,
+    area_contract: String,
+    shared_area: String,
+) -> Result<UnitRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let p = super::records::UnitPatch {
+                layout: Some(layout),
+                use_type: Some(use_type),
+                status: Some(status),
+                area_registered: Some(area_registered),
+                area_measured: Some(area_measured),
+                area_contract: Some(area_contract),
+                shared_area: Some(shared_area),
+            };
+            super::records::update_unit(&ctx, &meta, &auth, id, p).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn add_org(
+    parent_id: OrgId,
+    kind: super::model::OrgKind,
+    name: String,
+    code: String,
+) -> Result<super::model::OrgNode, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let new = super::tree::NewOrg {
+                parent_id,
+                kind,
+                name,
+                code,
+            };
+            super::tree::add_org(&ctx, &meta, &auth, new).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn rename_org(id: OrgId, name: String) -> Result<super::model::OrgNode, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::tree::rename_org(&ctx, &meta, &auth, id, &name).await
+        }
+        .await,
+    )
+}

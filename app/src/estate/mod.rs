@@ -15,4 +15,6 @@ mod repo;
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod tree;
 pub mod ui;

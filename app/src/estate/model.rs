@@ -369,11 +369,23 @@ pub struct SpaceRow {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UnitCard {
     pub unit: UnitRow,
+    /// Every area figure on record (the list shows only the legal one).
+    pub areas: UnitAreas,
     /// Current occupants.
     pub occupants: Vec<Occupant>,
     /// Everyone who moved out, newest first.
     pub history: Vec<Occupant>,
     pub vehicles: Vec<VehicleRow>,
+}
+
+/// A unit's area figures, each `None` when not on record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UnitAreas {
+    pub registered: Option<Area>,
+    pub measured: Option<Area>,
+    pub contract: Option<Area>,
+    pub shared: Option<Area>,
 }
 
 /// A unit a person is or was related to.

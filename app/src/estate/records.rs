@@ -274,9 +274,16 @@ pub async fn unit_detail(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: Un
     let (current, mut past): (Vec<_>, Vec<_>) = all.iter().partition(|(o, _)| o.end_date.is_none());
     past.sort_by(|a, b| b.0.end_date.cmp(&a.0.end_date).then(b.0.id.cmp(&a.0.id)));
     let vehicles = super::people::vehicle_rows(&ctx.db, vehicles::Column::UnitId.eq(u.id)).await?;
+    let areas = UnitAreas {
+        registered: u.area_registered.map(Area),
+        measured: u.area_measured.map(Area),
+        contract: u.area_contract.map(Area),
+        shared: u.shared_area.map(Area),
+    };
     let unit = unit_rows(&ctx.db, vec![u]).await?.remove(0);
     Ok(UnitCard {
         unit,
+        areas,
         occupants: current.into_iter().map(|(o, p)| occupant(o, p)).collect(),
         history: past.into_iter().map(|(o, p)| occupant(o, p)).collect(),
         vehicles,
@@ -529,4 +536,98 @@ pub fn seal_id_number(key: &crate::shared::sealed::DataKey, id: &IdNumber) -> Se
         index: key.index("id_number", id.as_str()),
         masked: id.masked(),
     }
+}
+
+/// Changes to a unit's facts. Absent fields stay as they are; an empty area clears it.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct UnitPatch {
+    pub layout: Option<String>,
+    pub use_type: Option<UnitUse>,
+    pub status: Option<UnitStatus>,
+    /// 不动产登记 area in ㎡, e.g. `89.57`; `""` clears it.
+    pub area_registered: Option<String>,
+    /// 实测 area.
+    pub area_measured: Option<String>,
+    /// 合同 area.
+    pub area_contract: Option<String>,
+    /// 公摊 (shared) area.
+    pub shared_area: Option<String>,
+}
+
+fn patch_area(field: &str, v: Option<&str>, old: Option<i64>) -> Result<Option<i64>, AppError> {
+    match v.map(str::trim) {
+        None => Ok(old),
+        Some("") => Ok(None),
+        Some(s) => Area::parse(s)
+            .map(|a| Some(a.0))
+            .ok_or_else(|| AppError::validation(field, "err.area_invalid")),
+    }
+}
+
+/// Edits a unit within the caller's `org.write` scope; the audit row lists each changed field
+/// as `[before, after]`. Errors: `NotFound` outside scope, `Validation` naming the field.
+pub async fn update_unit(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: UnitId,
+    p: UnitPatch,
+) -> Result<UnitRow, AppError> {
+    let u = unit_in_scope(ctx, meta, auth, Permission::OrgWrite, id).await?;
+    let layout = match p.layout.as_deref().map(str::trim) {
+        Some(l) if l.chars().count() > 40 => return Err(AppError::validation("layout", "err.too_long")),
+        Some(l) => l.to_string(),
+        None => u.layout.clone(),
+    };
+    let reg = patch_area("area_registered", p.area_registered.as_deref(), u.area_registered)?;
+    let mea = patch_area("area_measured", p.area_measured.as_deref(), u.area_measured)?;
+    let con = patch_area("area_contract", p.area_contract.as_deref(), u.area_contract)?;
+    let shared = patch_area("shared_area", p.shared_area.as_deref(), u.shared_area)?;
+    let use_type = p.use_type.map(|x| x.code().to_string()).unwrap_or(u.use_type.clone());
+    let status = p.status.map(|x| x.code().to_string()).unwrap_or(u.status.clone());
+    let area = |a: Option<i64>| a.map(|v| Area(v).to_string());
+    let mut changed = serde_json::Map::new();
+    let mut note = |k: &str, before: serde_json::Value, after: serde_json::Value| {
+        if before != after {
+            changed.insert(k.into(), serde_json::json!([before, after]));
+        }
+    };
+    note("layout", u.layout.clone().into(), layout.clone().into());
+    note("use_type", u.use_type.clone().into(), use_type.clone().into());
+    note("status", u.status.clone().into(), status.clone().into());
+    note("area_registered", area(u.area_registered).into(), area(reg).into());
+    note("area_measured", area(u.area_measured).into(), area(mea).into());
+    note("area_contract", area(u.area_contract).into(), area(con).into());
+    note("shared_area", area(u.shared_area).into(), area(shared).into());
+    if changed.is_empty() {
+        return Ok(unit_rows(&ctx.db, vec![u]).await?.remove(0));
+    }
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let number = u.number.clone();
+    let community = u.community_id;
+    let saved = with_txn!(ctx.db, |txn| {
+        let mut am: units::ActiveModel = u.clone().into();
+        am.layout = Set(layout.clone());
+        am.use_type = Set(use_type.clone());
+        am.status = Set(status.clone());
+        am.area_registered = Set(reg);
+        am.area_measured = Set(mea);
+        am.area_contract = Set(con);
+        am.shared_area = Set(shared);
+        am.updated_at = Set(Utc::now());
+        let saved = am.update(&txn).await?;
+        let mut summary = changed.clone();
+        summary.insert("unit".into(), number.clone().into());
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("unit.update", "unit", saved.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(community)))
+                .summary(serde_json::Value::Object(summary)),
+        )
+        .await?;
+        Ok(saved)
+    })?;
+    Ok(unit_rows(&ctx.db, vec![saved]).await?.remove(0))
 }

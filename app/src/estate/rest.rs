@@ -1,15 +1,17 @@
 //! `/api/v1` routes of the property records. Same services as the pages, same scope.
 use super::binding::{self, BindAsk};
+use super::model::OrgNode;
 use super::model::{BindRequestRow, BuildingPlan, Occupant, PersonRow, SpaceRow, UnitCard, UnitRow, VehicleRow};
 use super::people::{self, NewVehicle, SpaceFilter, SpaceRun};
-use super::records::{self, BuildingCreated, NewOccupant, UnitFilter};
+use super::records::{self, BuildingCreated, NewOccupant, UnitFilter, UnitPatch};
+use super::tree::{self, NewOrg};
 use crate::access::rest::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
-use crate::shared::ids::{BindRequestId, OccupancyId, PersonId, UnitId, VehicleId};
+use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, PersonId, UnitId, VehicleId};
 use crate::shared::pagination::Page;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 
@@ -322,10 +324,56 @@ pub async fn invite_family(
     Ok((StatusCode::CREATED, Json(o)))
 }
 
+#[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "records", params(("id" = i64, Path)),
+    request_body = UnitPatch, security(("bearer" = [])),
+    responses((status = 200, body = UnitRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_unit(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(p): ApiJson<UnitPatch>,
+) -> Result<Json<UnitRow>, ApiError> {
+    let auth = api.authed()?;
+    records::update_unit(&api.ctx, &api.meta, auth, UnitId(id), p)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "records", request_body = NewOrg, security(("bearer" = [])),
+    responses((status = 201, body = OrgNode), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_org(api: ApiCtx, ApiJson(new): ApiJson<NewOrg>) -> Result<(StatusCode, Json<OrgNode>), ApiError> {
+    let auth = api.authed()?;
+    let node = tree::add_org(&api.ctx, &api.meta, auth, new)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(node)))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct OrgRename {
+    pub name: String,
+}
+
+#[utoipa::path(patch, path = "/api/v1/orgs/{id}", tag = "records", params(("id" = i64, Path)), request_body = OrgRename,
+    security(("bearer" = [])), responses((status = 200, body = OrgNode), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn rename_org(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<OrgRename>,
+) -> Result<Json<OrgNode>, ApiError> {
+    let auth = api.authed()?;
+    tree::rename_org(&api.ctx, &api.meta, auth, OrgId(id), &b.name)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/units", get(units))
-        .route("/units/{id}", get(unit))
+        .route("/units/{id}", get(unit).patch(update_unit))
+        .route("/orgs", post(add_org))
+        .route("/orgs/{id}", patch(rename_org))
         .route("/units/{id}/occupants", post(add_occupant))
         .route("/buildings", post(create_building))
         .route("/me/homes", get(my_homes))

@@ -12,11 +12,13 @@ use leptos_meta::Title;
 
 mod binds;
 mod homes;
+mod orgs;
 mod parking;
 mod people;
 mod unit;
 pub use binds::BindRequestsPage;
 pub use homes::MyHomes;
+pub use orgs::OrgsPage;
 pub use parking::SpacesPage;
 pub use people::{PeoplePage, PersonPage};
 pub use unit::UnitPage;

@@ -44,6 +44,11 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
     }
     if me.can(Permission::OrgRead) {
         v.push(NavItem {
+            label: "orgs.title",
+            href: "/admin/orgs",
+            icon: "⌬",
+        });
+        v.push(NavItem {
             label: "records.units",
             href: "/admin/units",
             icon: "⌂",

@@ -1,8 +1,8 @@
 //! The unit page (联查): facts, who lives there now, who moved out, vehicles; forms to record
 //! an occupant, a move-out and a vehicle. Bills and tickets join when their areas exist.
 use super::{area_text, relation_key};
-use crate::estate::api::{unit_detail, AddOccupant, AddVehicle, MoveOut, RemoveVehicle};
-use crate::estate::model::{Occupant, Relation, VehicleRow};
+use crate::estate::api::{unit_detail, AddOccupant, AddVehicle, MoveOut, RemoveVehicle, UpdateUnit};
+use crate::estate::model::{Area, Occupant, Relation, UnitStatus, UnitUse, VehicleRow};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::UnitId;
@@ -99,14 +99,19 @@ pub fn UnitPage() -> impl IntoView {
     let car = ServerAction::<AddVehicle>::new();
     let car_err = Signal::derive(move || car.value().get().and_then(|r: Result<_, AppError>| r.err()));
     let drop_car = ServerAction::<RemoveVehicle>::new();
+    let edit = ServerAction::<UpdateUnit>::new();
+    let edit_err = Signal::derive(move || edit.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = edit.value().get() {
+            toast(i18n.t("common.saved"));
+        }
+    });
     let detail = Resource::new(
         move || {
             (
                 id(),
-                add.version().get(),
-                out.version().get(),
-                car.version().get(),
-                drop_car.version().get(),
+                (add.version().get(), out.version().get()),
+                (car.version().get(), drop_car.version().get(), edit.version().get()),
             )
         },
         |(id, ..)| async move {
@@ -147,6 +152,9 @@ pub fn UnitPage() -> impl IntoView {
                     let source = u.area_source.map(|s| format!("records.source_{}", s.code()));
                     let use_key = format!("records.use_{}", u.use_type.code());
                     let residents = card.occupants.clone();
+                    let a = |v: Option<Area>| v.map(|x| x.to_string()).unwrap_or_default();
+                    let (reg, mea, con, sha) = (a(card.areas.registered), a(card.areas.measured), a(card.areas.contract), a(card.areas.shared));
+                    let (cur_use, cur_status, cur_layout) = (u.use_type, u.status, u.layout.clone());
                     let history = card.history;
                     view! {
                         <Title text=title.clone() />
@@ -161,6 +169,38 @@ pub fn UnitPage() -> impl IntoView {
                                 <dd>{area_text(&u)}{source.map(|k| view! { " " <span class="muted">{move || i18n.t(&k)}</span> })}</dd>
                             </dl>
                         </section>
+                        <details class="card">
+                            <summary class="card__title">{move || i18n.t("records.edit_unit")}</summary>
+                            <ActionForm action=edit attr:class="form form--grid" attr:novalidate=true>
+                                <input type="hidden" name="id" value=u.id.0.to_string() />
+                                <FormError error=edit_err fields=&["layout", "area_registered", "area_measured", "area_contract", "shared_area"] />
+                                <div class="field">
+                                    <label for="f-use_type">{move || i18n.t("records.use")}</label>
+                                    <select id="f-use_type" name="use_type">
+                                        {UnitUse::ALL.into_iter().map(|x| {
+                                            let k = format!("records.use_{}", x.code());
+                                            view! { <option value=x.code() selected=x == cur_use>{move || i18n.t(&k)}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="f-status">{move || i18n.t("records.status")}</label>
+                                    <select id="f-status" name="status">
+                                        {UnitStatus::ALL.into_iter().map(|x| {
+                                            let k = format!("records.status_{}", x.code());
+                                            view! { <option value=x.code() selected=x == cur_status>{move || i18n.t(&k)}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <Field label="records.layout" name="layout" value=cur_layout required=false error=edit_err />
+                                <Field label="records.area_registered" name="area_registered" inputmode="decimal" value=reg required=false error=edit_err />
+                                <Field label="records.area_measured" name="area_measured" inputmode="decimal" value=mea required=false error=edit_err />
+                                <Field label="records.area_contract" name="area_contract" inputmode="decimal" value=con required=false error=edit_err />
+                                <Field label="records.shared_area" name="shared_area" inputmode="decimal" value=sha required=false error=edit_err />
+                                <p class="field__hint">{move || i18n.t("records.area_rule")}</p>
+                                <button type="submit" class="btn btn--primary">{move || i18n.t("common.save")}</button>
+                            </ActionForm>
+                        </details>
                         <section class="card">
                             <h2 class="card__title">{move || i18n.t("records.occupants")}</h2>
                             <OccupantTable people=card.occupants move_out=out />
