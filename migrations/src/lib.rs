@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_foundation;
 mod m20261125_000001_property;
 mod m20261126_000001_people;
+mod m20261126_000002_handover;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261125_000001_property::Migration),
             Box::new(m20261126_000001_people::Migration),
+            Box::new(m20261126_000002_handover::Migration),
         ]
     }
 }

@@ -48,6 +48,9 @@ impl Modify for Bearer {
         app::estate::rest::update_unit,
         app::estate::rest::add_org,
         app::estate::rest::rename_org,
+        app::estate::rest::record_handover,
+        app::estate::rest::get_checklist,
+        app::estate::rest::put_checklist,
     ),
     modifiers(&Bearer),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"))

@@ -751,3 +751,99 @@ async fn staff_edit_units_and_grow_the_tree_within_their_scope() {
     let r = w.get("/api/v1/orgs", Some(&pm_b)).await;
     assert!(!r.body.contains("甲小区二期"));
 }
+
+#[tokio::test]
+async fn handover_inspections_follow_the_community_checklist_and_deliver_the_unit() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("cs.a", "甲客服", "customer_service", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    let pm = w.token("pm.a").await;
+    let units = building(&w, &pm, w.community_a.0, "6").await;
+    let list = format!("/api/v1/communities/{}/handover-checklist", w.community_a.0);
+    let r = w.get(&list, Some(&pm)).await;
+    assert_eq!(
+        r.json().as_array().unwrap().len(),
+        10,
+        "the default checklist: {}",
+        r.body
+    );
+    let r = w
+        .json("PUT", &list, Some(&pm), &json!({"items": ["门窗", "门窗"]}))
+        .await;
+    assert_eq!(
+        (r.status, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "items".into())
+    );
+    let r = w
+        .json("PUT", &list, Some(&pm), &json!({"items": ["门窗", "墙面", "水电"]}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let pm_b = w.token("pm.b").await;
+    let r = w.json("PUT", &list, Some(&pm_b), &json!({"items": ["x"]})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let inspect = format!("/api/v1/units/{}/handovers", units[0].0);
+    let r = w.json("POST", &inspect, Some(&pm), &json!({"ok": [true, true]})).await;
+    assert_eq!(
+        (r.status, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "ok".into()),
+        "answers must match the checklist"
+    );
+    let r = w
+        .json(
+            "POST",
+            &inspect,
+            Some(&pm),
+            &json!({"ok": [true, false, true], "notes": ["", "客厅墙面开裂", ""]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["passed"], false);
+    let u = w.get(&format!("/api/v1/units/{}", units[0].0), Some(&pm)).await.json();
+    assert_eq!(u["unit"]["status"], "unsold", "a failed inspection delivers nothing");
+    let r = w
+        .json(
+            "POST",
+            &inspect,
+            Some(&pm),
+            &json!({"ok": [true, true, true], "inspected_on": "2999-01-01"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "inspected_on".into())
+    );
+    let cs = w.token("cs.a").await;
+    let r = w
+        .json("POST", &inspect, Some(&cs), &json!({"ok": [true, true, true]}))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "customer service reads, does not inspect"
+    );
+    let r = w
+        .json("POST", &inspect, Some(&pm_b), &json!({"ok": [true, true, true]}))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w
+        .json("POST", &inspect, Some(&pm), &json!({"ok": [true, true, true]}))
+        .await;
+    assert_eq!(
+        (r.status, r.json()["passed"].as_bool()),
+        (StatusCode::CREATED, Some(true))
+    );
+    let u = w.get(&format!("/api/v1/units/{}", units[0].0), Some(&pm)).await.json();
+    assert_eq!(u["unit"]["status"], "delivered");
+    assert_eq!(u["handovers"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        u["handovers"][1]["results"][1]["note"], "客厅墙面开裂",
+        "history keeps what was found"
+    );
+    // A later checklist change leaves past inspections as they were.
+    w.json("PUT", &list, Some(&pm), &json!({"items": ["全部"]})).await;
+    let u = w.get(&format!("/api/v1/units/{}", units[0].0), Some(&pm)).await.json();
+    assert_eq!(u["handovers"][0]["results"].as_array().unwrap().len(), 3);
+    assert_eq!(u["checklist"], json!(["全部"]));
+}

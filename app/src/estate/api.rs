@@ -440,3 +440,32 @@ pub async fn rename_org(id: OrgId, name: String) -> Result<super::model::OrgNode
         .await,
     )
 }
+
+/// Records a handover inspection (sent as JSON: the answers are a list).
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn record_handover(
+    unit: UnitId,
+    inspection: super::model::Inspection,
+) -> Result<super::model::HandoverRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::handover::record_handover(&ctx, &meta, &auth, unit, inspection).await
+        }
+        .await,
+    )
+}
+
+/// Replaces a community's handover checklist, one item per line.
+#[server]
+pub async fn set_checklist(community_id: OrgId, items: String) -> Result<Vec<String>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::handover::set_checklist(&ctx, &meta, &auth, community_id, &items).await
+        }
+        .await,
+    )
+}

@@ -4,6 +4,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod binding;
+#[cfg(feature = "ssr")]
+pub mod handover;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod people;

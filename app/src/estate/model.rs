@@ -376,6 +376,10 @@ pub struct UnitCard {
     /// Everyone who moved out, newest first.
     pub history: Vec<Occupant>,
     pub vehicles: Vec<VehicleRow>,
+    /// Handover inspections, newest first.
+    pub handovers: Vec<HandoverRow>,
+    /// The community's current handover checklist.
+    pub checklist: Vec<String>,
 }
 
 /// A unit's area figures, each `None` when not on record.
@@ -612,6 +616,104 @@ impl SpaceKind {
     }
 }
 
+/// One checklist item's result in a handover inspection (交付验收).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HandoverItem {
+    pub item: String,
+    pub ok: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A handover inspection of a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HandoverRow {
+    pub id: i64,
+    pub inspected_on: String,
+    pub inspector: String,
+    /// Every item passed.
+    pub passed: bool,
+    pub results: Vec<HandoverItem>,
+    pub note: String,
+}
+
+/// An inspection as the inspector submits it: one answer per checklist item, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Inspection {
+    /// `YYYY-MM-DD`; today when absent.
+    #[serde(default)]
+    pub inspected_on: Option<String>,
+    /// Whether each checklist item passed, in checklist order.
+    pub ok: Vec<bool>,
+    /// A note per item (same order; may be shorter, missing notes are empty).
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The checklist a community starts with until staff set their own.
+pub const DEFAULT_CHECKLIST: [&str; 10] = [
+    "入户门及门锁",
+    "窗户与玻璃",
+    "墙面与顶棚",
+    "地面",
+    "给排水（无渗漏）",
+    "电路与开关插座",
+    "燃气管道与阀门",
+    "卫生间防水",
+    "可视对讲与门禁",
+    "水电燃气表读数",
+];
+
+/// Parses a checklist typed one item per line. Errors: `err.checklist_empty`,
+/// `err.checklist_long` (over 40 items or an item over 40 characters), `err.checklist_dup`.
+pub fn parse_checklist(text: &str) -> Result<Vec<String>, &'static str> {
+    let items: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    if items.is_empty() {
+        return Err("err.checklist_empty");
+    }
+    if items.len() > 40 || items.iter().any(|i| i.chars().count() > 40) {
+        return Err("err.checklist_long");
+    }
+    let mut seen = std::collections::HashSet::new();
+    if !items.iter().all(|i| seen.insert(i.as_str())) {
+        return Err("err.checklist_dup");
+    }
+    Ok(items)
+}
+
+/// Pairs a checklist with the inspector's answers, in order. The answers must cover the
+/// checklist exactly (`err.checklist_mismatch`); notes are trimmed and at most 100 characters.
+pub fn handover_results(checklist: &[String], answers: &[(bool, String)]) -> Result<Vec<HandoverItem>, &'static str> {
+    if checklist.len() != answers.len() {
+        return Err("err.checklist_mismatch");
+    }
+    checklist
+        .iter()
+        .zip(answers)
+        .map(|(item, (ok, note))| {
+            let note = note.trim().to_string();
+            if note.chars().count() > 100 {
+                return Err("err.too_long");
+            }
+            Ok(HandoverItem {
+                item: item.clone(),
+                ok: *ok,
+                note,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -760,5 +862,27 @@ mod tests {
         ] {
             assert_eq!(Plate::parse(bad), Err("err.plate"), "{bad}");
         }
+    }
+
+    #[test]
+    fn checklists_are_parsed_and_answers_must_match_them() {
+        let c = parse_checklist(" 门窗 \n\n 地面\r\n墙面").unwrap();
+        assert_eq!(c, vec!["门窗", "地面", "墙面"]);
+        assert_eq!(parse_checklist("\n  \n"), Err("err.checklist_empty"));
+        assert_eq!(parse_checklist("门窗\n门窗"), Err("err.checklist_dup"));
+        let many: String = (0..41).map(|i| format!("项目{i}\n")).collect();
+        assert_eq!(parse_checklist(&many), Err("err.checklist_long"));
+        assert_eq!(parse_checklist(&"长".repeat(41)), Err("err.checklist_long"));
+        let r = handover_results(&c, &[(true, "".into()), (false, " 有裂缝 ".into()), (true, "".into())]).unwrap();
+        assert_eq!(
+            (r[1].item.as_str(), r[1].ok, r[1].note.as_str()),
+            ("地面", false, "有裂缝")
+        );
+        assert!(!r.iter().all(|i| i.ok));
+        assert_eq!(
+            handover_results(&c, &[(true, String::new())]),
+            Err("err.checklist_mismatch")
+        );
+        assert_eq!(DEFAULT_CHECKLIST.len(), 10);
     }
 }

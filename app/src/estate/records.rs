@@ -280,10 +280,14 @@ pub async fn unit_detail(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: Un
         contract: u.area_contract.map(Area),
         shared: u.shared_area.map(Area),
     };
+    let handovers = super::handover::handovers_of(&ctx.db, u.id).await?;
+    let checklist = super::handover::checklist(&ctx.db, u.community_id).await?;
     let unit = unit_rows(&ctx.db, vec![u]).await?.remove(0);
     Ok(UnitCard {
         unit,
         areas,
+        handovers,
+        checklist,
         occupants: current.into_iter().map(|(o, p)| occupant(o, p)).collect(),
         history: past.into_iter().map(|(o, p)| occupant(o, p)).collect(),
         vehicles,

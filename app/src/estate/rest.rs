@@ -1,7 +1,10 @@
 //! `/api/v1` routes of the property records. Same services as the pages, same scope.
 use super::binding::{self, BindAsk};
+use super::handover;
 use super::model::OrgNode;
-use super::model::{BindRequestRow, BuildingPlan, Occupant, PersonRow, SpaceRow, UnitCard, UnitRow, VehicleRow};
+use super::model::{
+    BindRequestRow, BuildingPlan, HandoverRow, Inspection, Occupant, PersonRow, SpaceRow, UnitCard, UnitRow, VehicleRow,
+};
 use super::people::{self, NewVehicle, SpaceFilter, SpaceRun};
 use super::records::{self, BuildingCreated, NewOccupant, UnitFilter, UnitPatch};
 use super::tree::{self, NewOrg};
@@ -368,11 +371,61 @@ pub async fn rename_org(
         .map_err(|e| api.err(e))
 }
 
+#[utoipa::path(post, path = "/api/v1/units/{id}/handovers", tag = "records", params(("id" = i64, Path)),
+    request_body = Inspection, security(("bearer" = [])),
+    responses((status = 201, body = HandoverRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_handover(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(ins): ApiJson<Inspection>,
+) -> Result<(StatusCode, Json<HandoverRow>), ApiError> {
+    let auth = api.authed()?;
+    let h = handover::record_handover(&api.ctx, &api.meta, auth, UnitId(id), ins)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(h)))
+}
+
+#[utoipa::path(get, path = "/api/v1/communities/{id}/handover-checklist", tag = "records", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 200, body = [String]), (status = 403, body = ErrorBody)))]
+pub async fn get_checklist(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Vec<String>>, ApiError> {
+    let auth = api.authed()?;
+    handover::community_checklist(&api.ctx, &api.meta, auth, OrgId(id))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct ChecklistInput {
+    pub items: Vec<String>,
+}
+
+#[utoipa::path(put, path = "/api/v1/communities/{id}/handover-checklist", tag = "records", params(("id" = i64, Path)),
+    request_body = ChecklistInput, security(("bearer" = [])),
+    responses((status = 200, body = [String]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_checklist(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ChecklistInput>,
+) -> Result<Json<Vec<String>>, ApiError> {
+    let auth = api.authed()?;
+    handover::set_checklist(&api.ctx, &api.meta, auth, OrgId(id), &b.items.join("\n"))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/units", get(units))
         .route("/units/{id}", get(unit).patch(update_unit))
         .route("/orgs", post(add_org))
+        .route("/units/{id}/handovers", post(record_handover))
+        .route(
+            "/communities/{id}/handover-checklist",
+            get(get_checklist).put(put_checklist),
+        )
         .route("/orgs/{id}", patch(rename_org))
         .route("/units/{id}/occupants", post(add_occupant))
         .route("/buildings", post(create_building))

@@ -4,6 +4,8 @@ pub mod audit_log;
 pub mod bind_requests;
 pub mod buildings;
 pub mod grants;
+pub mod handover_checklists;
+pub mod handovers;
 pub mod login_attempts;
 pub mod occupancies;
 pub mod org_units;

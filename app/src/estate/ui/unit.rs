@@ -1,8 +1,10 @@
 //! The unit page (联查): facts, who lives there now, who moved out, vehicles; forms to record
 //! an occupant, a move-out and a vehicle. Bills and tickets join when their areas exist.
 use super::{area_text, relation_key};
-use crate::estate::api::{unit_detail, AddOccupant, AddVehicle, MoveOut, RemoveVehicle, UpdateUnit};
-use crate::estate::model::{Area, Occupant, Relation, UnitStatus, UnitUse, VehicleRow};
+use crate::estate::api::{
+    unit_detail, AddOccupant, AddVehicle, MoveOut, RecordHandover, RemoveVehicle, SetChecklist, UpdateUnit,
+};
+use crate::estate::model::{Area, HandoverRow, Inspection, Occupant, Relation, UnitStatus, UnitUse, VehicleRow};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::UnitId;
@@ -100,6 +102,22 @@ pub fn UnitPage() -> impl IntoView {
     let car_err = Signal::derive(move || car.value().get().and_then(|r: Result<_, AppError>| r.err()));
     let drop_car = ServerAction::<RemoveVehicle>::new();
     let edit = ServerAction::<UpdateUnit>::new();
+    let record = ServerAction::<RecordHandover>::new();
+    let set_list = ServerAction::<SetChecklist>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(h)) = record.value().get() {
+            toast(i18n.t(if h.passed {
+                "handover.saved_passed"
+            } else {
+                "handover.saved_failed"
+            }));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = set_list.value().get() {
+            toast(i18n.t("common.saved"));
+        }
+    });
     let edit_err = Signal::derive(move || edit.value().get().and_then(|r: Result<_, AppError>| r.err()));
     Effect::new(move |_| {
         if let Some(Ok(_)) = edit.value().get() {
@@ -112,6 +130,7 @@ pub fn UnitPage() -> impl IntoView {
                 id(),
                 (add.version().get(), out.version().get()),
                 (car.version().get(), drop_car.version().get(), edit.version().get()),
+                (record.version().get(), set_list.version().get()),
             )
         },
         |(id, ..)| async move {
@@ -248,6 +267,7 @@ pub fn UnitPage() -> impl IntoView {
                                 </details>
                             })}
                         </section>
+                        <HandoverSection unit=u.id community=u.community_id checklist=card.checklist handovers=card.handovers record set_list />
                         <section class="card">
                             <h2 class="card__title">{move || i18n.t("records.history")}</h2>
                             <OccupantTable people=history />
@@ -256,5 +276,117 @@ pub fn UnitPage() -> impl IntoView {
                 }
             }})}
         </Transition>
+    }
+}
+
+/// 交付验收: the unit's inspections and a form to record one against the community's
+/// checklist (each item passes unless unticked, with a note), plus the checklist editor.
+#[component]
+pub fn HandoverSection(
+    unit: UnitId,
+    community: crate::shared::ids::OrgId,
+    checklist: Vec<String>,
+    handovers: Vec<HandoverRow>,
+    record: ServerAction<RecordHandover>,
+    set_list: ServerAction<SetChecklist>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let record_err = Signal::derive(move || record.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    let list_err = Signal::derive(move || set_list.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    let oks: Vec<RwSignal<bool>> = checklist.iter().map(|_| RwSignal::new(true)).collect();
+    let notes: Vec<RwSignal<String>> = checklist.iter().map(|_| RwSignal::new(String::new())).collect();
+    let date = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let (oks2, notes2) = (oks.clone(), notes.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let d = date.get_untracked();
+        record.dispatch(RecordHandover {
+            unit,
+            inspection: Inspection {
+                inspected_on: (!d.is_empty()).then_some(d),
+                ok: oks2.iter().map(|s| s.get_untracked()).collect(),
+                notes: notes2.iter().map(|s| s.get_untracked()).collect(),
+                note: note.get_untracked(),
+            },
+        });
+    };
+    let list_text = checklist.join("\n");
+    view! {
+        <section class="card handover">
+            <h2 class="card__title">{move || i18n.t("handover.title")}</h2>
+            {if handovers.is_empty() {
+                view! { <p class="muted">{move || i18n.t("handover.none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list">
+                        {handovers.into_iter().map(|h| {
+                            let failed: Vec<String> = h.results.iter().filter(|r| !r.ok)
+                                .map(|r| if r.note.is_empty() { r.item.clone() } else { format!("{}（{}）", r.item, r.note) }).collect();
+                            view! {
+                                <li class="list__item">
+                                    <span class="list__main">{h.inspected_on.clone()}</span>
+                                    <span class="badge" class:badge--ok=h.passed class:badge--failed=!h.passed>
+                                        {move || i18n.t(if h.passed { "handover.passed" } else { "handover.failed" })}
+                                    </span>
+                                    <span class="muted">{h.inspector.clone()}</span>
+                                    {(!failed.is_empty()).then(|| view! { <span class="muted">{move || i18n.t("handover.to_fix")}": "{failed.join("、")}</span> })}
+                                    {(!h.note.is_empty()).then(|| view! { <span class="muted">{h.note.clone()}</span> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <details>
+                <summary>{move || i18n.t("handover.inspect")}</summary>
+                <form class="form" on:submit=submit novalidate>
+                    <FormError error=record_err fields=&["inspected_on", "note"] />
+                    <ul class="checklist">
+                        {checklist.iter().enumerate().map(|(i, item)| {
+                            let ok = oks[i];
+                            let n = notes[i];
+                            let id = format!("hv-{i}");
+                            view! {
+                                <li class="checklist__item">
+                                    <label class="check" for=id.clone()>
+                                        <input type="checkbox" id=id.clone() prop:checked=move || ok.get()
+                                            on:change=move |ev| ok.set(event_target_checked(&ev)) />
+                                        " " {item.clone()}
+                                    </label>
+                                    <input type="text" class="input input--small" aria-label=format!("{} {}", item, i18n.t("records.note"))
+                                        placeholder=move || i18n.t("handover.item_note")
+                                        prop:value=move || n.get() on:input=move |ev| n.set(event_target_value(&ev)) />
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <div class="field">
+                        <label for="hv-date">{move || i18n.t("handover.date")}</label>
+                        <input id="hv-date" type="date" class="input" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+                        <p class="field__error" role="alert">{move || record_err.get().filter(|e| e.field() == Some("inspected_on")).map(|e| e.localized(i18n.code()))}</p>
+                    </div>
+                    <div class="field">
+                        <label for="hv-note">{move || i18n.t("records.note")}</label>
+                        <input id="hv-note" type="text" class="input" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                    </div>
+                    <button type="submit" class="btn btn--primary">{move || i18n.t("handover.save")}</button>
+                </form>
+            </details>
+            <details>
+                <summary>{move || i18n.t("handover.edit_list")}</summary>
+                <ActionForm action=set_list attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="community_id" value=community.0.to_string() />
+                    <FormError error=list_err fields=&["items"] />
+                    <div class="field">
+                        <label for="f-items">{move || i18n.t("handover.items")}</label>
+                        <textarea id="f-items" name="items" class="input textarea" rows="10">{list_text}</textarea>
+                        <p class="field__hint">{move || i18n.t("handover.items_hint")}</p>
+                        <p class="field__error" role="alert">{move || list_err.get().filter(|e| e.field() == Some("items")).map(|e| e.localized(i18n.code()))}</p>
+                    </div>
+                    <button type="submit" class="btn">{move || i18n.t("common.save")}</button>
+                </ActionForm>
+            </details>
+        </section>
     }
 }
