@@ -167,3 +167,33 @@ test("parking spaces are created in a run, and an administrator issues and revok
   expect(after.status()).toBe(401);
   await page.close();
 });
+
+test("staff correct a unit's areas and record a handover inspection (375 px)", async ({ browser }) => {
+  const staff = await browser.newPage({ viewport: { width: 375, height: 900 } });
+  await staffLogin(staff, "pm.ghy");
+  await staff.goto("/admin/units");
+  await hydrated(staff);
+  await staff.getByRole("searchbox").fill("5-2-1502");
+  await staff.getByRole("searchbox").press("Enter");
+  await staff.getByRole("link", { name: "5-2-1502" }).click();
+  await expect(staff.getByRole("heading", { name: "桂花苑 · 5-2-1502" })).toBeVisible();
+  await hydrated(staff);
+  await staff.getByText("编辑房屋").click();
+  await staff.getByLabel("产权面积（不动产登记）").fill("88.8x");
+  await staff.getByRole("button", { name: "保存" }).first().click();
+  await expect(staff.getByText("面积须为正数，最多两位小数").first()).toBeVisible();
+  await staff.getByLabel("产权面积（不动产登记）").fill("88.88");
+  await staff.getByRole("button", { name: "保存" }).first().click();
+  await expect(staff.getByText("88.88 ㎡")).toBeVisible();
+  await expect(staff.getByText("（不动产登记）")).toBeVisible();
+
+  await staff.getByText("记录一次验收").click();
+  await staff.getByLabel("地面", { exact: true }).uncheck();
+  await staff.getByRole("textbox", { name: "地面 备注" }).fill("客厅地砖空鼓");
+  await staff.getByRole("button", { name: "提交验收结果" }).click();
+  await expect(staff.getByText("已记录，待整改后再次验收")).toBeVisible();
+  await expect(staff.locator(".handover .badge", { hasText: "不合格" })).toBeVisible();
+  await expect(staff.getByText("地面（客厅地砖空鼓）")).toBeVisible();
+  await shot(staff, "handover-375");
+  await staff.close();
+});

@@ -2,8 +2,8 @@
 //! numbers (sealed at rest, masked everywhere, revealed only with a permission and an audit
 //! row), vehicles and parking spaces.
 //!
-//! A person belongs to no org; staff reach a person through the units and vehicles in their
-//! scope. A person with no unit or vehicle in the caller's scope does not exist for them.
+//! A person belongs to no org; staff reach a person through the units in their scope (now or
+//! in the past). A person with no such unit does not exist for them.
 use super::model::*;
 use super::records::{occupancies_of, seal_id_number, unit_in_scope};
 use crate::access::model::{mask_phone, Authed, Permission, RequestMeta};
@@ -22,10 +22,12 @@ use std::collections::HashMap;
 
 // ---------------------------------------------------------------- scope of a person
 
-/// `EXISTS` an occupancy or a vehicle of `persons.id` in one of the scope's orgs: the one
-/// rule that puts a person inside a staff member's scope (uses the person indexes).
+/// `EXISTS` an occupancy (current or past) of `persons.id` in one of the scope's orgs: the one
+/// rule that puts a person inside a staff member's scope. Vehicles are recorded only for a
+/// unit's occupants, so they need no rule of their own. A single `EXISTS` (no `OR`) lets both
+/// databases run it as an index semi-join (an `OR` of two made PostgreSQL hash every
+/// occupancy in scope: 50 ms instead of 1 ms at 150 000 persons).
 fn person_scope_cond(scope: &Scope) -> Condition {
-    let orgs = scope.org_ids.clone();
     let occ = Query::select()
         .expr(Expr::val(1))
         .from(occupancies::Entity)
@@ -33,17 +35,9 @@ fn person_scope_cond(scope: &Scope) -> Condition {
             Expr::col((occupancies::Entity, occupancies::Column::PersonId))
                 .equals((persons::Entity, persons::Column::Id)),
         )
-        .and_where(Expr::col((occupancies::Entity, occupancies::Column::CommunityId)).is_in(orgs.clone()))
+        .and_where(Expr::col((occupancies::Entity, occupancies::Column::CommunityId)).is_in(scope.org_ids.clone()))
         .to_owned();
-    let veh = Query::select()
-        .expr(Expr::val(1))
-        .from(vehicles::Entity)
-        .and_where(
-            Expr::col((vehicles::Entity, vehicles::Column::PersonId)).equals((persons::Entity, persons::Column::Id)),
-        )
-        .and_where(Expr::col((vehicles::Entity, vehicles::Column::CommunityId)).is_in(orgs))
-        .to_owned();
-    Condition::any().add(Expr::exists(occ)).add(Expr::exists(veh))
+    Condition::all().add(Expr::exists(occ))
 }
 
 /// Loads a person the caller may act on with `perm`; 404 (audited) outside the scope.
