@@ -1,7 +1,9 @@
 //! 物业资源 and 客户管理: the org tree (company > region > office > community), buildings,
 //! units, persons and their relations to units. Owns tables `org_units`, `buildings`, `units`,
-//! `persons`, `occupancies`.
+//! `persons`, `occupancies`, `parking_spaces`, `vehicles`.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod import;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod records;
