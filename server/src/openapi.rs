@@ -31,6 +31,9 @@ impl Modify for Bearer {
         app::estate::rest::add_occupant,
         app::estate::rest::create_building,
         app::estate::rest::my_homes,
+        app::estate::rest::export_units,
+        app::estate::rest::import_records,
+        app::estate::rest::import_template,
     ),
     modifiers(&Bearer),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"))
