@@ -5,7 +5,7 @@ use crate::access::ui::{
     SignupPage, StaffLayout,
 };
 use crate::audit::ui::AuditPage;
-use crate::estate::ui::{UnitPage, UnitsPage};
+use crate::estate::ui::{ImportPage, UnitPage, UnitsPage};
 use crate::home::{CommunityPage, HomePage, PayPage, RepairPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("audit") view=AuditPage />
                         <Route path=path!("units") view=UnitsPage />
                         <Route path=path!("units/:id") view=UnitPage />
+                        <Route path=path!("import") view=ImportPage />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -560,3 +560,32 @@ async fn export_neutralises_formulas_and_re_imports_elsewhere() {
         .unwrap();
     assert_eq!((copy.layout.as_str(), copy.area_contract), (evil, Some(8957)));
 }
+
+#[tokio::test]
+async fn the_import_page_renders_for_staff() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let c = w.browser_login("pm.a").await;
+    let page = |uri: &str| {
+        Request::get(uri)
+            .header(header::COOKIE, c.header())
+            .body(Body::empty())
+            .unwrap()
+    };
+    let r = w.send(page("/admin/import")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for text in [
+        "导入/导出",
+        "预检",
+        "确认导入",
+        "甲小区",
+        "template.xlsx",
+        "export.xlsx",
+        r#"type="file""#,
+    ] {
+        assert!(r.body.contains(text), "{text} missing");
+    }
+    assert!(!r.body.contains("乙小区"), "only communities in scope are offered");
+    let r = w.send(page("/admin/units")).await;
+    assert!(r.body.contains(r#"href="/admin/import""#));
+}

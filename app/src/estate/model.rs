@@ -455,6 +455,9 @@ impl SpaceKind {
     }
 }
 
+/// The media type of an XLSX workbook (uploads and downloads).
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// One problem in an imported workbook: where it is and what is wrong, in the caller's
 /// language. `row` is the spreadsheet's own 1-based row number (the header is row 1); 0 when
 /// the problem concerns the whole file.

@@ -1,6 +1,6 @@
 //! `/api/v1` routes of the property records. Same services as the pages, same scope.
 use super::import::{self, ImportRequest};
-use super::model::{BuildingPlan, ImportReport, Occupant, UnitRow};
+use super::model::{BuildingPlan, ImportReport, Occupant, UnitRow, XLSX_TYPE};
 use super::records::{self, BuildingCreated, NewOccupant, UnitFilter};
 use crate::access::rest::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
@@ -16,8 +16,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-/// The media type of an XLSX workbook.
-pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /// Where workbooks are uploaded; the server allows this path a larger request body.
 pub const IMPORT_PATH_PREFIX: &str = "/api/v1/imports/";
 
