@@ -1301,7 +1301,7 @@ async fn resolve<C: ConnectionTrait>(
             lease_end: o.lease_end,
         });
     }
-    for u in &p.units {
+    for u in p.units.iter().filter(|u| !existing_units.contains_key(&u.number)) {
         let building = match existing_buildings.get(&u.building) {
             Some(id) => Ref::Existing(*id),
             None => Ref::New(u.building.clone()),
@@ -1338,8 +1338,9 @@ async fn resolve<C: ConnectionTrait>(
     for s in &p.spaces {
         if existing_spaces.contains_key(&s.code) {
             issues.push(p.issue(Kind::Spaces, s.row, f::space::CODE, "err.import_space_exists"));
+        } else {
+            plan.spaces.push(s.clone());
         }
-        plan.spaces.push(s.clone());
     }
     let file_spaces: HashSet<&str> = p.spaces.iter().map(|s| s.code.as_str()).collect();
 
@@ -1682,6 +1683,13 @@ pub async fn import_records(
     })
 }
 
+/// An area as the plainest decimal (`120`, `89.5`, `89.57`), so a spreadsheet takes it for a
+/// number and it reads back unchanged.
+fn area_text(a: Area) -> String {
+    let s = a.to_string();
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// The 房屋 sheet's columns, in template and export order.
 fn unit_headers() -> Vec<String> {
     [
@@ -1814,7 +1822,7 @@ pub async fn export_units(
             let b = blds.get(&u.building_id);
             let legal = legal_area(u.area_registered, u.area_measured, u.area_contract).map(|l| l.0);
             let inner = match (legal, u.shared_area) {
-                (Some(a), Some(s)) if s <= a.0 => Area(a.0 - s).to_string(),
+                (Some(a), Some(s)) if (0..a.0).contains(&s) => area_text(Area(a.0 - s)),
                 _ => String::new(),
             };
             vec![
@@ -1825,7 +1833,7 @@ pub async fn export_units(
                 u.number,
                 u.floor.to_string(),
                 u.layout,
-                legal.map(|a| a.to_string()).unwrap_or_default(),
+                legal.map(area_text).unwrap_or_default(),
                 inner,
                 UnitUse::parse(&u.use_type)
                     .map(use_label)
@@ -1913,6 +1921,10 @@ mod tests {
         assert_eq!(parse_space_kind("公共"), Some(SpaceKind::Public));
         assert_eq!(norm(" 建筑面积（㎡）* "), "建筑面积");
         assert_eq!(norm("Units"), "units");
+        assert_eq!(area_text(Area(12000)), "120");
+        assert_eq!(area_text(Area(8950)), "89.5");
+        assert_eq!(area_text(Area(8957)), "89.57");
+        assert_eq!(area_text(Area(5)), "0.05");
     }
 
     #[test]

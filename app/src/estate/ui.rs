@@ -522,13 +522,16 @@ fn ImportResult(dry_run: bool, report: ImportReport) -> impl IntoView {
                         <tbody>
                             {report.errors.into_iter().map(|e| {
                                 let row = if e.row == 0 { None } else { Some(e.row.to_string()) };
+                                // The consent error names a request field, not a column.
+                                let column = e.column;
+                                let column = move || if column == "id_consent" { i18n.t("import.consent_column") } else { column.clone() };
                                 view! {
                                     <tr>
                                         <td data-label=move || i18n.t("import.sheet")>{e.sheet}</td>
                                         <td data-label=move || i18n.t("import.row")>
                                             {row.unwrap_or_else(|| "—".into())}
                                         </td>
-                                        <td data-label=move || i18n.t("import.column")>{e.column}</td>
+                                        <td data-label=move || i18n.t("import.column")>{column}</td>
                                         <td data-label=move || i18n.t("import.reason")>{e.message}</td>
                                     </tr>
                                 }
