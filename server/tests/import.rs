@@ -589,3 +589,20 @@ async fn the_import_page_renders_for_staff() {
     let r = w.send(page("/admin/units")).await;
     assert!(r.body.contains(r#"href="/admin/import""#));
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_workbook_routes() {
+    let w = world().await;
+    let doc = w.get("/api/v1/openapi.json", None).await.json();
+    let paths = &doc["paths"];
+    for p in [
+        "/api/v1/imports/records",
+        "/api/v1/imports/records/template.xlsx",
+        "/api/v1/units/export.xlsx",
+    ] {
+        assert!(paths.get(p).is_some(), "{p} missing");
+    }
+    let upload = &paths["/api/v1/imports/records"]["post"];
+    assert!(upload["requestBody"]["content"].get(XLSX).is_some(), "{upload}");
+    assert!(upload["responses"].get("413").is_some());
+}
