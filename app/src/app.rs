@@ -5,7 +5,9 @@ use crate::access::ui::{
     PasswordPage, PhonePage, SignupPage, StaffLayout,
 };
 use crate::audit::ui::AuditPage;
-use crate::estate::ui::{BindRequestsPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage};
+use crate::estate::ui::{
+    BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
+};
 use crate::home::{CommunityPage, HomePage, PayPage, RepairPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
@@ -106,6 +108,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("people/:id") view=PersonPage />
                         <Route path=path!("parking") view=SpacesPage />
                         <Route path=path!("binds") view=BindRequestsPage />
+                        <Route path=path!("import") view=ImportPage />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -166,6 +166,40 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
     res
 }
 
+/// Largest request body in general; workbook uploads get their own, larger limit.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Caps request bodies: 2 MB, or the workbook limit (10 MB) under the import path. A declared
+/// length over the cap is refused at once with a localized 413; a body that grows past it
+/// while streaming fails when read (axum's extractors and the import handler answer 413).
+pub async fn body_limit(req: Request, next: Next) -> Response {
+    let import = req.uri().path().starts_with(app::estate::rest::IMPORT_PATH_PREFIX);
+    let limit = if import {
+        app::shared::xlsx::Limits::default().max_file_bytes
+    } else {
+        BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let code = if import {
+            "err.xlsx_file_too_large"
+        } else {
+            "err.body_too_large"
+        };
+        let e = app::access::rest::ApiError(AppError::validation("body", code), locale_of_request(req.headers()));
+        let mut r = e.into_response();
+        *r.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+        return r;
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 /// Server functions that fail before their body runs (an argument that does not parse, a
 /// missing one) come back from Leptos as a 500 carrying our own validation error. The client
 /// did wrong, so the status becomes the error's own (4xx).

@@ -170,11 +170,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             layers::session_layer,
         ))
+        .layer(axum::middleware::from_fn(layers::body_limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             layers::security_headers,
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(layers::panic_page))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())

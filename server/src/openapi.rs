@@ -51,6 +51,9 @@ impl Modify for Bearer {
         app::estate::rest::record_handover,
         app::estate::rest::get_checklist,
         app::estate::rest::put_checklist,
+        app::estate::rest::export_units,
+        app::estate::rest::import_records,
+        app::estate::rest::import_template,
     ),
     modifiers(&Bearer),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"))

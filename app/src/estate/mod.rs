@@ -1,11 +1,14 @@
 //! 物业资源 and 客户管理: the org tree (company > region > office > community), buildings,
 //! units, persons and their relations to units. Owns tables `org_units`, `buildings`, `units`,
-//! `persons`, `occupancies`, `parking_spaces`, `vehicles`, `bind_requests`.
+//! `persons`, `occupancies`, `parking_spaces`, `vehicles`, `bind_requests`, `handover_checklists`,
+//! `handovers`.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod binding;
 #[cfg(feature = "ssr")]
 pub mod handover;
+#[cfg(feature = "ssr")]
+pub mod import;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod people;

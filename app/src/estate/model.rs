@@ -714,6 +714,43 @@ pub fn handover_results(checklist: &[String], answers: &[(bool, String)]) -> Res
         .collect()
 }
 
+/// The media type of an XLSX workbook (uploads and downloads).
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// One problem in an imported workbook: where it is and what is wrong, in the caller's
+/// language. `row` is the spreadsheet's own 1-based row number (the header is row 1); 0 when
+/// the problem concerns the whole file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RowError {
+    pub sheet: String,
+    pub row: u32,
+    /// The column's header text (or the field, e.g. `id_consent`).
+    pub column: String,
+    /// Stable i18n key, e.g. `err.area_invalid`.
+    pub code: String,
+    pub message: String,
+}
+
+/// What an import would create (dry run) or created (commit), or why it cannot.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    /// True only when the records were written.
+    pub committed: bool,
+    pub buildings: u32,
+    pub units: u32,
+    /// New persons; people already on record (by phone) are reused and not counted.
+    pub persons: u32,
+    pub occupancies: u32,
+    pub spaces: u32,
+    pub vehicles: u32,
+    /// Every error found, up to a cap (see `error_count`).
+    pub errors: Vec<RowError>,
+    /// How many errors there are in all.
+    pub error_count: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

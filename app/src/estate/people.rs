@@ -675,7 +675,7 @@ mod tests {
             PersonQuery::UnitPrefix("1380000".into())
         );
         assert_eq!(PersonQuery::classify("王"), PersonQuery::NamePrefix("王".into()));
-        assert!(prefix_end("王") > "王小明".to_string());
+        assert!(prefix_end("王").as_str() > "王小明");
     }
 
     #[test]

@@ -12,12 +12,14 @@ use leptos_meta::Title;
 
 mod binds;
 mod homes;
+mod import;
 mod orgs;
 mod parking;
 mod people;
 mod unit;
 pub use binds::BindRequestsPage;
 pub use homes::MyHomes;
+pub use import::ImportPage;
 pub use orgs::OrgsPage;
 pub use parking::SpacesPage;
 pub use people::{PeoplePage, PersonPage};
@@ -71,6 +73,7 @@ pub fn UnitsPage() -> impl IntoView {
     view! {
         <Title text=move || i18n.t("records.units") />
         <h1 class="page-title">{move || i18n.t("records.units")}</h1>
+        <p><a class="btn btn--small" href="/admin/import">{move || i18n.t("import.link")}</a></p>
         <details class="card">
             <summary class="card__title">{move || i18n.t("records.new_building")}</summary>
             <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>

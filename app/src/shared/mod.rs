@@ -8,3 +8,5 @@ pub mod pagination;
 pub mod sealed;
 pub mod time;
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod xlsx;

@@ -50,7 +50,7 @@ pub fn AdminApiKeys() -> impl IntoView {
                             <div class="field">
                                 <label for="f-key-role">{move || i18n.t("admin.role")}</label>
                                 <select id="f-key-role" name="role_code">
-                                    {roles.iter().cloned().filter(|r| r.is_staff && r.code != "sysadmin").map(|r| {
+                                    {roles.iter().filter(|r| r.is_staff && r.code != "sysadmin").map(|r| {
                                         let label = role_name(i18n, &r.name_zh, &r.name_en);
                                         view! { <option value=r.code.clone()>{label}</option> }
                                     }).collect_view()}
@@ -59,7 +59,7 @@ pub fn AdminApiKeys() -> impl IntoView {
                             <div class="field">
                                 <label for="f-key-org">{move || i18n.t("admin.scope")}</label>
                                 <select id="f-key-org" name="org_id">
-                                    {orgs.iter().cloned().map(|o| {
+                                    {orgs.iter().map(|o| {
                                         let indent = "　".repeat(o.depth.max(0) as usize);
                                         view! { <option value=o.id.0.to_string()>{format!("{indent}{}", o.name)}</option> }
                                     }).collect_view()}
