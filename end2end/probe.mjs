@@ -1,6 +1,6 @@
 import { chromium } from "@playwright/test";
 const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--no-proxy-server"] });
-const ctx = await b.newContext({ locale: "zh-CN", viewport: { width: 375, height: 800 } }); const p = await ctx.newPage();
+const ctx = await b.newContext({ locale: "zh-CN", viewport: { width: Number(process.env.W || 375), height: 800 } }); const p = await ctx.newPage();
 p.on("console", (m) => console.log("console:", m.type(), m.text().slice(0, 2000)));
 p.on("pageerror", (e) => console.log("pageerror:", e.message.slice(0, 2000)));
 await p.goto("http://127.0.0.1:3300/login");

@@ -72,7 +72,7 @@ pub fn App() -> impl IntoView {
     // account's setting once the session loads (and the cookie with it).
     let large = RwSignal::new(crate::shared::i18n::initial_large_text());
     Effect::new(move |_| {
-        if let Some(me) = session.me.get().and_then(|r| r.ok()).flatten() {
+        if let Some(me) = session.me.get() {
             if me.large_text != large.get_untracked() {
                 large.set(me.large_text);
             }

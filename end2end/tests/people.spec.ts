@@ -185,7 +185,7 @@ test("staff correct a unit's areas and record a handover inspection (375 px)", a
   await staff.getByLabel("产权面积（不动产登记）").fill("88.88");
   await staff.getByRole("button", { name: "保存" }).first().click();
   await expect(staff.getByText("88.88 ㎡")).toBeVisible();
-  await expect(staff.getByText("（不动产登记）")).toBeVisible();
+  await expect(staff.locator(".facts").getByText("（不动产登记）")).toBeVisible();
 
   await staff.getByText("记录一次验收").click();
   await staff.getByLabel("地面", { exact: true }).uncheck();

@@ -53,6 +53,16 @@ fn csrf_rejection(headers: &HeaderMap) -> Response {
     r
 }
 
+/// A path the Leptos app renders (not the API, the bundle or a static file).
+fn is_page_path(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !last.contains('.')
+        && path != "/healthz"
+        && path != "/readyz"
+}
+
 fn constant_eq(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
@@ -144,6 +154,21 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
         (None, None) => Some(access::new_csrf_token()),
         _ => None,
     };
+    // A page knows its signed-in user from the first render: computed here with the request,
+    // serialized into the page, read back by the browser during hydration (no Suspense).
+    if *req.method() == Method::GET && is_page_path(&path) {
+        let me = match &auth {
+            Some(a) => match access::me(&st.ctx.db, a.user_id).await {
+                Ok(me) => Some(me),
+                Err(e) => {
+                    tracing::error!(?e, "loading the signed-in user failed");
+                    return e.status_response();
+                }
+            },
+            None => None,
+        };
+        req.extensions_mut().insert(app::access::ui::InitialMe(me));
+    }
     req.extensions_mut().insert(meta);
     if let Some(a) = auth {
         req.extensions_mut().insert(a);

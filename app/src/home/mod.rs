@@ -20,21 +20,14 @@ pub fn HomePage() -> impl IntoView {
                     <LangSwitch />
                 </div>
                 <h1 class="hero__title">
-                    // Awaited inside a boundary, never `.get()` (leptos-rs/leptos#4578).
-                    <Transition fallback=move || i18n.t("home.welcome")>
-                        {move || Suspend::new(async move {
-                            let me = session.me.await.ok().flatten();
-                            move || match &me {
-                                Some(me) => format!("{}，{}", i18n.t("home.hello"), me.display_name),
-                                None => i18n.t("home.welcome"),
-                            }
-                        })}
-                    </Transition>
+                    {move || match session.me.get() {
+                        Some(me) => format!("{}，{}", i18n.t("home.hello"), me.display_name),
+                        None => i18n.t("home.welcome"),
+                    }}
                 </h1>
                 <p class="hero__tagline">{move || i18n.t("app.tagline")}</p>
             </header>
-            <Transition>
-                {move || Suspend::new(async move { match session.me.await.ok().flatten() {
+            {move || match session.me.get() {
                     None => view! {
                         <section class="card cta">
                             <p>{move || i18n.t("home.cta")}</p>
@@ -45,8 +38,7 @@ pub fn HomePage() -> impl IntoView {
                         </section>
                     }.into_any(),
                     Some(me) => view! { <Shortcuts me /> }.into_any(),
-                }})}
-            </Transition>
+            }}
         </ResidentShell>
     }
 }

@@ -5,7 +5,7 @@ use crate::access::api::{ChangePassword, ChangePhone, Logout};
 use crate::access::model::Me;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, ErrorState, Field, FormError, Loading, ResidentShell};
+use crate::shared::ui::{toast, Field, FormError, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -19,28 +19,24 @@ where
 {
     let session = use_session();
     let i18n = use_i18n();
-    view! {
-        <Transition fallback=Loading>
-            {move || {
-                let f = f.clone();
-                // Awaited, not `.get()`: see leptos-rs/leptos#4578 (shared resources read with
-                // `.get()` in several boundaries can deadlock SSR).
-                Suspend::new(async move { match session.me.await {
-                    Ok(Some(me)) => f(me).into_any(),
-                    Ok(None) => view! {
-                        <div class="empty">
-                            <div class="empty__icon" aria-hidden="true">"☺"</div>
-                            <p class="empty__title">{move || i18n.t("auth.please_login")}</p>
-                            <div class="row">
-                                <a class="btn btn--primary" href="/login">{move || i18n.t("auth.login")}</a>
-                                <a class="btn" href="/signup">{move || i18n.t("auth.signup")}</a>
-                            </div>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                }})
-            }}
-        </Transition>
+    // Re-rendered when the user changes (login, logout), not on every refresh of their data.
+    let user = Memo::new(move |_| session.me.with(|m| m.as_ref().map(|m| m.id)));
+    move || match user.get() {
+        Some(_) => match session.me.get_untracked() {
+            Some(me) => f.clone()(me).into_any(),
+            None => ().into_any(),
+        },
+        None => view! {
+            <div class="empty">
+                <div class="empty__icon" aria-hidden="true">"☺"</div>
+                <p class="empty__title">{move || i18n.t("auth.please_login")}</p>
+                <div class="row">
+                    <a class="btn btn--primary" href="/login">{move || i18n.t("auth.login")}</a>
+                    <a class="btn" href="/signup">{move || i18n.t("auth.signup")}</a>
+                </div>
+            </div>
+        }
+        .into_any(),
     }
 }
 
@@ -67,7 +63,7 @@ fn AccountBody(me: Me) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
-            session.refresh();
+            session.set(None);
             navigate("/login", Default::default());
         }
     });

@@ -110,8 +110,7 @@ pub fn AdminHome() -> impl IntoView {
     view! {
         <Title text=move || i18n.t("admin.overview") />
         <h1 class="page-title">{move || i18n.t("admin.overview")}</h1>
-        <Transition fallback=Loading>
-        {move || Suspend::new(async move { session.me.await.ok().flatten().map(|me| {
+        {move || session.me.get().map(|me| {
             let grants = me.grants.clone();
             view! {
                 <p class="lead">{move || i18n.t("admin.welcome")} " " {me.display_name.clone()}</p>
@@ -133,8 +132,7 @@ pub fn AdminHome() -> impl IntoView {
                     {me.can(Permission::AuditRead).then(|| view! { <a class="tile" href="/admin/audit">{move || i18n.t("admin.audit")}</a> })}
                 </div>
             }
-        }) })}
-        </Transition>
+        })}
     }
 }
 

@@ -62,8 +62,9 @@ pub fn LoginPage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(me)) = action.value().get() {
-            session.refresh();
-            navigate(if me.is_staff() { "/admin" } else { "/" }, Default::default());
+            let to = if me.is_staff() { "/admin" } else { "/" };
+            session.set(Some(me));
+            navigate(to, Default::default());
         }
     });
     view! {
@@ -91,8 +92,8 @@ pub fn SignupPage() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r: Result<_, AppError>| r.err()));
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            session.refresh();
+        if let Some(Ok(me)) = action.value().get() {
+            session.set(Some(me));
             navigate("/", Default::default());
         }
     });

@@ -1,0 +1,14 @@
+import { chromium } from "@playwright/test";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"] });
+const ctx = await b.newContext({ locale: "zh-CN", javaScriptEnabled: true, baseURL: "http://127.0.0.1:3300" });
+const p = await ctx.newPage();
+await p.goto("/login"); await p.waitForTimeout(1500);
+await p.getByLabel(/手机号或账号/).fill(process.argv[2]);
+await p.getByLabel(/^密码$/).fill(process.env.PW || "linli-demo");
+await p.getByRole("button", { name: /^登录$/ }).click();
+await p.waitForTimeout(1500);
+const r = await p.request.get(process.argv[3]);
+const html = await r.text();
+const i = html.indexOf(process.argv[4] || "empty--error");
+console.log(i, html.slice(Math.max(0, i - 600), i + 800));
+await b.close();
