@@ -60,9 +60,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let i18n = I18n {
-        locale: RwSignal::new(initial_locale()),
-    };
+    let i18n = I18n::new(initial_locale());
     provide_context(i18n);
     provide_toasts();
     provide_session();

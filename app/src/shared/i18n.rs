@@ -68,16 +68,39 @@ pub fn tr_in(locale: &str, key: &str) -> String {
 #[derive(Clone, Copy)]
 pub struct I18n {
     pub locale: RwSignal<Locale>,
+    /// The locale the page was requested in. On the server it never changes within a request,
+    /// so text is looked up without touching the signal: leptos_meta renders `<title>` from
+    /// its closure outside the request's reactive arena, where reading a signal panics.
+    rendered: Locale,
 }
 
 impl I18n {
+    pub fn new(l: Locale) -> I18n {
+        I18n {
+            locale: RwSignal::new(l),
+            rendered: l,
+        }
+    }
+
+    fn current(&self) -> Locale {
+        #[cfg(feature = "ssr")]
+        {
+            self.rendered
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = self.rendered;
+            self.locale.get()
+        }
+    }
+
     /// The text for `key` in the current locale; reactive when called inside a closure.
     pub fn t(&self, key: &str) -> String {
-        tr_in(self.locale.get().code(), key)
+        tr_in(self.current().code(), key)
     }
 
     pub fn code(&self) -> &'static str {
-        self.locale.get().code()
+        self.current().code()
     }
 
     /// Switches language: remembers it in a cookie for the server's next render.
@@ -103,9 +126,7 @@ impl I18n {
 
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| {
-        let i = I18n {
-            locale: RwSignal::new(Locale::ZhCn),
-        };
+        let i = I18n::new(Locale::ZhCn);
         provide_context(i);
         i
     })
