@@ -267,7 +267,7 @@ async fn vehicles_parking_search_and_move_out() {
     assert_eq!(r.status, StatusCode::CONFLICT, "one plate, one vehicle");
 
     // Search by plate, phone, unit number and name all find the owner.
-    for q in ["粤BD12345", "13922220001", "3-1-010", "王"] {
+    for q in ["粤BD12345", "13922220001", "3-1-010", "王五"] {
         let r = w.get(&format!("/api/v1/persons?q={}", urlencode(q)), Some(&pm)).await;
         assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.body);
         let names: Vec<String> = r.json()["items"]
@@ -280,6 +280,51 @@ async fn vehicles_parking_search_and_move_out() {
     }
     let r = w.get("/api/v1/parking-spaces?q=B1-003", Some(&pm)).await;
     assert_eq!(r.json()["items"][0]["plates"], json!(["粤BD12345"]));
+    // The car moves to another space; the list by plate prefix finds it there.
+    let car = w.get("/api/v1/vehicles?q=粤b", Some(&pm)).await.json()["items"][0].clone();
+    assert_eq!(car["space_code"], "B1-003");
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/vehicles/{}", car["id"]),
+            Some(&pm),
+            &json!({"space_code": "B1-012", "note": "白色"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["space_code"].as_str()),
+        (StatusCode::OK, Some("B1-012")),
+        "{}",
+        r.body
+    );
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/vehicles/{}", car["id"]),
+            Some(&pm),
+            &json!({"space_code": "Z9"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "space_code".into())
+    );
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/persons/{}", o["person_id"]),
+            Some(&pm),
+            &json!({"name": " 王五一 "}),
+        )
+        .await;
+    assert_eq!(r.json()["name"], "王五一");
+    let r = w
+        .get(
+            &format!("/api/v1/buildings?community_id={}", w.community_a.0),
+            Some(&pm),
+        )
+        .await;
+    assert_eq!(r.json()["items"][0]["code"], "3");
 
     // Move-out keeps history; a second move-out or a date in the future is refused.
     let end = format!("/api/v1/occupancies/{}/end", t["occupancy_id"]);
@@ -482,6 +527,16 @@ async fn office_a_staff_and_an_office_a_api_key_see_none_of_office_b_people() {
         }
         let r = w.get("/api/v1/parking-spaces", Some(t)).await;
         assert_eq!(r.json()["items"], json!([]), "{who}");
+        let r = w.get("/api/v1/vehicles", Some(t)).await;
+        assert!(
+            r.status == StatusCode::OK && !r.body.contains("沪A88888"),
+            "{who}: {}",
+            r.body
+        );
+        let r = w
+            .get(&format!("/api/v1/buildings?community_id={}", w.community_b.0), Some(t))
+            .await;
+        assert_eq!(r.json()["items"], json!([]), "{who}");
         let r = w
             .get(&format!("/api/v1/units?community_id={}", w.community_b.0), Some(t))
             .await;
@@ -500,6 +555,8 @@ async fn office_a_staff_and_an_office_a_api_key_see_none_of_office_b_people() {
                 json!({"plate": "沪A77777", "person_id": pid_b}),
             ),
             ("DELETE", format!("/api/v1/vehicles/{vb}"), json!({})),
+            ("PATCH", format!("/api/v1/vehicles/{vb}"), json!({"note": "x"})),
+            ("PATCH", format!("/api/v1/persons/{pid_b}"), json!({"name": "x"})),
             (
                 "POST",
                 format!("/api/v1/occupancies/{}/end", ob["occupancy_id"]),
@@ -599,6 +656,32 @@ async fn office_a_staff_and_an_office_a_api_key_see_none_of_office_b_people() {
         )
         .await;
     assert!(r.body.contains("甲业主"), "the page does render office A's people");
+
+    // Exports hold the caller's office only, masked, and are audited.
+    for (uri, sheet) in [
+        ("/api/v1/persons/export.xlsx", "住户"),
+        ("/api/v1/parking-spaces/export.xlsx", "车位"),
+    ] {
+        let r = w.get(uri, Some(&pm_a)).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        let bytes = w.get_bytes(uri, &pm_a).await;
+        use calamine::Reader as _;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let text: String = book
+            .worksheet_range(sheet)
+            .unwrap()
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("|");
+        assert!(!text.contains("乙业主") && !text.contains("P001"), "{uri}: {text}");
+        if sheet == "住户" {
+            assert!(text.contains("甲业主") && text.contains("139****0002"), "{text}");
+            assert!(!text.contains("13944440002"), "phones stay masked");
+        }
+    }
+    let r = w.get("/api/v1/audit?action=people.export", Some(&root)).await;
+    assert!(r.body.contains("people.export"), "{}", r.body);
 
     // B's records are untouched.
     let r = w.get(&format!("/api/v1/units/{}", ub[0].0), Some(&pm_b)).await;

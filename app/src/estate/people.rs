@@ -497,6 +497,156 @@ pub async fn remove_vehicle(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id:
     })
 }
 
+/// Filters of the vehicle list.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::IntoParams)]
+pub struct VehicleFilter {
+    pub community_id: Option<i64>,
+    /// Plate prefix, e.g. `浙A`.
+    pub q: Option<String>,
+    pub after: Option<i64>,
+    pub limit: Option<u64>,
+}
+
+/// A keyset page of vehicles within the caller's `people.read` scope.
+pub async fn list_vehicles(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    f: &VehicleFilter,
+) -> Result<Page<VehicleRow>, AppError> {
+    let scope = access::require(ctx, meta, auth, Permission::PeopleRead).await?;
+    let limit = page_size(f.limit);
+    let mut cond = Condition::all().add(vehicles::Column::CommunityId.is_in(scope.org_ids.clone()));
+    if let Some(c) = f.community_id {
+        cond = cond.add(vehicles::Column::CommunityId.eq(c));
+    }
+    if let Some(p) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if p.chars().count() > 10 {
+            return Err(AppError::validation("q", "err.too_long"));
+        }
+        let p = p.to_uppercase();
+        cond = cond
+            .add(vehicles::Column::Plate.gte(p.as_str()))
+            .add(vehicles::Column::Plate.lt(prefix_end(&p)));
+    }
+    if let Some(a) = f.after {
+        cond = cond.add(vehicles::Column::Id.gt(a));
+    }
+    let ids: Vec<i64> = vehicles::Entity::find()
+        .select_only()
+        .column(vehicles::Column::Id)
+        .filter(cond)
+        .order_by_asc(vehicles::Column::Id)
+        .limit(limit + 1)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let page = page_from(ids, limit, |i| *i);
+    Ok(Page {
+        items: vehicle_rows(&ctx.db, vehicles::Column::Id.is_in(page.items)).await?,
+        next: page.next,
+    })
+}
+
+/// Changes to a vehicle: its parking space (`""` frees it) and note.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct VehiclePatch {
+    pub space_code: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Moves a vehicle to another space of its community (or none) or edits its note.
+pub async fn update_vehicle(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: VehicleId,
+    p: VehiclePatch,
+) -> Result<VehicleRow, AppError> {
+    let scope = access::require(ctx, meta, auth, Permission::PeopleWrite).await?;
+    let v = vehicles::Entity::find_by_id(id.0)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !scope.covers(OrgId(v.community_id)) {
+        access::deny(
+            ctx,
+            meta,
+            auth,
+            Permission::PeopleWrite.code(),
+            Some(OrgId(v.community_id)),
+        )
+        .await;
+        return Err(AppError::NotFound);
+    }
+    let space = match p.space_code.as_deref().map(str::trim) {
+        None => v.parking_space_id,
+        Some("") => None,
+        Some(code) => Some(
+            parking_spaces::Entity::find()
+                .filter(parking_spaces::Column::CommunityId.eq(v.community_id))
+                .filter(parking_spaces::Column::Code.eq(code))
+                .one(&ctx.db)
+                .await?
+                .ok_or_else(|| AppError::validation("space_code", "err.space_unknown"))?
+                .id,
+        ),
+    };
+    let note = match p.note.as_deref().map(str::trim) {
+        Some(n) if n.chars().count() > 60 => return Err(AppError::validation("note", "err.too_long")),
+        Some(n) => n.to_string(),
+        None => v.note.clone(),
+    };
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    with_txn!(ctx.db, |txn| {
+        let mut am: vehicles::ActiveModel = v.clone().into();
+        am.parking_space_id = Set(space);
+        am.note = Set(note.clone());
+        am.update(&txn).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("vehicle.update", "vehicle", v.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(v.community_id)))
+                .summary(serde_json::json!({ "plate": v.plate, "space": [v.parking_space_id, space] })),
+        )
+        .await?;
+        Ok(())
+    })?;
+    Ok(vehicle_rows(&ctx.db, vehicles::Column::Id.eq(v.id)).await?.remove(0))
+}
+
+/// Corrects a person's name (the phone is who they are and is changed by the person).
+pub async fn rename_person(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: PersonId,
+    name: &str,
+) -> Result<PersonRow, AppError> {
+    let (p, scope) = person_in_scope(ctx, meta, auth, Permission::PeopleWrite, id).await?;
+    let name = super::records::person_name(name)?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let before = p.name.clone();
+    let p = with_txn!(ctx.db, |txn| {
+        let mut am: persons::ActiveModel = p.clone().into();
+        am.name = Set(name.clone());
+        am.updated_at = Set(Utc::now());
+        let p = am.update(&txn).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("person.rename", "person", p.id)
+                .actor(Some(auth.user_id), &actor)
+                .summary(serde_json::json!({ "name": [before, name] })),
+        )
+        .await?;
+        Ok(p)
+    })?;
+    Ok(person_rows(&ctx.db, &scope, vec![p]).await?.remove(0))
+}
+
 // ---------------------------------------------------------------- parking spaces
 
 /// A run of parking spaces to create: `prefix` + a number from `from` to `to`, zero-padded
@@ -649,6 +799,109 @@ pub async fn list_spaces(
             .collect(),
         next: page.next,
     })
+}
+
+// ---------------------------------------------------------------- exports
+
+/// Most rows one export holds.
+const EXPORT_MAX: usize = 100_000;
+
+/// The people `search_people` finds for `q`, as an XLSX workbook (phones and ID numbers
+/// masked, as on the pages). Audited: an export of personal data is a disclosure.
+pub async fn export_people(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    q: Option<&str>,
+) -> Result<Vec<u8>, AppError> {
+    let mut rows: Vec<PersonRow> = vec![];
+    let mut after = None;
+    loop {
+        let page = search_people(ctx, meta, auth, q, after, Some(crate::shared::pagination::MAX_PAGE)).await?;
+        rows.extend(page.items);
+        if rows.len() > EXPORT_MAX {
+            return Err(AppError::validation("limit", "err.export_too_many"));
+        }
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    let headers = ["姓名", "手机号", "身份证号", "现住房屋", "曾住房屋", "车辆"]
+        .map(String::from)
+        .to_vec();
+    let join = |v: Vec<String>| v.join("、");
+    let data: Vec<Vec<String>> = rows
+        .iter()
+        .map(|p| {
+            let now = p.homes.iter().filter(|h| h.until.is_none());
+            let past = p.homes.iter().filter(|h| h.until.is_some());
+            vec![
+                p.name.clone(),
+                p.phone_masked.clone().unwrap_or_default(),
+                p.id_masked.clone().unwrap_or_default(),
+                join(now.map(|h| format!("{} {}", h.community, h.number)).collect()),
+                join(past.map(|h| format!("{} {}", h.community, h.number)).collect()),
+                join(p.vehicles.iter().map(|v| v.plate.clone()).collect()),
+            ]
+        })
+        .collect();
+    let bytes = crate::shared::xlsx::write_workbook(&[("住户", headers, data)]).map_err(|_| AppError::Internal)?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    audit::record_now(
+        &ctx.db,
+        meta,
+        AuditEntry::new("people.export", "person", "*")
+            .actor(Some(auth.user_id), &actor)
+            .summary(serde_json::json!({ "rows": rows.len(), "q": q.unwrap_or("") })),
+    )
+    .await?;
+    Ok(bytes)
+}
+
+/// Parking spaces within the caller's scope (same filters as the list) as an XLSX workbook.
+pub async fn export_spaces(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    f: &SpaceFilter,
+) -> Result<Vec<u8>, AppError> {
+    let mut rows: Vec<SpaceRow> = vec![];
+    let mut f = SpaceFilter {
+        limit: Some(crate::shared::pagination::MAX_PAGE),
+        ..f.clone()
+    };
+    loop {
+        let page = list_spaces(ctx, meta, auth, &f).await?;
+        rows.extend(page.items);
+        if rows.len() > EXPORT_MAX {
+            return Err(AppError::validation("limit", "err.export_too_many"));
+        }
+        match page.next {
+            Some(n) => f.after = Some(n),
+            None => break,
+        }
+    }
+    let names = community_names(&ctx.db, rows.iter().map(|s| s.community_id.0).collect()).await?;
+    let headers = ["小区", "车位编号", "类型", "面积", "车辆"].map(String::from).to_vec();
+    let data = rows
+        .iter()
+        .map(|s| {
+            vec![
+                names.get(&s.community_id.0).cloned().unwrap_or_default(),
+                s.code.clone(),
+                match s.kind {
+                    SpaceKind::Owned => "产权",
+                    SpaceKind::Rented => "租赁",
+                    SpaceKind::Public => "公共",
+                }
+                .to_string(),
+                s.area.map(|a| a.to_string()).unwrap_or_default(),
+                s.plates.join("、"),
+            ]
+        })
+        .collect();
+    crate::shared::xlsx::write_workbook(&[("车位", headers, data)]).map_err(|_| AppError::Internal)
 }
 
 #[cfg(test)]

@@ -635,3 +635,59 @@ pub async fn update_unit(
     })?;
     Ok(unit_rows(&ctx.db, vec![saved]).await?.remove(0))
 }
+
+/// A building as lists show it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct BuildingRow {
+    pub id: BuildingId,
+    pub community_id: OrgId,
+    pub code: String,
+    pub name: String,
+    pub floors: i32,
+}
+
+/// Filters of the building list.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::IntoParams)]
+pub struct BuildingFilter {
+    pub community_id: Option<i64>,
+    pub after: Option<i64>,
+    pub limit: Option<u64>,
+}
+
+/// A keyset page of buildings within the caller's `org.read` scope.
+pub async fn list_buildings(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    f: &BuildingFilter,
+) -> Result<Page<BuildingRow>, AppError> {
+    let scope = access::require(ctx, meta, auth, Permission::OrgRead).await?;
+    let limit = page_size(f.limit);
+    let mut q = scope.filter_org_column(buildings::Entity::find(), buildings::Column::CommunityId, false);
+    if let Some(c) = f.community_id {
+        q = q.filter(buildings::Column::CommunityId.eq(c));
+    }
+    if let Some(a) = f.after {
+        q = q.filter(buildings::Column::Id.gt(a));
+    }
+    let rows = q
+        .order_by_asc(buildings::Column::Id)
+        .limit(limit + 1)
+        .all(&ctx.db)
+        .await?;
+    let page = page_from(rows, limit, |b| b.id);
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|b| BuildingRow {
+                id: BuildingId(b.id),
+                community_id: OrgId(b.community_id),
+                code: b.code,
+                name: b.name,
+                floors: b.floors,
+            })
+            .collect(),
+        next: page.next,
+    })
+}

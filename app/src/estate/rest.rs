@@ -6,7 +6,7 @@ use super::model::{
     BindRequestRow, BuildingPlan, HandoverRow, ImportReport, Inspection, Occupant, OrgNode, PersonRow, SpaceRow,
     UnitCard, UnitRow, VehicleRow, XLSX_TYPE,
 };
-use super::people::{self, NewVehicle, SpaceFilter, SpaceRun};
+use super::people::{self, NewVehicle, SpaceFilter, SpaceRun, VehicleFilter, VehiclePatch};
 use super::records::{self, BuildingCreated, NewOccupant, UnitFilter, UnitPatch};
 use super::tree::{self, NewOrg};
 use crate::access::rest::{ApiCtx, ApiError, ApiJson, ErrorBody};
@@ -547,6 +547,95 @@ pub async fn export_units(api: ApiCtx, q: Result<Query<UnitFilter>, QueryRejecti
     Ok(xlsx_download(bytes, "units.xlsx"))
 }
 
+#[utoipa::path(get, path = "/api/v1/persons/export.xlsx", tag = "records", params(PersonQuery), security(("bearer" = [])),
+    responses((status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody)))]
+pub async fn export_people(api: ApiCtx, q: Result<Query<PersonQuery>, QueryRejection>) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let f = query(&api, q)?;
+    let bytes = people::export_people(&api.ctx, &api.meta, auth, f.q.as_deref())
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(xlsx_download(bytes, "people.xlsx"))
+}
+
+#[utoipa::path(get, path = "/api/v1/parking-spaces/export.xlsx", tag = "records", params(SpaceFilter), security(("bearer" = [])),
+    responses((status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody)))]
+pub async fn export_spaces(api: ApiCtx, q: Result<Query<SpaceFilter>, QueryRejection>) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let f = query(&api, q)?;
+    let bytes = people::export_spaces(&api.ctx, &api.meta, auth, &f)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(xlsx_download(bytes, "parking.xlsx"))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VehiclePage {
+    pub items: Vec<VehicleRow>,
+    pub next: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/vehicles", tag = "records", params(VehicleFilter), security(("bearer" = [])),
+    responses((status = 200, body = VehiclePage), (status = 403, body = ErrorBody)))]
+pub async fn vehicles(api: ApiCtx, Query(f): Query<VehicleFilter>) -> Result<Json<VehiclePage>, ApiError> {
+    let auth = api.authed()?;
+    let Page { items, next } = people::list_vehicles(&api.ctx, &api.meta, auth, &f)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(VehiclePage { items, next }))
+}
+
+#[utoipa::path(patch, path = "/api/v1/vehicles/{id}", tag = "records", params(("id" = i64, Path)), request_body = VehiclePatch,
+    security(("bearer" = [])), responses((status = 200, body = VehicleRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_vehicle(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(p): ApiJson<VehiclePatch>,
+) -> Result<Json<VehicleRow>, ApiError> {
+    let auth = api.authed()?;
+    people::update_vehicle(&api.ctx, &api.meta, auth, VehicleId(id), p)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct PersonPatch {
+    pub name: String,
+}
+
+#[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "records", params(("id" = i64, Path)), request_body = PersonPatch,
+    security(("bearer" = [])), responses((status = 200, body = PersonRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn rename_person(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(p): ApiJson<PersonPatch>,
+) -> Result<Json<PersonRow>, ApiError> {
+    let auth = api.authed()?;
+    people::rename_person(&api.ctx, &api.meta, auth, PersonId(id), &p.name)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BuildingPage {
+    pub items: Vec<records::BuildingRow>,
+    pub next: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/buildings", tag = "records", params(records::BuildingFilter), security(("bearer" = [])),
+    responses((status = 200, body = BuildingPage), (status = 403, body = ErrorBody)))]
+pub async fn buildings(api: ApiCtx, Query(f): Query<records::BuildingFilter>) -> Result<Json<BuildingPage>, ApiError> {
+    let auth = api.authed()?;
+    let Page { items, next } = records::list_buildings(&api.ctx, &api.meta, auth, &f)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(BuildingPage { items, next }))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/units", get(units))
@@ -559,18 +648,21 @@ pub fn router() -> Router<AppCtx> {
         )
         .route("/orgs/{id}", patch(rename_org))
         .route("/units/export.xlsx", get(export_units))
+        .route("/persons/export.xlsx", get(export_people))
+        .route("/parking-spaces/export.xlsx", get(export_spaces))
         .route("/imports/records", post(import_records))
         .route("/imports/records/template.xlsx", get(import_template))
         .route("/units/{id}/occupants", post(add_occupant))
-        .route("/buildings", post(create_building))
+        .route("/buildings", get(buildings).post(create_building))
+        .route("/vehicles", get(vehicles))
         .route("/me/homes", get(my_homes))
         .route("/persons", get(persons))
-        .route("/persons/{id}", get(person))
+        .route("/persons/{id}", get(person).patch(rename_person))
         .route("/persons/{id}/id-number", put(set_id_number))
         .route("/persons/{id}/id-number/reveal", post(reveal_id_number))
         .route("/occupancies/{id}/end", post(end_occupancy))
         .route("/units/{id}/vehicles", post(add_vehicle))
-        .route("/vehicles/{id}", delete(remove_vehicle))
+        .route("/vehicles/{id}", delete(remove_vehicle).patch(update_vehicle))
         .route("/parking-spaces", get(spaces).post(create_spaces))
         .route("/me/bind-requests", get(my_bind_requests).post(request_bind))
         .route("/bind-requests", get(bind_requests))

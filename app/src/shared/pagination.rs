@@ -25,6 +25,18 @@ pub fn page_from<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> i64) -> Pa
     Page { items: rows, next }
 }
 
+/// Percent-encodes a query-string value (UTF-8, RFC 3986 unreserved characters kept).
+pub fn query_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +51,11 @@ mod tests {
         assert_eq!(page_size(Some(0)), 1);
         assert_eq!(page_size(Some(10_000)), MAX_PAGE);
         assert_eq!(page_size(None), DEFAULT_PAGE);
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(query_value("1-2-03"), "1-2-03");
+        assert_eq!(query_value("王 a&b"), "%E7%8E%8B%20a%26b");
     }
 }

@@ -143,6 +143,17 @@ impl World {
         r.json()["token"].as_str().unwrap().to_string()
     }
 
+    /// The raw body of a GET (downloads such as XLSX).
+    pub async fn get_bytes(&self, uri: &str, bearer: &str) -> Vec<u8> {
+        use http_body_util::BodyExt;
+        let req = Request::get(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+            .body(Body::empty())
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        res.into_body().collect().await.unwrap().to_bytes().to_vec()
+    }
+
     pub async fn get(&self, uri: &str, bearer: Option<&str>) -> Resp {
         let mut b = Request::get(uri);
         if let Some(t) = bearer {

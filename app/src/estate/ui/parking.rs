@@ -71,6 +71,10 @@ pub fn SpacesPage() -> impl IntoView {
             <label class="sr-only" for="space-q">{move || i18n.t("common.search")}</label>
             <input id="space-q" type="search" class="input" placeholder=move || i18n.t("parking.search")
                 on:change=move |ev| query.set(event_target_value(&ev)) />
+            <a class="btn" download
+                href=move || format!("/api/v1/parking-spaces/export.xlsx?q={}", crate::shared::pagination::query_value(&query.get()))>
+                {move || i18n.t("people.export")}
+            </a>
         </div>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {

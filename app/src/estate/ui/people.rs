@@ -42,6 +42,10 @@ pub fn PeoplePage() -> impl IntoView {
             <label class="sr-only" for="people-q">{move || i18n.t("common.search")}</label>
             <input id="people-q" type="search" class="input" placeholder=move || i18n.t("people.search_hint")
                 on:change=move |ev| query.set(event_target_value(&ev).trim().to_string()) />
+            <a class="btn" download
+                href=move || format!("/api/v1/persons/export.xlsx?q={}", crate::shared::pagination::query_value(&query.get()))>
+                {move || i18n.t("people.export")}
+            </a>
         </form>
         <Transition fallback=Loading>
             {move || Suspend::new(async move { match first.await {
