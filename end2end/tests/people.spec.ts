@@ -109,6 +109,8 @@ test("staff find a person by plate, record an ID number with consent, and only t
   await staff.getByRole("checkbox").check();
   await staff.getByRole("button", { name: "保存" }).click();
   await expect(staff.getByTestId("id-number")).toHaveText("110105********002X");
+  // Once stored, the full number does not linger in the form.
+  await expect(staff.getByLabel("身份证号", { exact: true })).toHaveValue("");
   await staff.getByRole("button", { name: "查看完整号码" }).click();
   await expect(staff.getByText("您没有权限执行此操作")).toBeVisible();
   await expect(staff.getByTestId("id-number")).toHaveText("110105********002X");

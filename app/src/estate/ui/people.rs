@@ -116,6 +116,18 @@ pub fn PersonPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(_)) = set_id.value().get() {
             toast(i18n.t("people.id_saved"));
+            // The full number must not linger on screen once it is stored.
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let input = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("f-id_number"))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+                if let Some(input) = input {
+                    input.set_value("");
+                }
+            }
         }
     });
     view! {
