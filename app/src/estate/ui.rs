@@ -33,16 +33,18 @@ pub(crate) fn area_text(u: &UnitRow) -> String {
 pub fn UnitsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
+    // The community filter: the tree's lowest level above units, for offices with several.
+    let community: RwSignal<Option<i64>> = RwSignal::new(None);
     let reload = RwSignal::new(0u32);
     let rows: RwSignal<Vec<UnitRow>> = RwSignal::new(vec![]);
     let next: RwSignal<Option<i64>> = RwSignal::new(None);
     let first = Resource::new(
-        move || (query.get(), reload.get()),
-        |(q, _)| list_units(None, (!q.is_empty()).then_some(q), None),
+        move || (query.get(), community.get(), reload.get()),
+        |(q, c, _)| list_units(c, (!q.is_empty()).then_some(q), None),
     );
     let more = Action::new(move |after: &i64| {
         let q = query.get_untracked();
-        list_units(None, (!q.is_empty()).then_some(q), Some(*after))
+        list_units(community.get_untracked(), (!q.is_empty()).then_some(q), Some(*after))
     });
     Effect::new(move |_| {
         if let Some(Ok(p)) = more.value().get() {
@@ -93,6 +95,13 @@ pub fn UnitsPage() -> impl IntoView {
             </ActionForm>
         </details>
         <div class="toolbar">
+            <label class="sr-only" for="unit-community">{move || i18n.t("records.community")}</label>
+            <select id="unit-community" class="input toolbar__select"
+                on:change=move |ev| community.set(event_target_value(&ev).parse().ok())>
+                <option value="">{move || i18n.t("records.all_communities")}</option>
+                {move || communities.get().into_iter().filter(|o| o.kind == OrgKind::Community)
+                    .map(|o| view! { <option value=o.id.0.to_string()>{o.name}</option> }).collect_view()}
+            </select>
             <label class="sr-only" for="unit-q">{move || i18n.t("common.search")}</label>
             <input id="unit-q" type="search" class="input" placeholder=move || i18n.t("records.search_units")
                 on:change=move |ev| query.set(event_target_value(&ev)) />
