@@ -10,6 +10,7 @@ pub mod shared;
 
 pub mod access;
 pub mod audit;
+pub mod billing;
 pub mod estate;
 pub mod home;
 

@@ -1,0 +1,396 @@
+//! Pure, exact fee arithmetic. Money is integer fen; prices carry four decimals of a yuan
+//! (`2.5000 元/㎡/月`); areas are hundredths of a square metre. Products are computed exactly in
+//! `i128` and rounded once, by the item's rule, at the end: never a float.
+use crate::shared::money::Money;
+use serde::{Deserialize, Serialize};
+
+/// A unit price in ten-thousandths of a yuan (`2.50 元` = 25_000), so a price such as
+/// `0.3125 元/kWh` is exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Price(pub i64);
+
+impl Price {
+    /// Parses `2.5`, `2.50`, `0.3125` (at most four decimals, not negative).
+    pub fn parse(s: &str) -> Option<Price> {
+        let s = s.trim();
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        if int.is_empty() || int.len() > 9 || frac.len() > 4 {
+            return None;
+        }
+        if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let whole: i64 = int.parse().ok()?;
+        let mut part: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+        for _ in frac.len()..4 {
+            part *= 10;
+        }
+        Some(Price(whole * 10_000 + part))
+    }
+}
+
+impl std::fmt::Display for Price {
+    /// Trailing zeros beyond two decimals are dropped: `2.50`, `0.3125`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (w, p) = (self.0 / 10_000, self.0 % 10_000);
+        let mut frac = format!("{p:04}");
+        while frac.len() > 2 && frac.ends_with('0') {
+            frac.pop();
+        }
+        write!(f, "{w}.{frac}")
+    }
+}
+
+/// How an item's amount is rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundMode {
+    /// 四舍五入: half away from zero.
+    HalfUp,
+    /// 进位: always up (away from zero).
+    Up,
+    /// 舍去: always down (toward zero).
+    Down,
+}
+
+/// To what the amount is rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundTo {
+    Fen,
+    Jiao,
+    Yuan,
+}
+
+impl RoundTo {
+    fn fen(self) -> i128 {
+        match self {
+            RoundTo::Fen => 1,
+            RoundTo::Jiao => 10,
+            RoundTo::Yuan => 100,
+        }
+    }
+}
+
+/// An item's rounding rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rounding {
+    pub mode: RoundMode,
+    pub to: RoundTo,
+}
+
+impl Rounding {
+    pub const FEN_HALF_UP: Rounding = Rounding {
+        mode: RoundMode::HalfUp,
+        to: RoundTo::Fen,
+    };
+
+    /// Rounds the exact amount `num / den` fen (any sign, `den > 0`) to whole fen.
+    pub fn apply(self, num: i128, den: i128) -> Money {
+        assert!(den > 0, "a positive denominator");
+        let step = den * self.to.fen();
+        let (q, r) = (num.div_euclid(step), num.rem_euclid(step));
+        // `q * step <= num < (q + 1) * step`; pick by mode, treating negatives symmetrically.
+        let neg = num < 0;
+        let units = if r == 0 {
+            q
+        } else {
+            match self.mode {
+                RoundMode::Down => {
+                    if neg {
+                        q + 1
+                    } else {
+                        q
+                    }
+                }
+                RoundMode::Up => {
+                    if neg {
+                        q
+                    } else {
+                        q + 1
+                    }
+                }
+                RoundMode::HalfUp => {
+                    let twice = 2 * r;
+                    if twice > step || (twice == step && !neg) {
+                        q + 1
+                    } else {
+                        q
+                    }
+                }
+            }
+        };
+        Money((units * self.to.fen()) as i64)
+    }
+}
+
+/// `price × quantity`, where the quantity is given in hundredths (an area in centi-m², a
+/// usage in hundredths of a unit), rounded by `r`.
+pub fn price_times(price: Price, hundredths: i64, r: Rounding) -> Money {
+    // price: 1/10_000 yuan = 1/100 fen; quantity: 1/100 → product in 1/10_000 fen.
+    r.apply(price.0 as i128 * hundredths as i128, 10_000)
+}
+
+/// One step of a tiered (阶梯) price: usage up to `up_to` (hundredths; `None` = no limit) is
+/// charged at `price`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tier {
+    pub up_to: Option<i64>,
+    pub price: Price,
+}
+
+/// Why a tier table is not usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierError {
+    Empty,
+    NotIncreasing,
+    UnboundedNotLast,
+    LastBounded,
+}
+
+/// Checks a tier table: limits strictly increasing, only the last one unbounded.
+pub fn check_tiers(tiers: &[Tier]) -> Result<(), TierError> {
+    let Some(last) = tiers.last() else {
+        return Err(TierError::Empty);
+    };
+    if last.up_to.is_some() {
+        return Err(TierError::LastBounded);
+    }
+    let mut prev = 0;
+    for t in &tiers[..tiers.len() - 1] {
+        match t.up_to {
+            None => return Err(TierError::UnboundedNotLast),
+            Some(u) if u <= prev => return Err(TierError::NotIncreasing),
+            Some(u) => prev = u,
+        }
+    }
+    Ok(())
+}
+
+/// The charge for `usage` (hundredths, not negative) under a checked tier table: each band at
+/// its own price, the sum rounded once.
+pub fn tiered(usage: i64, tiers: &[Tier], r: Rounding) -> Money {
+    let mut total: i128 = 0;
+    let mut from = 0i64;
+    for t in tiers {
+        let to = t.up_to.unwrap_or(i64::MAX).min(usage);
+        if to > from {
+            total += (to - from) as i128 * t.price.0 as i128;
+        }
+        from = t.up_to.unwrap_or(i64::MAX);
+        if from >= usage {
+            break;
+        }
+    }
+    r.apply(total, 10_000)
+}
+
+/// Splits `amount` over parts weighted by `weights` (e.g. days of a month each occupant held
+/// a unit), exactly: each part is its share rounded down, and the fen left over go one each to
+/// the parts with the largest remainders (earliest first on ties). The parts always sum to
+/// `amount` when the weights cover the whole.
+pub fn split(amount: Money, weights: &[u32]) -> Vec<Money> {
+    let total: i128 = weights.iter().map(|w| *w as i128).sum();
+    if total == 0 {
+        return weights.iter().map(|_| Money::ZERO).collect();
+    }
+    let a = amount.0 as i128;
+    let sign = if a < 0 { -1 } else { 1 };
+    let a = a.abs();
+    let mut parts: Vec<(i128, i128, usize)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let exact = a * *w as i128;
+            (exact / total, exact % total, i)
+        })
+        .collect();
+    let given: i128 = parts.iter().map(|p| p.0).sum();
+    let mut left = a - given;
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|x, y| parts[*y].1.cmp(&parts[*x].1).then(x.cmp(y)));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        if parts[i].1 > 0 {
+            parts[i].0 += 1;
+            left -= 1;
+        }
+    }
+    parts.into_iter().map(|(v, _, _)| Money((sign * v) as i64)).collect()
+}
+
+/// A month's charge for the days `[first, last]` (1-based, inclusive) of a month of `days`:
+/// the share of those days, rounded by `r`. A whole month is the whole amount.
+pub fn prorate(monthly: Money, first: u32, last: u32, days: u32, r: Rounding) -> Money {
+    if first > last || days == 0 {
+        return Money::ZERO;
+    }
+    let held = (last.min(days) + 1).saturating_sub(first.max(1)) as i128;
+    r.apply(monthly.0 as i128 * held, days as i128)
+}
+
+/// 滞纳金: `rate` per day in ten-thousandths (0.5‰ = 5) of the principal, for each day after
+/// the due date plus the grace days up to `as_of`, rounded down to the fen and never more than
+/// the principal.
+pub fn late_fee(
+    principal: Money,
+    rate: u32,
+    due: chrono::NaiveDate,
+    grace_days: u32,
+    as_of: chrono::NaiveDate,
+) -> Money {
+    if principal.0 <= 0 {
+        return Money::ZERO;
+    }
+    let start = due + chrono::Duration::days(grace_days as i64);
+    let days = (as_of - start).num_days();
+    if days <= 0 {
+        return Money::ZERO;
+    }
+    let fee = Rounding {
+        mode: RoundMode::Down,
+        to: RoundTo::Fen,
+    }
+    .apply(principal.0 as i128 * rate as i128 * days as i128, 10_000);
+    fee.min(principal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn r(mode: RoundMode, to: RoundTo) -> Rounding {
+        Rounding { mode, to }
+    }
+
+    #[test]
+    fn prices_parse_exactly() {
+        assert_eq!(Price::parse("2.5"), Some(Price(25_000)));
+        assert_eq!(Price::parse("0.3125"), Some(Price(3_125)));
+        assert_eq!(Price::parse("12"), Some(Price(120_000)));
+        for bad in ["", "-1", "1.23456", "1e2", ".5", "abc", "1.2.3"] {
+            assert_eq!(Price::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Price(25_000).to_string(), "2.50");
+        assert_eq!(Price(3_125).to_string(), "0.3125");
+    }
+
+    #[test]
+    fn rounding_rules() {
+        // 2.50 元/㎡ × 89.57 ㎡ = 223.925 元.
+        let amount = |rr| price_times(Price(25_000), 8957, rr);
+        assert_eq!(amount(r(RoundMode::HalfUp, RoundTo::Fen)), Money(22_393));
+        assert_eq!(amount(r(RoundMode::Down, RoundTo::Fen)), Money(22_392));
+        assert_eq!(amount(r(RoundMode::Up, RoundTo::Fen)), Money(22_393));
+        assert_eq!(amount(r(RoundMode::HalfUp, RoundTo::Jiao)), Money(22_390));
+        assert_eq!(amount(r(RoundMode::Up, RoundTo::Jiao)), Money(22_400));
+        assert_eq!(amount(r(RoundMode::HalfUp, RoundTo::Yuan)), Money(22_400));
+        assert_eq!(amount(r(RoundMode::Down, RoundTo::Yuan)), Money(22_300));
+        // Negative amounts (refunds) round symmetrically.
+        assert_eq!(Rounding::FEN_HALF_UP.apply(-25, 10), Money(-3));
+        assert_eq!(r(RoundMode::Down, RoundTo::Fen).apply(-29, 10), Money(-2));
+        assert_eq!(r(RoundMode::Up, RoundTo::Fen).apply(-21, 10), Money(-3));
+    }
+
+    #[test]
+    fn tiers_charge_each_band_at_its_price() {
+        // 居民阶梯水价: 0–180 m³ at 3.45, 180–260 at 4.83, above at 5.83 (hundredths of m³).
+        let t = [
+            Tier {
+                up_to: Some(18_000),
+                price: Price(34_500),
+            },
+            Tier {
+                up_to: Some(26_000),
+                price: Price(48_300),
+            },
+            Tier {
+                up_to: None,
+                price: Price(58_300),
+            },
+        ];
+        assert_eq!(check_tiers(&t), Ok(()));
+        assert_eq!(tiered(10_000, &t, Rounding::FEN_HALF_UP), Money(34_500));
+        assert_eq!(tiered(20_000, &t, Rounding::FEN_HALF_UP), Money(62_100 + 9_660));
+        assert_eq!(
+            tiered(30_000, &t, Rounding::FEN_HALF_UP),
+            Money(62_100 + 38_640 + 23_320)
+        );
+        assert_eq!(tiered(0, &t, Rounding::FEN_HALF_UP), Money(0));
+        assert_eq!(check_tiers(&[]), Err(TierError::Empty));
+        assert_eq!(check_tiers(&t[..2]), Err(TierError::LastBounded));
+        assert_eq!(check_tiers(&[t[1], t[0], t[2]]), Err(TierError::NotIncreasing));
+        assert_eq!(check_tiers(&[t[2], t[2]]), Err(TierError::UnboundedNotLast));
+    }
+
+    #[test]
+    fn late_fees_start_after_grace_and_stop_at_the_principal() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        // 0.5‰ a day on ¥224.00, due 11-10, 5 grace days: from 11-16 counts.
+        assert_eq!(late_fee(Money(22_400), 5, d(11, 10), 5, d(11, 15)), Money(0));
+        assert_eq!(late_fee(Money(22_400), 5, d(11, 10), 5, d(11, 16)), Money(11));
+        assert_eq!(late_fee(Money(22_400), 5, d(11, 10), 5, d(11, 25)), Money(112));
+        assert_eq!(
+            late_fee(Money(22_400), 5, d(1, 1), 0, d(12, 31)),
+            Money(4_076),
+            "364 days"
+        );
+        assert_eq!(late_fee(Money(100), 500, d(1, 1), 0, d(12, 31)), Money(100), "capped");
+        assert_eq!(late_fee(Money(0), 5, d(1, 1), 0, d(12, 31)), Money(0));
+    }
+
+    #[test]
+    fn proration_by_days() {
+        let full = Money(22_393);
+        assert_eq!(prorate(full, 1, 30, 30, Rounding::FEN_HALF_UP), full);
+        assert_eq!(prorate(full, 16, 30, 30, Rounding::FEN_HALF_UP), Money(11_197));
+        assert_eq!(prorate(full, 31, 31, 30, Rounding::FEN_HALF_UP), Money(0));
+        assert_eq!(prorate(full, 5, 4, 30, Rounding::FEN_HALF_UP), Money(0));
+    }
+
+    proptest! {
+        #[test]
+        fn split_parts_sum_to_the_whole(amount in -10_000_000i64..10_000_000, weights in prop::collection::vec(0u32..40, 1..8)) {
+            let parts = split(Money(amount), &weights);
+            prop_assert_eq!(parts.len(), weights.len());
+            if weights.iter().any(|w| *w > 0) {
+                prop_assert_eq!(parts.iter().map(|p| p.0).sum::<i64>(), amount);
+            }
+            for (p, w) in parts.iter().zip(&weights) {
+                if *w == 0 { prop_assert_eq!(p.0, 0); }
+            }
+        }
+
+        #[test]
+        fn a_month_split_at_move_out_sums_back_to_the_month(monthly in 0i64..5_000_000, days in 28u32..=31, cut in 1u32..31) {
+            let cut = cut.min(days - 1);
+            // The leaving occupant pays days 1..=cut, the arriving one cut+1..=days.
+            let parts = split(Money(monthly), &[cut, days - cut]);
+            prop_assert_eq!(parts[0].0 + parts[1].0, monthly);
+            prop_assert_eq!(prorate(Money(monthly), 1, days, days, Rounding::FEN_HALF_UP), Money(monthly));
+        }
+
+        #[test]
+        fn rounding_stays_within_one_step(num in -1_000_000_000i64..1_000_000_000, den in 1i64..100_000) {
+            for to in [RoundTo::Fen, RoundTo::Jiao, RoundTo::Yuan] {
+                let step = to.fen() * den as i128;
+                for mode in [RoundMode::HalfUp, RoundMode::Up, RoundMode::Down] {
+                    let got = Rounding { mode, to }.apply(num as i128, den as i128).0 as i128 * den as i128;
+                    prop_assert!((got - num as i128).abs() < step);
+                    prop_assert_eq!(got % step, 0);
+                }
+            }
+        }
+
+        #[test]
+        fn late_fee_never_exceeds_the_principal(p in 0i64..10_000_000, rate in 0u32..100, days in 0i64..2_000) {
+            let due = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+            let fee = late_fee(Money(p), rate, due, 0, due + chrono::Duration::days(days));
+            prop_assert!(fee.0 >= 0 && fee.0 <= p);
+        }
+    }
+}
