@@ -2,3 +2,5 @@
 //! arithmetic every later piece (bill runs, late fees, the counter, online payment) rests on.
 pub mod formula;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod stripe_sig;
