@@ -57,6 +57,8 @@ impl Modify for Bearer {
         app::estate::rest::update_vehicle,
         app::estate::rest::rename_person,
         app::estate::rest::buildings,
+        app::estate::rest::rename_building,
+        app::estate::rest::update_space,
         app::estate::rest::export_spaces,
         app::estate::rest::import_records,
         app::estate::rest::import_template,

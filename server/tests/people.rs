@@ -325,6 +325,45 @@ async fn vehicles_parking_search_and_move_out() {
         )
         .await;
     assert_eq!(r.json()["items"][0]["code"], "3");
+    let bid = r.json()["items"][0]["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/buildings/{bid}"),
+            Some(&pm),
+            &json!({"name": "三号楼"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["name"].as_str(), r.json()["code"].as_str()),
+        (StatusCode::OK, Some("三号楼"), Some("3"))
+    );
+    let space = w.get("/api/v1/parking-spaces?q=B1-001", Some(&pm)).await.json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/parking-spaces/{space}"),
+            Some(&pm),
+            &json!({"kind": "rented", "area": "13.2"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["kind"].as_str(), r.json()["area"].as_i64()),
+        (StatusCode::OK, Some("rented"), Some(1320)),
+        "{}",
+        r.body
+    );
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/parking-spaces/{space}"),
+            Some(&pm),
+            &json!({"area": "-1"}),
+        )
+        .await;
+    assert_eq!((r.status, field(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "area".into()));
 
     // Move-out keeps history; a second move-out or a date in the future is refused.
     let end = format!("/api/v1/occupancies/{}/end", t["occupancy_id"]);
@@ -509,6 +548,11 @@ async fn office_a_staff_and_an_office_a_api_key_see_none_of_office_b_people() {
     assert!(key.starts_with("lk_"));
 
     let pid_b = ob["person_id"].as_i64().unwrap();
+    let bs = format!("/api/v1/buildings?community_id={}", w.community_b.0);
+    let bid_b = w.get(&bs, Some(&pm_b)).await.json()["items"][0]["id"].as_i64().unwrap();
+    let sid_b = w.get("/api/v1/parking-spaces", Some(&pm_b)).await.json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
     for (who, t) in [("staff A", pm_a.as_str()), ("key A", key.as_str())] {
         for q in ["", "13944440001", "沪A88888", "8-1-", "乙"] {
             let r = w.get(&format!("/api/v1/persons?q={}", urlencode(q)), Some(t)).await;
@@ -557,6 +601,12 @@ async fn office_a_staff_and_an_office_a_api_key_see_none_of_office_b_people() {
             ("DELETE", format!("/api/v1/vehicles/{vb}"), json!({})),
             ("PATCH", format!("/api/v1/vehicles/{vb}"), json!({"note": "x"})),
             ("PATCH", format!("/api/v1/persons/{pid_b}"), json!({"name": "x"})),
+            ("PATCH", format!("/api/v1/buildings/{bid_b}"), json!({"name": "x"})),
+            (
+                "PATCH",
+                format!("/api/v1/parking-spaces/{sid_b}"),
+                json!({"kind": "owned"}),
+            ),
             (
                 "POST",
                 format!("/api/v1/occupancies/{}/end", ob["occupancy_id"]),

@@ -729,6 +729,77 @@ pub async fn create_spaces(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, run:
     Ok(n)
 }
 
+/// Changes to a parking space: its kind and area (`""` clears the area).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SpacePatch {
+    pub kind: Option<SpaceKind>,
+    pub area: Option<String>,
+}
+
+/// Edits a parking space within the caller's `org.write` scope.
+pub async fn update_space(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: SpaceId,
+    p: SpacePatch,
+) -> Result<SpaceRow, AppError> {
+    let scope = access::require(ctx, meta, auth, Permission::OrgWrite).await?;
+    let s = parking_spaces::Entity::find_by_id(id.0)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !scope.covers(OrgId(s.community_id)) {
+        access::deny(
+            ctx,
+            meta,
+            auth,
+            Permission::OrgWrite.code(),
+            Some(OrgId(s.community_id)),
+        )
+        .await;
+        return Err(AppError::NotFound);
+    }
+    let area = match p.area.as_deref().map(str::trim) {
+        None => s.area,
+        Some("") => None,
+        Some(a) => Some(
+            Area::parse(a)
+                .ok_or_else(|| AppError::validation("area", "err.area_invalid"))?
+                .0,
+        ),
+    };
+    let kind = p.kind.map(|k| k.code().to_string()).unwrap_or(s.kind.clone());
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    with_txn!(ctx.db, |txn| {
+        let mut am: parking_spaces::ActiveModel = s.clone().into();
+        am.kind = Set(kind.clone());
+        am.area = Set(area);
+        am.update(&txn).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("parking.update", "parking_space", s.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(s.community_id)))
+                .summary(serde_json::json!({ "code": s.code, "kind": [s.kind, kind], "area": [s.area, area] })),
+        )
+        .await?;
+        Ok(())
+    })?;
+    let f = SpaceFilter {
+        community_id: Some(s.community_id),
+        q: Some(s.code.clone()),
+        ..Default::default()
+    };
+    list_spaces(ctx, meta, auth, &f)
+        .await?
+        .items
+        .into_iter()
+        .find(|r| r.id.0 == s.id)
+        .ok_or(AppError::NotFound)
+}
+
 /// Filters of the parking-space list.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::IntoParams)]
 pub struct SpaceFilter {

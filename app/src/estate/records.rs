@@ -691,3 +691,61 @@ pub async fn list_buildings(
         next: page.next,
     })
 }
+
+/// Renames a building within the caller's `org.write` scope (its code stays: unit numbers
+/// carry it). Errors: `NotFound` outside scope, `Validation` for an empty or long name.
+pub async fn rename_building(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: BuildingId,
+    name: &str,
+) -> Result<BuildingRow, AppError> {
+    let scope = access::require(ctx, meta, auth, Permission::OrgWrite).await?;
+    let b = buildings::Entity::find_by_id(id.0)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !scope.covers(OrgId(b.community_id)) {
+        access::deny(
+            ctx,
+            meta,
+            auth,
+            Permission::OrgWrite.code(),
+            Some(OrgId(b.community_id)),
+        )
+        .await;
+        return Err(AppError::NotFound);
+    }
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        return Err(AppError::validation("name", "err.required"));
+    }
+    if name.chars().count() > 60 {
+        return Err(AppError::validation("name", "err.too_long"));
+    }
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let b = with_txn!(ctx.db, |txn| {
+        let before = b.name.clone();
+        let mut am: buildings::ActiveModel = b.clone().into();
+        am.name = Set(name.clone());
+        let b = am.update(&txn).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("building.rename", "building", b.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(b.community_id)))
+                .summary(serde_json::json!({ "code": b.code, "name": [before, name] })),
+        )
+        .await?;
+        Ok(b)
+    })?;
+    Ok(BuildingRow {
+        id: BuildingId(b.id),
+        community_id: OrgId(b.community_id),
+        code: b.code,
+        name: b.name,
+        floors: b.floors,
+    })
+}

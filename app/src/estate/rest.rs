@@ -636,6 +636,39 @@ pub async fn buildings(api: ApiCtx, Query(f): Query<records::BuildingFilter>) ->
     Ok(Json(BuildingPage { items, next }))
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct BuildingRename {
+    pub name: String,
+}
+
+#[utoipa::path(patch, path = "/api/v1/buildings/{id}", tag = "records", params(("id" = i64, Path)), request_body = BuildingRename,
+    security(("bearer" = [])), responses((status = 200, body = records::BuildingRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn rename_building(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<BuildingRename>,
+) -> Result<Json<records::BuildingRow>, ApiError> {
+    let auth = api.authed()?;
+    records::rename_building(&api.ctx, &api.meta, auth, crate::shared::ids::BuildingId(id), &b.name)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(patch, path = "/api/v1/parking-spaces/{id}", tag = "records", params(("id" = i64, Path)), request_body = people::SpacePatch,
+    security(("bearer" = [])), responses((status = 200, body = SpaceRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_space(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(p): ApiJson<people::SpacePatch>,
+) -> Result<Json<SpaceRow>, ApiError> {
+    let auth = api.authed()?;
+    people::update_space(&api.ctx, &api.meta, auth, crate::shared::ids::SpaceId(id), p)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/units", get(units))
@@ -655,6 +688,8 @@ pub fn router() -> Router<AppCtx> {
         .route("/units/{id}/occupants", post(add_occupant))
         .route("/buildings", get(buildings).post(create_building))
         .route("/vehicles", get(vehicles))
+        .route("/buildings/{id}", patch(rename_building))
+        .route("/parking-spaces/{id}", patch(update_space))
         .route("/me/homes", get(my_homes))
         .route("/persons", get(persons))
         .route("/persons/{id}", get(person).patch(rename_person))
