@@ -128,8 +128,19 @@ pub(crate) async fn actor_label<C: ConnectionTrait>(c: &C, id: UserId) -> String
 
 // ---------------------------------------------------------------- passwords
 
+/// Argon2 runs at most this many at once (one per core, 2–8): each takes 19 MiB and a core,
+/// so a burst of logins queues here instead of growing the blocking pool and its memory.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        tokio::sync::Semaphore::new(cores.clamp(2, 8))
+    })
+}
+
 /// Hashes with argon2id (OWASP parameters: 19 MiB, 2 passes) on a blocking thread.
 pub async fn hash_password(pw: String) -> Result<String, AppError> {
+    let _permit = hashing_permits().acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || {
         use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
         let salt = SaltString::generate(&mut OsRng);
@@ -152,6 +163,9 @@ pub async fn verify_password(pw: String, hash: Option<String>) -> bool {
         "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1bP4Yp2xVb4fAhhSGc2V0A2lYp0mH8cQOkmJ4cVq4NM";
     let exists = hash.is_some();
     let hash = hash.unwrap_or_else(|| DUMMY.to_string());
+    let Ok(_permit) = hashing_permits().acquire().await else {
+        return false;
+    };
     let ok = tokio::task::spawn_blocking(move || {
         use argon2::password_hash::{PasswordHash, PasswordVerifier};
         match PasswordHash::new(&hash) {
