@@ -192,9 +192,8 @@ pub async fn revoke_key(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: Api
         .await?
         .get(&k.user_id)
         .map(|g| OrgId(g.1));
-    if !org.is_some_and(|o| scope.covers(o)) {
-        return Err(AppError::NotFound);
-    }
+    let org = org.ok_or(AppError::NotFound)?;
+    super::service::within(ctx, meta, auth, Permission::UsersWrite, &scope, org).await?;
     if k.revoked_at.is_some() {
         return Err(AppError::conflict("id", "err.key_revoked"));
     }
@@ -214,7 +213,7 @@ pub async fn revoke_key(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: Api
             meta,
             AuditEntry::new("apikey.revoke", "api_key", k.id)
                 .actor(Some(auth.user_id), &actor)
-                .org(org)
+                .org(Some(org))
                 .summary(serde_json::json!({ "name": k.name, "prefix": k.prefix })),
         )
         .await?;

@@ -106,6 +106,24 @@ pub async fn require_over(
     Ok(scope)
 }
 
+/// For one record of `org` that the caller reached with `scope` (from [`require`]): outside
+/// the scope the record does not exist. Answers `NotFound` (no hint that the id is taken) and
+/// audits the denial. Every service that loads a record by id ends its check here.
+pub async fn within(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    perm: Permission,
+    scope: &Scope,
+    org: OrgId,
+) -> Result<(), AppError> {
+    if scope.covers(org) {
+        return Ok(());
+    }
+    deny(ctx, meta, auth, perm.code(), Some(org)).await;
+    Err(AppError::NotFound)
+}
+
 /// Writes a permission denial to the audit log; a failure to write is logged, not raised,
 /// so the caller still gets its 403.
 pub async fn deny(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, what: &str, org: Option<OrgId>) {

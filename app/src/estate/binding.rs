@@ -262,17 +262,7 @@ pub async fn decide(
 ) -> Result<BindRequestRow, AppError> {
     let scope = access::require(ctx, meta, auth, Permission::PeopleWrite).await?;
     let r = find_request(ctx, id.0).await?;
-    if !scope.covers(OrgId(r.community_id)) {
-        access::deny(
-            ctx,
-            meta,
-            auth,
-            Permission::PeopleWrite.code(),
-            Some(OrgId(r.community_id)),
-        )
-        .await;
-        return Err(AppError::NotFound);
-    }
+    access::within(ctx, meta, auth, Permission::PeopleWrite, &scope, OrgId(r.community_id)).await?;
     let note = note.unwrap_or_default().trim().to_string();
     if note.chars().count() > 200 {
         return Err(AppError::validation("note", "err.too_long"));

@@ -470,17 +470,7 @@ pub async fn remove_vehicle(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id:
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !scope.covers(OrgId(v.community_id)) {
-        access::deny(
-            ctx,
-            meta,
-            auth,
-            Permission::PeopleWrite.code(),
-            Some(OrgId(v.community_id)),
-        )
-        .await;
-        return Err(AppError::NotFound);
-    }
+    access::within(ctx, meta, auth, Permission::PeopleWrite, &scope, OrgId(v.community_id)).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         vehicles::Entity::delete_by_id(v.id).exec(&txn).await?;
@@ -568,17 +558,7 @@ pub async fn update_vehicle(
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !scope.covers(OrgId(v.community_id)) {
-        access::deny(
-            ctx,
-            meta,
-            auth,
-            Permission::PeopleWrite.code(),
-            Some(OrgId(v.community_id)),
-        )
-        .await;
-        return Err(AppError::NotFound);
-    }
+    access::within(ctx, meta, auth, Permission::PeopleWrite, &scope, OrgId(v.community_id)).await?;
     let space = match p.space_code.as_deref().map(str::trim) {
         None => v.parking_space_id,
         Some("") => None,
@@ -749,17 +729,7 @@ pub async fn update_space(
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !scope.covers(OrgId(s.community_id)) {
-        access::deny(
-            ctx,
-            meta,
-            auth,
-            Permission::OrgWrite.code(),
-            Some(OrgId(s.community_id)),
-        )
-        .await;
-        return Err(AppError::NotFound);
-    }
+    access::within(ctx, meta, auth, Permission::OrgWrite, &scope, OrgId(s.community_id)).await?;
     let area = match p.area.as_deref().map(str::trim) {
         None => s.area,
         Some("") => None,
@@ -787,17 +757,11 @@ pub async fn update_space(
         .await?;
         Ok(())
     })?;
-    let f = SpaceFilter {
-        community_id: Some(s.community_id),
-        q: Some(s.code.clone()),
-        ..Default::default()
-    };
-    list_spaces(ctx, meta, auth, &f)
+    let saved = parking_spaces::Entity::find_by_id(s.id)
+        .one(&ctx.db)
         .await?
-        .items
-        .into_iter()
-        .find(|r| r.id.0 == s.id)
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    Ok(space_rows(&ctx.db, vec![saved]).await?.remove(0))
 }
 
 /// Filters of the parking-space list.
@@ -844,32 +808,36 @@ pub async fn list_spaces(
         .all(&ctx.db)
         .await?;
     let page = page_from(rows, limit, |s| s.id);
-    let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
+    Ok(Page {
+        items: space_rows(&ctx.db, page.items).await?,
+        next: page.next,
+    })
+}
+
+/// Space rows with the plates of the vehicles on them.
+async fn space_rows<C: ConnectionTrait>(c: &C, spaces: Vec<parking_spaces::Model>) -> Result<Vec<SpaceRow>, AppError> {
+    let ids: Vec<i64> = spaces.iter().map(|s| s.id).collect();
     let mut plates: HashMap<i64, Vec<String>> = HashMap::new();
     for v in vehicles::Entity::find()
         .filter(vehicles::Column::ParkingSpaceId.is_in(ids))
-        .all(&ctx.db)
+        .all(c)
         .await?
     {
         if let Some(s) = v.parking_space_id {
             plates.entry(s).or_default().push(v.plate);
         }
     }
-    Ok(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(|s| SpaceRow {
-                id: SpaceId(s.id),
-                community_id: OrgId(s.community_id),
-                plates: plates.remove(&s.id).unwrap_or_default(),
-                code: s.code,
-                kind: SpaceKind::parse(&s.kind).unwrap_or(SpaceKind::Public),
-                area: s.area.map(Area),
-            })
-            .collect(),
-        next: page.next,
-    })
+    Ok(spaces
+        .into_iter()
+        .map(|s| SpaceRow {
+            id: SpaceId(s.id),
+            community_id: OrgId(s.community_id),
+            plates: plates.remove(&s.id).unwrap_or_default(),
+            code: s.code,
+            kind: SpaceKind::parse(&s.kind).unwrap_or(SpaceKind::Public),
+            area: s.area.map(Area),
+        })
+        .collect())
 }
 
 // ---------------------------------------------------------------- exports

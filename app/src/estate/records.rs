@@ -259,10 +259,7 @@ pub(crate) async fn unit_in_scope(
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !scope.covers(OrgId(u.community_id)) {
-        access::deny(ctx, meta, auth, perm.code(), Some(OrgId(u.community_id))).await;
-        return Err(AppError::NotFound);
-    }
+    access::within(ctx, meta, auth, perm, &scope, OrgId(u.community_id)).await?;
     Ok(u)
 }
 
@@ -706,17 +703,7 @@ pub async fn rename_building(
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !scope.covers(OrgId(b.community_id)) {
-        access::deny(
-            ctx,
-            meta,
-            auth,
-            Permission::OrgWrite.code(),
-            Some(OrgId(b.community_id)),
-        )
-        .await;
-        return Err(AppError::NotFound);
-    }
+    access::within(ctx, meta, auth, Permission::OrgWrite, &scope, OrgId(b.community_id)).await?;
     let name = name.trim().to_string();
     if name.is_empty() {
         return Err(AppError::validation("name", "err.required"));
