@@ -62,6 +62,8 @@ for (const width of [375, 1280]) {
     await resident.locator(".home__invite").getByLabel("手机号").fill(freshPhone());
     await resident.getByRole("button", { name: "添加", exact: true }).click();
     await expect(resident.locator(".homes li", { hasText: "小租户" })).toBeVisible();
+    // The form is cleared once the member is added.
+    await expect(resident.locator(".home__invite").getByLabel("手机号")).toHaveValue("");
     await shot(resident, `people-my-home-${width}`);
     await resident.close();
   });

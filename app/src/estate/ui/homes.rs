@@ -7,7 +7,7 @@ use crate::estate::api::{
 use crate::estate::model::{BindRequestRow, BindStatus, Home, Relation};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{reset_forms, toast, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 
 fn is_head(r: Relation) -> bool {
@@ -74,6 +74,7 @@ pub fn MyHomes() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(o)) = invite.value().get() {
             toast(format!("{} {}", i18n.t("homes.invited"), o.name));
+            reset_forms(".home__invite form");
         }
     });
     Effect::new(move |_| match remove.value().get() {

@@ -8,7 +8,7 @@ use crate::estate::model::PersonRow;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::PersonId;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{reset_forms, toast, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -117,17 +117,7 @@ pub fn PersonPage() -> impl IntoView {
         if let Some(Ok(_)) = set_id.value().get() {
             toast(i18n.t("people.id_saved"));
             // The full number must not linger on screen once it is stored.
-            #[cfg(feature = "hydrate")]
-            {
-                use wasm_bindgen::JsCast;
-                let input = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("f-id_number"))
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
-                if let Some(input) = input {
-                    input.set_value("");
-                }
-            }
+            reset_forms("form.id-form");
         }
     });
     view! {
@@ -188,7 +178,7 @@ pub fn PersonPage() -> impl IntoView {
                         </section>
                         <section class="card">
                             <h2 class="card__title">{move || i18n.t(if has_id { "people.replace_id" } else { "people.add_id" })}</h2>
-                            <ActionForm action=set_id attr:class="form" attr:novalidate=true>
+                            <ActionForm action=set_id attr:class="form id-form" attr:novalidate=true>
                                 <input type="hidden" name="person" value=pid2 />
                                 <FormError error=set_err fields=&["id_number", "consent"] />
                                 <Field label="people.id_number" name="id_number" autocomplete="off" hint="people.id_hint" error=set_err />

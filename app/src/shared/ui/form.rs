@@ -73,3 +73,24 @@ pub fn FormError(
         </Show>
     }
 }
+
+/// Clears the forms matching a CSS selector, after a submission succeeded: typed values
+/// (a phone number, an ID number) should not stay on screen once they are stored.
+pub fn reset_forms(selector: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let found = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector_all(selector).ok());
+        if let Some(list) = found {
+            for i in 0..list.length() {
+                if let Some(f) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlFormElement>().ok()) {
+                    f.reset();
+                }
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selector;
+}
