@@ -6,6 +6,7 @@ mod m20261122_000001_foundation;
 mod m20261125_000001_property;
 mod m20261126_000001_people;
 mod m20261126_000002_handover;
+mod m20261126_000003_billing;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_property::Migration),
             Box::new(m20261126_000001_people::Migration),
             Box::new(m20261126_000002_handover::Migration),
+            Box::new(m20261126_000003_billing::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Pure, exact fee arithmetic. Money is integer fen; prices carry four decimals of a yuan
 //! (`2.5000 元/㎡/月`); areas are hundredths of a square metre. Products are computed exactly in
 //! `i128` and rounded once, by the item's rule, at the end: never a float.
+use crate::shared::ids::{BillLineId, ChargeItemId, OrgId, PaymentId};
 use crate::shared::money::Money;
 use serde::{Deserialize, Serialize};
 
@@ -258,6 +259,429 @@ pub fn late_fee(
     fee.min(principal)
 }
 
+/// How a payment was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PayMethod {
+    Cash,
+    Pos,
+    Transfer,
+    Other,
+    Online,
+    Prepaid,
+}
+
+impl PayMethod {
+    pub const COUNTER: [PayMethod; 4] = [PayMethod::Cash, PayMethod::Pos, PayMethod::Transfer, PayMethod::Other];
+    pub const ALL: [PayMethod; 6] = [
+        PayMethod::Cash,
+        PayMethod::Pos,
+        PayMethod::Transfer,
+        PayMethod::Other,
+        PayMethod::Online,
+        PayMethod::Prepaid,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            PayMethod::Cash => "cash",
+            PayMethod::Pos => "pos",
+            PayMethod::Transfer => "transfer",
+            PayMethod::Other => "other",
+            PayMethod::Online => "online",
+            PayMethod::Prepaid => "prepaid",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PayMethod> {
+        PayMethod::ALL.into_iter().find(|m| m.code() == s)
+    }
+    pub fn key(self) -> String {
+        format!("billing.method_{}", self.code())
+    }
+}
+
+/// A charge item with the standard in force and the ones scheduled or past.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ItemRow {
+    pub id: ChargeItemId,
+    pub office_id: OrgId,
+    pub office: String,
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub active: bool,
+    pub standards: Vec<StandardRow>,
+    pub assignments: Vec<AssignmentRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StandardRow {
+    pub id: i64,
+    pub effective_from: String,
+    /// `area`, `fixed`, `parking`, `metered`, `formula`.
+    pub basis: String,
+    /// Yuan with up to four decimals, e.g. `2.50`.
+    pub price: String,
+    /// `上限:单价` pairs, e.g. `10:3.50, :5.00` (empty when not tiered).
+    pub tiers: String,
+    pub formula: String,
+    pub round_mode: String,
+    pub round_to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub community_id: OrgId,
+    pub community: String,
+    pub building_id: Option<i64>,
+    pub building: Option<String>,
+    pub use_type: Option<String>,
+}
+
+/// A new standard for an item (the price list from a date on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StandardInput {
+    /// `YYYY-MM-DD`; a standard applies to months starting on or after it.
+    pub effective_from: String,
+    pub basis: String,
+    pub price: String,
+    #[serde(default)]
+    pub tiers: String,
+    #[serde(default)]
+    pub formula: String,
+    pub round_mode: String,
+    pub round_to: String,
+}
+
+/// A formula checked and tried on sample units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormulaPreview {
+    pub samples: Vec<SampleCharge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleCharge {
+    pub unit: String,
+    /// The variables used, as `name=value` pairs.
+    pub inputs: String,
+    /// The amount, or the i18n key of why it could not be computed.
+    pub result: Result<Money, String>,
+}
+
+/// An office's billing rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BillingSettings {
+    pub office_id: OrgId,
+    /// `none` or `daily`.
+    pub late_fee_mode: String,
+    /// Per day, in ten-thousandths of the principal (0.5‰ = 5).
+    pub late_fee_rate: u32,
+    pub grace_days: u32,
+    pub due_day: u32,
+    pub receipt_prefix: String,
+    pub vacant_relief_bp: u32,
+    pub prepay_months: u32,
+    pub prepay_discount_bp: u32,
+}
+
+impl BillingSettings {
+    pub fn defaults(office: OrgId) -> BillingSettings {
+        BillingSettings {
+            office_id: office,
+            late_fee_mode: "none".into(),
+            late_fee_rate: 5,
+            grace_days: 0,
+            due_day: 25,
+            receipt_prefix: "SK".into(),
+            vacant_relief_bp: 0,
+            prepay_months: 12,
+            prepay_discount_bp: 0,
+        }
+    }
+}
+
+/// What a bill run would do (preview) or did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunReport {
+    pub period: String,
+    pub units: u64,
+    /// Lines this run creates (or would create).
+    pub new_lines: u64,
+    /// Lines that already existed for the period and were left alone.
+    pub existing: u64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub total: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub discounts: Money,
+    /// Prepaid balance applied to the new lines.
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub offset: Money,
+    pub by_item: Vec<RunItem>,
+    pub problems: Vec<RunProblem>,
+    pub samples: Vec<LineRow>,
+    pub generated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunItem {
+    pub item: String,
+    pub lines: u64,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub total: Money,
+}
+
+/// A unit the run could not charge, and why (an i18n key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunProblem {
+    pub unit: String,
+    pub item: String,
+    pub reason: String,
+}
+
+/// One bill line as staff and residents see it, with today's late fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LineRow {
+    pub id: BillLineId,
+    pub unit_id: i64,
+    pub unit: String,
+    pub item: String,
+    pub period: String,
+    pub quantity: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub gross: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub discount: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub amount: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub paid: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub adjusted: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub outstanding: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub late_fee: Money,
+    pub due_date: String,
+    pub overdue: bool,
+    pub payer: String,
+    /// Plain-language notes: proration, relief, apportionment, prepaid offset.
+    pub notes: Vec<String>,
+    /// The period is closed (月结): no waiver or reversal.
+    pub closed: bool,
+}
+
+/// A payment as listed and on its receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PaymentRow {
+    pub id: PaymentId,
+    pub receipt_no: String,
+    pub unit_id: i64,
+    pub unit: String,
+    pub method: PayMethod,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub amount: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub late_fee: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub to_prepaid: Money,
+    pub payer: String,
+    pub cashier: String,
+    pub paid_at: String,
+    /// This row reverses (红冲) payment `reverses`.
+    pub reverses: Option<PaymentId>,
+    /// This payment has been reversed.
+    pub reversed: bool,
+    pub note: String,
+}
+
+/// A receipt (收据): the payment and what it paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Receipt {
+    pub office: String,
+    pub community: String,
+    pub payment: PaymentRow,
+    pub lines: Vec<ReceiptLine>,
+    /// The amount in capital Chinese numerals (人民币大写).
+    pub amount_words: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReceiptLine {
+    pub item: String,
+    pub period: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub principal: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub late_fee: Money,
+}
+
+/// Everything the counter (and the resident's 缴费 tab) shows for one unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UnitAccount {
+    pub unit_id: i64,
+    pub unit: String,
+    pub community: String,
+    pub office: String,
+    pub owners: String,
+    pub open: Vec<LineRow>,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub due: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub late_fees: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub prepaid: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub deposits: Money,
+    pub payments: Vec<PaymentRow>,
+    pub settled: Vec<LineRow>,
+    /// Online payment is configured (residents see 在线缴费).
+    pub online: bool,
+}
+
+/// A unit found at the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UnitHit {
+    pub unit_id: i64,
+    pub unit: String,
+    pub community: String,
+    pub owners: String,
+}
+
+/// A cashier's day (日结): totals by method and the receipts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayEnd {
+    pub date: String,
+    pub cashier: String,
+    pub by_method: Vec<(PayMethod, u64, Money)>,
+    pub total: Money,
+    pub payments: Vec<PaymentRow>,
+}
+
+/// A report row: one node of the org tree (or a building, item or period).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CollectionRow {
+    pub key: String,
+    pub name: String,
+    pub depth: u32,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub receivable: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub received: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub waived: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub arrears: Money,
+    /// 收缴率 in basis points (received / (receivable − waived)); `None` with nothing due.
+    pub rate_bp: Option<u32>,
+    pub aging: [i64; 4],
+}
+
+/// The collection report: rows rolled up by org tree, or grouped by building, item or period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CollectionReport {
+    pub from: String,
+    pub to: String,
+    pub by: String,
+    pub rows: Vec<CollectionRow>,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub prepaid: Money,
+}
+
+/// 收缴率 in basis points, rounded down; `None` when nothing was due.
+pub fn collection_rate_bp(received: Money, due: Money) -> Option<u32> {
+    (due.0 > 0).then(|| ((received.0.max(0) as i128 * 10_000) / due.0 as i128).min(10_000) as u32)
+}
+
+/// An amount in capital Chinese numerals as printed on receipts: `12345.60` →
+/// `壹万贰仟叁佰肆拾伍元陆角整`.
+pub fn amount_in_words(m: Money) -> String {
+    const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+    const SMALL: [&str; 4] = ["", "拾", "佰", "仟"];
+    const BIG: [&str; 4] = ["", "万", "亿", "万亿"];
+    let neg = m.0 < 0;
+    let fen = m.0.unsigned_abs();
+    let (yuan, jiao, f) = (fen / 100, (fen / 10 % 10) as usize, (fen % 10) as usize);
+    let mut s = String::new();
+    if yuan > 0 {
+        // Groups of four digits, highest first; zeros collapse to one 零.
+        let mut groups = vec![];
+        let mut y = yuan;
+        while y > 0 {
+            groups.push((y % 10_000) as usize);
+            y /= 10_000;
+        }
+        let mut zero = false;
+        for (gi, g) in groups.iter().enumerate().rev() {
+            if *g == 0 {
+                zero = !s.is_empty();
+                continue;
+            }
+            if zero || (!s.is_empty() && *g < 1000) {
+                s.push('零');
+            }
+            zero = false;
+            let mut inner_zero = false;
+            for p in (0..4).rev() {
+                let d = g / 10usize.pow(p as u32) % 10;
+                if d == 0 {
+                    inner_zero = true;
+                } else {
+                    let started = g / 10usize.pow(p as u32 + 1) > 0;
+                    if inner_zero && started {
+                        s.push('零');
+                    }
+                    inner_zero = false;
+                    s.push(DIGITS[d]);
+                    s.push_str(SMALL[p]);
+                }
+            }
+            s.push_str(BIG[gi.min(3)]);
+        }
+        s.push('元');
+    }
+    if jiao == 0 && f == 0 {
+        if s.is_empty() {
+            s.push_str("零元");
+        }
+        s.push('整');
+    } else {
+        if jiao > 0 {
+            s.push(DIGITS[jiao]);
+            s.push('角');
+        } else if !s.is_empty() {
+            s.push('零');
+        }
+        if f > 0 {
+            s.push(DIGITS[f]);
+            s.push('分');
+        } else {
+            s.push('整');
+        }
+    }
+    if neg {
+        format!("负{s}")
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,5 +816,19 @@ mod tests {
             let fee = late_fee(Money(p), rate, due, 0, due + chrono::Duration::days(days));
             prop_assert!(fee.0 >= 0 && fee.0 <= p);
         }
+    }
+
+    #[test]
+    fn amounts_in_capital_numerals() {
+        assert_eq!(amount_in_words(Money(1_234_560)), "壹万贰仟叁佰肆拾伍元陆角整");
+        assert_eq!(amount_in_words(Money(22_393)), "贰佰贰拾叁元玖角叁分");
+        assert_eq!(amount_in_words(Money(100_000)), "壹仟元整");
+        assert_eq!(amount_in_words(Money(100_500)), "壹仟零伍元整");
+        assert_eq!(amount_in_words(Money(1_000_005)), "壹万元零伍分");
+        assert_eq!(amount_in_words(Money(10_050_000)), "壹拾万零伍佰元整");
+        assert_eq!(amount_in_words(Money(0)), "零元整");
+        assert_eq!(amount_in_words(Money(7)), "柒分");
+        assert_eq!(collection_rate_bp(Money(9_000), Money(10_000)), Some(9_000));
+        assert_eq!(collection_rate_bp(Money(1), Money(0)), None);
     }
 }

@@ -99,3 +99,289 @@ pub async fn subtree_nodes<C: ConnectionTrait>(c: &C, roots: &[OrgId]) -> Result
     }
     Ok(repo::subtrees(c, &roots_only).await?.into_iter().map(to_node).collect())
 }
+
+/// A unit as billing needs it for one month: its facts and who held it.
+#[derive(Debug, Clone)]
+pub struct BillableUnit {
+    pub id: i64,
+    pub community_id: i64,
+    pub building_id: i64,
+    pub number: String,
+    pub floor: i32,
+    pub use_type: String,
+    pub status: String,
+    /// Legal area (hundredths of ㎡), registered > measured > contract.
+    pub area: Option<i64>,
+    pub shared_area: Option<i64>,
+    /// Parking spaces held by the unit's cars.
+    pub spaces: i64,
+    /// Occupancies overlapping the month (owners, co-owners, tenants), oldest first.
+    pub holders: Vec<Holder>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub person_id: i64,
+    pub name: String,
+    pub relation: super::model::Relation,
+    pub pays_fees: bool,
+    pub start: chrono::NaiveDate,
+    pub end: Option<chrono::NaiveDate>,
+}
+
+/// Units of `communities` (optionally one building), with the owners and tenants whose
+/// occupancy overlaps `[from, to]`. Two queries per 10 000 units, whatever the size.
+pub async fn billable_units<C: ConnectionTrait>(
+    c: &C,
+    communities: &[i64],
+    building: Option<i64>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<BillableUnit>, AppError> {
+    use super::model::{legal_area, Relation};
+    use crate::db::entities::{occupancies, persons, units, vehicles};
+    use sea_orm::QueryOrder;
+    use std::collections::HashMap;
+    let mut q = units::Entity::find().filter(units::Column::CommunityId.is_in(communities.to_vec()));
+    if let Some(b) = building {
+        q = q.filter(units::Column::BuildingId.eq(b));
+    }
+    let us = q.order_by_asc(units::Column::Id).all(c).await?;
+    let mut out = Vec::with_capacity(us.len());
+    for chunk in us.chunks(10_000) {
+        let ids: Vec<i64> = chunk.iter().map(|u| u.id).collect();
+        let (lo, hi) = (ids[0], ids[ids.len() - 1]);
+        let occ = occupancies::Entity::find()
+            .filter(occupancies::Column::UnitId.between(lo, hi))
+            .filter(occupancies::Column::CommunityId.is_in(communities.to_vec()))
+            .filter(occupancies::Column::Relation.is_in(["owner", "co_owner", "tenant"]))
+            .filter(occupancies::Column::StartDate.lte(to))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(occupancies::Column::EndDate.is_null())
+                    .add(occupancies::Column::EndDate.gte(from)),
+            )
+            .order_by_asc(occupancies::Column::Id)
+            .all(c)
+            .await?;
+        let mut pids: Vec<i64> = occ.iter().map(|o| o.person_id).collect();
+        pids.sort_unstable();
+        pids.dedup();
+        let mut names: HashMap<i64, String> = HashMap::new();
+        for p in pids.chunks(5_000) {
+            for row in persons::Entity::find()
+                .filter(persons::Column::Id.is_in(p.to_vec()))
+                .all(c)
+                .await?
+            {
+                names.insert(row.id, row.name);
+            }
+        }
+        let mut spaces: HashMap<i64, std::collections::HashSet<i64>> = HashMap::new();
+        for v in vehicles::Entity::find()
+            .filter(vehicles::Column::UnitId.between(lo, hi))
+            .filter(vehicles::Column::ParkingSpaceId.is_not_null())
+            .all(c)
+            .await?
+        {
+            if let (Some(u), Some(s)) = (v.unit_id, v.parking_space_id) {
+                spaces.entry(u).or_default().insert(s);
+            }
+        }
+        let mut holders: HashMap<i64, Vec<Holder>> = HashMap::new();
+        for o in occ {
+            let Some(relation) = Relation::parse(&o.relation) else { continue };
+            holders.entry(o.unit_id).or_default().push(Holder {
+                person_id: o.person_id,
+                name: names.get(&o.person_id).cloned().unwrap_or_default(),
+                relation,
+                pays_fees: o.pays_fees,
+                start: o.start_date,
+                end: o.end_date,
+            });
+        }
+        for u in chunk {
+            out.push(BillableUnit {
+                id: u.id,
+                community_id: u.community_id,
+                building_id: u.building_id,
+                number: u.number.clone(),
+                floor: u.floor,
+                use_type: u.use_type.clone(),
+                status: u.status.clone(),
+                area: legal_area(u.area_registered, u.area_measured, u.area_contract).map(|a| a.0 .0),
+                shared_area: u.shared_area,
+                spaces: spaces.get(&u.id).map(|s| s.len() as i64).unwrap_or(0),
+                holders: holders.remove(&u.id).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The community ids inside the subtree of `root` (itself if it is a community).
+pub async fn communities_under<C: ConnectionTrait>(c: &C, root: OrgId) -> Result<Vec<i64>, AppError> {
+    Ok(subtree_nodes(c, &[root])
+        .await?
+        .into_iter()
+        .filter(|n| n.kind == OrgKind::Community)
+        .map(|n| n.id.0)
+        .collect())
+}
+
+/// For each node id given, the office (管理处) above or at it; nodes outside any office map
+/// to themselves.
+pub async fn offices_of<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, AppError> {
+    use crate::db::entities::org_units;
+    let nodes = org_units::Entity::find()
+        .filter(org_units::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?;
+    let mut ancestors: Vec<i64> = nodes
+        .iter()
+        .flat_map(|n| n.path.split('/').filter_map(|s| s.parse::<i64>().ok()))
+        .collect();
+    ancestors.sort_unstable();
+    ancestors.dedup();
+    let offices: std::collections::HashSet<i64> = org_units::Entity::find()
+        .filter(org_units::Column::Id.is_in(ancestors))
+        .filter(org_units::Column::Kind.eq(OrgKind::Office.code()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    Ok(nodes
+        .into_iter()
+        .map(|n| {
+            let office = n
+                .path
+                .split('/')
+                .filter_map(|s| s.parse::<i64>().ok())
+                .rev()
+                .find(|a| offices.contains(a))
+                .unwrap_or(n.id);
+            (n.id, office)
+        })
+        .collect())
+}
+
+/// Names of org nodes by id.
+pub async fn org_names<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    Ok(org_units::Entity::find()
+        .filter(org_units::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
+/// A unit by id: its number, community, building and current owners' names.
+#[derive(Debug, Clone)]
+pub struct UnitBrief {
+    pub id: i64,
+    pub community_id: i64,
+    pub community: String,
+    pub building_id: i64,
+    pub number: String,
+    pub owners: String,
+}
+
+pub async fn unit_briefs<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<Vec<UnitBrief>, AppError> {
+    use crate::db::entities::units;
+    let rows = units::Entity::find().filter(units::Column::Id.is_in(ids.to_vec())).all(c).await?;
+    Ok(super::records::unit_rows(c, rows)
+        .await?
+        .into_iter()
+        .map(|r| UnitBrief {
+            id: r.id.0,
+            community_id: r.community_id.0,
+            community: r.community,
+            building_id: r.building_id.0,
+            number: r.number,
+            owners: r.owners,
+        })
+        .collect())
+}
+
+/// Units in `communities` matching the counter's search: a unit number prefix, an occupant's
+/// name prefix or phone (current occupants only), at most `limit`.
+pub async fn find_units<C: ConnectionTrait>(
+    c: &C,
+    communities: &[i64],
+    q: &str,
+    limit: u64,
+) -> Result<Vec<UnitBrief>, AppError> {
+    use crate::db::entities::{occupancies, persons, units};
+    use sea_orm::{QueryOrder, QuerySelect};
+    let q = q.trim();
+    if q.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut ids: Vec<i64> = units::Entity::find()
+        .filter(units::Column::CommunityId.is_in(communities.to_vec()))
+        .filter(units::Column::Number.starts_with(q))
+        .order_by_asc(units::Column::Id)
+        .limit(limit)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    if (ids.len() as u64) < limit {
+        let digits = q.chars().all(|ch| ch.is_ascii_digit()) && q.len() == 11;
+        let people = persons::Entity::find()
+            .filter(if digits {
+                persons::Column::Phone.eq(q)
+            } else {
+                persons::Column::Name.starts_with(q)
+            })
+            .limit(50)
+            .all(c)
+            .await?;
+        let pids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        if !pids.is_empty() {
+            for o in occupancies::Entity::find()
+                .filter(occupancies::Column::PersonId.is_in(pids))
+                .filter(occupancies::Column::CommunityId.is_in(communities.to_vec()))
+                .filter(occupancies::Column::EndDate.is_null())
+                .limit(limit)
+                .all(c)
+                .await?
+            {
+                if !ids.contains(&o.unit_id) && (ids.len() as u64) < limit {
+                    ids.push(o.unit_id);
+                }
+            }
+        }
+    }
+    let mut out = unit_briefs(c, &ids).await?;
+    out.sort_by_key(|b| ids.iter().position(|i| *i == b.id));
+    Ok(out)
+}
+
+/// The units the signed-in resident's household holds now (any current relation).
+pub async fn my_unit_ids<C: ConnectionTrait>(c: &C, user: crate::shared::ids::UserId) -> Result<Vec<i64>, AppError> {
+    use crate::db::entities::{occupancies, persons, users};
+    let Some(phone) = users::Entity::find_by_id(user.0).one(c).await?.and_then(|u| u.phone) else {
+        return Ok(vec![]);
+    };
+    let Some(me) = persons::Entity::find().filter(persons::Column::Phone.eq(phone)).one(c).await? else {
+        return Ok(vec![]);
+    };
+    let mut ids: Vec<i64> = occupancies::Entity::find()
+        .filter(occupancies::Column::PersonId.eq(me.id))
+        .filter(occupancies::Column::EndDate.is_null())
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|o| o.unit_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}

@@ -79,6 +79,19 @@ typed_id!(
     ApiKeyId
 );
 
+typed_id!(
+    /// A charge item (收费项目) of an office.
+    ChargeItemId
+);
+typed_id!(
+    /// One bill line: a unit × item × month.
+    BillLineId
+);
+typed_id!(
+    /// A payment with its receipt.
+    PaymentId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub struct Model {
     pub start_date: Date,
     pub end_date: Option<Date>,
     pub lease_end: Option<Date>,
+    pub pays_fees: bool,
     pub created_at: DateTimeUtc,
 }
 
