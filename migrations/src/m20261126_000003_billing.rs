@@ -306,7 +306,13 @@ fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) 
     ForeignKey::create().from(from.0, from.1).to(to.0, to.1).to_owned()
 }
 
-async fn index(m: &SchemaManager<'_>, name: &str, table: impl IntoIden, cols: Vec<DynIden>, unique: bool) -> Result<(), DbErr> {
+async fn index(
+    m: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+    cols: Vec<DynIden>,
+    unique: bool,
+) -> Result<(), DbErr> {
     let mut i = Index::create();
     i.name(name).table(table);
     for c in cols {
@@ -360,11 +366,21 @@ impl MigrationTrait for Migration {
                 .col(string_len(ChargeItems::Category, 20))
                 .col(boolean(ChargeItems::Active))
                 .col(timestamp_with_time_zone(ChargeItems::CreatedAt))
-                .foreign_key(&mut fk((ChargeItems::Table, ChargeItems::OfficeId), (OrgUnits::Table, OrgUnits::Id)))
+                .foreign_key(&mut fk(
+                    (ChargeItems::Table, ChargeItems::OfficeId),
+                    (OrgUnits::Table, OrgUnits::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "ux_charge_items_code", ChargeItems::Table, vec![ChargeItems::OfficeId.into_iden(), ChargeItems::Code.into_iden()], true).await?;
+        index(
+            m,
+            "ux_charge_items_code",
+            ChargeItems::Table,
+            vec![ChargeItems::OfficeId.into_iden(), ChargeItems::Code.into_iden()],
+            true,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(FeeStandards::Table)
@@ -379,11 +395,24 @@ impl MigrationTrait for Migration {
                 .col(string_len(FeeStandards::RoundTo, 8))
                 .col(big_integer(FeeStandards::CreatedBy))
                 .col(timestamp_with_time_zone(FeeStandards::CreatedAt))
-                .foreign_key(&mut fk((FeeStandards::Table, FeeStandards::ItemId), (ChargeItems::Table, ChargeItems::Id)))
+                .foreign_key(&mut fk(
+                    (FeeStandards::Table, FeeStandards::ItemId),
+                    (ChargeItems::Table, ChargeItems::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "ux_fee_standards_from", FeeStandards::Table, vec![FeeStandards::ItemId.into_iden(), FeeStandards::EffectiveFrom.into_iden()], true).await?;
+        index(
+            m,
+            "ux_fee_standards_from",
+            FeeStandards::Table,
+            vec![
+                FeeStandards::ItemId.into_iden(),
+                FeeStandards::EffectiveFrom.into_iden(),
+            ],
+            true,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(ChargeAssignments::Table)
@@ -394,12 +423,25 @@ impl MigrationTrait for Migration {
                 .col(string_len_null(ChargeAssignments::UseType, 20))
                 .col(big_integer(ChargeAssignments::CreatedBy))
                 .col(timestamp_with_time_zone(ChargeAssignments::CreatedAt))
-                .foreign_key(&mut fk((ChargeAssignments::Table, ChargeAssignments::ItemId), (ChargeItems::Table, ChargeItems::Id)))
-                .foreign_key(&mut fk((ChargeAssignments::Table, ChargeAssignments::CommunityId), (OrgUnits::Table, OrgUnits::Id)))
+                .foreign_key(&mut fk(
+                    (ChargeAssignments::Table, ChargeAssignments::ItemId),
+                    (ChargeItems::Table, ChargeItems::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (ChargeAssignments::Table, ChargeAssignments::CommunityId),
+                    (OrgUnits::Table, OrgUnits::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "ix_charge_assignments_item", ChargeAssignments::Table, vec![ChargeAssignments::ItemId.into_iden()], false).await?;
+        index(
+            m,
+            "ix_charge_assignments_item",
+            ChargeAssignments::Table,
+            vec![ChargeAssignments::ItemId.into_iden()],
+            false,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(Meters::Table)
@@ -414,14 +456,34 @@ impl MigrationTrait for Migration {
                 .col(string_len(Meters::Apportion, 16))
                 .col(boolean(Meters::Active))
                 .col(timestamp_with_time_zone(Meters::CreatedAt))
-                .foreign_key(&mut fk((Meters::Table, Meters::CommunityId), (OrgUnits::Table, OrgUnits::Id)))
+                .foreign_key(&mut fk(
+                    (Meters::Table, Meters::CommunityId),
+                    (OrgUnits::Table, OrgUnits::Id),
+                ))
                 .foreign_key(&mut fk((Meters::Table, Meters::UnitId), (Units::Table, Units::Id)))
-                .foreign_key(&mut fk((Meters::Table, Meters::ItemId), (ChargeItems::Table, ChargeItems::Id)))
+                .foreign_key(&mut fk(
+                    (Meters::Table, Meters::ItemId),
+                    (ChargeItems::Table, ChargeItems::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "ux_meters_code", Meters::Table, vec![Meters::CommunityId.into_iden(), Meters::Code.into_iden()], true).await?;
-        index(m, "ix_meters_unit", Meters::Table, vec![Meters::UnitId.into_iden()], false).await?;
+        index(
+            m,
+            "ux_meters_code",
+            Meters::Table,
+            vec![Meters::CommunityId.into_iden(), Meters::Code.into_iden()],
+            true,
+        )
+        .await?;
+        index(
+            m,
+            "ix_meters_unit",
+            Meters::Table,
+            vec![Meters::UnitId.into_iden()],
+            false,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(MeterReadings::Table)
@@ -433,11 +495,21 @@ impl MigrationTrait for Migration {
                 .col(string_len_null(MeterReadings::Anomaly, 40))
                 .col(big_integer(MeterReadings::EnteredBy))
                 .col(timestamp_with_time_zone(MeterReadings::CreatedAt))
-                .foreign_key(&mut fk((MeterReadings::Table, MeterReadings::MeterId), (Meters::Table, Meters::Id)))
+                .foreign_key(&mut fk(
+                    (MeterReadings::Table, MeterReadings::MeterId),
+                    (Meters::Table, Meters::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "ux_meter_readings_period", MeterReadings::Table, vec![MeterReadings::MeterId.into_iden(), MeterReadings::Period.into_iden()], true).await?;
+        index(
+            m,
+            "ux_meter_readings_period",
+            MeterReadings::Table,
+            vec![MeterReadings::MeterId.into_iden(), MeterReadings::Period.into_iden()],
+            true,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(BillRuns::Table)
@@ -449,7 +521,10 @@ impl MigrationTrait for Migration {
                 .col(big_integer(BillRuns::Total))
                 .col(big_integer(BillRuns::CreatedBy))
                 .col(timestamp_with_time_zone(BillRuns::CreatedAt))
-                .foreign_key(&mut fk((BillRuns::Table, BillRuns::OrgId), (OrgUnits::Table, OrgUnits::Id)))
+                .foreign_key(&mut fk(
+                    (BillRuns::Table, BillRuns::OrgId),
+                    (OrgUnits::Table, OrgUnits::Id),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -477,16 +552,50 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(BillLines::RunId))
                 .col(boolean(BillLines::LateFeeWaived))
                 .col(timestamp_with_time_zone(BillLines::CreatedAt))
-                .foreign_key(&mut fk((BillLines::Table, BillLines::UnitId), (Units::Table, Units::Id)))
-                .foreign_key(&mut fk((BillLines::Table, BillLines::ItemId), (ChargeItems::Table, ChargeItems::Id)))
-                .foreign_key(&mut fk((BillLines::Table, BillLines::StandardId), (FeeStandards::Table, FeeStandards::Id)))
+                .foreign_key(&mut fk(
+                    (BillLines::Table, BillLines::UnitId),
+                    (Units::Table, Units::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (BillLines::Table, BillLines::ItemId),
+                    (ChargeItems::Table, ChargeItems::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (BillLines::Table, BillLines::StandardId),
+                    (FeeStandards::Table, FeeStandards::Id),
+                ))
                 .to_owned(),
         )
         .await?;
         // The database itself refuses a second line for the same unit, item and month.
-        index(m, "ux_bill_lines_unit_item_period", BillLines::Table, vec![BillLines::UnitId.into_iden(), BillLines::ItemId.into_iden(), BillLines::Period.into_iden()], true).await?;
-        index(m, "ix_bill_lines_office_period", BillLines::Table, vec![BillLines::OfficeId.into_iden(), BillLines::Period.into_iden()], false).await?;
-        index(m, "ix_bill_lines_community_period", BillLines::Table, vec![BillLines::CommunityId.into_iden(), BillLines::Period.into_iden()], false).await?;
+        index(
+            m,
+            "ux_bill_lines_unit_item_period",
+            BillLines::Table,
+            vec![
+                BillLines::UnitId.into_iden(),
+                BillLines::ItemId.into_iden(),
+                BillLines::Period.into_iden(),
+            ],
+            true,
+        )
+        .await?;
+        index(
+            m,
+            "ix_bill_lines_office_period",
+            BillLines::Table,
+            vec![BillLines::OfficeId.into_iden(), BillLines::Period.into_iden()],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "ix_bill_lines_community_period",
+            BillLines::Table,
+            vec![BillLines::CommunityId.into_iden(), BillLines::Period.into_iden()],
+            false,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(LineAdjustments::Table)
@@ -500,11 +609,21 @@ impl MigrationTrait for Migration {
                 .col(integer(LineAdjustments::BookedPeriod))
                 .col(big_integer(LineAdjustments::CreatedBy))
                 .col(timestamp_with_time_zone(LineAdjustments::CreatedAt))
-                .foreign_key(&mut fk((LineAdjustments::Table, LineAdjustments::LineId), (BillLines::Table, BillLines::Id)))
+                .foreign_key(&mut fk(
+                    (LineAdjustments::Table, LineAdjustments::LineId),
+                    (BillLines::Table, BillLines::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "ix_line_adjustments_line", LineAdjustments::Table, vec![LineAdjustments::LineId.into_iden()], false).await?;
+        index(
+            m,
+            "ix_line_adjustments_line",
+            LineAdjustments::Table,
+            vec![LineAdjustments::LineId.into_iden()],
+            false,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(Payments::Table)
@@ -512,7 +631,7 @@ impl MigrationTrait for Migration {
                 .col(big_integer(Payments::OfficeId))
                 .col(big_integer(Payments::CommunityId))
                 .col(big_integer(Payments::UnitId))
-                .col(string_len(Payments::ReceiptNo, 40).unique_key())
+                .col(string_len(Payments::ReceiptNo, 40))
                 .col(string_len(Payments::Method, 16))
                 .col(big_integer(Payments::Amount))
                 .col(big_integer(Payments::Principal))
@@ -531,10 +650,40 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ix_payments_unit", Payments::Table, vec![Payments::UnitId.into_iden()], false).await?;
-        index(m, "ix_payments_office_paid", Payments::Table, vec![Payments::OfficeId.into_iden(), Payments::PaidAt.into_iden()], false).await?;
+        // Receipt numbers are gap-free and unique within an office (offices may share a prefix).
+        index(
+            m,
+            "ux_payments_receipt",
+            Payments::Table,
+            vec![Payments::OfficeId.into_iden(), Payments::ReceiptNo.into_iden()],
+            true,
+        )
+        .await?;
+        index(
+            m,
+            "ix_payments_unit",
+            Payments::Table,
+            vec![Payments::UnitId.into_iden()],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "ix_payments_office_paid",
+            Payments::Table,
+            vec![Payments::OfficeId.into_iden(), Payments::PaidAt.into_iden()],
+            false,
+        )
+        .await?;
         // At most one red reversal per payment.
-        index(m, "ux_payments_reverses", Payments::Table, vec![Payments::ReversesId.into_iden()], true).await?;
+        index(
+            m,
+            "ux_payments_reverses",
+            Payments::Table,
+            vec![Payments::ReversesId.into_iden()],
+            true,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(PaymentAllocations::Table)
@@ -543,13 +692,33 @@ impl MigrationTrait for Migration {
                 .col(big_integer(PaymentAllocations::LineId))
                 .col(big_integer(PaymentAllocations::Principal))
                 .col(big_integer(PaymentAllocations::LateFee))
-                .foreign_key(&mut fk((PaymentAllocations::Table, PaymentAllocations::PaymentId), (Payments::Table, Payments::Id)))
-                .foreign_key(&mut fk((PaymentAllocations::Table, PaymentAllocations::LineId), (BillLines::Table, BillLines::Id)))
+                .foreign_key(&mut fk(
+                    (PaymentAllocations::Table, PaymentAllocations::PaymentId),
+                    (Payments::Table, Payments::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (PaymentAllocations::Table, PaymentAllocations::LineId),
+                    (BillLines::Table, BillLines::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "ix_payment_allocations_payment", PaymentAllocations::Table, vec![PaymentAllocations::PaymentId.into_iden()], false).await?;
-        index(m, "ix_payment_allocations_line", PaymentAllocations::Table, vec![PaymentAllocations::LineId.into_iden()], false).await?;
+        index(
+            m,
+            "ix_payment_allocations_payment",
+            PaymentAllocations::Table,
+            vec![PaymentAllocations::PaymentId.into_iden()],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "ix_payment_allocations_line",
+            PaymentAllocations::Table,
+            vec![PaymentAllocations::LineId.into_iden()],
+            false,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(ReceiptCounters::Table)
@@ -560,7 +729,17 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ux_receipt_counters", ReceiptCounters::Table, vec![ReceiptCounters::OfficeId.into_iden(), ReceiptCounters::Month.into_iden()], true).await?;
+        index(
+            m,
+            "ux_receipt_counters",
+            ReceiptCounters::Table,
+            vec![
+                ReceiptCounters::OfficeId.into_iden(),
+                ReceiptCounters::Month.into_iden(),
+            ],
+            true,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(PrepaidLedger::Table)
@@ -575,11 +754,21 @@ impl MigrationTrait for Migration {
                 .col(string_len(PrepaidLedger::Note, 200))
                 .col(big_integer_null(PrepaidLedger::CreatedBy))
                 .col(timestamp_with_time_zone(PrepaidLedger::CreatedAt))
-                .foreign_key(&mut fk((PrepaidLedger::Table, PrepaidLedger::UnitId), (Units::Table, Units::Id)))
+                .foreign_key(&mut fk(
+                    (PrepaidLedger::Table, PrepaidLedger::UnitId),
+                    (Units::Table, Units::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "ix_prepaid_ledger_unit", PrepaidLedger::Table, vec![PrepaidLedger::UnitId.into_iden()], false).await?;
+        index(
+            m,
+            "ix_prepaid_ledger_unit",
+            PrepaidLedger::Table,
+            vec![PrepaidLedger::UnitId.into_iden()],
+            false,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(Deposits::Table)
@@ -599,9 +788,23 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ix_deposits_unit", Deposits::Table, vec![Deposits::UnitId.into_iden()], false).await?;
+        index(
+            m,
+            "ix_deposits_unit",
+            Deposits::Table,
+            vec![Deposits::UnitId.into_iden()],
+            false,
+        )
+        .await?;
         // One refund per collected deposit.
-        index(m, "ux_deposits_refers", Deposits::Table, vec![Deposits::RefersTo.into_iden()], true).await?;
+        index(
+            m,
+            "ux_deposits_refers",
+            Deposits::Table,
+            vec![Deposits::RefersTo.into_iden()],
+            true,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(PeriodCloses::Table)
@@ -613,7 +816,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ux_period_closes", PeriodCloses::Table, vec![PeriodCloses::OfficeId.into_iden(), PeriodCloses::Period.into_iden()], true).await?;
+        index(
+            m,
+            "ux_period_closes",
+            PeriodCloses::Table,
+            vec![PeriodCloses::OfficeId.into_iden(), PeriodCloses::Period.into_iden()],
+            true,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(OnlineCheckouts::Table)
@@ -646,7 +856,17 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ux_provider_events", ProviderEvents::Table, vec![ProviderEvents::Provider.into_iden(), ProviderEvents::EventId.into_iden()], true).await?;
+        index(
+            m,
+            "ux_provider_events",
+            ProviderEvents::Table,
+            vec![
+                ProviderEvents::Provider.into_iden(),
+                ProviderEvents::EventId.into_iden(),
+            ],
+            true,
+        )
+        .await?;
         Ok(())
     }
 
@@ -672,8 +892,13 @@ impl MigrationTrait for Migration {
         ] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
-        m.alter_table(Table::alter().table(Occupancies::Table).drop_column(Occupancies::PaysFees).to_owned())
-            .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Occupancies::Table)
+                .drop_column(Occupancies::PaysFees)
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -132,7 +132,261 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     homes::people(db, &ghy_units, &yqf_units, &resident_names, &mut r).await?;
     homes::parking_and_cars(db, ghy.id, yqf.id, &mut r).await?;
     homes::extras(ctx).await?;
+    fees::load(ctx, office_a.id, office_b.id, ghy.id, yqf.id).await?;
     Ok(n)
+}
+
+/// The demo's fee system, built through the billing services as the administrator would:
+/// property, parking and water items, the last three months billed, most of it paid at the
+/// counter, some arrears with late fees.
+mod fees {
+    use super::{e, Lcg};
+    use app::access::model::{AuthVia, Authed, RequestMeta};
+    use app::billing::{counter, meters, model::*, runs, service, standards};
+    use app::db::entities::{buildings, units, users};
+    use app::db::AppCtx;
+    use app::shared::ids::{ChargeItemId, OrgId, UserId};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    fn std(basis: &str, price: &str, tiers: &str, from: &str) -> StandardInput {
+        StandardInput {
+            effective_from: from.into(),
+            basis: basis.into(),
+            price: price.into(),
+            tiers: tiers.into(),
+            formula: String::new(),
+            round_mode: "half_up".into(),
+            round_to: "fen".into(),
+        }
+    }
+
+    fn month_back(p: i32, n: i32) -> i32 {
+        let m = p / 100 * 12 + p % 100 - 1 - n;
+        m / 12 * 100 + m % 12 + 1
+    }
+
+    pub async fn load(ctx: &AppCtx, office_a: OrgId, office_b: OrgId, ghy: OrgId, yqf: OrgId) -> anyhow::Result<()> {
+        let admin = users::Entity::find()
+            .filter(users::Column::Login.eq("admin"))
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo admin missing"))?;
+        let auth = Authed {
+            user_id: UserId(admin.id),
+            session_id: String::new(),
+            csrf_token: String::new(),
+            via: AuthVia::Cookie,
+        };
+        let meta = RequestMeta::default();
+        let now = service::current_period();
+        let first = month_back(now, 3);
+        let from = format!("{}-{:02}-01", first / 100, first % 100);
+        for (office, community, price) in [(office_a, ghy, "2.50"), (office_b, yqf, "3.20")] {
+            let mut s = BillingSettings::defaults(office);
+            s.late_fee_mode = "daily".into();
+            s.late_fee_rate = 5;
+            s.grace_days = 5;
+            s.due_day = 25;
+            s.vacant_relief_bp = 3000;
+            s.prepay_discount_bp = 500;
+            service::save_settings(ctx, &meta, &auth, s).await.map_err(e)?;
+            let item = |code: &str, name: &str, category: &str, st: StandardInput| standards::NewItem {
+                office_id: office,
+                code: code.into(),
+                name: name.into(),
+                category: category.into(),
+                standard: st,
+            };
+            let fee = standards::create_item(
+                ctx,
+                &meta,
+                &auth,
+                item("WYF", "物业服务费", "property", std("area", price, "", &from)),
+            )
+            .await
+            .map_err(e)?;
+            standards::assign(ctx, &meta, &auth, fee.id, community, None, None)
+                .await
+                .map_err(e)?;
+            let park = standards::create_item(
+                ctx,
+                &meta,
+                &auth,
+                item("CWF", "车位管理费", "parking", std("parking", "80", "", &from)),
+            )
+            .await
+            .map_err(e)?;
+            standards::assign(ctx, &meta, &auth, park.id, community, None, Some("residential".into()))
+                .await
+                .map_err(e)?;
+            if community == ghy {
+                let water = standards::create_item(
+                    ctx,
+                    &meta,
+                    &auth,
+                    item(
+                        "SF",
+                        "水费",
+                        "water",
+                        std("metered", "", "10:3.50, 20:4.20, :5.00", &from),
+                    ),
+                )
+                .await
+                .map_err(e)?;
+                water_meters(ctx, &meta, &auth, community, water.id, now).await?;
+            }
+        }
+        // Three months billed; older months mostly paid, the current one partly. The first
+        // resident's homes keep their bills open for the walkthrough.
+        let first_resident = users::Entity::find()
+            .filter(users::Column::Login.eq("13800000001"))
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo resident missing"))?;
+        let keep_open = app::estate::service::my_unit_ids(&ctx.db, UserId(first_resident.id))
+            .await
+            .map_err(e)?;
+        let mut r = Lcg(20261126);
+        for (i, back) in [2, 1, 0].into_iter().enumerate() {
+            let p = month_back(now, back);
+            let label = format!("{}-{:02}", p / 100, p % 100);
+            for office in [office_a, office_b] {
+                runs::bill_run(ctx, &meta, &auth, office, &label, true)
+                    .await
+                    .map_err(|x| e(x).context(format!("bill run {label}")))?;
+            }
+            let share = [88u64, 72, 25][i];
+            for community in [ghy, yqf] {
+                let us = units::Entity::find()
+                    .filter(units::Column::CommunityId.eq(community.0))
+                    .order_by_asc(units::Column::Id)
+                    .all(&ctx.db)
+                    .await?;
+                for u in us {
+                    if r.next() % 100 >= share || keep_open.contains(&u.id) {
+                        continue;
+                    }
+                    let acct = counter::unit_account(ctx, &meta, &auth, u.id).await.map_err(e)?;
+                    let lines: Vec<_> = acct.open.iter().filter(|l| l.period == label).collect();
+                    if lines.is_empty() {
+                        continue;
+                    }
+                    let total = lines
+                        .iter()
+                        .fold(app::shared::money::Money::ZERO, |a, l| a + l.outstanding + l.late_fee);
+                    let method = [PayMethod::Cash, PayMethod::Pos, PayMethod::Transfer][(r.next() % 3) as usize];
+                    let fen = total.0;
+                    counter::take_payment(
+                        ctx,
+                        &meta,
+                        &auth,
+                        counter::NewPayment {
+                            unit_id: u.id,
+                            lines: lines.iter().map(|l| l.id).collect(),
+                            method,
+                            amount: format!("{}.{:02}", fen / 100, fen % 100),
+                            prepay_item: None,
+                            note: String::new(),
+                        },
+                    )
+                    .await
+                    .map_err(|x| e(x).context(format!("payment {label} unit {}", u.number)))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Water meters for the first building of 桂花苑 with four months of readings.
+    async fn water_meters(
+        ctx: &AppCtx,
+        meta: &RequestMeta,
+        auth: &Authed,
+        community: OrgId,
+        item: ChargeItemId,
+        now: i32,
+    ) -> anyhow::Result<()> {
+        let b = buildings::Entity::find()
+            .filter(buildings::Column::CommunityId.eq(community.0))
+            .order_by_asc(buildings::Column::Id)
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no building"))?;
+        standards::assign(ctx, meta, auth, item, community, Some(b.id), None)
+            .await
+            .map_err(e)?;
+        let us = units::Entity::find()
+            .filter(units::Column::BuildingId.eq(b.id))
+            .order_by_asc(units::Column::Id)
+            .all(&ctx.db)
+            .await?;
+        let mut r = Lcg(7);
+        let shared = meters::add_meter(
+            ctx,
+            meta,
+            auth,
+            meters::NewMeter {
+                community_id: community,
+                unit_id: None,
+                building_id: Some(b.id),
+                item_id: item.0,
+                code: format!("{}-GT", b.code),
+                kind: "water".into(),
+                apportion: Some("area".into()),
+            },
+        )
+        .await
+        .map_err(e)?;
+        let mut shared_reading = 100_000i64;
+        for back in (0..4).rev() {
+            let p = month_back(now, back);
+            shared_reading += 3_000 + (r.next() % 1_000) as i64;
+            meters::record_reading(
+                ctx,
+                meta,
+                auth,
+                shared.id,
+                p,
+                &format!("{}.{:02}", shared_reading / 100, shared_reading % 100),
+            )
+            .await
+            .map_err(e)?;
+        }
+        for u in us {
+            let m = meters::add_meter(
+                ctx,
+                meta,
+                auth,
+                meters::NewMeter {
+                    community_id: community,
+                    unit_id: Some(u.id),
+                    building_id: Some(b.id),
+                    item_id: item.0,
+                    code: format!("W-{}", u.number),
+                    kind: "water".into(),
+                    apportion: None,
+                },
+            )
+            .await
+            .map_err(e)?;
+            let mut reading = 10_000 + (r.next() % 50_000) as i64;
+            for back in (0..4).rev() {
+                let p = month_back(now, back);
+                reading += 600 + (r.next() % 1_400) as i64;
+                meters::record_reading(
+                    ctx,
+                    meta,
+                    auth,
+                    m.id,
+                    p,
+                    &format!("{}.{:02}", reading / 100, reading % 100),
+                )
+                .await
+                .map_err(e)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The demo's buildings, units, owners and tenants, written straight to the tables (the

@@ -23,7 +23,13 @@ pub enum Basis {
 }
 
 impl Basis {
-    pub const ALL: [Basis; 5] = [Basis::Area, Basis::Fixed, Basis::Parking, Basis::Metered, Basis::Formula];
+    pub const ALL: [Basis; 5] = [
+        Basis::Area,
+        Basis::Fixed,
+        Basis::Parking,
+        Basis::Metered,
+        Basis::Formula,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Basis::Area => "area",
@@ -47,7 +53,9 @@ impl RoundMode {
         }
     }
     pub fn parse(s: &str) -> Option<RoundMode> {
-        [RoundMode::HalfUp, RoundMode::Up, RoundMode::Down].into_iter().find(|m| m.code() == s)
+        [RoundMode::HalfUp, RoundMode::Up, RoundMode::Down]
+            .into_iter()
+            .find(|m| m.code() == s)
     }
 }
 
@@ -60,7 +68,9 @@ impl RoundTo {
         }
     }
     pub fn parse(s: &str) -> Option<RoundTo> {
-        [RoundTo::Fen, RoundTo::Jiao, RoundTo::Yuan].into_iter().find(|m| m.code() == s)
+        [RoundTo::Fen, RoundTo::Jiao, RoundTo::Yuan]
+            .into_iter()
+            .find(|m| m.code() == s)
     }
 }
 
@@ -191,10 +201,7 @@ pub fn charge(s: &Standard, f: &Facts, held: Held, relief_bp: u32) -> Result<Cha
             };
             (g, format!("{}㎡", hundredths_label(a)))
         }
-        Basis::Fixed => (
-            s.rounding.apply(s.price.0 as i128 * days, 100 * md),
-            "1".to_string(),
-        ),
+        Basis::Fixed => (s.rounding.apply(s.price.0 as i128 * days, 100 * md), "1".to_string()),
         Basis::Parking => (
             s.rounding.apply(s.price.0 as i128 * f.spaces as i128 * days, 100 * md),
             f.spaces.to_string(),
@@ -358,9 +365,22 @@ mod tests {
         assert_eq!(c.amount, Money(22_393));
         assert_eq!(c.quantity, "89.57㎡");
         // Moved in on the 16th of a 30-day month: 15 days = 111.9625 元 → 111.96.
-        let c = charge(&s, &f, Held { first: 16, last: 30, month_days: 30 }, 0).unwrap();
+        let c = charge(
+            &s,
+            &f,
+            Held {
+                first: 16,
+                last: 30,
+                month_days: 30,
+            },
+            0,
+        )
+        .unwrap();
         assert_eq!(c.amount, Money(11_196));
-        assert_eq!(charge(&s, &Facts::default(), Held::whole(30), 0), Err(ChargeError::NoArea));
+        assert_eq!(
+            charge(&s, &Facts::default(), Held::whole(30), 0),
+            Err(ChargeError::NoArea)
+        );
     }
 
     #[test]
@@ -371,15 +391,24 @@ mod tests {
             ..Default::default()
         };
         let c = charge(&s, &f, Held::whole(31), 3000).unwrap();
-        assert_eq!((c.gross, c.discount, c.amount), (Money(25_000), Money(7_500), Money(17_500)));
+        assert_eq!(
+            (c.gross, c.discount, c.amount),
+            (Money(25_000), Money(7_500), Money(17_500))
+        );
     }
 
     #[test]
     fn metered_and_formula_items() {
         let mut s = std(Basis::Metered, 0);
         s.tiers = vec![
-            Tier { up_to: Some(1_000), price: Price(35_000) },
-            Tier { up_to: None, price: Price(50_000) },
+            Tier {
+                up_to: Some(1_000),
+                price: Price(35_000),
+            },
+            Tier {
+                up_to: None,
+                price: Price(50_000),
+            },
         ];
         let f = Facts {
             usage: Some(1_250),
@@ -387,7 +416,10 @@ mod tests {
         };
         // 10 × 3.50 + 2.5 × 5.00 = 47.50
         assert_eq!(charge(&s, &f, Held::whole(30), 0).unwrap().amount, Money(4_750));
-        assert_eq!(charge(&s, &Facts::default(), Held::whole(30), 0), Err(ChargeError::NoReading));
+        assert_eq!(
+            charge(&s, &Facts::default(), Held::whole(30), 0),
+            Err(ChargeError::NoReading)
+        );
 
         let mut s = std(Basis::Formula, 0);
         s.formula = Some(formula::parse("area * 2 + if(floor > 11, 10, 0)").unwrap());
@@ -399,13 +431,35 @@ mod tests {
         assert_eq!(charge(&s, &f, Held::whole(30), 0).unwrap().amount, Money(21_000));
         // Prorated when it does not use `days`: 15 of 30 days.
         assert_eq!(
-            charge(&s, &f, Held { first: 16, last: 30, month_days: 30 }, 0).unwrap().amount,
+            charge(
+                &s,
+                &f,
+                Held {
+                    first: 16,
+                    last: 30,
+                    month_days: 30
+                },
+                0
+            )
+            .unwrap()
+            .amount,
             Money(10_500)
         );
         // A formula that prorates itself is not prorated twice.
         s.formula = Some(formula::parse("area * 2 * days / month_days").unwrap());
         assert_eq!(
-            charge(&s, &f, Held { first: 16, last: 30, month_days: 30 }, 0).unwrap().amount,
+            charge(
+                &s,
+                &f,
+                Held {
+                    first: 16,
+                    last: 30,
+                    month_days: 30
+                },
+                0
+            )
+            .unwrap()
+            .amount,
             Money(10_000)
         );
         // Missing a variable is an error, never 0.
@@ -425,20 +479,56 @@ mod tests {
         assert_eq!(due_date(202602, 31), chrono::NaiveDate::from_ymd_opt(2026, 2, 28));
         assert_eq!(period_label(202611), "2026-11");
         let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
-        assert_eq!(held_in(202611, d(11, 16), None), Some(Held { first: 16, last: 30, month_days: 30 }));
-        assert_eq!(held_in(202611, d(1, 1), Some(d(11, 10))), Some(Held { first: 1, last: 10, month_days: 30 }));
+        assert_eq!(
+            held_in(202611, d(11, 16), None),
+            Some(Held {
+                first: 16,
+                last: 30,
+                month_days: 30
+            })
+        );
+        assert_eq!(
+            held_in(202611, d(1, 1), Some(d(11, 10))),
+            Some(Held {
+                first: 1,
+                last: 10,
+                month_days: 30
+            })
+        );
         assert_eq!(held_in(202611, d(12, 1), None), None);
     }
 
     #[test]
     fn allocation_pays_late_fees_first_and_keeps_the_rest() {
         let lines = [
-            Owed { line: 1, principal: Money(10_000), late_fee: Money(150) },
-            Owed { line: 2, principal: Money(5_000), late_fee: Money(0) },
+            Owed {
+                line: 1,
+                principal: Money(10_000),
+                late_fee: Money(150),
+            },
+            Owed {
+                line: 2,
+                principal: Money(5_000),
+                late_fee: Money(0),
+            },
         ];
         let (a, rest) = allocate(Money(12_000), &lines);
-        assert_eq!(a[0], Owed { line: 1, principal: Money(10_000), late_fee: Money(150) });
-        assert_eq!(a[1], Owed { line: 2, principal: Money(1_850), late_fee: Money(0) });
+        assert_eq!(
+            a[0],
+            Owed {
+                line: 1,
+                principal: Money(10_000),
+                late_fee: Money(150)
+            }
+        );
+        assert_eq!(
+            a[1],
+            Owed {
+                line: 2,
+                principal: Money(1_850),
+                late_fee: Money(0)
+            }
+        );
         assert_eq!(rest, Money::ZERO);
         let (_, rest) = allocate(Money(20_000), &lines);
         assert_eq!(rest, Money(4_850));

@@ -1,7 +1,26 @@
-//! 收费: charge items, fee standards, bills and payments. This first part holds the exact
-//! arithmetic every later piece (bill runs, late fees, the counter, online payment) rests on.
+//! 收费: charge items, fee standards, meters, bill runs, the counter, online payment and
+//! reports. Owns tables `billing_settings`, `charge_items`, `fee_standards`,
+//! `charge_assignments`, `meters`, `meter_readings`, `bill_runs`, `bill_lines`,
+//! `line_adjustments`, `payments`, `payment_allocations`, `receipt_counters`,
+//! `prepaid_ledger`, `deposits`, `period_closes`, `online_checkouts`, `provider_events`.
+pub mod api;
 pub mod charge;
+#[cfg(feature = "ssr")]
+pub mod counter;
 pub mod formula;
+#[cfg(feature = "ssr")]
+pub mod meters;
 pub mod model;
 #[cfg(feature = "ssr")]
+pub mod online;
+#[cfg(feature = "ssr")]
+pub mod reports;
+#[cfg(feature = "ssr")]
+pub mod runs;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod standards;
+#[cfg(feature = "ssr")]
 pub mod stripe_sig;
+pub mod ui;

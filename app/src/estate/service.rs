@@ -190,7 +190,9 @@ pub async fn billable_units<C: ConnectionTrait>(
         }
         let mut holders: HashMap<i64, Vec<Holder>> = HashMap::new();
         for o in occ {
-            let Some(relation) = Relation::parse(&o.relation) else { continue };
+            let Some(relation) = Relation::parse(&o.relation) else {
+                continue;
+            };
             holders.entry(o.unit_id).or_default().push(Holder {
                 person_id: o.person_id,
                 name: names.get(&o.person_id).cloned().unwrap_or_default(),
@@ -270,7 +272,10 @@ pub async fn offices_of<C: ConnectionTrait>(
 }
 
 /// Names of org nodes by id.
-pub async fn org_names<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, AppError> {
+pub async fn org_names<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
     Ok(org_units::Entity::find()
         .filter(org_units::Column::Id.is_in(ids.to_vec()))
         .all(c)
@@ -293,7 +298,10 @@ pub struct UnitBrief {
 
 pub async fn unit_briefs<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<Vec<UnitBrief>, AppError> {
     use crate::db::entities::units;
-    let rows = units::Entity::find().filter(units::Column::Id.is_in(ids.to_vec())).all(c).await?;
+    let rows = units::Entity::find()
+        .filter(units::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?;
     Ok(super::records::unit_rows(c, rows)
         .await?
         .into_iter()
@@ -370,7 +378,11 @@ pub async fn my_unit_ids<C: ConnectionTrait>(c: &C, user: crate::shared::ids::Us
     let Some(phone) = users::Entity::find_by_id(user.0).one(c).await?.and_then(|u| u.phone) else {
         return Ok(vec![]);
     };
-    let Some(me) = persons::Entity::find().filter(persons::Column::Phone.eq(phone)).one(c).await? else {
+    let Some(me) = persons::Entity::find()
+        .filter(persons::Column::Phone.eq(phone))
+        .one(c)
+        .await?
+    else {
         return Ok(vec![]);
     };
     let mut ids: Vec<i64> = occupancies::Entity::find()
@@ -384,4 +396,55 @@ pub async fn my_unit_ids<C: ConnectionTrait>(c: &C, user: crate::shared::ids::Us
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
+}
+
+/// The community a building belongs to.
+pub async fn building_community<C: ConnectionTrait>(c: &C, building: i64) -> Result<Option<i64>, AppError> {
+    use crate::db::entities::buildings;
+    Ok(buildings::Entity::find_by_id(building)
+        .one(c)
+        .await?
+        .map(|b| b.community_id))
+}
+
+/// Building codes by id.
+pub async fn building_codes<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    use crate::db::entities::buildings;
+    Ok(buildings::Entity::find()
+        .filter(buildings::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.code))
+        .collect())
+}
+
+/// A few units of `communities` with their facts, varied by floor (for previews).
+pub async fn sample_units<C: ConnectionTrait>(
+    c: &C,
+    communities: &[i64],
+    n: u64,
+) -> Result<Vec<BillableUnit>, AppError> {
+    use crate::db::entities::units;
+    use sea_orm::{QueryOrder, QuerySelect};
+    let Some(first) = communities.first() else {
+        return Ok(vec![]);
+    };
+    let ids: Vec<i64> = units::Entity::find()
+        .filter(units::Column::CommunityId.eq(*first))
+        .order_by_asc(units::Column::Id)
+        .limit(200)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    let step = (ids.len() as u64 / n.max(1)).max(1) as usize;
+    let pick: Vec<i64> = ids.iter().step_by(step).take(n as usize).copied().collect();
+    let today = crate::shared::time::today_cn();
+    let all = billable_units(c, &[*first], None, today, today).await?;
+    Ok(all.into_iter().filter(|u| pick.contains(&u.id)).collect())
 }

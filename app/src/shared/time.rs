@@ -16,6 +16,11 @@ pub fn format_local_secs(t: DateTime<Utc>) -> String {
     t.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// Today's date in China (business days and billing months follow it).
+pub fn today_cn() -> chrono::NaiveDate {
+    Utc::now().with_timezone(&shanghai()).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,310 @@
+//! Server functions of billing: authorize, call one service fn, map the error.
+use super::model::*;
+use crate::shared::error::AppError;
+use crate::shared::ids::{BillLineId, ChargeItemId, OrgId, PaymentId, UserId};
+use leptos::prelude::*;
+
+#[server]
+pub async fn billing_offices() -> Result<Vec<(OrgId, String)>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::standards::my_offices(&ctx, &meta, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn list_charge_items() -> Result<Vec<ItemRow>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::standards::list_items(&ctx, &meta, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_charge_item(
+    office_id: OrgId,
+    code: String,
+    name: String,
+    category: String,
+    standard: StandardInput,
+) -> Result<ItemRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let n = super::standards::NewItem {
+                office_id,
+                code,
+                name,
+                category,
+                standard,
+            };
+            super::standards::create_item(&ctx, &meta, &auth, n).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn add_fee_standard(item: ChargeItemId, standard: StandardInput) -> Result<ItemRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::standards::add_standard(&ctx, &meta, &auth, item, standard).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn preview_standard(office: OrgId, standard: StandardInput) -> Result<FormulaPreview, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::standards::preview(&ctx, &meta, &auth, office, standard).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn assign_item(
+    item: ChargeItemId,
+    community_id: OrgId,
+    #[server(default)] building_id: Option<i64>,
+    #[server(default)] use_type: Option<String>,
+) -> Result<ItemRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::standards::assign(&ctx, &meta, &auth, item, community_id, building_id, use_type).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn unassign_item(assignment: i64) -> Result<ItemRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::standards::unassign(&ctx, &meta, &auth, assignment).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn get_billing_settings(office: OrgId) -> Result<BillingSettings, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::service::require_office(
+                &ctx,
+                &meta,
+                &auth,
+                crate::access::model::Permission::BillingRead,
+                office,
+            )
+            .await?;
+            super::service::settings_of(&ctx.db, office.0).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn save_billing_settings(settings: BillingSettings) -> Result<BillingSettings, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::service::save_settings(&ctx, &meta, &auth, settings).await
+        }
+        .await,
+    )
+}
+
+/// Previews (`commit = false`) or generates a month's bills over an org subtree.
+#[server]
+pub async fn run_bills(org: OrgId, period: String, commit: bool) -> Result<RunReport, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::runs::bill_run(&ctx, &meta, &auth, org, &period, commit).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn counter_search(q: String) -> Result<Vec<UnitHit>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::counter::find_units(&ctx, &meta, &auth, &q).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn load_unit_account(unit: i64) -> Result<UnitAccount, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::counter::unit_account(&ctx, &meta, &auth, unit).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn take_payment(
+    unit: i64,
+    lines: Vec<BillLineId>,
+    method: PayMethod,
+    amount: String,
+    #[server(default)] prepay_item: Option<i64>,
+    #[server(default)] note: String,
+) -> Result<PaymentRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let n = super::counter::NewPayment {
+                unit_id: unit,
+                lines,
+                method,
+                amount,
+                prepay_item,
+                note,
+            };
+            super::counter::take_payment(&ctx, &meta, &auth, n).await
+        }
+        .await,
+    )
+}
+
+/// `kind`: `waiver`, `reversal` or `late_fee_waiver`.
+#[server]
+pub async fn adjust_lines(
+    kind: String,
+    lines: Vec<BillLineId>,
+    #[server(default)] amount: Option<String>,
+    reason: String,
+) -> Result<u64, AppError> {
+    use super::counter::AdjustKind;
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let k = match kind.as_str() {
+                "waiver" => AdjustKind::Waiver,
+                "reversal" => AdjustKind::Reversal,
+                "late_fee_waiver" => AdjustKind::LateFeeWaiver,
+                _ => return Err(AppError::validation("kind", "err.bad_request")),
+            };
+            super::counter::adjust(&ctx, &meta, &auth, k, &lines, amount.as_deref(), &reason).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn reverse_payment(payment: PaymentId, reason: String) -> Result<PaymentRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::counter::reverse_payment(&ctx, &meta, &auth, payment, &reason).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn get_receipt(payment: PaymentId) -> Result<Receipt, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::counter::receipt(&ctx, &meta, &auth, payment).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn load_day_end(
+    #[server(default)] date: String,
+    #[server(default)] cashier: Option<UserId>,
+) -> Result<DayEnd, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::counter::day_end(&ctx, &meta, &auth, &date, cashier).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn close_period(office: OrgId, period: String) -> Result<(), AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::counter::close_period(&ctx, &meta, &auth, office, &period).await
+        }
+        .await,
+    )
+}
+
+/// The signed-in resident's bills, one account per home.
+#[server]
+pub async fn my_bills() -> Result<Vec<UnitAccount>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _meta, auth) = authed()?;
+            super::counter::my_accounts(&ctx, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn load_collection_report(
+    org: OrgId,
+    from: String,
+    to: String,
+    by: String,
+) -> Result<CollectionReport, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::reports::collection(&ctx, &meta, &auth, org, &from, &to, &by).await
+        }
+        .await,
+    )
+}
