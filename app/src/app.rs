@@ -5,10 +5,13 @@ use crate::access::ui::{
     PasswordPage, PhonePage, SignupPage, StaffLayout,
 };
 use crate::audit::ui::AuditPage;
+use crate::billing::ui::{
+    BillRunPage, CounterPage, DayEndPage, ItemsPage, MyBillsPage, NoticePage, ReceiptPage, ReportsPage,
+};
 use crate::estate::ui::{
     BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
 };
-use crate::home::{CommunityPage, HomePage, PayPage, RepairPage};
+use crate::home::{CommunityPage, HomePage, RepairPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
 use leptos::prelude::*;
@@ -85,7 +88,8 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/pay") view=PayPage />
+                    <Route path=path!("/pay") view=MyBillsPage />
+                    <Route path=path!("/pay/receipts/:id") view=ReceiptPage />
                     <Route path=path!("/repair") view=RepairPage />
                     <Route path=path!("/community") view=CommunityPage />
                     <Route path=path!("/me") view=AccountPage />
@@ -107,6 +111,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("parking") view=SpacesPage />
                         <Route path=path!("binds") view=BindRequestsPage />
                         <Route path=path!("import") view=ImportPage />
+                        <Route path=path!("billing") view=ItemsPage />
+                        <Route path=path!("billing/run") view=BillRunPage />
+                        <Route path=path!("billing/counter") view=CounterPage />
+                        <Route path=path!("billing/day-end") view=DayEndPage />
+                        <Route path=path!("billing/notice/:id") view=NoticePage />
+                        <Route path=path!("billing/receipts/:id") view=ReceiptPage />
+                        <Route path=path!("billing/reports") view=ReportsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -162,6 +162,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::access::rest::router())
         .merge(app::audit::rest::router())
         .merge(app::estate::rest::router())
+        .merge(app::billing::rest::router())
         .route("/openapi.json", get(openapi::document))
         .with_state(state.ctx.clone());
     let opts = state.leptos_options.clone();

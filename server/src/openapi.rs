@@ -62,9 +62,16 @@ impl Modify for Bearer {
         app::estate::rest::export_spaces,
         app::estate::rest::import_records,
         app::estate::rest::import_template,
+        app::billing::rest::collection,
+        app::billing::rest::collection_xlsx,
+        app::billing::rest::account,
+        app::billing::rest::take_payment,
+        app::billing::rest::receipt,
+        app::billing::rest::run,
+        app::billing::rest::my_bills,
     ),
     modifiers(&Bearer),
-    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"))
+    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"), (name = "billing"))
 )]
 pub struct ApiDoc;
 

@@ -238,3 +238,20 @@ pub fn router() -> Router<AppCtx> {
         .route("/users", get(users).post(create_user))
         .route("/orgs", get(orgs))
 }
+
+/// A workbook as a download (no caching: exports hold personal and financial data).
+pub fn xlsx_download(bytes: Vec<u8>, filename: &str) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::estate::model::XLSX_TYPE),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}

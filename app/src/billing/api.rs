@@ -16,6 +16,19 @@ pub async fn billing_offices() -> Result<Vec<(OrgId, String)>, AppError> {
     )
 }
 
+/// Org nodes the caller may bill or report on, depth-first.
+#[server]
+pub async fn billing_orgs() -> Result<Vec<OrgChoice>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::standards::org_choices(&ctx, &meta, &auth).await
+        }
+        .await,
+    )
+}
+
 #[server]
 pub async fn list_charge_items() -> Result<Vec<ItemRow>, AppError> {
     use crate::access::api::{authed, respond};

@@ -121,7 +121,7 @@ pub fn late_fee_of(l: &bill_lines::Model, st: &BillingSettings, today: NaiveDate
 async fn prepaid_balance<C: ConnectionTrait>(c: &C, unit: i64, item: Option<i64>) -> Result<i64, AppError> {
     let mut q = prepaid_ledger::Entity::find()
         .select_only()
-        .column_as(prepaid_ledger::Column::Amount.sum(), "s")
+        .column_as(super::service::sum_i64(prepaid_ledger::Column::Amount), "s")
         .filter(prepaid_ledger::Column::UnitId.eq(unit));
     q = match item {
         Some(i) => q.filter(prepaid_ledger::Column::ItemId.eq(i)),
@@ -133,7 +133,7 @@ async fn prepaid_balance<C: ConnectionTrait>(c: &C, unit: i64, item: Option<i64>
 async fn deposit_balance<C: ConnectionTrait>(c: &C, unit: i64) -> Result<i64, AppError> {
     Ok(deposits::Entity::find()
         .select_only()
-        .column_as(deposits::Column::Amount.sum(), "s")
+        .column_as(super::service::sum_i64(deposits::Column::Amount), "s")
         .filter(deposits::Column::UnitId.eq(unit))
         .into_tuple::<Option<i64>>()
         .one(c)
@@ -407,7 +407,7 @@ pub(crate) async fn offset_from_prepaid<C: ConnectionTrait>(
                 // The general balance: rows without an item.
                 prepaid_ledger::Entity::find()
                     .select_only()
-                    .column_as(prepaid_ledger::Column::Amount.sum(), "s")
+                    .column_as(super::service::sum_i64(prepaid_ledger::Column::Amount), "s")
                     .filter(prepaid_ledger::Column::UnitId.eq(unit))
                     .filter(prepaid_ledger::Column::ItemId.is_null())
                     .into_tuple::<Option<i64>>()
@@ -491,6 +491,10 @@ pub(crate) async fn settle<C: ConnectionTrait>(
             late_fee: late_fee_of(l, &st, today),
         })
         .collect();
+    // A line settled since the cashier (or the resident) looked at it is not paid twice.
+    if owed.iter().any(|o| o.principal.0 <= 0 && o.late_fee.0 <= 0) {
+        return Err(AppError::conflict("lines", "err.lines_changed"));
+    }
     let (parts, rest) = allocate(amount, &owed);
     let principal: i64 = parts.iter().map(|p| p.principal.0).sum();
     let fees: i64 = parts.iter().map(|p| p.late_fee.0).sum();
@@ -942,7 +946,7 @@ pub async fn refund_prepaid(
     with_txn!(ctx.db, |txn| {
         let general: i64 = prepaid_ledger::Entity::find()
             .select_only()
-            .column_as(prepaid_ledger::Column::Amount.sum(), "s")
+            .column_as(super::service::sum_i64(prepaid_ledger::Column::Amount), "s")
             .filter(prepaid_ledger::Column::UnitId.eq(unit))
             .filter(prepaid_ledger::Column::ItemId.is_null())
             .into_tuple::<Option<i64>>()

@@ -259,6 +259,16 @@ pub fn late_fee(
     fee.min(principal)
 }
 
+/// An org node the caller may bill or report on (for pickers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgChoice {
+    pub id: OrgId,
+    pub name: String,
+    /// `company`, `region`, `office` or `community`.
+    pub kind: String,
+    pub depth: u32,
+}
+
 /// How a payment was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -49,24 +49,13 @@ impl Sums {
     }
 }
 
-/// `$n` placeholders for PostgreSQL, `?` for SQLite.
+/// `$n` placeholders for PostgreSQL, numbered `?n` for SQLite (a parameter may be used twice).
 fn sql_for(backend: DbBackend, sql: &str) -> String {
     if backend == DbBackend::Postgres {
-        return sql.to_string();
+        sql.to_string()
+    } else {
+        sql.replace('$', "?")
     }
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
-            while chars.peek().is_some_and(|d| d.is_ascii_digit()) {
-                chars.next();
-            }
-            out.push('?');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Sums per group (`community_id`, `building_id`, `item_id` or `period`) over the lines of
@@ -137,8 +126,16 @@ pub async fn collection(
     by: &str,
 ) -> Result<CollectionReport, AppError> {
     access::require_over(ctx, meta, auth, Permission::BillingRead, org).await?;
-    let f = charge::parse_period(from).ok_or_else(|| AppError::validation("from", "err.period_invalid"))?;
-    let t = charge::parse_period(to).ok_or_else(|| AppError::validation("to", "err.period_invalid"))?;
+    // Empty bounds: this year so far.
+    let now = super::service::current_period();
+    let t = match to.trim() {
+        "" => now,
+        s => charge::parse_period(s).ok_or_else(|| AppError::validation("to", "err.period_invalid"))?,
+    };
+    let f = match from.trim() {
+        "" => t / 100 * 100 + 1,
+        s => charge::parse_period(s).ok_or_else(|| AppError::validation("from", "err.period_invalid"))?,
+    };
     if f > t {
         return Err(AppError::validation("to", "err.period_order"));
     }
@@ -222,7 +219,7 @@ pub async fn collection(
         .collect();
     let prepaid: Option<i64> = prepaid_ledger::Entity::find()
         .select_only()
-        .column_as(prepaid_ledger::Column::Amount.sum(), "s")
+        .column_as(super::service::sum_i64(prepaid_ledger::Column::Amount), "s")
         .filter(prepaid_ledger::Column::OfficeId.is_in(offices))
         .into_tuple::<Option<i64>>()
         .one(db)

@@ -147,7 +147,7 @@ pub async fn bill_run(
         .select_only()
         .column(prepaid_ledger::Column::UnitId)
         .column(prepaid_ledger::Column::ItemId)
-        .column_as(prepaid_ledger::Column::Amount.sum(), "s")
+        .column_as(super::service::sum_i64(prepaid_ledger::Column::Amount), "s")
         .filter(prepaid_ledger::Column::OfficeId.is_in(office_ids.clone()))
         .group_by(prepaid_ledger::Column::UnitId)
         .group_by(prepaid_ledger::Column::ItemId)
@@ -425,7 +425,7 @@ pub async fn bill_run(
         }
         let total: Option<i64> = bill_lines::Entity::find()
             .select_only()
-            .column_as(bill_lines::Column::Amount.sum(), "t")
+            .column_as(super::service::sum_i64(bill_lines::Column::Amount), "t")
             .filter(bill_lines::Column::RunId.eq(run.id))
             .into_tuple::<Option<i64>>()
             .one(&txn)

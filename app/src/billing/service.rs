@@ -176,3 +176,9 @@ pub async fn scope_communities(ctx: &AppCtx, scope: &Scope) -> Result<Vec<i64>, 
         .map(|n| n.id.0)
         .collect())
 }
+
+/// `CAST(SUM(col) AS BIGINT)`: PostgreSQL sums `bigint` to `numeric`; money stays `i64`.
+pub fn sum_i64(col: impl sea_orm::ColumnTrait) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{Alias, Expr, Func};
+    Func::cast_as(Func::sum(Expr::col(col.as_column_ref())), Alias::new("BIGINT")).into()
+}

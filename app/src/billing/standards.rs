@@ -422,6 +422,23 @@ pub async fn my_offices(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Resu
         .collect())
 }
 
+/// Every org node in the caller's `billing.read` scope, depth-first (for pickers).
+pub async fn org_choices(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Result<Vec<OrgChoice>, AppError> {
+    let scope = access::require(ctx, meta, auth, Permission::BillingRead).await?;
+    let roots: Vec<OrgId> = scope.org_ids.iter().map(|i| OrgId(*i)).collect();
+    let nodes = crate::estate::service::subtree_nodes(&ctx.db, &roots).await?;
+    let base = nodes.iter().map(|n| n.depth).min().unwrap_or(0);
+    Ok(nodes
+        .into_iter()
+        .map(|n| OrgChoice {
+            id: n.id,
+            name: n.name,
+            kind: n.kind.code().to_string(),
+            depth: (n.depth - base).max(0) as u32,
+        })
+        .collect())
+}
+
 /// Checks a standard and charges it on a few real units of the office's first community, so
 /// staff see what the formula gives before saving (a failed evaluation says why, never 0).
 pub async fn preview(

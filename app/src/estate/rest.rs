@@ -9,7 +9,7 @@ use super::model::{
 use super::people::{self, NewVehicle, SpaceFilter, SpaceRun, VehicleFilter, VehiclePatch};
 use super::records::{self, BuildingCreated, NewOccupant, UnitFilter, UnitPatch};
 use super::tree::{self, NewOrg};
-use crate::access::rest::{ApiCtx, ApiError, ApiJson, ErrorBody};
+use crate::access::rest::{xlsx_download, ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
 use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, PersonId, UnitId, VehicleId};
@@ -17,7 +17,7 @@ use crate::shared::pagination::Page;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, put};
 use axum::{Json, Router};
@@ -427,18 +427,6 @@ pub async fn put_checklist(
 fn query<T>(api: &ApiCtx, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(v)| v)
         .map_err(|_| api.err(AppError::validation("query", "err.bad_request")))
-}
-
-/// A workbook as a download.
-fn xlsx_download(bytes: Vec<u8>, filename: &str) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX_TYPE));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 fn yes() -> bool {

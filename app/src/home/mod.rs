@@ -69,11 +69,6 @@ fn tab_page(title: &'static str, empty: &'static str, body: &'static str, icon: 
 }
 
 #[component]
-pub fn PayPage() -> impl IntoView {
-    tab_page("nav.pay", "home.no_bills", "home.no_bills_body", "¥")
-}
-
-#[component]
 pub fn RepairPage() -> impl IntoView {
     tab_page("nav.repair", "home.no_tickets", "home.no_tickets_body", "✎")
 }

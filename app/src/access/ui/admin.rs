@@ -73,6 +73,32 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             icon: "✓",
         });
     }
+    if me.can(Permission::BillingCollect) {
+        v.push(NavItem {
+            label: "billing.counter",
+            href: "/admin/billing/counter",
+            icon: "¥",
+        });
+    }
+    if me.can(Permission::BillingRead) {
+        v.push(NavItem {
+            label: "billing.items",
+            href: "/admin/billing",
+            icon: "≡",
+        });
+        v.push(NavItem {
+            label: "billing.reports",
+            href: "/admin/billing/reports",
+            icon: "▤",
+        });
+    }
+    if me.can(Permission::BillingManage) {
+        v.push(NavItem {
+            label: "billing.run",
+            href: "/admin/billing/run",
+            icon: "⎘",
+        });
+    }
     v.push(NavItem {
         label: "admin.my_account",
         href: "/me",

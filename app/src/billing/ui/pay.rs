@@ -1,0 +1,202 @@
+//! The resident's 缴费 tab and receipts (also printed from the counter).
+use super::line_notes;
+use crate::access::model::Me;
+use crate::access::ui::RequireLogin;
+use crate::billing::api::{get_receipt, my_bills};
+use crate::billing::model::{LineRow, PaymentRow, UnitAccount};
+use crate::shared::i18n::use_i18n;
+use crate::shared::ids::PaymentId;
+use crate::shared::ui::{EmptyState, ErrorState, Loading, ResidentShell};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// An open or settled line as a row of a card list.
+#[component]
+pub(crate) fn LineItem(line: LineRow, #[prop(optional)] show_unit: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let notes = line_notes(i18n, &line);
+    let overdue = line.overdue;
+    view! {
+        <li class="bill-line" class:bill-line--overdue=overdue>
+            <div class="bill-line__main">
+                <span class="bill-line__item">{line.item.clone()}</span>
+                <span class="muted">{line.period.clone()}</span>
+                {show_unit.then(|| view! { <span class="muted">{line.unit.clone()}</span> })}
+                {(!line.quantity.is_empty()).then(|| view! { <span class="muted">{line.quantity.clone()}</span> })}
+            </div>
+            <div class="bill-line__amount">
+                <strong>{line.outstanding.to_string()}</strong>
+                {(line.late_fee.0 > 0).then(|| view! {
+                    <span class="bill-line__fee">{move || i18n.t("billing.late_fee")} " " {line.late_fee.to_string()}</span>
+                })}
+            </div>
+            <div class="bill-line__meta muted">
+                {move || i18n.t("billing.due")} " " {line.due_date.clone()}
+                {overdue.then(|| view! { " · " <span class="badge badge--warn">{move || i18n.t("billing.overdue")}</span> })}
+                {(line.discount.0 > 0).then(|| view! { " · " {move || i18n.t("billing.discount")} " " {line.discount.to_string()} })}
+                {(line.paid.0 > 0).then(|| view! { " · " {move || i18n.t("billing.paid")} " " {line.paid.to_string()} })}
+                {(line.adjusted.0 > 0).then(|| view! { " · " {move || i18n.t("billing.waived")} " " {line.adjusted.to_string()} })}
+                {(!notes.is_empty()).then(|| view! { <br /> {notes.clone()} })}
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub(crate) fn PaymentList(payments: Vec<PaymentRow>, base: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="list">
+            {payments.into_iter().map(|p| {
+                let k = p.method.key();
+                view! {
+                    <li class="list__item">
+                        <a class="list__main" href=format!("{base}/{}", p.id)>{p.receipt_no.clone()}</a>
+                        <span class="muted">{p.paid_at.clone()}</span>
+                        <span class="badge">{move || i18n.t(&k)}</span>
+                        {p.reversed.then(|| view! { <span class="badge badge--warn">{move || i18n.t("billing.reversed")}</span> })}
+                        <strong>{p.amount.to_string()}</strong>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn AccountCard(a: UnitAccount) -> impl IntoView {
+    let i18n = use_i18n();
+    let total = a.due + a.late_fees;
+    let has_open = !a.open.is_empty();
+    view! {
+        <section class="card account" aria-label=format!("{} {}", a.community, a.unit)>
+            <h2 class="account__title">{format!("{} {}", a.community, a.unit)}</h2>
+            <div class="account__due">
+                <span class="muted">{move || i18n.t("billing.amount_due")}</span>
+                <strong class="account__total" data-testid="amount-due">{total.to_string()}</strong>
+                {(a.late_fees.0 > 0).then(|| view! {
+                    <span class="muted">{move || i18n.t("billing.incl_late_fee")} " " {a.late_fees.to_string()}</span>
+                })}
+            </div>
+            <p class="muted">
+                {move || i18n.t("billing.prepaid")} " " {a.prepaid.to_string()}
+                {(a.deposits.0 > 0).then(|| view! { " · " {move || i18n.t("billing.deposits")} " " {a.deposits.to_string()} })}
+            </p>
+            {if has_open {
+                view! {
+                    <ul class="bill-lines">
+                        {a.open.into_iter().map(|l| view! { <LineItem line=l /> }).collect_view()}
+                    </ul>
+                    {if a.online {
+                        view! { <p class="notice">{move || i18n.t("billing.online_soon")}</p> }.into_any()
+                    } else {
+                        view! { <p class="notice">{move || i18n.t("billing.online_off")}</p> }.into_any()
+                    }}
+                }.into_any()
+            } else {
+                view! { <p class="ok">{move || i18n.t("billing.all_paid")}</p> }.into_any()
+            }}
+            {(!a.payments.is_empty()).then(|| view! {
+                <h3>{move || i18n.t("billing.history")}</h3>
+                <PaymentList payments=a.payments.clone() base="/pay/receipts" />
+            })}
+        </section>
+    }
+}
+
+/// 缴费: what each of the resident's homes owes, line by line, and what was paid.
+#[component]
+pub fn MyBillsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || i18n.t("nav.pay") />
+        <ResidentShell>
+            <header class="page-head"><h1>{move || i18n.t("nav.pay")}</h1></header>
+            <RequireLogin f=move |_me: Me| view! { <MyBills /> } />
+        </ResidentShell>
+    }
+}
+
+#[component]
+fn MyBills() -> impl IntoView {
+    let bills = Resource::new(|| (), |_| my_bills());
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move { match bills.await {
+                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <EmptyState title="home.no_bills" body="home.no_bills_body" icon="¥" /> }.into_any(),
+                Ok(list) => list.into_iter().map(|a| view! { <AccountCard a /> }).collect_view().into_any(),
+            }})}
+        </Transition>
+    }
+}
+
+/// A receipt (收据), printable. Residents reach it from 缴费, staff from the counter.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let r = Resource::new(id, |id| get_receipt(PaymentId(id)));
+    view! {
+        <Title text=move || i18n.t("billing.receipt") />
+        <main class="page receipt-page">
+            <RequireLogin f=move |_me: Me| view! {
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move { match r.await {
+                        Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                        Ok(rc) => {
+                            let k = rc.payment.method.key();
+                            view! {
+                                <article class="receipt" aria-label=move || i18n.t("billing.receipt")>
+                                    <header class="receipt__head">
+                                        <h1>{rc.office.clone()} " " {move || i18n.t("billing.receipt")}</h1>
+                                        <p class="receipt__no">"No. " <span data-testid="receipt-no">{rc.payment.receipt_no.clone()}</span></p>
+                                    </header>
+                                    <dl class="receipt__meta">
+                                        <dt>{move || i18n.t("billing.unit")}</dt><dd>{rc.payment.unit.clone()}</dd>
+                                        <dt>{move || i18n.t("billing.payer")}</dt><dd>{rc.payment.payer.clone()}</dd>
+                                        <dt>{move || i18n.t("billing.paid_at")}</dt><dd>{rc.payment.paid_at.clone()}</dd>
+                                        <dt>{move || i18n.t("billing.method")}</dt><dd>{move || i18n.t(&k)}</dd>
+                                        {(!rc.payment.cashier.is_empty()).then(|| view! {
+                                            <dt>{move || i18n.t("billing.cashier")}</dt><dd>{rc.payment.cashier.clone()}</dd>
+                                        })}
+                                    </dl>
+                                    <table class="table receipt__lines">
+                                        <thead><tr>
+                                            <th>{move || i18n.t("billing.item")}</th>
+                                            <th>{move || i18n.t("billing.period")}</th>
+                                            <th class="num">{move || i18n.t("billing.amount")}</th>
+                                            <th class="num">{move || i18n.t("billing.late_fee")}</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {rc.lines.iter().map(|l| view! {
+                                                <tr>
+                                                    <td>{l.item.clone()}</td>
+                                                    <td>{l.period.clone()}</td>
+                                                    <td class="num">{l.principal.to_string()}</td>
+                                                    <td class="num">{l.late_fee.to_string()}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                            {(rc.payment.to_prepaid.0 != 0).then(|| view! {
+                                                <tr><td colspan="2">{move || i18n.t("billing.to_prepaid")}</td><td class="num">{rc.payment.to_prepaid.to_string()}</td><td></td></tr>
+                                            })}
+                                        </tbody>
+                                    </table>
+                                    <p class="receipt__total">
+                                        {move || i18n.t("billing.total")} " " <strong data-testid="receipt-total">{rc.payment.amount.to_string()}</strong>
+                                        <br /><span>{move || i18n.t("billing.in_words")} " " {rc.amount_words.clone()}</span>
+                                    </p>
+                                    {rc.payment.reverses.map(|_| view! { <p class="badge badge--warn">{move || i18n.t("billing.red_receipt")}</p> })}
+                                    {rc.payment.reversed.then(|| view! { <p class="badge badge--warn">{move || i18n.t("billing.reversed")}</p> })}
+                                    <button type="button" class="btn no-print" on:click=move |_| { let _ = window().print(); }>{move || i18n.t("billing.print")}</button>
+                                </article>
+                            }.into_any()
+                        }
+                    }})}
+                </Transition>
+            } />
+        </main>
+    }
+}
