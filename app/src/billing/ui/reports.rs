@@ -59,6 +59,11 @@ pub fn ReportsPage() -> impl IntoView {
     let report = Resource::new(
         move || (org.get(), from.get(), to.get(), by.get()),
         |(o, f, t, b)| async move {
+            // Until a scope is picked: the first node the caller may see (the select shows it).
+            let o = match o {
+                Some(o) => Some(o),
+                None => billing_orgs().await?.first().map(|x| x.id.0),
+            };
             match o {
                 Some(o) => load_collection_report(OrgId(o), f, t, b).await.map(Some),
                 None => Ok(None),
@@ -71,9 +76,7 @@ pub fn ReportsPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 let list = orgs.await.unwrap_or_default();
-                if org.get_untracked().is_none() {
-                    if let Some(o) = list.first() { org.set(Some(o.id.0)); }
-                }
+                let first = list.first().map(|o| o.id.0);
                 view! {
                     <div class="toolbar">
                         <select class="input" aria-label=move || i18n.t("billing.scope") on:change=move |ev| org.set(event_target_value(&ev).parse().ok())>
@@ -84,7 +87,7 @@ pub fn ReportsPage() -> impl IntoView {
                         <select class="input" aria-label=move || i18n.t("billing.group_by") on:change=move |ev| by.set(event_target_value(&ev))>
                             {["tree", "building", "item", "period"].into_iter().map(|b| { let k = format!("billing.by_{b}"); view! { <option value=b>{move || i18n.t(&k)}</option> } }).collect_view()}
                         </select>
-                        <a class="btn" download href=move || format!("/api/v1/billing/reports/collection.xlsx?org={}&from={}&to={}&by={}", org.get().unwrap_or(0), from.get(), to.get(), by.get())>
+                        <a class="btn" download href=move || format!("/api/v1/billing/reports/collection.xlsx?org={}&from={}&to={}&by={}", org.get().or(first).unwrap_or(0), from.get(), to.get(), by.get())>
                             {move || i18n.t("billing.export")}
                         </a>
                     </div>

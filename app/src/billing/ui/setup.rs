@@ -314,8 +314,14 @@ pub fn BillRunPage() -> impl IntoView {
         Some(Err(e)) => toast(e.localized(i18n.code())),
         None => {}
     });
+    let org_select = NodeRef::<leptos::html::Select>::new();
     let go = move |commit: bool| {
-        let Ok(o) = org.get_untracked().parse::<i64>() else {
+        // The select's own value: it shows the first node until staff pick another.
+        let picked = org_select
+            .get_untracked()
+            .map(|s| s.value())
+            .unwrap_or_else(|| org.get_untracked());
+        let Ok(o) = picked.parse::<i64>() else {
             return;
         };
         run.dispatch(RunBills {
@@ -330,15 +336,12 @@ pub fn BillRunPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 let list = orgs.await.unwrap_or_default();
-                if org.get_untracked().is_empty() {
-                    if let Some(o) = list.first() { org.set(o.id.0.to_string()); }
-                }
                 let offices = list.clone();
                 view! {
                     <form class="form card" on:submit=move |ev| { ev.prevent_default(); go(false); }>
                         <div class="row">
                             <label class="field"><span class="field__label">{move || i18n.t("billing.scope")}</span>
-                                <select class="input" name="org" on:change=move |ev| org.set(event_target_value(&ev))>
+                                <select class="input" name="org" node_ref=org_select on:change=move |ev| org.set(event_target_value(&ev))>
                                     <OrgOptions orgs=list kinds=&["company", "region", "office", "community"] />
                                 </select>
                             </label>
