@@ -580,11 +580,8 @@ pub async fn take_payment(
         return Err(AppError::validation("method", "err.bad_request"));
     }
     let amount = Money::parse_yuan(&n.amount).map_err(|_| AppError::validation("amount", "err.amount_invalid"))?;
-    if amount.0 <= 0 || amount.0 > 100_000_000_00 {
+    if amount.0 <= 0 || amount.0 > 10_000_000_000 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
-    }
-    if n.lines.is_empty() && n.prepay_item.is_none() && n.note.trim().is_empty() {
-        // A pure prepayment is fine; say nothing. (Kept explicit for readability.)
     }
     let office = office_of(ctx, unit.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
