@@ -90,7 +90,14 @@ pub fn is_retryable(e: &sea_orm::DbErr) -> bool {
         return true;
     }
     let s = e.to_string();
-    s.contains("database is locked") || s.contains("SQLITE_BUSY") || s.contains("could not serialize")
+    // SQLite: BUSY between connections, LOCKED ("table is locked", "deadlocked") within a
+    // shared cache; PostgreSQL: serialization failures and deadlocks.
+    s.contains("database is locked")
+        || s.contains("SQLITE_BUSY")
+        || s.contains("table is locked")
+        || s.contains("deadlocked")
+        || s.contains("could not serialize")
+        || s.contains("deadlock detected")
 }
 
 /// The error a lost write race becomes: `with_txn!` retries it, a caller sees a 409.
