@@ -270,38 +270,6 @@ enum PeriodCloses {
     ClosedAt,
 }
 
-#[derive(DeriveIden)]
-enum OnlineCheckouts {
-    Table,
-    Id,
-    Provider,
-    UnitId,
-    OfficeId,
-    UserId,
-    /// JSON `[{line, principal, late_fee}]` as priced when the checkout began.
-    Lines,
-    Amount,
-    IdempotencyKey,
-    SessionRef,
-    PaymentRef,
-    /// `open`, `paid`, `expired`, `refunded`.
-    Status,
-    PaymentId,
-    Url,
-    CreatedAt,
-    UpdatedAt,
-}
-
-#[derive(DeriveIden)]
-enum ProviderEvents {
-    Table,
-    Id,
-    Provider,
-    EventId,
-    Kind,
-    ReceivedAt,
-}
-
 fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
     ForeignKey::create().from(from.0, from.1).to(to.0, to.1).to_owned()
 }
@@ -824,56 +792,11 @@ impl MigrationTrait for Migration {
             true,
         )
         .await?;
-        m.create_table(
-            Table::create()
-                .table(OnlineCheckouts::Table)
-                .col(big_pk_auto(OnlineCheckouts::Id))
-                .col(string_len(OnlineCheckouts::Provider, 16))
-                .col(big_integer(OnlineCheckouts::UnitId))
-                .col(big_integer(OnlineCheckouts::OfficeId))
-                .col(big_integer(OnlineCheckouts::UserId))
-                .col(text(OnlineCheckouts::Lines))
-                .col(big_integer(OnlineCheckouts::Amount))
-                .col(string_len(OnlineCheckouts::IdempotencyKey, 64).unique_key())
-                .col(string_len_null(OnlineCheckouts::SessionRef, 200).unique_key())
-                .col(string_len_null(OnlineCheckouts::PaymentRef, 200))
-                .col(string_len(OnlineCheckouts::Status, 16))
-                .col(big_integer_null(OnlineCheckouts::PaymentId))
-                .col(text_null(OnlineCheckouts::Url))
-                .col(timestamp_with_time_zone(OnlineCheckouts::CreatedAt))
-                .col(timestamp_with_time_zone(OnlineCheckouts::UpdatedAt))
-                .to_owned(),
-        )
-        .await?;
-        m.create_table(
-            Table::create()
-                .table(ProviderEvents::Table)
-                .col(big_pk_auto(ProviderEvents::Id))
-                .col(string_len(ProviderEvents::Provider, 16))
-                .col(string_len(ProviderEvents::EventId, 200))
-                .col(string_len(ProviderEvents::Kind, 80))
-                .col(timestamp_with_time_zone(ProviderEvents::ReceivedAt))
-                .to_owned(),
-        )
-        .await?;
-        index(
-            m,
-            "ux_provider_events",
-            ProviderEvents::Table,
-            vec![
-                ProviderEvents::Provider.into_iden(),
-                ProviderEvents::EventId.into_iden(),
-            ],
-            true,
-        )
-        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in [
-            ProviderEvents::Table.into_iden(),
-            OnlineCheckouts::Table.into_iden(),
             PeriodCloses::Table.into_iden(),
             Deposits::Table.into_iden(),
             PrepaidLedger::Table.into_iden(),

@@ -31,17 +31,6 @@ pub struct ServeArgs {
     /// Where the built site (pkg/, static files) lives.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
-    /// Stripe secret key; online payment is offered only when it is set.
-    #[arg(long, env = "LINLI_STRIPE_SECRET_KEY", hide_env_values = true)]
-    pub stripe_secret_key: Option<String>,
-    /// Stripe webhook signing secrets, comma-separated (two during a rotation).
-    #[arg(
-        long,
-        env = "LINLI_STRIPE_WEBHOOK_SECRET",
-        value_delimiter = ',',
-        hide_env_values = true
-    )]
-    pub stripe_webhook_secret: Vec<String>,
     /// Load the demo community into an empty database at start.
     #[arg(long, env = "LINLI_DEMO", default_value_t = false)]
     pub demo: bool,

@@ -142,7 +142,7 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
 mod fees {
     use super::{e, Lcg};
     use app::access::model::{AuthVia, Authed, RequestMeta};
-    use app::billing::{counter, meters, model::*, runs, service, standards};
+    use app::billing::{charge, counter, meters, model::*, runs, service, standards};
     use app::db::entities::{buildings, units, users};
     use app::db::AppCtx;
     use app::shared::ids::{ChargeItemId, OrgId, UserId};
@@ -160,11 +160,6 @@ mod fees {
         }
     }
 
-    fn month_back(p: i32, n: i32) -> i32 {
-        let m = p / 100 * 12 + p % 100 - 1 - n;
-        m / 12 * 100 + m % 12 + 1
-    }
-
     pub async fn load(ctx: &AppCtx, office_a: OrgId, office_b: OrgId, ghy: OrgId, yqf: OrgId) -> anyhow::Result<()> {
         let admin = users::Entity::find()
             .filter(users::Column::Login.eq("admin"))
@@ -179,8 +174,7 @@ mod fees {
         };
         let meta = RequestMeta::default();
         let now = service::current_period();
-        let first = month_back(now, 3);
-        let from = format!("{}-{:02}-01", first / 100, first % 100);
+        let from = format!("{}-01", charge::period_label(charge::add_months(now, -3)));
         for (office, community, price) in [(office_a, ghy, "2.50"), (office_b, yqf, "3.20")] {
             let mut s = BillingSettings::defaults(office);
             s.late_fee_mode = "daily".into();
@@ -248,8 +242,7 @@ mod fees {
             .map_err(e)?;
         let mut r = Lcg(20261126);
         for (i, back) in [2, 1, 0].into_iter().enumerate() {
-            let p = month_back(now, back);
-            let label = format!("{}-{:02}", p / 100, p % 100);
+            let label = charge::period_label(charge::add_months(now, -back));
             for office in [office_a, office_b] {
                 runs::bill_run(ctx, &meta, &auth, office, &label, true)
                     .await
@@ -275,7 +268,6 @@ mod fees {
                         .iter()
                         .fold(app::shared::money::Money::ZERO, |a, l| a + l.outstanding + l.late_fee);
                     let method = [PayMethod::Cash, PayMethod::Pos, PayMethod::Transfer][(r.next() % 3) as usize];
-                    let fen = total.0;
                     counter::take_payment(
                         ctx,
                         &meta,
@@ -284,7 +276,7 @@ mod fees {
                             unit_id: u.id,
                             lines: lines.iter().map(|l| l.id).collect(),
                             method,
-                            amount: format!("{}.{:02}", fen / 100, fen % 100),
+                            amount: total.plain(),
                             prepay_item: None,
                             note: String::new(),
                         },
@@ -339,7 +331,7 @@ mod fees {
         .map_err(e)?;
         let mut shared_reading = 100_000i64;
         for back in (0..4).rev() {
-            let p = month_back(now, back);
+            let p = charge::add_months(now, -back);
             shared_reading += 3_000 + (r.next() % 1_000) as i64;
             meters::record_reading(
                 ctx,
@@ -347,7 +339,7 @@ mod fees {
                 auth,
                 shared.id,
                 p,
-                &format!("{}.{:02}", shared_reading / 100, shared_reading % 100),
+                &app::shared::money::fixed2(shared_reading),
             )
             .await
             .map_err(e)?;
@@ -371,18 +363,11 @@ mod fees {
             .map_err(e)?;
             let mut reading = 10_000 + (r.next() % 50_000) as i64;
             for back in (0..4).rev() {
-                let p = month_back(now, back);
+                let p = charge::add_months(now, -back);
                 reading += 600 + (r.next() % 1_400) as i64;
-                meters::record_reading(
-                    ctx,
-                    meta,
-                    auth,
-                    m.id,
-                    p,
-                    &format!("{}.{:02}", reading / 100, reading % 100),
-                )
-                .await
-                .map_err(e)?;
+                meters::record_reading(ctx, meta, auth, m.id, p, &app::shared::money::fixed2(reading))
+                    .await
+                    .map_err(e)?;
             }
         }
         Ok(())

@@ -115,20 +115,6 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
         max_failures_per_ip: a.login_max_failures_per_ip,
         throttle_window_minutes: 15,
         data_key,
-        stripe: a
-            .stripe_secret_key
-            .clone()
-            .filter(|k| !k.trim().is_empty())
-            .map(|k| app::db::StripeKeys {
-                secret_key: k,
-                webhook_secrets: a
-                    .stripe_webhook_secret
-                    .iter()
-                    .filter(|s| !s.trim().is_empty())
-                    .cloned()
-                    .collect(),
-                api_base: None,
-            }),
     }
 }
 

@@ -69,6 +69,9 @@ impl Modify for Bearer {
         app::billing::rest::receipt,
         app::billing::rest::run,
         app::billing::rest::my_bills,
+        app::billing::rest::refund_prepaid,
+        app::billing::rest::collect_deposit,
+        app::billing::rest::refund_deposit,
     ),
     modifiers(&Bearer),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"), (name = "billing"))

@@ -28,13 +28,8 @@ async fn authed(w: &World, login: &str) -> Authed {
 }
 
 fn next_period() -> String {
-    let p = app::billing::service::current_period();
-    let (y, m) = (p / 100, p % 100);
-    if m == 12 {
-        format!("{}-01", y + 1)
-    } else {
-        format!("{y}-{:02}", m + 1)
-    }
+    use app::billing::{charge, service};
+    charge::period_label(charge::add_months(service::current_period(), 1))
 }
 
 struct Setup {
@@ -111,6 +106,17 @@ async fn setup(w: &World) -> Setup {
         .await
         .unwrap();
     Setup { pm, cashier, units }
+}
+
+/// A cash payment at the counter through the API.
+async fn pay(w: &World, token: &str, unit: i64, lines: serde_json::Value, amount: &str) -> Resp {
+    w.json(
+        "POST",
+        "/api/v1/billing/payments",
+        Some(token),
+        &json!({"unit_id": unit, "lines": lines, "method": "cash", "amount": amount}),
+    )
+    .await
 }
 
 async fn run(w: &World, token: &str, org: OrgId, period: &str, commit: bool) -> Resp {
@@ -193,28 +199,14 @@ async fn counter_payments_are_exact_with_gap_free_receipts_and_never_pay_a_line_
     let line = acct.json()["open"][0]["id"].as_i64().unwrap();
     assert_eq!(acct.json()["due"], 22_393);
     // Pay 300.00 for a 223.93 line: the rest goes to the prepaid balance.
-    let r = w
-        .json(
-            "POST",
-            "/api/v1/billing/payments",
-            Some(&s.cashier),
-            &json!({"unit_id": s.units[0], "lines": [line], "method": "cash", "amount": "300.00"}),
-        )
-        .await;
+    let r = pay(&w, &s.cashier, s.units[0], json!([line]), "300.00").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let first = r.json();
     let month = app::billing::service::current_period();
     assert_eq!(first["receipt_no"], format!("SK-{month}-000001"));
     assert_eq!(first["to_prepaid"], 30_000 - 22_393);
     // Paying the same line again is refused, not turned into a prepayment.
-    let again = w
-        .json(
-            "POST",
-            "/api/v1/billing/payments",
-            Some(&s.cashier),
-            &json!({"unit_id": s.units[0], "lines": [line], "method": "cash", "amount": "223.93"}),
-        )
-        .await;
+    let again = pay(&w, &s.cashier, s.units[0], json!([line]), "223.93").await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     // Ten cashiers pay one line at once: exactly one succeeds and the line is paid once.
     let acct = w
@@ -266,14 +258,7 @@ async fn counter_payments_are_exact_with_gap_free_receipts_and_never_pay_a_line_
     assert_eq!(r.json()["lines"][0]["principal"], 22_393);
     // Bad amounts are named, nothing stored.
     for bad in ["0", "-5", "abc", "1.234"] {
-        let r = w
-            .json(
-                "POST",
-                "/api/v1/billing/payments",
-                Some(&s.cashier),
-                &json!({"unit_id": s.units[2], "lines": [], "method": "cash", "amount": bad}),
-            )
-            .await;
+        let r = pay(&w, &s.cashier, s.units[2], json!([]), bad).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.body);
         assert_eq!(r.json()["error"]["field"], "amount");
     }
@@ -295,22 +280,14 @@ async fn residents_see_only_their_own_household_bills_and_receipts() {
     assert_eq!(accounts.as_array().unwrap().len(), 1);
     assert_eq!(accounts[0]["unit_id"], s.units[0]);
     assert_eq!(accounts[0]["due"], 22_393);
-    assert_eq!(accounts[0]["online"], false);
     // Staff APIs are closed to residents; another household's receipt does not exist for them.
     let r = w
         .get(&format!("/api/v1/billing/units/{}/account", s.units[0]), Some(&mine))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let line = accounts[0]["open"][0]["id"].as_i64().unwrap();
-    let pay = w
-        .json(
-            "POST",
-            "/api/v1/billing/payments",
-            Some(&s.cashier),
-            &json!({"unit_id": s.units[0], "lines": [line], "method": "cash", "amount": "223.93"}),
-        )
-        .await;
-    let pid = pay.json()["id"].as_i64().unwrap();
+    let paid = pay(&w, &s.cashier, s.units[0], json!([line]), "223.93").await;
+    let pid = paid.json()["id"].as_i64().unwrap();
     let r = w
         .get(&format!("/api/v1/billing/payments/{pid}/receipt"), Some(&mine))
         .await;
@@ -338,23 +315,15 @@ async fn corrections_are_new_rows_and_a_closed_month_refuses_them() {
     let lines: Vec<bill_lines::Model> = bill_lines::Entity::find().all(&w.ctx.db).await.unwrap();
     let id = |i: usize| BillLineId(lines[i].id);
     // A waiver needs a reason and may not exceed what is owed.
-    let e = counter::adjust(
-        &w.ctx,
-        &meta,
-        &pm,
-        counter::AdjustKind::Waiver,
-        &[id(0)],
-        Some("10"),
-        " ",
-    )
-    .await
-    .unwrap_err();
+    let e = counter::adjust(&w.ctx, &meta, &pm, AdjustKind::Waiver, &[id(0)], Some("10"), " ")
+        .await
+        .unwrap_err();
     assert_eq!(e.field(), Some("reason"));
     let e = counter::adjust(
         &w.ctx,
         &meta,
         &pm,
-        counter::AdjustKind::Waiver,
+        AdjustKind::Waiver,
         &[id(0)],
         Some("500"),
         "维修期间",
@@ -366,7 +335,7 @@ async fn corrections_are_new_rows_and_a_closed_month_refuses_them() {
         &w.ctx,
         &meta,
         &pm,
-        counter::AdjustKind::Waiver,
+        AdjustKind::Waiver,
         &[id(0)],
         Some("23.93"),
         "维修期间",
@@ -374,17 +343,9 @@ async fn corrections_are_new_rows_and_a_closed_month_refuses_them() {
     .await
     .unwrap();
     // A reversal nets the line to zero; the line stays on record.
-    counter::adjust(
-        &w.ctx,
-        &meta,
-        &pm,
-        counter::AdjustKind::Reversal,
-        &[id(1)],
-        None,
-        "重复出账",
-    )
-    .await
-    .unwrap();
+    counter::adjust(&w.ctx, &meta, &pm, AdjustKind::Reversal, &[id(1)], None, "重复出账")
+        .await
+        .unwrap();
     let l1 = bill_lines::Entity::find_by_id(lines[1].id)
         .one(&w.ctx.db)
         .await
@@ -421,17 +382,9 @@ async fn corrections_are_new_rows_and_a_closed_month_refuses_them() {
     )
     .await
     .unwrap();
-    let e = counter::adjust(
-        &w.ctx,
-        &meta,
-        &pm,
-        counter::AdjustKind::Reversal,
-        &[id(2)],
-        None,
-        "作废",
-    )
-    .await
-    .unwrap_err();
+    let e = counter::adjust(&w.ctx, &meta, &pm, AdjustKind::Reversal, &[id(2)], None, "作废")
+        .await
+        .unwrap_err();
     assert_eq!(e.message_key(), "err.reverse_paid_line");
     let e = counter::reverse_payment(&w.ctx, &meta, &cashier, paid.id, "收错")
         .await
@@ -463,17 +416,9 @@ async fn corrections_are_new_rows_and_a_closed_month_refuses_them() {
     .insert(&w.ctx.db)
     .await
     .unwrap();
-    let e = counter::adjust(
-        &w.ctx,
-        &meta,
-        &pm,
-        counter::AdjustKind::Waiver,
-        &[id(3)],
-        Some("1"),
-        "x",
-    )
-    .await
-    .unwrap_err();
+    let e = counter::adjust(&w.ctx, &meta, &pm, AdjustKind::Waiver, &[id(3)], Some("1"), "x")
+        .await
+        .unwrap_err();
     assert_eq!(e.message_key(), "err.period_closed");
     let r = run(&w, &s.pm, w.office_a, &p, true).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
@@ -502,13 +447,7 @@ async fn the_collection_report_rolls_up_the_org_tree_and_exports() {
         )
         .await;
     let line = acct.json()["open"][0]["id"].as_i64().unwrap();
-    w.json(
-        "POST",
-        "/api/v1/billing/payments",
-        Some(&s.cashier),
-        &json!({"unit_id": s.units[0], "lines": [line], "method": "cash", "amount": "223.93"}),
-    )
-    .await;
+    pay(&w, &s.cashier, s.units[0], json!([line]), "223.93").await;
     let r = w
         .get(
             &format!(
@@ -546,4 +485,81 @@ async fn the_collection_report_rolls_up_the_org_tree_and_exports() {
         )
         .await;
     assert_eq!(&bytes[..2], b"PK");
+}
+
+#[tokio::test]
+async fn deposits_are_refunded_once_and_prepaid_refunds_stay_within_the_balance() {
+    let w = world().await;
+    let s = setup(&w).await;
+    let u = s.units[0];
+    // A cashier collects a decoration deposit; only a manager refunds it, and only once.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/billing/units/{u}/deposits"),
+            Some(&s.cashier),
+            &json!({"amount": "2000", "purpose": "装修押金", "method": "transfer"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["balance"], 200_000);
+    let acct = w
+        .get(&format!("/api/v1/billing/units/{u}/account"), Some(&s.cashier))
+        .await;
+    let dep = acct.json()["deposit_list"][0]["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/billing/deposits/{dep}/refund"),
+            Some(&s.cashier),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/billing/deposits/{dep}/refund"),
+            Some(&s.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["balance"], 0);
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/billing/deposits/{dep}/refund"),
+            Some(&s.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // A deposit needs a purpose.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/billing/units/{u}/deposits"),
+            Some(&s.cashier),
+            &json!({"amount": "10"}),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "purpose");
+    // 100.00 prepaid; a refund of more is refused and nothing moves; 40.00 leaves 60.00.
+    let r = pay(&w, &s.cashier, u, json!([]), "100").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["to_prepaid"], 10_000);
+    let path = format!("/api/v1/billing/units/{u}/prepaid-refunds");
+    let r = w.json("POST", &path, Some(&s.pm), &json!({"amount": "100.01"})).await;
+    assert_eq!(r.json()["error"]["field"], "amount");
+    let r = w.json("POST", &path, Some(&s.pm), &json!({"amount": "40"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["balance"], 6_000);
+    // The prepaid balance then pays next month's bill before anyone comes to the counter.
+    run(&w, &s.pm, w.office_a, &next_period(), true).await;
+    let acct = w
+        .get(&format!("/api/v1/billing/units/{u}/account"), Some(&s.cashier))
+        .await;
+    assert_eq!(acct.json()["prepaid"], 0);
+    assert_eq!(acct.json()["due"], 22_393 - 6_000);
 }

@@ -2,19 +2,8 @@
 use super::model::*;
 use crate::shared::error::AppError;
 use crate::shared::ids::{BillLineId, ChargeItemId, OrgId, PaymentId, UserId};
+use crate::shared::money::Money;
 use leptos::prelude::*;
-
-#[server]
-pub async fn billing_offices() -> Result<Vec<(OrgId, String)>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::standards::my_offices(&ctx, &meta, &auth).await
-        }
-        .await,
-    )
-}
 
 /// Org nodes the caller may bill or report on, depth-first.
 #[server]
@@ -126,15 +115,7 @@ pub async fn get_billing_settings(office: OrgId) -> Result<BillingSettings, AppE
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
-            super::service::require_office(
-                &ctx,
-                &meta,
-                &auth,
-                crate::access::model::Permission::BillingRead,
-                office,
-            )
-            .await?;
-            super::service::settings_of(&ctx.db, office.0).await
+            super::service::settings(&ctx, &meta, &auth, office).await
         }
         .await,
     )
@@ -216,26 +197,56 @@ pub async fn take_payment(
     )
 }
 
-/// `kind`: `waiver`, `reversal` or `late_fee_waiver`.
 #[server]
 pub async fn adjust_lines(
-    kind: String,
+    kind: AdjustKind,
     lines: Vec<BillLineId>,
     #[server(default)] amount: Option<String>,
     reason: String,
 ) -> Result<u64, AppError> {
-    use super::counter::AdjustKind;
     use crate::access::api::{authed, respond};
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
-            let k = match kind.as_str() {
-                "waiver" => AdjustKind::Waiver,
-                "reversal" => AdjustKind::Reversal,
-                "late_fee_waiver" => AdjustKind::LateFeeWaiver,
-                _ => return Err(AppError::validation("kind", "err.bad_request")),
-            };
-            super::counter::adjust(&ctx, &meta, &auth, k, &lines, amount.as_deref(), &reason).await
+            super::counter::adjust(&ctx, &meta, &auth, kind, &lines, amount.as_deref(), &reason).await
+        }
+        .await,
+    )
+}
+
+/// Refunds part of a unit's general prepaid balance; returns the balance left.
+#[server]
+pub async fn refund_prepaid(unit: i64, amount: String, #[server(default)] note: String) -> Result<Money, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::counter::refund_prepaid(&ctx, &meta, &auth, unit, &amount, &note).await
+        }
+        .await,
+    )
+}
+
+/// Collects a deposit; returns the unit's deposits held.
+#[server]
+pub async fn collect_deposit(unit: i64, purpose: String, amount: String, method: PayMethod) -> Result<Money, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::counter::collect_deposit(&ctx, &meta, &auth, unit, &purpose, &amount, method).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn refund_deposit(deposit: i64) -> Result<Money, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::counter::refund_deposit(&ctx, &meta, &auth, deposit).await
         }
         .await,
     )

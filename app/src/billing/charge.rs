@@ -3,7 +3,8 @@
 //! spread a payment over open lines; both are exact in fen.
 use super::formula::{self, Expr, Vars};
 use super::model::{price_times, tiered, Price, RoundMode, RoundTo, Rounding, Tier};
-use crate::shared::money::Money;
+use crate::shared::money::{fixed2, Money};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// What a standard multiplies its price by.
@@ -149,10 +150,6 @@ impl ChargeError {
     }
 }
 
-fn hundredths_label(v: i64) -> String {
-    format!("{}.{:02}", v / 100, (v % 100).abs())
-}
-
 fn names_var(e: &Expr, name: &str) -> bool {
     match e {
         Expr::Var(v) => v == name,
@@ -199,7 +196,7 @@ pub fn charge(s: &Standard, f: &Facts, held: Held, relief_bp: u32) -> Result<Cha
             } else {
                 s.rounding.apply(s.price.0 as i128 * a as i128 * days, 10_000 * md)
             };
-            (g, format!("{}㎡", hundredths_label(a)))
+            (g, format!("{}㎡", fixed2(a)))
         }
         Basis::Fixed => (s.rounding.apply(s.price.0 as i128 * days, 100 * md), "1".to_string()),
         Basis::Parking => (
@@ -213,7 +210,7 @@ pub fn charge(s: &Standard, f: &Facts, held: Held, relief_bp: u32) -> Result<Cha
             } else {
                 tiered(u, &s.tiers, s.rounding)
             };
-            (g, hundredths_label(u))
+            (g, fixed2(u))
         }
         Basis::Formula => {
             let e = s.formula.as_ref().ok_or(ChargeError::Formula)?;
@@ -286,23 +283,33 @@ pub fn allocate(paid: Money, lines: &[Owed]) -> (Vec<Owed>, Money) {
     (out, Money(left))
 }
 
-/// The due date of a month's bills: `due_day` of the month, clamped to its length.
-pub fn due_date(period: i32, due_day: u32) -> Option<chrono::NaiveDate> {
-    let (y, m) = (period / 100, (period % 100) as u32);
-    let days = month_days(period)?;
-    chrono::NaiveDate::from_ymd_opt(y, m, due_day.clamp(1, days))
+/// The first and last day of a `YYYYMM` month, `None` for a malformed period.
+pub fn month_bounds(period: i32) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::from_ymd_opt(period / 100, u32::try_from(period % 100).ok()?, 1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    Some((first, next.pred_opt()?))
 }
 
 /// Days in a `YYYYMM` month, `None` for a malformed period.
 pub fn month_days(period: i32) -> Option<u32> {
-    let (y, m) = (period / 100, (period % 100) as u32);
-    let first = chrono::NaiveDate::from_ymd_opt(y, m, 1)?;
-    let next = if m == 12 {
-        chrono::NaiveDate::from_ymd_opt(y + 1, 1, 1)?
-    } else {
-        chrono::NaiveDate::from_ymd_opt(y, m + 1, 1)?
-    };
-    Some((next - first).num_days() as u32)
+    month_bounds(period).map(|(_, last)| last.day())
+}
+
+/// The due date of a month's bills: `due_day` of the month, clamped to its length.
+pub fn due_date(period: i32, due_day: u32) -> Option<NaiveDate> {
+    let (first, last) = month_bounds(period)?;
+    first.with_day(due_day.clamp(1, last.day()))
+}
+
+/// The month `n` months after `period` (before it when `n` is negative).
+pub fn add_months(period: i32, n: i32) -> i32 {
+    let m = period / 100 * 12 + period % 100 - 1 + n;
+    m.div_euclid(12) * 100 + m.rem_euclid(12) + 1
+}
+
+/// The month of a date as `YYYYMM`.
+pub fn period_of(d: NaiveDate) -> i32 {
+    d.year() * 100 + d.month() as i32
 }
 
 /// Parses `2026-11` or `202611` into `YYYYMM`.
@@ -324,17 +331,14 @@ pub fn period_label(p: i32) -> String {
 
 /// The days `[first, last]` of month `period` covered by `[start, end]` (end inclusive,
 /// `None` = still running), or `None` when they do not overlap.
-pub fn held_in(period: i32, start: chrono::NaiveDate, end: Option<chrono::NaiveDate>) -> Option<Held> {
-    use chrono::Datelike;
-    let md = month_days(period)?;
-    let first = chrono::NaiveDate::from_ymd_opt(period / 100, (period % 100) as u32, 1)?;
-    let last = first + chrono::Duration::days(md as i64 - 1);
+pub fn held_in(period: i32, start: NaiveDate, end: Option<NaiveDate>) -> Option<Held> {
+    let (first, last) = month_bounds(period)?;
     let s = start.max(first);
     let e = end.map(|e| e.min(last)).unwrap_or(last);
     (s <= e).then(|| Held {
         first: s.day(),
         last: e.day(),
-        month_days: md,
+        month_days: last.day(),
     })
 }
 
@@ -478,6 +482,11 @@ mod tests {
         assert_eq!(month_days(202802), Some(29));
         assert_eq!(due_date(202602, 31), chrono::NaiveDate::from_ymd_opt(2026, 2, 28));
         assert_eq!(period_label(202611), "2026-11");
+        assert_eq!(add_months(202611, 1), 202612);
+        assert_eq!(add_months(202612, 1), 202701);
+        assert_eq!(add_months(202601, -1), 202512);
+        assert_eq!(add_months(202611, -14), 202509);
+        assert_eq!(month_bounds(202613), None);
         let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
         assert_eq!(
             held_in(202611, d(11, 16), None),

@@ -118,16 +118,63 @@ pub fn late_fee_of(l: &bill_lines::Model, st: &BillingSettings, today: NaiveDate
     late_fee(outstanding, st.late_fee_rate, l.due_date, st.grace_days, today)
 }
 
-async fn prepaid_balance<C: ConnectionTrait>(c: &C, unit: i64, item: Option<i64>) -> Result<i64, AppError> {
-    let mut q = prepaid_ledger::Entity::find()
+/// Which part of a unit's prepaid balance: everything, the general part, or one item's.
+#[derive(Clone, Copy)]
+enum Bucket {
+    All,
+    General,
+    Item(i64),
+}
+
+impl Bucket {
+    fn of(item: Option<i64>) -> Bucket {
+        item.map(Bucket::Item).unwrap_or(Bucket::General)
+    }
+}
+
+async fn prepaid_balance<C: ConnectionTrait>(c: &C, unit: i64, b: Bucket) -> Result<i64, AppError> {
+    let q = prepaid_ledger::Entity::find()
         .select_only()
         .column_as(super::service::sum_i64(prepaid_ledger::Column::Amount), "s")
         .filter(prepaid_ledger::Column::UnitId.eq(unit));
-    q = match item {
-        Some(i) => q.filter(prepaid_ledger::Column::ItemId.eq(i)),
-        None => q,
+    let q = match b {
+        Bucket::All => q,
+        Bucket::General => q.filter(prepaid_ledger::Column::ItemId.is_null()),
+        Bucket::Item(i) => q.filter(prepaid_ledger::Column::ItemId.eq(i)),
     };
     Ok(q.into_tuple::<Option<i64>>().one(c).await?.flatten().unwrap_or(0))
+}
+
+/// One prepaid ledger row: money in (`amount > 0`) or out of a unit's balance.
+struct Movement<'a> {
+    unit: i64,
+    office: i64,
+    item: Option<i64>,
+    amount: i64,
+    kind: &'a str,
+    payment: Option<i64>,
+    line: Option<i64>,
+    note: &'a str,
+    by: Option<UserId>,
+}
+
+async fn record_movement<C: ConnectionTrait>(c: &C, m: Movement<'_>) -> Result<(), AppError> {
+    prepaid_ledger::ActiveModel {
+        unit_id: Set(m.unit),
+        office_id: Set(m.office),
+        item_id: Set(m.item),
+        amount: Set(m.amount),
+        kind: Set(m.kind.into()),
+        payment_id: Set(m.payment),
+        line_id: Set(m.line),
+        note: Set(m.note.chars().take(200).collect()),
+        created_by: Set(m.by.map(|u| u.0)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(())
 }
 
 async fn deposit_balance<C: ConnectionTrait>(c: &C, unit: i64) -> Result<i64, AppError> {
@@ -192,7 +239,7 @@ async fn payment_rows<C: ConnectionTrait>(c: &C, ps: Vec<payments::Model>) -> Re
 
 /// Everything about one unit's account, for staff (scope-checked by the caller) and for
 /// the unit's own household.
-async fn account<C: ConnectionTrait>(c: &C, unit: i64, online: bool) -> Result<UnitAccount, AppError> {
+async fn account<C: ConnectionTrait>(c: &C, unit: i64) -> Result<UnitAccount, AppError> {
     let brief = crate::estate::service::unit_briefs(c, &[unit])
         .await?
         .pop()
@@ -240,12 +287,12 @@ async fn account<C: ConnectionTrait>(c: &C, unit: i64, online: bool) -> Result<U
         owners: brief.owners.clone(),
         due: open.iter().fold(Money::ZERO, |a, l| a + l.outstanding),
         late_fees: open.iter().fold(Money::ZERO, |a, l| a + l.late_fee),
-        prepaid: Money(prepaid_balance(c, unit, None).await?),
+        prepaid: Money(prepaid_balance(c, unit, Bucket::All).await?),
         deposits: Money(deposit_balance(c, unit).await?),
+        deposit_list: deposit_rows(c, unit).await?,
         payments: payment_rows(c, ps).await?,
         open,
         settled,
-        online,
     })
 }
 
@@ -269,14 +316,14 @@ async fn unit_for(
 /// A unit's account at the counter (`billing.read`).
 pub async fn unit_account(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, unit: i64) -> Result<UnitAccount, AppError> {
     unit_for(ctx, meta, auth, Permission::BillingRead, unit).await?;
-    account(&ctx.db, unit, super::online::configured(ctx)).await
+    account(&ctx.db, unit).await
 }
 
 /// The signed-in resident's accounts: one per home their household holds now.
 pub async fn my_accounts(ctx: &AppCtx, auth: &Authed) -> Result<Vec<UnitAccount>, AppError> {
     let mut out = vec![];
     for u in crate::estate::service::my_unit_ids(&ctx.db, auth.user_id).await? {
-        out.push(account(&ctx.db, u, super::online::configured(ctx)).await?);
+        out.push(account(&ctx.db, u).await?);
     }
     Ok(out)
 }
@@ -294,7 +341,11 @@ pub async fn find_units(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, q: &str
     if q.chars().count() > 40 {
         return Err(AppError::validation("q", "err.too_long"));
     }
-    let communities = super::service::scope_communities(ctx, &scope).await?;
+    let communities: Vec<i64> = super::service::scope_nodes(ctx, &scope, crate::estate::model::OrgKind::Community)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     Ok(crate::estate::service::find_units(&ctx.db, &communities, q, 20)
         .await?
         .into_iter()
@@ -341,41 +392,27 @@ async fn next_receipt_no<C: ConnectionTrait>(c: &C, office: i64, prefix: &str) -
     Ok(format!("{prefix}-{month}-{n:06}"))
 }
 
-/// Moves a line's `paid` cache by `delta`, refusing (as a lost race) if that would pay more
-/// than is owed or go below zero.
-async fn bump_paid<C: ConnectionTrait>(c: &C, line: i64, delta: i64) -> Result<(), AppError> {
-    let mut q = bill_lines::Entity::update_many()
-        .col_expr(bill_lines::Column::Paid, Expr::col(bill_lines::Column::Paid).add(delta))
-        .filter(bill_lines::Column::Id.eq(line));
-    q = if delta > 0 {
-        q.filter(
-            Expr::col(bill_lines::Column::Paid)
-                .add(Expr::col(bill_lines::Column::Adjusted))
-                .add(delta)
-                .lte(Expr::col(bill_lines::Column::Amount)),
-        )
-    } else {
-        q.filter(Expr::col(bill_lines::Column::Paid).add(delta).gte(0))
-    };
-    if q.exec(c).await?.rows_affected != 1 {
-        return Err(AppError::conflict("lines", "err.lines_changed"));
-    }
-    Ok(())
+/// Which cache of a line a movement changes.
+#[derive(Clone, Copy)]
+enum Cache {
+    Paid,
+    Adjusted,
 }
 
-async fn bump_adjusted<C: ConnectionTrait>(c: &C, line: i64, delta: i64) -> Result<(), AppError> {
+/// Moves a line's `paid` or `adjusted` cache by `delta` with one guarded update: it never
+/// settles more than the line's amount nor goes below zero, so a lost race (another cashier,
+/// a concurrent webhook) surfaces as a conflict instead of a double payment.
+async fn bump<C: ConnectionTrait>(c: &C, line: i64, cache: Cache, delta: i64) -> Result<(), AppError> {
+    let col = match cache {
+        Cache::Paid => bill_lines::Column::Paid,
+        Cache::Adjusted => bill_lines::Column::Adjusted,
+    };
+    let settled = Expr::col(bill_lines::Column::Paid).add(Expr::col(bill_lines::Column::Adjusted));
     let r = bill_lines::Entity::update_many()
-        .col_expr(
-            bill_lines::Column::Adjusted,
-            Expr::col(bill_lines::Column::Adjusted).add(delta),
-        )
+        .col_expr(col, Expr::col(col).add(delta))
         .filter(bill_lines::Column::Id.eq(line))
-        .filter(
-            Expr::col(bill_lines::Column::Paid)
-                .add(Expr::col(bill_lines::Column::Adjusted))
-                .add(delta)
-                .lte(Expr::col(bill_lines::Column::Amount)),
-        )
+        .filter(settled.add(delta).lte(Expr::col(bill_lines::Column::Amount)))
+        .filter(Expr::col(col).add(delta).gte(0))
         .exec(c)
         .await?;
     if r.rows_affected != 1 {
@@ -401,42 +438,26 @@ pub(crate) async fn offset_from_prepaid<C: ConnectionTrait>(
         if left == 0 {
             break;
         }
-        let bal = match key {
-            Some(i) => prepaid_balance(c, unit, Some(i)).await?,
-            None => {
-                // The general balance: rows without an item.
-                prepaid_ledger::Entity::find()
-                    .select_only()
-                    .column_as(super::service::sum_i64(prepaid_ledger::Column::Amount), "s")
-                    .filter(prepaid_ledger::Column::UnitId.eq(unit))
-                    .filter(prepaid_ledger::Column::ItemId.is_null())
-                    .into_tuple::<Option<i64>>()
-                    .one(c)
-                    .await?
-                    .flatten()
-                    .unwrap_or(0)
-            }
-        };
-        let take = std::cmp::min(bal, left);
+        let take = std::cmp::min(prepaid_balance(c, unit, Bucket::of(key)).await?, left);
         if take <= 0 {
             continue;
         }
-        prepaid_ledger::ActiveModel {
-            unit_id: Set(unit),
-            office_id: Set(l.office_id),
-            item_id: Set(key),
-            amount: Set(-take),
-            kind: Set("offset".into()),
-            payment_id: Set(None),
-            line_id: Set(Some(line)),
-            note: Set(String::new()),
-            created_by: Set(None),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(c)
+        record_movement(
+            c,
+            Movement {
+                unit,
+                office: l.office_id,
+                item: key,
+                amount: -take,
+                kind: "offset",
+                payment: None,
+                line: Some(line),
+                note: "",
+                by: None,
+            },
+        )
         .await?;
-        bump_paid(c, line, take).await?;
+        bump(c, line, Cache::Paid, take).await?;
         left -= take;
     }
     Ok(())
@@ -459,7 +480,7 @@ pub struct NewPayment {
 }
 
 /// Settles a payment inside `txn`: receipt number, allocations (late fee first, oldest line
-/// first), line caches, the rest to prepaid. Shared by the counter and online payments.
+/// first), line caches, the rest to prepaid. Online payments will settle through it too.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn settle<C: ConnectionTrait>(
     c: &C,
@@ -537,24 +558,24 @@ pub(crate) async fn settle<C: ConnectionTrait>(
         .insert(c)
         .await?;
         if part.principal.0 > 0 {
-            bump_paid(c, part.line, part.principal.0).await?;
+            bump(c, part.line, Cache::Paid, part.principal.0).await?;
         }
     }
     if rest.0 > 0 {
-        prepaid_ledger::ActiveModel {
-            unit_id: Set(unit.id),
-            office_id: Set(office),
-            item_id: Set(prepay_item),
-            amount: Set(rest.0),
-            kind: Set("deposit".into()),
-            payment_id: Set(Some(p.id)),
-            line_id: Set(None),
-            note: Set(String::new()),
-            created_by: Set(cashier.map(|u| u.0)),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(c)
+        record_movement(
+            c,
+            Movement {
+                unit: unit.id,
+                office,
+                item: prepay_item,
+                amount: rest.0,
+                kind: "deposit",
+                payment: Some(p.id),
+                line: None,
+                note: "",
+                by: cashier,
+            },
+        )
         .await?;
     }
     Ok(p)
@@ -668,28 +689,6 @@ pub async fn receipt(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: Paymen
     })
 }
 
-/// A waiver (减免) or reversal (红冲) of lines, or the waiver of their late fees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AdjustKind {
-    /// Reduces what is owed by `amount` (or all that is owed).
-    Waiver,
-    /// Cancels an unpaid line entirely: the reversal nets the line to zero.
-    Reversal,
-    /// Waives the late fee of the lines.
-    LateFeeWaiver,
-}
-
-impl AdjustKind {
-    fn code(self) -> &'static str {
-        match self {
-            AdjustKind::Waiver => "waiver",
-            AdjustKind::Reversal => "reversal",
-            AdjustKind::LateFeeWaiver => "late_fee_waiver",
-        }
-    }
-}
-
 /// Adjusts each line (a batch is one transaction: all or none). `amount` in yuan applies to
 /// each line for a waiver (empty = everything owed). The line's month must be open.
 pub async fn adjust(
@@ -769,7 +768,7 @@ pub async fn adjust(
                     if owed <= 0 {
                         continue;
                     }
-                    bump_adjusted(&txn, fresh.id, owed).await?;
+                    bump(&txn, fresh.id, Cache::Adjusted, owed).await?;
                     owed
                 }
                 AdjustKind::Waiver => {
@@ -780,7 +779,7 @@ pub async fn adjust(
                     if v <= 0 {
                         continue;
                     }
-                    bump_adjusted(&txn, fresh.id, v).await?;
+                    bump(&txn, fresh.id, Cache::Adjusted, v).await?;
                     v
                 }
             };
@@ -846,8 +845,16 @@ pub async fn reverse_payment(
     ensure_open(&ctx.db, p.office_id, current_period()).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let r = with_txn!(ctx.db, |txn| {
-        if p.to_prepaid > 0 && prepaid_balance(&txn, p.unit_id, None).await? < p.to_prepaid {
-            return Err(AppError::conflict("payment", "err.prepaid_used"));
+        // The top-up this payment made must still be there, in the part it went to.
+        let topup = prepaid_ledger::Entity::find()
+            .filter(prepaid_ledger::Column::PaymentId.eq(p.id))
+            .filter(prepaid_ledger::Column::Kind.eq("deposit"))
+            .one(&txn)
+            .await?;
+        if let Some(t) = &topup {
+            if prepaid_balance(&txn, p.unit_id, Bucket::of(t.item_id)).await? < t.amount {
+                return Err(AppError::conflict("payment", "err.prepaid_used"));
+            }
         }
         let st = settings_of(&txn, p.office_id).await?;
         let receipt_no = next_receipt_no(&txn, p.office_id, &st.receipt_prefix).await?;
@@ -890,24 +897,24 @@ pub async fn reverse_payment(
             .insert(&txn)
             .await?;
             if a.principal != 0 {
-                bump_paid(&txn, a.line_id, -a.principal).await?;
+                bump(&txn, a.line_id, Cache::Paid, -a.principal).await?;
             }
         }
-        if p.to_prepaid > 0 {
-            prepaid_ledger::ActiveModel {
-                unit_id: Set(p.unit_id),
-                office_id: Set(p.office_id),
-                item_id: Set(None),
-                amount: Set(-p.to_prepaid),
-                kind: Set("reversal".into()),
-                payment_id: Set(Some(r.id)),
-                line_id: Set(None),
-                note: Set(reason.into()),
-                created_by: Set(Some(auth.user_id.0)),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
+        if let Some(t) = topup {
+            record_movement(
+                &txn,
+                Movement {
+                    unit: p.unit_id,
+                    office: p.office_id,
+                    item: t.item_id,
+                    amount: -t.amount,
+                    kind: "reversal",
+                    payment: Some(r.id),
+                    line: None,
+                    note: reason,
+                    by: Some(auth.user_id),
+                },
+            )
             .await?;
         }
         audit::record(
@@ -941,33 +948,23 @@ pub async fn refund_prepaid(
     let office = office_of(ctx, b.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
-        let general: i64 = prepaid_ledger::Entity::find()
-            .select_only()
-            .column_as(super::service::sum_i64(prepaid_ledger::Column::Amount), "s")
-            .filter(prepaid_ledger::Column::UnitId.eq(unit))
-            .filter(prepaid_ledger::Column::ItemId.is_null())
-            .into_tuple::<Option<i64>>()
-            .one(&txn)
-            .await?
-            .flatten()
-            .unwrap_or(0);
-        if general < m.0 {
+        if prepaid_balance(&txn, unit, Bucket::General).await? < m.0 {
             return Err(AppError::validation("amount", "err.refund_exceeds_prepaid"));
         }
-        prepaid_ledger::ActiveModel {
-            unit_id: Set(unit),
-            office_id: Set(office),
-            item_id: Set(None),
-            amount: Set(-m.0),
-            kind: Set("refund".into()),
-            payment_id: Set(None),
-            line_id: Set(None),
-            note: Set(note.chars().take(200).collect()),
-            created_by: Set(Some(auth.user_id.0)),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
+        record_movement(
+            &txn,
+            Movement {
+                unit,
+                office,
+                item: None,
+                amount: -m.0,
+                kind: "refund",
+                payment: None,
+                line: None,
+                note,
+                by: Some(auth.user_id),
+            },
+        )
         .await?;
         audit::record(
             &txn,
@@ -980,11 +977,11 @@ pub async fn refund_prepaid(
         .await?;
         Ok(())
     })?;
-    Ok(Money(prepaid_balance(&ctx.db, unit, None).await?))
+    Ok(Money(prepaid_balance(&ctx.db, unit, Bucket::All).await?))
 }
 
-/// Collects a deposit (押金, e.g. for decoration) or refunds one collected earlier.
-pub async fn deposit(
+/// Collects a deposit (押金, e.g. for decoration) with its own receipt number.
+pub async fn collect_deposit(
     ctx: &AppCtx,
     meta: &RequestMeta,
     auth: &Authed,
@@ -992,41 +989,56 @@ pub async fn deposit(
     purpose: &str,
     amount: &str,
     method: PayMethod,
-    refund_of: Option<i64>,
 ) -> Result<Money, AppError> {
     let b = unit_for(ctx, meta, auth, Permission::BillingCollect, unit).await?;
-    let office = office_of(ctx, b.community_id).await?;
+    let m = Money::parse_yuan(amount).map_err(|_| AppError::validation("amount", "err.amount_invalid"))?;
+    if m.0 <= 0 {
+        return Err(AppError::validation("amount", "err.amount_invalid"));
+    }
+    let purpose = purpose.trim();
+    if purpose.is_empty() || purpose.chars().count() > 40 {
+        return Err(AppError::validation("purpose", "err.required"));
+    }
+    if !PayMethod::COUNTER.contains(&method) {
+        return Err(AppError::validation("method", "err.bad_request"));
+    }
+    deposit_row(ctx, meta, auth, &b, purpose, m.0, method, None).await
+}
+
+/// Refunds a collected deposit in full, once (the database refuses a second refund).
+pub async fn refund_deposit(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, deposit: i64) -> Result<Money, AppError> {
+    let o = deposits::Entity::find_by_id(deposit)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let b = unit_for(ctx, meta, auth, Permission::BillingManage, o.unit_id).await?;
+    if o.kind != "collect" {
+        return Err(AppError::NotFound);
+    }
+    let method = PayMethod::parse(&o.method).unwrap_or(PayMethod::Cash);
+    deposit_row(ctx, meta, auth, &b, &o.purpose, -o.amount, method, Some(o.id)).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn deposit_row(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    unit: &crate::estate::service::UnitBrief,
+    purpose: &str,
+    value: i64,
+    method: PayMethod,
+    refund_of: Option<i64>,
+) -> Result<Money, AppError> {
+    let office = office_of(ctx, unit.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
-    let (value, purpose) = match refund_of {
-        Some(orig) => {
-            let o = deposits::Entity::find_by_id(orig)
-                .one(&ctx.db)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if o.unit_id != unit || o.kind != "collect" {
-                return Err(AppError::NotFound);
-            }
-            (-o.amount, o.purpose)
-        }
-        None => {
-            let m = Money::parse_yuan(amount).map_err(|_| AppError::validation("amount", "err.amount_invalid"))?;
-            let p = purpose.trim();
-            if m.0 <= 0 {
-                return Err(AppError::validation("amount", "err.amount_invalid"));
-            }
-            if p.is_empty() || p.chars().count() > 40 {
-                return Err(AppError::validation("purpose", "err.required"));
-            }
-            (m.0, p.to_string())
-        }
-    };
     with_txn!(ctx.db, |txn| {
         let st = settings_of(&txn, office).await?;
         let receipt_no = next_receipt_no(&txn, office, &st.receipt_prefix).await?;
         let d = deposits::ActiveModel {
-            unit_id: Set(unit),
+            unit_id: Set(unit.id),
             office_id: Set(office),
-            purpose: Set(purpose.clone()),
+            purpose: Set(purpose.into()),
             amount: Set(value),
             kind: Set(if refund_of.is_some() { "refund" } else { "collect" }.into()),
             refers_to: Set(refund_of),
@@ -1039,19 +1051,41 @@ pub async fn deposit(
         }
         .insert(&txn)
         .await
-        .map_err(|e| crate::db::map_unique(e, "refund_of", "err.deposit_refunded"))?;
+        .map_err(|e| crate::db::map_unique(e, "deposit", "err.deposit_refunded"))?;
         audit::record(
             &txn,
             meta,
             AuditEntry::new("billing.deposit", "deposit", d.id)
                 .actor(Some(auth.user_id), &actor)
-                .org(Some(OrgId(b.community_id)))
-                .summary(serde_json::json!({ "amount": value, "purpose": purpose })),
+                .org(Some(OrgId(unit.community_id)))
+                .summary(serde_json::json!({ "amount": value, "purpose": purpose, "refund_of": refund_of })),
         )
         .await?;
         Ok(())
     })?;
-    Ok(Money(deposit_balance(&ctx.db, unit).await?))
+    Ok(Money(deposit_balance(&ctx.db, unit.id).await?))
+}
+
+/// A unit's deposits as listed at the counter, newest first.
+async fn deposit_rows<C: ConnectionTrait>(c: &C, unit: i64) -> Result<Vec<DepositRow>, AppError> {
+    let rows = deposits::Entity::find()
+        .filter(deposits::Column::UnitId.eq(unit))
+        .order_by_desc(deposits::Column::Id)
+        .all(c)
+        .await?;
+    let refunded: Vec<i64> = rows.iter().filter_map(|r| r.refers_to).collect();
+    Ok(rows
+        .iter()
+        .map(|r| DepositRow {
+            id: r.id,
+            purpose: r.purpose.clone(),
+            amount: Money(r.amount),
+            receipt_no: r.receipt_no.clone().unwrap_or_default(),
+            at: crate::shared::time::format_local(r.created_at),
+            refund: r.kind == "refund",
+            refunded: refunded.contains(&r.id),
+        })
+        .collect())
 }
 
 /// A cashier's day (日结): their own payments of `date` (China time); staff who manage

@@ -172,9 +172,8 @@ pub async fn record_reading(
     if super::charge::month_days(period).is_none() {
         return Err(AppError::validation("period", "err.period_invalid"));
     }
-    let value = crate::estate::model::Area::parse(reading)
-        .map(|a| a.0)
-        .or_else(|| (reading.trim() == "0").then_some(0))
+    let value = crate::shared::money::parse_fixed2(reading)
+        .filter(|v| *v < 10_000_000_000)
         .ok_or_else(|| AppError::validation("reading", "err.reading_invalid"))?;
     let office = crate::estate::service::offices_of(&ctx.db, &[m.community_id]).await?;
     let office = office.get(&m.community_id).copied().unwrap_or(m.community_id);

@@ -1,8 +1,7 @@
-//! 收费: charge items, fee standards, meters, bill runs, the counter, online payment and
-//! reports. Owns tables `billing_settings`, `charge_items`, `fee_standards`,
+//! 收费: charge items, fee standards, meters, bill runs, the counter and reports. Owns tables `billing_settings`, `charge_items`, `fee_standards`,
 //! `charge_assignments`, `meters`, `meter_readings`, `bill_runs`, `bill_lines`,
 //! `line_adjustments`, `payments`, `payment_allocations`, `receipt_counters`,
-//! `prepaid_ledger`, `deposits`, `period_closes`, `online_checkouts`, `provider_events`.
+//! `prepaid_ledger`, `deposits`, `period_closes`.
 pub mod api;
 pub mod charge;
 #[cfg(feature = "ssr")]
@@ -11,8 +10,6 @@ pub mod formula;
 #[cfg(feature = "ssr")]
 pub mod meters;
 pub mod model;
-#[cfg(feature = "ssr")]
-pub mod online;
 #[cfg(feature = "ssr")]
 pub mod reports;
 #[cfg(feature = "ssr")]

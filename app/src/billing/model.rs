@@ -269,6 +269,29 @@ pub struct OrgChoice {
     pub depth: u32,
 }
 
+/// A waiver (减免) or reversal (红冲) of lines, or the waiver of their late fees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AdjustKind {
+    /// Reduces what is owed by `amount` (or all that is owed).
+    Waiver,
+    /// Cancels an unpaid line entirely: the reversal nets the line to zero.
+    Reversal,
+    /// Waives the late fee of the lines.
+    LateFeeWaiver,
+}
+
+impl AdjustKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AdjustKind::Waiver => "waiver",
+            AdjustKind::Reversal => "reversal",
+            AdjustKind::LateFeeWaiver => "late_fee_waiver",
+        }
+    }
+}
+
 /// How a payment was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -435,7 +458,6 @@ pub struct RunReport {
     pub offset: Money,
     pub by_item: Vec<RunItem>,
     pub problems: Vec<RunProblem>,
-    pub samples: Vec<LineRow>,
     pub generated: bool,
 }
 
@@ -556,10 +578,25 @@ pub struct UnitAccount {
     pub prepaid: Money,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub deposits: Money,
+    pub deposit_list: Vec<DepositRow>,
     pub payments: Vec<PaymentRow>,
     pub settled: Vec<LineRow>,
-    /// Online payment is configured (residents see 在线缴费).
-    pub online: bool,
+}
+
+/// A deposit collected (or its refund, a negative row pointing at it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DepositRow {
+    pub id: i64,
+    pub purpose: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub amount: Money,
+    pub receipt_no: String,
+    pub at: String,
+    /// This row is a refund.
+    pub refund: bool,
+    /// This collection has been refunded.
+    pub refunded: bool,
 }
 
 /// A unit found at the counter.
@@ -617,6 +654,12 @@ pub struct CollectionReport {
 /// 收缴率 in basis points, rounded down; `None` when nothing was due.
 pub fn collection_rate_bp(received: Money, due: Money) -> Option<u32> {
     (due.0 > 0).then(|| ((received.0.max(0) as i128 * 10_000) / due.0 as i128).min(10_000) as u32)
+}
+
+/// 收缴率 as shown: `92.50%`, or `—` when nothing was due.
+pub fn rate_label(bp: Option<u32>) -> String {
+    bp.map(|b| format!("{}%", crate::shared::money::fixed2(b as i64)))
+        .unwrap_or_else(|| "—".into())
 }
 
 /// An amount in capital Chinese numerals as printed on receipts: `12345.60` →

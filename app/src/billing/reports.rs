@@ -149,27 +149,20 @@ pub async fn collection(
         .collect();
     let rows = match by {
         "tree" => {
-            let per = sums_by(db, "community_id", &communities, f, t, today).await?;
-            let paths: HashMap<i64, String> = {
-                let mut m = HashMap::new();
-                for n in &nodes {
-                    if let Some(p) = crate::estate::service::path_of(db, n.id).await? {
-                        m.insert(n.id.0, p);
-                    }
+            // Community sums, then each node adds into its parent, deepest first.
+            let mut sums: HashMap<i64, Sums> = sums_by(db, "community_id", &communities, f, t, today).await?;
+            let mut by_depth: Vec<_> = nodes.iter().collect();
+            by_depth.sort_by_key(|n| std::cmp::Reverse(n.depth));
+            for n in by_depth {
+                if let (Some(p), Some(s)) = (n.parent_id, sums.get(&n.id.0).copied()) {
+                    sums.entry(p.0).or_default().add(&s);
                 }
-                m
-            };
+            }
             let base = nodes.first().map(|n| n.depth).unwrap_or(0);
             nodes
                 .iter()
                 .map(|n| {
-                    let p = &paths[&n.id.0];
-                    let mut s = Sums::default();
-                    for (cid, v) in &per {
-                        if paths.get(cid).is_some_and(|cp| cp.starts_with(p.as_str())) {
-                            s.add(v);
-                        }
-                    }
+                    let s = sums.get(&n.id.0).copied().unwrap_or_default();
                     s.row(n.id.0.to_string(), n.name.clone(), (n.depth - base).max(0) as u32)
                 })
                 .collect()
@@ -265,24 +258,15 @@ pub async fn collection_xlsx(
         .map(|row| {
             let mut v = vec![
                 format!("{}{}", "  ".repeat(row.depth as usize), row.name),
-                plain(row.receivable),
-                plain(row.received),
-                plain(row.waived),
-                plain(row.arrears),
-                row.rate_bp
-                    .map(|b| format!("{}.{:02}%", b / 100, b % 100))
-                    .unwrap_or_default(),
+                row.receivable.plain(),
+                row.received.plain(),
+                row.waived.plain(),
+                row.arrears.plain(),
+                rate_label(row.rate_bp),
             ];
-            v.extend(row.aging.iter().map(|a| plain(Money(*a))));
+            v.extend(row.aging.iter().map(|a| Money(*a).plain()));
             v
         })
         .collect();
     crate::shared::xlsx::write_workbook(&[("收缴率", headers, data)]).map_err(|_| AppError::Internal)
-}
-
-/// `1234.50` (no currency sign or grouping) for spreadsheets.
-fn plain(m: Money) -> String {
-    let sign = if m.0 < 0 { "-" } else { "" };
-    let a = m.0.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
 }

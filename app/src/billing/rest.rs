@@ -85,6 +85,68 @@ pub async fn receipt(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Receipt>, 
     Ok(Json(r))
 }
 
+/// Money out of a unit's general prepaid balance, or a deposit collected.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MoneyRequest {
+    /// Yuan, e.g. `500.00`.
+    pub amount: String,
+    /// For a deposit: what it secures (e.g. 装修押金).
+    #[serde(default)]
+    pub purpose: String,
+    /// For a deposit: how it was paid (`cash`, `pos`, `transfer`, `other`).
+    #[serde(default)]
+    pub method: Option<super::model::PayMethod>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A balance after a movement, in fen.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Balance {
+    pub balance: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/billing/units/{id}/prepaid-refunds", tag = "billing", params(("id" = i64, Path)),
+    request_body = MoneyRequest, security(("bearer" = [])),
+    responses((status = 201, body = Balance), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn refund_prepaid(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<MoneyRequest>,
+) -> Result<(StatusCode, Json<Balance>), ApiError> {
+    let auth = api.authed()?;
+    let b = counter::refund_prepaid(&api.ctx, &api.meta, auth, id, &r.amount, &r.note)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(Balance { balance: b.0 })))
+}
+
+#[utoipa::path(post, path = "/api/v1/billing/units/{id}/deposits", tag = "billing", params(("id" = i64, Path)),
+    request_body = MoneyRequest, security(("bearer" = [])),
+    responses((status = 201, body = Balance), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn collect_deposit(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<MoneyRequest>,
+) -> Result<(StatusCode, Json<Balance>), ApiError> {
+    let auth = api.authed()?;
+    let method = r.method.unwrap_or(super::model::PayMethod::Cash);
+    let b = counter::collect_deposit(&api.ctx, &api.meta, auth, id, &r.purpose, &r.amount, method)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(Balance { balance: b.0 })))
+}
+
+#[utoipa::path(post, path = "/api/v1/billing/deposits/{id}/refund", tag = "billing", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = Balance), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn refund_deposit(api: ApiCtx, Path(id): Path<i64>) -> Result<(StatusCode, Json<Balance>), ApiError> {
+    let auth = api.authed()?;
+    let b = counter::refund_deposit(&api.ctx, &api.meta, auth, id)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(Balance { balance: b.0 })))
+}
+
 /// A bill run request.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RunRequest {
@@ -122,5 +184,8 @@ pub fn router() -> Router<AppCtx> {
         .route("/billing/payments", post(take_payment))
         .route("/billing/payments/{id}/receipt", get(receipt))
         .route("/billing/runs", post(run))
+        .route("/billing/units/{id}/prepaid-refunds", post(refund_prepaid))
+        .route("/billing/units/{id}/deposits", post(collect_deposit))
+        .route("/billing/deposits/{id}/refund", post(refund_deposit))
         .route("/me/bills", get(my_bills))
 }

@@ -16,7 +16,7 @@ use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
 use crate::shared::money::Money;
 use crate::with_txn;
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, Utc};
 use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
 
@@ -38,8 +38,7 @@ pub fn payer_and_days(u: &BillableUnit, period: i32) -> Option<(i64, String, Hel
         owners.iter().filter_map(|h| h.end).max()
     };
     let held = charge::held_in(period, start, end)?;
-    let md = held.month_days;
-    let last = NaiveDate::from_ymd_opt(period / 100, (period % 100) as u32, md)?;
+    let (_, last) = charge::month_bounds(period)?;
     let at_end = |h: &crate::estate::service::Holder| h.start <= last && h.end.is_none_or(|e| e >= last);
     let tenant = u
         .holders
@@ -79,9 +78,8 @@ pub async fn bill_run(
     };
     access::require_over(ctx, meta, auth, perm, org).await?;
     let period = charge::parse_period(period).ok_or_else(|| AppError::validation("period", "err.period_invalid"))?;
-    let md = charge::month_days(period).ok_or(AppError::Internal)?;
-    let first = NaiveDate::from_ymd_opt(period / 100, (period % 100) as u32, 1).ok_or(AppError::Internal)?;
-    let last = first + chrono::Duration::days(md as i64 - 1);
+    let (first, last) = charge::month_bounds(period).ok_or(AppError::Internal)?;
+    let md = last.day();
     let db = &ctx.db;
     let communities = crate::estate::service::communities_under(db, org).await?;
     let offices = crate::estate::service::offices_of(db, &communities).await?;
@@ -175,7 +173,6 @@ pub async fn bill_run(
         offset: Money::ZERO,
         by_item: vec![],
         problems: vec![],
-        samples: vec![],
         generated: false,
     };
     let mut per_item: HashMap<i64, (u64, Money)> = HashMap::new();
@@ -361,7 +358,7 @@ pub async fn bill_run(
     let actor = actor_label(db, auth.user_id).await;
     let planned_ref = &planned;
     let offsets_ref = &offsets;
-    let (created, run_id) = with_txn!(ctx.db, |txn| {
+    let created = with_txn!(ctx.db, |txn| {
         for o in &office_ids {
             ensure_open(&txn, *o, period).await?;
         }
@@ -444,16 +441,9 @@ pub async fn bill_run(
                 .summary(serde_json::json!({ "period": period, "lines": created, "total": total })),
         )
         .await?;
-        Ok((created, run.id))
+        Ok(created)
     })?;
     rep.new_lines = created;
     rep.generated = true;
-    let sample: Vec<bill_lines::Model> = bill_lines::Entity::find()
-        .filter(bill_lines::Column::RunId.eq(run_id))
-        .order_by_asc(bill_lines::Column::Id)
-        .limit(5)
-        .all(db)
-        .await?;
-    rep.samples = super::counter::line_rows(db, sample).await?;
     Ok(rep)
 }

@@ -8,13 +8,12 @@ use crate::db::AppCtx;
 use crate::estate::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use sea_orm::prelude::*;
 
 /// The current month as `YYYYMM` in China time.
 pub fn current_period() -> i32 {
-    let d = crate::shared::time::today_cn();
-    d.year() * 100 + d.month() as i32
+    super::charge::period_of(crate::shared::time::today_cn())
 }
 
 /// An office's billing rules (defaults until staff change them).
@@ -81,16 +80,26 @@ pub async fn require_office(
     }
 }
 
-/// The offices (管理处) inside the caller's scope for `perm`, with names.
-pub async fn offices_in_scope(ctx: &AppCtx, scope: &Scope) -> Result<Vec<(i64, String)>, AppError> {
-    let nodes =
-        crate::estate::service::subtree_nodes(&ctx.db, &scope.org_ids.iter().map(|i| OrgId(*i)).collect::<Vec<_>>())
-            .await?;
-    Ok(nodes
+/// The nodes of one kind (offices, communities) inside a scope, with names, depth-first.
+pub async fn scope_nodes(ctx: &AppCtx, scope: &Scope, kind: OrgKind) -> Result<Vec<(i64, String)>, AppError> {
+    let roots: Vec<OrgId> = scope.org_ids.iter().map(|i| OrgId(*i)).collect();
+    Ok(crate::estate::service::subtree_nodes(&ctx.db, &roots)
+        .await?
         .into_iter()
-        .filter(|n| n.kind == OrgKind::Office && scope.covers(n.id))
+        .filter(|n| n.kind == kind && scope.covers(n.id))
         .map(|n| (n.id.0, n.name))
         .collect())
+}
+
+/// An office's billing rules, for staff who may read its billing.
+pub async fn settings(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    office: OrgId,
+) -> Result<BillingSettings, AppError> {
+    require_office(ctx, meta, auth, Permission::BillingRead, office).await?;
+    settings_of(&ctx.db, office.0).await
 }
 
 /// Saves an office's billing rules.
@@ -163,18 +172,6 @@ pub async fn save_settings(
         Ok(())
     })?;
     Ok(saved)
-}
-
-/// The caller's billing scope as community ids (for filtering lines and payments).
-pub async fn scope_communities(ctx: &AppCtx, scope: &Scope) -> Result<Vec<i64>, AppError> {
-    let nodes =
-        crate::estate::service::subtree_nodes(&ctx.db, &scope.org_ids.iter().map(|i| OrgId(*i)).collect::<Vec<_>>())
-            .await?;
-    Ok(nodes
-        .into_iter()
-        .filter(|n| n.kind == OrgKind::Community && scope.covers(n.id))
-        .map(|n| n.id.0)
-        .collect())
 }
 
 /// `CAST(SUM(col) AS BIGINT)`: PostgreSQL sums `bigint` to `numeric`; money stays `i64`.

@@ -3,7 +3,7 @@
 use super::charge::{self, Basis, Facts, Held, Standard};
 use super::formula;
 use super::model::*;
-use super::service::{offices_in_scope, require_office};
+use super::service::require_office;
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
@@ -11,28 +11,13 @@ use crate::db::entities::{charge_assignments, charge_items, fee_standards};
 use crate::db::{map_unique, AppCtx};
 use crate::shared::error::AppError;
 use crate::shared::ids::{ChargeItemId, OrgId};
+use crate::shared::money::{fixed2, parse_fixed2};
 use crate::with_txn;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder};
 use std::collections::HashMap;
 
 pub const CATEGORIES: [&str; 6] = ["property", "water", "electricity", "gas", "parking", "other"];
-
-/// A quantity with at most two decimals, in hundredths.
-fn parse_hundredths(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let (i, f) = s.split_once('.').unwrap_or((s, ""));
-    if i.is_empty()
-        || f.len() > 2
-        || !i.chars().all(|c| c.is_ascii_digit())
-        || !f.chars().all(|c| c.is_ascii_digit())
-        || i.len() > 12
-    {
-        return None;
-    }
-    let frac: i64 = format!("{f:0<2}").parse().ok()?;
-    Some(i.parse::<i64>().ok()? * 100 + frac)
-}
 
 /// Parses a tier table written `10:3.50, 20:4.00, :5.00` (up to 10 units at 3.50, …).
 pub fn parse_tiers(s: &str) -> Result<Vec<Tier>, &'static str> {
@@ -45,7 +30,7 @@ pub fn parse_tiers(s: &str) -> Result<Vec<Tier>, &'static str> {
         let (lim, price) = part.split_once([':', '：']).ok_or("err.tiers_format")?;
         let up_to = match lim.trim() {
             "" => None,
-            l => Some(parse_hundredths(l).ok_or("err.tiers_format")?),
+            l => Some(parse_fixed2(l).ok_or("err.tiers_format")?),
         };
         out.push(Tier {
             up_to,
@@ -412,16 +397,6 @@ pub async fn list_items(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Resu
     item_rows(ctx, items).await
 }
 
-/// The offices the caller manages billing for (for the item form's office picker).
-pub async fn my_offices(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Result<Vec<(OrgId, String)>, AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::BillingRead).await?;
-    Ok(offices_in_scope(ctx, &scope)
-        .await?
-        .into_iter()
-        .map(|(i, n)| (OrgId(i), n))
-        .collect())
-}
-
 /// Every org node in the caller's `billing.read` scope, depth-first (for pickers).
 pub async fn org_choices(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Result<Vec<OrgChoice>, AppError> {
     let scope = access::require(ctx, meta, auth, Permission::BillingRead).await?;
@@ -487,7 +462,6 @@ fn ratio_label(r: &formula::Ratio) -> String {
     if r.den == 1 {
         r.num.to_string()
     } else {
-        let h = r.num * 100 / r.den;
-        format!("{}.{:02}", h / 100, (h % 100).abs())
+        fixed2((r.num * 100 / r.den) as i64)
     }
 }

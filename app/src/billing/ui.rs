@@ -12,6 +12,7 @@ pub use setup::{BillRunPage, ItemsPage};
 
 use super::model::LineRow;
 use crate::shared::i18n::I18n;
+use crate::shared::money::fixed2;
 
 /// The plain-language notes of a line ("prorate:16:30:30" → "按 15/30 天计").
 pub(crate) fn line_notes(i18n: I18n, l: &LineRow) -> String {
@@ -41,15 +42,9 @@ pub(crate) fn line_notes(i18n: I18n, l: &LineRow) -> String {
 }
 
 fn pct(bp: &str) -> String {
-    let b = bp.parse::<i64>().unwrap_or(0);
-    if b % 100 == 0 {
-        format!("{}", b / 100)
-    } else {
-        format!("{}.{:02}", b / 100, b % 100)
-    }
+    fixed2(bp.parse().unwrap_or(0)).trim_end_matches(".00").to_string()
 }
 
 fn hundredths(v: &str) -> String {
-    let v = v.parse::<i64>().unwrap_or(0);
-    format!("{}.{:02}", v / 100, v % 100)
+    fixed2(v.parse().unwrap_or(0))
 }

@@ -23,25 +23,6 @@ pub struct RuntimeConfig {
     pub throttle_window_minutes: i64,
     /// Seals personal data (ID numbers) at rest.
     pub data_key: crate::shared::sealed::DataKey,
-    /// Stripe keys; `None` when online payment is not set up.
-    pub stripe: Option<StripeKeys>,
-}
-
-/// Stripe's secret API key and the webhook signing secrets (several during a rotation).
-#[derive(Clone)]
-pub struct StripeKeys {
-    pub secret_key: String,
-    pub webhook_secrets: Vec<String>,
-    /// API base URL (Stripe's own unless pointed elsewhere, e.g. at a test double).
-    pub api_base: Option<String>,
-}
-
-impl std::fmt::Debug for StripeKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StripeKeys")
-            .field("webhook_secrets", &self.webhook_secrets.len())
-            .finish_non_exhaustive()
-    }
 }
 
 impl Default for RuntimeConfig {
@@ -55,7 +36,6 @@ impl Default for RuntimeConfig {
             throttle_window_minutes: 15,
             // A throwaway key: real servers load theirs (`LINLI_DATA_KEY` or the key file).
             data_key: crate::shared::sealed::DataKey::from_master(crate::shared::sealed::DataKey::random_master()),
-            stripe: None,
         }
     }
 }

@@ -154,7 +154,7 @@ impl Area {
 
 impl std::fmt::Display for Area {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
+        f.write_str(&crate::shared::money::fixed2(self.0))
     }
 }
 

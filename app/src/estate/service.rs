@@ -129,12 +129,12 @@ pub struct Holder {
     pub end: Option<chrono::NaiveDate>,
 }
 
-/// Units of `communities` (optionally one building), with the owners and tenants whose
+/// Units of `communities` (optionally only the units `only`), with the owners and tenants whose
 /// occupancy overlaps `[from, to]`. Two queries per 10 000 units, whatever the size.
 pub async fn billable_units<C: ConnectionTrait>(
     c: &C,
     communities: &[i64],
-    building: Option<i64>,
+    only: Option<&[i64]>,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<Vec<BillableUnit>, AppError> {
@@ -143,8 +143,8 @@ pub async fn billable_units<C: ConnectionTrait>(
     use sea_orm::QueryOrder;
     use std::collections::HashMap;
     let mut q = units::Entity::find().filter(units::Column::CommunityId.is_in(communities.to_vec()));
-    if let Some(b) = building {
-        q = q.filter(units::Column::BuildingId.eq(b));
+    if let Some(ids) = only {
+        q = q.filter(units::Column::Id.is_in(ids.to_vec()));
     }
     let us = q.order_by_asc(units::Column::Id).all(c).await?;
     let mut out = Vec::with_capacity(us.len());
@@ -342,12 +342,21 @@ pub async fn find_units<C: ConnectionTrait>(
         .collect();
     if (ids.len() as u64) < limit {
         let digits = q.chars().all(|ch| ch.is_ascii_digit()) && q.len() == 11;
+        // Only people living in these communities now, so namesakes elsewhere never crowd
+        // out the ones the caller may see.
+        let here = sea_orm::sea_query::Query::select()
+            .column(occupancies::Column::PersonId)
+            .from(occupancies::Entity)
+            .and_where(occupancies::Column::CommunityId.is_in(communities.to_vec()))
+            .and_where(occupancies::Column::EndDate.is_null())
+            .to_owned();
         let people = persons::Entity::find()
             .filter(if digits {
                 persons::Column::Phone.eq(q)
             } else {
                 persons::Column::Name.starts_with(q)
             })
+            .filter(persons::Column::Id.in_subquery(here))
             .limit(50)
             .all(c)
             .await?;
@@ -445,6 +454,5 @@ pub async fn sample_units<C: ConnectionTrait>(
     let step = (ids.len() as u64 / n.max(1)).max(1) as usize;
     let pick: Vec<i64> = ids.iter().step_by(step).take(n as usize).copied().collect();
     let today = crate::shared::time::today_cn();
-    let all = billable_units(c, &[*first], None, today, today).await?;
-    Ok(all.into_iter().filter(|u| pick.contains(&u.id)).collect())
+    billable_units(c, &[*first], Some(&pick), today, today).await
 }

@@ -113,6 +113,26 @@ impl Neg for Money {
     }
 }
 
+/// A value kept in hundredths (fen, centi-㎡, hundredths of a m³ or kWh, basis points) as a
+/// plain decimal: `8957` → `89.57`, `-5` → `-0.05`. No grouping, no unit.
+pub fn fixed2(v: i64) -> String {
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+/// Parses a non-negative decimal with at most two places into hundredths (`"12.3"` → 1230).
+pub fn parse_fixed2(s: &str) -> Option<i64> {
+    Money::parse_yuan(s).ok().map(|m| m.0).filter(|v| *v >= 0)
+}
+
+impl Money {
+    /// `1234.50` (no currency sign or grouping): form values and spreadsheets.
+    pub fn plain(self) -> String {
+        fixed2(self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +167,18 @@ mod tests {
         for fen in [-100_001i64, -1, 0, 1, 99, 100, 123_456_789] {
             let shown = format!("{}", Money(fen)).replace('¥', "");
             assert_eq!(Money::parse_yuan(&shown), Ok(Money(fen)));
+        }
+    }
+
+    #[test]
+    fn fixed_two_place_values() {
+        assert_eq!(fixed2(8957), "89.57");
+        assert_eq!(fixed2(-5), "-0.05");
+        assert_eq!(Money(123_450).plain(), "1234.50");
+        assert_eq!(parse_fixed2("123456.7"), Some(12_345_670));
+        assert_eq!(parse_fixed2("0"), Some(0));
+        for bad in ["-1", "1.234", "x", ""] {
+            assert_eq!(parse_fixed2(bad), None, "{bad}");
         }
     }
 }

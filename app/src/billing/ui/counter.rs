@@ -2,8 +2,11 @@
 //! the receipt; waive, reverse; print a payment notice; the cashier's day end.
 use super::line_notes;
 use super::pay::PaymentList;
-use crate::billing::api::{counter_search, load_day_end, load_unit_account, AdjustLines, ReversePayment, TakePayment};
-use crate::billing::model::{PayMethod, UnitAccount};
+use crate::billing::api::{
+    counter_search, load_day_end, load_unit_account, AdjustLines, CollectDeposit, RefundDeposit, RefundPrepaid,
+    ReversePayment, TakePayment,
+};
+use crate::billing::model::{AdjustKind, DepositRow, PayMethod, UnitAccount};
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::BillLineId;
 use crate::shared::money::Money;
@@ -71,8 +74,18 @@ fn Account(unit: i64) -> impl IntoView {
     let pay = ServerAction::<TakePayment>::new();
     let adjust = ServerAction::<AdjustLines>::new();
     let reverse = ServerAction::<ReversePayment>::new();
+    let collect = ServerAction::<CollectDeposit>::new();
+    let refund = ServerAction::<RefundDeposit>::new();
+    let refund_pre = ServerAction::<RefundPrepaid>::new();
     let account = Resource::new(
-        move || (pay.version().get(), adjust.version().get(), reverse.version().get()),
+        move || {
+            (
+                pay.version().get(),
+                adjust.version().get(),
+                reverse.version().get(),
+                collect.version().get() + refund.version().get() + refund_pre.version().get(),
+            )
+        },
         move |_| load_unit_account(unit),
     );
     let last_receipt = RwSignal::new(None::<(i64, String)>);
@@ -94,11 +107,24 @@ fn Account(unit: i64) -> impl IntoView {
         Some(Err(e)) => toast(e.localized(i18n.code())),
         None => {}
     });
+    for v in [collect.value(), refund.value(), refund_pre.value()] {
+        Effect::new(move |_| match v.get() {
+            Some(Ok(_)) => toast(i18n.t("common.saved")),
+            Some(Err(e)) => toast(e.localized(i18n.code())),
+            None => {}
+        });
+    }
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move { match account.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                Ok(a) => view! { <AccountPanel a pay adjust reverse last_receipt /> }.into_any(),
+                Ok(a) => {
+                    let (unit, prepaid, list) = (a.unit_id, a.prepaid, a.deposit_list.clone());
+                    view! {
+                        <AccountPanel a pay adjust reverse last_receipt />
+                        <MoneyHeld unit prepaid list collect refund refund_pre />
+                    }.into_any()
+                }
             }})}
         </Transition>
     }
@@ -140,9 +166,9 @@ fn AccountPanel(
                 .collect::<Vec<BillLineId>>()
         })
     };
-    let do_adjust = move |kind: &'static str| {
+    let do_adjust = move |kind: AdjustKind| {
         adjust.dispatch(AdjustLines {
-            kind: kind.into(),
+            kind,
             lines: chosen(),
             amount: None,
             reason: reason.get_untracked(),
@@ -232,9 +258,9 @@ fn AccountPanel(
                             <input class="input" name="reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                         </label>
                         <div class="row">
-                            <button type="button" class="btn" on:click=move |_| do_adjust("late_fee_waiver")>{move || i18n.t("billing.waive_late_fee")}</button>
-                            <button type="button" class="btn" on:click=move |_| do_adjust("waiver")>{move || i18n.t("billing.waive")}</button>
-                            <button type="button" class="btn btn--danger" on:click=move |_| do_adjust("reversal")>{move || i18n.t("billing.reverse_lines")}</button>
+                            <button type="button" class="btn" on:click=move |_| do_adjust(AdjustKind::LateFeeWaiver)>{move || i18n.t("billing.waive_late_fee")}</button>
+                            <button type="button" class="btn" on:click=move |_| do_adjust(AdjustKind::Waiver)>{move || i18n.t("billing.waive")}</button>
+                            <button type="button" class="btn btn--danger" on:click=move |_| do_adjust(AdjustKind::Reversal)>{move || i18n.t("billing.reverse_lines")}</button>
                         </div>
                     </details>
                 }.into_any()
@@ -269,6 +295,73 @@ fn AccountPanel(
                 }
             })}
         </section>
+    }
+}
+
+/// Deposits (押金) collected and refunded, and refunds of the prepaid balance.
+#[component]
+fn MoneyHeld(
+    unit: i64,
+    prepaid: Money,
+    list: Vec<DepositRow>,
+    collect: ServerAction<CollectDeposit>,
+    refund: ServerAction<RefundDeposit>,
+    refund_pre: ServerAction<RefundPrepaid>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let u = unit.to_string();
+    let u2 = u.clone();
+    view! {
+        <details class="card">
+            <summary>{move || i18n.t("billing.money_held")}</summary>
+            <h3>{move || i18n.t("billing.deposits")}</h3>
+            <ul class="list">
+                {list.into_iter().map(|d| {
+                    let id = d.id.to_string();
+                    view! {
+                        <li class="list__item">
+                            <span class="list__main">{d.purpose.clone()}</span>
+                            <span class="muted">{d.receipt_no.clone()} " " {d.at.clone()}</span>
+                            <strong>{d.amount.to_string()}</strong>
+                            {if d.refunded {
+                                view! { <span class="badge">{move || i18n.t("billing.refunded")}</span> }.into_any()
+                            } else if d.refund {
+                                ().into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=refund attr:class="inline-form">
+                                        <input type="hidden" name="deposit" value=id />
+                                        <button type="submit" class="btn btn--small">{move || i18n.t("billing.refund")}</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <ActionForm action=collect attr:class="form">
+                <input type="hidden" name="unit" value=u />
+                <input type="hidden" name="method" value="cash" />
+                <div class="row">
+                    <label class="field"><span class="field__label">{move || i18n.t("billing.purpose")}</span>
+                        <input class="input" name="purpose" placeholder=move || i18n.t("billing.purpose_hint") required /></label>
+                    <label class="field"><span class="field__label">{move || i18n.t("billing.amount")}</span>
+                        <input class="input" name="amount" inputmode="decimal" required /></label>
+                </div>
+                <button type="submit" class="btn">{move || i18n.t("billing.collect_deposit")}</button>
+            </ActionForm>
+            <h3>{move || i18n.t("billing.prepaid")} " " {prepaid.to_string()}</h3>
+            <ActionForm action=refund_pre attr:class="form">
+                <input type="hidden" name="unit" value=u2 />
+                <div class="row">
+                    <label class="field"><span class="field__label">{move || i18n.t("billing.amount")}</span>
+                        <input class="input" name="amount" inputmode="decimal" required /></label>
+                    <label class="field"><span class="field__label">{move || i18n.t("billing.reason")}</span>
+                        <input class="input" name="note" /></label>
+                </div>
+                <button type="submit" class="btn">{move || i18n.t("billing.refund_prepaid")}</button>
+            </ActionForm>
+        </details>
     }
 }
 

@@ -70,39 +70,35 @@ fn AccountCard(a: UnitAccount) -> impl IntoView {
     let total = a.due + a.late_fees;
     let has_open = !a.open.is_empty();
     view! {
-        <section class="card account" aria-label=format!("{} {}", a.community, a.unit)>
-            <h2 class="account__title">{format!("{} {}", a.community, a.unit)}</h2>
-            <div class="account__due">
-                <span class="muted">{move || i18n.t("billing.amount_due")}</span>
-                <strong class="account__total" data-testid="amount-due">{total.to_string()}</strong>
-                {(a.late_fees.0 > 0).then(|| view! {
-                    <span class="muted">{move || i18n.t("billing.incl_late_fee")} " " {a.late_fees.to_string()}</span>
+            <section class="card account" aria-label=format!("{} {}", a.community, a.unit)>
+                <h2 class="account__title">{format!("{} {}", a.community, a.unit)}</h2>
+                <div class="account__due">
+                    <span class="muted">{move || i18n.t("billing.amount_due")}</span>
+                    <strong class="account__total" data-testid="amount-due">{total.to_string()}</strong>
+                    {(a.late_fees.0 > 0).then(|| view! {
+                        <span class="muted">{move || i18n.t("billing.incl_late_fee")} " " {a.late_fees.to_string()}</span>
+                    })}
+                </div>
+                <p class="muted">
+                    {move || i18n.t("billing.prepaid")} " " {a.prepaid.to_string()}
+                    {(a.deposits.0 > 0).then(|| view! { " · " {move || i18n.t("billing.deposits")} " " {a.deposits.to_string()} })}
+                </p>
+                {if has_open {
+                    view! {
+                        <ul class="bill-lines">
+                            {a.open.into_iter().map(|l| view! { <LineItem line=l /> }).collect_view()}
+                        </ul>
+    <p class="notice">{move || i18n.t("billing.online_off")}</p>
+                    }.into_any()
+                } else {
+                    view! { <p class="ok">{move || i18n.t("billing.all_paid")}</p> }.into_any()
+                }}
+                {(!a.payments.is_empty()).then(|| view! {
+                    <h3>{move || i18n.t("billing.history")}</h3>
+                    <PaymentList payments=a.payments.clone() base="/pay/receipts" />
                 })}
-            </div>
-            <p class="muted">
-                {move || i18n.t("billing.prepaid")} " " {a.prepaid.to_string()}
-                {(a.deposits.0 > 0).then(|| view! { " · " {move || i18n.t("billing.deposits")} " " {a.deposits.to_string()} })}
-            </p>
-            {if has_open {
-                view! {
-                    <ul class="bill-lines">
-                        {a.open.into_iter().map(|l| view! { <LineItem line=l /> }).collect_view()}
-                    </ul>
-                    {if a.online {
-                        view! { <p class="notice">{move || i18n.t("billing.online_soon")}</p> }.into_any()
-                    } else {
-                        view! { <p class="notice">{move || i18n.t("billing.online_off")}</p> }.into_any()
-                    }}
-                }.into_any()
-            } else {
-                view! { <p class="ok">{move || i18n.t("billing.all_paid")}</p> }.into_any()
-            }}
-            {(!a.payments.is_empty()).then(|| view! {
-                <h3>{move || i18n.t("billing.history")}</h3>
-                <PaymentList payments=a.payments.clone() base="/pay/receipts" />
-            })}
-        </section>
-    }
+            </section>
+        }
 }
 
 /// 缴费: what each of the resident's homes owes, line by line, and what was paid.

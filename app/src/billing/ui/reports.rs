@@ -9,10 +9,7 @@ use crate::shared::ui::{ErrorState, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn rate(bp: Option<u32>) -> String {
-    bp.map(|b| format!("{}.{:02}%", b / 100, b % 100))
-        .unwrap_or_else(|| "—".into())
-}
+use crate::billing::model::rate_label as rate;
 
 /// Horizontal bars of the collection rate, one per row (an SVG drawn on the server).
 #[component]

@@ -33,7 +33,7 @@ pub fn OccupantTable(
                     (None, Some(l)) => format!("{} → {l}", o.since),
                     (None, None) => format!("{} →", o.since),
                 };
-                let share = o.share_bp.filter(|b| *b != 10_000).map(|b| format!("{}.{:02}%", b / 100, b % 100));
+                let share = o.share_bp.filter(|b| *b != 10_000).map(|b| format!("{}%", crate::shared::money::fixed2(b as i64)));
                 let occ = o.occupancy_id.0.to_string();
                 view! {
                     <li class="list__item">
