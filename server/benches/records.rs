@@ -15,9 +15,12 @@ use app::estate::records::{self, UnitFilter};
 use app::estate::service as estate;
 use app::shared::ids::UserId;
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+
+mod common;
+use common::{open, pct};
+use std::time::Instant;
 
 const COMMUNITIES: i64 = 10;
 const UNITS_PER_COMMUNITY: i64 = 10_000;
@@ -30,35 +33,6 @@ const SURNAMES: &[&str] = &[
 const GIVEN: &[&str] = &[
     "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明",
 ];
-
-async fn open(url: Option<&str>) -> DatabaseConnection {
-    let db = match url {
-        Some(base) => {
-            let admin = server::connect(base).await.expect("connect PostgreSQL");
-            let name = format!("linli_bench_{}", std::process::id());
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-                .await
-                .unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-            let i = base.rfind('/').expect("a database path in the URL");
-            server::connect(&format!("{}/{name}", &base[..i])).await.unwrap()
-        }
-        None => {
-            let dir = std::env::temp_dir().join(format!("linli-bench-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            server::connect(&format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()))
-                .await
-                .unwrap()
-        }
-    };
-    server::migrate(&db).await.unwrap();
-    db
-}
 
 /// Fills the database; returns a project manager of the first office (4 of the 10
 /// communities) and a phone and a plate that exist inside that scope.
@@ -253,12 +227,6 @@ async fn seed(ctx: &AppCtx) -> (Authed, String, String) {
     };
     // Person 0 lives in community 0 (office 0); plate 浙A00000 is theirs.
     (auth, "13900000000".into(), "浙A00000".into())
-}
-
-fn pct(v: &mut [Duration], p: f64) -> f64 {
-    v.sort();
-    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v[i].as_secs_f64() * 1000.0
 }
 
 async fn time<F, Fut, T>(label: &str, mut f: F)

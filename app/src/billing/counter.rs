@@ -735,15 +735,23 @@ pub async fn adjust(
             OrgId(l.community_id),
         )
         .await?;
-        ensure_open(&ctx.db, l.office_id, l.period).await?;
+    }
+    // Each line's month and the month the correction is booked in must be open; a closed
+    // month closes every month before it, so the earliest month per office is the one to check.
+    let booked = current_period();
+    let mut earliest: HashMap<i64, i32> = HashMap::new();
+    for l in &rows {
+        let e = earliest.entry(l.office_id).or_insert(booked);
+        *e = std::cmp::min(*e, l.period);
     }
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let batch = (rows.len() > 1).then(|| format!("B{}", Utc::now().timestamp_millis()));
-    let booked = current_period();
     with_txn!(ctx.db, |txn| {
+        for (office, period) in &earliest {
+            ensure_open(&txn, *office, *period).await?;
+        }
         let mut n = 0u64;
         for l in &rows {
-            ensure_open(&txn, l.office_id, booked).await?;
             let fresh = bill_lines::Entity::find_by_id(l.id)
                 .one(&txn)
                 .await?

@@ -178,16 +178,18 @@ pub async fn record_reading(
     let office = crate::estate::service::offices_of(&ctx.db, &[m.community_id]).await?;
     let office = office.get(&m.community_id).copied().unwrap_or(m.community_id);
     super::service::ensure_open(&ctx.db, office, period).await?;
-    if let Some(u) = m.unit_id {
-        let billed = bill_lines::Entity::find()
-            .filter(bill_lines::Column::UnitId.eq(u))
-            .filter(bill_lines::Column::ItemId.eq(m.item_id))
-            .filter(bill_lines::Column::Period.eq(period))
-            .one(&ctx.db)
-            .await?;
-        if billed.is_some() {
-            return Err(AppError::conflict("period", "err.reading_billed"));
-        }
+    // Once a month is billed on a reading, the reading stays: a unit meter's own line, or
+    // for a shared meter any line of its item in the units it serves.
+    let mut billed = bill_lines::Entity::find()
+        .filter(bill_lines::Column::ItemId.eq(m.item_id))
+        .filter(bill_lines::Column::Period.eq(period));
+    billed = match (m.unit_id, m.building_id) {
+        (Some(u), _) => billed.filter(bill_lines::Column::UnitId.eq(u)),
+        (None, Some(b)) => billed.filter(bill_lines::Column::BuildingId.eq(b)),
+        (None, None) => billed.filter(bill_lines::Column::CommunityId.eq(m.community_id)),
+    };
+    if billed.one(&ctx.db).await?.is_some() {
+        return Err(AppError::conflict("period", "err.reading_billed"));
     }
     let history = meter_readings::Entity::find()
         .filter(meter_readings::Column::MeterId.eq(m.id))
