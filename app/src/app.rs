@@ -111,7 +111,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("parking") view=SpacesPage />
                         <Route path=path!("binds") view=BindRequestsPage />
                         <Route path=path!("import") view=ImportPage />
-                        <Route path=path!("billing") view=ItemsPage />
+                        <Route path=path!("billing/items") view=ItemsPage />
                         <Route path=path!("billing/run") view=BillRunPage />
                         <Route path=path!("billing/counter") view=CounterPage />
                         <Route path=path!("billing/day-end") view=DayEndPage />

@@ -83,7 +83,7 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
     if me.can(Permission::BillingRead) {
         v.push(NavItem {
             label: "billing.items",
-            href: "/admin/billing",
+            href: "/admin/billing/items",
             icon: "≡",
         });
         v.push(NavItem {

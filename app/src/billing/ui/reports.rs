@@ -76,12 +76,14 @@ pub fn ReportsPage() -> impl IntoView {
                 let first = list.first().map(|o| o.id.0);
                 view! {
                     <div class="toolbar">
-                        <select class="input" aria-label=move || i18n.t("billing.scope") on:change=move |ev| org.set(event_target_value(&ev).parse().ok())>
+                        <select class="input toolbar__select" aria-label=move || i18n.t("billing.scope") on:change=move |ev| org.set(event_target_value(&ev).parse().ok())>
                             {list.into_iter().map(|o| view! { <option value=o.id.0.to_string()>{format!("{}{}", "　".repeat(o.depth as usize), o.name)}</option> }).collect_view()}
                         </select>
-                        <input class="input" type="month" aria-label=move || i18n.t("billing.from") prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev)) />
-                        <input class="input" type="month" aria-label=move || i18n.t("billing.to") prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev)) />
-                        <select class="input" aria-label=move || i18n.t("billing.group_by") on:change=move |ev| by.set(event_target_value(&ev))>
+                        <label class="field"><span class="field__label">{move || i18n.t("billing.from")}</span>
+                            <input class="input toolbar__select" type="month" prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev)) /></label>
+                        <label class="field"><span class="field__label">{move || i18n.t("billing.to")}</span>
+                            <input class="input toolbar__select" type="month" prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev)) /></label>
+                        <select class="input toolbar__select" aria-label=move || i18n.t("billing.group_by") on:change=move |ev| by.set(event_target_value(&ev))>
                             {["tree", "building", "item", "period"].into_iter().map(|b| { let k = format!("billing.by_{b}"); view! { <option value=b>{move || i18n.t(&k)}</option> } }).collect_view()}
                         </select>
                         <a class="btn" download href=move || format!("/api/v1/billing/reports/collection.xlsx?org={}&from={}&to={}&by={}", org.get().or(first).unwrap_or(0), from.get(), to.get(), by.get())>
