@@ -6,12 +6,14 @@ use crate::access::ui::{
 };
 use crate::audit::ui::AuditPage;
 use crate::billing::ui::{
-    BillRunPage, CounterPage, DayEndPage, ItemsPage, MyBillsPage, NoticePage, ReceiptPage, ReportsPage,
+    BillRunPage, CounterPage, DayEndPage, ItemsPage, MetersPage, MyBillsPage, NoticePage, ReceiptPage, ReportsPage,
+    SettingsPage,
 };
 use crate::estate::ui::{
     BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
 };
 use crate::home::{CommunityPage, HomePage, RepairPage};
+use crate::payments::ui::{CheckoutPage, OnlinePaymentsPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
 use leptos::prelude::*;
@@ -90,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/pay") view=MyBillsPage />
                     <Route path=path!("/pay/receipts/:id") view=ReceiptPage />
+                    <Route path=path!("/pay/online/:id") view=CheckoutPage />
                     <Route path=path!("/repair") view=RepairPage />
                     <Route path=path!("/community") view=CommunityPage />
                     <Route path=path!("/me") view=AccountPage />
@@ -112,12 +115,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("binds") view=BindRequestsPage />
                         <Route path=path!("import") view=ImportPage />
                         <Route path=path!("billing/items") view=ItemsPage />
+                        <Route path=path!("billing/settings") view=SettingsPage />
+                        <Route path=path!("billing/meters") view=MetersPage />
                         <Route path=path!("billing/run") view=BillRunPage />
                         <Route path=path!("billing/counter") view=CounterPage />
                         <Route path=path!("billing/day-end") view=DayEndPage />
                         <Route path=path!("billing/notice/:id") view=NoticePage />
                         <Route path=path!("billing/receipts/:id") view=ReceiptPage />
                         <Route path=path!("billing/reports") view=ReportsPage />
+                        <Route path=path!("billing/online") view=OnlinePaymentsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -7,6 +7,7 @@ mod m20261125_000001_property;
 mod m20261126_000001_people;
 mod m20261126_000002_handover;
 mod m20261126_000003_billing;
+mod m20261126_000004_online_payments;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_people::Migration),
             Box::new(m20261126_000002_handover::Migration),
             Box::new(m20261126_000003_billing::Migration),
+            Box::new(m20261126_000004_online_payments::Migration),
         ]
     }
 }

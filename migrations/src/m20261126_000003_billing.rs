@@ -1,7 +1,7 @@
 //! Billing (收费): charge items and their dated fee standards, assignments to units, meters and
 //! readings, bill runs and bill lines (one per unit × item × period), adjustments (waivers,
 //! reversals), payments with gap-free receipt numbers, prepaid and deposit ledgers, month
-//! closes, and online checkouts with the provider events already applied.
+//! closes. (Online checkouts came later, in their own migration.)
 //!
 //! Money columns are integer fen; prices are 1/10 000 yuan; areas and usages hundredths.
 use sea_orm_migration::{prelude::*, schema::*};

@@ -31,6 +31,29 @@ pub struct ServeArgs {
     /// Where the built site (pkg/, static files) lives.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+    /// Stripe secret key (`sk_live_…`/`sk_test_…`). Without it online payment is off and the
+    /// resident's page says so; the counter works either way.
+    #[arg(long, env = "LINLI_STRIPE_SECRET_KEY", default_value = "", hide_env_values = true)]
+    pub stripe_secret_key: String,
+    /// The webhook endpoint's signing secrets (`whsec_…`), comma-separated, newest first: the
+    /// old one stays accepted while a rotation is under way.
+    #[arg(
+        long,
+        env = "LINLI_STRIPE_WEBHOOK_SECRET",
+        default_value = "",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub stripe_webhook_secret: Vec<String>,
+    /// Stripe's API address (tests and staging point it at a stand-in).
+    #[arg(long, env = "LINLI_STRIPE_API_BASE", default_value = "")]
+    pub stripe_api_base: String,
+    /// The address residents reach Linli at; the provider sends them back there.
+    #[arg(long, env = "LINLI_PUBLIC_URL", default_value = "")]
+    pub public_url: String,
+    /// Minutes between reconciliations with the provider's event list (0 = never).
+    #[arg(long, env = "LINLI_RECONCILE_MINUTES", default_value_t = 10)]
+    pub reconcile_minutes: u64,
     /// Load the demo community into an empty database at start.
     #[arg(long, env = "LINLI_DEMO", default_value_t = false)]
     pub demo: bool,

@@ -106,8 +106,32 @@ pub async fn check_data_key(db: &DatabaseConnection, key: &app::shared::sealed::
     Ok(())
 }
 
-pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::DataKey) -> RuntimeConfig {
-    RuntimeConfig {
+pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::DataKey) -> anyhow::Result<RuntimeConfig> {
+    let public_url = if a.public_url.trim().is_empty() {
+        format!("http://{}", a.addr)
+    } else {
+        a.public_url.trim().trim_end_matches('/').to_string()
+    };
+    let provider: Option<std::sync::Arc<dyn app::payments::provider::PaymentProvider>> = if a
+        .stripe_secret_key
+        .trim()
+        .is_empty()
+    {
+        None
+    } else {
+        if a.stripe_webhook_secret.iter().all(|s| s.trim().is_empty()) {
+            anyhow::bail!("LINLI_STRIPE_SECRET_KEY is set but LINLI_STRIPE_WEBHOOK_SECRET is not: payments could never be confirmed");
+        }
+        let p = app::payments::stripe::StripeProvider::new(
+            a.stripe_secret_key.trim(),
+            a.stripe_webhook_secret.iter().map(|s| s.trim().to_string()).collect(),
+            Some(a.stripe_api_base.trim()),
+        )
+        .map_err(|e| anyhow::anyhow!("Stripe client: {e}"))?;
+        Some(std::sync::Arc::new(p))
+    };
+    Ok(RuntimeConfig {
+        online: app::payments::provider::Online { provider, public_url },
         secure_cookies: a.secure_cookies,
         session_idle_minutes: a.session_idle_minutes,
         session_absolute_hours: a.session_absolute_hours,
@@ -115,7 +139,29 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
         max_failures_per_ip: a.login_max_failures_per_ip,
         throttle_window_minutes: 15,
         data_key,
+    })
+}
+
+/// Applies the provider's recent events every `minutes` (webhooks can be missed). Every server
+/// may run it: applying an event is idempotent.
+pub fn spawn_reconciler(ctx: AppCtx, minutes: u64) {
+    if minutes == 0 || ctx.cfg.online.provider.is_none() {
+        return;
     }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(minutes * 60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::payments::service::reconcile(&ctx).await {
+                Ok(r) if r.applied > 0 || r.refunds_resent > 0 => {
+                    tracing::warn!(?r, "reconciliation applied missed events")
+                }
+                Ok(r) => tracing::debug!(?r, "reconciliation found nothing missed"),
+                Err(e) => tracing::warn!(error = %e, "reconciliation failed"),
+            }
+        }
+    });
 }
 
 /// Leptos options for a site folder. The WASM/JS/CSS names carry a content hash written by
@@ -149,6 +195,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::audit::rest::router())
         .merge(app::estate::rest::router())
         .merge(app::billing::rest::router())
+        .merge(app::payments::rest::router())
         .route("/openapi.json", get(openapi::document))
         .with_state(state.ctx.clone());
     let opts = state.leptos_options.clone();
@@ -156,6 +203,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/api/v1", api)
+        .merge(app::payments::rest::webhooks().with_state(state.ctx.clone()))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -88,7 +88,7 @@ async fn open(common: &CommonArgs, serve: &ServeArgs) -> anyhow::Result<AppCtx> 
     server::check_data_key(&db, &key).await?;
     Ok(AppCtx {
         db,
-        cfg: Arc::new(server::runtime_config(serve, key)),
+        cfg: Arc::new(server::runtime_config(serve, key)?),
     })
 }
 
@@ -197,6 +197,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("LINLI_TRUSTED_PROXIES: {s} is not an IP address"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    server::spawn_reconciler(ctx.clone(), args.reconcile_minutes);
     let state = server::AppState {
         leptos_options: server::leptos_options(&args.site_root),
         ctx,

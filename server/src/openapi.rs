@@ -72,9 +72,21 @@ impl Modify for Bearer {
         app::billing::rest::refund_prepaid,
         app::billing::rest::collect_deposit,
         app::billing::rest::refund_deposit,
+        app::billing::rest::meter_sheet,
+        app::billing::rest::add_meter,
+        app::billing::rest::record_reading,
+        app::billing::rest::import_readings,
+        app::billing::rest::readings_template,
+        app::billing::rest::get_settings,
+        app::billing::rest::put_settings,
+        app::payments::rest::start,
+        app::payments::rest::checkout,
+        app::payments::rest::list,
+        app::payments::rest::refund,
+        app::payments::rest::reconcile,
     ),
     modifiers(&Bearer),
-    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"), (name = "billing"))
+    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"), (name = "billing"), (name = "payments"))
 )]
 pub struct ApiDoc;
 

@@ -332,3 +332,70 @@ pub async fn load_collection_report(
         .await,
     )
 }
+
+/// A community's (or one building's) meters with their readings of a month (`period`
+/// `YYYY-MM`, empty: this month).
+#[server]
+pub async fn load_meter_sheet(
+    community: OrgId,
+    #[server(default)] building: Option<i64>,
+    #[server(default)] period: String,
+) -> Result<MeterSheet, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::meters::meter_sheet(&ctx, &meta, &auth, community, building, &period).await
+        }
+        .await,
+    )
+}
+
+/// Records (or corrects) a meter's reading of a month (`YYYY-MM`); answers with the usage
+/// and what was flagged.
+#[server]
+pub async fn record_meter_reading(meter: i64, period: String, reading: String) -> Result<ReadingRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let period = super::charge::parse_period(&period)
+                .ok_or_else(|| AppError::validation("period", "err.period_invalid"))?;
+            super::meters::record_reading(&ctx, &meta, &auth, meter, period, &reading).await
+        }
+        .await,
+    )
+}
+
+/// Adds a unit meter (by unit number) or a shared meter (of a building or the community).
+#[server]
+#[allow(clippy::too_many_arguments)]
+pub async fn add_meter(
+    community_id: OrgId,
+    shared: bool,
+    #[server(default)] unit: String,
+    #[server(default)] building_id: Option<i64>,
+    item_id: i64,
+    code: String,
+    kind: String,
+    #[server(default)] apportion: Option<String>,
+) -> Result<MeterRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let f = super::meters::MeterForm {
+                community_id,
+                shared,
+                unit,
+                building_id,
+                item_id,
+                code,
+                kind,
+                apportion,
+            };
+            super::meters::add_meter_form(&ctx, &meta, &auth, f).await
+        }
+        .await,
+    )
+}

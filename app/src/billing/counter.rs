@@ -189,7 +189,10 @@ async fn deposit_balance<C: ConnectionTrait>(c: &C, unit: i64) -> Result<i64, Ap
         .unwrap_or(0))
 }
 
-async fn payment_rows<C: ConnectionTrait>(c: &C, ps: Vec<payments::Model>) -> Result<Vec<PaymentRow>, AppError> {
+pub(crate) async fn payment_rows<C: ConnectionTrait>(
+    c: &C,
+    ps: Vec<payments::Model>,
+) -> Result<Vec<PaymentRow>, AppError> {
     let ids: Vec<i64> = ps.iter().map(|p| p.id).collect();
     let reversed: Vec<i64> = payments::Entity::find()
         .select_only()
@@ -480,7 +483,8 @@ pub struct NewPayment {
 }
 
 /// Settles a payment inside `txn`: receipt number, allocations (late fee first, oldest line
-/// first), line caches, the rest to prepaid. Online payments will settle through it too.
+/// first), line caches, the rest to prepaid. Late fees are those of `as_of`: today at the
+/// counter, the day the resident started an online payment.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn settle<C: ConnectionTrait>(
     c: &C,
@@ -493,9 +497,10 @@ pub(crate) async fn settle<C: ConnectionTrait>(
     cashier: Option<UserId>,
     provider: Option<(&str, &str)>,
     note: &str,
+    as_of: NaiveDate,
 ) -> Result<payments::Model, AppError> {
     let st = settings_of(c, office).await?;
-    let today = crate::shared::time::today_cn();
+    let today = as_of;
     let mut rows = bill_lines::Entity::find()
         .filter(bill_lines::Column::Id.is_in(lines.iter().map(|l| l.0).collect::<Vec<_>>()))
         .all(c)
@@ -618,6 +623,7 @@ pub async fn take_payment(
             Some(auth.user_id),
             None,
             &n.note,
+            crate::shared::time::today_cn(),
         )
         .await?;
         audit::record(
@@ -853,78 +859,7 @@ pub async fn reverse_payment(
     ensure_open(&ctx.db, p.office_id, current_period()).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let r = with_txn!(ctx.db, |txn| {
-        // The top-up this payment made must still be there, in the part it went to.
-        let topup = prepaid_ledger::Entity::find()
-            .filter(prepaid_ledger::Column::PaymentId.eq(p.id))
-            .filter(prepaid_ledger::Column::Kind.eq("deposit"))
-            .one(&txn)
-            .await?;
-        if let Some(t) = &topup {
-            if prepaid_balance(&txn, p.unit_id, Bucket::of(t.item_id)).await? < t.amount {
-                return Err(AppError::conflict("payment", "err.prepaid_used"));
-            }
-        }
-        let st = settings_of(&txn, p.office_id).await?;
-        let receipt_no = next_receipt_no(&txn, p.office_id, &st.receipt_prefix).await?;
-        let r = payments::ActiveModel {
-            office_id: Set(p.office_id),
-            community_id: Set(p.community_id),
-            unit_id: Set(p.unit_id),
-            receipt_no: Set(receipt_no),
-            method: Set(p.method.clone()),
-            amount: Set(-p.amount),
-            principal: Set(-p.principal),
-            late_fee: Set(-p.late_fee),
-            to_prepaid: Set(-p.to_prepaid),
-            from_prepaid: Set(0),
-            cashier_id: Set(Some(auth.user_id.0)),
-            payer_name: Set(p.payer_name.clone()),
-            provider: Set(None),
-            provider_ref: Set(None),
-            reverses_id: Set(Some(p.id)),
-            note: Set(reason.into()),
-            booked_period: Set(current_period()),
-            paid_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| crate::db::map_unique(e, "payment", "err.cannot_reverse"))?;
-        for a in payment_allocations::Entity::find()
-            .filter(payment_allocations::Column::PaymentId.eq(p.id))
-            .all(&txn)
-            .await?
-        {
-            payment_allocations::ActiveModel {
-                payment_id: Set(r.id),
-                line_id: Set(a.line_id),
-                principal: Set(-a.principal),
-                late_fee: Set(-a.late_fee),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            if a.principal != 0 {
-                bump(&txn, a.line_id, Cache::Paid, -a.principal).await?;
-            }
-        }
-        if let Some(t) = topup {
-            record_movement(
-                &txn,
-                Movement {
-                    unit: p.unit_id,
-                    office: p.office_id,
-                    item: t.item_id,
-                    amount: -t.amount,
-                    kind: "reversal",
-                    payment: Some(r.id),
-                    line: None,
-                    note: reason,
-                    by: Some(auth.user_id),
-                },
-            )
-            .await?;
-        }
+        let r = reverse_in(&txn, &p, reason, auth.user_id, None).await?;
         audit::record(
             &txn,
             meta,
@@ -937,6 +872,91 @@ pub async fn reverse_payment(
         Ok(r)
     })?;
     payment_rows(&ctx.db, vec![r]).await?.pop().ok_or(AppError::Internal)
+}
+
+/// Reverses a payment inside a transaction: a negative payment with its own receipt number
+/// undoes the allocations and any prepaid top-up (which must still be there). Used by the
+/// counter's 红冲 and by online refunds; the unique index on `reverses_id` keeps it to once.
+pub(crate) async fn reverse_in<C: ConnectionTrait>(
+    c: &C,
+    p: &payments::Model,
+    reason: &str,
+    by: UserId,
+    provider: Option<(&str, &str)>,
+) -> Result<payments::Model, AppError> {
+    // The top-up this payment made must still be there, in the part it went to.
+    let topup = prepaid_ledger::Entity::find()
+        .filter(prepaid_ledger::Column::PaymentId.eq(p.id))
+        .filter(prepaid_ledger::Column::Kind.eq("deposit"))
+        .one(c)
+        .await?;
+    if let Some(t) = &topup {
+        if prepaid_balance(c, p.unit_id, Bucket::of(t.item_id)).await? < t.amount {
+            return Err(AppError::conflict("payment", "err.prepaid_used"));
+        }
+    }
+    let st = settings_of(c, p.office_id).await?;
+    let receipt_no = next_receipt_no(c, p.office_id, &st.receipt_prefix).await?;
+    let r = payments::ActiveModel {
+        office_id: Set(p.office_id),
+        community_id: Set(p.community_id),
+        unit_id: Set(p.unit_id),
+        receipt_no: Set(receipt_no),
+        method: Set(p.method.clone()),
+        amount: Set(-p.amount),
+        principal: Set(-p.principal),
+        late_fee: Set(-p.late_fee),
+        to_prepaid: Set(-p.to_prepaid),
+        from_prepaid: Set(0),
+        cashier_id: Set(Some(by.0)),
+        payer_name: Set(p.payer_name.clone()),
+        provider: Set(provider.map(|p| p.0.to_string())),
+        provider_ref: Set(provider.map(|p| p.1.to_string())),
+        reverses_id: Set(Some(p.id)),
+        note: Set(reason.into()),
+        booked_period: Set(current_period()),
+        paid_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await
+    .map_err(|e| crate::db::map_unique(e, "payment", "err.cannot_reverse"))?;
+    for a in payment_allocations::Entity::find()
+        .filter(payment_allocations::Column::PaymentId.eq(p.id))
+        .all(c)
+        .await?
+    {
+        payment_allocations::ActiveModel {
+            payment_id: Set(r.id),
+            line_id: Set(a.line_id),
+            principal: Set(-a.principal),
+            late_fee: Set(-a.late_fee),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+        if a.principal != 0 {
+            bump(c, a.line_id, Cache::Paid, -a.principal).await?;
+        }
+    }
+    if let Some(t) = topup {
+        record_movement(
+            c,
+            Movement {
+                unit: p.unit_id,
+                office: p.office_id,
+                item: t.item_id,
+                amount: -t.amount,
+                kind: "reversal",
+                payment: Some(r.id),
+                line: None,
+                note: reason,
+                by: Some(by),
+            },
+        )
+        .await?;
+    }
+    Ok(r)
 }
 
 /// Refunds (part of) a unit's general prepaid balance in cash; never below zero.

@@ -11,6 +11,8 @@ pub mod formula;
 pub mod meters;
 pub mod model;
 #[cfg(feature = "ssr")]
+pub mod readings_import;
+#[cfg(feature = "ssr")]
 pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod rest;
@@ -20,6 +22,4 @@ pub mod runs;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod standards;
-#[cfg(feature = "ssr")]
-pub mod stripe_sig;
 pub mod ui;

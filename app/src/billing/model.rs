@@ -735,6 +735,272 @@ pub fn amount_in_words(m: Money) -> String {
     }
 }
 
+// ---------------------------------------------------------------- meters and readings (抄表)
+
+/// A new meter (水、电、燃气表).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewMeter {
+    pub community_id: OrgId,
+    /// The unit it measures; `None` for a shared meter (总表/公摊表).
+    pub unit_id: Option<i64>,
+    /// A shared meter may serve one building only; a unit meter takes its unit's building.
+    pub building_id: Option<i64>,
+    /// The metered charge item that bills it.
+    pub item_id: i64,
+    pub code: String,
+    /// `water`, `electricity` or `gas`.
+    pub kind: String,
+    /// `area` or `usage` (shared meters only).
+    #[serde(default)]
+    pub apportion: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeterRow {
+    pub id: i64,
+    pub code: String,
+    pub kind: String,
+    pub unit_id: Option<i64>,
+    pub shared: bool,
+    pub apportion: String,
+    pub last_period: Option<i32>,
+    pub last_reading: Option<i64>,
+}
+
+/// A recorded reading and what was flagged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReadingRow {
+    pub meter_id: i64,
+    /// `YYYYMM`.
+    pub period: i32,
+    /// Reading and usage in hundredths.
+    pub reading: i64,
+    pub usage: i64,
+    /// `negative` (below the previous reading) or `high` (far above the meter's history).
+    pub anomaly: Option<String>,
+}
+
+/// One meter on the month's reading sheet (抄表单).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeterLine {
+    pub id: i64,
+    pub code: String,
+    /// `water`, `electricity` or `gas`.
+    pub kind: String,
+    /// A shared meter (总表/公摊表); otherwise the meter of `unit`.
+    pub shared: bool,
+    pub unit_id: Option<i64>,
+    /// The unit's number, e.g. `1-1-0101`.
+    pub unit: Option<String>,
+    pub building_id: Option<i64>,
+    /// The building's code, e.g. `1`.
+    pub building: Option<String>,
+    pub item_id: i64,
+    pub item: String,
+    /// How a shared meter's usage is split: `area` or `usage`.
+    pub apportion: String,
+    /// The last reading before the month: its month (`YYYY-MM`) and value in hundredths.
+    pub prev_period: Option<String>,
+    pub prev_reading: Option<i64>,
+    /// The month's reading and usage in hundredths, once entered.
+    pub reading: Option<i64>,
+    pub usage: Option<i64>,
+    /// `negative` or `high`.
+    pub anomaly: Option<String>,
+    /// Why the month's reading can no longer change (an i18n key: `err.period_closed`,
+    /// `err.reading_billed`, `err.reading_next_billed`), or `None`.
+    pub frozen: Option<String>,
+}
+
+/// A building to filter by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BuildingChoice {
+    pub id: i64,
+    pub code: String,
+}
+
+/// A charge item a meter may bill (metered, or of a utility category).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeterItem {
+    pub id: i64,
+    pub name: String,
+    pub category: String,
+}
+
+/// A community's meters and their readings of one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeterSheet {
+    pub community_id: OrgId,
+    /// `YYYY-MM`.
+    pub period: String,
+    /// The month is closed (月结) for the community's office: nothing can change.
+    pub closed: bool,
+    /// The caller may record readings (`billing.collect`).
+    pub can_record: bool,
+    /// The caller may add meters (`billing.manage`).
+    pub can_manage: bool,
+    pub buildings: Vec<BuildingChoice>,
+    pub items: Vec<MeterItem>,
+    pub meters: Vec<MeterLine>,
+}
+
+/// A reading the import stored (or would store) although it looks wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FlaggedReading {
+    /// The spreadsheet row.
+    pub row: u32,
+    pub meter: String,
+    pub unit: Option<String>,
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Hundredths.
+    pub usage: i64,
+    /// `negative` or `high`.
+    pub anomaly: String,
+}
+
+/// A row the import refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReadingRowError {
+    /// The spreadsheet row (1 = the header row).
+    pub row: u32,
+    /// The column's header text.
+    pub column: String,
+    /// Stable i18n key, e.g. `err.reading_invalid`.
+    pub code: String,
+    pub message: String,
+}
+
+/// What an import of readings stored (or, for a dry run, would store), or why it stored nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReadingImportReport {
+    /// True only when the readings were written.
+    pub committed: bool,
+    /// Readings in the file (stored when committed).
+    pub readings: u32,
+    /// Rows without a reading, left alone.
+    pub skipped: u32,
+    /// Readings that look wrong; they are stored all the same, for staff to check.
+    pub flagged: Vec<FlaggedReading>,
+    /// Every error found, up to a cap (see `error_count`). Any error means nothing is stored.
+    pub errors: Vec<ReadingRowError>,
+    pub error_count: u32,
+}
+
+// ---------------------------------------------------------------- settings form
+
+/// `0.5` (‰ of the principal per day) as the stored rate in ten-thousandths (`5`): not
+/// negative, at most one decimal.
+pub fn parse_permille(s: &str) -> Option<u32> {
+    let v = crate::shared::money::parse_fixed2(s)?;
+    (v % 10 == 0).then(|| u32::try_from(v / 10).ok()).flatten()
+}
+
+/// A daily rate in ten-thousandths as ‰: `5` → `0.5`, `10` → `1`.
+pub fn permille_label(rate: u32) -> String {
+    if rate.is_multiple_of(10) {
+        (rate / 10).to_string()
+    } else {
+        format!("{}.{}", rate / 10, rate % 10)
+    }
+}
+
+/// `30`, `12.5` (%) as basis points (`3000`, `1250`): not negative, at most two decimals.
+pub fn parse_percent(s: &str) -> Option<u32> {
+    crate::shared::money::parse_fixed2(s).and_then(|v| u32::try_from(v).ok())
+}
+
+/// Basis points as a percentage without needless zeros: `3000` → `30`, `1250` → `12.5`.
+pub fn percent_label(bp: u32) -> String {
+    let s = crate::shared::money::fixed2(bp as i64);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The settings form as typed: numbers as text, percentages and ‰ as people write them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SettingsInput {
+    pub late_fee_mode: String,
+    /// ‰ per day.
+    pub late_fee_rate: String,
+    pub grace_days: String,
+    pub due_day: String,
+    /// %.
+    pub vacant_relief: String,
+    /// %.
+    pub prepay_discount: String,
+    pub receipt_prefix: String,
+}
+
+impl SettingsInput {
+    pub fn of(s: &BillingSettings) -> SettingsInput {
+        SettingsInput {
+            late_fee_mode: s.late_fee_mode.clone(),
+            late_fee_rate: permille_label(s.late_fee_rate),
+            grace_days: s.grace_days.to_string(),
+            due_day: s.due_day.to_string(),
+            vacant_relief: percent_label(s.vacant_relief_bp),
+            prepay_discount: percent_label(s.prepay_discount_bp),
+            receipt_prefix: s.receipt_prefix.clone(),
+        }
+    }
+
+    /// The settings these values make over `base` (which keeps what the form does not show),
+    /// or the first field that is wrong, named as [`BillingSettings`] names it (the server
+    /// checks the same rules and names the same fields).
+    pub fn parse(&self, base: &BillingSettings) -> Result<BillingSettings, crate::shared::error::AppError> {
+        use crate::shared::error::AppError;
+        let whole = |s: &str| s.trim().parse::<u32>().ok();
+        let late_fee_mode = match self.late_fee_mode.as_str() {
+            m @ ("none" | "daily") => m.to_string(),
+            _ => return Err(AppError::validation("late_fee_mode", "err.bad_request")),
+        };
+        let late_fee_rate = parse_permille(&self.late_fee_rate)
+            .filter(|r| *r <= 100)
+            .ok_or_else(|| AppError::validation("late_fee_rate", "err.late_fee_rate"))?;
+        let grace_days = whole(&self.grace_days)
+            .filter(|d| *d <= 365)
+            .ok_or_else(|| AppError::validation("grace_days", "err.grace_days"))?;
+        let due_day = whole(&self.due_day)
+            .filter(|d| (1..=28).contains(d))
+            .ok_or_else(|| AppError::validation("due_day", "err.due_day"))?;
+        let vacant_relief_bp = parse_percent(&self.vacant_relief)
+            .filter(|p| *p <= 10_000)
+            .ok_or_else(|| AppError::validation("vacant_relief_bp", "err.percent"))?;
+        let prepay_discount_bp = parse_percent(&self.prepay_discount)
+            .filter(|p| *p <= 10_000)
+            .ok_or_else(|| AppError::validation("prepay_discount_bp", "err.percent"))?;
+        let receipt_prefix = self.receipt_prefix.trim().to_uppercase();
+        if !receipt_prefix_ok(&receipt_prefix) {
+            return Err(AppError::validation("receipt_prefix", "err.receipt_prefix"));
+        }
+        Ok(BillingSettings {
+            late_fee_mode,
+            late_fee_rate,
+            grace_days,
+            due_day,
+            vacant_relief_bp,
+            prepay_discount_bp,
+            receipt_prefix,
+            ..base.clone()
+        })
+    }
+}
+
+/// A receipt number prefix: 1–6 ASCII letters or digits.
+pub fn receipt_prefix_ok(p: &str) -> bool {
+    !p.is_empty() && p.len() <= 6 && p.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -883,5 +1149,89 @@ mod tests {
         assert_eq!(amount_in_words(Money(7)), "柒分");
         assert_eq!(collection_rate_bp(Money(9_000), Money(10_000)), Some(9_000));
         assert_eq!(collection_rate_bp(Money(1), Money(0)), None);
+    }
+
+    #[test]
+    fn settings_form_values_parse_exactly_and_name_the_wrong_field() {
+        assert_eq!(parse_permille("0.5"), Some(5));
+        assert_eq!(parse_permille("1"), Some(10));
+        assert_eq!(parse_permille("0"), Some(0));
+        for bad in ["", "-1", "0.55", "abc", "1e1"] {
+            assert_eq!(parse_permille(bad), None, "{bad}");
+        }
+        assert_eq!(permille_label(5), "0.5");
+        assert_eq!(permille_label(10), "1");
+        assert_eq!(parse_percent("30"), Some(3_000));
+        assert_eq!(parse_percent("12.5"), Some(1_250));
+        assert_eq!(parse_percent("-5"), None);
+        assert_eq!(percent_label(3_000), "30");
+        assert_eq!(percent_label(1_250), "12.5");
+        assert_eq!(percent_label(0), "0");
+
+        let base = BillingSettings::defaults(OrgId(7));
+        let mut f = SettingsInput::of(&base);
+        assert_eq!(f.parse(&base), Ok(base.clone()), "the defaults round-trip");
+        f.late_fee_mode = "daily".into();
+        f.late_fee_rate = "0.5".into();
+        f.vacant_relief = "30".into();
+        f.receipt_prefix = " gh ".into();
+        let s = f.parse(&base).unwrap();
+        assert_eq!((s.late_fee_rate, s.vacant_relief_bp), (5, 3_000));
+        assert_eq!(s.receipt_prefix, "GH");
+        assert_eq!(s.prepay_months, base.prepay_months, "kept from the base");
+        let field = |f: &SettingsInput| f.parse(&base).unwrap_err().field().map(String::from);
+        for (set, want) in [
+            (
+                SettingsInput {
+                    late_fee_rate: "20".into(),
+                    ..f.clone()
+                },
+                "late_fee_rate",
+            ),
+            (
+                SettingsInput {
+                    grace_days: "1.5".into(),
+                    ..f.clone()
+                },
+                "grace_days",
+            ),
+            (
+                SettingsInput {
+                    due_day: "29".into(),
+                    ..f.clone()
+                },
+                "due_day",
+            ),
+            (
+                SettingsInput {
+                    vacant_relief: "101".into(),
+                    ..f.clone()
+                },
+                "vacant_relief_bp",
+            ),
+            (
+                SettingsInput {
+                    prepay_discount: "x".into(),
+                    ..f.clone()
+                },
+                "prepay_discount_bp",
+            ),
+            (
+                SettingsInput {
+                    receipt_prefix: "收据".into(),
+                    ..f.clone()
+                },
+                "receipt_prefix",
+            ),
+            (
+                SettingsInput {
+                    late_fee_mode: "monthly".into(),
+                    ..f.clone()
+                },
+                "late_fee_mode",
+            ),
+        ] {
+            assert_eq!(field(&set).as_deref(), Some(want));
+        }
     }
 }

@@ -1,12 +1,19 @@
 //! `/api/v1/billing` routes: the same services as the pages, the same scope.
 use super::counter::{self, NewPayment};
-use super::model::{CollectionReport, PaymentRow, Receipt, RunReport, UnitAccount};
+use super::model::{
+    BillingSettings, CollectionReport, MeterRow, MeterSheet, NewMeter, PaymentRow, ReadingImportReport, ReadingRow,
+    Receipt, RunReport, UnitAccount,
+};
 use crate::access::rest::{xlsx_download, ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
+use crate::estate::model::XLSX_TYPE;
+use crate::shared::error::AppError;
 use crate::shared::ids::{OrgId, PaymentId};
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -176,6 +183,215 @@ pub async fn my_bills(api: ApiCtx) -> Result<Json<Vec<UnitAccount>>, ApiError> {
     Ok(Json(a))
 }
 
+/// Which meters and month.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SheetQuery {
+    pub community_id: i64,
+    /// Only the meters of this building.
+    #[serde(default)]
+    pub building_id: Option<i64>,
+    /// `YYYY-MM` (empty: this month).
+    #[serde(default)]
+    pub period: String,
+}
+
+/// A community's meters with their readings of a month, the last reading before it, and why
+/// a reading can no longer change.
+#[utoipa::path(get, path = "/api/v1/billing/meters", tag = "billing", params(SheetQuery), security(("bearer" = [])),
+    responses((status = 200, body = MeterSheet), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn meter_sheet(
+    api: ApiCtx,
+    q: Result<Query<SheetQuery>, QueryRejection>,
+) -> Result<Json<MeterSheet>, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    let s = super::meters::meter_sheet(
+        &api.ctx,
+        &api.meta,
+        auth,
+        OrgId(q.community_id),
+        q.building_id,
+        &q.period,
+    )
+    .await
+    .map_err(|e| api.err(e))?;
+    Ok(Json(s))
+}
+
+#[utoipa::path(post, path = "/api/v1/billing/meters", tag = "billing", request_body = NewMeter, security(("bearer" = [])),
+    responses((status = 201, body = MeterRow), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_meter(api: ApiCtx, ApiJson(n): ApiJson<NewMeter>) -> Result<(StatusCode, Json<MeterRow>), ApiError> {
+    let auth = api.authed()?;
+    let m = super::meters::add_meter(&api.ctx, &api.meta, auth, n)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(m)))
+}
+
+/// A meter's reading of a month.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReadingRequest {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// The number on the meter, at most two decimals, e.g. `1250.80`.
+    pub reading: String,
+}
+
+/// Records (or corrects, while the month is neither billed nor closed) a meter's reading.
+#[utoipa::path(post, path = "/api/v1/billing/meters/{id}/readings", tag = "billing", params(("id" = i64, Path)),
+    request_body = ReadingRequest, security(("bearer" = [])),
+    responses((status = 200, body = ReadingRow), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_reading(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<ReadingRequest>,
+) -> Result<Json<ReadingRow>, ApiError> {
+    let auth = api.authed()?;
+    let period = super::charge::parse_period(&r.period)
+        .ok_or_else(|| api.err(AppError::validation("period", "err.period_invalid")))?;
+    let row = super::meters::record_reading(&api.ctx, &api.meta, auth, id, period, &r.reading)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(row))
+}
+
+/// Where and how to import readings.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ReadingImportQuery {
+    pub community_id: i64,
+    /// The month of rows whose 月份 is empty, `YYYY-MM` (empty: this month).
+    #[serde(default)]
+    pub period: String,
+    /// `true`: check and count, write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Imports meter readings from an XLSX workbook (the raw file is the body, at most 10 MB),
+/// all or nothing: 201 when every reading was stored (flagged ones listed), 200 for a dry run,
+/// 422 with every row-level error and nothing stored. A file that is not a safe, readable
+/// workbook gets 422 (or 413 when too large) with an `ErrorBody`.
+#[utoipa::path(post, path = "/api/v1/imports/readings", tag = "billing", params(ReadingImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        description = "The workbook (`application/octet-stream` is accepted too)"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = ReadingImportReport, description = "Dry run: counts, flags and errors"),
+        (status = 201, body = ReadingImportReport, description = "Stored"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "Over 10 MB"),
+        (status = 415, body = ErrorBody, description = "Not sent as a workbook"),
+        (status = 422, body = ReadingImportReport, description = "Rows with errors, nothing stored (an unreadable file gets an ErrorBody)"),
+    ))]
+pub async fn import_readings(
+    api: ApiCtx,
+    q: Result<Query<ReadingImportQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if media != XLSX_TYPE && media != "application/octet-stream" {
+        let mut r = api
+            .err(AppError::validation("file", "err.import_content_type"))
+            .into_response();
+        *r.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        return Ok(r);
+    }
+    let limit = crate::shared::xlsx::Limits::default().max_file_bytes;
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        let mut r = api
+            .err(AppError::validation("file", "err.xlsx_file_too_large"))
+            .into_response();
+        *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        return Ok(r);
+    };
+    let req = super::readings_import::ImportRequest {
+        community_id: OrgId(q.community_id),
+        period: q.period,
+        dry_run: q.dry_run,
+    };
+    let report = super::readings_import::import_readings(&api.ctx, &api.meta, auth, api.locale, req, bytes.to_vec())
+        .await
+        .map_err(|e| api.err(e))?;
+    let status = if report.committed {
+        StatusCode::CREATED
+    } else if q.dry_run && report.error_count == 0 {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+/// Which community's meters the template lists.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct TemplateQuery {
+    /// List this community's meters (without it: one example row).
+    #[serde(default)]
+    pub community_id: Option<i64>,
+    /// `YYYY-MM` (empty: this month).
+    #[serde(default)]
+    pub period: String,
+}
+
+/// The readings workbook: a community's meters with their last reading, 读数 to fill in.
+#[utoipa::path(get, path = "/api/v1/imports/readings/template.xlsx", tag = "billing", params(TemplateQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn readings_template(
+    api: ApiCtx,
+    q: Result<Query<TemplateQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    let bytes = super::readings_import::template(&api.ctx, &api.meta, auth, q.community_id.map(OrgId), &q.period)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(xlsx_download(bytes, "readings-template.xlsx"))
+}
+
+#[utoipa::path(get, path = "/api/v1/billing/offices/{id}/settings", tag = "billing", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = BillingSettings), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get_settings(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<BillingSettings>, ApiError> {
+    let auth = api.authed()?;
+    let s = super::service::settings(&api.ctx, &api.meta, auth, OrgId(id))
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(s))
+}
+
+/// Replaces an office's billing rules (the office is the one in the path).
+#[utoipa::path(put, path = "/api/v1/billing/offices/{id}/settings", tag = "billing", params(("id" = i64, Path)),
+    request_body = BillingSettings, security(("bearer" = [])),
+    responses((status = 200, body = BillingSettings), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_settings(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(s): ApiJson<BillingSettings>,
+) -> Result<Json<BillingSettings>, ApiError> {
+    let auth = api.authed()?;
+    let s = BillingSettings {
+        office_id: OrgId(id),
+        ..s
+    };
+    let s = super::service::save_settings(&api.ctx, &api.meta, auth, s)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(s))
+}
+
+fn query<T>(api: &ApiCtx, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(v)| v)
+        .map_err(|_| api.err(AppError::validation("query", "err.bad_request")))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/billing/reports/collection", get(collection))
@@ -188,4 +404,9 @@ pub fn router() -> Router<AppCtx> {
         .route("/billing/units/{id}/deposits", post(collect_deposit))
         .route("/billing/deposits/{id}/refund", post(refund_deposit))
         .route("/me/bills", get(my_bills))
+        .route("/billing/meters", get(meter_sheet).post(add_meter))
+        .route("/billing/meters/{id}/readings", post(record_reading))
+        .route("/billing/offices/{id}/settings", get(get_settings).put(put_settings))
+        .route("/imports/readings", post(import_readings))
+        .route("/imports/readings/template.xlsx", get(readings_template))
 }

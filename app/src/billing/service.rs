@@ -102,7 +102,8 @@ pub async fn settings(
     settings_of(&ctx.db, office.0).await
 }
 
-/// Saves an office's billing rules.
+/// Saves an office's billing rules. Errors: `Forbidden` without `billing.manage` over the
+/// office, `Validation` naming the field that breaks a rule (see [`super::model::SettingsInput`]).
 pub async fn save_settings(
     ctx: &AppCtx,
     meta: &RequestMeta,
@@ -125,11 +126,17 @@ pub async fn save_settings(
         return Err(AppError::validation("due_day", "err.due_day"));
     }
     let prefix = s.receipt_prefix.trim().to_uppercase();
-    if prefix.is_empty() || prefix.len() > 6 || !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
+    if !super::model::receipt_prefix_ok(&prefix) {
         return Err(AppError::validation("receipt_prefix", "err.receipt_prefix"));
     }
-    if s.vacant_relief_bp > 10_000 || s.prepay_discount_bp > 10_000 || s.prepay_months > 36 {
+    if s.vacant_relief_bp > 10_000 {
         return Err(AppError::validation("vacant_relief_bp", "err.percent"));
+    }
+    if s.prepay_discount_bp > 10_000 {
+        return Err(AppError::validation("prepay_discount_bp", "err.percent"));
+    }
+    if s.prepay_months > 36 {
+        return Err(AppError::validation("prepay_months", "err.prepay_months"));
     }
     let actor = access::actor_label(&ctx.db, auth.user_id).await;
     let s = BillingSettings {

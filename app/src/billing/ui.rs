@@ -1,13 +1,17 @@
-//! Billing pages: fee standards, bill runs, the counter, receipts, day end, reports, and the
+//! Billing pages: fee standards, settings, meter readings, bill runs, the counter, receipts, day end, reports, and the
 //! resident's 缴费 tab.
 mod counter;
+mod meters;
 mod pay;
 mod reports;
+mod settings;
 mod setup;
 
 pub use counter::{CounterPage, DayEndPage, NoticePage};
+pub use meters::MetersPage;
 pub use pay::{MyBillsPage, ReceiptPage};
 pub use reports::ReportsPage;
+pub use settings::SettingsPage;
 pub use setup::{BillRunPage, ItemsPage};
 
 use super::model::LineRow;

@@ -23,6 +23,8 @@ pub struct RuntimeConfig {
     pub throttle_window_minutes: i64,
     /// Seals personal data (ID numbers) at rest.
     pub data_key: crate::shared::sealed::DataKey,
+    /// Online payment: the provider (none = off; the counter still works) and public URL.
+    pub online: crate::payments::provider::Online,
 }
 
 impl Default for RuntimeConfig {
@@ -36,6 +38,7 @@ impl Default for RuntimeConfig {
             throttle_window_minutes: 15,
             // A throwaway key: real servers load theirs (`LINLI_DATA_KEY` or the key file).
             data_key: crate::shared::sealed::DataKey::from_master(crate::shared::sealed::DataKey::random_master()),
+            online: Default::default(),
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::shared::error::AppError;
 use crate::shared::i18n::{tr_in, Locale};
 use crate::shared::ids::OrgId;
 use crate::shared::sealed::DataKey;
-use crate::shared::xlsx::{self, Limits, Row, Sheet, Workbook};
+use crate::shared::xlsx::{self, header_key as norm, Limits, Row, Sheet, Workbook};
 use crate::with_txn;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect};
@@ -214,23 +214,6 @@ impl Kind {
             Kind::Vehicles => VEHICLE_COLS,
         }
     }
-}
-
-/// Header and sheet names compared loosely: no spaces, no `*` marks of required columns, no
-/// bracketed units such as `(㎡)`, lower case.
-fn norm(s: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0u32;
-    for c in s.chars() {
-        match c {
-            '(' | '（' | '[' | '【' => depth += 1,
-            ')' | '）' | ']' | '】' => depth = depth.saturating_sub(1),
-            _ if depth > 0 => {}
-            c if c.is_whitespace() || c == '*' || c == '＊' => {}
-            c => out.extend(c.to_lowercase()),
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------- values

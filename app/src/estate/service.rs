@@ -456,3 +456,85 @@ pub async fn sample_units<C: ConnectionTrait>(
     let today = crate::shared::time::today_cn();
     billable_units(c, &[*first], Some(&pick), today, today).await
 }
+
+/// A community's buildings as (id, code), in natural code order (`2` before `10`).
+pub async fn buildings_of<C: ConnectionTrait>(c: &C, community: i64) -> Result<Vec<(i64, String)>, AppError> {
+    use crate::db::entities::buildings;
+    let mut v: Vec<(i64, String)> = buildings::Entity::find()
+        .filter(buildings::Column::CommunityId.eq(community))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.code))
+        .collect();
+    v.sort_by_key(|a| natural_key(&a.1));
+    Ok(v)
+}
+
+/// Sorts `2` before `10` and `2-1` before `10-1`: digit runs compare as numbers.
+pub fn natural_key(s: &str) -> Vec<(u64, String)> {
+    let mut out = vec![];
+    let mut digits = String::new();
+    let mut text = String::new();
+    for ch in s.chars() {
+        if ch.is_ascii_digit() {
+            if !text.is_empty() {
+                out.push((u64::MAX, std::mem::take(&mut text)));
+            }
+            digits.push(ch);
+        } else {
+            if !digits.is_empty() {
+                out.push((digits.parse().unwrap_or(u64::MAX), std::mem::take(&mut digits)));
+            }
+            text.push(ch);
+        }
+    }
+    if !digits.is_empty() {
+        out.push((digits.parse().unwrap_or(u64::MAX), digits));
+    }
+    if !text.is_empty() {
+        out.push((u64::MAX, text));
+    }
+    out
+}
+
+/// A unit's number and building, by unit id (units of any community).
+pub async fn unit_numbers<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (String, i64)>, AppError> {
+    use crate::db::entities::units;
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        for u in units::Entity::find()
+            .filter(units::Column::Id.is_in(chunk.to_vec()))
+            .all(c)
+            .await?
+        {
+            out.insert(u.id, (u.number, u.building_id));
+        }
+    }
+    Ok(out)
+}
+
+/// The units of a community with these numbers: number → (unit id, building id). Numbers
+/// not found are simply absent.
+pub async fn units_by_number<C: ConnectionTrait>(
+    c: &C,
+    community: i64,
+    numbers: &[String],
+) -> Result<std::collections::HashMap<String, (i64, i64)>, AppError> {
+    use crate::db::entities::units;
+    let mut out = std::collections::HashMap::new();
+    for chunk in numbers.chunks(500) {
+        for u in units::Entity::find()
+            .filter(units::Column::CommunityId.eq(community))
+            .filter(units::Column::Number.is_in(chunk.to_vec()))
+            .all(c)
+            .await?
+        {
+            out.insert(u.number, (u.id, u.building_id));
+        }
+    }
+    Ok(out)
+}

@@ -19,6 +19,8 @@ mod people;
 mod unit;
 pub use binds::BindRequestsPage;
 pub use homes::MyHomes;
+#[cfg(feature = "hydrate")]
+pub(crate) use import::upload_workbook;
 pub use import::ImportPage;
 pub use orgs::OrgsPage;
 pub use parking::SpacesPage;

@@ -227,6 +227,23 @@ pub fn open_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, XlsxErro
     Ok(Workbook { sheets })
 }
 
+/// A header or sheet name as compared when looking for columns: no spaces, no `*` marks of
+/// required columns, no bracketed units such as `(㎡)`, lower case.
+pub fn header_key(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0u32;
+    for c in s.chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            c if c.is_whitespace() || c == '*' || c == '＊' => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
 /// A cell as text; `None` for an empty (or whitespace-only) cell.
 fn cell_text(v: &DataRef<'_>) -> Option<String> {
     let s = match v {

@@ -79,6 +79,11 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             href: "/admin/billing/counter",
             icon: "¥",
         });
+        v.push(NavItem {
+            label: "billing.meters",
+            href: "/admin/billing/meters",
+            icon: "◔",
+        });
     }
     if me.can(Permission::BillingRead) {
         v.push(NavItem {
@@ -91,12 +96,22 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             href: "/admin/billing/reports",
             icon: "▤",
         });
+        v.push(NavItem {
+            label: "payments.admin_title",
+            href: "/admin/billing/online",
+            icon: "⇄",
+        });
     }
     if me.can(Permission::BillingManage) {
         v.push(NavItem {
             label: "billing.run",
             href: "/admin/billing/run",
             icon: "⎘",
+        });
+        v.push(NavItem {
+            label: "billing.settings",
+            href: "/admin/billing/settings",
+            icon: "§",
         });
     }
     v.push(NavItem {

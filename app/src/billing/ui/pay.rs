@@ -4,21 +4,40 @@ use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
 use crate::billing::api::{get_receipt, my_bills};
 use crate::billing::model::{LineRow, PaymentRow, UnitAccount};
+use crate::payments::api::get_online_setup;
+use crate::payments::ui::{PayOnline, Picked};
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::PaymentId;
 use crate::shared::ui::{EmptyState, ErrorState, Loading, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use std::collections::HashSet;
 
 /// An open or settled line as a row of a card list.
 #[component]
-pub(crate) fn LineItem(line: LineRow, #[prop(optional)] show_unit: bool) -> impl IntoView {
+pub(crate) fn LineItem(
+    line: LineRow,
+    #[prop(optional)] show_unit: bool,
+    /// Online payment on: a tick box per line, bound to the set of lines to pay.
+    #[prop(optional)]
+    pick: Option<Picked>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let notes = line_notes(i18n, &line);
     let overdue = line.overdue;
+    let id = line.id.0;
+    let label = format!("{} {}", line.item, line.period);
     view! {
-        <li class="bill-line" class:bill-line--overdue=overdue>
+        <li class="bill-line" class:bill-line--overdue=overdue class:bill-line--pick=pick.is_some()>
+            {pick.map(|p| view! {
+                <input type="checkbox" class="bill-line__pick" aria-label=label.clone()
+                    prop:checked=move || p.with(|s| s.contains(&id))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        p.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
+                    } />
+            })}
             <div class="bill-line__main">
                 <span class="bill-line__item">{line.item.clone()}</span>
                 <span class="muted">{line.period.clone()}</span>
@@ -65,40 +84,51 @@ pub(crate) fn PaymentList(payments: Vec<PaymentRow>, base: &'static str) -> impl
 }
 
 #[component]
-fn AccountCard(a: UnitAccount) -> impl IntoView {
+fn AccountCard(a: UnitAccount, online: bool) -> impl IntoView {
     let i18n = use_i18n();
     let total = a.due + a.late_fees;
     let has_open = !a.open.is_empty();
+    let picked: Picked = RwSignal::new(a.open.iter().map(|l| l.id.0).collect::<HashSet<i64>>());
+    let pick = online.then_some(picked);
+    let (unit, open) = (a.unit_id, a.open.clone());
     view! {
-            <section class="card account" aria-label=format!("{} {}", a.community, a.unit)>
-                <h2 class="account__title">{format!("{} {}", a.community, a.unit)}</h2>
-                <div class="account__due">
-                    <span class="muted">{move || i18n.t("billing.amount_due")}</span>
-                    <strong class="account__total" data-testid="amount-due">{total.to_string()}</strong>
-                    {(a.late_fees.0 > 0).then(|| view! {
-                        <span class="muted">{move || i18n.t("billing.incl_late_fee")} " " {a.late_fees.to_string()}</span>
-                    })}
-                </div>
-                <p class="muted">
-                    {move || i18n.t("billing.prepaid")} " " {a.prepaid.to_string()}
-                    {(a.deposits.0 > 0).then(|| view! { " · " {move || i18n.t("billing.deposits")} " " {a.deposits.to_string()} })}
-                </p>
-                {if has_open {
-                    view! {
-                        <ul class="bill-lines">
-                            {a.open.into_iter().map(|l| view! { <LineItem line=l /> }).collect_view()}
-                        </ul>
-    <p class="notice">{move || i18n.t("billing.online_off")}</p>
-                    }.into_any()
-                } else {
-                    view! { <p class="ok">{move || i18n.t("billing.all_paid")}</p> }.into_any()
-                }}
-                {(!a.payments.is_empty()).then(|| view! {
-                    <h3>{move || i18n.t("billing.history")}</h3>
-                    <PaymentList payments=a.payments.clone() base="/pay/receipts" />
+        <section class="card account" aria-label=format!("{} {}", a.community, a.unit)>
+            <h2 class="account__title">{format!("{} {}", a.community, a.unit)}</h2>
+            <div class="account__due">
+                <span class="muted">{move || i18n.t("billing.amount_due")}</span>
+                <strong class="account__total" data-testid="amount-due">{total.to_string()}</strong>
+                {(a.late_fees.0 > 0).then(|| view! {
+                    <span class="muted">{move || i18n.t("billing.incl_late_fee")} " " {a.late_fees.to_string()}</span>
                 })}
-            </section>
-        }
+            </div>
+            <p class="muted">
+                {move || i18n.t("billing.prepaid")} " " {a.prepaid.to_string()}
+                {(a.deposits.0 > 0).then(|| view! { " · " {move || i18n.t("billing.deposits")} " " {a.deposits.to_string()} })}
+            </p>
+            {if has_open {
+                view! {
+                    {online.then(|| view! { <p class="muted small">{move || i18n.t("payments.pick_hint")}</p> })}
+                    <ul class="bill-lines">
+                        {a.open.into_iter().map(|l| match pick {
+                            Some(p) => view! { <LineItem line=l pick=p /> }.into_any(),
+                            None => view! { <LineItem line=l /> }.into_any(),
+                        }).collect_view()}
+                    </ul>
+                    {if online {
+                        view! { <PayOnline unit lines=open.clone() picked /> }.into_any()
+                    } else {
+                        view! { <p class="notice">{move || i18n.t("billing.online_off")}</p> }.into_any()
+                    }}
+                }.into_any()
+            } else {
+                view! { <p class="ok">{move || i18n.t("billing.all_paid")}</p> }.into_any()
+            }}
+            {(!a.payments.is_empty()).then(|| view! {
+                <h3>{move || i18n.t("billing.history")}</h3>
+                <PaymentList payments=a.payments.clone() base="/pay/receipts" />
+            })}
+        </section>
+    }
 }
 
 /// 缴费: what each of the resident's homes owes, line by line, and what was paid.
@@ -117,12 +147,15 @@ pub fn MyBillsPage() -> impl IntoView {
 #[component]
 fn MyBills() -> impl IntoView {
     let bills = Resource::new(|| (), |_| my_bills());
+    let setup = Resource::new(|| (), |_| get_online_setup());
     view! {
         <Transition fallback=Loading>
-            {move || Suspend::new(async move { match bills.await {
+            {move || Suspend::new(async move {
+                let online = setup.await.map(|s| s.enabled).unwrap_or(false);
+                match bills.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <EmptyState title="home.no_bills" body="home.no_bills_body" icon="¥" /> }.into_any(),
-                Ok(list) => list.into_iter().map(|a| view! { <AccountCard a /> }).collect_view().into_any(),
+                Ok(list) => list.into_iter().map(|a| view! { <AccountCard a online /> }).collect_view().into_any(),
             }})}
         </Transition>
     }

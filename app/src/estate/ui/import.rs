@@ -8,15 +8,14 @@ use crate::shared::ui::{ErrorState, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// What the import endpoint answered: a report (dry run, commit, or refused rows) or an error.
+/// Sends a workbook to an `/api/v1/imports/…` endpoint as the signed-in user and reads what
+/// it answered: its report (dry run, commit, or refused rows) or an error.
 #[cfg(feature = "hydrate")]
-async fn upload_workbook(
+pub(crate) async fn upload_workbook<T: serde::de::DeserializeOwned>(
+    url: &str,
     file: web_sys::File,
-    community: i64,
-    dry_run: bool,
-    consent: bool,
     locale: &str,
-) -> Result<ImportReport, AppError> {
+) -> Result<T, AppError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let transport = |_| AppError::Transport("fetch".into());
@@ -47,8 +46,7 @@ async fn upload_workbook(
     init.set_method("POST");
     init.set_headers(headers.as_ref());
     init.set_body(file.as_ref());
-    let url = format!("/api/v1/imports/records?community_id={community}&dry_run={dry_run}&id_consent={consent}");
-    let res: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+    let res: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(transport)?
         .dyn_into()
@@ -79,7 +77,7 @@ async fn upload_workbook(
             },
         });
     }
-    serde_json::from_str::<ImportReport>(&text).map_err(|_| match status {
+    serde_json::from_str::<T>(&text).map_err(|_| match status {
         413 => AppError::validation("file", "err.xlsx_file_too_large"),
         s if s >= 500 => AppError::Internal,
         _ => AppError::Transport(format!("HTTP {status}")),
@@ -119,7 +117,8 @@ pub fn ImportPage() -> impl IntoView {
             let consent = consent.get_untracked();
             busy.set(true);
             leptos::task::spawn_local(async move {
-                let r = upload_workbook(file, c, dry_run, consent, i18n.code()).await;
+                let url = format!("/api/v1/imports/records?community_id={c}&dry_run={dry_run}&id_consent={consent}");
+                let r = upload_workbook::<ImportReport>(&url, file, i18n.code()).await;
                 busy.set(false);
                 match r {
                     Ok(rep) => {

@@ -1,0 +1,74 @@
+//! What pages and the API show of online payments.
+use crate::shared::ids::{BillLineId, PaymentId};
+use crate::shared::money::Money;
+use serde::{Deserialize, Serialize};
+
+/// Whether residents can pay online here, and through whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OnlineSetup {
+    pub enabled: bool,
+    /// `stripe`, … (empty when off).
+    pub provider: String,
+}
+
+/// A line of an online checkout, at the amounts the resident was asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CheckoutLine {
+    pub line_id: BillLineId,
+    pub item: String,
+    pub period: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub principal: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub late_fee: Money,
+}
+
+/// An online checkout: what is being paid, where, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CheckoutView {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit: String,
+    pub provider: String,
+    /// `creating`, `open`, `processing`, `paid`, `expired`, `failed`.
+    pub status: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub amount: Money,
+    /// The provider's page to pay on (while open).
+    pub url: Option<String>,
+    pub lines: Vec<CheckoutLine>,
+    /// The receipt it became.
+    pub payment_id: Option<PaymentId>,
+    pub receipt_no: String,
+    /// Refund state, when one was asked for: `requested`, `succeeded`, `failed`.
+    pub refund: String,
+    pub refund_error: String,
+    /// Why it needs a look (e.g. the lines were settled at the counter meanwhile and the money
+    /// went to the prepaid balance).
+    pub note: String,
+    pub created_at: String,
+}
+
+impl CheckoutView {
+    /// True once nothing more will happen to it without someone acting.
+    pub fn is_final(&self) -> bool {
+        matches!(self.status.as_str(), "paid" | "expired" | "failed")
+    }
+}
+
+/// What a reconciliation run found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReconcileReport {
+    /// Events the provider listed.
+    pub fetched: u32,
+    /// Events applied now (missed by the webhook).
+    pub applied: u32,
+    /// Of those, checkouts that became receipts.
+    pub settled: u32,
+    /// Refunds sent again after the provider could not be reached.
+    pub refunds_resent: u32,
+}

@@ -1,0 +1,223 @@
+//! Pages of online payments: the resident's pay button (on 缴费), the page the provider sends
+//! the resident back to, and the staff list with refunds and reconciliation.
+use super::api::{list_online_payments, load_checkout, ReconcilePayments, RefundOnlinePayment, StartOnlinePayment};
+use super::model::CheckoutView;
+use crate::access::model::Me;
+use crate::access::ui::RequireLogin;
+use crate::billing::model::LineRow;
+use crate::shared::i18n::use_i18n;
+use crate::shared::ids::BillLineId;
+use crate::shared::money::Money;
+use crate::shared::ui::{toast, EmptyState, ErrorState, Loading, ResidentShell};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use std::collections::HashSet;
+
+/// The lines a resident has ticked to pay online (all of them at first).
+pub type Picked = RwSignal<HashSet<i64>>;
+
+/// "Pay online ¥x": opens a checkout for the ticked lines and goes to the provider's page.
+#[component]
+pub fn PayOnline(unit: i64, lines: Vec<LineRow>, picked: Picked) -> impl IntoView {
+    let i18n = use_i18n();
+    let start = ServerAction::<StartOnlinePayment>::new();
+    Effect::new(move |_| match start.value().get() {
+        Some(Ok(v)) => {
+            let to = v.url.clone().unwrap_or_else(|| format!("/pay/online/{}", v.id));
+            let _ = window().location().set_href(&to);
+        }
+        Some(Err(e)) => toast(e.localized(i18n.code())),
+        None => {}
+    });
+    let owed: Vec<(i64, i64)> = lines.iter().map(|l| (l.id.0, l.outstanding.0 + l.late_fee.0)).collect();
+    let total = move || picked.with(|p| Money(owed.iter().filter(|(id, _)| p.contains(id)).map(|(_, a)| a).sum()));
+    view! {
+        <div class="pay-online">
+            <button type="button" class="btn btn--primary btn--block" data-testid="pay-online"
+                disabled=move || picked.with(|p| p.is_empty()) || start.pending().get()
+                on:click=move |_| {
+                    let mut lines: Vec<BillLineId> = picked.get_untracked().into_iter().map(BillLineId).collect();
+                    lines.sort_by_key(|l| l.0);
+                    start.dispatch(StartOnlinePayment { unit, lines });
+                }>
+                {move || i18n.t("payments.pay_online")} " " {move || total().to_string()}
+            </button>
+            <p class="muted small">{move || i18n.t("payments.selected").replace("{n}", &picked.with(|p| p.len()).to_string())}</p>
+        </div>
+    }
+}
+
+fn status_key(s: &str) -> String {
+    format!("payments.status_{s}")
+}
+
+fn refund_key(s: &str) -> String {
+    format!("payments.refund_{s}")
+}
+
+/// Where the provider sends the resident back: the checkout's state, updated until final.
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let tick = RwSignal::new(0u32);
+    let ck = Resource::new(move || (id(), tick.get()), |(id, _)| load_checkout(id));
+    // Until the provider's event arrives the checkout is open or processing: look again.
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = ck.get() {
+            if !v.is_final() && tick.get_untracked() < 150 {
+                set_timeout(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(2));
+            }
+        }
+    });
+    view! {
+        <Title text=move || i18n.t("payments.title") />
+        <ResidentShell>
+            <header class="page-head"><h1>{move || i18n.t("payments.title")}</h1></header>
+            <RequireLogin f=move |_me: Me| view! {
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move { match ck.await {
+                        Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                        Ok(v) => view! { <CheckoutCard v /> }.into_any(),
+                    }})}
+                </Transition>
+            } />
+        </ResidentShell>
+    }
+}
+
+#[component]
+fn CheckoutCard(v: CheckoutView) -> impl IntoView {
+    let i18n = use_i18n();
+    let sk = status_key(&v.status);
+    let mk = format!("payments.msg_{}", v.status);
+    let paid = v.status == "paid";
+    let open = v.status == "open";
+    view! {
+        <section class="card checkout" aria-live="polite">
+            <p class="checkout__status">
+                <span class="badge" class:badge--ok=paid data-testid="checkout-status">{move || i18n.t(&sk)}</span>
+            </p>
+            <p class="checkout__amount"><strong>{v.amount.to_string()}</strong></p>
+            <p>{move || i18n.t(&mk)}</p>
+            <p class="muted">{v.unit.clone()}</p>
+            <ul class="list">
+                {v.lines.iter().map(|l| view! {
+                    <li class="list__item">
+                        <span class="list__main">{l.item.clone()} " " <span class="muted">{l.period.clone()}</span></span>
+                        {(l.late_fee.0 > 0).then(|| view! {
+                            <span class="muted">{move || i18n.t("billing.late_fee")} " " {l.late_fee.to_string()}</span>
+                        })}
+                        <strong>{(l.principal + l.late_fee).to_string()}</strong>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(!v.note.is_empty()).then(|| view! { <p class="notice">{v.note.clone()}</p> })}
+            <div class="actions">
+                {v.payment_id.map(|p| view! {
+                    <a class="btn btn--primary" data-testid="checkout-receipt" href=format!("/pay/receipts/{}", p.0)>
+                        {move || i18n.t("payments.view_receipt")} " " {v.receipt_no.clone()}
+                    </a>
+                })}
+                {open.then(|| v.url.clone()).flatten().map(|u| view! {
+                    <a class="btn btn--primary" href=u>{move || i18n.t("payments.go_pay")}</a>
+                })}
+                <a class="btn" href="/pay">{move || i18n.t("payments.back")}</a>
+            </div>
+        </section>
+    }
+}
+
+/// 在线支付 (staff): recent online checkouts in scope, refunds, reconciliation.
+#[component]
+pub fn OnlinePaymentsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let status = RwSignal::new(String::new());
+    let refund = ServerAction::<RefundOnlinePayment>::new();
+    let reconcile = ServerAction::<ReconcilePayments>::new();
+    let list = Resource::new(
+        move || (status.get(), refund.version().get(), reconcile.version().get()),
+        |(s, _, _)| list_online_payments(s),
+    );
+    Effect::new(move |_| match refund.value().get() {
+        Some(Ok(v)) => toast(i18n.t(&refund_key(&v.refund))),
+        Some(Err(e)) => toast(e.localized(i18n.code())),
+        None => {}
+    });
+    Effect::new(move |_| match reconcile.value().get() {
+        Some(Ok(r)) => toast(
+            i18n.t("payments.reconciled")
+                .replace("{fetched}", &r.fetched.to_string())
+                .replace("{applied}", &r.applied.to_string())
+                .replace("{settled}", &r.settled.to_string()),
+        ),
+        Some(Err(e)) => toast(e.localized(i18n.code())),
+        None => {}
+    });
+    let statuses = ["", "open", "processing", "paid", "expired", "failed"];
+    view! {
+        <Title text=move || i18n.t("payments.admin_title") />
+        <h1 class="page-title">{move || i18n.t("payments.admin_title")}</h1>
+        <div class="toolbar">
+            <label class="field field--inline">
+                <span class="field__label">{move || i18n.t("admin.status")}</span>
+                <select class="input" on:change=move |ev| status.set(event_target_value(&ev))>
+                    {statuses.into_iter().map(|s| {
+                        let k = if s.is_empty() { "payments.all".to_string() } else { status_key(s) };
+                        view! { <option value=s>{move || i18n.t(&k)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <ActionForm action=reconcile attr:class="inline-form">
+                <button type="submit" class="btn">{move || i18n.t("payments.reconcile")}</button>
+            </ActionForm>
+        </div>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move { match list.await {
+                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                Ok(l) if l.is_empty() => view! { <EmptyState title="payments.none" body="payments.online_off_staff" icon="¥" /> }.into_any(),
+                Ok(l) => view! {
+                    <ul class="list online-list">
+                        {l.into_iter().map(|v| view! { <OnlineRow v refund /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }})}
+        </Transition>
+    }
+}
+
+#[component]
+fn OnlineRow(v: CheckoutView, refund: ServerAction<RefundOnlinePayment>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sk = status_key(&v.status);
+    let rk = refund_key(&v.refund);
+    let has_refund = !v.refund.is_empty();
+    let can_refund = v.status == "paid" && (v.refund.is_empty() || v.refund == "requested");
+    view! {
+        <li class="list__item online-row">
+            <span class="list__main">{v.unit.clone()}</span>
+            <span class="muted">{v.created_at.clone()} " · " {v.provider.clone()}</span>
+            <span class="badge" class:badge--ok=v.status == "paid">{move || i18n.t(&sk)}</span>
+            {has_refund.then(|| view! { <span class="badge badge--warn">{move || i18n.t(&rk)}</span> })}
+            <strong>{v.amount.to_string()}</strong>
+            {v.payment_id.map(|p| view! {
+                <a href=format!("/admin/billing/receipts/{}", p.0)>{v.receipt_no.clone()}</a>
+            })}
+            {(!v.note.is_empty()).then(|| view! { <span class="notice small">{move || i18n.t("payments.note")} ": " {v.note.clone()}</span> })}
+            {(!v.refund_error.is_empty()).then(|| view! { <span class="notice small">{v.refund_error.clone()}</span> })}
+            {v.payment_id.filter(|_| can_refund).map(|p| view! {
+                <details class="online-row__refund">
+                    <summary>{move || i18n.t("payments.refund")}</summary>
+                    <ActionForm action=refund attr:class="form">
+                        <input type="hidden" name="payment" value=p.0.to_string() />
+                        <label class="field"><span class="field__label">{move || i18n.t("payments.refund_reason")}</span>
+                            <input class="input" name="reason" required maxlength="200" /></label>
+                        <button type="submit" class="btn btn--danger-ghost">{move || i18n.t("payments.refund_confirm")}</button>
+                    </ActionForm>
+                </details>
+            })}
+        </li>
+    }
+}
