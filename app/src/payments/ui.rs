@@ -102,7 +102,10 @@ fn CheckoutCard(v: CheckoutView) -> impl IntoView {
             </p>
             <p class="checkout__amount"><strong>{v.amount.to_string()}</strong></p>
             <p>{move || i18n.t(&mk)}</p>
-            <p class="muted">{v.unit.clone()}</p>
+            <p class="muted">
+                {v.unit.clone()}
+                {(!v.receipt_no.is_empty()).then(|| view! { " · " {move || i18n.t("payments.receipt")} " " {v.receipt_no.clone()} })}
+            </p>
             <ul class="list">
                 {v.lines.iter().map(|l| view! {
                     <li class="list__item">
@@ -117,14 +120,14 @@ fn CheckoutCard(v: CheckoutView) -> impl IntoView {
             {(!v.note.is_empty()).then(|| view! { <p class="notice">{v.note.clone()}</p> })}
             <div class="actions">
                 {v.payment_id.map(|p| view! {
-                    <a class="btn btn--primary" data-testid="checkout-receipt" href=format!("/pay/receipts/{}", p.0)>
-                        {move || i18n.t("payments.view_receipt")} " " {v.receipt_no.clone()}
+                    <a class="btn btn--primary btn--block" data-testid="checkout-receipt" href=format!("/pay/receipts/{}", p.0)>
+                        {move || i18n.t("payments.view_receipt")}
                     </a>
                 })}
                 {open.then(|| v.url.clone()).flatten().map(|u| view! {
-                    <a class="btn btn--primary" href=u>{move || i18n.t("payments.go_pay")}</a>
+                    <a class="btn btn--primary btn--block" href=u>{move || i18n.t("payments.go_pay")}</a>
                 })}
-                <a class="btn" href="/pay">{move || i18n.t("payments.back")}</a>
+                <a class="btn btn--block" href="/pay">{move || i18n.t("payments.back")}</a>
             </div>
         </section>
     }
