@@ -13,6 +13,7 @@ use crate::estate::ui::{
     BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
 };
 use crate::home::{CommunityPage, HomePage, RepairPage};
+use crate::notify::ui::{InboxPage, NotifySettingsPage, StaffInboxPage};
 use crate::payments::ui::{CheckoutPage, OnlinePaymentsPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
@@ -52,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=css />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <script src="/csrf.js"></script>
+                <script src="/pwa.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -68,6 +70,7 @@ pub fn App() -> impl IntoView {
     let i18n = I18n::new(initial_locale());
     provide_context(i18n);
     provide_toasts();
+    crate::notify::ui::provide_unread();
     provide_session();
     let session = use_session();
     let i18n = use_i18n();
@@ -93,11 +96,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pay") view=MyBillsPage />
                     <Route path=path!("/pay/receipts/:id") view=ReceiptPage />
                     <Route path=path!("/pay/online/:id") view=CheckoutPage />
+                    <Route path=path!("/inbox") view=InboxPage />
                     <Route path=path!("/repair") view=RepairPage />
                     <Route path=path!("/community") view=CommunityPage />
                     <Route path=path!("/me") view=AccountPage />
                     <Route path=path!("/me/password") view=PasswordPage />
                     <Route path=path!("/me/phone") view=PhonePage />
+                    <Route path=path!("/me/notifications") view=NotifySettingsPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/signup") view=SignupPage />
                     <ParentRoute path=path!("/admin") view=StaffLayout>
@@ -124,6 +129,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("billing/receipts/:id") view=ReceiptPage />
                         <Route path=path!("billing/reports") view=ReportsPage />
                         <Route path=path!("billing/online") view=OnlinePaymentsPage />
+                        <Route path=path!("inbox") view=StaffInboxPage />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod billing;
 pub mod estate;
 pub mod home;
+pub mod notify;
 pub mod payments;
 
 #[cfg(feature = "ssr")]

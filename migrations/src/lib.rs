@@ -8,6 +8,7 @@ mod m20261126_000001_people;
 mod m20261126_000002_handover;
 mod m20261126_000003_billing;
 mod m20261126_000004_online_payments;
+mod m20261126_000005_notify;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_handover::Migration),
             Box::new(m20261126_000003_billing::Migration),
             Box::new(m20261126_000004_online_payments::Migration),
+            Box::new(m20261126_000005_notify::Migration),
         ]
     }
 }

@@ -54,6 +54,14 @@ pub struct ServeArgs {
     /// Minutes between reconciliations with the provider's event list (0 = never).
     #[arg(long, env = "LINLI_RECONCILE_MINUTES", default_value_t = 10)]
     pub reconcile_minutes: u64,
+    /// The VAPID private key for Web Push (base64url of the 32-byte P-256 scalar). Empty: the
+    /// key in `$LINLI_DATA_DIR/vapid.pem`, made on first start. Every server of one
+    /// installation needs the same key, or browsers' subscriptions stop working.
+    #[arg(long, env = "LINLI_VAPID_PRIVATE_KEY", default_value = "", hide_env_values = true)]
+    pub vapid_private_key: String,
+    /// Where push services can reach the operators (`mailto:` or `https:`), sent in VAPID tokens.
+    #[arg(long, env = "LINLI_PUSH_CONTACT", default_value = "mailto:ops@linli.invalid")]
+    pub push_contact: String,
     /// Load the demo community into an empty database at start.
     #[arg(long, env = "LINLI_DEMO", default_value_t = false)]
     pub demo: bool,

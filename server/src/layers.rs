@@ -258,6 +258,8 @@ impl StatusResponse for AppError {
 /// Headers every response carries; HSTS only when served over TLS.
 pub async fn security_headers(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let is_pkg = req.uri().path().starts_with("/pkg/");
+    // A service worker runs under the CSP of its own script: it must fetch from this origin.
+    let is_worker = req.uri().path() == "/sw.js";
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -267,7 +269,14 @@ pub async fn security_headers(State(st): State<AppState>, req: Request, next: Ne
         "permissions-policy",
         HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"),
     );
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+    if is_worker {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"),
+        );
+        // Browsers check for a new worker at most daily; keep this one fresh.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    } else if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),

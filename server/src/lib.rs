@@ -130,7 +130,16 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
         .map_err(|e| anyhow::anyhow!("Stripe client: {e}"))?;
         Some(std::sync::Arc::new(p))
     };
+    let vapid = if a.vapid_private_key.trim().is_empty() {
+        app::notify::vapid::Vapid::load_or_create(&a.common.data_dir)?
+    } else {
+        app::notify::vapid::Vapid::from_base64(a.vapid_private_key.trim())?
+    };
+    let vapid_public = vapid.public_key_b64url();
+    let push = app::notify::push::PushSender::new(vapid, &a.push_contact, Duration::from_secs(10));
     Ok(RuntimeConfig {
+        push: Some(Arc::new(push)),
+        vapid_public,
         online: app::payments::provider::Online { provider, public_url },
         secure_cookies: a.secure_cookies,
         session_idle_minutes: a.session_idle_minutes,
@@ -140,6 +149,24 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
         throttle_window_minutes: 15,
         data_key,
     })
+}
+
+/// Background work of this server: the job queue's worker, and the hourly overdue-bill
+/// reminders (stored once per home and month, so every server may run them).
+pub fn spawn_background(ctx: AppCtx, worker: String) {
+    app::notify::queue::spawn_worker(ctx.clone(), worker);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3_600));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::billing::notices::overdue_reminders(&ctx).await {
+                Ok(n) if n > 0 => tracing::info!(notices = n, "overdue reminders raised"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "overdue reminders failed"),
+            }
+        }
+    });
 }
 
 /// Applies the provider's recent events every `minutes` (webhooks can be missed). Every server
@@ -196,6 +223,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::estate::rest::router())
         .merge(app::billing::rest::router())
         .merge(app::payments::rest::router())
+        .merge(app::notify::rest::router())
         .route("/openapi.json", get(openapi::document))
         .with_state(state.ctx.clone());
     let opts = state.leptos_options.clone();

@@ -198,6 +198,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     server::spawn_reconciler(ctx.clone(), args.reconcile_minutes);
+    server::spawn_background(ctx.clone(), format!("{}:{}", args.addr, std::process::id()));
     let state = server::AppState {
         leptos_options: server::leptos_options(&args.site_root),
         ctx,

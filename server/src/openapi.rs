@@ -84,9 +84,16 @@ impl Modify for Bearer {
         app::payments::rest::list,
         app::payments::rest::refund,
         app::payments::rest::reconcile,
+        app::notify::rest::inbox,
+        app::notify::rest::read,
+        app::notify::rest::devices,
+        app::notify::rest::subscribe,
+        app::notify::rest::remove,
+        app::notify::rest::prefs,
+        app::notify::rest::save_prefs,
     ),
     modifiers(&Bearer),
-    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"), (name = "billing"), (name = "payments"))
+    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"), (name = "billing"), (name = "payments"), (name = "notify"))
 )]
 pub struct ApiDoc;
 

@@ -3,109 +3,19 @@
 //! month close, residents seeing only their own household's bills, and the collection report.
 mod common;
 
-use app::access::model::{AuthVia, Authed, RequestMeta};
+use app::access::model::RequestMeta;
 use app::billing::{counter, model::*, standards};
-use app::db::entities::{bill_lines, line_adjustments, payments, period_closes, users};
-use app::shared::ids::{BillLineId, OrgId, UserId};
+use app::db::entities::{bill_lines, line_adjustments, payments, period_closes};
+use app::shared::ids::{BillLineId, OrgId};
 use axum::http::StatusCode;
 use common::*;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
-async fn authed(w: &World, login: &str) -> Authed {
-    let u = users::Entity::find()
-        .filter(users::Column::Login.eq(login))
-        .one(&w.ctx.db)
-        .await
-        .unwrap()
-        .unwrap();
-    Authed {
-        user_id: UserId(u.id),
-        session_id: String::new(),
-        csrf_token: String::new(),
-        via: AuthVia::Bearer,
-    }
-}
-
-fn next_period() -> String {
-    use app::billing::{charge, service};
-    charge::period_label(charge::add_months(service::current_period(), 1))
-}
-
-struct Setup {
-    pm: String,
-    cashier: String,
-    units: Vec<i64>,
-}
-
 /// Office A: a 4-unit building of 89.57 ㎡ homes, each with an owner (13900000001…4), and a
 /// property fee of 2.50 元/㎡/月 assigned to community A.
 async fn setup(w: &World) -> Setup {
-    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
-    w.staff("cashier.a", "甲收费员", "cashier", w.office_a).await;
-    w.staff("cashier.b", "乙收费员", "cashier", w.office_b).await;
-    let pm = w.token("pm.a").await;
-    let cashier = w.token("cashier.a").await;
-    let r = w
-        .json(
-            "POST",
-            "/api/v1/buildings",
-            Some(&pm),
-            &json!({"community_id": w.community_a.0, "code": "9", "cells": 1, "floors": 2, "per_floor": 2, "area": "89.57"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let r = w
-        .get(
-            &format!("/api/v1/units?community_id={}&q=9-", w.community_a.0),
-            Some(&pm),
-        )
-        .await;
-    let units: Vec<i64> = r.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(units.len(), 4);
-    for (i, u) in units.iter().enumerate() {
-        let r = w
-            .json(
-                "POST",
-                &format!("/api/v1/units/{u}/occupants"),
-                Some(&pm),
-                &json!({"name": format!("业主{i}"), "phone": format!("1390000000{}", i + 1), "relation": "owner"}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    }
-    let a = authed(w, "pm.a").await;
-    let item = standards::create_item(
-        &w.ctx,
-        &RequestMeta::default(),
-        &a,
-        standards::NewItem {
-            office_id: w.office_a,
-            code: "WYF".into(),
-            name: "物业服务费".into(),
-            category: "property".into(),
-            standard: StandardInput {
-                effective_from: "2020-01-01".into(),
-                basis: "area".into(),
-                price: "2.50".into(),
-                tiers: String::new(),
-                formula: String::new(),
-                round_mode: "half_up".into(),
-                round_to: "fen".into(),
-            },
-        },
-    )
-    .await
-    .unwrap();
-    standards::assign(&w.ctx, &RequestMeta::default(), &a, item.id, w.community_a, None, None)
-        .await
-        .unwrap();
-    Setup { pm, cashier, units }
+    fee_setup(w, 2, 2).await
 }
 
 /// A cash payment at the counter through the API.
@@ -466,7 +376,6 @@ async fn the_collection_report_rolls_up_the_org_tree_and_exports() {
     assert_eq!(rows[1]["name"], "甲小区");
     assert_eq!(rows[1]["receivable"], 4 * 22_393);
     // Another office's manager cannot read office A's report.
-    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
     let b = w.token("pm.b").await;
     let r = w
         .get(

@@ -140,8 +140,8 @@ struct T {
     line: i64,
 }
 
-/// Office A with one 89.57 ㎡ home billed 2.50 元/㎡ for next month (¥223.93), its owner
-/// 13900000001 signed up, and online payment through the stand-in Stripe.
+/// Office A with two 89.57 ㎡ homes billed 2.50 元/㎡ for next month (¥223.93 each), the first
+/// home's owner 13900000001 signed up, and online payment through the stand-in Stripe.
 async fn setup() -> T {
     let (base, fake) = fake_stripe().await;
     let provider = StripeProvider::new("sk_test_linli", vec![SECRET.into(), OLD_SECRET.into()], Some(&base)).unwrap();
@@ -153,52 +153,13 @@ async fn setup() -> T {
         ..Default::default()
     };
     let w = world_with(cfg).await;
-    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
-    w.staff("cashier.a", "甲收费员", "cashier", w.office_a).await;
-    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
-    let pm = w.token("pm.a").await;
-    let cashier = w.token("cashier.a").await;
-    let r = w
-        .json(
-            "POST",
-            "/api/v1/buildings",
-            Some(&pm),
-            &json!({"community_id": w.community_a.0, "code": "9", "cells": 1, "floors": 1, "per_floor": 2, "area": "89.57"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let r = w
-        .get(
-            &format!("/api/v1/units?community_id={}&q=9-", w.community_a.0),
-            Some(&pm),
-        )
-        .await;
-    let units: Vec<i64> = r.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_i64().unwrap())
-        .collect();
-    for (i, u) in units.iter().enumerate() {
-        let r = w
-            .json(
-                "POST",
-                &format!("/api/v1/units/{u}/occupants"),
-                Some(&pm),
-                &json!({"name": format!("业主{i}"), "phone": format!("1390000000{}", i + 1), "relation": "owner"}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    }
-    billing_item(&w).await;
-    use app::billing::{charge, service};
-    let period = charge::period_label(charge::add_months(service::current_period(), 1));
+    let s = fee_setup(&w, 1, 2).await;
     let r = w
         .json(
             "POST",
             "/api/v1/billing/runs",
-            Some(&pm),
-            &json!({"org": w.office_a.0, "period": period, "commit": true}),
+            Some(&s.pm),
+            &json!({"org": w.office_a.0, "period": next_period(), "commit": true}),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -212,55 +173,12 @@ async fn setup() -> T {
     T {
         w,
         fake,
-        pm,
-        cashier,
+        pm: s.pm,
+        cashier: s.cashier,
         resident,
         unit,
         line,
     }
-}
-
-async fn billing_item(w: &World) {
-    use app::access::model::{AuthVia, Authed, RequestMeta};
-    use app::billing::{model::StandardInput, standards};
-    use app::db::entities::users;
-    let u = users::Entity::find()
-        .filter(users::Column::Login.eq("pm.a"))
-        .one(&w.ctx.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let a = Authed {
-        user_id: app::shared::ids::UserId(u.id),
-        session_id: String::new(),
-        csrf_token: String::new(),
-        via: AuthVia::Bearer,
-    };
-    let item = standards::create_item(
-        &w.ctx,
-        &RequestMeta::default(),
-        &a,
-        standards::NewItem {
-            office_id: w.office_a,
-            code: "WYF".into(),
-            name: "物业服务费".into(),
-            category: "property".into(),
-            standard: StandardInput {
-                effective_from: "2020-01-01".into(),
-                basis: "area".into(),
-                price: "2.50".into(),
-                tiers: String::new(),
-                formula: String::new(),
-                round_mode: "half_up".into(),
-                round_to: "fen".into(),
-            },
-        },
-    )
-    .await
-    .unwrap();
-    standards::assign(&w.ctx, &RequestMeta::default(), &a, item.id, w.community_a, None, None)
-        .await
-        .unwrap();
 }
 
 /// The resident opens a checkout for all open lines; returns (checkout id, session id).

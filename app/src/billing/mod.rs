@@ -11,6 +11,8 @@ pub mod formula;
 pub mod meters;
 pub mod model;
 #[cfg(feature = "ssr")]
+pub mod notices;
+#[cfg(feature = "ssr")]
 pub mod readings_import;
 #[cfg(feature = "ssr")]
 pub mod reports;

@@ -428,6 +428,17 @@ pub async fn bill_run(
             .one(&txn)
             .await?
             .flatten();
+        if created > 0 {
+            // Households hear of their new bills from a background job, queued with the bills.
+            crate::notify::queue::enqueue(
+                &txn,
+                &[crate::notify::queue::NewJob::now(
+                    "billing.bill_issued",
+                    serde_json::json!({ "run": run.id, "period": period }),
+                )],
+            )
+            .await?;
+        }
         let mut am: bill_runs::ActiveModel = run.clone().into();
         am.lines_created = Set(created as i64);
         am.total = Set(total.unwrap_or(0));

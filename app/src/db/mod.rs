@@ -25,6 +25,9 @@ pub struct RuntimeConfig {
     pub data_key: crate::shared::sealed::DataKey,
     /// Online payment: the provider (none = off; the counter still works) and public URL.
     pub online: crate::payments::provider::Online,
+    /// Web Push: the sender (VAPID key inside) and its public key; `None` = no pushes.
+    pub push: Option<std::sync::Arc<crate::notify::push::PushSender>>,
+    pub vapid_public: String,
 }
 
 impl Default for RuntimeConfig {
@@ -39,6 +42,8 @@ impl Default for RuntimeConfig {
             // A throwaway key: real servers load theirs (`LINLI_DATA_KEY` or the key file).
             data_key: crate::shared::sealed::DataKey::from_master(crate::shared::sealed::DataKey::random_master()),
             online: Default::default(),
+            push: None,
+            vapid_public: String::new(),
         }
     }
 }

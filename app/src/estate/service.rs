@@ -538,3 +538,48 @@ pub async fn units_by_number<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// The accounts of the households living in `units` now (what [`my_unit_ids`] answers the
+/// other way round): unit → user ids, for notices.
+pub async fn household_users<C: ConnectionTrait>(
+    c: &C,
+    units: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<crate::shared::ids::UserId>>, AppError> {
+    use crate::db::entities::{occupancies, persons, users};
+    use std::collections::HashMap;
+    let mut out: HashMap<i64, Vec<crate::shared::ids::UserId>> = HashMap::new();
+    for chunk in units.chunks(500) {
+        let occ = occupancies::Entity::find()
+            .filter(occupancies::Column::UnitId.is_in(chunk.to_vec()))
+            .filter(occupancies::Column::EndDate.is_null())
+            .all(c)
+            .await?;
+        let person_ids: Vec<i64> = occ.iter().map(|o| o.person_id).collect();
+        let phones: HashMap<i64, String> = persons::Entity::find()
+            .filter(persons::Column::Id.is_in(person_ids))
+            .all(c)
+            .await?
+            .into_iter()
+            .filter_map(|p| p.phone.map(|ph| (p.id, ph)))
+            .collect();
+        let mut wanted: Vec<String> = phones.values().cloned().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let by_phone: HashMap<String, i64> = users::Entity::find()
+            .filter(users::Column::Phone.is_in(wanted))
+            .all(c)
+            .await?
+            .into_iter()
+            .filter_map(|u| u.phone.map(|ph| (ph, u.id)))
+            .collect();
+        for o in occ {
+            if let Some(u) = phones.get(&o.person_id).and_then(|ph| by_phone.get(ph)) {
+                let v = out.entry(o.unit_id).or_default();
+                if !v.iter().any(|x| x.0 == *u) {
+                    v.push(crate::shared::ids::UserId(*u));
+                }
+            }
+        }
+    }
+    Ok(out)
+}

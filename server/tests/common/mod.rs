@@ -270,3 +270,115 @@ impl Cookies {
             .join("; ")
     }
 }
+
+/// Billing fixtures shared by the billing, payments and notify tests.
+pub mod fees {
+    use super::World;
+    use app::access::model::{AuthVia, Authed, RequestMeta};
+    use app::billing::{model::StandardInput, standards};
+    use app::db::entities::users;
+    use app::shared::ids::UserId;
+    use axum::http::StatusCode;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use serde_json::json;
+
+    pub async fn authed(w: &World, login: &str) -> Authed {
+        let u = users::Entity::find()
+            .filter(users::Column::Login.eq(login))
+            .one(&w.ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        Authed {
+            user_id: UserId(u.id),
+            session_id: String::new(),
+            csrf_token: String::new(),
+            via: AuthVia::Bearer,
+        }
+    }
+
+    pub fn next_period() -> String {
+        use app::billing::{charge, service};
+        charge::period_label(charge::add_months(service::current_period(), 1))
+    }
+
+    pub struct Setup {
+        pub pm: String,
+        pub cashier: String,
+        pub units: Vec<i64>,
+    }
+
+    /// Office A: a building (one cell, `floors` × `per_floor` homes of 89.57 ㎡), each home with an
+    /// owner (13900000001, …), a property fee of 2.50 元/㎡/月 assigned to community A, and staff
+    /// pm.a, cashier.a (office A), cashier.b, pm.b (office B).
+    pub async fn fee_setup(w: &World, floors: u32, per_floor: u32) -> Setup {
+        w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+        w.staff("cashier.a", "甲收费员", "cashier", w.office_a).await;
+        w.staff("cashier.b", "乙收费员", "cashier", w.office_b).await;
+        w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+        let pm = w.token("pm.a").await;
+        let cashier = w.token("cashier.a").await;
+        let r = w
+            .json(
+                "POST",
+                "/api/v1/buildings",
+                Some(&pm),
+                &json!({"community_id": w.community_a.0, "code": "9", "cells": 1, "floors": floors, "per_floor": per_floor, "area": "89.57"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = w
+            .get(
+                &format!("/api/v1/units?community_id={}&q=9-", w.community_a.0),
+                Some(&pm),
+            )
+            .await;
+        let units: Vec<i64> = r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(units.len() as u32, floors * per_floor);
+        for (i, u) in units.iter().enumerate() {
+            let r = w
+                .json(
+                    "POST",
+                    &format!("/api/v1/units/{u}/occupants"),
+                    Some(&pm),
+                    &json!({"name": format!("业主{i}"), "phone": format!("1390000000{}", i + 1), "relation": "owner"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+        let a = authed(w, "pm.a").await;
+        let item = standards::create_item(
+            &w.ctx,
+            &RequestMeta::default(),
+            &a,
+            standards::NewItem {
+                office_id: w.office_a,
+                code: "WYF".into(),
+                name: "物业服务费".into(),
+                category: "property".into(),
+                standard: StandardInput {
+                    effective_from: "2020-01-01".into(),
+                    basis: "area".into(),
+                    price: "2.50".into(),
+                    tiers: String::new(),
+                    formula: String::new(),
+                    round_mode: "half_up".into(),
+                    round_to: "fen".into(),
+                },
+            },
+        )
+        .await
+        .unwrap();
+        standards::assign(&w.ctx, &RequestMeta::default(), &a, item.id, w.community_a, None, None)
+            .await
+            .unwrap();
+        Setup { pm, cashier, units }
+    }
+}
+#[allow(unused_imports)]
+pub use fees::*;

@@ -114,6 +114,10 @@ fn AccountBody(me: Me) -> impl IntoView {
             {is_staff.then(|| view! {
                 <a class="menu__item" href="/admin">{move || i18n.t("account.back_office")}<span aria-hidden="true">"›"</span></a>
             })}
+            <a class="menu__item" href="/me/notifications">
+                {move || i18n.t("notify.settings")}
+                <span aria-hidden="true">"›"</span>
+            </a>
             <a class="menu__item" href="/me/phone">
                 {move || i18n.t("account.change_phone")}
                 <span aria-hidden="true">"›"</span>

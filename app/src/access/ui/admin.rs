@@ -115,6 +115,11 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
         });
     }
     v.push(NavItem {
+        label: "notify.title",
+        href: "/admin/inbox",
+        icon: "✉",
+    });
+    v.push(NavItem {
         label: "admin.my_account",
         href: "/me",
         icon: "⚙",

@@ -1,4 +1,4 @@
-//! Layout shells. Residents: content above a bottom tab bar (首页 / 缴费 / 报修 / 社区 / 我的).
+//! Layout shells. Residents: content above a bottom tab bar (首页 / 缴费 / 报修 / 社区 / 消息 / 我的).
 //! Staff: a sidebar that becomes a slide-in drawer on a phone.
 use crate::shared::i18n::use_i18n;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ pub struct NavItem {
     pub icon: &'static str,
 }
 
-const TABS: [NavItem; 5] = [
+const TABS: [NavItem; 6] = [
     NavItem {
         label: "nav.home",
         href: "/",
@@ -32,6 +32,11 @@ const TABS: [NavItem; 5] = [
         label: "nav.community",
         href: "/community",
         icon: "☷",
+    },
+    NavItem {
+        label: "nav.inbox",
+        href: "/inbox",
+        icon: "✉",
     },
     NavItem {
         label: "nav.me",
@@ -66,6 +71,7 @@ pub fn ResidentShell(children: Children) -> impl IntoView {
                         view! {
                             <a class="tabbar__item" href=href aria-current=current>
                                 <span class="tabbar__icon" aria-hidden="true">{t.icon}</span>
+                                {(href == "/inbox").then(|| view! { <crate::notify::ui::UnreadBadge /> })}
                                 <span class="tabbar__label">{move || i18n.t(label)}</span>
                             </a>
                         }
@@ -122,6 +128,7 @@ pub fn StaffShell(
                                         <a class="staff__link" href=href aria-current=current>
                                             <span aria-hidden="true" class="staff__icon">{t.icon}</span>
                                             {move || i18n.t(label)}
+                                            {(href == "/admin/inbox").then(|| view! { <crate::notify::ui::UnreadBadge /> })}
                                         </a>
                                     </li>
                                 }

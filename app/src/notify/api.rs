@@ -1,0 +1,125 @@
+//! Server functions of notifications: every signed-in user has an inbox and devices.
+use super::model::*;
+use crate::shared::error::AppError;
+use leptos::prelude::*;
+
+#[server]
+pub async fn my_inbox(#[server(default)] before: Option<i64>) -> Result<Inbox, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _, auth) = authed()?;
+            super::service::inbox(&ctx, &auth, before).await
+        }
+        .await,
+    )
+}
+
+/// The unread count for the tab bar's badge (0 for visitors).
+#[server]
+pub async fn unread_notices() -> Result<i64, AppError> {
+    use crate::access::api::{request, respond};
+    respond(
+        async {
+            let (ctx, _, auth) = request()?;
+            match auth {
+                Some(a) => super::service::unread(&ctx, &a).await,
+                None => Ok(0),
+            }
+        }
+        .await,
+    )
+}
+
+/// Marks notices read (all when `ids` is empty); returns the unread count left.
+#[server]
+pub async fn mark_notices_read(#[server(default)] ids: Vec<i64>) -> Result<i64, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _, auth) = authed()?;
+            super::service::mark_read(&ctx, &auth, &ids).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn get_push_config() -> Result<PushConfig, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(authed().map(|(ctx, _, _)| PushConfig {
+        enabled: ctx.cfg.push.is_some(),
+        public_key: ctx.cfg.vapid_public.clone(),
+    }))
+}
+
+#[server]
+pub async fn subscribe_push(
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+    #[server(default)] label: String,
+) -> Result<Device, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _, a) = authed()?;
+            let s = super::service::NewSubscription {
+                endpoint,
+                p256dh,
+                auth,
+                label,
+            };
+            super::service::subscribe(&ctx, &a, s).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn my_devices() -> Result<Vec<Device>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _, auth) = authed()?;
+            super::service::devices(&ctx, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn remove_device(id: i64) -> Result<(), AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _, auth) = authed()?;
+            super::service::remove_device(&ctx, &auth, id).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn get_notify_prefs() -> Result<Prefs, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _, auth) = authed()?;
+            super::service::prefs(&ctx, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn save_notify_prefs(prefs: Prefs) -> Result<Prefs, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _, auth) = authed()?;
+            super::service::save_prefs(&ctx, &auth, prefs).await
+        }
+        .await,
+    )
+}

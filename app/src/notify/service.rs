@@ -1,0 +1,445 @@
+//! (ssr) Raising notices, the inbox, devices and preferences, and push delivery.
+//!
+//! [`raise`] stores one inbox row per user (once per dedupe key) and queues one push job per
+//! device, so a retry or a failing device never sends to another device twice.
+use super::model::*;
+use super::queue::{self, JobResult, NewJob};
+use crate::access::model::Authed;
+use crate::db::entities::{notifications, notify_prefs, push_subscriptions};
+use crate::db::AppCtx;
+use crate::shared::error::AppError;
+use crate::shared::ids::UserId;
+use chrono::{Duration, Timelike, Utc};
+use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, QueryOrder, QuerySelect};
+use std::collections::{HashMap, HashSet};
+
+impl std::fmt::Debug for super::push::PushSender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushSender")
+            .field("vapid", self.vapid())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A notice to raise.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub category: Category,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    /// Stored once per user under this key (`bill:12:202611`); `None` = always new.
+    pub dedupe: Option<String>,
+    /// How long a push is worth delivering (the push service's TTL).
+    pub ttl: Duration,
+}
+
+/// Stores `n` in each user's inbox and queues its pushes. Returns how many inbox rows were new.
+pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> Result<usize, AppError> {
+    let t = queue::now();
+    let mut fresh: Vec<(i64, i64)> = vec![]; // (notification, user)
+    let mut seen = HashSet::new();
+    for u in users.iter().filter(|u| seen.insert(u.0)) {
+        let am = notifications::ActiveModel {
+            user_id: Set(u.0),
+            category: Set(n.category.code().into()),
+            title: Set(n.title.chars().take(120).collect()),
+            body: Set(n.body.chars().take(2_000).collect()),
+            link: Set(n.link.chars().take(300).collect()),
+            dedupe_key: Set(n.dedupe.clone()),
+            created_at: Set(t),
+            read_at: Set(None),
+            ..Default::default()
+        };
+        let r = notifications::Entity::insert(am)
+            .on_conflict(
+                OnConflict::columns([notifications::Column::UserId, notifications::Column::DedupeKey])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec(c)
+            .await;
+        match r {
+            Ok(r) => fresh.push((r.last_insert_id, u.0)),
+            Err(DbErr::RecordNotInserted) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(0);
+    }
+    let user_ids: Vec<i64> = fresh.iter().map(|f| f.1).collect();
+    let mut subs: HashMap<i64, Vec<i64>> = HashMap::new();
+    for s in push_subscriptions::Entity::find()
+        .filter(push_subscriptions::Column::UserId.is_in(user_ids.clone()))
+        .all(c)
+        .await?
+    {
+        subs.entry(s.user_id).or_default().push(s.id);
+    }
+    let prefs: HashMap<i64, notify_prefs::Model> = notify_prefs::Entity::find()
+        .filter(notify_prefs::Column::UserId.is_in(user_ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.user_id, p))
+        .collect();
+    let now_min = minutes_cn(Utc::now());
+    let mut jobs = vec![];
+    for (note, user) in &fresh {
+        let Some(devices) = subs.get(user) else { continue };
+        let mut run_at = t;
+        if let Some(p) = prefs.get(user) {
+            if p.muted.split(',').any(|m| m == n.category.code()) {
+                continue;
+            }
+            if let Some(wait) = quiet_wait(now_min, p.quiet_from, p.quiet_to) {
+                run_at = t + Duration::minutes(wait as i64);
+            }
+        }
+        for d in devices {
+            jobs.push(NewJob {
+                kind: "push",
+                payload: serde_json::json!({ "n": note, "s": d }),
+                run_at,
+                expires_at: Some(run_at + n.ttl),
+                max_attempts: 8,
+            });
+        }
+    }
+    queue::enqueue(c, &jobs).await?;
+    Ok(fresh.len())
+}
+
+/// Minutes after midnight in Asia/Shanghai.
+fn minutes_cn(t: chrono::DateTime<Utc>) -> i32 {
+    let l = t.with_timezone(&crate::shared::time::shanghai());
+    (l.hour() * 60 + l.minute()) as i32
+}
+
+/// Minutes to wait when `now` (minutes after midnight) falls in quiet hours `from..to`
+/// (which may wrap midnight); `None` outside them or when there are none (`from == to`).
+pub fn quiet_wait(now: i32, from: i32, to: i32) -> Option<i32> {
+    if from == to {
+        return None;
+    }
+    let inside = if from < to {
+        now >= from && now < to
+    } else {
+        now >= from || now < to
+    };
+    inside.then(|| (to - now).rem_euclid(24 * 60))
+}
+
+fn row(n: notifications::Model) -> NoticeRow {
+    NoticeRow {
+        id: n.id,
+        category: Category::parse(&n.category).unwrap_or(Category::System),
+        title: n.title,
+        body: n.body,
+        link: n.link,
+        created_at: crate::shared::time::format_local(n.created_at),
+        read: n.read_at.is_some(),
+    }
+}
+
+/// The caller's unread count (the tab bar's badge).
+pub async fn unread(ctx: &AppCtx, auth: &Authed) -> Result<i64, AppError> {
+    Ok(notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(auth.user_id.0))
+        .filter(notifications::Column::ReadAt.is_null())
+        .count(&ctx.db)
+        .await? as i64)
+}
+
+/// A page of the caller's inbox, newest first, before notice id `before`.
+pub async fn inbox(ctx: &AppCtx, auth: &Authed, before: Option<i64>) -> Result<Inbox, AppError> {
+    const PAGE: u64 = 30;
+    let mut q = notifications::Entity::find().filter(notifications::Column::UserId.eq(auth.user_id.0));
+    if let Some(b) = before {
+        q = q.filter(notifications::Column::Id.lt(b));
+    }
+    let mut rows = q
+        .order_by_desc(notifications::Column::Id)
+        .limit(PAGE + 1)
+        .all(&ctx.db)
+        .await?;
+    let more = rows.len() as u64 > PAGE;
+    rows.truncate(PAGE as usize);
+    let next = more.then(|| rows.last().map(|r| r.id)).flatten();
+    Ok(Inbox {
+        items: rows.into_iter().map(row).collect(),
+        unread: unread(ctx, auth).await?,
+        next,
+    })
+}
+
+/// Marks the caller's notices read: `ids`, or all when empty. Others' ids are ignored.
+pub async fn mark_read(ctx: &AppCtx, auth: &Authed, ids: &[i64]) -> Result<i64, AppError> {
+    let mut q = notifications::Entity::update_many()
+        .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notifications::Column::UserId.eq(auth.user_id.0))
+        .filter(notifications::Column::ReadAt.is_null());
+    if !ids.is_empty() {
+        q = q.filter(notifications::Column::Id.is_in(ids.to_vec()));
+    }
+    q.exec(&ctx.db).await?;
+    unread(ctx, auth).await
+}
+
+/// Delivers one push job: `{"n": notification, "s": subscription}`.
+pub async fn deliver_push(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
+    let (Some(n), Some(s)) = (payload["n"].as_i64(), payload["s"].as_i64()) else {
+        return JobResult::Failed("bad push payload".into());
+    };
+    let Some(sender) = ctx.cfg.push.clone() else {
+        return JobResult::Failed("push is not configured".into());
+    };
+    let loaded = async {
+        let sub = push_subscriptions::Entity::find_by_id(s).one(&ctx.db).await?;
+        let note = notifications::Entity::find_by_id(n).one(&ctx.db).await?;
+        Ok::<_, DbErr>((sub, note))
+    }
+    .await;
+    let (sub, note) = match loaded {
+        Ok(v) => v,
+        Err(e) => {
+            return JobResult::Retry {
+                after: None,
+                error: e.to_string(),
+            }
+        }
+    };
+    // The device was removed meanwhile, or the notice is gone: nothing to deliver.
+    let (Some(sub), Some(note)) = (sub, note) else {
+        return JobResult::Done;
+    };
+    let body = serde_json::json!({
+        "id": note.id,
+        "title": note.title,
+        "body": note.body,
+        "link": note.link,
+        "category": note.category,
+    });
+    let urgency = match note.category.as_str() {
+        "bills" | "repairs" => super::push::Urgency::Normal,
+        "system" => super::push::Urgency::High,
+        _ => super::push::Urgency::Low,
+    };
+    let target = super::push::PushTarget {
+        endpoint: sub.endpoint.clone(),
+        p256dh: sub.p256dh.clone(),
+        auth: sub.auth.clone(),
+    };
+    let msg = super::push::PushMessage {
+        payload: body.to_string().into_bytes(),
+        ttl_secs: 24 * 3600,
+        urgency,
+        // The push service keeps one undelivered message per topic: a resend replaces it.
+        topic: Some(format!("n{}", note.id)),
+    };
+    match sender.send(&target, &msg).await {
+        super::push::PushOutcome::Delivered => {
+            let _ = push_subscriptions::Entity::update_many()
+                .col_expr(push_subscriptions::Column::LastOkAt, Expr::value(Utc::now()))
+                .filter(push_subscriptions::Column::Id.eq(sub.id))
+                .exec(&ctx.db)
+                .await;
+            JobResult::Done
+        }
+        super::push::PushOutcome::Gone => {
+            // The browser unsubscribed or the subscription expired: forget the device.
+            match push_subscriptions::Entity::delete_by_id(sub.id).exec(&ctx.db).await {
+                Ok(_) => JobResult::Done,
+                Err(e) => JobResult::Retry {
+                    after: None,
+                    error: e.to_string(),
+                },
+            }
+        }
+        super::push::PushOutcome::Retry { after } => JobResult::Retry {
+            after,
+            error: "push service asked to retry".into(),
+        },
+        super::push::PushOutcome::Rejected { status, reason } => JobResult::Failed(format!("{status}: {reason}")),
+    }
+}
+
+/// A device's subscription as the browser gives it (`PushSubscription.toJSON()`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewSubscription {
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+fn b64url_len(s: &str, want: usize) -> bool {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .is_ok_and(|b| b.len() == want)
+}
+
+/// Stores the caller's device (a subscription moves to whoever subscribes it last).
+pub async fn subscribe(ctx: &AppCtx, auth: &Authed, s: NewSubscription) -> Result<Device, AppError> {
+    let endpoint = s.endpoint.trim();
+    let ok_scheme = endpoint.starts_with("https://")
+        || endpoint.starts_with("http://127.0.0.1")
+        || endpoint.starts_with("http://localhost");
+    if !ok_scheme || endpoint.len() > 1_000 {
+        return Err(AppError::validation("endpoint", "err.push_endpoint"));
+    }
+    if !b64url_len(&s.p256dh, 65) {
+        return Err(AppError::validation("p256dh", "err.push_keys"));
+    }
+    if !b64url_len(&s.auth, 16) {
+        return Err(AppError::validation("auth", "err.push_keys"));
+    }
+    let label: String = s.label.trim().chars().take(120).collect();
+    let now = Utc::now();
+    let existing = push_subscriptions::Entity::find()
+        .filter(push_subscriptions::Column::Endpoint.eq(endpoint))
+        .one(&ctx.db)
+        .await?;
+    let m = match existing {
+        Some(e) => {
+            let mut am: push_subscriptions::ActiveModel = e.into();
+            am.user_id = Set(auth.user_id.0);
+            am.p256dh = Set(s.p256dh.clone());
+            am.auth = Set(s.auth.clone());
+            am.label = Set(label);
+            am.update(&ctx.db).await?
+        }
+        None => push_subscriptions::ActiveModel {
+            user_id: Set(auth.user_id.0),
+            endpoint: Set(endpoint.into()),
+            p256dh: Set(s.p256dh.clone()),
+            auth: Set(s.auth.clone()),
+            label: Set(label),
+            created_at: Set(now),
+            last_ok_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&ctx.db)
+        .await
+        .map_err(|e| crate::db::map_unique(e, "endpoint", "err.push_endpoint"))?,
+    };
+    Ok(device(m))
+}
+
+fn device(m: push_subscriptions::Model) -> Device {
+    Device {
+        id: m.id,
+        label: m.label,
+        created_at: crate::shared::time::format_local(m.created_at),
+        last_ok_at: m.last_ok_at.map(crate::shared::time::format_local).unwrap_or_default(),
+    }
+}
+
+/// The caller's devices.
+pub async fn devices(ctx: &AppCtx, auth: &Authed) -> Result<Vec<Device>, AppError> {
+    Ok(push_subscriptions::Entity::find()
+        .filter(push_subscriptions::Column::UserId.eq(auth.user_id.0))
+        .order_by_asc(push_subscriptions::Column::Id)
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(device)
+        .collect())
+}
+
+/// Removes one of the caller's devices (someone else's is not found).
+pub async fn remove_device(ctx: &AppCtx, auth: &Authed, id: i64) -> Result<(), AppError> {
+    let r = push_subscriptions::Entity::delete_many()
+        .filter(push_subscriptions::Column::Id.eq(id))
+        .filter(push_subscriptions::Column::UserId.eq(auth.user_id.0))
+        .exec(&ctx.db)
+        .await?;
+    if r.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// The caller's preferences (defaults when never saved).
+pub async fn prefs(ctx: &AppCtx, auth: &Authed) -> Result<Prefs, AppError> {
+    let p = notify_prefs::Entity::find()
+        .filter(notify_prefs::Column::UserId.eq(auth.user_id.0))
+        .one(&ctx.db)
+        .await?;
+    Ok(match p {
+        Some(p) => Prefs {
+            muted: p.muted.split(',').filter_map(Category::parse).collect(),
+            quiet_from: hhmm(p.quiet_from),
+            quiet_to: hhmm(p.quiet_to),
+        },
+        None => Prefs::default(),
+    })
+}
+
+fn hhmm(m: i32) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+fn parse_hhmm(s: &str) -> Option<i32> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    ((0..24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
+}
+
+/// Saves the caller's preferences.
+pub async fn save_prefs(ctx: &AppCtx, auth: &Authed, p: Prefs) -> Result<Prefs, AppError> {
+    let from = parse_hhmm(&p.quiet_from).ok_or_else(|| AppError::validation("quiet_from", "err.time_hhmm"))?;
+    let to = parse_hhmm(&p.quiet_to).ok_or_else(|| AppError::validation("quiet_to", "err.time_hhmm"))?;
+    let mut muted: Vec<&str> = p.muted.iter().map(|c| c.code()).collect();
+    muted.sort_unstable();
+    muted.dedup();
+    let am = notify_prefs::ActiveModel {
+        user_id: Set(auth.user_id.0),
+        muted: Set(muted.join(",")),
+        quiet_from: Set(from),
+        quiet_to: Set(to),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    notify_prefs::Entity::insert(am)
+        .on_conflict(
+            OnConflict::column(notify_prefs::Column::UserId)
+                .update_columns([
+                    notify_prefs::Column::Muted,
+                    notify_prefs::Column::QuietFrom,
+                    notify_prefs::Column::QuietTo,
+                    notify_prefs::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&ctx.db)
+        .await?;
+    prefs(ctx, auth).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_hours_wrap_midnight_and_say_how_long_to_wait() {
+        // 22:00–07:00.
+        let (from, to) = (22 * 60, 7 * 60);
+        assert_eq!(quiet_wait(23 * 60, from, to), Some(8 * 60));
+        assert_eq!(quiet_wait(22 * 60, from, to), Some(9 * 60));
+        assert_eq!(quiet_wait(6 * 60 + 59, from, to), Some(1));
+        assert_eq!(quiet_wait(7 * 60, from, to), None);
+        assert_eq!(quiet_wait(12 * 60, from, to), None);
+        // 12:00–14:00 (a nap), and none at all.
+        assert_eq!(quiet_wait(13 * 60, 12 * 60, 14 * 60), Some(60));
+        assert_eq!(quiet_wait(14 * 60, 12 * 60, 14 * 60), None);
+        assert_eq!(quiet_wait(3 * 60, 0, 0), None);
+        assert_eq!(parse_hhmm("07:30"), Some(450));
+        assert_eq!(parse_hhmm("24:00"), None);
+        assert_eq!(parse_hhmm("7"), None);
+        assert_eq!(hhmm(450), "07:30");
+    }
+}
