@@ -13,7 +13,7 @@ use crate::estate::ui::{
     BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
 };
 use crate::home::{CommunityPage, HomePage, RepairPage};
-use crate::notify::ui::{InboxPage, NotifySettingsPage, StaffInboxPage};
+use crate::notify::ui::{BroadcastsPage, InboxPage, NotifySettingsPage, StaffInboxPage};
 use crate::payments::ui::{CheckoutPage, OnlinePaymentsPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
@@ -130,6 +130,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("billing/reports") view=ReportsPage />
                         <Route path=path!("billing/online") view=OnlinePaymentsPage />
                         <Route path=path!("inbox") view=StaffInboxPage />
+                        <Route path=path!("notices") view=BroadcastsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

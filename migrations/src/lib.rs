@@ -9,6 +9,7 @@ mod m20261126_000002_handover;
 mod m20261126_000003_billing;
 mod m20261126_000004_online_payments;
 mod m20261126_000005_notify;
+mod m20261126_000006_notify_email_broadcasts;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_billing::Migration),
             Box::new(m20261126_000004_online_payments::Migration),
             Box::new(m20261126_000005_notify::Migration),
+            Box::new(m20261126_000006_notify_email_broadcasts::Migration),
         ]
     }
 }

@@ -62,6 +62,18 @@ pub struct ServeArgs {
     /// Where push services can reach the operators (`mailto:` or `https:`), sent in VAPID tokens.
     #[arg(long, env = "LINLI_PUSH_CONTACT", default_value = "mailto:ops@linli.invalid")]
     pub push_contact: String,
+    /// SMTP relay for e-mail notices: `smtps://user:pass@smtp.example.com` (TLS, port 465),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), or plain `smtp://127.0.0.1:2525`
+    /// (loopback only: a local relay or a test server). Empty: no e-mail.
+    #[arg(long, env = "LINLI_SMTP_URL", default_value = "", hide_env_values = true)]
+    pub smtp_url: String,
+    /// The sender of e-mail notices.
+    #[arg(long, env = "LINLI_MAIL_FROM", default_value = "邻里 <noreply@linli.invalid>")]
+    pub mail_from: String,
+    /// Text messages: empty = none; `log` = written to the log only (development; no SMS
+    /// provider is built in yet).
+    #[arg(long, env = "LINLI_SMS_PROVIDER", default_value = "")]
+    pub sms_provider: String,
     /// Load the demo community into an empty database at start.
     #[arg(long, env = "LINLI_DEMO", default_value_t = false)]
     pub demo: bool,

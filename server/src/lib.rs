@@ -137,8 +137,19 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
     };
     let vapid_public = vapid.public_key_b64url();
     let push = app::notify::push::PushSender::new(vapid, &a.push_contact, Duration::from_secs(10));
+    let email: Option<Arc<dyn app::notify::channel::Channel>> = if a.smtp_url.trim().is_empty() {
+        None
+    } else {
+        use anyhow::Context as _;
+        let c = app::notify::channel::SmtpChannel::from_url(&a.smtp_url, &a.mail_from, Duration::from_secs(30))
+            .context("LINLI_SMTP_URL / LINLI_MAIL_FROM")?;
+        Some(Arc::new(c))
+    };
+    let sms = app::notify::channel::sms_from_config(&a.sms_provider)?;
     Ok(RuntimeConfig {
         push: Some(Arc::new(push)),
+        email,
+        sms,
         vapid_public,
         online: app::payments::provider::Online { provider, public_url },
         secure_cookies: a.secure_cookies,

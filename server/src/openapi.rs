@@ -91,6 +91,8 @@ impl Modify for Bearer {
         app::notify::rest::remove,
         app::notify::rest::prefs,
         app::notify::rest::save_prefs,
+        app::notify::rest::broadcast,
+        app::notify::rest::broadcasts,
     ),
     modifiers(&Bearer),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"), (name = "billing"), (name = "payments"), (name = "notify"))

@@ -449,6 +449,7 @@ async fn deliveries_retry_back_off_drop_gone_devices_and_never_deliver_twice() {
         link: "/repair".into(),
         dedupe: Some("ticket:1:dispatched".into()),
         ttl: chrono::Duration::hours(6),
+        broadcast: None,
     };
     assert_eq!(
         app::notify::service::raise(&w.ctx.db, &[user], &notice).await.unwrap(),
@@ -519,4 +520,108 @@ async fn deliveries_retry_back_off_drop_gone_devices_and_never_deliver_twice() {
     assert_eq!(h.get("gone"), Some(&1), "{h:?}");
     assert_eq!(h.get("flaky"), Some(&2), "one failure, one delivery: {h:?}");
     assert_eq!(h.get("slow"), Some(&2), "{h:?}");
+}
+
+#[tokio::test]
+async fn staff_broadcast_to_their_subtree_and_see_delivery_counts() {
+    let w = world().await;
+    let _ = fee_setup(&w, 1, 3).await;
+    w.staff("kf.a", "甲客服", "customer_service", w.office_a).await;
+    w.staff("kf.b", "乙客服", "customer_service", w.office_b).await;
+    w.resident("13900000001", "业主0").await;
+    w.resident("13900000002", "业主1").await;
+    let kf = w.token("kf.a").await;
+    let kf_b = w.token("kf.b").await;
+    let reader = w.token("13900000001").await;
+    let body = |org: i64, title: &str, link: &str| json!({"org_id": org, "title": title, "body": "本周六上午 9:00–11:00 停水检修，请提前储水。", "link": link});
+    // Bad input names its field; another office is out of scope.
+    let r = w
+        .json("POST", "/api/v1/broadcasts", Some(&kf), &body(w.office_a.0, " ", ""))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "title");
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/broadcasts",
+            Some(&kf),
+            &body(w.office_a.0, "停水通知", "https://evil.example"),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "link");
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/broadcasts",
+            Some(&kf_b),
+            &body(w.office_a.0, "停水通知", ""),
+        )
+        .await;
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.status
+    );
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/broadcasts",
+            Some(&reader),
+            &body(w.office_a.0, "停水通知", ""),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/broadcasts",
+            Some(&kf),
+            &body(w.office_a.0, "停水通知", "/community"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["sending"], true);
+    assert_eq!(drain(&w).await, 1);
+    // Three homes have owners; two of them have accounts: two inboxes.
+    let list = w.get("/api/v1/broadcasts", Some(&kf)).await.json();
+    assert_eq!(list[0]["recipients"], 2, "{list}");
+    assert_eq!(list[0]["read"], 0);
+    assert_eq!(list[0]["sending"], false);
+    let inbox = w.get("/api/v1/me/notifications", Some(&reader)).await.json();
+    let n = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["title"] == "停水通知")
+        .cloned()
+        .expect("the broadcast reached the inbox");
+    assert_eq!(n["category"], "announcements");
+    assert_eq!(n["link"], "/community");
+    w.json(
+        "POST",
+        "/api/v1/me/notifications/read",
+        Some(&reader),
+        &json!({"ids": [n["id"]]}),
+    )
+    .await;
+    assert_eq!(w.get("/api/v1/broadcasts", Some(&kf)).await.json()[0]["read"], 1);
+    // The job again (a retried delivery) reaches nobody twice.
+    queue::enqueue(
+        &w.ctx.db,
+        &[NewJob::now("notify.broadcast", json!({"b": list[0]["id"]}))],
+    )
+    .await
+    .unwrap();
+    drain(&w).await;
+    assert_eq!(w.get("/api/v1/broadcasts", Some(&kf)).await.json()[0]["recipients"], 2);
+    // Office B's staff do not see office A's broadcasts.
+    assert_eq!(
+        w.get("/api/v1/broadcasts", Some(&kf_b))
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
 }

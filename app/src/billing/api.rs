@@ -12,7 +12,7 @@ pub async fn billing_orgs() -> Result<Vec<OrgChoice>, AppError> {
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
-            super::standards::org_choices(&ctx, &meta, &auth).await
+            super::standards::org_choices(&ctx, &meta, &auth, crate::access::model::Permission::BillingRead).await
         }
         .await,
     )

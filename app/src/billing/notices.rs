@@ -52,6 +52,7 @@ async fn notify_units(
                 link: "/pay".into(),
                 dedupe: Some(format!("{key}:{unit}")),
                 ttl: chrono::Duration::days(3),
+                broadcast: None,
             },
         )
         .await?;

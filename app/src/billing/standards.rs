@@ -397,9 +397,15 @@ pub async fn list_items(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Resu
     item_rows(ctx, items).await
 }
 
-/// Every org node in the caller's `billing.read` scope, depth-first (for pickers).
-pub async fn org_choices(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Result<Vec<OrgChoice>, AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::BillingRead).await?;
+/// Every org node in the caller's scope for `perm`, depth-first (for pickers; billing and
+/// broadcasts use it).
+pub async fn org_choices(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    perm: Permission,
+) -> Result<Vec<OrgChoice>, AppError> {
+    let scope = access::require(ctx, meta, auth, perm).await?;
     let roots: Vec<OrgId> = scope.org_ids.iter().map(|i| OrgId(*i)).collect();
     let nodes = crate::estate::service::subtree_nodes(&ctx.db, &roots).await?;
     let base = nodes.iter().map(|n| n.depth).min().unwrap_or(0);

@@ -28,6 +28,10 @@ pub struct RuntimeConfig {
     /// Web Push: the sender (VAPID key inside) and its public key; `None` = no pushes.
     pub push: Option<std::sync::Arc<crate::notify::push::PushSender>>,
     pub vapid_public: String,
+    /// E-mail notices (SMTP); `None` = e-mail jobs fail with "email not configured".
+    pub email: Option<Arc<dyn crate::notify::channel::Channel>>,
+    /// Text messages; `None` = no SMS provider configured.
+    pub sms: Option<Arc<dyn crate::notify::channel::Channel>>,
 }
 
 impl Default for RuntimeConfig {
@@ -44,6 +48,8 @@ impl Default for RuntimeConfig {
             online: Default::default(),
             push: None,
             vapid_public: String::new(),
+            email: None,
+            sms: None,
         }
     }
 }

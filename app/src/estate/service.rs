@@ -583,3 +583,16 @@ pub async fn household_users<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// The homes of `communities`.
+pub async fn unit_ids_of<C: ConnectionTrait>(c: &C, communities: &[i64]) -> Result<Vec<i64>, AppError> {
+    use crate::db::entities::units;
+    use sea_orm::QuerySelect;
+    Ok(units::Entity::find()
+        .select_only()
+        .column(units::Column::Id)
+        .filter(units::Column::CommunityId.is_in(communities.to_vec()))
+        .into_tuple::<i64>()
+        .all(c)
+        .await?)
+}

@@ -123,3 +123,52 @@ pub async fn save_notify_prefs(prefs: Prefs) -> Result<Prefs, AppError> {
         .await,
     )
 }
+
+/// Org nodes the caller may broadcast to.
+#[server]
+pub async fn broadcast_orgs() -> Result<Vec<crate::billing::model::OrgChoice>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            crate::billing::standards::org_choices(&ctx, &meta, &auth, crate::access::model::Permission::NoticesPublish)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn list_broadcasts() -> Result<Vec<BroadcastRow>, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::broadcast::list(&ctx, &meta, &auth).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn send_broadcast(
+    org: crate::shared::ids::OrgId,
+    title: String,
+    body: String,
+    #[server(default)] link: String,
+) -> Result<BroadcastRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let b = super::broadcast::NewBroadcast {
+                org_id: org,
+                title,
+                body,
+                link,
+            };
+            super::broadcast::send(&ctx, &meta, &auth, b).await
+        }
+        .await,
+    )
+}

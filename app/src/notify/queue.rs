@@ -158,6 +158,8 @@ async fn dispatch(ctx: AppCtx, job: jobs::Model) -> JobResult {
     };
     match job.kind.as_str() {
         "push" => super::service::deliver_push(&ctx, &payload).await,
+        "email" => super::service::deliver_email(&ctx, &payload).await,
+        "notify.broadcast" => super::broadcast::deliver(&ctx, &payload).await,
         "billing.bill_issued" => crate::billing::notices::bill_issued(&ctx, &payload).await,
         other => JobResult::Failed(format!("unknown job kind {other}")),
     }

@@ -86,6 +86,30 @@ pub async fn save_prefs(api: ApiCtx, ApiJson(p): ApiJson<Prefs>) -> Result<Json<
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/broadcasts", tag = "notify", request_body = super::broadcast::NewBroadcast, security(("bearer" = [])),
+    responses((status = 201, body = super::model::BroadcastRow), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn broadcast(
+    api: ApiCtx,
+    ApiJson(b): ApiJson<super::broadcast::NewBroadcast>,
+) -> Result<(StatusCode, Json<super::model::BroadcastRow>), ApiError> {
+    let auth = api.authed()?;
+    let r = super::broadcast::send(&api.ctx, &api.meta, auth, b)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(r)))
+}
+
+#[utoipa::path(get, path = "/api/v1/broadcasts", tag = "notify", security(("bearer" = [])),
+    responses((status = 200, body = [super::model::BroadcastRow]), (status = 403, body = ErrorBody)))]
+pub async fn broadcasts(api: ApiCtx) -> Result<Json<Vec<super::model::BroadcastRow>>, ApiError> {
+    let auth = api.authed()?;
+    Ok(Json(
+        super::broadcast::list(&api.ctx, &api.meta, auth)
+            .await
+            .map_err(|e| api.err(e))?,
+    ))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/me/notifications", get(inbox))
@@ -93,4 +117,5 @@ pub fn router() -> Router<AppCtx> {
         .route("/me/devices", get(devices).post(subscribe))
         .route("/me/devices/{id}", delete(remove))
         .route("/me/notify-prefs", get(prefs).put(save_prefs))
+        .route("/broadcasts", get(broadcasts).post(broadcast))
 }

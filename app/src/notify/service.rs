@@ -1,7 +1,8 @@
 //! (ssr) Raising notices, the inbox, devices and preferences, and push delivery.
 //!
 //! [`raise`] stores one inbox row per user (once per dedupe key) and queues one push job per
-//! device, so a retry or a failing device never sends to another device twice.
+//! device, so a retry or a failing device never sends to another device twice, plus one e-mail
+//! job when the user saved an address.
 use super::model::*;
 use super::queue::{self, JobResult, NewJob};
 use crate::access::model::Authed;
@@ -32,9 +33,12 @@ pub struct Notice {
     pub dedupe: Option<String>,
     /// How long a push is worth delivering (the push service's TTL).
     pub ttl: Duration,
+    /// The staff broadcast it belongs to (for delivery counts).
+    pub broadcast: Option<i64>,
 }
 
-/// Stores `n` in each user's inbox and queues its pushes. Returns how many inbox rows were new.
+/// Stores `n` in each user's inbox and queues its pushes and e-mails (not for muted categories;
+/// after quiet hours). Returns how many inbox rows were new.
 pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> Result<usize, AppError> {
     let t = queue::now();
     let mut fresh: Vec<(i64, i64)> = vec![]; // (notification, user)
@@ -49,6 +53,7 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
             dedupe_key: Set(n.dedupe.clone()),
             created_at: Set(t),
             read_at: Set(None),
+            broadcast_id: Set(n.broadcast),
             ..Default::default()
         };
         let r = notifications::Entity::insert(am)
@@ -87,9 +92,9 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
     let now_min = minutes_cn(Utc::now());
     let mut jobs = vec![];
     for (note, user) in &fresh {
-        let Some(devices) = subs.get(user) else { continue };
         let mut run_at = t;
-        if let Some(p) = prefs.get(user) {
+        let pref = prefs.get(user);
+        if let Some(p) = pref {
             if p.muted.split(',').any(|m| m == n.category.code()) {
                 continue;
             }
@@ -97,10 +102,25 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
                 run_at = t + Duration::minutes(wait as i64);
             }
         }
-        for d in devices {
+        // Queued whether or not this server can send e-mail: the job says why it could not.
+        if pref.and_then(|p| p.email.as_deref()).is_some_and(|e| !e.is_empty()) {
+            jobs.push(NewJob {
+                kind: "email",
+                payload: serde_json::json!({ "n": note }),
+                run_at,
+                expires_at: Some(run_at + n.ttl),
+                max_attempts: 8,
+            });
+        }
+        for d in subs.get(user).into_iter().flatten() {
+            // A broadcast's id leads the payload, so its delivery counts can find its jobs.
+            let payload = match n.broadcast {
+                Some(b) => serde_json::json!({ "b": b, "n": note, "s": d }),
+                None => serde_json::json!({ "n": note, "s": d }),
+            };
             jobs.push(NewJob {
                 kind: "push",
-                payload: serde_json::json!({ "n": note, "s": d }),
+                payload,
                 run_at,
                 expires_at: Some(run_at + n.ttl),
                 max_attempts: 8,
@@ -265,6 +285,56 @@ pub async fn deliver_push(ctx: &AppCtx, payload: &serde_json::Value) -> JobResul
     }
 }
 
+/// Delivers one e-mail job: `{"n": notification}`, to the address the user has saved when it
+/// runs (none any more, or the notice gone: nothing to send).
+pub async fn deliver_email(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
+    use super::channel::{ChannelOutcome, OutMessage};
+    let Some(n) = payload["n"].as_i64() else {
+        return JobResult::Failed("bad email payload".into());
+    };
+    let Some(channel) = ctx.cfg.email.clone() else {
+        return JobResult::Failed("email not configured".into());
+    };
+    let loaded = async {
+        let Some(note) = notifications::Entity::find_by_id(n).one(&ctx.db).await? else {
+            return Ok(None);
+        };
+        let to = notify_prefs::Entity::find()
+            .filter(notify_prefs::Column::UserId.eq(note.user_id))
+            .one(&ctx.db)
+            .await?
+            .and_then(|p| p.email)
+            .filter(|e| !e.is_empty());
+        Ok::<_, DbErr>(to.map(|to| (note, to)))
+    }
+    .await;
+    let (note, to) = match loaded {
+        Ok(Some(v)) => v,
+        Ok(None) => return JobResult::Done,
+        Err(e) => {
+            return JobResult::Retry {
+                after: None,
+                error: e.to_string(),
+            }
+        }
+    };
+    let base = ctx.cfg.online.public_url.trim_end_matches('/');
+    let body = format!(
+        "{}\n\n查看详情：{base}{}\n\n——\n邻里\n不想收到这类邮件？请在「通知设置」中修改：{base}/me/notifications\n",
+        note.body, note.link
+    );
+    let m = OutMessage {
+        to,
+        subject: note.title,
+        body,
+    };
+    match channel.send(&m).await {
+        ChannelOutcome::Sent => JobResult::Done,
+        ChannelOutcome::Retry(error) => JobResult::Retry { after: None, error },
+        ChannelOutcome::Rejected(e) => JobResult::Failed(e),
+    }
+}
+
 /// A device's subscription as the browser gives it (`PushSubscription.toJSON()`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewSubscription {
@@ -374,6 +444,7 @@ pub async fn prefs(ctx: &AppCtx, auth: &Authed) -> Result<Prefs, AppError> {
             muted: p.muted.split(',').filter_map(Category::parse).collect(),
             quiet_from: hhmm(p.quiet_from),
             quiet_to: hhmm(p.quiet_to),
+            email: p.email.unwrap_or_default(),
         },
         None => Prefs::default(),
     })
@@ -389,10 +460,20 @@ fn parse_hhmm(s: &str) -> Option<i32> {
     ((0..24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
 }
 
-/// Saves the caller's preferences.
+/// Saves the caller's preferences. Errors (422) for a time that is not `HH:MM` or an e-mail
+/// address that does not look like one.
 pub async fn save_prefs(ctx: &AppCtx, auth: &Authed, p: Prefs) -> Result<Prefs, AppError> {
     let from = parse_hhmm(&p.quiet_from).ok_or_else(|| AppError::validation("quiet_from", "err.time_hhmm"))?;
     let to = parse_hhmm(&p.quiet_to).ok_or_else(|| AppError::validation("quiet_to", "err.time_hhmm"))?;
+    let email = match p.email.trim() {
+        "" => None,
+        e => Some(
+            EmailAddress::try_from(e)
+                .map_err(|code| AppError::validation("email", code))?
+                .as_str()
+                .to_string(),
+        ),
+    };
     let mut muted: Vec<&str> = p.muted.iter().map(|c| c.code()).collect();
     muted.sort_unstable();
     muted.dedup();
@@ -401,6 +482,7 @@ pub async fn save_prefs(ctx: &AppCtx, auth: &Authed, p: Prefs) -> Result<Prefs, 
         muted: Set(muted.join(",")),
         quiet_from: Set(from),
         quiet_to: Set(to),
+        email: Set(email),
         updated_at: Set(Utc::now()),
         ..Default::default()
     };
@@ -411,6 +493,7 @@ pub async fn save_prefs(ctx: &AppCtx, auth: &Authed, p: Prefs) -> Result<Prefs, 
                     notify_prefs::Column::Muted,
                     notify_prefs::Column::QuietFrom,
                     notify_prefs::Column::QuietTo,
+                    notify_prefs::Column::Email,
                     notify_prefs::Column::UpdatedAt,
                 ])
                 .to_owned(),

@@ -210,10 +210,11 @@ fn NotifySettings() -> impl IntoView {
                     let muted = RwSignal::new(p.muted.clone());
                     let from = RwSignal::new(p.quiet_from.clone());
                     let to = RwSignal::new(p.quiet_to.clone());
+                    let email = RwSignal::new(p.email.clone());
                     view! {
                         <form class="card form" on:submit=move |ev| {
                             ev.prevent_default();
-                            save.dispatch(SaveNotifyPrefs { prefs: Prefs { muted: muted.get_untracked(), quiet_from: from.get_untracked(), quiet_to: to.get_untracked() } });
+                            save.dispatch(SaveNotifyPrefs { prefs: Prefs { muted: muted.get_untracked(), quiet_from: from.get_untracked(), quiet_to: to.get_untracked(), email: email.get_untracked() } });
                         }>
                             <fieldset class="fieldset">
                                 <legend class="card__title">{move || i18n.t("notify.push_categories")}</legend>
@@ -242,10 +243,88 @@ fn NotifySettings() -> impl IntoView {
                                         <input class="input" type="time" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) /></label>
                                 </div>
                             </fieldset>
+                            <label class="field"><span class="field__label">{move || i18n.t("notify.email")}</span>
+                                <input class="input" type="email" name="email" autocomplete="email" data-testid="notify-email"
+                                    prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                                <span class="muted small">{move || i18n.t("notify.email_hint")}</span></label>
                             <button type="submit" class="btn btn--primary btn--block">{move || i18n.t("common.save")}</button>
                         </form>
                     }.into_any()
                 }
+            }})}
+        </Transition>
+    }
+}
+
+/// 群发通知 (staff): send a notice to everyone living in an org subtree; see delivery counts.
+#[component]
+pub fn BroadcastsPage() -> impl IntoView {
+    use super::api::{broadcast_orgs, list_broadcasts, SendBroadcast};
+    use crate::shared::ui::toast;
+    let i18n = use_i18n();
+    let send = ServerAction::<SendBroadcast>::new();
+    let orgs = Resource::new(|| (), |_| broadcast_orgs());
+    let tick = RwSignal::new(0u32);
+    let list = Resource::new(move || (send.version().get(), tick.get()), |_| list_broadcasts());
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(_)) => toast(i18n.t("notify.broadcast_sent")),
+        Some(Err(e)) => toast(e.localized(i18n.code())),
+        None => {}
+    });
+    view! {
+        <Title text=move || i18n.t("notify.broadcasts") />
+        <h1 class="page-title">{move || i18n.t("notify.broadcasts")}</h1>
+        <ActionForm action=send attr:class="card form">
+            <label class="field"><span class="field__label">{move || i18n.t("notify.broadcast_to")}</span>
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move { match orgs.await {
+                        Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                        Ok(list) => view! {
+                            <select class="input" name="org" required>
+                                {list.into_iter().map(|o| view! {
+                                    <option value=o.id.0.to_string()>{format!("{}{}", "　".repeat(o.depth as usize), o.name)}</option>
+                                }).collect_view()}
+                            </select>
+                        }.into_any(),
+                    }})}
+                </Transition>
+            </label>
+            <label class="field"><span class="field__label">{move || i18n.t("notify.broadcast_title")}</span>
+                <input class="input" name="title" required maxlength="120" /></label>
+            <label class="field"><span class="field__label">{move || i18n.t("notify.broadcast_body")}</span>
+                <textarea class="input" name="body" rows="4" required maxlength="2000"></textarea></label>
+            <label class="field"><span class="field__label">{move || i18n.t("notify.broadcast_link")}</span>
+                <input class="input" name="link" placeholder="/community" /></label>
+            <button type="submit" class="btn btn--primary">{move || i18n.t("notify.broadcast_send")}</button>
+        </ActionForm>
+        <div class="toolbar">
+            <h2 class="card__title">{move || i18n.t("notify.broadcast_sent_list")}</h2>
+            <button type="button" class="btn btn--small" on:click=move |_| tick.update(|t| *t += 1)>{move || i18n.t("notify.refresh")}</button>
+        </div>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move { match list.await {
+                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                Ok(l) if l.is_empty() => view! { <EmptyState title="notify.no_broadcasts" body="notify.no_broadcasts_body" icon="✉" /> }.into_any(),
+                Ok(l) => view! {
+                    <ul class="list" data-testid="broadcasts">
+                        {l.into_iter().map(|b| {
+                            let counts = i18n.t("notify.broadcast_counts")
+                                .replace("{recipients}", &b.recipients.to_string())
+                                .replace("{read}", &b.read.to_string())
+                                .replace("{pushed}", &b.pushed.to_string())
+                                .replace("{pending}", &b.push_pending.to_string())
+                                .replace("{failed}", &b.push_failed.to_string());
+                            view! {
+                                <li class="list__item broadcast-row">
+                                    <span class="list__main">{b.title.clone()}</span>
+                                    <span class="muted small">{b.org.clone()} " · " {b.created_at.clone()}</span>
+                                    {b.sending.then(|| view! { <span class="badge">{move || i18n.t("notify.sending")}</span> })}
+                                    <span class="small" data-testid="broadcast-counts">{counts}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
             }})}
         </Transition>
     }

@@ -114,6 +114,13 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             icon: "§",
         });
     }
+    if me.can(Permission::NoticesPublish) {
+        v.push(NavItem {
+            label: "notify.broadcasts",
+            href: "/admin/notices",
+            icon: "⚑",
+        });
+    }
     v.push(NavItem {
         label: "notify.title",
         href: "/admin/inbox",

@@ -5,6 +5,7 @@ pub mod bill_lines;
 pub mod bill_runs;
 pub mod billing_settings;
 pub mod bind_requests;
+pub mod broadcasts;
 pub mod buildings;
 pub mod charge_assignments;
 pub mod charge_items;

@@ -10,6 +10,7 @@ pub struct Model {
     pub quiet_from: i32,
     pub quiet_to: i32,
     pub updated_at: DateTimeUtc,
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
