@@ -31,6 +31,7 @@ test("the inbox shows the notice a bill run raised, and reading it clears the ba
 // the CSRF-protected API call and the storage are real.
 test("turning on push registers the service worker and stores this device (375 px)", async ({ page }) => {
   await page.addInitScript(() => {
+    // The P-256 generator point: a valid public key that is nobody's secret.
     const p256dh = "BGsX0fLhLEJH-Lzm5WOkQPJ3A32BLeszoPShOUXYmMKWT-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU";
     // @ts-ignore
     Notification.requestPermission = () => Promise.resolve("granted");
@@ -39,7 +40,10 @@ test("turning on push registers the service worker and stores this device (375 p
       const key = opts.applicationServerKey as ArrayBuffer;
       sessionStorage.setItem("pushKeyLen", String(new Uint8Array(key).length));
       const endpoint = "https://push.example.test/e2e/" + Date.now();
-      return Promise.resolve({ endpoint, toJSON: () => ({ endpoint, keys: { p256dh, auth: "BTBZMqHH6r4Tts7J_aSIgg" } }) });
+      // A fresh 16-byte auth secret, base64url, as the browser would make.
+      const auth = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+        .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      return Promise.resolve({ endpoint, toJSON: () => ({ endpoint, keys: { p256dh, auth } }) });
     };
   });
   const login = new LoginPage(page);

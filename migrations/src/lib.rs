@@ -10,6 +10,7 @@ mod m20261126_000003_billing;
 mod m20261126_000004_online_payments;
 mod m20261126_000005_notify;
 mod m20261126_000006_notify_email_broadcasts;
+mod util;
 
 pub struct Migrator;
 

@@ -1,6 +1,7 @@
 //! Notifications: each user's inbox, Web Push subscriptions per device, per-user preferences,
 //! and the durable job queue that delivers them (and later other background work). Several
 //! servers share the queue: a job is claimed by one worker through a guarded update.
+use crate::util::index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -78,24 +79,6 @@ enum Jobs {
     LastError,
     CreatedAt,
     DoneAt,
-}
-
-async fn index(
-    m: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden,
-    cols: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(c);
-    }
-    if unique {
-        i.unique();
-    }
-    m.create_index(i.to_owned()).await
 }
 
 #[async_trait::async_trait]

@@ -59,6 +59,10 @@ async fn run(label: &str, url: Option<&str>) {
     let t = Instant::now();
     let now = Utc::now();
     let device_key = Vapid::generate().unwrap().public_key_b64url();
+    let device_auth = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>())
+    };
     for chunk in (0..DEVICES).collect::<Vec<_>>().chunks(1_000) {
         let us: Vec<users::ActiveModel> = chunk
             .iter()
@@ -96,7 +100,7 @@ async fn run(label: &str, url: Option<&str>) {
                 user_id: Set(*u),
                 endpoint: Set(format!("{base}/p/{u}")),
                 p256dh: Set(device_key.clone()),
-                auth: Set("BTBZMqHH6r4Tts7J_aSIgg".into()),
+                auth: Set(device_auth.clone()),
                 label: Set("bench".into()),
                 created_at: Set(now),
                 last_ok_at: Set(None),

@@ -155,9 +155,11 @@ async fn devices_are_validated_and_belong_to_their_user() {
     w.resident("13900000002", "乙").await;
     let a = w.token("13900000001").await;
     let b = w.token("13900000002").await;
-    // A P-256 point is 65 bytes, the auth secret 16 (base64url).
-    let p256dh = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
-    let auth = "BTBZMqHH6r4Tts7J_aSIgg";
+    // A P-256 point is 65 bytes, the auth secret 16 (base64url); both made now, as a browser does.
+    use base64::Engine;
+    let device_key = app::notify::vapid::Vapid::generate().unwrap().public_key_b64url();
+    let auth_secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
+    let (p256dh, auth) = (device_key.as_str(), auth_secret.as_str());
     let sub = |endpoint: &str, p: &str, au: &str| json!({"endpoint": endpoint, "p256dh": p, "auth": au, "label": "Chrome · Android"});
     for (body, field) in [
         (sub("ftp://push.example/x", p256dh, auth), "endpoint"),
@@ -206,23 +208,9 @@ async fn devices_are_validated_and_belong_to_their_user() {
             .len(),
         0
     );
-    let r = w
-        .send(
-            axum::http::Request::delete(format!("/api/v1/me/devices/{id}"))
-                .header("authorization", format!("Bearer {b}"))
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let r = w.delete(&format!("/api/v1/me/devices/{id}"), &b).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = w
-        .send(
-            axum::http::Request::delete(format!("/api/v1/me/devices/{id}"))
-                .header("authorization", format!("Bearer {a}"))
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let r = w.delete(&format!("/api/v1/me/devices/{id}"), &a).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     // Preferences: a bad time names its field; good ones are kept.
     let r = w
@@ -430,7 +418,7 @@ async fn deliveries_retry_back_off_drop_gone_devices_and_never_deliver_twice() {
     // Four devices of one user; each subscription's keys are a real P-256 point and secret.
     for p in ["ok", "gone", "flaky", "slow"] {
         let device_key = Vapid::generate().unwrap().public_key_b64url();
-        let auth = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([7u8; 16]);
+        let auth = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
         let r = w
             .json(
                 "POST",

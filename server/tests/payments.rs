@@ -21,8 +21,22 @@ use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
-const SECRET: &str = "whsec_current_test_secret";
-const OLD_SECRET: &str = "whsec_previous_test_secret";
+/// Signing secrets made for this test run (the current one and the one being rotated out).
+fn secrets() -> &'static (String, String) {
+    static S: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let r = || format!("whsec_{:032x}", rand::random::<u128>());
+        (r(), r())
+    })
+}
+
+fn secret() -> &'static str {
+    &secrets().0
+}
+
+fn old_secret() -> &'static str {
+    &secrets().1
+}
 const OBJECTS: &str = include_str!("../../app/src/payments/testdata/stripe-objects.json");
 
 fn fixture(name: &str) -> Value {
@@ -144,7 +158,12 @@ struct T {
 /// home's owner 13900000001 signed up, and online payment through the stand-in Stripe.
 async fn setup() -> T {
     let (base, fake) = fake_stripe().await;
-    let provider = StripeProvider::new("sk_test_linli", vec![SECRET.into(), OLD_SECRET.into()], Some(&base)).unwrap();
+    let provider = StripeProvider::new(
+        &format!("sk_test_{:032x}", rand::random::<u128>()),
+        vec![secret().into(), old_secret().into()],
+        Some(&base),
+    )
+    .unwrap();
     let cfg = RuntimeConfig {
         online: Online {
             provider: Some(Arc::new(provider)),
@@ -179,6 +198,17 @@ async fn setup() -> T {
         unit,
         line,
     }
+}
+
+/// Asks for an online refund of payment `pid` as `token`.
+async fn refund(t: &T, token: &str, pid: i64, reason: &str) -> Resp {
+    t.w.json(
+        "POST",
+        &format!("/api/v1/billing/payments/{pid}/online-refund"),
+        Some(token),
+        &json!({ "reason": reason }),
+    )
+    .await
 }
 
 /// The resident opens a checkout for all open lines; returns (checkout id, session id).
@@ -345,12 +375,14 @@ async fn webhook_signatures_are_checked_and_a_refused_delivery_changes_nothing()
         paid_session(id, &session, "pi_sig", 22_393),
     );
     // Wrong secret, one changed byte, stale, from the future, missing header: all 400.
-    let r = t.w.send(signed(&body, "whsec_someone_else", now())).await;
+    let r =
+        t.w.send(signed(&body, &format!("whsec_{:032x}", rand::random::<u128>()), now()))
+            .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let mut tampered = body.clone().into_bytes();
     let i = body.find("22393").unwrap();
     tampered[i] = b'1';
-    let good_sig = sign(SECRET, now(), body.as_bytes());
+    let good_sig = sign(secret(), now(), body.as_bytes());
     let r =
         t.w.send(
             Request::post("/webhooks/stripe")
@@ -360,9 +392,9 @@ async fn webhook_signatures_are_checked_and_a_refused_delivery_changes_nothing()
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-    let r = t.w.send(signed(&body, SECRET, now() - 301)).await;
+    let r = t.w.send(signed(&body, secret(), now() - 301)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-    let r = t.w.send(signed(&body, SECRET, now() + 400)).await;
+    let r = t.w.send(signed(&body, secret(), now() + 400)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let r =
         t.w.send(
@@ -376,12 +408,12 @@ async fn webhook_signatures_are_checked_and_a_refused_delivery_changes_nothing()
     assert_eq!(line_paid(&t).await, 0);
     assert!(online_payments(&t).await.is_empty());
     // Signed with the previous secret (rotation under way): accepted and settled.
-    let r = t.w.send(signed(&body, OLD_SECRET, now())).await;
+    let r = t.w.send(signed(&body, old_secret(), now())).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["outcome"], "settled");
     assert_eq!(line_paid(&t).await, 22_393);
     // The same event again, now with the current secret: a no-op.
-    let r = t.w.send(signed(&body, SECRET, now())).await;
+    let r = t.w.send(signed(&body, secret(), now())).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["outcome"], "duplicate");
     let ps = online_payments(&t).await;
@@ -411,7 +443,7 @@ async fn ten_concurrent_deliveries_of_one_event_credit_once() {
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..10 {
         let router = t.w.router.clone();
-        let req = signed(&body, SECRET, now());
+        let req = signed(&body, secret(), now());
         set.spawn(async move {
             use http_body_util::BodyExt;
             let res = router.oneshot(req).await.unwrap();
@@ -442,7 +474,7 @@ async fn payment_intent_succeeded_before_session_completed_settles_once() {
         "payment_intent.succeeded",
         succeeded_intent(id, "pi_order", 22_393),
     );
-    let r = t.w.send(signed(&pi, SECRET, now())).await;
+    let r = t.w.send(signed(&pi, secret(), now())).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["outcome"], "settled");
     // … then the session's, and a stale expiry after that: nothing more happens.
@@ -451,14 +483,14 @@ async fn payment_intent_succeeded_before_session_completed_settles_once() {
         "checkout.session.completed",
         paid_session(id, &session, "pi_order", 22_393),
     );
-    let r = t.w.send(signed(&cs, SECRET, now())).await;
+    let r = t.w.send(signed(&cs, secret(), now())).await;
     assert_eq!(r.json()["outcome"], "already");
     let mut expired = fixture("checkout.session");
     expired["id"] = session.clone().into();
     expired["status"] = "expired".into();
     expired["metadata"] = json!({ "linli_checkout": id.to_string() });
     let ex = event("evt_ex", "checkout.session.expired", expired);
-    let r = t.w.send(signed(&ex, SECRET, now())).await;
+    let r = t.w.send(signed(&ex, secret(), now())).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(online_payments(&t).await.len(), 1);
     assert_eq!(line_paid(&t).await, 22_393);
@@ -484,8 +516,8 @@ async fn payment_intent_succeeded_before_session_completed_settles_once() {
         paid_session(id2, &session2, "pi_two", 22_393),
     );
     let (ra, rb) = tokio::join!(
-        t2.w.router.clone().oneshot(signed(&a, SECRET, now())),
-        t2.w.router.clone().oneshot(signed(&b, SECRET, now()))
+        t2.w.router.clone().oneshot(signed(&a, secret(), now())),
+        t2.w.router.clone().oneshot(signed(&b, secret(), now()))
     );
     assert_eq!(ra.unwrap().status(), StatusCode::OK);
     assert_eq!(rb.unwrap().status(), StatusCode::OK);
@@ -534,36 +566,15 @@ async fn refunds_go_through_the_provider_once_and_reverse_the_receipt() {
         "checkout.session.completed",
         paid_session(id, &session, "pi_refund", 22_393),
     );
-    assert_eq!(t.w.send(signed(&body, SECRET, now())).await.status, StatusCode::OK);
+    assert_eq!(t.w.send(signed(&body, secret(), now())).await.status, StatusCode::OK);
     let pid = online_payments(&t).await[0].id;
     // An online payment cannot be reversed at the counter; the money must go back first.
-    let r =
-        t.w.json(
-            "POST",
-            &format!("/api/v1/billing/payments/{pid}/online-refund"),
-            Some(&t.cashier),
-            &json!({"reason": "重复缴费"}),
-        )
-        .await;
+    let r = refund(&t, &t.cashier, pid, "重复缴费").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    let r =
-        t.w.json(
-            "POST",
-            &format!("/api/v1/billing/payments/{pid}/online-refund"),
-            Some(&t.pm),
-            &json!({"reason": " "}),
-        )
-        .await;
+    let r = refund(&t, &t.pm, pid, " ").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["field"], "reason");
-    let r =
-        t.w.json(
-            "POST",
-            &format!("/api/v1/billing/payments/{pid}/online-refund"),
-            Some(&t.pm),
-            &json!({"reason": "重复缴费"}),
-        )
-        .await;
+    let r = refund(&t, &t.pm, pid, "重复缴费").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["refund"], "succeeded");
     {
@@ -583,14 +594,7 @@ async fn refunds_go_through_the_provider_once_and_reverse_the_receipt() {
     assert_eq!(red.amount, -22_393);
     assert_eq!(line_paid(&t).await, 0);
     // Once only: asking again is refused and Stripe is not called again.
-    let r =
-        t.w.json(
-            "POST",
-            &format!("/api/v1/billing/payments/{pid}/online-refund"),
-            Some(&t.pm),
-            &json!({"reason": "再退一次"}),
-        )
-        .await;
+    let r = refund(&t, &t.pm, pid, "再退一次").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(t.fake.lock().unwrap().refunds.len(), 1);
     // Stripe's own refund.updated arriving afterwards changes nothing.
@@ -599,7 +603,7 @@ async fn refunds_go_through_the_provider_once_and_reverse_the_receipt() {
     re["status"] = "succeeded".into();
     re["payment_intent"] = "pi_refund".into();
     let ev = event("evt_re", "refund.updated", re);
-    let r = t.w.send(signed(&ev, SECRET, now())).await;
+    let r = t.w.send(signed(&ev, secret(), now())).await;
     assert_eq!(r.json()["outcome"], "already");
     assert_eq!(
         payments::Entity::find()
@@ -620,14 +624,7 @@ async fn refunds_go_through_the_provider_once_and_reverse_the_receipt() {
         .await;
     assert_eq!(cash.status, StatusCode::CREATED, "{}", cash.body);
     let cid = cash.json()["id"].as_i64().unwrap();
-    let r =
-        t.w.json(
-            "POST",
-            &format!("/api/v1/billing/payments/{cid}/online-refund"),
-            Some(&t.pm),
-            &json!({"reason": "x"}),
-        )
-        .await;
+    let r = refund(&t, &t.pm, cid, "x").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 }
 
@@ -640,17 +637,10 @@ async fn a_pending_refund_is_finished_by_the_providers_event_and_a_refused_one_i
         "checkout.session.completed",
         paid_session(id, &session, "pi_pending", 22_393),
     );
-    assert_eq!(t.w.send(signed(&body, SECRET, now())).await.status, StatusCode::OK);
+    assert_eq!(t.w.send(signed(&body, secret(), now())).await.status, StatusCode::OK);
     let pid = online_payments(&t).await[0].id;
     t.fake.lock().unwrap().refund_status = "pending".into();
-    let r =
-        t.w.json(
-            "POST",
-            &format!("/api/v1/billing/payments/{pid}/online-refund"),
-            Some(&t.pm),
-            &json!({"reason": "业主搬离"}),
-        )
-        .await;
+    let r = refund(&t, &t.pm, pid, "业主搬离").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["refund"], "requested");
     assert_eq!(
@@ -667,7 +657,7 @@ async fn a_pending_refund_is_finished_by_the_providers_event_and_a_refused_one_i
     re["payment_intent"] = "pi_pending".into();
     re["metadata"] = json!({ "linli_refund": refund_id });
     let r =
-        t.w.send(signed(&event("evt_done", "refund.updated", re), SECRET, now()))
+        t.w.send(signed(&event("evt_done", "refund.updated", re), secret(), now()))
             .await;
     assert_eq!(r.json()["outcome"], "settled");
     assert_eq!(line_paid(&t).await, 0);
@@ -680,17 +670,10 @@ async fn a_pending_refund_is_finished_by_the_providers_event_and_a_refused_one_i
         "checkout.session.completed",
         paid_session(id, &session, "pi_refused", 22_393),
     );
-    assert_eq!(t.w.send(signed(&body, SECRET, now())).await.status, StatusCode::OK);
+    assert_eq!(t.w.send(signed(&body, secret(), now())).await.status, StatusCode::OK);
     let pid = online_payments(&t).await[0].id;
     t.fake.lock().unwrap().refund_status = "refuse".into();
-    let r =
-        t.w.json(
-            "POST",
-            &format!("/api/v1/billing/payments/{pid}/online-refund"),
-            Some(&t.pm),
-            &json!({"reason": "业主搬离"}),
-        )
-        .await;
+    let r = refund(&t, &t.pm, pid, "业主搬离").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let v =
         t.w.get(&format!("/api/v1/payments/checkouts/{id}"), Some(&t.pm))
@@ -722,7 +705,7 @@ async fn money_for_lines_paid_meanwhile_at_the_counter_goes_to_prepaid_and_is_fl
         "checkout.session.completed",
         paid_session(id, &session, "pi_late", 22_393),
     );
-    let r = t.w.send(signed(&body, SECRET, now())).await;
+    let r = t.w.send(signed(&body, secret(), now())).await;
     assert_eq!(r.json()["outcome"], "settled");
     assert_eq!(line_paid(&t).await, 22_393, "the line is not paid twice");
     let bills = t.w.get("/api/v1/me/bills", Some(&t.resident)).await.json();

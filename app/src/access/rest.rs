@@ -239,6 +239,50 @@ pub fn router() -> Router<AppCtx> {
         .route("/orgs", get(orgs))
 }
 
+/// A query string, or a 400 naming `query`.
+pub fn query<T>(
+    api: &ApiCtx,
+    q: Result<axum::extract::Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, ApiError> {
+    q.map(|axum::extract::Query(v)| v)
+        .map_err(|_| api.err(AppError::validation("query", "err.bad_request")))
+}
+
+/// An uploaded workbook (the raw request body): 415 unless sent as XLSX (or octet-stream),
+/// 413 over the import size limit. `Err` is the response to send.
+pub async fn xlsx_upload(
+    api: &ApiCtx,
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<Vec<u8>, axum::response::Response> {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if media != crate::estate::model::XLSX_TYPE && media != "application/octet-stream" {
+        let mut r = api
+            .err(AppError::validation("file", "err.import_content_type"))
+            .into_response();
+        *r.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        return Err(r);
+    }
+    let limit = crate::shared::xlsx::Limits::default().max_file_bytes;
+    match axum::body::to_bytes(body, limit).await {
+        Ok(b) => Ok(b.to_vec()),
+        Err(_) => {
+            let mut r = api
+                .err(AppError::validation("file", "err.xlsx_file_too_large"))
+                .into_response();
+            *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            Err(r)
+        }
+    }
+}
+
 /// A workbook as a download (no caching: exports hold personal and financial data).
 pub fn xlsx_download(bytes: Vec<u8>, filename: &str) -> axum::response::Response {
     use axum::http::{header, HeaderValue};

@@ -4,20 +4,19 @@ use super::handover;
 use super::import::{self, ImportRequest};
 use super::model::{
     BindRequestRow, BuildingPlan, HandoverRow, ImportReport, Inspection, Occupant, OrgNode, PersonRow, SpaceRow,
-    UnitCard, UnitRow, VehicleRow, XLSX_TYPE,
+    UnitCard, UnitRow, VehicleRow,
 };
 use super::people::{self, NewVehicle, SpaceFilter, SpaceRun, VehicleFilter, VehiclePatch};
 use super::records::{self, BuildingCreated, NewOccupant, UnitFilter, UnitPatch};
 use super::tree::{self, NewOrg};
-use crate::access::rest::{xlsx_download, ApiCtx, ApiError, ApiJson, ErrorBody};
+use crate::access::rest::{query, xlsx_download, ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
-use crate::shared::error::AppError;
 use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, PersonId, UnitId, VehicleId};
 use crate::shared::pagination::Page;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, put};
 use axum::{Json, Router};
@@ -424,11 +423,6 @@ pub async fn put_checklist(
         .map_err(|e| api.err(e))
 }
 
-fn query<T>(api: &ApiCtx, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    q.map(|Query(v)| v)
-        .map_err(|_| api.err(AppError::validation("query", "err.bad_request")))
-}
-
 fn yes() -> bool {
     true
 }
@@ -472,33 +466,16 @@ pub async fn import_records(
 ) -> Result<Response, ApiError> {
     let auth = api.authed()?;
     let q = query(&api, q)?;
-    let media = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    if media != XLSX_TYPE && media != "application/octet-stream" {
-        let mut r = api
-            .err(AppError::validation("file", "err.import_content_type"))
-            .into_response();
-        *r.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
-        return Ok(r);
-    }
-    let limit = crate::shared::xlsx::Limits::default().max_file_bytes;
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        let mut r = api
-            .err(AppError::validation("file", "err.xlsx_file_too_large"))
-            .into_response();
-        *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-        return Ok(r);
+    let bytes = match crate::access::rest::xlsx_upload(&api, &headers, body).await {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
     };
     let req = ImportRequest {
         community_id: OrgId(q.community_id),
         dry_run: q.dry_run,
         id_consent: q.id_consent,
     };
-    let report = import::import_records(&api.ctx, &api.meta, auth, api.locale, req, bytes.to_vec())
+    let report = import::import_records(&api.ctx, &api.meta, auth, api.locale, req, bytes)
         .await
         .map_err(|e| api.err(e))?;
     let status = if report.committed {

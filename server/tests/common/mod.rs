@@ -162,6 +162,14 @@ impl World {
         self.send(b.body(Body::empty()).unwrap()).await
     }
 
+    pub async fn delete(&self, uri: &str, bearer: &str) -> Resp {
+        let req = Request::delete(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
     pub async fn json(&self, method: &str, uri: &str, bearer: Option<&str>, body: &serde_json::Value) -> Resp {
         let mut b = Request::builder()
             .method(method)
