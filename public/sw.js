@@ -1,7 +1,11 @@
 // Linli's service worker: an offline page when the network is gone, and Web Push.
 // Pages are rendered on the server and must stay fresh, so only the offline page and the icon
-// are cached; everything else goes to the network.
+// are cached; everything else goes to the network. One exception: the inspection forms a QR
+// code opens (/i/…) are kept, with the bundle they run on, so that a code scanned in a
+// basement without signal still opens its form (network first; the copy only when offline).
+// The form keeps its results on the phone and sends them when the signal returns.
 const CACHE = "linli-v1";
+const SCAN = "linli-scan-v1";
 const OFFLINE = "/offline.html";
 
 self.addEventListener("install", (e) => {
@@ -11,14 +15,45 @@ self.addEventListener("install", (e) => {
 
 self.addEventListener("activate", (e) => {
   e.waitUntil(
-    caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+    caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE && k !== SCAN).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
 
+// The bundle's file names carry its content hash (/pkg/linli-<hash>.js): a cached file never
+// goes stale, and a new build's files replace the old ones.
+function keepAsset(cache, req, res) {
+  const hash = (new URL(req.url).pathname.match(/^\/pkg\/linli-([0-9a-f]+)/) || [])[1];
+  if (!hash || !res.ok) return Promise.resolve();
+  return cache.put(req, res).then(() => cache.keys()).then((reqs) => Promise.all(reqs
+    .filter((r) => { const p = new URL(r.url).pathname; return p.startsWith("/pkg/linli-") && !p.startsWith("/pkg/linli-" + hash); })
+    .map((r) => cache.delete(r))));
+}
+
 self.addEventListener("fetch", (e) => {
-  if (e.request.mode !== "navigate") return;
-  e.respondWith(fetch(e.request).catch(() => caches.match(OFFLINE)));
+  const req = e.request;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin || req.method !== "GET") return;
+  if (req.mode === "navigate" && url.pathname.startsWith("/i/")) {
+    e.respondWith(fetch(req).then((res) => {
+      if (res.ok) { const copy = res.clone(); e.waitUntil(caches.open(SCAN).then((c) => c.put(req, copy))); }
+      return res;
+    }).catch(() => caches.match(req, { cacheName: SCAN }).then((hit) => hit || caches.match(OFFLINE))));
+    return;
+  }
+  if (url.pathname.startsWith("/pkg/linli-")) {
+    e.respondWith(caches.open(SCAN).then((c) => c.match(req).then((hit) => hit || fetch(req).then((res) => {
+      e.waitUntil(keepAsset(c, req, res.clone()));
+      return res;
+    }))));
+    return;
+  }
+  if (req.mode !== "navigate") return;
+  // Signing in or out may change who uses this phone: forget the kept forms (they carry the
+  // signed-in user).
+  if (url.pathname === "/login") e.waitUntil(caches.open(SCAN).then((c) => c.keys().then((reqs) =>
+    Promise.all(reqs.filter((r) => new URL(r.url).pathname.startsWith("/i/")).map((r) => c.delete(r))))));
+  e.respondWith(fetch(req).catch(() => caches.match(OFFLINE)));
 });
 
 // A push carries {id, title, body, link, category} (JSON), encrypted end to end (RFC 8291).

@@ -9,12 +9,19 @@ use crate::billing::ui::{
     BillRunPage, CounterPage, DayEndPage, ItemsPage, MetersPage, MyBillsPage, NoticePage, ReceiptPage, ReportsPage,
     SettingsPage,
 };
+use crate::engineering::ui::{
+    CheckpointsPage, EquipmentDetailPage, EquipmentPage, QrPage, RoundsPage, RoutesPage, ScanPage,
+};
 use crate::estate::ui::{
     BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
 };
-use crate::home::{CommunityPage, HomePage, RepairPage};
+use crate::home::{CommunityPage, HomePage};
 use crate::notify::ui::{BroadcastsPage, InboxPage, NotifySettingsPage, StaffInboxPage};
 use crate::payments::ui::{CheckoutPage, OnlinePaymentsPage};
+use crate::service::ui::{
+    HotlinePage, MyTicketPage, NewTicketPage, RepairPage, ServiceReportsPage, ServiceSetupPage, ServiceTicketsPage,
+    StaffTicketPage,
+};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
 use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
 use leptos::prelude::*;
@@ -98,11 +105,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pay/online/:id") view=CheckoutPage />
                     <Route path=path!("/inbox") view=InboxPage />
                     <Route path=path!("/repair") view=RepairPage />
+                    <Route path=path!("/repair/new") view=NewTicketPage />
+                    <Route path=path!("/repair/:id") view=MyTicketPage />
                     <Route path=path!("/community") view=CommunityPage />
                     <Route path=path!("/me") view=AccountPage />
                     <Route path=path!("/me/password") view=PasswordPage />
                     <Route path=path!("/me/phone") view=PhonePage />
                     <Route path=path!("/me/notifications") view=NotifySettingsPage />
+                    <Route path=path!("/i/:token") view=ScanPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/signup") view=SignupPage />
                     <ParentRoute path=path!("/admin") view=StaffLayout>
@@ -131,6 +141,17 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("billing/online") view=OnlinePaymentsPage />
                         <Route path=path!("inbox") view=StaffInboxPage />
                         <Route path=path!("notices") view=BroadcastsPage />
+                        <Route path=path!("engineering/equipment") view=EquipmentPage />
+                        <Route path=path!("engineering/equipment/:id") view=EquipmentDetailPage />
+                        <Route path=path!("engineering/checkpoints") view=CheckpointsPage />
+                        <Route path=path!("engineering/routes") view=RoutesPage />
+                        <Route path=path!("engineering/rounds") view=RoundsPage />
+                        <Route path=path!("engineering/qr") view=QrPage />
+                        <Route path=path!("service") view=ServiceTicketsPage />
+                        <Route path=path!("service/new") view=HotlinePage />
+                        <Route path=path!("service/tickets/:id") view=StaffTicketPage />
+                        <Route path=path!("service/settings") view=ServiceSetupPage />
+                        <Route path=path!("service/reports") view=ServiceReportsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

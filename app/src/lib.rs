@@ -11,10 +11,13 @@ pub mod shared;
 pub mod access;
 pub mod audit;
 pub mod billing;
+pub mod engineering;
 pub mod estate;
+pub mod files;
 pub mod home;
 pub mod notify;
 pub mod payments;
+pub mod service;
 
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -10,6 +10,9 @@ mod m20261126_000003_billing;
 mod m20261126_000004_online_payments;
 mod m20261126_000005_notify;
 mod m20261126_000006_notify_email_broadcasts;
+mod m20261126_000007_service;
+mod m20261126_000008_files;
+mod m20261126_000009_engineering;
 mod util;
 
 pub struct Migrator;
@@ -26,6 +29,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_online_payments::Migration),
             Box::new(m20261126_000005_notify::Migration),
             Box::new(m20261126_000006_notify_email_broadcasts::Migration),
+            Box::new(m20261126_000007_service::Migration),
+            Box::new(m20261126_000008_files::Migration),
+            Box::new(m20261126_000009_engineering::Migration),
         ]
     }
 }

@@ -74,6 +74,29 @@ pub struct ServeArgs {
     /// provider is built in yet).
     #[arg(long, env = "LINLI_SMS_PROVIDER", default_value = "")]
     pub sms_provider: String,
+    /// S3-compatible bucket for uploaded photos (AWS S3, MinIO, Aliyun OSS, Tencent COS …).
+    /// Empty: photos are kept in the folder `uploads` of the data directory.
+    #[arg(long, env = "LINLI_S3_BUCKET", default_value = "")]
+    pub s3_bucket: String,
+    /// The bucket service's address (`https://minio.example.com:9000`). Empty: AWS S3 itself.
+    #[arg(long, env = "LINLI_S3_ENDPOINT", default_value = "")]
+    pub s3_endpoint: String,
+    /// The bucket's region (services other than AWS mostly accept any).
+    #[arg(long, env = "LINLI_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    /// Access key of an account that may read, write and delete in the bucket. Empty (with the
+    /// secret): AWS's own sources (instance role, web identity).
+    #[arg(long, env = "LINLI_S3_ACCESS_KEY_ID", default_value = "", hide_env_values = true)]
+    pub s3_access_key_id: String,
+    #[arg(long, env = "LINLI_S3_SECRET_ACCESS_KEY", default_value = "", hide_env_values = true)]
+    pub s3_secret_access_key: String,
+    /// Allow a plain `http://` endpoint (a MinIO on the same host or private network only).
+    #[arg(long, env = "LINLI_S3_ALLOW_HTTP", default_value_t = false)]
+    pub s3_allow_http: bool,
+    /// Address the bucket as `endpoint/bucket` (MinIO and most compatible services); `false`:
+    /// as `bucket.endpoint` (then the endpoint names the bucket too).
+    #[arg(long, env = "LINLI_S3_PATH_STYLE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub s3_path_style: bool,
     /// Load the demo community into an empty database at start.
     #[arg(long, env = "LINLI_DEMO", default_value_t = false)]
     pub demo: bool,

@@ -133,7 +133,157 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     homes::parking_and_cars(db, ghy.id, yqf.id, &mut r).await?;
     homes::extras(ctx).await?;
     fees::load(ctx, office_a.id, office_b.id, ghy.id, yqf.id).await?;
+    tickets::load(ctx, office_a.id).await?;
+    engineering::load(ctx, ghy.id).await?;
     Ok(n)
+}
+
+/// Service tickets of 桂花苑: a price list and a team, and a few tickets at different steps
+/// (new, dispatched, rated, a logged complaint), made through the service as staff would.
+mod tickets {
+    use super::e;
+    use app::access::model::{AuthVia, Authed, RequestMeta};
+    use app::db::entities::users;
+    use app::db::AppCtx;
+    use app::service::{config, model::*, service};
+    use app::shared::ids::{OrgId, UserId};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    async fn who(ctx: &AppCtx, login: &str) -> anyhow::Result<Authed> {
+        let u = users::Entity::find()
+            .filter(users::Column::Login.eq(login))
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo user {login} missing"))?;
+        Ok(Authed {
+            user_id: UserId(u.id),
+            session_id: String::new(),
+            csrf_token: String::new(),
+            via: AuthVia::Cookie,
+        })
+    }
+
+    fn new(kind: Kind, category: &str, unit: i64, spot: &str, text: &str) -> NewTicket {
+        NewTicket {
+            kind,
+            category: category.into(),
+            unit_id: Some(unit),
+            community_id: None,
+            unit_number: String::new(),
+            spot: spot.into(),
+            description: text.into(),
+            preferred_time: String::new(),
+            photos: vec![],
+            caller_name: String::new(),
+            caller_phone: String::new(),
+            priority: None,
+        }
+    }
+
+    pub async fn load(ctx: &AppCtx, office: OrgId) -> anyhow::Result<()> {
+        let meta = RequestMeta::default();
+        let pm = who(ctx, "pm.ghy").await?;
+        let cs = who(ctx, "cs.ghy").await?;
+        let tech = who(ctx, "tech.ghy").await?;
+        for (name, unit, price) in [
+            ("更换水龙头", "个", 3_500),
+            ("疏通下水道", "次", 8_000),
+            ("更换灯泡", "个", 1_500),
+        ] {
+            let item = PriceItem {
+                id: 0,
+                name: name.into(),
+                unit: unit.into(),
+                price,
+                active: true,
+            };
+            config::save_price(ctx, &meta, &pm, office.0, item).await.map_err(e)?;
+        }
+        let team = Team {
+            id: 0,
+            name: "水电班".into(),
+            members: vec![(tech.user_id.0, String::new())],
+        };
+        config::save_team(ctx, &meta, &pm, office.0, team).await.map_err(e)?;
+        // A resident with a home in 桂花苑 that the tests leave alone (13800000038…40).
+        let mut reporter = None;
+        for phone in ["13800000038", "13800000039", "13800000040"] {
+            let r = who(ctx, phone).await?;
+            let homes = app::estate::service::my_unit_ids(&ctx.db, r.user_id).await.map_err(e)?;
+            if let Some(u) = homes.first() {
+                reporter = Some((r, *u));
+                break;
+            }
+        }
+        let Some((res, unit)) = reporter else { return Ok(()) };
+        let act = |a: Action| ActInput::of(a);
+        service::submit(
+            ctx,
+            &meta,
+            &res,
+            new(Kind::RepairHome, "electrical", unit, "", "客厅插座没电，空开没有跳闸"),
+        )
+        .await
+        .map_err(e)?;
+        let id = service::submit(
+            ctx,
+            &meta,
+            &res,
+            new(
+                Kind::RepairPublic,
+                "lighting",
+                unit,
+                "2 号楼 1 单元 8 楼",
+                "楼道声控灯不亮",
+            ),
+        )
+        .await
+        .map_err(e)?;
+        service::act(ctx, &meta, &cs, id, act(Action::Accept))
+            .await
+            .map_err(e)?;
+        let to = Action::Dispatch {
+            to: Some(tech.user_id.0),
+            pool: false,
+        };
+        service::act(ctx, &meta, &cs, id, act(to.clone())).await.map_err(e)?;
+        let id = service::submit(
+            ctx,
+            &meta,
+            &res,
+            new(Kind::RepairHome, "plumbing", unit, "", "卫生间水龙头滴水"),
+        )
+        .await
+        .map_err(e)?;
+        service::act(ctx, &meta, &cs, id, act(to)).await.map_err(e)?;
+        for a in [Action::TakeOn, Action::CheckIn] {
+            service::act(ctx, &meta, &tech, id, act(a)).await.map_err(e)?;
+        }
+        let mut done = act(Action::Complete);
+        done.work_note = "更换阀芯".into();
+        done.labour_minutes = Some(30);
+        done.materials = vec![MaterialLine {
+            name: "陶瓷阀芯".into(),
+            quantity: "1".into(),
+        }];
+        service::act(ctx, &meta, &tech, id, done).await.map_err(e)?;
+        service::act(ctx, &meta, &cs, id, act(Action::Verify))
+            .await
+            .map_err(e)?;
+        let rate = Action::Rate {
+            stars: 5,
+            comment: "师傅准时，修得很好".into(),
+        };
+        service::act(ctx, &meta, &res, id, act(rate)).await.map_err(e)?;
+        let mut call = new(Kind::Complaint, "noise", unit, "3 号楼", "晚上 10 点后仍有装修噪音");
+        call.caller_name = "业主来电".into();
+        call.caller_phone = "13800000039".into();
+        let id = service::submit(ctx, &meta, &cs, call).await.map_err(e)?;
+        service::act(ctx, &meta, &cs, id, act(Action::Accept))
+            .await
+            .map_err(e)?;
+        Ok(())
+    }
 }
 
 /// The demo's fee system, built through the billing services as the administrator would:
@@ -756,5 +906,158 @@ mod homes {
         const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         let sum: u32 = first17.bytes().zip(W).map(|(b, w)| (b - b'0') as u32 * w).sum();
         format!("{first17}{}", "10X98765432".as_bytes()[(sum % 11) as usize] as char)
+    }
+}
+
+/// Engineering of 桂花苑: lifts, pumps, the fire pump and a switchboard with two maintenance
+/// plans, six checkpoints and a night and a day patrol, entered as the project manager would.
+/// Due dates count from today, so the ledger always shows one plan overdue and one due soon.
+mod engineering {
+    use super::e;
+    use app::access::model::{AuthVia, Authed, RequestMeta};
+    use app::db::entities::users;
+    use app::db::AppCtx;
+    use app::engineering::model::*;
+    use app::engineering::{inspection, ledger};
+    use app::shared::ids::{OrgId, UserId};
+    use chrono::Duration;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    /// Code, name, category, location, model, supplier, installed, warranty until.
+    #[rustfmt::skip]
+    const EQUIPMENT: [(&str, &str, &str, &str, &str, &str, &str, &str); 5] = [
+        ("DT-01", "1号楼客梯", "lift", "1号楼1单元", "OTIS GeN2-MR", "奥的斯电梯（中国）有限公司", "2019-06-18", "2024-06-17"),
+        ("DT-02", "2号楼客梯", "lift", "2号楼1单元", "OTIS GeN2-MR", "奥的斯电梯（中国）有限公司", "2019-06-20", "2024-06-19"),
+        ("SB-01", "生活水泵", "pump", "地下一层水泵房", "格兰富 CR15-5", "格兰富水泵（上海）有限公司", "2019-05-20", "2027-05-19"),
+        ("XF-01", "消防泵", "fire", "地下一层消防泵房", "XBD8/30-100", "上海连成（集团）有限公司", "2019-05-20", "2027-05-19"),
+        ("PD-01", "低压配电柜", "power", "1号配电房", "GCK-0.4kV", "正泰电气股份有限公司", "2019-04-10", "2025-04-09"),
+    ];
+
+    /// Name, location, equipment code, checklist.
+    #[rustfmt::skip]
+    const CHECKPOINTS: [(&str, &str, Option<&str>, &[&str]); 6] = [
+        ("地下车库入口", "B1 层坡道口", None, &["照明", "排水沟", "消防通道畅通"]),
+        ("生活水泵房", "地下一层", Some("SB-01"), &["水泵运行声音", "压力表读数", "有无渗漏", "门窗锁闭"]),
+        ("消防泵房", "地下一层", Some("XF-01"), &["控制柜处于自动状态", "管网压力", "阀门常开", "有无渗漏"]),
+        ("1号配电房", "1号楼东侧", Some("PD-01"), &["电压电流指示", "有无异味异响", "温度", "门锁"]),
+        ("东门岗", "东门", None, &["道闸", "监控画面", "门岗值守"]),
+        ("1号楼电梯机房", "1号楼顶层", Some("DT-01"), &["机房温度", "曳引机", "控制柜", "机房门锁"]),
+    ];
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    pub async fn load(ctx: &AppCtx, ghy: OrgId) -> anyhow::Result<()> {
+        let meta = RequestMeta::default();
+        let pm = users::Entity::find()
+            .filter(users::Column::Login.eq("pm.ghy"))
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo user pm.ghy missing"))?;
+        let pm = Authed {
+            user_id: UserId(pm.id),
+            session_id: String::new(),
+            csrf_token: String::new(),
+            via: AuthVia::Cookie,
+        };
+        let mut ids = std::collections::HashMap::new();
+        for (code, name, category, location, model, supplier, installed, warranty) in EQUIPMENT {
+            let d = ledger::create(
+                ctx,
+                &meta,
+                &pm,
+                EquipmentInput {
+                    community_id: ghy,
+                    code: code.into(),
+                    name: name.into(),
+                    category: category.into(),
+                    location: location.into(),
+                    model: model.into(),
+                    supplier: supplier.into(),
+                    installed_on: installed.into(),
+                    warranty_until: warranty.into(),
+                    notes: String::new(),
+                    status: "active".into(),
+                    photos: vec![],
+                },
+            )
+            .await
+            .map_err(e)?;
+            ids.insert(code, d.equipment.id);
+        }
+        let today = app::shared::time::today_cn();
+        for (code, name, n, unit, starts, list) in [
+            (
+                "DT-01",
+                "电梯半月保养",
+                15,
+                "day",
+                today + Duration::days(3),
+                &["曳引机运行声音", "制动器", "门锁回路", "轿厢照明与通风", "应急电话"][..],
+            ),
+            (
+                "XF-01",
+                "消防泵每周试运行",
+                1,
+                "week",
+                today - Duration::days(2),
+                &["手动启泵", "出水压力", "控制柜指示灯", "阀门状态"][..],
+            ),
+        ] {
+            ledger::add_plan(
+                ctx,
+                &meta,
+                &pm,
+                ids[code],
+                PlanInput {
+                    name: name.into(),
+                    every_n: n,
+                    every_unit: unit.into(),
+                    checklist: strings(list),
+                    starts_on: starts.to_string(),
+                },
+            )
+            .await
+            .map_err(e)?;
+        }
+        let mut points = vec![];
+        for (name, location, equipment, list) in CHECKPOINTS {
+            let c = inspection::create_checkpoint(
+                ctx,
+                &meta,
+                &pm,
+                CheckpointInput {
+                    community_id: ghy,
+                    name: name.into(),
+                    location: location.into(),
+                    equipment_id: equipment.map(|c| ids[c]),
+                    checklist: strings(list),
+                },
+            )
+            .await
+            .map_err(e)?;
+            points.push(c.id);
+        }
+        for (name, stops, slots, window) in [
+            ("夜间巡逻", [4, 0, 3, 1], &["20:00", "23:00", "02:00"][..], 60),
+            ("日间设备巡检", [1, 2, 3, 5], &["09:00", "15:00"][..], 90),
+        ] {
+            inspection::create_route(
+                ctx,
+                &meta,
+                &pm,
+                RouteInput {
+                    community_id: ghy,
+                    name: name.into(),
+                    checkpoints: stops.iter().map(|i| points[*i]).collect(),
+                    slots: strings(slots),
+                    window_minutes: window,
+                },
+            )
+            .await
+            .map_err(e)?;
+        }
+        Ok(())
     }
 }

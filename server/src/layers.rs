@@ -191,16 +191,20 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
     res
 }
 
-/// Largest request body in general; workbook uploads get their own, larger limit.
+/// Largest request body in general; workbook and photo uploads get their own, larger limits.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-/// Caps request bodies: 2 MB, or the workbook limit (10 MB) under the import path. A declared
-/// length over the cap is refused at once with a localized 413; a body that grows past it
-/// while streaming fails when read (axum's extractors and the import handler answer 413).
+/// Caps request bodies: 2 MB, the workbook limit (10 MB) under the import path, or the photo
+/// limit (10 MB and a little) on the photo upload. A declared length over the cap is refused at
+/// once with a localized 413; a body that grows past it while streaming fails when read
+/// (axum's extractors and the upload handlers answer 413).
 pub async fn body_limit(req: Request, next: Next) -> Response {
     let import = req.uri().path().starts_with(app::estate::rest::IMPORT_PATH_PREFIX);
+    let photo = req.uri().path() == app::files::rest::PHOTO_UPLOAD_PATH;
     let limit = if import {
         app::shared::xlsx::Limits::default().max_file_bytes
+    } else if photo {
+        app::files::rest::PHOTO_BODY_LIMIT
     } else {
         BODY_LIMIT
     };
@@ -210,12 +214,14 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        let code = if import {
-            "err.xlsx_file_too_large"
+        let (field, code) = if import {
+            ("body", "err.xlsx_file_too_large")
+        } else if photo {
+            ("file", "err.photo_too_large")
         } else {
-            "err.body_too_large"
+            ("body", "err.body_too_large")
         };
-        let e = app::access::rest::ApiError(AppError::validation("body", code), locale_of_request(req.headers()));
+        let e = app::access::rest::ApiError(AppError::validation(field, code), locale_of_request(req.headers()));
         let mut r = e.into_response();
         *r.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
         return r;

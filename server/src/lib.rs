@@ -146,10 +146,28 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
         Some(Arc::new(c))
     };
     let sms = app::notify::channel::sms_from_config(&a.sms_provider)?;
+    let files = if a.s3_bucket.trim().is_empty() {
+        app::files::store::Storage::local(a.common.data_dir.join("uploads"))?
+    } else {
+        use anyhow::Context as _;
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        app::files::store::Storage::s3(app::files::store::S3Config {
+            bucket: a.s3_bucket.trim().to_string(),
+            endpoint: opt(&a.s3_endpoint),
+            region: a.s3_region.trim().to_string(),
+            access_key_id: a.s3_access_key_id.trim().to_string(),
+            secret_access_key: a.s3_secret_access_key.trim().to_string(),
+            allow_http: a.s3_allow_http,
+            path_style: a.s3_path_style,
+        })
+        .context("LINLI_S3_BUCKET / LINLI_S3_ENDPOINT / LINLI_S3_REGION")?
+    };
+    tracing::info!(store = files.label(), "uploaded photos are kept in this store");
     Ok(RuntimeConfig {
         push: Some(Arc::new(push)),
         email,
         sms,
+        files,
         vapid_public,
         online: app::payments::provider::Online { provider, public_url },
         secure_cookies: a.secure_cookies,
@@ -162,10 +180,39 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
     })
 }
 
-/// Background work of this server: the job queue's worker, and the hourly overdue-bill
-/// reminders (stored once per home and month, so every server may run them).
+/// Background work of this server: the job queue's worker, the hourly overdue-bill
+/// reminders (stored once per home and month, so every server may run them), and the hourly
+/// purge of photo uploads never attached within a day (guarded per row: any server may run it).
 pub fn spawn_background(ctx: AppCtx, worker: String) {
     app::notify::queue::spawn_worker(ctx.clone(), worker);
+    // Inspection rounds: today's made, ended ones marked done or missed, every five minutes.
+    let rounds = ctx.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::engineering::jobs::rounds_pass(&rounds, chrono::Utc::now()).await {
+                Ok(r) if r.missed > 0 => tracing::info!(?r, "inspection rounds missed"),
+                Ok(r) => tracing::debug!(?r, "inspection rounds settled"),
+                Err(e) => tracing::warn!(error = %e, "inspection rounds pass failed"),
+            }
+        }
+    });
+    // SLA clocks: a breach is marked and the supervisor told within a minute.
+    let sla = ctx.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::service::service::sla_watch(&sla).await {
+                Ok(n) if n > 0 => tracing::info!(tickets = n, "SLA breaches marked"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "SLA watch failed"),
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3_600));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -175,6 +222,11 @@ pub fn spawn_background(ctx: AppCtx, worker: String) {
                 Ok(n) if n > 0 => tracing::info!(notices = n, "overdue reminders raised"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "overdue reminders failed"),
+            }
+            match app::files::service::purge_unattached(&ctx, chrono::Duration::days(1)).await {
+                Ok(n) if n > 0 => tracing::info!(files = n, "unattached uploads purged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging unattached uploads failed"),
             }
         }
     });
@@ -235,6 +287,9 @@ pub fn router(state: AppState) -> Router {
         .merge(app::billing::rest::router())
         .merge(app::payments::rest::router())
         .merge(app::notify::rest::router())
+        .merge(app::files::rest::router())
+        .merge(app::service::rest::router())
+        .merge(app::engineering::rest::router())
         .route("/openapi.json", get(openapi::document))
         .with_state(state.ctx.clone());
     let opts = state.leptos_options.clone();

@@ -271,7 +271,7 @@ pub fn default_permissions(role: &str) -> Vec<Permission> {
     use Permission::*;
     match role {
         "customer_service" => vec![OrgRead, PeopleRead, ServiceRead, ServiceDispatch, NoticesPublish],
-        "technician" => vec![OrgRead, ServiceRead, ServiceWork, InspectionWork],
+        "technician" => vec![OrgRead, ServiceWork, InspectionWork],
         "cashier" => vec![OrgRead, PeopleRead, BillingRead, BillingCollect],
         "security" => vec![OrgRead, InspectionWork],
         "project_manager" => vec![

@@ -124,6 +124,70 @@ pub async fn within(
     Err(AppError::NotFound)
 }
 
+/// Active users who hold `perm` over `org` through a grant at `org` or one of its ancestors,
+/// each with the depth of that grant's node (deeper = closer to `org`: the office manager
+/// before headquarters).
+pub async fn holders_over<C: ConnectionTrait>(
+    c: &C,
+    org: OrgId,
+    perm: Permission,
+) -> Result<Vec<(UserId, usize)>, AppError> {
+    let Some(path) = estate::path_of(c, org).await? else {
+        return Ok(vec![]);
+    };
+    let ancestors: Vec<i64> = path.split('/').filter_map(|p| p.parse().ok()).collect();
+    let roles: Vec<i64> = role_permissions::Entity::find()
+        .filter(role_permissions::Column::Permission.eq(perm.code()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|r| r.role_id)
+        .collect();
+    if roles.is_empty() || ancestors.is_empty() {
+        return Ok(vec![]);
+    }
+    let gs = grants::Entity::find()
+        .filter(grants::Column::OrgId.is_in(ancestors.clone()))
+        .filter(grants::Column::RoleId.is_in(roles))
+        .all(c)
+        .await?;
+    let ids: Vec<i64> = gs.iter().map(|g| g.user_id).collect();
+    let active: std::collections::HashSet<i64> = users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .filter(users::Column::Status.eq("active"))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    let mut out: Vec<(UserId, usize)> = vec![];
+    for g in gs.into_iter().filter(|g| active.contains(&g.user_id)) {
+        let depth = ancestors.iter().position(|a| *a == g.org_id).unwrap_or(0);
+        match out.iter_mut().find(|(u, _)| u.0 == g.user_id) {
+            Some(e) => e.1 = e.1.max(depth),
+            None => out.push((UserId(g.user_id), depth)),
+        }
+    }
+    Ok(out)
+}
+
+/// Display names of accounts (missing ids are left out).
+pub async fn display_names<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
 /// Writes a permission denial to the audit log; a failure to write is logged, not raised,
 /// so the caller still gets its 403.
 pub async fn deny(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, what: &str, org: Option<OrgId>) {

@@ -310,6 +310,7 @@ pub async fn bill_run(
                     due_date: Set(due),
                     run_id: Set(None),
                     late_fee_waived: Set(false),
+                    source: Set(String::new()),
                     created_at: Set(now),
                     ..Default::default()
                 },
@@ -391,6 +392,7 @@ pub async fn bill_run(
                         bill_lines::Column::UnitId,
                         bill_lines::Column::ItemId,
                         bill_lines::Column::Period,
+                        bill_lines::Column::Source,
                     ])
                     .do_nothing()
                     .to_owned(),

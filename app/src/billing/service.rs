@@ -186,3 +186,118 @@ pub fn sum_i64(col: impl sea_orm::ColumnTrait) -> sea_orm::sea_query::Expr {
     use sea_orm::sea_query::{Alias, Expr, Func};
     Func::cast_as(Func::sum(Expr::col(col.as_column_ref())), Alias::new("BIGINT")).into()
 }
+
+/// A one-off charge raised by another area (a chargeable repair): one bill line for `unit` in
+/// the current month under the office's item `item_code` (created on first use with a fixed
+/// standard), paid like any other line. Idempotent by `source` (e.g. `ticket:42`): raising the
+/// same source twice returns the first line. Runs inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn charge_once<C: ConnectionTrait>(
+    c: &C,
+    office: i64,
+    unit: i64,
+    item_code: &str,
+    item_name: &str,
+    amount: crate::shared::money::Money,
+    detail: &str,
+    source: &str,
+    by: crate::shared::ids::UserId,
+) -> Result<i64, AppError> {
+    use crate::db::entities::{bill_lines, charge_items, fee_standards};
+    use sea_orm::ActiveValue::Set;
+    if amount.fen() <= 0 {
+        return Err(AppError::validation("charge", "err.charge_not_positive"));
+    }
+    if let Some(l) = bill_lines::Entity::find()
+        .filter(bill_lines::Column::UnitId.eq(unit))
+        .filter(bill_lines::Column::Source.eq(source))
+        .one(c)
+        .await?
+    {
+        return Ok(l.id);
+    }
+    let period = current_period();
+    ensure_open(c, office, period).await?;
+    let now = Utc::now();
+    let item = match charge_items::Entity::find()
+        .filter(charge_items::Column::OfficeId.eq(office))
+        .filter(charge_items::Column::Code.eq(item_code))
+        .one(c)
+        .await?
+    {
+        Some(i) => i,
+        None => {
+            charge_items::ActiveModel {
+                office_id: Set(office),
+                code: Set(item_code.into()),
+                name: Set(item_name.into()),
+                category: Set("service".into()),
+                active: Set(true),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(c)
+            .await?
+        }
+    };
+    let standard = match fee_standards::Entity::find()
+        .filter(fee_standards::Column::ItemId.eq(item.id))
+        .one(c)
+        .await?
+    {
+        Some(s) => s.id,
+        None => {
+            fee_standards::ActiveModel {
+                item_id: Set(item.id),
+                effective_from: Set(crate::shared::time::today_cn()),
+                basis: Set(super::charge::Basis::Fixed.code().into()),
+                price: Set(0),
+                tiers: Set("[]".into()),
+                formula: Set(String::new()),
+                round_mode: Set(super::model::RoundMode::HalfUp.code().into()),
+                round_to: Set(super::model::RoundTo::Fen.code().into()),
+                created_by: Set(by.0),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(c)
+            .await?
+            .id
+        }
+    };
+    let (from, to) = super::charge::month_bounds(period).ok_or(AppError::Internal)?;
+    let units = crate::estate::service::unit_briefs(c, &[unit]).await?;
+    let brief = units.first().ok_or(AppError::NotFound)?;
+    let bu = crate::estate::service::billable_units(c, &[brief.community_id], Some(&[unit]), from, to).await?;
+    let payer = bu.first().and_then(|b| super::runs::payer_and_days(b, period));
+    let settings = settings_of(c, office).await?;
+    let due = super::charge::due_date(period, settings.due_day).unwrap_or(to);
+    let line = bill_lines::ActiveModel {
+        office_id: Set(office),
+        community_id: Set(brief.community_id),
+        building_id: Set(brief.building_id),
+        unit_id: Set(unit),
+        item_id: Set(item.id),
+        standard_id: Set(standard),
+        period: Set(period),
+        payer_person_id: Set(payer.as_ref().map(|p| p.0)),
+        payer_name: Set(payer.map(|p| p.1).unwrap_or_default()),
+        quantity: Set("1".into()),
+        detail: Set(serde_json::json!({ "note": detail }).to_string()),
+        gross: Set(amount.fen()),
+        discount: Set(0),
+        amount: Set(amount.fen()),
+        paid: Set(0),
+        adjusted: Set(0),
+        due_date: Set(due.max(crate::shared::time::today_cn())),
+        run_id: Set(None),
+        late_fee_waived: Set(false),
+        source: Set(source.into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await
+    .map_err(|e| crate::db::map_unique(e, "charge", "err.charge_exists"))?;
+    Ok(line.id)
+}

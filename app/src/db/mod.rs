@@ -32,6 +32,8 @@ pub struct RuntimeConfig {
     pub email: Option<Arc<dyn crate::notify::channel::Channel>>,
     /// Text messages; `None` = no SMS provider configured.
     pub sms: Option<Arc<dyn crate::notify::channel::Channel>>,
+    /// Where uploaded photos live (a local folder or an S3-compatible bucket).
+    pub files: crate::files::store::Storage,
 }
 
 impl Default for RuntimeConfig {
@@ -50,6 +52,8 @@ impl Default for RuntimeConfig {
             vapid_public: String::new(),
             email: None,
             sms: None,
+            // In memory: servers configure a folder or a bucket.
+            files: crate::files::store::Storage::memory(),
         }
     }
 }

@@ -69,11 +69,6 @@ fn tab_page(title: &'static str, empty: &'static str, body: &'static str, icon: 
 }
 
 #[component]
-pub fn RepairPage() -> impl IntoView {
-    tab_page("nav.repair", "home.no_tickets", "home.no_tickets_body", "✎")
-}
-
-#[component]
 pub fn CommunityPage() -> impl IntoView {
     tab_page("nav.community", "home.no_notices", "home.no_notices_body", "☷")
 }

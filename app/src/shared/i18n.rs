@@ -261,13 +261,24 @@ mod tests {
                 out.push(prefix);
             }
         }
-        let zh: serde_json::Value = serde_json::from_str(include_str!("../../locales/zh-CN.json")).unwrap();
-        let en: serde_json::Value = serde_json::from_str(include_str!("../../locales/en.json")).unwrap();
+        // Every file of the folder (`zh-CN.json`, `service.zh-CN.json`, …), by locale.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
         let (mut a, mut b) = (vec![], vec![]);
-        keys(&zh, String::new(), &mut a);
-        keys(&en, String::new(), &mut b);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            match stem.rsplit('.').next() {
+                Some("zh-CN") => keys(&v, String::new(), &mut a),
+                Some("en") => keys(&v, String::new(), &mut b),
+                other => panic!("locale file of no known locale: {other:?}"),
+            }
+        }
+        assert!(a.len() > 100, "the locale files were not found");
         a.sort();
         b.sort();
+        let dup: Vec<&String> = a.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+        assert!(dup.is_empty(), "keys defined twice: {dup:?}");
         assert_eq!(a, b);
         for k in &a {
             assert_ne!(tr_in("zh-CN", k), *k, "missing zh-CN text for {k}");

@@ -114,6 +114,43 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             icon: "§",
         });
     }
+    if me.can(Permission::ServiceRead) || me.can(Permission::ServiceDispatch) || me.can(Permission::ServiceWork) {
+        v.push(NavItem {
+            label: if me.can(Permission::ServiceDispatch) || me.can(Permission::ServiceRead) {
+                "service.tickets"
+            } else {
+                "service.my_tasks"
+            },
+            href: "/admin/service",
+            icon: "✎",
+        });
+    }
+    if me.can(Permission::ServiceDispatch) {
+        v.push(NavItem {
+            label: "service.setup",
+            href: "/admin/service/settings",
+            icon: "⚙",
+        });
+    }
+    if me.can(Permission::ServiceDispatch) || me.can(Permission::ReportsRead) {
+        v.push(NavItem {
+            label: "service.reports",
+            href: "/admin/service/reports",
+            icon: "▤",
+        });
+    }
+    if me.can(Permission::ServiceDispatch) || me.can(Permission::InspectionWork) {
+        v.push(NavItem {
+            label: "eng.equipment",
+            href: "/admin/engineering/equipment",
+            icon: "⚙",
+        });
+        v.push(NavItem {
+            label: "eng.inspection",
+            href: "/admin/engineering/rounds",
+            icon: "⌖",
+        });
+    }
     if me.can(Permission::NoticesPublish) {
         v.push(NavItem {
             label: "notify.broadcasts",

@@ -60,11 +60,20 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r: Result<_, AppError>| r.err()));
     let navigate = use_navigate();
+    // `?next=/i/…`: back to the page that asked for a login (a scanned QR code). Paths on this
+    // site only: `//host` and `/\host` would leave it.
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || {
+        query
+            .with_untracked(|q| q.get("next"))
+            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+    };
     Effect::new(move |_| {
         if let Some(Ok(me)) = action.value().get() {
-            let to = if me.is_staff() { "/admin" } else { "/" };
+            let home = if me.is_staff() { "/admin" } else { "/" };
+            let to = next().unwrap_or_else(|| home.to_string());
             session.set(Some(me));
-            navigate(to, Default::default());
+            navigate(&to, Default::default());
         }
     });
     view! {

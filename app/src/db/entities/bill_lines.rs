@@ -24,6 +24,8 @@ pub struct Model {
     pub due_date: Date,
     pub run_id: Option<i64>,
     pub late_fee_waived: bool,
+    /// Empty for bill-run lines; `ticket:{id}` for a repair charge.
+    pub source: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -4,8 +4,11 @@ mod form;
 mod shell;
 mod states;
 mod toast;
+mod upload;
 
 pub use form::*;
 pub use shell::*;
 pub use states::*;
 pub use toast::*;
+#[cfg(feature = "hydrate")]
+pub use upload::*;

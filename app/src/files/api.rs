@@ -1,0 +1,17 @@
+//! Server functions of files: a user throws away an upload they removed from a form before
+//! sending it. Uploading itself goes through `POST /api/v1/files/photos` (a raw body).
+use crate::shared::error::AppError;
+use leptos::prelude::*;
+
+/// Deletes one of the caller's uploads that is not attached to anything.
+#[server]
+pub async fn discard_photo(id: i64) -> Result<(), AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, _, auth) = authed()?;
+            super::service::discard(&ctx, &auth, id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,12 @@
+//! Pages of service tickets: residents' 报修 tab, the staff ticket desk, setup and reports.
+mod actions;
+mod parts;
+mod reports;
+mod resident;
+mod setup;
+mod staff;
+
+pub use reports::ServiceReportsPage;
+pub use resident::{MyTicketPage, NewTicketPage, RepairPage};
+pub use setup::ServiceSetupPage;
+pub use staff::{HotlinePage, ServiceTicketsPage, StaffTicketPage};

@@ -1,0 +1,168 @@
+import { Browser, expect, Page, test } from "@playwright/test";
+import { DEMO_PASSWORD, LoginPage, hydrated, shot } from "./fixtures/pages";
+
+import { deflateSync } from "zlib";
+
+// A real PNG, built here (a gradient): the server re-encodes it as a JPEG with a thumbnail.
+function crc32(buf: Buffer): number {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, "ascii"), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+function png(w: number, h: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    raw[y * (w * 3 + 1)] = 0;
+    for (let x = 0; x < w; x++) {
+      const o = y * (w * 3 + 1) + 1 + x * 3;
+      raw[o] = (x * 4) & 255;
+      raw[o + 1] = (y * 4) & 255;
+      raw[o + 2] = 120;
+    }
+  }
+  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([sig, chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+const PNG = png(64, 48);
+
+async function signIn(browser: Browser, login: string): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 900 }, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  const l = new LoginPage(page);
+  await l.open();
+  await l.login(login, DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/(admin)?$/);
+  return page;
+}
+
+async function addPhoto(page: Page, name: string, form = "form") {
+  const picker = page.locator(form).getByTestId("photo-picker");
+  await picker.getByLabel("从相册选择").setInputFiles({ name, mimeType: "image/png", buffer: PNG });
+  // Uploaded: the thumbnail shows and no upload is pending.
+  await expect(picker.locator(".photo-picker__thumb")).toHaveCount(1);
+  await expect(picker.locator(".photo-picker__status")).toHaveCount(0);
+}
+
+async function openTicket(page: Page, id: string) {
+  await page.goto(`/admin/service/tickets/${id}`);
+  await hydrated(page);
+}
+
+test("a repair from the resident's phone to the rating, with photos at every step (375 px)", async ({ browser }) => {
+  test.setTimeout(180_000);
+  // An owner of 桂花苑 no other end-to-end test signs in as.
+  const resident = await signIn(browser, "13800000008");
+  await resident.goto("/repair");
+  await hydrated(resident);
+  await resident.getByTestId("new-ticket").click();
+  await expect(resident).toHaveURL(/\/repair\/new$/);
+  await hydrated(resident);
+  await resident.getByLabel("类别").selectOption("plumbing");
+  await resident.getByLabel("问题描述").fill("厨房水槽下水管漏水，地上有积水");
+  await resident.getByLabel("期望上门时间").fill("今天下午");
+  await addPhoto(resident, "leak.png", ".ticket-form");
+  await shot(resident, "service-new-375");
+  await resident.getByTestId("submit-ticket").click();
+  await expect(resident).toHaveURL(/\/repair\/\d+$/);
+  const id = resident.url().split("/").pop()!;
+  await hydrated(resident);
+  await expect(resident.locator(".ticket-status")).toHaveText("待受理");
+  const number = (await resident.getByTestId("ticket-number").textContent())!.trim();
+  expect(number).toMatch(/^R\d{8}-\d+$/);
+  await expect(resident.locator(".timeline img")).toHaveCount(1);
+
+  // 客服 accepts and dispatches to the technician.
+  const desk = await signIn(browser, "cs.ghy");
+  await desk.goto("/admin/service");
+  await hydrated(desk);
+  await expect(desk.locator(".ticket-card").filter({ hasText: number })).toBeVisible();
+  await shot(desk, "service-desk-list-375");
+  await desk.setViewportSize({ width: 1280, height: 900 });
+  await shot(desk, "service-desk-list-1280");
+  await desk.setViewportSize({ width: 375, height: 900 });
+  await openTicket(desk, id);
+  await desk.locator('[data-act="accept"]').click();
+  await expect(desk.locator(".ticket-status")).toHaveText("已受理");
+  await desk.locator('[data-act="dispatch"]').click();
+  await expect(desk.locator(".ticket-status")).toHaveText("已派工");
+
+  // The technician takes it on, checks in with a photo, completes with materials and a photo.
+  const tech = await signIn(browser, "tech.ghy");
+  await tech.goto("/admin/service");
+  await hydrated(tech);
+  await tech.locator(".ticket-card").filter({ hasText: number }).getByRole("link").click();
+  await hydrated(tech);
+  await tech.locator('[data-act="take_on"]').click();
+  await expect(tech.locator('[data-act="check_in"]')).toBeVisible();
+  await addPhoto(tech, "before.png", ".act__photo");
+  await tech.locator('[data-act="check_in"]').click();
+  await expect(tech.locator(".ticket-status")).toHaveText("处理中");
+  await tech.getByLabel("处理说明").fill("更换下水管一根，已试水不漏");
+  await tech.getByLabel("工时（分钟）").fill("40");
+  await tech.getByRole("button", { name: "添加材料" }).click();
+  await tech.getByRole("textbox", { name: "材料名称" }).fill("PVC 下水管");
+  await addPhoto(tech, "after.png", ".act__complete");
+  await shot(tech, "service-complete-375");
+  await tech.locator('[data-act="complete"]').click();
+  await expect(tech.locator(".ticket-status")).toHaveText("待验收");
+
+  // The office verifies.
+  await openTicket(desk, id);
+  await desk.locator('[data-act="verify"]').click();
+  await expect(desk.locator(".ticket-status")).toHaveText("已验收");
+
+  // The resident rates; the timeline shows every step with its photos.
+  await resident.reload();
+  await hydrated(resident);
+  await resident.locator(".stars__item").nth(4).click();
+  await resident.getByLabel("说说您的感受（选填）").fill("师傅很专业");
+  await resident.locator('[data-act="rate"]').click();
+  await expect(resident.locator(".ticket-status")).toHaveText("已关闭");
+  for (const a of ["submit", "accept", "dispatch", "take_on", "check_in", "complete", "verify", "rate"]) {
+    await expect(resident.locator(`.timeline__item[data-action="${a}"]`)).toHaveCount(1);
+  }
+  await expect(resident.locator(".timeline img")).toHaveCount(3);
+  // Photos load through the access-checked route.
+  const src = await resident.locator(".timeline img").first().getAttribute("src");
+  const res = await resident.request.get(src!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toBe("image/jpeg");
+  await shot(resident, "service-rated-375");
+  // The resident's list shows it closed with its stars.
+  await resident.goto("/repair");
+  await hydrated(resident);
+  await expect(resident.locator(".ticket-card").filter({ hasText: number })).toContainText("已关闭");
+});
+
+test("a resident's error is named, and another resident cannot open the ticket (375 px)", async ({ browser }) => {
+  const resident = await signIn(browser, "13800000009");
+  await resident.goto("/repair/new");
+  await hydrated(resident);
+  await resident.getByTestId("submit-ticket").click();
+  await expect(resident.getByText("请描述问题（至少 2 个字）")).toBeVisible();
+  await shot(resident, "service-new-error-375");
+  await resident.getByLabel("问题描述").fill("阳台窗户关不严");
+  await resident.getByTestId("submit-ticket").click();
+  await expect(resident).toHaveURL(/\/repair\/\d+$/);
+  const url = new URL(resident.url()).pathname;
+  const other = await signIn(browser, "13800000010");
+  await other.goto(url);
+  await hydrated(other);
+  await expect(other.getByText("要找的记录不存在")).toBeVisible();
+});
