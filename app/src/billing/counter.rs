@@ -586,14 +586,6 @@ pub(crate) async fn settle<C: ConnectionTrait>(
     Ok(p)
 }
 
-async fn office_of(ctx: &AppCtx, community: i64) -> Result<i64, AppError> {
-    Ok(crate::estate::service::offices_of(&ctx.db, &[community])
-        .await?
-        .get(&community)
-        .copied()
-        .unwrap_or(community))
-}
-
 /// Takes a payment at the counter (`billing.collect`).
 pub async fn take_payment(
     ctx: &AppCtx,
@@ -609,7 +601,7 @@ pub async fn take_payment(
     if amount.0 <= 0 || amount.0 > 10_000_000_000 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }
-    let office = office_of(ctx, unit.community_id).await?;
+    let office = crate::estate::service::office_of(&ctx.db, unit.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let p = with_txn!(ctx.db, |txn| {
         let p = settle(
@@ -973,7 +965,7 @@ pub async fn refund_prepaid(
     if m.0 <= 0 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }
-    let office = office_of(ctx, b.community_id).await?;
+    let office = crate::estate::service::office_of(&ctx.db, b.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         if prepaid_balance(&txn, unit, Bucket::General).await? < m.0 {
@@ -1058,7 +1050,7 @@ async fn deposit_row(
     method: PayMethod,
     refund_of: Option<i64>,
 ) -> Result<Money, AppError> {
-    let office = office_of(ctx, unit.community_id).await?;
+    let office = crate::estate::service::office_of(&ctx.db, unit.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         let st = settings_of(&txn, office).await?;

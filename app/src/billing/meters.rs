@@ -201,12 +201,6 @@ impl Billed {
     }
 }
 
-/// The office (管理处) a community belongs to, whose month close and settings apply.
-pub(super) async fn office_of<C: ConnectionTrait>(c: &C, community: i64) -> Result<i64, AppError> {
-    let offices = crate::estate::service::offices_of(c, &[community]).await?;
-    Ok(offices.get(&community).copied().unwrap_or(community))
-}
-
 /// Checks that `id` is a community node.
 pub(super) async fn ensure_community<C: ConnectionTrait>(c: &C, id: OrgId) -> Result<(), AppError> {
     match crate::estate::service::get(c, id).await? {
@@ -393,7 +387,7 @@ pub async fn record_reading(
         return Err(AppError::validation("period", "err.period_invalid"));
     }
     let value = parse_reading(reading).ok_or_else(|| AppError::validation("reading", "err.reading_invalid"))?;
-    let office = office_of(&ctx.db, m.community_id).await?;
+    let office = crate::estate::service::office_of(&ctx.db, m.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     // Checked and written in one transaction: a bill run or a second reading cannot slip in
     // between (a lost race is retried by `with_txn!` and then sees the other's work).
@@ -512,7 +506,7 @@ pub async fn meter_sheet(
         can(Permission::BillingCollect).await?,
         can(Permission::BillingManage).await?,
     );
-    let office = office_of(db, community.0).await?;
+    let office = crate::estate::service::office_of(db, community.0).await?;
     let closed = super::service::last_closed(db, office)
         .await?
         .is_some_and(|c| c >= period);

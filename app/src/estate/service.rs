@@ -271,6 +271,16 @@ pub async fn offices_of<C: ConnectionTrait>(
         .collect())
 }
 
+/// The office (管理处) a community belongs to, whose settings and month close apply; the node
+/// itself when it has no office above it.
+pub async fn office_of<C: ConnectionTrait>(c: &C, community: i64) -> Result<i64, AppError> {
+    Ok(offices_of(c, &[community])
+        .await?
+        .get(&community)
+        .copied()
+        .unwrap_or(community))
+}
+
 /// Names of org nodes by id.
 pub async fn org_names<C: ConnectionTrait>(
     c: &C,

@@ -69,14 +69,6 @@ fn unavailable(e: ProviderError) -> AppError {
     }
 }
 
-async fn office_of<C: ConnectionTrait>(c: &C, community: i64) -> Result<i64, AppError> {
-    Ok(crate::estate::service::offices_of(c, &[community])
-        .await?
-        .get(&community)
-        .copied()
-        .unwrap_or(community))
-}
-
 /// Starts paying `lines` of `unit` online (all its open lines when empty). Only a member of
 /// the household that holds the home may. Returns the checkout with the provider's page.
 pub async fn start_checkout(
@@ -108,7 +100,7 @@ pub async fn start_checkout(
     }
     rows.sort_by_key(|l| (l.period, l.id));
     let today = crate::shared::time::today_cn();
-    let office = office_of(&ctx.db, brief.community_id).await?;
+    let office = crate::estate::service::office_of(&ctx.db, brief.community_id).await?;
     let st = settings_of(&ctx.db, office).await?;
     let owed: Vec<(i64, Money, Money)> = rows
         .iter()

@@ -1,6 +1,6 @@
 //! What pages and the API show of service tickets, and the pure rules: the ticket state
 //! machine ([`transition`]) and SLA clocks ([`due_at`]). No I/O here; everything is unit-tested.
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What a ticket is.
@@ -667,11 +667,6 @@ pub fn span_text(minutes: i64, h: &str, m: &str, d: &str) -> String {
     } else {
         format!("{a} {m}")
     }
-}
-
-/// The hour-of-day a local time falls in (for reports by hour).
-pub fn local_hour(t: DateTime<Utc>) -> u32 {
-    t.with_timezone(&crate::shared::time::shanghai()).hour()
 }
 
 // ---------------------------------------------------------------- shared types

@@ -3,7 +3,7 @@
 //! satisfaction by office and category. Every figure is an exact count from the tickets.
 use super::model::*;
 use crate::access::model::{Authed, Permission, RequestMeta};
-use crate::access::service::{self as access, Scope};
+use crate::access::service as access;
 use crate::db::entities::service_tickets as st;
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
@@ -37,11 +37,7 @@ pub async fn report_scope(
     match root {
         None => Ok(ids),
         Some(r) => {
-            let scope = Scope {
-                org_ids: ids,
-                global: false,
-            };
-            if !scope.covers(OrgId(r)) {
+            if !ids.contains(&r) {
                 access::deny(ctx, meta, auth, Permission::ReportsRead.code(), Some(OrgId(r))).await;
                 return Err(AppError::NotFound);
             }

@@ -173,11 +173,6 @@ fn clocks(
     (due_at(start, m.respond, hours), due_at(start, m.handle, hours))
 }
 
-async fn office_of<C: ConnectionTrait>(c: &C, community: i64) -> Result<i64, AppError> {
-    let offices = crate::estate::service::offices_of(c, &[community]).await?;
-    Ok(offices.get(&community).copied().unwrap_or(community))
-}
-
 // ---------------------------------------------------------------- submit
 
 fn clean(s: &str, max: usize, field: &str) -> Result<String, AppError> {
@@ -306,7 +301,7 @@ pub async fn submit(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewTicke
             priority: Priority::Normal,
         }
     };
-    let office = office_of(&ctx.db, place.community).await?;
+    let office = crate::estate::service::office_of(&ctx.db, place.community).await?;
     let settings = settings_of(&ctx.db, office).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let photos = n.photos.clone();
@@ -497,7 +492,7 @@ pub async fn open_from_inspection<C: ConnectionTrait>(c: &C, t: SystemTicket) ->
     } else {
         "other".to_string()
     };
-    let office = office_of(c, t.community_id).await?;
+    let office = crate::estate::service::office_of(c, t.community_id).await?;
     let settings = settings_of(c, office).await?;
     let actor = actor_label(c, t.opened_by).await;
     let description: String = t.description.trim().chars().take(1_000).collect();
