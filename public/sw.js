@@ -6,6 +6,8 @@
 // The form keeps its results on the phone and sends them when the signal returns.
 const CACHE = "linli-v1";
 const SCAN = "linli-scan-v1";
+// Photos an inspection form keeps on the phone until they can be sent (written by the page).
+const KEPT = "linli-kept-files";
 const OFFLINE = "/offline.html";
 
 self.addEventListener("install", (e) => {
@@ -15,7 +17,7 @@ self.addEventListener("install", (e) => {
 
 self.addEventListener("activate", (e) => {
   e.waitUntil(
-    caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE && k !== SCAN).map((k) => caches.delete(k))))
+    caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE && k !== SCAN && k !== KEPT).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });

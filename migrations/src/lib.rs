@@ -13,6 +13,7 @@ mod m20261126_000006_notify_email_broadcasts;
 mod m20261126_000007_service;
 mod m20261126_000008_files;
 mod m20261126_000009_engineering;
+mod m20261126_000010_file_documents;
 mod util;
 
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_service::Migration),
             Box::new(m20261126_000008_files::Migration),
             Box::new(m20261126_000009_engineering::Migration),
+            Box::new(m20261126_000010_file_documents::Migration),
         ]
     }
 }

@@ -980,6 +980,7 @@ mod engineering {
                     notes: String::new(),
                     status: "active".into(),
                     photos: vec![],
+                    documents: vec![],
                 },
             )
             .await

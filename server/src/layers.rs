@@ -194,17 +194,20 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
 /// Largest request body in general; workbook and photo uploads get their own, larger limits.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-/// Caps request bodies: 2 MB, the workbook limit (10 MB) under the import path, or the photo
-/// limit (10 MB and a little) on the photo upload. A declared length over the cap is refused at
-/// once with a localized 413; a body that grows past it while streaming fails when read
-/// (axum's extractors and the upload handlers answer 413).
+/// Caps request bodies: 2 MB, the workbook limit (10 MB) under the import path, the photo
+/// limit (10 MB and a little) on the photo upload, or 20 MB and a little on the document
+/// upload. A declared length over the cap is refused at once with a localized 413; a body
+/// that grows past it while streaming fails when read (the upload handlers answer 413).
 pub async fn body_limit(req: Request, next: Next) -> Response {
     let import = req.uri().path().starts_with(app::estate::rest::IMPORT_PATH_PREFIX);
     let photo = req.uri().path() == app::files::rest::PHOTO_UPLOAD_PATH;
+    let document = req.uri().path() == app::files::rest::DOC_UPLOAD_PATH;
     let limit = if import {
         app::shared::xlsx::Limits::default().max_file_bytes
     } else if photo {
         app::files::rest::PHOTO_BODY_LIMIT
+    } else if document {
+        app::files::rest::DOC_BODY_LIMIT
     } else {
         BODY_LIMIT
     };
@@ -218,6 +221,8 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
             ("body", "err.xlsx_file_too_large")
         } else if photo {
             ("file", "err.photo_too_large")
+        } else if document {
+            ("file", "err.doc_too_large")
         } else {
             ("body", "err.body_too_large")
         };

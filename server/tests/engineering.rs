@@ -1,7 +1,8 @@
 //! Engineering through the real router: the equipment ledger, plans and maintenance,
 //! checkpoints and routes with their validation, scope across offices, results re-sent by a
 //! phone stored once, an abnormal result opening exactly one ticket, rounds done and missed,
-//! the QR sheet and the page a scanned code opens.
+//! the QR sheet and the page a scanned code opens; equipment documents (PDF manuals) and
+//! routes edited after they ran.
 mod common;
 
 use app::db::entities::{audit_log, inspection_results, inspection_rounds, service_tickets};
@@ -11,7 +12,7 @@ use axum::http::{header, Request, StatusCode};
 use chrono::{Duration, NaiveDate, Timelike, Utc};
 use common::*;
 use leptos::server_fn::ServerFn;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
 struct Staff {
@@ -804,6 +805,346 @@ async fn the_scan_page_and_the_qr_sheet() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
+fn pdf(pages: usize) -> Vec<u8> {
+    let mut b = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n".to_vec();
+    b.extend(std::iter::repeat_n(b'x', pages * 1000));
+    b.extend_from_slice(b"\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+    b
+}
+
+async fn upload_doc(w: &World, token: &str, name: &str, content_type: &str, bytes: Vec<u8>) -> Resp {
+    w.send(
+        Request::post(format!("/api/v1/files/documents?name={name}"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", content_type)
+            .body(Body::from(bytes))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn equipment_documents_are_pdfs_downloaded_inside_the_office_and_removed_by_a_manager() {
+    let w = world().await;
+    let s = staff(&w).await;
+    let a = w.community_a.0;
+    // 水泵说明书.pdf, percent-encoded as a phone sends it.
+    let name = "%E6%B0%B4%E6%B3%B5%E8%AF%B4%E6%98%8E%E4%B9%A6.pdf";
+    let r = upload_doc(&w, &s.pm_a, name, "application/pdf", pdf(3)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let manual = r.json();
+    assert_eq!(manual["name"], "水泵说明书.pdf");
+    let manual = manual["id"].as_i64().unwrap();
+    let card = upload_doc(&w, &s.pm_a, "warranty.PDF", "application/octet-stream", pdf(1))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+
+    // Refused uploads say why, by field, and keep nothing.
+    for (n, ct, bytes, status, code) in [
+        (
+            "a.pdf",
+            "application/pdf",
+            b"PK\x03\x04 a word file".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err.doc_not_pdf",
+        ),
+        (
+            "a.docx",
+            "application/pdf",
+            pdf(1),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err.doc_wrong_extension",
+        ),
+        (
+            "a.pdf",
+            "application/pdf",
+            pdf(1)[..40].to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err.doc_truncated",
+        ),
+        (
+            "a.pdf",
+            "image/png",
+            pdf(1),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "err.doc_not_pdf",
+        ),
+        (
+            "a.pdf",
+            "application/pdf",
+            vec![],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err.doc_empty",
+        ),
+    ] {
+        let r = upload_doc(&w, &s.pm_a, n, ct, bytes).await;
+        assert_eq!(
+            (r.status, r.json()["error"]["code"].as_str().unwrap()),
+            (status, code),
+            "{n} {ct}"
+        );
+        assert_eq!(field(&r), "file");
+    }
+    let big = upload_doc(&w, &s.pm_a, "big.pdf", "application/pdf", pdf(21 * 1024)).await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", big.body);
+    assert_eq!(big.json()["error"]["code"], "err.doc_too_large");
+    assert_eq!(
+        upload_doc(&w, "", "a.pdf", "application/pdf", pdf(1)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A photo is not a document, someone else's upload is not yours: nothing is attached.
+    let photo = w
+        .send(
+            Request::post("/api/v1/files/photos?name=p.png")
+                .header("authorization", format!("Bearer {}", s.pm_a))
+                .header("content-type", "image/png")
+                .body(Body::from(tiny_png()))
+                .unwrap(),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let theirs = upload_doc(&w, &s.pm_b, "b.pdf", "application/pdf", pdf(1)).await.json()["id"]
+        .as_i64()
+        .unwrap();
+    for bad in [photo, theirs] {
+        let mut body = equipment(a, "PUMP-D1");
+        body["documents"] = json!([manual, bad]);
+        let r = w.json("POST", "/api/v1/equipment", Some(&s.pm_a), &body).await;
+        assert_eq!(
+            (r.status, field(&r), r.json()["error"]["code"].clone()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "documents".into(),
+                json!("err.doc_not_yours")
+            )
+        );
+    }
+    assert_eq!(
+        w.get("/api/v1/equipment", Some(&s.pm_a)).await.json(),
+        json!([]),
+        "nothing half-written"
+    );
+
+    let mut body = equipment(a, "PUMP-D1");
+    body["documents"] = json!([manual]);
+    let r = w.json("POST", "/api/v1/equipment", Some(&s.pm_a), &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let eq = r.json()["equipment"]["id"].as_i64().unwrap();
+    // Adding the warranty card later, with the rest of the form unchanged.
+    let mut body = equipment(a, "PUMP-D1");
+    body["documents"] = json!([card]);
+    let d = w
+        .json("PUT", &format!("/api/v1/equipment/{eq}"), Some(&s.pm_a), &body)
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.body);
+    let docs = d.json()["documents"].clone();
+    assert_eq!(
+        docs.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        vec!["水泵说明书.pdf", "warranty.pdf"]
+    );
+
+    // Anyone who may see the equipment downloads it, as an attachment under its name.
+    let url = format!("/api/v1/equipment/{eq}/documents/{manual}");
+    let r = w.get(&url, Some(&s.tech_a)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf");
+    let disposition = r.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(disposition.contains("filename*=UTF-8''%E6%B0%B4"), "{disposition}");
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(r.body.len(), pdf(3).len());
+    // Not through the photo route, not from another office, not for a resident.
+    assert_eq!(
+        w.get(&format!("/api/v1/equipment/{eq}/photos/{manual}"), Some(&s.pm_a))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    for t in [&s.pm_b, &s.tech_b] {
+        assert_eq!(w.get(&url, Some(t)).await.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(w.get(&url, Some(&s.resident)).await.status, StatusCode::FORBIDDEN);
+
+    // Removing: not by a technician (no ledger right) nor another office; a manager may.
+    let r = w.send(delete(&url, &s.tech_a)).await;
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.status
+    );
+    assert_eq!(w.send(delete(&url, &s.pm_b)).await.status, StatusCode::NOT_FOUND);
+    let r = w.send(delete(&url, &s.pm_a)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["documents"].as_array().unwrap().len(), 1);
+    assert_eq!(w.get(&url, Some(&s.pm_a)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(w.send(delete(&url, &s.pm_a)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(audits(&w, "engineering.equipment.document_remove").await, 1);
+}
+
+fn tiny_png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+fn delete(url: &str, token: &str) -> Request<Body> {
+    Request::delete(url)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_route_is_edited_keeping_its_history_and_dropping_unstarted_rounds_of_removed_times() {
+    let w = world().await;
+    let s = staff(&w).await;
+    let a = w.community_a.0;
+    let c1 = checkpoint(&w, &s.pm_a, a, "东门岗", None).await["id"].as_i64().unwrap();
+    let c2 = checkpoint(&w, &s.pm_a, a, "车库入口", None).await["id"]
+        .as_i64()
+        .unwrap();
+    let c3 = checkpoint(&w, &s.pm_a, a, "水泵房", None).await["id"].as_i64().unwrap();
+    let body = |name: &str, stops: Vec<i64>, slots: Value, window: u32| json!({"community_id": a, "name": name, "checkpoints": stops, "slots": slots, "window_minutes": window});
+    let rt = w
+        .json(
+            "POST",
+            "/api/v1/patrol-routes",
+            Some(&s.pm_a),
+            &body("夜巡", vec![c1, c2], json!(["08:00", "20:00"]), 60),
+        )
+        .await
+        .json();
+    let id = rt["id"].as_i64().unwrap();
+    let other = w
+        .json(
+            "POST",
+            "/api/v1/patrol-routes",
+            Some(&s.pm_a),
+            &body("日巡", vec![c1], json!(["09:00"]), 60),
+        )
+        .await
+        .json();
+    assert!(other["id"].is_i64(), "{other}");
+    // Yesterday's evening round was missed, this morning's done, tonight's not yet started.
+    let today = app::shared::time::today_cn();
+    for (date, slot, status) in [
+        (today.pred_opt().unwrap(), "20:00", "missed"),
+        (today, "08:00", "done"),
+        (today, "20:00", "planned"),
+    ] {
+        inspection_rounds::ActiveModel {
+            route_id: Set(id),
+            date: Set(date),
+            slot: Set(slot.into()),
+            status: Set(status.into()),
+            done_at: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&w.ctx.db)
+        .await
+        .unwrap();
+    }
+    let url = format!("/api/v1/patrol-routes/{id}");
+
+    // Refused edits name the field and change nothing.
+    for (b, status, f) in [
+        (
+            body("夜巡", vec![c1, c1], json!(["08:00"]), 60),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "checkpoints",
+        ),
+        (
+            body("夜巡", vec![c1], json!(["8点"]), 60),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "slots",
+        ),
+        (
+            body("日巡", vec![c1], json!(["08:00"]), 60),
+            StatusCode::CONFLICT,
+            "name",
+        ),
+        (
+            json!({"community_id": w.community_b.0, "name": "夜巡", "checkpoints": [c1], "slots": ["08:00"], "window_minutes": 60}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "community_id",
+        ),
+    ] {
+        let r = w.json("PUT", &url, Some(&s.pm_a), &b).await;
+        assert_eq!((r.status, field(&r)), (status, f.into()), "{b}: {}", r.body);
+    }
+    // Not another office's manager, not a technician.
+    let fine = body("夜间巡逻", vec![c3, c1], json!(["08:00", "21:30"]), 45);
+    assert_eq!(
+        w.json("PUT", &url, Some(&s.pm_b), &fine).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.json("PUT", &url, Some(&s.tech_a), &fine).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let unchanged = w
+        .get(&format!("/api/v1/patrol-routes?community={a}"), Some(&s.pm_a))
+        .await
+        .json();
+    assert_eq!(unchanged[0]["name"], "夜巡", "{unchanged}");
+
+    let r = w.json("PUT", &url, Some(&s.pm_a), &fine).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let rt = r.json();
+    assert_eq!(rt["name"], "夜间巡逻");
+    assert_eq!(
+        rt["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![c3, c1],
+        "the new walking order"
+    );
+    assert_eq!(rt["slots"], json!(["08:00", "21:30"]));
+    assert_eq!(rt["window_minutes"], 45);
+    // History stays; tonight's 20:00 round, never started, is gone.
+    let mut left: Vec<(String, String)> = inspection_rounds::Entity::find()
+        .filter(inspection_rounds::Column::RouteId.eq(id))
+        .all(&w.ctx.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.slot, r.status))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        vec![("08:00".into(), "done".into()), ("20:00".into(), "missed".into())]
+    );
+    assert_eq!(audits(&w, "engineering.route.update").await, 1);
+
+    // Stopped and restarted through the API as well.
+    let r = w
+        .json(
+            "PUT",
+            &format!("{url}/active"),
+            Some(&s.pm_a),
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!((r.status, r.json()["active"].clone()), (StatusCode::OK, json!(false)));
+}
+
 #[tokio::test]
 async fn the_openapi_document_describes_the_engineering_routes() {
     let w = world().await;
@@ -816,6 +1157,11 @@ async fn the_openapi_document_describes_the_engineering_routes() {
         ("/api/v1/checkpoints", "get"),
         ("/api/v1/checkpoints", "post"),
         ("/api/v1/patrol-routes", "post"),
+        ("/api/v1/patrol-routes/{id}", "put"),
+        ("/api/v1/patrol-routes/{id}/active", "put"),
+        ("/api/v1/equipment/{id}/documents/{file}", "get"),
+        ("/api/v1/equipment/{id}/documents/{file}", "delete"),
+        ("/api/v1/files/documents", "post"),
         ("/api/v1/rounds", "get"),
         ("/api/v1/inspections", "get"),
         ("/api/v1/inspections", "post"),

@@ -54,7 +54,8 @@ pub async fn get_equipment(id: EquipmentId) -> Result<EquipmentDetail, AppError>
     )
 }
 
-/// A new piece of equipment (dates `YYYY-MM-DD` or empty; `photos` uploaded ids).
+/// A new piece of equipment (dates `YYYY-MM-DD` or empty; `photos` and `documents` uploaded
+/// ids).
 #[server]
 pub async fn create_equipment(
     community_id: OrgId,
@@ -68,6 +69,7 @@ pub async fn create_equipment(
     #[server(default)] warranty_until: String,
     #[server(default)] notes: String,
     #[server(default)] photos: Vec<i64>,
+    #[server(default)] documents: Vec<i64>,
 ) -> Result<EquipmentDetail, AppError> {
     use crate::access::api::{authed, respond};
     respond(
@@ -86,6 +88,7 @@ pub async fn create_equipment(
                 notes,
                 status: EquipmentStatus::Active.code().into(),
                 photos,
+                documents,
             };
             super::ledger::create(&ctx, &meta, &auth, i).await
         }
@@ -108,6 +111,7 @@ pub async fn update_equipment(
     #[server(default)] notes: String,
     status: String,
     #[server(default)] photos: Vec<i64>,
+    #[server(default)] documents: Vec<i64>,
 ) -> Result<EquipmentDetail, AppError> {
     use crate::access::api::{authed, respond};
     respond(
@@ -126,8 +130,22 @@ pub async fn update_equipment(
                 notes,
                 status,
                 photos,
+                documents,
             };
             super::ledger::update(&ctx, &meta, &auth, id, i).await
+        }
+        .await,
+    )
+}
+
+/// Takes a document (a manual, a warranty card) off a piece of equipment and deletes it.
+#[server]
+pub async fn remove_equipment_document(id: EquipmentId, file: i64) -> Result<EquipmentDetail, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            super::ledger::remove_document(&ctx, &meta, &auth, id, file).await
         }
         .await,
     )
@@ -267,7 +285,38 @@ pub async fn list_routes(#[server(default)] community: Option<i64>) -> Result<Ve
     )
 }
 
-/// A new route: `checkpoints` as ids in walking order (`3,1,2`), `slots` as `08:00, 20:00`.
+/// A route as the form types it: `checkpoints` as ids in walking order (`3,1,2`), `slots` as
+/// `08:00, 20:00`, the window in minutes.
+#[cfg(feature = "ssr")]
+fn route_input(
+    community_id: OrgId,
+    name: String,
+    checkpoints: &str,
+    slots: &str,
+    window_minutes: &str,
+) -> Result<RouteInput, AppError> {
+    let stops = checkpoints
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|_| AppError::validation("checkpoints", "err.invalid"))
+        })
+        .collect::<Result<Vec<CheckpointId>, _>>()?;
+    Ok(RouteInput {
+        community_id,
+        name,
+        checkpoints: stops,
+        slots: slot_words(slots),
+        window_minutes: window_minutes
+            .trim()
+            .parse()
+            .map_err(|_| AppError::validation("window_minutes", "err.eng_window"))?,
+    })
+}
+
+/// A new route (fields as [`route_input`] reads them).
 #[server]
 pub async fn create_route(
     community_id: OrgId,
@@ -280,26 +329,29 @@ pub async fn create_route(
     respond(
         async {
             let (ctx, meta, auth) = authed()?;
-            let stops = checkpoints
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| {
-                    s.parse()
-                        .map_err(|_| AppError::validation("checkpoints", "err.invalid"))
-                })
-                .collect::<Result<Vec<CheckpointId>, _>>()?;
-            let i = RouteInput {
-                community_id,
-                name,
-                checkpoints: stops,
-                slots: slot_words(&slots),
-                window_minutes: window_minutes
-                    .trim()
-                    .parse()
-                    .map_err(|_| AppError::validation("window_minutes", "err.eng_window"))?,
-            };
+            let i = route_input(community_id, name, &checkpoints, &slots, &window_minutes)?;
             super::inspection::create_route(&ctx, &meta, &auth, i).await
+        }
+        .await,
+    )
+}
+
+/// Changes a route's name, checkpoints, start times and window (fields as [`create_route`]).
+#[server]
+pub async fn update_route(
+    id: RouteId,
+    community_id: OrgId,
+    name: String,
+    #[server(default)] checkpoints: String,
+    slots: String,
+    window_minutes: String,
+) -> Result<RouteRow, AppError> {
+    use crate::access::api::{authed, respond};
+    respond(
+        async {
+            let (ctx, meta, auth) = authed()?;
+            let i = route_input(community_id, name, &checkpoints, &slots, &window_minutes)?;
+            super::inspection::update_route(&ctx, &meta, &auth, id, i).await
         }
         .await,
     )

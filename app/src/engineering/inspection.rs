@@ -324,29 +324,11 @@ pub async fn create_route(
     i: RouteInput,
 ) -> Result<RouteRow, AppError> {
     eng::require_community(ctx, meta, auth, MANAGE, i.community_id).await?;
-    let name = check_text(&i.name, 60, true).map_err(|c| AppError::validation("name", c))?;
-    let slots = parse_slots(&i.slots).map_err(|c| AppError::validation("slots", c))?;
-    check_window(&slots, i.window_minutes).map_err(|c| AppError::validation("window_minutes", c))?;
-    let mut stops: Vec<i64> = vec![];
-    for c in &i.checkpoints {
-        if stops.contains(&c.0) {
-            return Err(AppError::validation("checkpoints", "err.eng_stop_twice"));
-        }
-        stops.push(c.0);
-    }
-    if stops.is_empty() {
-        return Err(AppError::validation("checkpoints", "err.eng_no_stops"));
-    }
-    let found = checkpoints::Entity::find()
-        .filter(checkpoints::Column::Id.is_in(stops.clone()))
-        .filter(checkpoints::Column::CommunityId.eq(i.community_id.0))
-        .filter(checkpoints::Column::Active.eq(true))
-        .count(&ctx.db)
-        .await?;
-    if found as usize != stops.len() {
-        return Err(AppError::validation("checkpoints", "err.eng_stop_elsewhere"));
-    }
-    let slot_codes: Vec<String> = slots.iter().map(|s| s.to_string()).collect();
+    let CheckedRoute {
+        name,
+        stops,
+        slots: slot_codes,
+    } = check_route(ctx, &i).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let row = with_txn!(ctx.db, |txn| {
         let now = Utc::now();
@@ -378,6 +360,120 @@ pub async fn create_route(
     route_rows(ctx, vec![row]).await?.pop().ok_or(AppError::Internal)
 }
 
+/// Checked values of a [`RouteInput`].
+struct CheckedRoute {
+    name: String,
+    stops: Vec<i64>,
+    slots: Vec<String>,
+}
+
+/// Checks a route's name, slots, window and stops (each once, active, of its community).
+async fn check_route(ctx: &AppCtx, i: &RouteInput) -> Result<CheckedRoute, AppError> {
+    let name = check_text(&i.name, 60, true).map_err(|c| AppError::validation("name", c))?;
+    let slots = parse_slots(&i.slots).map_err(|c| AppError::validation("slots", c))?;
+    check_window(&slots, i.window_minutes).map_err(|c| AppError::validation("window_minutes", c))?;
+    let mut stops: Vec<i64> = vec![];
+    for c in &i.checkpoints {
+        if stops.contains(&c.0) {
+            return Err(AppError::validation("checkpoints", "err.eng_stop_twice"));
+        }
+        stops.push(c.0);
+    }
+    if stops.is_empty() {
+        return Err(AppError::validation("checkpoints", "err.eng_no_stops"));
+    }
+    let found = checkpoints::Entity::find()
+        .filter(checkpoints::Column::Id.is_in(stops.clone()))
+        .filter(checkpoints::Column::CommunityId.eq(i.community_id.0))
+        .filter(checkpoints::Column::Active.eq(true))
+        .count(&ctx.db)
+        .await?;
+    if found as usize != stops.len() {
+        return Err(AppError::validation("checkpoints", "err.eng_stop_elsewhere"));
+    }
+    Ok(CheckedRoute {
+        name,
+        stops,
+        slots: slots.iter().map(|s| s.to_string()).collect(),
+    })
+}
+
+/// A route of the caller's `service.dispatch` scope; outside it, `NotFound`.
+async fn route_in_scope(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: RouteId,
+) -> Result<patrol_routes::Model, AppError> {
+    let scope = access::require(ctx, meta, auth, MANAGE).await?;
+    let r = patrol_routes::Entity::find_by_id(id.0)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access::within(ctx, meta, auth, MANAGE, &scope, OrgId(r.community_id)).await?;
+    Ok(r)
+}
+
+/// Changes a route: its name, checkpoints (in walking order), start times and window, checked
+/// as [`create_route`]. Rounds already done or missed keep their record; a round not yet
+/// started whose start time was removed is dropped, and open rounds count the new stops.
+/// Errors as [`create_route`]; `NotFound` outside the caller's scope; `Validation` on
+/// `community_id` when it names another community.
+pub async fn update_route(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: RouteId,
+    i: RouteInput,
+) -> Result<RouteRow, AppError> {
+    let before = route_in_scope(ctx, meta, auth, id).await?;
+    if i.community_id.0 != before.community_id {
+        return Err(AppError::validation("community_id", "err.eng_community_fixed"));
+    }
+    let CheckedRoute { name, stops, slots } = check_route(ctx, &i).await?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let old = plan_of(&before);
+    let row = with_txn!(ctx.db, |txn| {
+        let mut am: patrol_routes::ActiveModel = before.clone().into();
+        am.name = Set(name.clone());
+        am.checkpoints = Set(serde_json::to_string(&stops).map_err(|_| AppError::Internal)?);
+        am.slots = Set(serde_json::to_string(&slots).map_err(|_| AppError::Internal)?);
+        am.window_minutes = Set(i.window_minutes as i32);
+        am.updated_at = Set(Utc::now());
+        let row = am
+            .update(&txn)
+            .await
+            .map_err(|e| map_unique(e, "name", "err.eng_route_name_taken"))?;
+        let dropped = inspection_rounds::Entity::delete_many()
+            .filter(inspection_rounds::Column::RouteId.eq(row.id))
+            .filter(inspection_rounds::Column::Status.eq(RoundStatus::Planned.code()))
+            .filter(inspection_rounds::Column::Slot.is_not_in(slots.clone()))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("engineering.route.update", "patrol_route", row.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(row.community_id)))
+                .summary(serde_json::json!({
+                    "before": {
+                        "name": before.name,
+                        "checkpoints": old.stops,
+                        "slots": old.slots.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                        "window": old.window,
+                    },
+                    "after": { "name": name, "checkpoints": stops, "slots": slots, "window": i.window_minutes },
+                    "rounds_dropped": dropped,
+                })),
+        )
+        .await?;
+        Ok(row)
+    })?;
+    route_rows(ctx, vec![row]).await?.pop().ok_or(AppError::Internal)
+}
+
 /// Stops or restarts a route's rounds. Restarting owes no round that ended while it was
 /// stopped. Errors: `NotFound` outside the caller's `service.dispatch` scope.
 pub async fn set_route_active(
@@ -387,12 +483,7 @@ pub async fn set_route_active(
     id: RouteId,
     active: bool,
 ) -> Result<RouteRow, AppError> {
-    let scope = access::require(ctx, meta, auth, MANAGE).await?;
-    let r = patrol_routes::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, MANAGE, &scope, OrgId(r.community_id)).await?;
+    let r = route_in_scope(ctx, meta, auth, id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let row = with_txn!(ctx.db, |txn| {
         let mut am: patrol_routes::ActiveModel = r.clone().into();

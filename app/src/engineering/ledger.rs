@@ -1,12 +1,15 @@
-//! (ssr) The equipment ledger (设备台账): equipment of a community with its photos, its
-//! maintenance plans and the maintenance done, which moves a plan's due date on.
+//! (ssr) The equipment ledger (设备台账): equipment of a community with its photos and
+//! documents (manuals, warranty cards), its maintenance plans and the maintenance done, which
+//! moves a plan's due date on.
 use super::model::*;
-use super::service::{self as eng, MANAGE, PHOTO_EQUIPMENT, PHOTO_MAINTENANCE, RECORD};
+use super::service::{self as eng, DOC_EQUIPMENT, MANAGE, MAX_DOCS, PHOTO_EQUIPMENT, PHOTO_MAINTENANCE, RECORD};
 use crate::access::model::{Authed, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{checkpoints, equipment, maintenance_plans, maintenance_records};
 use crate::db::{map_unique, AppCtx};
+use crate::files::model::DocRef;
+use crate::files::service as files;
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
 use crate::shared::time::{format_local, today_cn};
@@ -228,6 +231,7 @@ pub(super) async fn detail_of(ctx: &AppCtx, auth: &Authed, e: equipment::Model) 
         .await?
         .remove(&e.id)
         .unwrap_or_default();
+    let documents = files::documents_of(&ctx.db, DOC_EQUIPMENT, e.id).await?;
     let cps = checkpoints::Entity::find()
         .filter(checkpoints::Column::EquipmentId.eq(e.id))
         .order_by_asc(checkpoints::Column::Id)
@@ -256,6 +260,7 @@ pub(super) async fn detail_of(ctx: &AppCtx, auth: &Authed, e: equipment::Model) 
             .collect(),
         checkpoints,
         photos,
+        documents,
         qr_token,
         can,
     })
@@ -297,13 +302,17 @@ pub async fn create(
         .await
         .map_err(|e| map_unique(e, "code", "err.code_taken"))?;
         eng::attach_photos(&txn, auth, &i.photos, PHOTO_EQUIPMENT, e.id).await?;
+        files::attach_documents(&txn, auth.user_id, &i.documents, DOC_EQUIPMENT, e.id, MAX_DOCS).await?;
         audit::record(
             &txn,
             meta,
             AuditEntry::new("engineering.equipment.create", "equipment", e.id)
                 .actor(Some(auth.user_id), &actor)
                 .org(Some(i.community_id))
-                .summary(serde_json::json!({ "code": c.code, "name": c.name, "category": c.category })),
+                .summary(serde_json::json!({
+                    "code": c.code, "name": c.name, "category": c.category,
+                    "photos": i.photos, "documents": i.documents,
+                })),
         )
         .await?;
         Ok(e)
@@ -311,8 +320,8 @@ pub async fn create(
     detail_of(ctx, auth, row).await
 }
 
-/// Changes a piece of equipment (not its community), adds photos, or retires it. Errors as
-/// [`create`]; `NotFound` outside the caller's scope.
+/// Changes a piece of equipment (not its community), adds photos and documents, or retires
+/// it. Errors as [`create`]; `NotFound` outside the caller's scope.
 pub async fn update(
     ctx: &AppCtx,
     meta: &RequestMeta,
@@ -344,6 +353,7 @@ pub async fn update(
             .await
             .map_err(|e| map_unique(e, "code", "err.code_taken"))?;
         eng::attach_photos(&txn, auth, &i.photos, PHOTO_EQUIPMENT, e.id).await?;
+        files::attach_documents(&txn, auth.user_id, &i.documents, DOC_EQUIPMENT, e.id, MAX_DOCS).await?;
         audit::record(
             &txn,
             meta,
@@ -354,12 +364,55 @@ pub async fn update(
                     "before": { "code": before.code, "name": before.name, "status": before.status, "location": before.location },
                     "after": { "code": e.code, "name": e.name, "status": e.status, "location": e.location },
                     "photos": i.photos,
+                    "documents": i.documents,
                 })),
         )
         .await?;
         Ok(e)
     })?;
     detail_of(ctx, auth, row).await
+}
+
+/// A document of a piece of equipment (its name and the PDF), for anyone who may see the
+/// equipment. Errors: `NotFound` outside the scope or when the document is not there.
+pub async fn document(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: EquipmentId,
+    file: i64,
+) -> Result<(DocRef, Vec<u8>), AppError> {
+    let e = in_scope(ctx, meta, auth, None, id).await?;
+    files::read_document(ctx, file, DOC_EQUIPMENT, e.id).await
+}
+
+/// Takes a document off a piece of equipment and deletes it (a manual replaced by a newer
+/// one). Errors: `NotFound` outside the caller's `service.dispatch` scope or when the
+/// document is not there.
+pub async fn remove_document(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: EquipmentId,
+    file: i64,
+) -> Result<EquipmentDetail, AppError> {
+    let e = in_scope(ctx, meta, auth, Some(MANAGE), id).await?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let removed = with_txn!(ctx.db, |txn| {
+        let r = files::remove_document(&txn, DOC_EQUIPMENT, e.id, file).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("engineering.equipment.document_remove", "equipment", e.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(e.community_id)))
+                .summary(serde_json::json!({ "file": file, "name": r.name })),
+        )
+        .await?;
+        Ok(r)
+    })?;
+    files::delete_objects(ctx, &removed).await;
+    detail_of(ctx, auth, e).await
 }
 
 /// Adds a maintenance plan; its first due date is `starts_on`. Errors: `NotFound` outside

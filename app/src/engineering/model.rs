@@ -583,6 +583,10 @@ pub struct EquipmentInput {
     /// Uploaded photo ids (`POST /api/v1/files/photos`) to attach.
     #[serde(default)]
     pub photos: Vec<i64>,
+    /// Uploaded document ids (`POST /api/v1/files/documents`: manuals, warranty cards) to
+    /// attach.
+    #[serde(default)]
+    pub documents: Vec<i64>,
 }
 
 fn active() -> String {
@@ -805,6 +809,8 @@ pub struct EquipmentDetail {
     pub records: Vec<MaintenanceRow>,
     pub checkpoints: Vec<CheckpointRow>,
     pub photos: Vec<i64>,
+    /// Manuals and warranty cards, downloaded from `/api/v1/equipment/{id}/documents/{file}`.
+    pub documents: Vec<crate::files::model::DocRef>,
     pub qr_token: String,
     pub can: Abilities,
 }

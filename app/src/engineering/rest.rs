@@ -5,11 +5,12 @@ use super::ledger::{self, EquipmentFilter};
 use super::model::*;
 use crate::access::rest::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
+use crate::files::rest::{document_response, photo_response};
 use crate::shared::ids::OrgId;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -104,19 +105,6 @@ pub struct PhotoQuery {
     pub thumb: bool,
 }
 
-fn jpeg(bytes: Vec<u8>) -> Response {
-    use axum::http::{header, HeaderValue};
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=86400"),
-    );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    res
-}
-
 #[utoipa::path(get, path = "/api/v1/equipment/{id}/photos/{file}", tag = "engineering",
     params(("id" = i64, Path), ("file" = i64, Path), PhotoQuery), security(("bearer" = [])),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
@@ -130,7 +118,7 @@ pub async fn equipment_photo(
     let b = ledger::photo(&api.ctx, &api.meta, auth, EquipmentId(id), None, file, q.thumb)
         .await
         .map_err(|e| api.err(e))?;
-    Ok(jpeg(b))
+    Ok(photo_response(b))
 }
 
 #[utoipa::path(get, path = "/api/v1/equipment/{id}/maintenance/{record}/photos/{file}", tag = "engineering",
@@ -146,7 +134,7 @@ pub async fn maintenance_photo(
     let b = ledger::photo(&api.ctx, &api.meta, auth, EquipmentId(id), Some(record), file, q.thumb)
         .await
         .map_err(|e| api.err(e))?;
-    Ok(jpeg(b))
+    Ok(photo_response(b))
 }
 
 /// One community, or every community in scope.
@@ -207,6 +195,46 @@ pub async fn route_create(
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(r)))
+}
+
+/// Changes a route: name, checkpoints in walking order, start times, window (its community
+/// stays). Rounds done or missed keep their record; a planned round whose start time is gone
+/// is dropped.
+#[utoipa::path(put, path = "/api/v1/patrol-routes/{id}", tag = "engineering", params(("id" = i64, Path)),
+    request_body = RouteInput, security(("bearer" = [])),
+    responses((status = 200, body = RouteRow), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn route_update(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<RouteInput>,
+) -> Result<Json<RouteRow>, ApiError> {
+    let auth = api.authed()?;
+    let r = inspection::update_route(&api.ctx, &api.meta, auth, RouteId(id), i)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(r))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RouteActive {
+    /// False stops the route's rounds; true restarts them.
+    pub active: bool,
+}
+
+/// Stops or restarts a route's rounds.
+#[utoipa::path(put, path = "/api/v1/patrol-routes/{id}/active", tag = "engineering", params(("id" = i64, Path)),
+    request_body = RouteActive, security(("bearer" = [])),
+    responses((status = 200, body = RouteRow), (status = 404, body = ErrorBody)))]
+pub async fn route_active(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<RouteActive>,
+) -> Result<Json<RouteRow>, ApiError> {
+    let auth = api.authed()?;
+    let r = inspection::set_route_active(&api.ctx, &api.meta, auth, RouteId(id), b.active)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(r))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -288,7 +316,35 @@ pub async fn result_photo(
     let b = inspection::result_photo(&api.ctx, &api.meta, auth, ResultId(id), file, q.thumb)
         .await
         .map_err(|e| api.err(e))?;
-    Ok(jpeg(b))
+    Ok(photo_response(b))
+}
+
+/// Downloads a document (a PDF manual or warranty card) of a piece of equipment, as an
+/// attachment under its uploaded name.
+#[utoipa::path(get, path = "/api/v1/equipment/{id}/documents/{file}", tag = "engineering",
+    params(("id" = i64, Path), ("file" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub async fn equipment_document(api: ApiCtx, Path((id, file)): Path<(i64, i64)>) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let (doc, bytes) = ledger::document(&api.ctx, &api.meta, auth, EquipmentId(id), file)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(document_response(&doc, bytes))
+}
+
+/// Takes a document off a piece of equipment and deletes it (`service.dispatch`).
+#[utoipa::path(delete, path = "/api/v1/equipment/{id}/documents/{file}", tag = "engineering",
+    params(("id" = i64, Path), ("file" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = EquipmentDetail), (status = 404, body = ErrorBody)))]
+pub async fn equipment_document_remove(
+    api: ApiCtx,
+    Path((id, file)): Path<(i64, i64)>,
+) -> Result<Json<EquipmentDetail>, ApiError> {
+    let auth = api.authed()?;
+    let d = ledger::remove_document(&api.ctx, &api.meta, auth, EquipmentId(id), file)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(d))
 }
 
 pub fn router() -> Router<AppCtx> {
@@ -299,11 +355,17 @@ pub fn router() -> Router<AppCtx> {
         .route("/equipment/{id}/maintenance", post(maintenance_create))
         .route("/equipment/{id}/photos/{file}", get(equipment_photo))
         .route(
+            "/equipment/{id}/documents/{file}",
+            get(equipment_document).delete(equipment_document_remove),
+        )
+        .route(
             "/equipment/{id}/maintenance/{record}/photos/{file}",
             get(maintenance_photo),
         )
         .route("/checkpoints", get(checkpoint_list).post(checkpoint_create))
         .route("/patrol-routes", get(route_list).post(route_create))
+        .route("/patrol-routes/{id}", axum::routing::put(route_update))
+        .route("/patrol-routes/{id}/active", axum::routing::put(route_active))
         .route("/rounds", get(round_list))
         .route("/inspections", get(result_list).post(result_create))
         .route("/inspections/{id}/photos/{file}", get(result_photo))

@@ -5,6 +5,8 @@
 //! never the table. Owns table `files`.
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod document;
+#[cfg(feature = "ssr")]
 pub mod image;
 pub mod model;
 #[cfg(feature = "ssr")]

@@ -19,3 +19,30 @@ pub struct FileRef {
     /// Size of the stored JPEG.
     pub bytes: i64,
 }
+
+/// The MIME types a document upload may be sent as.
+pub const DOC_UPLOAD_TYPES: [&str; 3] = ["application/pdf", "application/x-pdf", "application/octet-stream"];
+
+/// What the document picker offers.
+pub const DOC_ACCEPT: &str = "application/pdf,.pdf";
+
+/// An uploaded document (a PDF manual or warranty card), downloaded through the address of
+/// the object it is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DocRef {
+    pub id: i64,
+    /// As uploaded, cleaned (`水泵说明书.pdf`).
+    pub name: String,
+    pub bytes: i64,
+}
+
+/// A photo kept on the phone while there was no signal (in the browser's Cache Storage under
+/// `key`), to be uploaded later with the form it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldPhoto {
+    pub key: String,
+    /// The file's name on the device, for the upload's extension check.
+    pub name: String,
+    pub content_type: String,
+}

@@ -1,9 +1,12 @@
 //! (ssr) Photo uploads: checked and re-encoded off the async threads, stored under keys the
 //! server makes, then attached by another area's use case to the object they show (a repair
 //! request, an inspection) inside that area's transaction. The owning area decides who may see
-//! its object and then reads the photo through [`read`]. Uploads never attached are purged.
+//! its object and then reads the photo through [`read`]. Documents (PDF manuals, warranty
+//! cards) go the same way, stored as they are: [`upload_document`], [`attach_documents`],
+//! [`documents_of`], [`read_document`], [`remove_document`]. Uploads never attached are purged.
+use super::document::{check_document, DOC_TYPE};
 use super::image::process_photo;
-use super::model::FileRef;
+use super::model::{DocRef, FileRef};
 use crate::access::model::Authed;
 use crate::db::entities::files;
 use crate::db::AppCtx;
@@ -31,25 +34,32 @@ fn file_ref(m: &files::Model) -> FileRef {
     }
 }
 
-/// Fresh object keys for a photo and its thumbnail: `photos/2026/11/<32 hex>.jpg` and
-/// `…_t.jpg`. Random, so nobody can guess another upload's key.
-fn new_keys(now: DateTime<Utc>) -> (String, String) {
+fn doc_ref(m: &files::Model) -> DocRef {
+    DocRef {
+        id: m.id,
+        name: m.name.clone().unwrap_or_default(),
+        bytes: m.bytes,
+    }
+}
+
+/// Random hex, so nobody can guess another upload's key.
+fn random_stem(now: DateTime<Utc>, folder: &str) -> String {
     use rand::RngCore;
     let mut b = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut b);
-    let stem = format!("photos/{:04}/{:02}/{}", now.year(), now.month(), hex::encode(b));
+    format!("{folder}/{:04}/{:02}/{}", now.year(), now.month(), hex::encode(b))
+}
+
+/// Fresh object keys for a photo and its thumbnail: `photos/2026/11/<32 hex>.jpg` and
+/// `…_t.jpg`. Random, so nobody can guess another upload's key.
+fn new_keys(now: DateTime<Utc>) -> (String, String) {
+    let stem = random_stem(now, "photos");
     (format!("{stem}.jpg"), format!("{stem}_t.jpg"))
 }
 
-/// Checks, re-encodes and stores a photo for the signed-in user; it stays theirs, unattached,
-/// until [`attach`] gives it to an object.
-///
-/// Errors: `RateLimited` after [`MAX_UNATTACHED_PER_HOUR`] unattached uploads within an hour;
-/// a validation error on `file` for anything [`process_photo`] refuses; `Internal` when the
-/// storage or the database fails (nothing is left behind).
-pub async fn upload_photo(ctx: &AppCtx, auth: &Authed, bytes: Vec<u8>, file_name: &str) -> Result<FileRef, AppError> {
-    let user = auth.user_id;
-    let now = Utc::now();
+/// Refuses an upload once `user` has [`MAX_UNATTACHED_PER_HOUR`] unattached uploads (photos
+/// and documents together) from the last hour, saying when to try again.
+async fn check_quota(ctx: &AppCtx, user: UserId, now: DateTime<Utc>) -> Result<(), AppError> {
     let window = files::Entity::find()
         .filter(files::Column::UploadedBy.eq(user.0))
         .filter(files::Column::AttachedKind.is_null())
@@ -64,6 +74,19 @@ pub async fn upload_photo(ctx: &AppCtx, auth: &Authed, bytes: Vec<u8>, file_name
         let wait = (oldest + Duration::hours(1) - now).num_seconds().max(1);
         return Err(AppError::RateLimited { retry_after_secs: wait });
     }
+    Ok(())
+}
+
+/// Checks, re-encodes and stores a photo for the signed-in user; it stays theirs, unattached,
+/// until [`attach`] gives it to an object.
+///
+/// Errors: `RateLimited` after [`MAX_UNATTACHED_PER_HOUR`] unattached uploads within an hour;
+/// a validation error on `file` for anything [`process_photo`] refuses; `Internal` when the
+/// storage or the database fails (nothing is left behind).
+pub async fn upload_photo(ctx: &AppCtx, auth: &Authed, bytes: Vec<u8>, file_name: &str) -> Result<FileRef, AppError> {
+    let user = auth.user_id;
+    let now = Utc::now();
+    check_quota(ctx, user, now).await?;
 
     let name = file_name.to_string();
     let photo = {
@@ -94,6 +117,7 @@ pub async fn upload_photo(ctx: &AppCtx, auth: &Authed, bytes: Vec<u8>, file_name
         attached_kind: Set(None),
         attached_id: Set(None),
         created_at: Set(now),
+        name: Set(None),
         ..Default::default()
     };
     store.put(&key, photo.full).await?;
@@ -112,7 +136,71 @@ pub async fn upload_photo(ctx: &AppCtx, auth: &Authed, bytes: Vec<u8>, file_name
     }
 }
 
-/// Gives the files `ids`, uploaded by `user` and not yet attached, to object `obj` of `kind`
+/// Checks and stores a PDF document for the signed-in user as it is; it stays theirs,
+/// unattached, until [`attach_documents`] gives it to an object.
+///
+/// Errors: `RateLimited` as for photos (the quota is shared); a validation error on `file`
+/// for anything [`check_document`] refuses; `Internal` when the storage or the database fails
+/// (nothing is left behind).
+pub async fn upload_document(ctx: &AppCtx, auth: &Authed, bytes: Vec<u8>, file_name: &str) -> Result<DocRef, AppError> {
+    let user = auth.user_id;
+    let now = Utc::now();
+    check_quota(ctx, user, now).await?;
+    let name = check_document(&bytes, file_name)?;
+    let key = format!("{}.pdf", random_stem(now, "docs"));
+    let sha256 = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    let row = files::ActiveModel {
+        key: Set(key.clone()),
+        // Documents have no thumbnail.
+        thumb_key: Set(String::new()),
+        content_type: Set(DOC_TYPE.into()),
+        bytes: Set(bytes.len() as i64),
+        width: Set(0),
+        height: Set(0),
+        sha256: Set(sha256),
+        uploaded_by: Set(user.0),
+        attached_kind: Set(None),
+        attached_id: Set(None),
+        created_at: Set(now),
+        name: Set(Some(name)),
+        ..Default::default()
+    };
+    ctx.cfg.files.put(&key, bytes).await?;
+    match row.insert(&ctx.db).await {
+        Ok(m) => Ok(doc_ref(&m)),
+        Err(e) => {
+            let _ = ctx.cfg.files.delete(&key).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// What [`attach_files`] attaches, and how its refusals are named.
+struct Kind {
+    content_type: &'static str,
+    field: &'static str,
+    too_many: &'static str,
+    not_yours: &'static str,
+}
+
+const PHOTOS: Kind = Kind {
+    content_type: PHOTO_TYPE,
+    field: "photos",
+    too_many: "err.photo_too_many",
+    not_yours: "err.photo_not_yours",
+};
+
+const DOCUMENTS: Kind = Kind {
+    content_type: DOC_TYPE,
+    field: "documents",
+    too_many: "err.doc_too_many",
+    not_yours: "err.doc_not_yours",
+};
+
+/// Gives the photos `ids`, uploaded by `user` and not yet attached, to object `obj` of `kind`
 /// (`ticket`, `inspection` …, at most 30 characters), so that it has at most `max` files.
 /// Call it inside the transaction that creates or changes `obj`. All or nothing: it works in a
 /// savepoint of that transaction (or a transaction of its own), so on error no file moved.
@@ -129,6 +217,31 @@ pub async fn attach<C: ConnectionTrait + TransactionTrait>(
     obj: i64,
     max: usize,
 ) -> Result<(), AppError> {
+    attach_files(c, user, ids, kind, obj, max, &PHOTOS).await
+}
+
+/// As [`attach`], for documents (PDF uploads): the object then has at most `max` documents.
+/// Errors (field `documents`): `err.doc_too_many`, `err.doc_not_yours` (also for a photo's id).
+pub async fn attach_documents<C: ConnectionTrait + TransactionTrait>(
+    c: &C,
+    user: UserId,
+    ids: &[i64],
+    kind: &str,
+    obj: i64,
+    max: usize,
+) -> Result<(), AppError> {
+    attach_files(c, user, ids, kind, obj, max, &DOCUMENTS).await
+}
+
+async fn attach_files<C: ConnectionTrait + TransactionTrait>(
+    c: &C,
+    user: UserId,
+    ids: &[i64],
+    kind: &str,
+    obj: i64,
+    max: usize,
+    what: &Kind,
+) -> Result<(), AppError> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -143,10 +256,11 @@ pub async fn attach<C: ConnectionTrait + TransactionTrait>(
     let already = files::Entity::find()
         .filter(files::Column::AttachedKind.eq(kind))
         .filter(files::Column::AttachedId.eq(obj))
+        .filter(files::Column::ContentType.eq(what.content_type))
         .count(&t)
         .await?;
     if already as usize + ids.len() > max {
-        return Err(AppError::validation("photos", "err.photo_too_many"));
+        return Err(AppError::validation(what.field, what.too_many));
     }
     let n = ids.len() as u64;
     let r = files::Entity::update_many()
@@ -155,18 +269,19 @@ pub async fn attach<C: ConnectionTrait + TransactionTrait>(
         .filter(files::Column::Id.is_in(ids))
         .filter(files::Column::UploadedBy.eq(user.0))
         .filter(files::Column::AttachedKind.is_null())
+        .filter(files::Column::ContentType.eq(what.content_type))
         .exec(&t)
         .await?;
     if r.rows_affected != n {
         t.rollback().await?;
-        return Err(AppError::validation("photos", "err.photo_not_yours"));
+        return Err(AppError::validation(what.field, what.not_yours));
     }
     t.commit().await?;
     Ok(())
 }
 
-/// The files attached to each of the objects `ids` of `kind`, oldest first; objects without
-/// files are absent from the map.
+/// The photos attached to each of the objects `ids` of `kind`, oldest first; objects without
+/// photos are absent from the map.
 /// Errors: `Internal` when the database fails.
 pub async fn attached<C: ConnectionTrait>(
     c: &C,
@@ -180,6 +295,7 @@ pub async fn attached<C: ConnectionTrait>(
     let rows = files::Entity::find()
         .filter(files::Column::AttachedKind.eq(kind))
         .filter(files::Column::AttachedId.is_in(ids.to_vec()))
+        .filter(files::Column::ContentType.eq(PHOTO_TYPE))
         .order_by_asc(files::Column::Id)
         .all(c)
         .await?;
@@ -191,6 +307,86 @@ pub async fn attached<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// The documents attached to object `obj` of `kind`, oldest first.
+/// Errors: `Internal` when the database fails.
+pub async fn documents_of<C: ConnectionTrait>(c: &C, kind: &str, obj: i64) -> Result<Vec<DocRef>, AppError> {
+    Ok(files::Entity::find()
+        .filter(files::Column::AttachedKind.eq(kind))
+        .filter(files::Column::AttachedId.eq(obj))
+        .filter(files::Column::ContentType.eq(DOC_TYPE))
+        .order_by_asc(files::Column::Id)
+        .all(c)
+        .await?
+        .iter()
+        .map(doc_ref)
+        .collect())
+}
+
+/// A document's name and bytes, only when it is attached to object `obj` of `kind`. The
+/// caller has checked that the user may see that object.
+/// Errors: `NotFound` when it is not attached there; `Internal` when the store fails.
+pub async fn read_document(ctx: &AppCtx, file_id: i64, kind: &str, obj: i64) -> Result<(DocRef, Vec<u8>), AppError> {
+    let f = files::Entity::find_by_id(file_id)
+        .filter(files::Column::AttachedKind.eq(kind))
+        .filter(files::Column::AttachedId.eq(obj))
+        .filter(files::Column::ContentType.eq(DOC_TYPE))
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bytes = ctx.cfg.files.get(&f.key).await.inspect_err(|e| {
+        if *e == AppError::NotFound {
+            tracing::error!(file_id, key = %f.key, "a document's stored object is missing");
+        }
+    })?;
+    Ok((doc_ref(&f), bytes))
+}
+
+/// A document taken off its object by [`remove_document`]: its name (for the audit) and the
+/// stored object to delete once the caller's transaction has committed.
+#[derive(Debug)]
+pub struct Removed {
+    pub name: String,
+    key: String,
+}
+
+/// Deletes the row of document `file_id` attached to object `obj` of `kind`, inside the
+/// caller's transaction; pass the result to [`delete_objects`] after it commits (so a rolled
+/// back removal keeps its file). Errors: `NotFound` when it is not attached there.
+pub async fn remove_document<C: ConnectionTrait>(
+    c: &C,
+    kind: &str,
+    obj: i64,
+    file_id: i64,
+) -> Result<Removed, AppError> {
+    let f = files::Entity::find_by_id(file_id)
+        .filter(files::Column::AttachedKind.eq(kind))
+        .filter(files::Column::AttachedId.eq(obj))
+        .filter(files::Column::ContentType.eq(DOC_TYPE))
+        .one(c)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let r = files::Entity::delete_many()
+        .filter(files::Column::Id.eq(f.id))
+        .filter(files::Column::AttachedKind.eq(kind))
+        .exec(c)
+        .await?;
+    if r.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(Removed {
+        name: f.name.unwrap_or_default(),
+        key: f.key,
+    })
+}
+
+/// Deletes the stored object of a removed document; a failure is logged and leaves an
+/// orphaned object behind, which is harmless.
+pub async fn delete_objects(ctx: &AppCtx, removed: &Removed) {
+    if let Err(e) = ctx.cfg.files.delete(&removed.key).await {
+        tracing::warn!(key = %removed.key, error = %e, "a removed document's object stays in storage");
+    }
+}
+
 /// The stored JPEG (or its thumbnail) of file `file_id`, only when it is attached to object
 /// `obj` of `kind`. The caller has checked that the user may see that object.
 ///
@@ -200,6 +396,7 @@ pub async fn read(ctx: &AppCtx, file_id: i64, kind: &str, obj: i64, thumb: bool)
     let f = files::Entity::find_by_id(file_id)
         .filter(files::Column::AttachedKind.eq(kind))
         .filter(files::Column::AttachedId.eq(obj))
+        .filter(files::Column::ContentType.eq(PHOTO_TYPE))
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -238,7 +435,7 @@ async fn remove_unattached(ctx: &AppCtx, f: &files::Model) -> Result<bool, AppEr
     if r.rows_affected == 0 {
         return Ok(false);
     }
-    for key in [&f.key, &f.thumb_key] {
+    for key in [&f.key, &f.thumb_key].into_iter().filter(|k| !k.is_empty()) {
         if let Err(e) = ctx.cfg.files.delete(key).await {
             tracing::warn!(key = %key, error = %e, "an unattached upload's object stays in storage");
         }
@@ -465,5 +662,82 @@ mod tests {
         assert_eq!(discard(&ctx, &a, kept.id).await, Err(AppError::NotFound));
         discard(&ctx, &a, fresh.id).await.unwrap();
         assert_eq!(ctx.cfg.files.count().await, 2);
+    }
+
+    fn pdf() -> Vec<u8> {
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".to_vec()
+    }
+
+    #[tokio::test]
+    async fn files_documents_are_kept_as_sent_and_never_mixed_with_photos() {
+        let ctx = ctx().await;
+        let a = user(&ctx.db, "a").await;
+        let d = upload_document(&ctx, &a, pdf(), "dir/说明书.pdf").await.unwrap();
+        assert_eq!(d.name, "说明书.pdf");
+        let r = row(&ctx, d.id).await;
+        assert!(r.key.starts_with("docs/") && r.key.ends_with(".pdf"), "{}", r.key);
+        assert_eq!((r.thumb_key.as_str(), r.content_type.as_str()), ("", "application/pdf"));
+        assert_eq!(
+            upload_document(&ctx, &a, b"GIF89a".to_vec(), "x.pdf").await,
+            Err(AppError::validation("file", "err.doc_not_pdf"))
+        );
+        let p = upload_photo(&ctx, &a, photo(), "p.png").await.unwrap();
+        // A photo's id is not a document's, nor the other way round.
+        assert_eq!(
+            attach_documents(&ctx.db, a.user_id, &[p.id], "equipment_doc", 1, 10).await,
+            Err(AppError::validation("documents", "err.doc_not_yours"))
+        );
+        assert_eq!(
+            attach(&ctx.db, a.user_id, &[d.id], "equipment", 1, 6).await,
+            Err(AppError::validation("photos", "err.photo_not_yours"))
+        );
+        attach_documents(&ctx.db, a.user_id, &[d.id], "equipment_doc", 1, 1)
+            .await
+            .unwrap();
+        let d2 = upload_document(&ctx, &a, pdf(), "b.pdf").await.unwrap();
+        assert_eq!(
+            attach_documents(&ctx.db, a.user_id, &[d2.id], "equipment_doc", 1, 1).await,
+            Err(AppError::validation("documents", "err.doc_too_many"))
+        );
+        assert_eq!(
+            documents_of(&ctx.db, "equipment_doc", 1).await.unwrap(),
+            vec![d.clone()]
+        );
+        let (got, bytes) = read_document(&ctx, d.id, "equipment_doc", 1).await.unwrap();
+        assert_eq!((got, bytes), (d.clone(), pdf()));
+        assert_eq!(
+            read(&ctx, d.id, "equipment_doc", 1, false).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            read_document(&ctx, d.id, "equipment_doc", 2).await,
+            Err(AppError::NotFound)
+        );
+
+        // Removal inside a transaction that rolls back keeps the file.
+        let before = ctx.cfg.files.count().await;
+        {
+            let t = ctx.db.begin().await.unwrap();
+            remove_document(&t, "equipment_doc", 1, d.id).await.unwrap();
+            t.rollback().await.unwrap();
+        }
+        assert!(read_document(&ctx, d.id, "equipment_doc", 1).await.is_ok());
+        let gone = remove_document(&ctx.db, "equipment_doc", 1, d.id).await.unwrap();
+        assert_eq!(gone.name, "说明书.pdf");
+        delete_objects(&ctx, &gone).await;
+        assert_eq!(ctx.cfg.files.count().await, before - 1);
+        assert_eq!(
+            remove_document(&ctx.db, "equipment_doc", 1, d.id).await.unwrap_err(),
+            AppError::NotFound
+        );
+        // An abandoned document is purged like a photo (one object, no thumbnail).
+        files::Entity::update_many()
+            .col_expr(files::Column::CreatedAt, Expr::value(Utc::now() - Duration::days(2)))
+            .filter(files::Column::Id.eq(d2.id))
+            .exec(&ctx.db)
+            .await
+            .unwrap();
+        assert_eq!(purge_unattached(&ctx, Duration::days(1)).await.unwrap(), 1);
+        assert_eq!(ctx.cfg.files.count().await, before - 2);
     }
 }

@@ -16,6 +16,7 @@ pub struct Model {
     pub attached_kind: Option<String>,
     pub attached_id: Option<i64>,
     pub created_at: DateTimeUtc,
+    pub name: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

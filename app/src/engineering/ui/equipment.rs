@@ -7,11 +7,12 @@ use super::{
 use crate::access::model::Permission;
 use crate::access::ui::use_session;
 use crate::engineering::api::{
-    eng_communities, get_equipment, list_equipment, AddPlan, CreateEquipment, RecordMaintenance, SetPlanActive,
-    UpdateEquipment,
+    eng_communities, get_equipment, list_equipment, AddPlan, CreateEquipment, RecordMaintenance,
+    RemoveEquipmentDocument, SetPlanActive, UpdateEquipment,
 };
 use crate::engineering::model::*;
-use crate::files::ui::PhotoPicker;
+use crate::files::model::DocRef;
+use crate::files::ui::{DocumentPicker, PhotoPicker};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{field_error, toast, EmptyState, ErrorState, Field, FormError, Loading};
@@ -82,14 +83,14 @@ fn TextArea(
     }
 }
 
-/// Hidden inputs carrying uploaded photo ids as `photos[0]`, `photos[1]` ….
+/// Hidden inputs carrying uploaded file ids as `photos[0]`, `photos[1]` … (or another `name`).
 #[component]
-fn PhotoIds(ids: RwSignal<Vec<i64>>) -> impl IntoView {
+fn FileIds(ids: RwSignal<Vec<i64>>, #[prop(default = "photos")] name: &'static str) -> impl IntoView {
     move || {
         ids.get()
             .into_iter()
             .enumerate()
-            .map(|(n, id)| view! { <input type="hidden" name=format!("photos[{n}]") value=id.to_string() /> })
+            .map(|(n, id)| view! { <input type="hidden" name=format!("{name}[{n}]") value=id.to_string() /> })
             .collect_view()
     }
 }
@@ -215,13 +216,16 @@ fn NewEquipment(communities: Vec<Community>) -> impl IntoView {
     let create = ServerAction::<CreateEquipment>::new();
     let err = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let photos: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
+    let documents: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
     let busy = RwSignal::new(false);
+    let busy_docs = RwSignal::new(false);
     let navigate = use_navigate();
     let preset = community_param().get_untracked();
     Effect::new(move |_| {
         if let Some(Ok(d)) = create.value().get() {
             toast(format!("{} {}", i18n.t("eng.equipment_added"), d.equipment.name));
             photos.set(vec![]);
+            documents.set(vec![]);
             navigate(&format!("{PATH}/{}", d.equipment.id), Default::default());
         }
     });
@@ -230,7 +234,7 @@ fn NewEquipment(communities: Vec<Community>) -> impl IntoView {
             <summary>{move || i18n.t("eng.add_equipment")}</summary>
             <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
                 <FormError error=err fields=&["community_id", "code", "name", "category", "location", "model", "supplier",
-                    "installed_on", "warranty_until", "notes", "photos"] />
+                    "installed_on", "warranty_until", "notes", "photos", "documents"] />
                 <SelectField label="eng.community" name="community_id" error=err>
                     {communities.into_iter().map(|c| {
                         let sel = preset == Some(c.id.0);
@@ -247,8 +251,10 @@ fn NewEquipment(communities: Vec<Community>) -> impl IntoView {
                 <Field label="eng.warranty_until" name="warranty_until" kind="date" required=false error=err />
                 <TextArea label="eng.notes" name="notes" error=err hint="eng.notes_hint" />
                 <PhotoPicker ids=photos busy error=err />
-                <PhotoIds ids=photos />
-                <button type="submit" class="btn btn--primary" disabled=move || create.pending().get() || busy.get()>
+                <FileIds ids=photos />
+                <DocumentPicker ids=documents busy=busy_docs error=err />
+                <FileIds ids=documents name="documents" />
+                <button type="submit" class="btn btn--primary" disabled=move || create.pending().get() || busy.get() || busy_docs.get()>
                     {move || i18n.t("common.save")}
                 </button>
             </ActionForm>
@@ -280,12 +286,14 @@ pub fn EquipmentDetailPage() -> impl IntoView {
     let add_plan = ServerAction::<AddPlan>::new();
     let plan_active = ServerAction::<SetPlanActive>::new();
     let record = ServerAction::<RecordMaintenance>::new();
+    let remove_doc = ServerAction::<RemoveEquipmentDocument>::new();
     // Reloaded after a success only: a refused form stays open with its error.
     let reload = RwSignal::new(0u32);
     reload_on_ok(succeeded!(update), reload);
     reload_on_ok(succeeded!(add_plan), reload);
     reload_on_ok(succeeded!(plan_active), reload);
     reload_on_ok(succeeded!(record), reload);
+    reload_on_ok(succeeded!(remove_doc), reload);
     let detail = Resource::new(
         move || (id.get(), reload.get()),
         |(id, _)| get_equipment(EquipmentId(id)),
@@ -293,6 +301,12 @@ pub fn EquipmentDetailPage() -> impl IntoView {
     Effect::new(move |_| say(i18n, update.value().get().map(|r| r.map(|_| "common.saved"))));
     Effect::new(move |_| say(i18n, add_plan.value().get().map(|r| r.map(|_| "eng.plan_added"))));
     Effect::new(move |_| say(i18n, plan_active.value().get().map(|r| r.map(|_| "common.saved"))));
+    Effect::new(move |_| {
+        say(
+            i18n,
+            remove_doc.value().get().map(|r| r.map(|_| "eng.document_removed")),
+        )
+    });
     view! {
         <Title text=move || i18n.t("eng.equipment") />
         <div class="page-head">
@@ -303,7 +317,7 @@ pub fn EquipmentDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                    Ok(d) => view! { <Detail d update add_plan plan_active record /> }.into_any(),
+                    Ok(d) => view! { <Detail d update add_plan plan_active record remove_doc /> }.into_any(),
                 }
             })}
         </Transition>
@@ -317,6 +331,7 @@ fn Detail(
     add_plan: ServerAction<AddPlan>,
     plan_active: ServerAction<SetPlanActive>,
     record: ServerAction<RecordMaintenance>,
+    remove_doc: ServerAction<RemoveEquipmentDocument>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let e = d.equipment.clone();
@@ -343,6 +358,7 @@ fn Detail(
             </dl>
             {e.out_of_warranty.then(|| view! { <p class="alert alert--warn">{move || i18n.t("eng.out_of_warranty")}</p> })}
             <PhotoStrip base=base.clone() photos=d.photos.clone() />
+            <Documents equipment=e.id docs=d.documents.clone() manage=d.can.manage remove_doc />
             {d.can.manage.then(|| view! { <p><a class="btn btn--small" href=qr>{move || i18n.t("eng.print_qr")}</a></p> })}
         </section>
         {d.can.manage.then(|| view! { <EditEquipment e=e.clone() update /> })}
@@ -399,6 +415,49 @@ fn Detail(
             </section>
         })}
     }
+}
+
+/// 说明书 and 保修卡: each downloads under its own name; managers may remove one.
+#[component]
+fn Documents(
+    equipment: EquipmentId,
+    docs: Vec<DocRef>,
+    manage: bool,
+    remove_doc: ServerAction<RemoveEquipmentDocument>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    (!docs.is_empty()).then(|| {
+        view! {
+            <h3>{move || i18n.t("eng.documents")}</h3>
+            <ul class="doc-list" data-testid="equipment-documents">
+                {docs.into_iter().map(|doc| {
+                    let href = format!("/api/v1/equipment/{}/documents/{}", equipment.0, doc.id);
+                    let size = format!("{:.1} MB", doc.bytes as f64 / 1_048_576.0);
+                    let label = format!("{} {}", i18n.t("files.remove_document"), doc.name);
+                    let file = doc.id;
+                    let question = i18n.t("eng.remove_document_q").replace("{name}", &doc.name);
+                    view! {
+                        <li class="doc-list__item">
+                            <span aria-hidden="true">"📄"</span>
+                            <a href=href download=doc.name.clone() rel="noopener">{doc.name.clone()}</a>
+                            <span class="muted small">{size}</span>
+                            {manage.then(|| view! {
+                                <button type="button" class="btn btn--small btn--ghost" aria-label=label.clone()
+                                    disabled=move || remove_doc.pending().get()
+                                    on:click=move |_| {
+                                        if crate::shared::ui::confirm(&question) {
+                                            remove_doc.dispatch(RemoveEquipmentDocument { id: equipment, file });
+                                        }
+                                    }>
+                                    {move || i18n.t("common.remove")}
+                                </button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
 
 #[component]
@@ -463,10 +522,13 @@ fn EditEquipment(e: EquipmentRow, update: ServerAction<UpdateEquipment>) -> impl
     let i18n = use_i18n();
     let err = Signal::derive(move || update.value().get().and_then(|r| r.err()));
     let photos: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
+    let documents: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
     let busy = RwSignal::new(false);
+    let busy_docs = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(_)) = update.value().get() {
             photos.set(vec![]);
+            documents.set(vec![]);
         }
     });
     let status = e.status;
@@ -477,7 +539,7 @@ fn EditEquipment(e: EquipmentRow, update: ServerAction<UpdateEquipment>) -> impl
                 <input type="hidden" name="id" value=e.id.0.to_string() />
                 <input type="hidden" name="community_id" value=e.community_id.0.to_string() />
                 <FormError error=err fields=&["code", "name", "category", "location", "model", "supplier",
-                    "installed_on", "warranty_until", "notes", "status", "photos"] />
+                    "installed_on", "warranty_until", "notes", "status", "photos", "documents"] />
                 <SelectField label="eng.category" name="category" error=err><CategoryOptions selected=e.category.clone() /></SelectField>
                 <SelectField label="eng.status" name="status" error=err>
                     {[EquipmentStatus::Active, EquipmentStatus::Retired].into_iter().map(|s| {
@@ -494,8 +556,10 @@ fn EditEquipment(e: EquipmentRow, update: ServerAction<UpdateEquipment>) -> impl
                 <Field label="eng.warranty_until" name="warranty_until" kind="date" required=false value=e.warranty_until.clone().unwrap_or_default() error=err />
                 <TextArea label="eng.notes" name="notes" error=err value=e.notes.clone() />
                 <PhotoPicker ids=photos busy error=err label="eng.add_photos" />
-                <PhotoIds ids=photos />
-                <button type="submit" class="btn btn--primary" disabled=move || update.pending().get() || busy.get()>
+                <FileIds ids=photos />
+                <DocumentPicker ids=documents busy=busy_docs error=err />
+                <FileIds ids=documents name="documents" />
+                <button type="submit" class="btn btn--primary" disabled=move || update.pending().get() || busy.get() || busy_docs.get()>
                     {move || i18n.t("common.save")}
                 </button>
             </ActionForm>

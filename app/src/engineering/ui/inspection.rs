@@ -5,7 +5,7 @@ use super::{community_param, reload_on_ok, succeeded, AnswerList, CommunityFilte
 use crate::access::model::Permission;
 use crate::engineering::api::{
     eng_communities, list_checkpoints, list_equipment, list_results, list_rounds, list_routes, load_qr_sheet,
-    CreateCheckpoint, CreateRoute, SetRouteActive, UpdateCheckpoint,
+    CreateCheckpoint, CreateRoute, SetRouteActive, UpdateCheckpoint, UpdateRoute,
 };
 use crate::engineering::model::*;
 use crate::shared::error::AppError;
@@ -237,7 +237,7 @@ pub fn RoutesPage() -> impl IntoView {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
                     Ok((None, ..)) => view! { <EmptyState title="eng.no_communities" /> }.into_any(),
                     Ok((Some(c), routes, cps)) => view! {
-                        {move || manage.get().then(|| view! { <NewRoute community=c checkpoints=cps.clone() create /> })}
+                        {let cps = cps.clone(); move || manage.get().then(|| view! { <NewRoute community=c checkpoints=cps.clone() create /> })}
                         {if routes.is_empty() {
                             view! { <EmptyState title="eng.no_routes" icon="↻" /> }.into_any()
                         } else {
@@ -245,6 +245,7 @@ pub fn RoutesPage() -> impl IntoView {
                                 <ul class="eng-cards">
                                     {routes.into_iter().map(|r| {
                                         let (id, on) = (r.id, r.active);
+                                        let (route, stops_all) = (r.clone(), cps.clone());
                                         let window = i18n.t("eng.window_n").replace("{n}", &r.window_minutes.to_string());
                                         view! {
                                             <li class="card eng-card" class:list__item--past=!on data-testid="route">
@@ -262,6 +263,7 @@ pub fn RoutesPage() -> impl IntoView {
                                                         on:click=move |_| { active.dispatch(SetRouteActive { id, active: !on }); }>
                                                         {move || i18n.t(if on { "eng.deactivate" } else { "eng.activate" })}
                                                     </button>
+                                                    <EditRoute route=route.clone() checkpoints=stops_all.clone() reload />
                                                 })}
                                             </li>
                                         }
@@ -280,8 +282,64 @@ pub fn RoutesPage() -> impl IntoView {
 fn NewRoute(community: i64, checkpoints: Vec<CheckpointRow>, create: ServerAction<CreateRoute>) -> impl IntoView {
     let i18n = use_i18n();
     let err = Signal::derive(move || create.value().get().and_then(|r| r.err()));
-    // Walking order: the order the checkpoints are ticked in.
-    let order: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
+    view! {
+        <details class="card">
+            <summary>{move || i18n.t("eng.add_route")}</summary>
+            <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="community_id" value=community.to_string() />
+                <RouteFields err checkpoints route=None prefix="new-route".into() />
+                <button type="submit" class="btn btn--primary" disabled=move || create.pending().get()>{move || i18n.t("common.save")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// 编辑路线: the same fields as a new route, filled in.
+#[component]
+fn EditRoute(route: RouteRow, checkpoints: Vec<CheckpointRow>, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = route.id;
+    // One action per form: each shows the error of its own save.
+    let update = ServerAction::<UpdateRoute>::new();
+    reload_on_ok(succeeded!(update), reload);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = update.value().get() {
+            toast(i18n.t("common.saved"));
+        }
+    });
+    let err = Signal::derive(move || update.value().get().and_then(|r| r.err()));
+    let community = route.community_id.0;
+    view! {
+        <details class="eng-card__edit">
+            <summary>{move || i18n.t("eng.edit_route")}</summary>
+            <ActionForm action=update attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=id.0.to_string() />
+                <input type="hidden" name="community_id" value=community.to_string() />
+                <RouteFields err checkpoints route=Some(route) prefix=format!("route-{}", id.0) />
+                <p class="field__hint">{move || i18n.t("eng.route_edit_hint")}</p>
+                <button type="submit" class="btn btn--primary" disabled=move || update.pending().get()>{move || i18n.t("common.save")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// Name, checkpoints in walking order (the order they are ticked in, ↑ moves one earlier),
+/// start times and window of a route form; filled from `route` when editing.
+#[component]
+fn RouteFields(
+    err: Signal<Option<AppError>>,
+    checkpoints: Vec<CheckpointRow>,
+    route: Option<RouteRow>,
+    /// Makes the inputs' ids unique on a page with several forms.
+    prefix: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let order: RwSignal<Vec<i64>> = RwSignal::new(
+        route
+            .as_ref()
+            .map(|r| r.stops.iter().map(|s| s.id.0).collect())
+            .unwrap_or_default(),
+    );
     let order_text = move || {
         let ids: Vec<String> = order.get().iter().map(|i| i.to_string()).collect();
         ids.join(",")
@@ -289,48 +347,63 @@ fn NewRoute(community: i64, checkpoints: Vec<CheckpointRow>, create: ServerActio
     let stops_err = field_error(err, "checkpoints");
     let slots_err = field_error(err, "slots");
     let window_err = field_error(err, "window_minutes");
-    let active: Vec<CheckpointRow> = checkpoints.into_iter().filter(|c| c.active).collect();
+    // Active checkpoints, and any stop of the route stopped since (to be unticked).
+    let listed: Vec<CheckpointRow> = checkpoints
+        .into_iter()
+        .filter(|c| c.active || order.with_untracked(|o| o.contains(&c.id.0)))
+        .collect();
+    let (name, slots, window) = match &route {
+        Some(r) => (r.name.clone(), r.slots.join(", "), r.window_minutes.to_string()),
+        None => (String::new(), String::new(), "60".to_string()),
+    };
+    let (slots_id, window_id) = (format!("{prefix}-slots"), format!("{prefix}-window"));
     view! {
-        <details class="card">
-            <summary>{move || i18n.t("eng.add_route")}</summary>
-            <ActionForm action=create attr:class="form" attr:novalidate=true>
-                <input type="hidden" name="community_id" value=community.to_string() />
-                <input type="hidden" name="checkpoints" prop:value=order_text />
-                <FormError error=err fields=&["name", "checkpoints", "slots", "window_minutes"] />
-                <Field label="eng.route_name" name="name" error=err />
-                <fieldset class="field" class:field--error=move || stops_err.get().is_some()>
-                    <legend>{move || i18n.t("eng.route_stops")}</legend>
-                    <p class="field__hint">{move || i18n.t("eng.route_stops_hint")}</p>
-                    {active.into_iter().map(|c| {
-                        let id = c.id.0;
-                        let pos = move || order.with(|o| o.iter().position(|x| *x == id).map(|p| (p + 1).to_string()));
-                        view! {
-                            <label class="check">
-                                <input type="checkbox" on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    order.update(|o| { o.retain(|x| *x != id); if on { o.push(id); } });
-                                } />
-                                <span>{c.name} " " <span class="muted small">{c.location}</span></span>
-                                <span class="badge">{pos}</span>
-                            </label>
-                        }
-                    }).collect_view()}
-                    <p class="field__error" role="alert">{move || stops_err.get()}</p>
-                </fieldset>
-                <div class="field" class:field--error=move || slots_err.get().is_some()>
-                    <label for="f-slots">{move || i18n.t("eng.slots")}</label>
-                    <input class="input" id="f-slots" name="slots" placeholder="08:00, 14:00, 20:00" />
-                    <p class="field__hint">{move || i18n.t("eng.slots_hint")}</p>
-                    <p class="field__error" role="alert">{move || slots_err.get()}</p>
-                </div>
-                <div class="field" class:field--error=move || window_err.get().is_some()>
-                    <label for="f-window">{move || i18n.t("eng.window")}</label>
-                    <input class="input" id="f-window" name="window_minutes" type="number" inputmode="numeric" value="60" min="10" max="720" />
-                    <p class="field__error" role="alert">{move || window_err.get()}</p>
-                </div>
-                <button type="submit" class="btn btn--primary" disabled=move || create.pending().get()>{move || i18n.t("common.save")}</button>
-            </ActionForm>
-        </details>
+        <input type="hidden" name="checkpoints" prop:value=order_text />
+        <FormError error=err fields=&["name", "checkpoints", "slots", "window_minutes"] />
+        <Field label="eng.route_name" name="name" value=name error=err />
+        <fieldset class="field" class:field--error=move || stops_err.get().is_some()>
+            <legend>{move || i18n.t("eng.route_stops")}</legend>
+            <p class="field__hint">{move || i18n.t("eng.route_stops_hint")}</p>
+            {listed.into_iter().map(|c| {
+                let id = c.id.0;
+                let pos = move || order.with(|o| o.iter().position(|x| *x == id));
+                let up_label = format!("{} {}", i18n.t("eng.move_up"), c.name);
+                view! {
+                    <div class="check eng-stop-pick">
+                        <label class="eng-stop-pick__label">
+                            <input type="checkbox" prop:checked=move || pos().is_some() on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                order.update(|o| { o.retain(|x| *x != id); if on { o.push(id); } });
+                            } />
+                            <span>{c.name.clone()} " " <span class="muted small">{c.location.clone()}</span></span>
+                            {(!c.active).then(|| view! { <span class="badge badge--off">{move || i18n.t("eng.inactive")}</span> })}
+                        </label>
+                        <span class="badge">{move || pos().map(|p| (p + 1).to_string())}</span>
+                        {move || pos().filter(|p| *p > 0).map(|p| {
+                            let label = up_label.clone();
+                            view! {
+                                <button type="button" class="btn btn--small btn--ghost eng-stop-pick__up" aria-label=label
+                                    on:click=move |_| order.update(|o| if p < o.len() { o.swap(p - 1, p) })>
+                                    "↑"
+                                </button>
+                            }
+                        })}
+                    </div>
+                }
+            }).collect_view()}
+            <p class="field__error" role="alert">{move || stops_err.get()}</p>
+        </fieldset>
+        <div class="field" class:field--error=move || slots_err.get().is_some()>
+            <label for=slots_id.clone()>{move || i18n.t("eng.slots")}</label>
+            <input class="input" id=slots_id name="slots" placeholder="08:00, 14:00, 20:00" value=slots />
+            <p class="field__hint">{move || i18n.t("eng.slots_hint")}</p>
+            <p class="field__error" role="alert">{move || slots_err.get()}</p>
+        </div>
+        <div class="field" class:field--error=move || window_err.get().is_some()>
+            <label for=window_id.clone()>{move || i18n.t("eng.window")}</label>
+            <input class="input" id=window_id name="window_minutes" type="number" inputmode="numeric" value=window min="10" max="720" />
+            <p class="field__error" role="alert">{move || window_err.get()}</p>
+        </div>
     }
 }
 

@@ -1,13 +1,14 @@
 //! `/i/{token}`: what a scanned QR code opens on a phone. A checkpoint's form — each item
-//! 正常/异常 with large buttons, a note, photos — that keeps the result on the phone when the
-//! network is gone and sends it (and anything else waiting) when it returns; or a piece of
-//! equipment's card.
+//! 正常/异常 with large buttons, a note, photos — that keeps the result and its photos on the
+//! phone when the network is gone and sends them (and anything else waiting) when it returns;
+//! or a piece of equipment's card.
 use super::inspection::ResultItem;
-use super::outbox::{self, Flushed};
+use super::outbox::{self, Flushed, Waiting};
 use super::{category_key, ChecklistToggles, DueBadge};
 use crate::access::ui::use_session;
 use crate::engineering::api::{record_inspection, scan_code};
 use crate::engineering::model::*;
+use crate::files::model::HeldPhoto;
 use crate::files::ui::PhotoPicker;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
@@ -94,6 +95,8 @@ fn InspectForm(c: ScanCheckpoint, user: i64) -> impl IntoView {
     let answers: RwSignal<Vec<Answer>> = RwSignal::new(vec![]);
     let note = RwSignal::new(String::new());
     let photos: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
+    // Photos taken without signal, kept on the phone until the result goes.
+    let held: RwSignal<Vec<HeldPhoto>> = RwSignal::new(vec![]);
     let busy = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let waiting = RwSignal::new(0usize);
@@ -106,7 +109,7 @@ fn InspectForm(c: ScanCheckpoint, user: i64) -> impl IntoView {
 
     let send_waiting = move || {
         leptos::task::spawn_local(async move {
-            let f = outbox::flush(user).await;
+            let f = outbox::flush(user, i18n.code()).await;
             waiting.set(f.left);
             if !f.sent.is_empty() || !f.refused.is_empty() {
                 said.set(Some(Said::Flushed(f)));
@@ -116,6 +119,10 @@ fn InspectForm(c: ScanCheckpoint, user: i64) -> impl IntoView {
     // In the browser only: send what an earlier visit kept, now, whenever the signal returns,
     // and every 20 s while something waits (an `online` event can be missed).
     Effect::new(move |_| {
+        leptos::task::spawn_local(outbox::drop_orphaned_photos(move || {
+            held.try_with_untracked(|v| v.iter().map(|h| h.key.clone()).collect())
+                .unwrap_or_default()
+        }));
         waiting.set(outbox::pending(user).len());
         if waiting.get_untracked() > 0 && outbox::online() {
             send_waiting();
@@ -154,14 +161,26 @@ fn InspectForm(c: ScanCheckpoint, user: i64) -> impl IntoView {
         let clear = move || {
             note.set(String::new());
             photos.set(vec![]);
+            held.set(vec![]);
             round_no.update(|n| *n += 1);
             error.set(None);
         };
-        if !outbox::online() {
-            let n = outbox::keep(user, r);
+        let kept_photos = held.get_untracked();
+        if !outbox::online() || !kept_photos.is_empty() {
+            // Photos on the phone go through the outbox, which uploads them first.
+            let n = outbox::keep(
+                user,
+                Waiting {
+                    result: r,
+                    held: kept_photos,
+                },
+            );
             waiting.set(n);
             said.set(Some(Said::Kept(n)));
             clear();
+            if outbox::online() {
+                send_waiting();
+            }
             return;
         }
         sending.set(true);
@@ -172,7 +191,13 @@ fn InspectForm(c: ScanCheckpoint, user: i64) -> impl IntoView {
                     clear();
                 }
                 Err(e) if outbox::keep_for_later(&e) => {
-                    let n = outbox::keep(user, r);
+                    let n = outbox::keep(
+                        user,
+                        Waiting {
+                            result: r,
+                            held: vec![],
+                        },
+                    );
                     waiting.set(n);
                     said.set(Some(Said::Kept(n)));
                     clear();
@@ -207,7 +232,7 @@ fn InspectForm(c: ScanCheckpoint, user: i64) -> impl IntoView {
                 <textarea class="input" id="scan-note" rows="2" maxlength="500" placeholder=move || i18n.t("eng.note_hint")
                     prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </div>
-            <PhotoPicker ids=photos busy error=err />
+            <PhotoPicker ids=photos busy error=err held />
             <button type="submit" class="btn btn--primary btn--block scan__submit"
                 disabled=move || sending.get() || busy.get()>
                 {move || i18n.t(if sending.get() { "common.working" } else { "eng.submit" })}

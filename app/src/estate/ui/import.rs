@@ -16,7 +16,7 @@ pub(crate) async fn upload_workbook<T: serde::de::DeserializeOwned>(
     file: web_sys::File,
     locale: &str,
 ) -> Result<T, AppError> {
-    crate::shared::ui::upload_file(url, file, crate::estate::model::XLSX_TYPE, locale)
+    crate::shared::ui::upload_file(url, &file, crate::estate::model::XLSX_TYPE, locale)
         .await
         .map_err(|e| match e {
             AppError::Validation { code, .. } if code == "err.body_too_large" => {

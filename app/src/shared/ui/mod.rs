@@ -10,5 +10,7 @@ pub use form::*;
 pub use shell::*;
 pub use states::*;
 pub use toast::*;
+#[cfg(not(feature = "hydrate"))]
+pub use upload::online;
 #[cfg(feature = "hydrate")]
 pub use upload::*;

@@ -33,3 +33,19 @@ pub fn ToastHost() -> impl IntoView {
         </div>
     }
 }
+
+/// Asks the browser's own yes/no question before something that cannot be undone (deleting
+/// a document); true when the user agreed. Always false on the server.
+pub fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(question).ok())
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        false
+    }
+}
