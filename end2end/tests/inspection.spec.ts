@@ -1,5 +1,6 @@
 import { APIRequestContext, expect, Page, test } from "@playwright/test";
 import { DEMO_PASSWORD, LoginPage, hydrated, shot } from "./fixtures/pages";
+import { pdf, png } from "./fixtures/files";
 
 /** The QR token of a demo checkpoint of 桂花苑, read through the API as its project manager. */
 async function checkpointToken(request: APIRequestContext, name: string): Promise<string> {
@@ -56,7 +57,7 @@ test("a QR scan leads to the checkpoint form, and an abnormal result creates a t
   await expect(page.getByTestId("result").filter({ hasText: number }).first()).toContainText("生活水泵房");
 });
 
-test("without signal the result waits on the phone and is sent when the signal returns (375 px)", async ({ page, context, request }) => {
+test("without signal the result and its photo wait on the phone and are sent when the signal returns (375 px)", async ({ page, context, request }) => {
   const token = await checkpointToken(request, "地下车库入口");
   const login = new LoginPage(page);
   await login.open();
@@ -75,16 +76,85 @@ test("without signal the result waits on the phone and is sent when the signal r
   await page.reload();
   await hydrated(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("地下车库入口");
+  // A photo taken in the basement stays on the phone instead of failing.
+  const picker = page.getByTestId("photo-picker");
+  await picker.getByLabel("从相册选择").setInputFiles({ name: "gate.png", mimeType: "image/png", buffer: png(64, 48) });
+  await expect(picker.locator(".photo-picker__status")).toHaveText("无信号，已存在手机上，提交后联网时发送");
+  await expect(picker.locator(".photo-picker__thumb")).toHaveCount(1);
   await page.getByRole("button", { name: "提交巡检结果" }).click();
   await expect(page.getByTestId("kept")).toHaveText("已保存，信号恢复后自动发送（1 条待发送）");
+  await expect(picker.locator(".photo-picker__thumb")).toHaveCount(0);
   await expect(page.getByTestId("waiting")).toHaveText("1 条待发送");
   await shot(page, "inspection-offline-375");
 
   await context.setOffline(false);
-  await expect(page.getByTestId("flushed")).toContainText("已发送 1 条离线记录", { timeout: 30_000 });
+  const flushed = page.getByTestId("flushed");
+  await expect(flushed).toContainText("已发送 1 条离线记录", { timeout: 30_000 });
   await expect(page.getByTestId("waiting")).toHaveCount(0);
+  // The photo went with it, and is served from the result.
+  const thumb = flushed.locator(".eng-photos img");
+  await expect(thumb).toHaveCount(1);
+  const src = await thumb.getAttribute("src");
+  const served = await page.request.get(src!);
+  expect(served.headers()["content-type"]).toBe("image/jpeg");
   // Nothing is left for the next visit to send.
   await page.reload();
   await hydrated(page);
   await expect(page.getByTestId("waiting")).toHaveCount(0);
+});
+
+async function managerToken(request: APIRequestContext): Promise<string> {
+  const login = await request.post("/api/v1/auth/login", { data: { login: "pm.ghy", password: DEMO_PASSWORD } });
+  expect(login.ok(), await login.text()).toBeTruthy();
+  return (await login.json()).token;
+}
+
+test("a manual is added to a piece of equipment and downloaded, and a patrol route is edited (375 px)", async ({ page, request }) => {
+  const token = await managerToken(request);
+  const list = await (await request.get("/api/v1/equipment", { headers: { Authorization: `Bearer ${token}` } })).json();
+  const pump = list.find((e: { name: string }) => e.name.includes("水泵")) ?? list[0];
+  const login = new LoginPage(page);
+  await login.open();
+  await login.login("pm.ghy", DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/admin$/);
+
+  await page.goto(`/admin/engineering/equipment/${pump.id}`);
+  await hydrated(page);
+  await page.getByText("修改设备信息").click();
+  const docs = page.getByTestId("doc-picker");
+  // A Word file is refused by its content, with the reason under its name.
+  await docs.getByLabel("选择 PDF").setInputFiles({ name: "说明书.pdf", mimeType: "application/pdf", buffer: Buffer.from("PK\x03\x04 not a pdf") });
+  await expect(docs.locator(".doc-picker__item--failed")).toContainText("只能上传 PDF 文档");
+  await docs.getByRole("button", { name: "移除文档 说明书.pdf" }).click();
+  await docs.getByLabel("选择 PDF").setInputFiles({ name: "水泵说明书.pdf", mimeType: "application/pdf", buffer: pdf(40) });
+  await expect(docs.locator(".doc-picker__item")).toHaveCount(1);
+  await expect(docs.locator("[aria-busy=true]")).toHaveCount(0);
+  await shot(page, "equipment-document-375");
+  await page.getByRole("button", { name: "保存" }).first().click();
+  const saved = page.getByTestId("equipment-documents").getByRole("link", { name: "水泵说明书.pdf" });
+  await expect(saved).toBeVisible();
+  const file = await page.request.get((await saved.getAttribute("href"))!);
+  expect(file.status()).toBe(200);
+  expect(file.headers()["content-type"]).toBe("application/pdf");
+  expect(file.headers()["content-disposition"]).toMatch(/^attachment;/);
+  expect((await file.body()).length).toBe(pdf(40).length);
+
+  // 日间设备巡检: one more start time and 11:30 added, then saved and shown.
+  await page.goto("/admin/engineering/routes");
+  await hydrated(page);
+  const route = page.getByTestId("route").filter({ hasText: "日间设备巡检" });
+  await route.getByText("编辑路线").click();
+  const slots = route.getByLabel("每日开始时间");
+  await expect(slots).toHaveValue("09:00, 15:00");
+  await slots.fill("09:00, 11:30, 15:00");
+  await shot(page, "route-edit-375");
+  await route.getByRole("button", { name: "保存" }).click();
+  const edited = page.getByTestId("route").filter({ hasText: "日间设备巡检" });
+  await expect(edited.locator(".chip")).toHaveText(["09:00", "11:30", "15:00"]);
+  // A time that does not exist is refused on its field.
+  await edited.getByText("编辑路线").click();
+  await edited.getByLabel("每日开始时间").fill("09:00, 25:00");
+  await edited.getByRole("button", { name: "保存" }).click();
+  await expect(edited.locator(".field--error")).toBeVisible();
+  await expect(edited.locator(".chip")).toHaveText(["09:00", "11:30", "15:00"]);
 });

@@ -427,7 +427,7 @@ pub fn DocumentPicker(
                             let is_failed = failed.is_some();
                             view! {
                                 <li class="doc-picker__item" class:doc-picker__item--failed=is_failed aria-busy=uploading>
-                                    <span class="doc-picker__icon" aria-hidden="true">"📄"</span>
+                                    <span class="doc-badge" aria-hidden="true">"PDF"</span>
                                     <span class="doc-picker__name">{it.name.clone()}</span>
                                     {status.map(|s| view! { <span class="muted small">{s}</span> })}
                                     {failed.map(|m| view! { <span class="field__error" role="alert">{m}</span> })}

@@ -438,7 +438,7 @@ fn Documents(
                     let question = i18n.t("eng.remove_document_q").replace("{name}", &doc.name);
                     view! {
                         <li class="doc-list__item">
-                            <span aria-hidden="true">"📄"</span>
+                            <span class="doc-badge" aria-hidden="true">"PDF"</span>
                             <a href=href download=doc.name.clone() rel="noopener">{doc.name.clone()}</a>
                             <span class="muted small">{size}</span>
                             {manage.then(|| view! {
