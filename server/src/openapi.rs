@@ -120,6 +120,7 @@ impl Modify for Bearer {
         app::engineering::rest::checkpoint_list,
         app::engineering::rest::checkpoint_create,
         app::engineering::rest::route_list,
+        app::engineering::rest::checkpoint_update,
         app::engineering::rest::route_create,
         app::engineering::rest::route_update,
         app::engineering::rest::route_active,

@@ -1133,6 +1133,44 @@ async fn a_route_is_edited_keeping_its_history_and_dropping_unstarted_rounds_of_
     );
     assert_eq!(audits(&w, "engineering.route.update").await, 1);
 
+    // A checkpoint taken out of use (through the API) cannot join a route any more.
+    let cp = w
+        .json(
+            "PUT",
+            &format!("/api/v1/checkpoints/{c2}"),
+            Some(&s.pm_a),
+            &json!({"community_id": a, "name": "车库入口（旧）", "location": "B1", "checklist": ["道闸"], "active": false}),
+        )
+        .await;
+    assert_eq!(cp.status, StatusCode::OK, "{}", cp.body);
+    assert_eq!(
+        (cp.json()["name"].clone(), cp.json()["active"].clone()),
+        (json!("车库入口（旧）"), json!(false))
+    );
+    assert_eq!(
+        w.json(
+            "PUT",
+            &format!("/api/v1/checkpoints/{c2}"),
+            Some(&s.pm_b),
+            &json!({"community_id": a, "name": "x", "checklist": ["a"]}),
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = w
+        .json(
+            "PUT",
+            &url,
+            Some(&s.pm_a),
+            &body("夜间巡逻", vec![c3, c2], json!(["08:00"]), 45),
+        )
+        .await;
+    assert_eq!(
+        (r.status, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "checkpoints".into())
+    );
+
     // Stopped and restarted through the API as well.
     let r = w
         .json(
@@ -1158,6 +1196,7 @@ async fn the_openapi_document_describes_the_engineering_routes() {
         ("/api/v1/checkpoints", "post"),
         ("/api/v1/patrol-routes", "post"),
         ("/api/v1/patrol-routes/{id}", "put"),
+        ("/api/v1/checkpoints/{id}", "put"),
         ("/api/v1/patrol-routes/{id}/active", "put"),
         ("/api/v1/equipment/{id}/documents/{file}", "get"),
         ("/api/v1/equipment/{id}/documents/{file}", "delete"),

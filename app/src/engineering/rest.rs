@@ -170,6 +170,37 @@ pub async fn checkpoint_create(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
+/// A checkpoint's fields, and whether it is in use.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CheckpointUpdate {
+    #[serde(flatten)]
+    pub checkpoint: CheckpointInput,
+    /// False takes it out of use: routes can no longer add it, its code shows a notice.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Changes a checkpoint (name, place, equipment, checklist) or takes it out of use; its QR
+/// code stays the same.
+#[utoipa::path(put, path = "/api/v1/checkpoints/{id}", tag = "engineering", params(("id" = i64, Path)),
+    request_body = CheckpointUpdate, security(("bearer" = [])),
+    responses((status = 200, body = CheckpointRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn checkpoint_update(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CheckpointUpdate>,
+) -> Result<Json<CheckpointRow>, ApiError> {
+    let auth = api.authed()?;
+    let r = inspection::update_checkpoint(&api.ctx, &api.meta, auth, CheckpointId(id), b.checkpoint, b.active)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(r))
+}
+
 #[utoipa::path(get, path = "/api/v1/patrol-routes", tag = "engineering", params(CommunityQuery), security(("bearer" = [])),
     responses((status = 200, body = Vec<RouteRow>), (status = 403, body = ErrorBody)))]
 pub async fn route_list(
@@ -363,6 +394,7 @@ pub fn router() -> Router<AppCtx> {
             get(maintenance_photo),
         )
         .route("/checkpoints", get(checkpoint_list).post(checkpoint_create))
+        .route("/checkpoints/{id}", axum::routing::put(checkpoint_update))
         .route("/patrol-routes", get(route_list).post(route_create))
         .route("/patrol-routes/{id}", axum::routing::put(route_update))
         .route("/patrol-routes/{id}/active", axum::routing::put(route_active))
