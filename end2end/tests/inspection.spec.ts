@@ -79,8 +79,10 @@ test("without signal the result and its photo wait on the phone and are sent whe
   // A photo taken in the basement stays on the phone instead of failing.
   const picker = page.getByTestId("photo-picker");
   await picker.getByLabel("从相册选择").setInputFiles({ name: "gate.png", mimeType: "image/png", buffer: png(64, 48) });
-  await expect(picker.locator(".photo-picker__status")).toHaveText("无信号，已存在手机上，提交后联网时发送");
+  await expect(picker.locator(".photo-picker__status")).toHaveText("无信号，待发送");
+  await expect(picker.getByTestId("held-hint")).toHaveText("没有信号：照片先存在手机上，提交后联网时随结果一起发送");
   await expect(picker.locator(".photo-picker__thumb")).toHaveCount(1);
+  await shot(page, "inspection-offline-photo-375");
   await page.getByRole("button", { name: "提交巡检结果" }).click();
   await expect(page.getByTestId("kept")).toHaveText("已保存，信号恢复后自动发送（1 条待发送）");
   await expect(picker.locator(".photo-picker__thumb")).toHaveCount(0);
@@ -138,6 +140,9 @@ test("a manual is added to a piece of equipment and downloaded, and a patrol rou
   expect(file.headers()["content-type"]).toBe("application/pdf");
   expect(file.headers()["content-disposition"]).toMatch(/^attachment;/);
   expect((await file.body()).length).toBe(pdf(40).length);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await shot(page, "equipment-documents-1280");
+  await page.setViewportSize({ width: 375, height: 812 });
 
   // 日间设备巡检: one more start time and 11:30 added, then saved and shown.
   await page.goto("/admin/engineering/routes");

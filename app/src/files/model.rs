@@ -26,6 +26,16 @@ pub const DOC_UPLOAD_TYPES: [&str; 3] = ["application/pdf", "application/x-pdf",
 /// What the document picker offers.
 pub const DOC_ACCEPT: &str = "application/pdf,.pdf";
 
+/// A file size as people read it: `820 KB`, `3.4 MB`.
+pub fn size_label(bytes: i64) -> String {
+    let b = bytes.max(0) as f64;
+    if b < 1024.0 * 1024.0 {
+        format!("{} KB", (b / 1024.0).ceil().max(1.0) as i64)
+    } else {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    }
+}
+
 /// An uploaded document (a PDF manual or warranty card), downloaded through the address of
 /// the object it is attached to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,4 +55,15 @@ pub struct HeldPhoto {
     /// The file's name on the device, for the upload's extension check.
     pub name: String,
     pub content_type: String,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn files_sizes_read_in_kb_then_mb() {
+        assert_eq!(super::size_label(0), "1 KB");
+        assert_eq!(super::size_label(41_000), "41 KB");
+        assert_eq!(super::size_label(1_048_575), "1024 KB");
+        assert_eq!(super::size_label(3_565_158), "3.4 MB");
+    }
 }

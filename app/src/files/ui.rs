@@ -214,6 +214,11 @@ pub fn PhotoPicker(
                     i18n.t("files.count").replace("{n}", &taken().to_string()).replace("{max}", &max.to_string())
                 }}
             </p>
+            {move || {
+                items
+                    .with(|v| v.iter().any(|i| matches!(i.state, State::Held(_))))
+                    .then(|| view! { <p class="field__hint" data-testid="held-hint">{move || i18n.t("files.held_hint")}</p> })
+            }}
             <p class="field__error" role="alert">{move || notice.get().or_else(|| form_error.get())}</p>
         </fieldset>
     }

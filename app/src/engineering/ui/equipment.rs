@@ -428,11 +428,11 @@ fn Documents(
     let i18n = use_i18n();
     (!docs.is_empty()).then(|| {
         view! {
-            <h3>{move || i18n.t("eng.documents")}</h3>
+            <h3 class="doc-list__title">{move || i18n.t("eng.documents")}</h3>
             <ul class="doc-list" data-testid="equipment-documents">
                 {docs.into_iter().map(|doc| {
                     let href = format!("/api/v1/equipment/{}/documents/{}", equipment.0, doc.id);
-                    let size = format!("{:.1} MB", doc.bytes as f64 / 1_048_576.0);
+                    let size = crate::files::model::size_label(doc.bytes);
                     let label = format!("{} {}", i18n.t("files.remove_document"), doc.name);
                     let file = doc.id;
                     let question = i18n.t("eng.remove_document_q").replace("{name}", &doc.name);
