@@ -1037,12 +1037,15 @@ async fn a_route_is_edited_keeping_its_history_and_dropping_unstarted_rounds_of_
         .await
         .json();
     assert!(other["id"].is_i64(), "{other}");
-    // Yesterday's evening round was missed, this morning's done, tonight's not yet started.
+    // Yesterday's evening round ended unwalked but the pass has not marked it yet, yesterday
+    // morning's was missed, this morning's done, tomorrow evening's not yet started.
     let today = app::shared::time::today_cn();
+    let (yesterday, tomorrow) = (today.pred_opt().unwrap(), today.succ_opt().unwrap());
     for (date, slot, status) in [
-        (today.pred_opt().unwrap(), "20:00", "missed"),
+        (yesterday, "20:00", "planned"),
+        (yesterday, "08:00", "missed"),
         (today, "08:00", "done"),
-        (today, "20:00", "planned"),
+        (tomorrow, "20:00", "planned"),
     ] {
         inspection_rounds::ActiveModel {
             route_id: Set(id),
@@ -1117,19 +1120,25 @@ async fn a_route_is_edited_keeping_its_history_and_dropping_unstarted_rounds_of_
     );
     assert_eq!(rt["slots"], json!(["08:00", "21:30"]));
     assert_eq!(rt["window_minutes"], 45);
-    // History stays; tonight's 20:00 round, never started, is gone.
-    let mut left: Vec<(String, String)> = inspection_rounds::Entity::find()
+    // History stays (yesterday evening's unwalked round is settled as missed under the old
+    // plan, not dropped); tomorrow's 20:00 round, never started, is gone.
+    let mut left: Vec<(String, String, String)> = inspection_rounds::Entity::find()
         .filter(inspection_rounds::Column::RouteId.eq(id))
         .all(&w.ctx.db)
         .await
         .unwrap()
         .into_iter()
-        .map(|r| (r.slot, r.status))
+        .map(|r| (r.date.to_string(), r.slot, r.status))
         .collect();
     left.sort();
+    let (y, t) = (yesterday.to_string(), today.to_string());
     assert_eq!(
         left,
-        vec![("08:00".into(), "done".into()), ("20:00".into(), "missed".into())]
+        vec![
+            (y.clone(), "08:00".into(), "missed".into()),
+            (y, "20:00".into(), "missed".into()),
+            (t, "08:00".into(), "done".into()),
+        ]
     );
     assert_eq!(audits(&w, "engineering.route.update").await, 1);
 
@@ -1169,6 +1178,63 @@ async fn a_route_is_edited_keeping_its_history_and_dropping_unstarted_rounds_of_
     assert_eq!(
         (r.status, field(&r)),
         (StatusCode::UNPROCESSABLE_ENTITY, "checkpoints".into())
+    );
+
+    // A round under way with a result at a start time being removed stays (its result points
+    // at it), and the edit still succeeds.
+    let local = Utc::now().with_timezone(&app::shared::time::shanghai()).naive_local();
+    let start = (local - Duration::minutes(5))
+        .with_second(0)
+        .unwrap()
+        .with_nanosecond(0)
+        .unwrap();
+    let slot = start.format("%H:%M").to_string();
+    let other_slot = if slot.starts_with("03") { "04:00" } else { "03:00" };
+    // Checkpoints of this route only, so the result can belong to no other round.
+    let c4 = checkpoint(&w, &s.pm_a, a, "北门岗", None).await["id"].as_i64().unwrap();
+    let c5 = checkpoint(&w, &s.pm_a, a, "南门岗", None).await["id"].as_i64().unwrap();
+    let patrol = w
+        .json(
+            "POST",
+            "/api/v1/patrol-routes",
+            Some(&s.pm_a),
+            &body("巡更", vec![c4, c5], json!([slot]), 30),
+        )
+        .await;
+    assert_eq!(patrol.status, StatusCode::CREATED, "{}", patrol.body);
+    let pid = patrol.json()["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/inspections",
+            Some(&s.tech_a),
+            &json!({"checkpoint_id": c4, "client_id": "edit-under-way-0001", "answers": [{"item": "运行声音", "result": "ok"}, {"item": "压力表读数", "result": "ok"}, {"item": "有无渗漏", "result": "ok"}], "recorded_at": Utc::now().timestamp_millis()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let under_way = inspection_rounds::Entity::find()
+        .filter(inspection_rounds::Column::RouteId.eq(pid))
+        .one(&w.ctx.db)
+        .await
+        .unwrap()
+        .expect("the result made its round");
+    assert_eq!(under_way.status, "planned");
+    let r = w
+        .json(
+            "PUT",
+            &format!("/api/v1/patrol-routes/{pid}"),
+            Some(&s.pm_a),
+            &body("巡更", vec![c4, c5], json!([other_slot]), 30),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        inspection_rounds::Entity::find_by_id(under_way.id)
+            .one(&w.ctx.db)
+            .await
+            .unwrap()
+            .is_some(),
+        "a walked round is kept"
     );
 
     // Stopped and restarted through the API as well.

@@ -15,7 +15,12 @@ use crate::shared::pagination::{page_from, page_size, Page};
 use crate::shared::time::{format_local, shanghai, today_cn};
 use crate::with_txn;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{
+    prelude::*,
+    sea_query::{OnConflict, Query},
+    ActiveValue::Set,
+    QueryOrder, QuerySelect,
+};
 use std::collections::{HashMap, HashSet};
 
 /// How far a phone's clock may run ahead of the server's.
@@ -415,8 +420,10 @@ async fn route_in_scope(
 }
 
 /// Changes a route: its name, checkpoints (in walking order), start times and window, checked
-/// as [`create_route`]. Rounds already done or missed keep their record; a round not yet
-/// started whose start time was removed is dropped, and open rounds count the new stops.
+/// as [`create_route`]. Planned rounds whose window has ended are first settled under the old
+/// plan (done or missed, as they were walked); rounds done or missed keep their record; a
+/// planned round at a removed start time that nobody has walked yet is dropped (one with
+/// results stays, to be settled); the others count the new stops.
 /// Errors as [`create_route`]; `NotFound` outside the caller's scope; `Validation` on
 /// `community_id` when it names another community.
 pub async fn update_route(
@@ -434,12 +441,23 @@ pub async fn update_route(
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let old = plan_of(&before);
     let row = with_txn!(ctx.db, |txn| {
+        let now = Utc::now();
+        let planned = inspection_rounds::Entity::find()
+            .filter(inspection_rounds::Column::RouteId.eq(before.id))
+            .filter(inspection_rounds::Column::Status.eq(RoundStatus::Planned.code()))
+            .all(&txn)
+            .await?;
+        for round in &planned {
+            if Slot::parse(&round.slot).is_some() {
+                settle_round(&txn, round, &old, now).await?;
+            }
+        }
         let mut am: patrol_routes::ActiveModel = before.clone().into();
         am.name = Set(name.clone());
         am.checkpoints = Set(serde_json::to_string(&stops).map_err(|_| AppError::Internal)?);
         am.slots = Set(serde_json::to_string(&slots).map_err(|_| AppError::Internal)?);
         am.window_minutes = Set(i.window_minutes as i32);
-        am.updated_at = Set(Utc::now());
+        am.updated_at = Set(now);
         let row = am
             .update(&txn)
             .await
@@ -448,6 +466,16 @@ pub async fn update_route(
             .filter(inspection_rounds::Column::RouteId.eq(row.id))
             .filter(inspection_rounds::Column::Status.eq(RoundStatus::Planned.code()))
             .filter(inspection_rounds::Column::Slot.is_not_in(slots.clone()))
+            // Results point at their round.
+            .filter(
+                inspection_rounds::Column::Id.not_in_subquery(
+                    Query::select()
+                        .column(inspection_results::Column::RoundId)
+                        .from(inspection_results::Entity)
+                        .and_where(inspection_results::Column::RoundId.is_not_null())
+                        .to_owned(),
+                ),
+            )
             .exec(&txn)
             .await?
             .rows_affected;

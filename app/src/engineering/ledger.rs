@@ -2,7 +2,7 @@
 //! documents (manuals, warranty cards), its maintenance plans and the maintenance done, which
 //! moves a plan's due date on.
 use super::model::*;
-use super::service::{self as eng, DOC_EQUIPMENT, MANAGE, MAX_DOCS, PHOTO_EQUIPMENT, PHOTO_MAINTENANCE, RECORD};
+use super::service::{self as eng, DOC_EQUIPMENT, MANAGE, PHOTO_EQUIPMENT, PHOTO_MAINTENANCE, RECORD};
 use crate::access::model::{Authed, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};

@@ -800,6 +800,9 @@ pub enum Scan {
     Equipment(EquipmentRow),
 }
 
+/// Documents (manuals, warranty cards) one piece of equipment may have.
+pub const MAX_DOCS: usize = 10;
+
 /// A piece of equipment with its plans, records, photos and checkpoints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

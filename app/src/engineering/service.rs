@@ -27,7 +27,6 @@ pub const PHOTO_MAINTENANCE: &str = "maintenance";
 pub const MAX_PHOTOS: usize = 6;
 /// Documents (PDF manuals, warranty cards) of a piece of equipment.
 pub const DOC_EQUIPMENT: &str = "equipment_doc";
-pub const MAX_DOCS: usize = 10;
 
 /// The caller's scope for seeing engineering records: the union of their `service.dispatch`
 /// and `inspection.work` scopes, or `Forbidden` (audited) when both are empty.

@@ -48,6 +48,12 @@ impl From<DocError> for AppError {
     }
 }
 
+/// Characters that change how a name reads without showing: zero-width ones and the
+/// direction overrides (`U+202E` makes `txt.exe` show as `exe.txt`).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// The name to keep for an upload called `name` on the device: its last path segment,
 /// without control characters, quotes or separators, at most [`MAX_NAME_CHARS`] characters
 /// and still ending in `.pdf`.
@@ -55,7 +61,9 @@ pub fn clean_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let kept: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '\'' | '<' | '>' | ':' | '*' | '?' | '|' | ';'))
+        .filter(|c| {
+            !c.is_control() && !invisible(*c) && !matches!(c, '"' | '\'' | '<' | '>' | ':' | '*' | '?' | '|' | ';')
+        })
         .collect();
     let kept = kept.trim();
     let (stem, ext) = match kept.rsplit_once('.') {
@@ -133,6 +141,8 @@ mod tests {
         assert_eq!(clean_name("C:\\Users\\x\\保修卡.pdf"), "保修卡.pdf");
         assert_eq!(clean_name("../../etc/passwd"), "passwd.pdf");
         assert_eq!(clean_name("a\"b\n<c>.pdf"), "abc.pdf");
+        assert_eq!(clean_name("manual\u{202E}fdp.exe.pdf"), "manualfdp.exe.pdf");
+        assert_eq!(clean_name("说\u{200B}明书.pdf"), "说明书.pdf");
         assert_eq!(clean_name(".pdf"), "document.pdf");
         assert_eq!(clean_name("   "), "document.pdf");
         let long = format!("{}.pdf", "长".repeat(300));

@@ -60,10 +60,18 @@ impl Picker {
                 .map(|h| h.with(|v| v.iter().map(|x| x.key.clone()).collect()))
                 .unwrap_or_default();
             p.items.update(|v| {
-                v.retain(|i| match &i.state {
-                    State::Done(id) => current.contains(id),
-                    State::Held(k) => kept.contains(k),
-                    _ => true,
+                v.retain(|i| {
+                    let keep = match &i.state {
+                        State::Done(id) => current.contains(id),
+                        State::Held(k) => kept.contains(k),
+                        _ => true,
+                    };
+                    // The picture's memory goes with it.
+                    #[cfg(feature = "hydrate")]
+                    if !keep && !i.preview.is_empty() {
+                        let _ = web_sys::Url::revoke_object_url(&i.preview);
+                    }
+                    keep
                 })
             });
         });

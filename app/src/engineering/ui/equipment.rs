@@ -361,7 +361,7 @@ fn Detail(
             <Documents equipment=e.id docs=d.documents.clone() manage=d.can.manage remove_doc />
             {d.can.manage.then(|| view! { <p><a class="btn btn--small" href=qr>{move || i18n.t("eng.print_qr")}</a></p> })}
         </section>
-        {d.can.manage.then(|| view! { <EditEquipment e=e.clone() update /> })}
+        {d.can.manage.then(|| view! { <EditEquipment e=e.clone() update docs=d.documents.len() /> })}
         <section class="card">
             <h2 class="card__title">{move || i18n.t("eng.plans")}</h2>
             {if d.plans.is_empty() {
@@ -518,7 +518,12 @@ fn NewPlan(equipment: EquipmentId, add_plan: ServerAction<AddPlan>) -> impl Into
 }
 
 #[component]
-fn EditEquipment(e: EquipmentRow, update: ServerAction<UpdateEquipment>) -> impl IntoView {
+fn EditEquipment(
+    e: EquipmentRow,
+    update: ServerAction<UpdateEquipment>,
+    /// Documents it already has: room for the rest up to the limit.
+    docs: usize,
+) -> impl IntoView {
     let i18n = use_i18n();
     let err = Signal::derive(move || update.value().get().and_then(|r| r.err()));
     let photos: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
@@ -557,7 +562,7 @@ fn EditEquipment(e: EquipmentRow, update: ServerAction<UpdateEquipment>) -> impl
                 <TextArea label="eng.notes" name="notes" error=err value=e.notes.clone() />
                 <PhotoPicker ids=photos busy error=err label="eng.add_photos" />
                 <FileIds ids=photos />
-                <DocumentPicker ids=documents busy=busy_docs error=err />
+                <DocumentPicker ids=documents busy=busy_docs error=err max=MAX_DOCS.saturating_sub(docs) />
                 <FileIds ids=documents name="documents" />
                 <button type="submit" class="btn btn--primary" disabled=move || update.pending().get() || busy.get() || busy_docs.get()>
                     {move || i18n.t("common.save")}

@@ -130,6 +130,43 @@ thread_local! {
     static SENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Where a tab notes that it is sending, so that two tabs (a code scanned while another form
+/// is open) do not send the same results and photos at once.
+#[cfg(feature = "hydrate")]
+const LEASE: &str = "linli.inspections.sending";
+/// A lease older than this is from a tab that went away mid-send.
+#[cfg(feature = "hydrate")]
+const LEASE_MS: i64 = 120_000;
+
+/// Takes the phone-wide sending lease; false when another tab holds a fresh one.
+fn take_lease() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(s) = storage() else { return true };
+        let now = now_ms();
+        let held = s
+            .get_item(LEASE)
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse::<i64>().ok())
+            .is_some_and(|t| now - t < LEASE_MS);
+        if held {
+            return false;
+        }
+        let _ = s.set_item(LEASE, &now.to_string());
+        true
+    }
+    #[cfg(not(feature = "hydrate"))]
+    true
+}
+
+fn drop_lease() {
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = storage() {
+        let _ = s.remove_item(LEASE);
+    }
+}
+
 /// Uploads a photo kept on the phone; its id. Errors: `err.eng_photo_lost` (field `photos`)
 /// when the phone no longer has it; else as any upload.
 async fn upload_held(h: &HeldPhoto, locale: &str) -> Result<i64, AppError> {
@@ -176,7 +213,17 @@ async fn send_one(user: i64, mut w: Waiting, locale: &str, out: &mut Flushed) ->
         keep(user, w.clone());
         drop_held(&h).await;
     }
-    match record_inspection(w.result.clone()).await {
+    let mut r = record_inspection(w.result.clone()).await;
+    // Photos uploaded long ago may have been purged meanwhile: the answers still count.
+    if matches!(&r, Err(e) if e.field() == Some("photos")) && !w.result.photos.is_empty() {
+        if let Err(e) = r {
+            out.refused.push(e);
+        }
+        w.result.photos.clear();
+        keep(user, w.clone());
+        r = record_inspection(w.result.clone()).await;
+    }
+    match r {
         Ok(row) => {
             forget(user, &w.result.client_id);
             out.sent.push(row);
@@ -198,19 +245,37 @@ pub async fn flush(user: i64, locale: &str) -> Flushed {
         out.left = pending(user).len();
         return out;
     }
+    if !take_lease() {
+        SENDING.with(|s| s.set(false));
+        out.left = pending(user).len();
+        return out;
+    }
     for w in pending(user) {
         if send_one(user, w, locale, &mut out).await.is_err() {
             break;
         }
     }
+    drop_lease();
     SENDING.with(|s| s.set(false));
     out.left = pending(user).len();
     out
 }
 
-/// Lets go of photos kept on the phone that no waiting result of any user holds (a form left
-/// without sending), except those `in_form` still lists (asked after looking).
-pub async fn drop_orphaned_photos(in_form: impl Fn() -> Vec<String>) {
+/// How long a kept photo no waiting result holds is left alone: another tab's form may still
+/// be about to send it.
+#[cfg(feature = "hydrate")]
+const ORPHAN_AFTER_MS: i64 = 24 * 3600 * 1000;
+
+/// Milliseconds since 1970 when a kept file's key (`/__kept/<ms hex>-…`) was made.
+#[cfg(any(feature = "hydrate", test))]
+fn kept_at(key: &str) -> Option<i64> {
+    let rest = &key[key.rfind('/')? + 1..];
+    i64::from_str_radix(rest.split('-').next()?, 16).ok()
+}
+
+/// Lets go of photos kept on the phone for over a day that no waiting result of any user
+/// holds (a form left without sending).
+pub async fn drop_orphaned_photos() {
     #[cfg(feature = "hydrate")]
     {
         let Some(s) = storage() else { return };
@@ -228,16 +293,14 @@ pub async fn drop_orphaned_photos(in_form: impl Fn() -> Vec<String>) {
                 .unwrap_or_default();
             wanted.extend(list.into_iter().flat_map(|w| w.held.into_iter().map(|h| h.key)));
         }
-        let kept = crate::shared::ui::kept_keys().await;
-        wanted.extend(in_form());
-        for k in kept {
-            if !wanted.contains(&k) {
+        let now = now_ms();
+        for k in crate::shared::ui::kept_keys().await {
+            let old = kept_at(&k).is_none_or(|t| now - t > ORPHAN_AFTER_MS);
+            if old && !wanted.contains(&k) {
                 crate::shared::ui::drop_kept(&k).await;
             }
         }
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = in_form;
 }
 
 #[cfg(test)]
@@ -266,5 +329,13 @@ mod tests {
         };
         let again: Waiting = serde_json::from_str(&serde_json::to_string(&with).unwrap()).unwrap();
         assert_eq!(again, with);
+    }
+
+    #[test]
+    fn outbox_kept_keys_carry_their_time() {
+        assert_eq!(kept_at("/__kept/19ac4b2e1f0-0000000000001abc"), Some(0x19ac4b2e1f0));
+        assert_eq!(kept_at("http://127.0.0.1:3000/__kept/ff-1"), Some(255));
+        assert_eq!(kept_at("/__kept/zz-1"), None);
+        assert_eq!(kept_at("nothing"), None);
     }
 }

@@ -119,10 +119,7 @@ fn InspectForm(c: ScanCheckpoint, user: i64) -> impl IntoView {
     // In the browser only: send what an earlier visit kept, now, whenever the signal returns,
     // and every 20 s while something waits (an `online` event can be missed).
     Effect::new(move |_| {
-        leptos::task::spawn_local(outbox::drop_orphaned_photos(move || {
-            held.try_with_untracked(|v| v.iter().map(|h| h.key.clone()).collect())
-                .unwrap_or_default()
-        }));
+        leptos::task::spawn_local(outbox::drop_orphaned_photos());
         waiting.set(outbox::pending(user).len());
         if waiting.get_untracked() > 0 && outbox::online() {
             send_waiting();
