@@ -124,6 +124,23 @@ pub async fn within(
     Err(AppError::NotFound)
 }
 
+/// The record `find` loads, when the caller holds `perm` over the org `org_of` reads from it
+/// ([`require`], then [`within`]): `Forbidden` without `perm` anywhere, `NotFound` when it does
+/// not exist or lies outside the scope (audited). The one way a service loads a record by id.
+pub async fn record_within<E: EntityTrait>(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    perm: Permission,
+    find: Select<E>,
+    org_of: impl FnOnce(&E::Model) -> OrgId,
+) -> Result<E::Model, AppError> {
+    let scope = require(ctx, meta, auth, perm).await?;
+    let m = find.one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    within(ctx, meta, auth, perm, &scope, org_of(&m)).await?;
+    Ok(m)
+}
+
 /// Active users who hold `perm` over `org` through a grant at `org` or one of its ancestors,
 /// each with the depth of that grant's node (deeper = closer to `org`: the office manager
 /// before headquarters).

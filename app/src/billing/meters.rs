@@ -217,13 +217,10 @@ async fn meter_in_scope(
     perm: Permission,
     id: i64,
 ) -> Result<meters::Model, AppError> {
-    let scope = access::require(ctx, meta, auth, perm).await?;
-    let m = meters::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, perm, &scope, OrgId(m.community_id)).await?;
-    Ok(m)
+    access::record_within(ctx, meta, auth, perm, meters::Entity::find_by_id(id), |m| {
+        OrgId(m.community_id)
+    })
+    .await
 }
 
 /// Adds a meter. Errors: `Forbidden` without `billing.manage` over the community;

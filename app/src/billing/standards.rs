@@ -207,13 +207,10 @@ async fn item_in_scope(
     perm: Permission,
     id: ChargeItemId,
 ) -> Result<charge_items::Model, AppError> {
-    let scope = access::require(ctx, meta, auth, perm).await?;
-    let item = charge_items::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, perm, &scope, OrgId(item.office_id)).await?;
-    Ok(item)
+    access::record_within(ctx, meta, auth, perm, charge_items::Entity::find_by_id(id.0), |item| {
+        OrgId(item.office_id)
+    })
+    .await
 }
 
 /// Adds a standard from a date on (a price change). Earlier bills keep the standard they

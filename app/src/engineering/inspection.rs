@@ -82,7 +82,7 @@ pub(super) async fn checkpoint_rows(
     let mut communities: Vec<i64> = list.iter().map(|c| c.community_id).collect();
     communities.sort_unstable();
     communities.dedup();
-    let names = eng::org_names(ctx, &communities).await?;
+    let names = crate::estate::service::org_names(&ctx.db, &communities).await?;
     let mut routes: HashMap<i64, Vec<String>> = HashMap::new();
     for r in patrol_routes::Entity::find()
         .filter(patrol_routes::Column::CommunityId.is_in(communities))
@@ -205,13 +205,10 @@ async fn checkpoint_in_scope(
     perm: crate::access::model::Permission,
     id: CheckpointId,
 ) -> Result<checkpoints::Model, AppError> {
-    let scope = access::require(ctx, meta, auth, perm).await?;
-    let c = checkpoints::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, perm, &scope, OrgId(c.community_id)).await?;
-    Ok(c)
+    access::record_within(ctx, meta, auth, perm, checkpoints::Entity::find_by_id(id.0), |c| {
+        OrgId(c.community_id)
+    })
+    .await
 }
 
 /// Changes a checkpoint's name, place, equipment, checklist or whether it is in use (its code
@@ -268,7 +265,8 @@ async fn route_rows(ctx: &AppCtx, list: Vec<patrol_routes::Model>) -> Result<Vec
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let names = eng::org_names(ctx, &list.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
+    let names =
+        crate::estate::service::org_names(&ctx.db, &list.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
     Ok(list
         .into_iter()
         .map(|r| {
@@ -410,13 +408,10 @@ async fn route_in_scope(
     auth: &Authed,
     id: RouteId,
 ) -> Result<patrol_routes::Model, AppError> {
-    let scope = access::require(ctx, meta, auth, MANAGE).await?;
-    let r = patrol_routes::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, MANAGE, &scope, OrgId(r.community_id)).await?;
-    Ok(r)
+    access::record_within(ctx, meta, auth, MANAGE, patrol_routes::Entity::find_by_id(id.0), |r| {
+        OrgId(r.community_id)
+    })
+    .await
 }
 
 /// Changes a route: its name, checkpoints (in walking order), start times and window, checked
@@ -690,7 +685,8 @@ pub async fn rounds(
         .into_tuple()
         .all(&ctx.db)
         .await?;
-    let names = eng::org_names(ctx, &routes.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
+    let names =
+        crate::estate::service::org_names(&ctx.db, &routes.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
     let now = local(Utc::now());
     let mut out = vec![];
     for r in &routes {
@@ -771,7 +767,7 @@ pub async fn scan(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, token: &str) 
                 .map(|e| format!("{} {}", e.code, e.name)),
             None => None,
         };
-        let community = eng::org_names(ctx, &[c.community_id])
+        let community = crate::estate::service::org_names(&ctx.db, &[c.community_id])
             .await?
             .remove(&c.community_id)
             .unwrap_or_default();
@@ -990,7 +986,8 @@ async fn result_rows(ctx: &AppCtx, list: Vec<inspection_results::Model>) -> Resu
         .map(|r| (r.id, r.slot))
         .collect();
     let who = access::display_names(&ctx.db, &list.iter().map(|r| r.user_id).collect::<Vec<_>>()).await?;
-    let names = eng::org_names(ctx, &list.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
+    let names =
+        crate::estate::service::org_names(&ctx.db, &list.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
     let photos = eng::photos_of(
         &ctx.db,
         PHOTO_INSPECTION,
@@ -1137,7 +1134,7 @@ pub async fn qr_sheet(
             url,
         });
     }
-    let name = eng::org_names(ctx, &[community.0])
+    let name = crate::estate::service::org_names(&ctx.db, &[community.0])
         .await?
         .remove(&community.0)
         .unwrap_or_default();

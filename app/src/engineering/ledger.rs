@@ -106,7 +106,8 @@ async fn rows(ctx: &AppCtx, list: Vec<equipment::Model>) -> Result<Vec<Equipment
         let d = due.entry(p.equipment_id).or_insert(p.next_due);
         *d = (*d).min(p.next_due);
     }
-    let names = eng::org_names(ctx, &list.iter().map(|e| e.community_id).collect::<Vec<_>>()).await?;
+    let names =
+        crate::estate::service::org_names(&ctx.db, &list.iter().map(|e| e.community_id).collect::<Vec<_>>()).await?;
     let today = today_cn();
     Ok(list
         .into_iter()

@@ -98,14 +98,6 @@ pub async fn communities(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Res
     communities_in(ctx, &scope).await
 }
 
-/// Names of org nodes.
-pub async fn org_names(ctx: &AppCtx, ids: &[i64]) -> Result<HashMap<i64, String>, AppError> {
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    crate::estate::service::org_names(&ctx.db, &ids).await
-}
-
 /// A fresh QR token: 16 random bytes, base64url (22 characters). Nobody can guess another
 /// checkpoint's code from one they have seen.
 pub fn new_token() -> String {

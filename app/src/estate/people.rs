@@ -190,7 +190,7 @@ async fn person_rows<C: ConnectionTrait>(
         .all(c)
         .await?;
     let unit_no: HashMap<i64, (String, i64)> = us.iter().map(|u| (u.id, (u.number.clone(), u.community_id))).collect();
-    let names = community_names(c, us.iter().map(|u| u.community_id).collect()).await?;
+    let names = super::service::org_names(c, &us.iter().map(|u| u.community_id).collect::<Vec<_>>()).await?;
     let vs = vehicle_rows(
         c,
         Condition::all()
@@ -228,18 +228,6 @@ async fn person_rows<C: ConnectionTrait>(
                 homes,
             }
         })
-        .collect())
-}
-
-async fn community_names<C: ConnectionTrait>(c: &C, mut ids: Vec<i64>) -> Result<HashMap<i64, String>, AppError> {
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(org_units::Entity::find()
-        .filter(org_units::Column::Id.is_in(ids))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
         .collect())
 }
 
@@ -921,7 +909,7 @@ pub async fn export_spaces(
             None => break,
         }
     }
-    let names = community_names(&ctx.db, rows.iter().map(|s| s.community_id.0).collect()).await?;
+    let names = super::service::org_names(&ctx.db, &rows.iter().map(|s| s.community_id.0).collect::<Vec<_>>()).await?;
     let headers = ["小区", "车位编号", "类型", "面积", "车辆"].map(String::from).to_vec();
     let data = rows
         .iter()

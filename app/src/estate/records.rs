@@ -254,13 +254,10 @@ pub(crate) async fn unit_in_scope(
     perm: Permission,
     id: UnitId,
 ) -> Result<units::Model, AppError> {
-    let scope = access::require(ctx, meta, auth, perm).await?;
-    let u = units::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, perm, &scope, OrgId(u.community_id)).await?;
-    Ok(u)
+    access::record_within(ctx, meta, auth, perm, units::Entity::find_by_id(id.0), |u| {
+        OrgId(u.community_id)
+    })
+    .await
 }
 
 /// One unit on one page (联查): current occupants, who moved out, vehicles; within the

@@ -286,8 +286,11 @@ pub async fn org_names<C: ConnectionTrait>(
     c: &C,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
     Ok(org_units::Entity::find()
-        .filter(org_units::Column::Id.is_in(ids.to_vec()))
+        .filter(org_units::Column::Id.is_in(ids))
         .all(c)
         .await?
         .into_iter()

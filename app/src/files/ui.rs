@@ -20,6 +20,18 @@ enum State {
     Failed(AppError),
 }
 
+impl State {
+    /// What an item shows under it: a passing status, or why it failed.
+    fn said(&self, i18n: crate::shared::i18n::I18n) -> (Option<String>, Option<String>) {
+        match self {
+            State::Uploading => (Some(i18n.t("files.uploading")), None),
+            State::Held(_) => (Some(i18n.t("files.held")), None),
+            State::Done(_) => (None, None),
+            State::Failed(e) => (None, Some(e.localized(i18n.code()))),
+        }
+    }
+}
+
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq)]
 struct Item {
@@ -45,7 +57,7 @@ struct Picker {
 }
 
 impl Picker {
-    fn new(ids: RwSignal<Vec<i64>>, held: Option<RwSignal<Vec<HeldPhoto>>>) -> Self {
+    fn new(ids: RwSignal<Vec<i64>>, held: Option<RwSignal<Vec<HeldPhoto>>>, busy: Option<RwSignal<bool>>) -> Self {
         let p = Picker {
             items: RwSignal::new(vec![]),
             ids,
@@ -75,6 +87,11 @@ impl Picker {
                 })
             });
         });
+        if let Some(busy) = busy {
+            Effect::new(move |_| {
+                busy.set(p.items.with(|v| v.iter().any(|i| i.state == State::Uploading)));
+            });
+        }
         p
     }
 
@@ -82,14 +99,6 @@ impl Picker {
     fn taken(self) -> usize {
         self.items
             .with(|v| v.iter().filter(|i| !matches!(i.state, State::Failed(_))).count())
-    }
-
-    fn report_busy(self, busy: Option<RwSignal<bool>>) {
-        if let Some(busy) = busy {
-            Effect::new(move |_| {
-                busy.set(self.items.with(|v| v.iter().any(|i| i.state == State::Uploading)));
-            });
-        }
     }
 }
 
@@ -120,12 +129,11 @@ pub fn PhotoPicker(
     held: Option<RwSignal<Vec<HeldPhoto>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let p = Picker::new(ids, held);
+    let p = Picker::new(ids, held, busy);
     let Picker { items, notice, .. } = p;
     let taken = move || p.taken();
     let full = move || taken() >= max;
     let form_error = field_error(error.unwrap_or_else(|| Signal::derive(|| None)), "photos");
-    p.report_busy(busy);
 
     let remove = move |key: u32| remove_item(p, key);
     let on_change = move |ev: leptos::ev::Event| {
@@ -146,12 +154,7 @@ pub fn PhotoPicker(
                         .map(|it| {
                             let key = it.key;
                             let remove_label = format!("{} {}", i18n.t("files.remove"), it.name);
-                            let (status, failed) = match &it.state {
-                                State::Uploading => (Some(i18n.t("files.uploading")), None),
-                                State::Held(_) => (Some(i18n.t("files.held")), None),
-                                State::Done(_) => (None, None),
-                                State::Failed(e) => (None, Some(e.localized(i18n.code()))),
-                            };
+                            let (status, failed) = it.state.said(i18n);
                             let is_failed = failed.is_some();
                             let uploading = status.is_some().then_some("true");
                             view! {
@@ -408,12 +411,11 @@ pub fn DocumentPicker(
     error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let p = Picker::new(ids, None);
+    let p = Picker::new(ids, None, busy);
     let Picker { items, notice, .. } = p;
     let taken = move || p.taken();
     let full = move || taken() >= max;
     let form_error = field_error(error.unwrap_or_else(|| Signal::derive(|| None)), "documents");
-    p.report_busy(busy);
     let on_change = move |ev: leptos::ev::Event| {
         let room = max.saturating_sub(taken());
         let too_many = i18n.t("files.documents_too_many").replace("{max}", &max.to_string());
@@ -431,11 +433,7 @@ pub fn DocumentPicker(
                         .map(|it| {
                             let key = it.key;
                             let remove_label = format!("{} {}", i18n.t("files.remove_document"), it.name);
-                            let (status, failed) = match &it.state {
-                                State::Uploading => (Some(i18n.t("files.uploading")), None),
-                                State::Done(_) | State::Held(_) => (None, None),
-                                State::Failed(e) => (None, Some(e.localized(i18n.code()))),
-                            };
+                            let (status, failed) = it.state.said(i18n);
                             let uploading = status.is_some().then_some("true");
                             let is_failed = failed.is_some();
                             view! {
