@@ -18,12 +18,12 @@ use crate::estate::ui::{
 use crate::home::{CommunityPage, HomePage};
 use crate::notify::ui::{BroadcastsPage, InboxPage, NotifySettingsPage, StaffInboxPage};
 use crate::payments::ui::{CheckoutPage, OnlinePaymentsPage};
-use crate::service::ui::{
+use crate::shared::i18n::{initial_locale, use_i18n, I18n};
+use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
+use crate::tickets::ui::{
     HotlinePage, MyTicketPage, NewTicketPage, RepairPage, ServiceReportsPage, ServiceSetupPage, ServiceTicketsPage,
     StaffTicketPage,
 };
-use crate::shared::i18n::{initial_locale, use_i18n, I18n};
-use crate::shared::ui::{provide_toasts, NotFound, ToastHost};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -108,7 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/repair/new") view=NewTicketPage />
                     <Route path=path!("/repair/:id") view=MyTicketPage />
                     <Route path=path!("/community") view=CommunityPage />
-                    <Route path=path!("/me") view=AccountPage />
+                    <Route path=path!("/me") view=|| view! { <AccountPage homes=|| view! { <crate::estate::ui::MyHomes /> } /> } />
                     <Route path=path!("/me/password") view=PasswordPage />
                     <Route path=path!("/me/phone") view=PhonePage />
                     <Route path=path!("/me/notifications") view=NotifySettingsPage />

@@ -1,14 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, hydrated, shot } from "./fixtures/pages";
+import { LoginPage, hydrated, shot } from "./fixtures/pages";
 
 test.describe("system administrator at 1280 px", () => {
   test.use({ viewport: { width: 1280, height: 900 } });
 
   test("creates a staff account with a role and scope, then finds it in the audit log", async ({ page }) => {
-    const login = new LoginPage(page);
-    await login.open();
-    await login.login("admin", DEMO_PASSWORD);
-    await expect(page).toHaveURL(/\/admin$/);
+    await new LoginPage(page).loginAsStaff("admin");
     await expect(page.getByRole("heading", { name: "概览" })).toBeVisible();
     await shot(page, "admin-overview-1280");
 
@@ -39,10 +36,7 @@ test.describe("system administrator at 1280 px", () => {
 });
 
 test("the staff sidebar collapses into a drawer on a phone", async ({ page }) => {
-  const login = new LoginPage(page);
-  await login.open();
-  await login.login("pm.ghy", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/admin$/);
+  await new LoginPage(page).loginAsStaff("pm.ghy");
   await hydrated(page);
   const nav = page.locator("#staff-nav");
   await expect(nav).not.toBeInViewport();
@@ -58,10 +52,7 @@ test("the staff sidebar collapses into a drawer on a phone", async ({ page }) =>
 });
 
 test("a resident is turned away from the back office", async ({ page }) => {
-  const login = new LoginPage(page);
-  await login.open();
-  await login.login("13800000004", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/$/);
+  await new LoginPage(page).loginAsResident("13800000004");
   await page.goto("/admin/users");
   await expect(page.getByText("您没有权限执行此操作")).toBeVisible();
 });

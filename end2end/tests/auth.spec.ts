@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, expectLoggedInHome, hydrated, shot } from "./fixtures/pages";
+import { DEMO_PASSWORD, LoginPage, ResidentApp, SignupPage, expectLoggedInHome, hydrated, shot } from "./fixtures/pages";
 
 test("the home page is Chinese and hydrates (the language switch needs WASM)", async ({ page }) => {
   await page.goto("/");
@@ -21,13 +21,9 @@ test("the home page is Chinese and hydrates (the language switch needs WASM)", a
 test("a resident signs up, logs out and logs back in", async ({ page }) => {
   const phone = "139" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
   const password = "Green-tea-garden-7";
-  await page.goto("/signup");
-  await hydrated(page);
-  await page.getByLabel("手机号").fill("12345");
-  await page.getByLabel("姓名").fill("测试住户");
-  await page.getByLabel(/^密码$/).fill(password);
-  await page.getByLabel("再次输入密码").fill(password);
-  await page.getByRole("button", { name: "注册" }).click();
+  const signup = new SignupPage(page);
+  await signup.open();
+  await signup.signUp("12345", "测试住户", password);
   await expect(page.getByText("请输入正确的 11 位手机号")).toBeVisible();
   await shot(page, "signup-error-375");
   await page.getByLabel("手机号").fill(phone);
@@ -35,7 +31,7 @@ test("a resident signs up, logs out and logs back in", async ({ page }) => {
   await expectLoggedInHome(page, "您好，测试住户");
   await shot(page, "home-resident-375");
 
-  await page.getByRole("link", { name: "我的" }).click();
+  await new ResidentApp(page).followTab("我的");
   await expect(page.getByTestId("profile-name")).toHaveText("测试住户");
   await shot(page, "me-375");
   await page.getByTestId("logout").click();
@@ -71,10 +67,7 @@ test("repeated failures are throttled", async ({ page }) => {
 });
 
 test("a resident changes their password and switches language in 我的", async ({ page }) => {
-  const login = new LoginPage(page);
-  await login.open();
-  await login.login("13800000003", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/$/);
+  await new LoginPage(page).loginAsResident("13800000003");
   await page.goto("/me/password");
   await hydrated(page);
   await page.getByLabel("当前密码").fill("wrong-current-pw");
@@ -86,8 +79,7 @@ test("a resident changes their password and switches language in 我的", async 
   await page.getByRole("button", { name: "保存" }).click();
   await expect(page.getByText(/密码已修改/)).toBeVisible();
 
-  await page.goto("/me");
-  await hydrated(page);
+  await new ResidentApp(page).openTab("我的");
   await page.getByTestId("lang-switch").click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Me");
   await expect(page.getByRole("link", { name: "Change password" })).toBeVisible();
@@ -97,12 +89,8 @@ test("a resident changes their password and switches language in 我的", async 
 });
 
 test("large-text mode (适老化) enlarges the whole page and is remembered", async ({ page }) => {
-  const login = new LoginPage(page);
-  await login.open();
-  await login.login("13800000005", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/$/);
-  await page.goto("/me");
-  await hydrated(page);
+  await new LoginPage(page).loginAsResident("13800000005");
+  await new ResidentApp(page).openTab("我的");
   const rootSize = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
   expect(await rootSize()).toBe(16);
   await page.getByRole("switch", { name: "大字模式（适老化）" }).check();

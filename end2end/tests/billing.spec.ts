@@ -1,12 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, hydrated, shot } from "./fixtures/pages";
+import { BackOffice, LoginPage, hydrated, shot } from "./fixtures/pages";
 
 test("a resident sees the demo bill, pays at the counter and sees the receipt (375 px)", async ({ browser }) => {
   const resident = await browser.newPage({ viewport: { width: 375, height: 900 } });
-  const login = new LoginPage(resident);
-  await login.open();
-  await login.login("13800000001", DEMO_PASSWORD);
-  await expect(resident).toHaveURL(/\/$/);
+  await new LoginPage(resident).loginAsResident("13800000001");
   await resident.getByRole("link", { name: "缴费" }).first().click();
   await expect(resident).toHaveURL(/\/pay$/);
   const card = resident.getByRole("region", { name: "桂花苑 1-1-0101" });
@@ -18,12 +15,8 @@ test("a resident sees the demo bill, pays at the counter and sees the receipt (3
   await shot(resident, "billing-resident-375");
 
   const cashier = await browser.newPage({ viewport: { width: 375, height: 900 } });
-  const l2 = new LoginPage(cashier);
-  await l2.open();
-  await l2.login("cashier.ghy", DEMO_PASSWORD);
-  await expect(cashier).toHaveURL(/\/admin$/);
-  await cashier.goto("/admin/billing/counter");
-  await hydrated(cashier);
+  await new LoginPage(cashier).loginAsStaff("cashier.ghy");
+  await new BackOffice(cashier).open("/admin/billing/counter");
   await cashier.getByRole("searchbox").fill("1-1-0101");
   await cashier.getByRole("button", { name: "搜索" }).click();
   await cashier.getByRole("button", { name: "桂花苑 1-1-0101" }).click();
@@ -50,17 +43,13 @@ test("a resident sees the demo bill, pays at the counter and sees the receipt (3
 
 test("staff preview a bill run and read the collection report (1280 px)", async ({ browser }) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const l = new LoginPage(page);
-  await l.open();
-  await l.login("pm.ghy", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/admin$/);
-  await page.goto("/admin/billing/reports");
-  await hydrated(page);
+  await new LoginPage(page).loginAsStaff("pm.ghy");
+  const office = new BackOffice(page);
+  await office.open("/admin/billing/reports");
   await expect(page.getByRole("cell", { name: /桂花苑管理处/ })).toBeVisible();
   await expect(page.getByRole("img", { name: "收缴率" })).toBeVisible();
   await shot(page, "billing-reports-1280");
-  await page.goto("/admin/billing/run");
-  await hydrated(page);
+  await office.open("/admin/billing/run");
   await page.getByLabel("账期").first().fill("2020-01");
   await page.getByRole("button", { name: "预览" }).click();
   await expect(page.getByTestId("run-report")).toContainText("预览（尚未生成）");
@@ -70,12 +59,8 @@ test("staff preview a bill run and read the collection report (1280 px)", async 
 
 test("a manager walks the meters of 桂花苑 on a phone and enters a reading (375 px)", async ({ browser }) => {
   const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
-  const l = new LoginPage(page);
-  await l.open();
-  await l.login("pm.ghy", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/admin$/);
-  await page.goto("/admin/billing/meters");
-  await hydrated(page);
+  await new LoginPage(page).loginAsStaff("pm.ghy");
+  await new BackOffice(page).open("/admin/billing/meters");
   await page.getByLabel("小区").selectOption({ label: "桂花苑" });
   // The demo billed this month: its readings are shown, read-only, with the reason.
   await expect(page.getByText("本月已按此读数出账，不能再改").first()).toBeVisible();
@@ -111,12 +96,8 @@ test("a manager walks the meters of 桂花苑 on a phone and enters a reading (3
 
 test("a manager sets the late-fee rules of the office and saves them (375 px)", async ({ browser }) => {
   const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
-  const l = new LoginPage(page);
-  await l.open();
-  await l.login("pm.ghy", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/admin$/);
-  await page.goto("/admin/billing/settings");
-  await hydrated(page);
+  await new LoginPage(page).loginAsStaff("pm.ghy");
+  await new BackOffice(page).open("/admin/billing/settings");
   // The demo office charges 0.5‰ a day after 5 grace days.
   await expect(page.getByLabel("逾期按日计收")).toBeChecked();
   await expect(page.getByLabel("日费率")).toHaveValue("0.5");

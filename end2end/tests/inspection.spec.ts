@@ -1,5 +1,5 @@
 import { APIRequestContext, expect, Page, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, hydrated, shot } from "./fixtures/pages";
+import { BackOffice, DEMO_PASSWORD, LoginPage, hydrated, shot } from "./fixtures/pages";
 import { pdf, png } from "./fixtures/files";
 
 /** The QR token of a demo checkpoint of 桂花苑, read through the API as its project manager. */
@@ -52,17 +52,13 @@ test("a QR scan leads to the checkpoint form, and an abnormal result creates a t
 
   // The result is on the rounds page with its ticket.
   const number = (await ticket.innerText()).trim();
-  await page.goto("/admin/engineering/rounds?abnormal=1");
-  await hydrated(page);
+  await new BackOffice(page).open("/admin/engineering/rounds?abnormal=1");
   await expect(page.getByTestId("result").filter({ hasText: number }).first()).toContainText("生活水泵房");
 });
 
 test("without signal the result and its photo wait on the phone and are sent when the signal returns (375 px)", async ({ page, context, request }) => {
   const token = await checkpointToken(request, "地下车库入口");
-  const login = new LoginPage(page);
-  await login.open();
-  await login.login("tech.ghy", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/admin$/);
+  await new LoginPage(page).loginAsStaff("tech.ghy");
   await page.goto(`/i/${token}`);
   await hydrated(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("地下车库入口");
@@ -115,13 +111,10 @@ test("a manual is added to a piece of equipment and downloaded, and a patrol rou
   const token = await managerToken(request);
   const list = await (await request.get("/api/v1/equipment", { headers: { Authorization: `Bearer ${token}` } })).json();
   const pump = list.find((e: { name: string }) => e.name.includes("水泵")) ?? list[0];
-  const login = new LoginPage(page);
-  await login.open();
-  await login.login("pm.ghy", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/admin$/);
+  await new LoginPage(page).loginAsStaff("pm.ghy");
 
-  await page.goto(`/admin/engineering/equipment/${pump.id}`);
-  await hydrated(page);
+  const office = new BackOffice(page);
+  await office.open(`/admin/engineering/equipment/${pump.id}`);
   await page.getByText("修改设备信息").click();
   const docs = page.getByTestId("doc-picker");
   // A Word file is refused by its content, with the reason under its name.
@@ -145,8 +138,7 @@ test("a manual is added to a piece of equipment and downloaded, and a patrol rou
   await page.setViewportSize({ width: 375, height: 812 });
 
   // 日间设备巡检: one more start time and 11:30 added, then saved and shown.
-  await page.goto("/admin/engineering/routes");
-  await hydrated(page);
+  await office.open("/admin/engineering/routes");
   const route = page.getByTestId("route").filter({ hasText: "日间设备巡检" });
   await route.getByText("编辑路线").click();
   const slots = route.getByLabel("每日开始时间");

@@ -1,12 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, hydrated, shot } from "./fixtures/pages";
+import { LoginPage, ResidentApp, hydrated, shot } from "./fixtures/pages";
 
 test("the inbox shows the notice a bill run raised, and reading it clears the badge (375 px)", async ({ page }) => {
-  const login = new LoginPage(page);
-  await login.open();
   // An owner no other test signs in as; the demo's bill runs queued a notice for every household.
-  await login.login("13800000036", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/$/);
+  await new LoginPage(page).loginAsResident("13800000036");
   await hydrated(page);
   const tab = page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: /消息/ });
   await expect(tab.getByTestId("unread-badge")).toBeVisible();
@@ -46,12 +43,8 @@ test("turning on push registers the service worker and stores this device (375 p
       return Promise.resolve({ endpoint, toJSON: () => ({ endpoint, keys: { p256dh, auth } }) });
     };
   });
-  const login = new LoginPage(page);
-  await login.open();
-  await login.login("13800000037", DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/$/);
-  await page.goto("/me");
-  await hydrated(page);
+  await new LoginPage(page).loginAsResident("13800000037");
+  await new ResidentApp(page).openTab("我的");
   await page.getByRole("link", { name: "通知设置" }).click();
   await expect(page).toHaveURL(/\/me\/notifications$/);
   await hydrated(page);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, hydrated, shot } from "./fixtures/pages";
+import { BackOffice, LoginPage, ResidentApp, hydrated, shot } from "./fixtures/pages";
 
 // `./dev e2e` configures Stripe keys and points Linli at end2end/fake-stripe.mjs, a local
 // stand-in for Stripe's API and hosted checkout page that signs its webhook like Stripe does.
@@ -10,12 +10,8 @@ test("a resident pays online through Checkout, sees the receipt, and the office 
   for (let i = 20; i <= 40 && !page; i++) {
     const ctx = await browser.newContext({ viewport: { width: 375, height: 900 } });
     const p = await ctx.newPage();
-    const login = new LoginPage(p);
-    await login.open();
-    await login.login(`138000000${String(i).padStart(2, "0")}`, DEMO_PASSWORD);
-    await expect(p).toHaveURL(/\/$/);
-    await p.goto("/pay");
-    await hydrated(p);
+    await new LoginPage(p).loginAsResident(`138000000${String(i).padStart(2, "0")}`);
+    await new ResidentApp(p).openTab("缴费");
     await expect(p.getByRole("heading", { level: 1 })).toHaveText("缴费");
     if ((await p.getByTestId("pay-online").count()) > 0) page = p;
     else await ctx.close();
@@ -53,12 +49,8 @@ test("a resident pays online through Checkout, sees the receipt, and the office 
 
   // The office sees it among online payments and refunds it: a red receipt, bills open again.
   const staff = await browser.newPage({ viewport: { width: 375, height: 900 } });
-  const l2 = new LoginPage(staff);
-  await l2.open();
-  await l2.login("pm.ghy", DEMO_PASSWORD);
-  await expect(staff).toHaveURL(/\/admin$/);
-  await staff.goto("/admin/billing/online");
-  await hydrated(staff);
+  await new LoginPage(staff).loginAsStaff("pm.ghy");
+  await new BackOffice(staff).open("/admin/billing/online");
   const row = staff.locator("li.online-row").filter({ hasText: receiptNo });
   await expect(row.getByText("已支付")).toBeVisible();
   await shot(staff, "payments-admin-375");
@@ -66,7 +58,6 @@ test("a resident pays online through Checkout, sees the receipt, and the office 
   await row.getByLabel("退款原因").fill("业主重复缴费");
   await row.getByRole("button", { name: "全额退回付款人，并红冲收据" }).click();
   await expect(row.getByText("已退款", { exact: true })).toBeVisible();
-  await page.goto("/pay");
-  await hydrated(page);
+  await new ResidentApp(page).openTab("缴费");
   await expect(page.getByTestId("pay-online").first()).toBeVisible();
 });

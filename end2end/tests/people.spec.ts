@@ -1,30 +1,19 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, expectLoggedInHome, hydrated, shot } from "./fixtures/pages";
+import { BackOffice, LoginPage, ResidentApp, SignupPage, expectLoggedInHome, hydrated, shot } from "./fixtures/pages";
 
 function freshPhone() {
   return "137" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
-}
-
-async function staffLogin(page: import("@playwright/test").Page, login: string) {
-  const l = new LoginPage(page);
-  await l.open();
-  await l.login(login, DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/admin$/);
 }
 
 for (const width of [375, 1280]) {
   test(`a resident not on record asks to bind, staff approve, the home appears in 我的 (${width} px)`, async ({ browser }) => {
     const phone = freshPhone();
     const resident = await browser.newPage({ viewport: { width, height: 900 } });
-    await resident.goto("/signup");
-    await hydrated(resident);
-    await resident.getByLabel("手机号").fill(phone);
-    await resident.getByLabel("姓名").fill("新租户");
-    await resident.getByLabel(/^密码$/).fill("Green-tea-garden-7");
-    await resident.getByLabel("再次输入密码").fill("Green-tea-garden-7");
-    await resident.getByRole("button", { name: "注册" }).click();
+    const signup = new SignupPage(resident);
+    await signup.open();
+    await signup.signUp(phone, "新租户", "Green-tea-garden-7");
     await expectLoggedInHome(resident, "您好，新租户");
-    await resident.getByRole("link", { name: "我的" }).click();
+    await new ResidentApp(resident).followTab("我的");
     await expect(resident.getByText("还没有绑定房屋")).toBeVisible();
     await hydrated(resident);
     await resident.getByText("申请绑定房屋").click();
@@ -41,9 +30,8 @@ for (const width of [375, 1280]) {
     await shot(resident, `people-bind-request-${width}`);
 
     const staff = await browser.newPage({ viewport: { width, height: 900 } });
-    await staffLogin(staff, "pm.ghy");
-    await staff.goto("/admin/binds");
-    await hydrated(staff);
+    await new LoginPage(staff).loginAsStaff("pm.ghy");
+    await new BackOffice(staff).open("/admin/binds");
     const row = staff.locator("tr", { hasText: `桂花苑 ${unit}` }).filter({ hasText: "新租户" });
     await expect(row).toBeVisible();
     await shot(staff, `people-binds-${width}`);
@@ -71,10 +59,10 @@ for (const width of [375, 1280]) {
 
 test("staff find a person by plate, record an ID number with consent, and only the administrator reveals it", async ({ browser }) => {
   const staff = await browser.newPage({ viewport: { width: 375, height: 900 } });
-  await staffLogin(staff, "pm.ghy");
+  await new LoginPage(staff).loginAsStaff("pm.ghy");
+  const office = new BackOffice(staff);
   // A vehicle on a unit, found again through the people search.
-  await staff.goto("/admin/units");
-  await hydrated(staff);
+  await office.open("/admin/units");
   await staff.getByRole("searchbox").fill("3-2-0801");
   await staff.getByRole("searchbox").press("Enter");
   await staff.getByRole("link", { name: "3-2-0801" }).click();
@@ -90,8 +78,7 @@ test("staff find a person by plate, record an ID number with consent, and only t
   await expect(staff.locator(".plate", { hasText: plate })).toBeVisible();
   await shot(staff, "people-unit-375");
 
-  await staff.goto("/admin/people");
-  await hydrated(staff);
+  await office.open("/admin/people");
   await staff.getByRole("searchbox").fill(plate);
   await staff.getByRole("searchbox").press("Enter");
   const link = staff.locator("table.people a").first();
@@ -121,9 +108,8 @@ test("staff find a person by plate, record an ID number with consent, and only t
   await staff.close();
 
   const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await staffLogin(admin, "admin");
-  await admin.goto(personUrl);
-  await hydrated(admin);
+  await new LoginPage(admin).loginAsStaff("admin");
+  await new BackOffice(admin).open(personUrl);
   await admin.getByRole("button", { name: "查看完整号码" }).click();
   await expect(admin.getByTestId("id-number")).toHaveText(id);
   await admin.goto("/admin/audit");
@@ -133,9 +119,9 @@ test("staff find a person by plate, record an ID number with consent, and only t
 
 test("parking spaces are created in a run, and an administrator issues and revokes an API key", async ({ browser }) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await staffLogin(page, "admin");
-  await page.goto("/admin/parking");
-  await hydrated(page);
+  await new LoginPage(page).loginAsStaff("admin");
+  const office = new BackOffice(page);
+  await office.open("/admin/parking");
   await expect(page.getByRole("cell", { name: "B1-001" })).toBeVisible();
   const prefix = "T" + Math.floor(Math.random() * 1e5) + "-";
   await page.getByText("批量新建车位").click();
@@ -149,8 +135,7 @@ test("parking spaces are created in a run, and an administrator issues and revok
   await expect(page.getByRole("cell", { name: `${prefix}020` })).toBeVisible();
   await shot(page, "parking-1280");
 
-  await page.goto("/admin/keys");
-  await hydrated(page);
+  await office.open("/admin/keys");
   await page.getByText("新建密钥").click();
   await page.getByLabel("名称").fill("停车场系统");
   await page.locator("#f-key-role").selectOption("project_manager");
@@ -174,9 +159,8 @@ test("parking spaces are created in a run, and an administrator issues and revok
 
 test("staff correct a unit's areas and record a handover inspection (375 px)", async ({ browser }) => {
   const staff = await browser.newPage({ viewport: { width: 375, height: 900 } });
-  await staffLogin(staff, "pm.ghy");
-  await staff.goto("/admin/units");
-  await hydrated(staff);
+  await new LoginPage(staff).loginAsStaff("pm.ghy");
+  await new BackOffice(staff).open("/admin/units");
   await staff.getByRole("searchbox").fill("5-2-1502");
   await staff.getByRole("searchbox").press("Enter");
   await staff.getByRole("link", { name: "5-2-1502" }).click();

@@ -1,15 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, expectLoggedInHome, hydrated, shot } from "./fixtures/pages";
+import { BackOffice, DEMO_PASSWORD, LoginPage, ResidentApp, SignupPage, expectLoggedInHome, hydrated, shot } from "./fixtures/pages";
 
 for (const width of [1280, 375]) {
   test(`staff generate a building and record an owner, who then sees the home in 我的 (${width} px)`, async ({ browser }) => {
     const staff = await browser.newPage({ viewport: { width, height: 900 } });
-    const login = new LoginPage(staff);
-    await login.open();
-    await login.login("pm.ghy", DEMO_PASSWORD);
-    await expect(staff).toHaveURL(/\/admin$/);
-    await staff.goto("/admin/units");
-    await hydrated(staff);
+    await new LoginPage(staff).loginAsStaff("pm.ghy");
+    await new BackOffice(staff).open("/admin/units");
     await expect(staff.getByRole("heading", { name: "房屋" })).toBeVisible();
     // Office 桂花苑 sees its own units only.
     await expect(staff.getByRole("link", { name: "1-1-0101" })).toBeVisible();
@@ -51,15 +47,11 @@ for (const width of [1280, 375]) {
 
     // The owner signs up with that phone on a phone-sized screen: the home is already there.
     const resident = await browser.newPage({ viewport: { width: 375, height: 812 } });
-    await resident.goto("/signup");
-    await hydrated(resident);
-    await resident.getByLabel("手机号").fill(phone);
-    await resident.getByLabel("姓名").fill("新业主");
-    await resident.getByLabel(/^密码$/).fill("Green-tea-garden-7");
-    await resident.getByLabel("再次输入密码").fill("Green-tea-garden-7");
-    await resident.getByRole("button", { name: "注册" }).click();
+    const signup = new SignupPage(resident);
+    await signup.open();
+    await signup.signUp(phone, "新业主", "Green-tea-garden-7");
     await expectLoggedInHome(resident, "您好，新业主");
-    await resident.getByRole("link", { name: "我的" }).click();
+    await new ResidentApp(resident).followTab("我的");
     await expect(resident.getByText(`桂花苑 ${unit}`)).toBeVisible();
     await expect(resident.locator(".homes .badge").first()).toHaveText("业主");
     await shot(resident, `records-my-home-${width}`);

@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, hydrated, shot } from "./fixtures/pages";
+import { BackOffice, DEMO_PASSWORD, LoginPage, ResidentApp, hydrated, shot } from "./fixtures/pages";
 
 import { png } from "./fixtures/files";
 const PNG = png(64, 48);
@@ -23,16 +23,14 @@ async function addPhoto(page: Page, name: string, form = "form") {
 }
 
 async function openTicket(page: Page, id: string) {
-  await page.goto(`/admin/service/tickets/${id}`);
-  await hydrated(page);
+  await new BackOffice(page).open(`/admin/service/tickets/${id}`);
 }
 
 test("a repair from the resident's phone to the rating, with photos at every step (375 px)", async ({ browser }) => {
   test.setTimeout(180_000);
   // An owner of 桂花苑 no other end-to-end test signs in as.
   const resident = await signIn(browser, "13800000008");
-  await resident.goto("/repair");
-  await hydrated(resident);
+  await new ResidentApp(resident).openTab("报修");
   await resident.getByTestId("new-ticket").click();
   await expect(resident).toHaveURL(/\/repair\/new$/);
   await hydrated(resident);
@@ -52,8 +50,7 @@ test("a repair from the resident's phone to the rating, with photos at every ste
 
   // 客服 accepts and dispatches to the technician.
   const desk = await signIn(browser, "cs.ghy");
-  await desk.goto("/admin/service");
-  await hydrated(desk);
+  await new BackOffice(desk).open("/admin/service");
   await expect(desk.locator(".ticket-card").filter({ hasText: number })).toBeVisible();
   await shot(desk, "service-desk-list-375");
   await desk.setViewportSize({ width: 1280, height: 900 });
@@ -67,8 +64,7 @@ test("a repair from the resident's phone to the rating, with photos at every ste
 
   // The technician takes it on, checks in with a photo, completes with materials and a photo.
   const tech = await signIn(browser, "tech.ghy");
-  await tech.goto("/admin/service");
-  await hydrated(tech);
+  await new BackOffice(tech).open("/admin/service");
   await tech.locator(".ticket-card").filter({ hasText: number }).getByRole("link").click();
   await hydrated(tech);
   await tech.locator('[data-act="take_on"]').click();
@@ -108,8 +104,7 @@ test("a repair from the resident's phone to the rating, with photos at every ste
   expect(res.headers()["content-type"]).toBe("image/jpeg");
   await shot(resident, "service-rated-375");
   // The resident's list shows it closed with its stars.
-  await resident.goto("/repair");
-  await hydrated(resident);
+  await new ResidentApp(resident).openTab("报修");
   await expect(resident.locator(".ticket-card").filter({ hasText: number })).toContainText("已关闭");
 });
 

@@ -13,8 +13,8 @@ use app::billing::model::StandardInput;
 use app::billing::{reports, runs, standards};
 use app::db::entities::{bill_lines, buildings, occupancies, persons, units, users};
 use app::db::{AppCtx, RuntimeConfig};
-use app::estate::model::OrgKind;
-use app::estate::service as estate;
+use app::org::model::OrgKind;
+use app::org::service as org;
 use app::shared::ids::{OrgId, UserId};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -35,17 +35,17 @@ const MONTHS: [&str; 4] = ["2026-01", "2026-02", "2026-03", "2026-04"];
 async fn seed(ctx: &AppCtx) -> (Authed, OrgId) {
     let db = &ctx.db;
     let t = Instant::now();
-    let company = estate::create_org(db, None, OrgKind::Company, "基准物业", "BM")
+    let company = org::create_org(db, None, OrgKind::Company, "基准物业", "BM")
         .await
         .unwrap();
-    let office = estate::create_org(db, Some(company.id), OrgKind::Office, "管理处", "BM-0")
+    let office = org::create_org(db, Some(company.id), OrgKind::Office, "管理处", "BM-0")
         .await
         .unwrap();
     let now = Utc::now();
     let since = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     let mut communities = vec![];
     for c in 0..COMMUNITIES {
-        let community = estate::create_org(
+        let community = org::create_org(
             db,
             Some(office.id),
             OrgKind::Community,

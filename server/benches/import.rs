@@ -8,8 +8,8 @@ use app::access::model::{AuthVia, Authed, RequestMeta, UserKind};
 use app::access::service as access;
 use app::db::{AppCtx, RuntimeConfig};
 use app::estate::import::{import_records, ImportRequest};
-use app::estate::model::OrgKind;
-use app::estate::service as estate;
+use app::org::model::OrgKind;
+use app::org::service as org;
 use app::shared::i18n::Locale;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -95,13 +95,13 @@ async fn one_run(book: &[u8], run: usize) -> (Duration, Duration) {
         db,
         cfg: Arc::new(RuntimeConfig::default()),
     };
-    let company = estate::create_org(&ctx.db, None, OrgKind::Company, "测试物业", "T")
+    let company = org::create_org(&ctx.db, None, OrgKind::Company, "测试物业", "T")
         .await
         .unwrap();
-    let office = estate::create_org(&ctx.db, Some(company.id), OrgKind::Office, "管理处", "T-A")
+    let office = org::create_org(&ctx.db, Some(company.id), OrgKind::Office, "管理处", "T-A")
         .await
         .unwrap();
-    let community = estate::create_org(&ctx.db, Some(office.id), OrgKind::Community, "小区", "A1")
+    let community = org::create_org(&ctx.db, Some(office.id), OrgKind::Community, "小区", "A1")
         .await
         .unwrap();
     let user = access::create_user_system(

@@ -7,7 +7,8 @@
 //!     LINLI_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres cargo bench -p server --bench notify
 use app::db::entities::{jobs, push_subscriptions, users};
 use app::db::{AppCtx, RuntimeConfig};
-use app::notify::{model::Category, push::PushSender, queue, service, vapid::Vapid};
+use app::jobs::queue;
+use app::notify::{model::Category, push::PushSender, service, vapid::Vapid};
 use app::shared::ids::UserId;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -141,12 +142,16 @@ async fn run(label: &str, url: Option<&str>) {
 
     let t = Instant::now();
     let mut set = tokio::task::JoinSet::new();
+    let registry = std::sync::Arc::new(server::jobs::registry(0));
     for w in 0..WORKERS {
         let ctx = ctx.clone();
+        let registry = registry.clone();
         set.spawn(async move {
             let mut n = 0;
             loop {
-                let k = queue::run_once(&ctx, &format!("bench-{w}"), 128).await.unwrap();
+                let k = queue::run_once(&ctx, &registry, &format!("bench-{w}"), 128)
+                    .await
+                    .unwrap();
                 if k == 0 {
                     return n;
                 }

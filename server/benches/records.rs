@@ -9,10 +9,10 @@ use app::access::model::{AuthVia, Authed, RequestMeta, UserKind};
 use app::access::service as access;
 use app::db::entities::{buildings, occupancies, persons, units, vehicles};
 use app::db::{AppCtx, RuntimeConfig};
-use app::estate::model::OrgKind;
 use app::estate::people;
 use app::estate::records::{self, UnitFilter};
-use app::estate::service as estate;
+use app::org::model::OrgKind;
+use app::org::service as org;
 use app::shared::ids::UserId;
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
@@ -39,13 +39,13 @@ const GIVEN: &[&str] = &[
 async fn seed(ctx: &AppCtx) -> (Authed, String, String) {
     let db = &ctx.db;
     let t = Instant::now();
-    let company = estate::create_org(db, None, OrgKind::Company, "基准物业", "BM")
+    let company = org::create_org(db, None, OrgKind::Company, "基准物业", "BM")
         .await
         .unwrap();
     let mut offices = vec![];
     for o in 0..3 {
         offices.push(
-            estate::create_org(
+            org::create_org(
                 db,
                 Some(company.id),
                 OrgKind::Office,
@@ -60,7 +60,7 @@ async fn seed(ctx: &AppCtx) -> (Authed, String, String) {
     for c in 0..COMMUNITIES {
         let office = &offices[(c as usize * 3 / COMMUNITIES as usize).min(2)];
         communities.push(
-            estate::create_org(
+            org::create_org(
                 db,
                 Some(office.id),
                 OrgKind::Community,

@@ -9,11 +9,11 @@ use app::access::model::{AuthVia, Authed, RequestMeta, UserKind};
 use app::access::service as access;
 use app::db::entities::service_tickets;
 use app::db::{AppCtx, RuntimeConfig};
-use app::estate::model::OrgKind;
-use app::estate::service as estate;
-use app::service::model::ListFilter;
-use app::service::{reports, service};
+use app::org::model::OrgKind;
+use app::org::service as org;
 use app::shared::ids::{OrgId, UserId};
+use app::tickets::model::ListFilter;
+use app::tickets::{lists, reports};
 use chrono::{Duration as Days, Utc};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 use std::sync::Arc;
@@ -77,13 +77,13 @@ async fn run(label: &str, url: Option<&str>, total: usize) {
         cfg: Arc::new(RuntimeConfig::default()),
     };
     let c = &ctx.db;
-    let company = estate::create_org(c, None, OrgKind::Company, "基准物业", "B")
+    let company = org::create_org(c, None, OrgKind::Company, "基准物业", "B")
         .await
         .unwrap();
     let mut offices = vec![];
     let mut communities = vec![];
     for o in 0..4 {
-        let office = estate::create_org(
+        let office = org::create_org(
             c,
             Some(company.id),
             OrgKind::Office,
@@ -93,7 +93,7 @@ async fn run(label: &str, url: Option<&str>, total: usize) {
         .await
         .unwrap();
         for k in 0..5 {
-            let cm = estate::create_org(
+            let cm = org::create_org(
                 c,
                 Some(office.id),
                 OrgKind::Community,
@@ -246,7 +246,7 @@ async fn run(label: &str, url: Option<&str>, total: usize) {
     ];
     for (name, who, f) in cases {
         // Keyset pages deep into the list as well as the first one.
-        let first = service::staff_list(&ctx, &meta, who, f.clone()).await.unwrap();
+        let first = lists::staff_list(&ctx, &meta, who, f.clone()).await.unwrap();
         let deep = first.items.last().map(|x| x.id - (total as i64) / 3);
         let (p50, p95) = time(RUNS, |i| {
             let mut f = f.clone();
@@ -256,7 +256,7 @@ async fn run(label: &str, url: Option<&str>, total: usize) {
             let ctx = &ctx;
             let meta = &meta;
             async move {
-                let p = service::staff_list(ctx, meta, who, f).await.unwrap();
+                let p = lists::staff_list(ctx, meta, who, f).await.unwrap();
                 std::hint::black_box(p);
             }
         })

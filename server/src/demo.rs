@@ -3,8 +3,8 @@
 use app::access::model::UserKind;
 use app::access::service as access;
 use app::db::AppCtx;
-use app::estate::model::OrgKind;
-use app::estate::service as estate;
+use app::org::model::OrgKind;
+use app::org::service as org;
 use app::shared::ids::OrgId;
 
 pub const DEMO_PASSWORD: &str = "linli-demo";
@@ -55,22 +55,22 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
         anyhow::bail!("the database already holds data; the demo loads only into an empty database");
     }
     let db = &ctx.db;
-    let company = estate::create_org(db, None, OrgKind::Company, "邻里物业服务有限公司", "LL")
+    let company = org::create_org(db, None, OrgKind::Company, "邻里物业服务有限公司", "LL")
         .await
         .map_err(e)?;
-    let region = estate::create_org(db, Some(company.id), OrgKind::Region, "华东区域", "LL-HD")
+    let region = org::create_org(db, Some(company.id), OrgKind::Region, "华东区域", "LL-HD")
         .await
         .map_err(e)?;
-    let office_a = estate::create_org(db, Some(region.id), OrgKind::Office, "桂花苑管理处", "LL-HD-GHY")
+    let office_a = org::create_org(db, Some(region.id), OrgKind::Office, "桂花苑管理处", "LL-HD-GHY")
         .await
         .map_err(e)?;
-    let office_b = estate::create_org(db, Some(region.id), OrgKind::Office, "云栖府管理处", "LL-HD-YQF")
+    let office_b = org::create_org(db, Some(region.id), OrgKind::Office, "云栖府管理处", "LL-HD-YQF")
         .await
         .map_err(e)?;
-    let ghy = estate::create_org(db, Some(office_a.id), OrgKind::Community, "桂花苑", "GHY")
+    let ghy = org::create_org(db, Some(office_a.id), OrgKind::Community, "桂花苑", "GHY")
         .await
         .map_err(e)?;
-    let yqf = estate::create_org(db, Some(office_b.id), OrgKind::Community, "云栖府", "YQF")
+    let yqf = org::create_org(db, Some(office_b.id), OrgKind::Community, "云栖府", "YQF")
         .await
         .map_err(e)?;
 
@@ -145,8 +145,8 @@ mod tickets {
     use app::access::model::{AuthVia, Authed, RequestMeta};
     use app::db::entities::users;
     use app::db::AppCtx;
-    use app::service::{config, model::*, service};
     use app::shared::ids::{OrgId, UserId};
+    use app::tickets::{act, config, model::*, submit::submit};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     async fn who(ctx: &AppCtx, login: &str) -> anyhow::Result<Authed> {
@@ -217,7 +217,7 @@ mod tickets {
         }
         let Some((res, unit)) = reporter else { return Ok(()) };
         let act = |a: Action| ActInput::of(a);
-        service::submit(
+        submit(
             ctx,
             &meta,
             &res,
@@ -225,7 +225,7 @@ mod tickets {
         )
         .await
         .map_err(e)?;
-        let id = service::submit(
+        let id = submit(
             ctx,
             &meta,
             &res,
@@ -239,15 +239,13 @@ mod tickets {
         )
         .await
         .map_err(e)?;
-        service::act(ctx, &meta, &cs, id, act(Action::Accept))
-            .await
-            .map_err(e)?;
+        act::act(ctx, &meta, &cs, id, act(Action::Accept)).await.map_err(e)?;
         let to = Action::Dispatch {
             to: Some(tech.user_id.0),
             pool: false,
         };
-        service::act(ctx, &meta, &cs, id, act(to.clone())).await.map_err(e)?;
-        let id = service::submit(
+        act::act(ctx, &meta, &cs, id, act(to.clone())).await.map_err(e)?;
+        let id = submit(
             ctx,
             &meta,
             &res,
@@ -255,9 +253,9 @@ mod tickets {
         )
         .await
         .map_err(e)?;
-        service::act(ctx, &meta, &cs, id, act(to)).await.map_err(e)?;
+        act::act(ctx, &meta, &cs, id, act(to)).await.map_err(e)?;
         for a in [Action::TakeOn, Action::CheckIn] {
-            service::act(ctx, &meta, &tech, id, act(a)).await.map_err(e)?;
+            act::act(ctx, &meta, &tech, id, act(a)).await.map_err(e)?;
         }
         let mut done = act(Action::Complete);
         done.work_note = "更换阀芯".into();
@@ -266,22 +264,18 @@ mod tickets {
             name: "陶瓷阀芯".into(),
             quantity: "1".into(),
         }];
-        service::act(ctx, &meta, &tech, id, done).await.map_err(e)?;
-        service::act(ctx, &meta, &cs, id, act(Action::Verify))
-            .await
-            .map_err(e)?;
+        act::act(ctx, &meta, &tech, id, done).await.map_err(e)?;
+        act::act(ctx, &meta, &cs, id, act(Action::Verify)).await.map_err(e)?;
         let rate = Action::Rate {
             stars: 5,
             comment: "师傅准时，修得很好".into(),
         };
-        service::act(ctx, &meta, &res, id, act(rate)).await.map_err(e)?;
+        act::act(ctx, &meta, &res, id, act(rate)).await.map_err(e)?;
         let mut call = new(Kind::Complaint, "noise", unit, "3 号楼", "晚上 10 点后仍有装修噪音");
         call.caller_name = "业主来电".into();
         call.caller_phone = "13800000039".into();
-        let id = service::submit(ctx, &meta, &cs, call).await.map_err(e)?;
-        service::act(ctx, &meta, &cs, id, act(Action::Accept))
-            .await
-            .map_err(e)?;
+        let id = submit(ctx, &meta, &cs, call).await.map_err(e)?;
+        act::act(ctx, &meta, &cs, id, act(Action::Accept)).await.map_err(e)?;
         Ok(())
     }
 }

@@ -47,7 +47,7 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) 
 }
 
 fn csrf_rejection(headers: &HeaderMap) -> Response {
-    let e = app::access::rest::ApiError(AppError::validation("csrf", "err.csrf"), locale_of_request(headers));
+    let e = app::web::ApiError(AppError::validation("csrf", "err.csrf"), locale_of_request(headers));
     let mut r = e.into_response();
     *r.status_mut() = axum::http::StatusCode::FORBIDDEN;
     r
@@ -226,7 +226,7 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
         } else {
             ("body", "err.body_too_large")
         };
-        let e = app::access::rest::ApiError(AppError::validation(field, code), locale_of_request(req.headers()));
+        let e = app::web::ApiError(AppError::validation(field, code), locale_of_request(req.headers()));
         let mut r = e.into_response();
         *r.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
         return r;
@@ -262,7 +262,7 @@ trait StatusResponse {
 
 impl StatusResponse for AppError {
     fn status_response(&self) -> Response {
-        app::access::rest::ApiError(self.clone(), app::shared::i18n::Locale::ZhCn).into_response()
+        app::web::ApiError(self.clone(), app::shared::i18n::Locale::ZhCn).into_response()
     }
 }
 

@@ -2,6 +2,7 @@
 //! with its layers, the OpenAPI document, the demo loader and the command line.
 pub mod config;
 pub mod demo;
+pub mod jobs;
 pub mod layers;
 pub mod openapi;
 
@@ -180,78 +181,15 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
     })
 }
 
-/// Background work of this server: the job queue's worker, the hourly overdue-bill
-/// reminders (stored once per home and month, so every server may run them), and the hourly
-/// purge of photo uploads never attached within a day (guarded per row: any server may run it).
-pub fn spawn_background(ctx: AppCtx, worker: String) {
-    app::notify::queue::spawn_worker(ctx.clone(), worker);
-    // Inspection rounds: today's made, ended ones marked done or missed, every five minutes.
-    let rounds = ctx.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match app::engineering::jobs::rounds_pass(&rounds, chrono::Utc::now()).await {
-                Ok(r) if r.missed > 0 => tracing::info!(?r, "inspection rounds missed"),
-                Ok(r) => tracing::debug!(?r, "inspection rounds settled"),
-                Err(e) => tracing::warn!(error = %e, "inspection rounds pass failed"),
-            }
-        }
-    });
-    // SLA clocks: a breach is marked and the supervisor told within a minute.
-    let sla = ctx.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match app::service::service::sla_watch(&sla).await {
-                Ok(n) if n > 0 => tracing::info!(tickets = n, "SLA breaches marked"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "SLA watch failed"),
-            }
-        }
-    });
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3_600));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match app::billing::notices::overdue_reminders(&ctx).await {
-                Ok(n) if n > 0 => tracing::info!(notices = n, "overdue reminders raised"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "overdue reminders failed"),
-            }
-            match app::files::service::purge_unattached(&ctx, chrono::Duration::days(1)).await {
-                Ok(n) if n > 0 => tracing::info!(files = n, "unattached uploads purged"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "purging unattached uploads failed"),
-            }
-        }
-    });
-}
-
-/// Applies the provider's recent events every `minutes` (webhooks can be missed). Every server
-/// may run it: applying an event is idempotent.
-pub fn spawn_reconciler(ctx: AppCtx, minutes: u64) {
-    if minutes == 0 || ctx.cfg.online.provider.is_none() {
-        return;
+/// Starts this server's background work: the job queue's worker and every area's periodic
+/// tasks, all registered in [`jobs::registry`].
+pub fn spawn_background(ctx: AppCtx, reconcile_minutes: u64, worker: String) -> anyhow::Result<()> {
+    let registry = jobs::registry(reconcile_minutes);
+    if let Some(p) = registry.problems().first() {
+        anyhow::bail!("background work is miswired: {p}");
     }
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(minutes * 60));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match app::payments::service::reconcile(&ctx).await {
-                Ok(r) if r.applied > 0 || r.refunds_resent > 0 => {
-                    tracing::warn!(?r, "reconciliation applied missed events")
-                }
-                Ok(r) => tracing::debug!(?r, "reconciliation found nothing missed"),
-                Err(e) => tracing::warn!(error = %e, "reconciliation failed"),
-            }
-        }
-    });
+    app::jobs::spawn(ctx, Arc::new(registry), worker);
+    Ok(())
 }
 
 /// Leptos options for a site folder. The WASM/JS/CSS names carry a content hash written by
@@ -288,7 +226,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::payments::rest::router())
         .merge(app::notify::rest::router())
         .merge(app::files::rest::router())
-        .merge(app::service::rest::router())
+        .merge(app::tickets::rest::router())
         .merge(app::engineering::rest::router())
         .route("/openapi.json", get(openapi::document))
         .with_state(state.ctx.clone());

@@ -197,11 +197,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("LINLI_TRUSTED_PROXIES: {s} is not an IP address"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    server::spawn_reconciler(ctx.clone(), args.reconcile_minutes);
-    server::spawn_background(ctx.clone(), format!("{}:{}", args.addr, std::process::id()));
     let state = server::AppState {
         leptos_options: server::leptos_options(&args.site_root),
-        ctx,
+        ctx: ctx.clone(),
         trusted_proxies: Arc::new(trusted),
     };
     let app = server::router(state);
@@ -209,6 +207,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.addr))?;
     tracing::info!("Linli listening on http://{}", args.addr);
+    // Background work starts once the port is ours: a second server that fails to bind
+    // never runs jobs meanwhile.
+    server::spawn_background(
+        ctx,
+        args.reconcile_minutes,
+        format!("{}:{}", args.addr, std::process::id()),
+    )?;
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

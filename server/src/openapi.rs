@@ -96,17 +96,17 @@ impl Modify for Bearer {
         app::files::rest::upload,
         app::files::rest::upload_document,
         app::files::rest::discard,
-        app::service::rest::list,
-        app::service::rest::mine,
-        app::service::rest::submit,
-        app::service::rest::detail,
-        app::service::rest::act,
-        app::service::rest::photo,
-        app::service::rest::reports,
-        app::service::rest::setup,
-        app::service::rest::save_settings,
-        app::service::rest::save_price,
-        app::service::rest::save_team,
+        app::tickets::rest::list,
+        app::tickets::rest::mine,
+        app::tickets::rest::submit,
+        app::tickets::rest::detail,
+        app::tickets::rest::act,
+        app::tickets::rest::photo,
+        app::tickets::rest::reports,
+        app::tickets::rest::setup,
+        app::tickets::rest::save_settings,
+        app::tickets::rest::save_price,
+        app::tickets::rest::save_team,
         app::engineering::rest::equipment_list,
         app::engineering::rest::equipment_create,
         app::engineering::rest::equipment_document,
@@ -130,7 +130,7 @@ impl Modify for Bearer {
         app::engineering::rest::result_photo,
     ),
     modifiers(&Bearer),
-    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "records"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "service"), (name = "engineering"))
+    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"))
 )]
 pub struct ApiDoc;
 

@@ -1,6 +1,6 @@
 //! Server functions of the access area: authorize, parse, call one service fn, map the error.
 use super::model::{ApiKeyRow, Me, NewKey, RoleRow, UserRow};
-use crate::estate::model::OrgNode;
+use crate::org::model::OrgNode;
 use crate::shared::error::AppError;
 use crate::shared::ids::{ApiKeyId, GrantId, OrgId, RoleId, UserId};
 use crate::shared::pagination::Page;
@@ -9,44 +9,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 pub use edge::*;
 
-/// (ssr) What every server function and page needs first: state, request facts, caller.
+/// (ssr) The session cookies that login and logout set.
 #[cfg(feature = "ssr")]
 mod edge {
     use super::super::model::*;
-    use crate::db::{app_ctx, AppCtx};
-    use crate::shared::error::AppError;
     use leptos::prelude::*;
-
-    /// The request facts and the caller (if logged in), as resolved by the server's layer.
-    pub fn request() -> Result<(AppCtx, RequestMeta, Option<Authed>), AppError> {
-        let ctx = app_ctx()?;
-        let parts = use_context::<http::request::Parts>();
-        let meta = parts
-            .as_ref()
-            .and_then(|p| p.extensions.get::<RequestMeta>().cloned())
-            .unwrap_or_default();
-        let auth = parts.as_ref().and_then(|p| p.extensions.get::<Authed>().cloned());
-        Ok((ctx, meta, auth))
-    }
-
-    /// Like [`request`], and the caller must be logged in.
-    pub fn authed() -> Result<(AppCtx, RequestMeta, Authed), AppError> {
-        let (ctx, meta, auth) = request()?;
-        let auth = auth.ok_or(AppError::Unauthenticated)?;
-        Ok((ctx, meta, auth))
-    }
-
-    /// Sets the HTTP status of a failed server function so clients and logs see a real 4xx.
-    pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
-        if let Err(e) = &r {
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                if let Ok(s) = http::StatusCode::from_u16(e.status()) {
-                    res.set_status(s);
-                }
-            }
-        }
-        r
-    }
 
     fn cookie(name: &str, value: &str, http_only: bool, max_age: Option<i64>, secure: bool) -> String {
         let mut c = format!("{name}={value}; Path=/; SameSite=Lax");
@@ -100,29 +67,21 @@ mod edge {
 /// The logged-in user, or `None` for a visitor.
 #[server]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    respond(
-        async {
-            let (ctx, _meta, auth) = request()?;
-            match auth {
-                Some(a) => super::service::me(&ctx.db, a.user_id).await.map(Some),
-                None => Ok(None),
-            }
-        }
-        .await,
-    )
+    crate::web::serve_anyone(async |ctx, _meta, auth| match auth {
+        Some(a) => super::accounts::me(&ctx.db, a.user_id).await.map(Some),
+        None => Ok(None),
+    })
+    .await
 }
 
 #[server]
 pub async fn login(login: String, password: String) -> Result<Me, AppError> {
-    respond(
-        async {
-            let (ctx, meta, _) = request()?;
-            let ok = super::service::login(&ctx, &meta, &login, &password, super::model::AuthVia::Cookie).await?;
-            set_cookies(&login_cookies(ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token));
-            Ok(ok.me)
-        }
-        .await,
-    )
+    crate::web::serve_anyone(async |ctx, meta, _| {
+        let ok = super::sessions::login(&ctx, &meta, &login, &password, super::model::AuthVia::Cookie).await?;
+        set_cookies(&login_cookies(ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token));
+        Ok(ok.me)
+    })
+    .await
 }
 
 #[server]
@@ -132,36 +91,30 @@ pub async fn signup(
     password: String,
     password_again: String,
 ) -> Result<Me, AppError> {
-    respond(
-        async {
-            let (ctx, meta, _) = request()?;
-            if password != password_again {
-                return Err(AppError::validation("password_again", "err.password_mismatch"));
-            }
-            let ok = super::service::signup(&ctx, &meta, &phone, &display_name, &password).await?;
-            set_cookies(&login_cookies(ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token));
-            Ok(ok.me)
+    crate::web::serve_anyone(async |ctx, meta, _| {
+        if password != password_again {
+            return Err(AppError::validation("password_again", "err.password_mismatch"));
         }
-        .await,
-    )
+        let ok = super::sessions::signup(&ctx, &meta, &phone, &display_name, &password).await?;
+        set_cookies(&login_cookies(ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token));
+        Ok(ok.me)
+    })
+    .await
 }
 
 #[server]
 pub async fn logout() -> Result<(), AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = request()?;
-            if let Some(a) = auth {
-                super::service::logout(&ctx, &meta, &a).await?;
-            }
-            set_cookies(&logout_cookies(
-                ctx.cfg.secure_cookies,
-                &super::service::new_csrf_token(),
-            ));
-            Ok(())
+    crate::web::serve_anyone(async |ctx, meta, auth| {
+        if let Some(a) = auth {
+            super::sessions::logout(&ctx, &meta, &a).await?;
         }
-        .await,
-    )
+        set_cookies(&logout_cookies(
+            ctx.cfg.secure_cookies,
+            &super::service::new_csrf_token(),
+        ));
+        Ok(())
+    })
+    .await
 }
 
 #[server]
@@ -170,55 +123,39 @@ pub async fn change_password(
     new_password: String,
     new_password_again: String,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            if new_password != new_password_again {
-                return Err(AppError::validation("new_password_again", "err.password_mismatch"));
-            }
-            super::service::change_password(&ctx, &meta, &auth, &current_password, &new_password).await
+    crate::web::serve(async |ctx, meta, auth| {
+        if new_password != new_password_again {
+            return Err(AppError::validation("new_password_again", "err.password_mismatch"));
         }
-        .await,
-    )
+        super::passwords::change_password(&ctx, &meta, &auth, &current_password, &new_password).await
+    })
+    .await
 }
 
 #[server]
 pub async fn change_phone(current_password: String, phone: String) -> Result<Me, AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::change_phone(&ctx, &meta, &auth, &current_password, &phone).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::accounts::change_phone(&ctx, &meta, &auth, &current_password, &phone).await
+    })
+    .await
 }
 
 /// Saves language / large-text for a logged-in user (visitors keep them in a cookie only).
 #[server]
 pub async fn set_preferences(locale: Option<String>, large_text: Option<bool>) -> Result<Option<Me>, AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = request()?;
-            match auth {
-                Some(a) => super::service::set_preferences(&ctx, &meta, &a, locale, large_text)
-                    .await
-                    .map(Some),
-                None => Ok(None),
-            }
-        }
-        .await,
-    )
+    crate::web::serve_anyone(async |ctx, meta, auth| match auth {
+        Some(a) => super::accounts::set_preferences(&ctx, &meta, &a, locale, large_text)
+            .await
+            .map(Some),
+        None => Ok(None),
+    })
+    .await
 }
 
 #[server]
 pub async fn list_users(q: Option<String>, before: Option<i64>) -> Result<Page<UserRow>, AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::list_users(&ctx, &meta, &auth, q, before, None).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::accounts::list_users(&ctx, &meta, &auth, q, before, None).await)
+        .await
 }
 
 #[server]
@@ -230,132 +167,85 @@ pub async fn create_staff(
     role_code: String,
     org_id: String,
 ) -> Result<UserRow, AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let org_id: crate::shared::ids::OrgId = org_id
-                .parse()
-                .map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
-            let input = super::service::NewStaff {
-                login,
-                display_name,
-                phone,
-                password,
-                role_code,
-                org_id,
-            };
-            super::service::create_staff(&ctx, &meta, &auth, input).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let org_id: crate::shared::ids::OrgId = org_id
+            .parse()
+            .map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
+        let input = super::accounts::NewStaff {
+            login,
+            display_name,
+            phone,
+            password,
+            role_code,
+            org_id,
+        };
+        super::accounts::create_staff(&ctx, &meta, &auth, input).await
+    })
+    .await
 }
 
 #[server]
 pub async fn grant_role(user_id: UserId, role_code: String, org_id: String) -> Result<(), AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let org_id: crate::shared::ids::OrgId = org_id
-                .parse()
-                .map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
-            super::service::grant(&ctx, &meta, &auth, user_id, &role_code, org_id)
-                .await
-                .map(|_| ())
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let org_id: crate::shared::ids::OrgId = org_id
+            .parse()
+            .map_err(|_| AppError::validation("org_id", "err.org_invalid"))?;
+        super::accounts::grant(&ctx, &meta, &auth, user_id, &role_code, org_id)
+            .await
+            .map(|_| ())
+    })
+    .await
 }
 
 #[server]
 pub async fn revoke_grant(grant_id: GrantId) -> Result<(), AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::revoke(&ctx, &meta, &auth, grant_id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::accounts::revoke(&ctx, &meta, &auth, grant_id).await).await
 }
 
 #[server]
 pub async fn set_user_status(user_id: UserId, active: bool) -> Result<(), AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::set_status(&ctx, &meta, &auth, user_id, active).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::accounts::set_status(&ctx, &meta, &auth, user_id, active).await)
+        .await
 }
 
 #[server]
 pub async fn list_roles() -> Result<Vec<RoleRow>, AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::list_roles(&ctx, &meta, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::accounts::list_roles(&ctx, &meta, &auth).await).await
 }
 
 #[server]
 pub async fn set_role_permission(role_id: RoleId, permission: String, on: bool) -> Result<(), AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::set_role_permission(&ctx, &meta, &auth, role_id, &permission, on).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::accounts::set_role_permission(&ctx, &meta, &auth, role_id, &permission, on).await
+    })
+    .await
 }
 
 #[server]
 pub async fn list_orgs() -> Result<Vec<OrgNode>, AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::visible_orgs(&ctx, &meta, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::accounts::visible_orgs(&ctx, &meta, &auth).await).await
 }
 
 #[server]
 pub async fn list_api_keys() -> Result<Vec<ApiKeyRow>, AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::keys::list_keys(&ctx, &meta, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::keys::list_keys(&ctx, &meta, &auth).await).await
 }
 
 /// Creates a key; the response carries the key itself, shown once.
 #[server]
 pub async fn create_api_key(name: String, role_code: String, org_id: OrgId) -> Result<NewKey, AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let req = super::keys::KeyRequest {
-                name,
-                role_code,
-                org_id,
-            };
-            super::keys::create_key(&ctx, &meta, &auth, req).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let req = super::keys::KeyRequest {
+            name,
+            role_code,
+            org_id,
+        };
+        super::keys::create_key(&ctx, &meta, &auth, req).await
+    })
+    .await
 }
 
 #[server]
 pub async fn revoke_api_key(id: ApiKeyId) -> Result<(), AppError> {
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::keys::revoke_key(&ctx, &meta, &auth, id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::keys::revoke_key(&ctx, &meta, &auth, id).await).await
 }

@@ -1,13 +1,15 @@
 //! (ssr) API keys for integrations. A key acts as its own integration account holding one
 //! role over one org subtree, so every service scopes it exactly like a staff member: there is
 //! no second authorization path. The key is shown once; only its SHA-256 is stored.
+use super::accounts::check_can_grant;
 use super::model::{ApiKeyRow, AuthVia, Authed, NewKey, Permission, RequestMeta, UserKind};
 use super::repo;
-use super::service::{actor_label, check_can_grant, random_token, require, token_id};
+use super::scope::{actor_label, require};
+use super::sessions::{random_token, token_id};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{api_keys, grants, org_units, roles, users};
 use crate::db::AppCtx;
-use crate::estate::service as estate;
+use crate::org::service as org;
 use crate::shared::error::AppError;
 use crate::shared::ids::{ApiKeyId, OrgId, UserId};
 use crate::with_txn;
@@ -43,7 +45,7 @@ pub async fn create_key(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, req: Ke
         .await?
         .filter(|r| r.is_staff && r.code != "sysadmin")
         .ok_or_else(|| AppError::validation("role_code", "err.role_invalid"))?;
-    if estate::get(&ctx.db, req.org_id).await?.is_none() {
+    if org::get(&ctx.db, req.org_id).await?.is_none() {
         return Err(AppError::validation("org_id", "err.org_invalid"));
     }
     check_can_grant(ctx, meta, auth, &role, req.org_id).await?;

@@ -387,14 +387,7 @@ pub struct Authed {
     pub via: AuthVia,
 }
 
-/// Facts about the request that audit rows and throttles need.
-#[derive(Debug, Clone, Default)]
-pub struct RequestMeta {
-    /// The client's address, taken from `X-Forwarded-For` only behind a trusted proxy.
-    pub ip: String,
-    pub user_agent: String,
-    pub request_id: String,
-}
+pub use crate::shared::request::RequestMeta;
 
 pub const SESSION_COOKIE: &str = "linli_session";
 pub const SESSION_COOKIE_SECURE: &str = "__Host-linli_session";

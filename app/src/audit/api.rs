@@ -19,12 +19,10 @@ pub async fn list_audit(
         outcome,
         before,
     };
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::list_visible(&ctx, &meta, &auth, &filter, None).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let scope =
+            crate::access::service::require(&ctx, &meta, &auth, crate::access::model::Permission::AuditRead).await?;
+        super::list::list(&ctx.db, &scope, &filter, None).await
+    })
+    .await
 }

@@ -1,8 +1,7 @@
 //! (ssr) `/api/v1/audit`.
 use super::model::{AuditFilter, AuditRow};
-use super::service;
-use crate::access::rest::{ApiCtx, ApiError, ErrorBody};
 use crate::db::AppCtx;
+use crate::web::{ApiCtx, ApiError, ErrorBody};
 use axum::extract::Query;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -39,7 +38,10 @@ pub async fn list(api: ApiCtx, Query(q): Query<AuditQuery>) -> Result<Json<Audit
         outcome: q.outcome,
         before: q.before,
     };
-    let page = service::list_visible(&api.ctx, &api.meta, auth, &f, q.limit)
+    let scope = crate::access::service::require(&api.ctx, &api.meta, auth, crate::access::model::Permission::AuditRead)
+        .await
+        .map_err(|e| api.err(e))?;
+    let page = super::list::list(&api.ctx.db, &scope, &f, q.limit)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(AuditPage {

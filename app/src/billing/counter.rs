@@ -63,28 +63,6 @@ pub async fn line_rows<C: ConnectionTrait>(c: &C, lines: Vec<bill_lines::Model>)
             let st = &settings[&l.office_id];
             let outstanding = Money(l.amount - l.paid - l.adjusted);
             let late_fee = late_fee_of(&l, st, today);
-            let mut notes = vec![];
-            if let Ok(serde_json::Value::Object(d)) = serde_json::from_str::<serde_json::Value>(&l.detail) {
-                if let Some(days) = d.get("days").and_then(|v| v.as_array()) {
-                    let n: Vec<i64> = days.iter().filter_map(|x| x.as_i64()).collect();
-                    if n.len() == 3 {
-                        notes.push(format!("prorate:{}:{}:{}", n[0], n[1], n[2]));
-                    }
-                }
-                if let Some(bp) = d.get("relief_bp").and_then(|v| v.as_i64()) {
-                    notes.push(format!("relief:{bp}"));
-                }
-                if let Some(bp) = d.get("prepay_bp").and_then(|v| v.as_i64()) {
-                    notes.push(format!("prepay:{bp}"));
-                }
-                if let Some(u) = d.get("usage") {
-                    let own = u.get("own").and_then(|v| v.as_i64()).unwrap_or(0);
-                    let shared = u.get("shared").and_then(|v| v.as_i64()).unwrap_or(0);
-                    if shared > 0 {
-                        notes.push(format!("shared:{own}:{shared}"));
-                    }
-                }
-            }
             LineRow {
                 id: BillLineId(l.id),
                 unit_id: l.unit_id,
@@ -102,7 +80,7 @@ pub async fn line_rows<C: ConnectionTrait>(c: &C, lines: Vec<bill_lines::Model>)
                 due_date: l.due_date.to_string(),
                 overdue: outstanding.0 > 0 && today > l.due_date,
                 payer: l.payer_name.clone(),
-                notes,
+                note: LineNote::parse(&l.detail),
                 closed: closed[&l.office_id].is_some_and(|p| p >= l.period),
             }
         })
@@ -247,9 +225,9 @@ async fn account<C: ConnectionTrait>(c: &C, unit: i64) -> Result<UnitAccount, Ap
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    let offices = crate::estate::service::offices_of(c, &[brief.community_id]).await?;
+    let offices = crate::org::service::offices_of(c, &[brief.community_id]).await?;
     let office = offices.get(&brief.community_id).copied().unwrap_or(brief.community_id);
-    let office_name = crate::estate::service::org_names(c, &[office])
+    let office_name = crate::org::service::org_names(c, &[office])
         .await?
         .remove(&office)
         .unwrap_or_default();
@@ -344,10 +322,10 @@ pub async fn find_units(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, q: &str
     if q.chars().count() > 40 {
         return Err(AppError::validation("q", "err.too_long"));
     }
-    let communities: Vec<i64> = super::service::scope_nodes(ctx, &scope, crate::estate::model::OrgKind::Community)
+    let communities: Vec<i64> = access::nodes_in(&ctx.db, &scope, Some(crate::org::model::OrgKind::Community))
         .await?
         .into_iter()
-        .map(|(id, _)| id)
+        .map(|n| n.id.0)
         .collect();
     Ok(crate::estate::service::find_units(&ctx.db, &communities, q, 20)
         .await?
@@ -601,7 +579,7 @@ pub async fn take_payment(
     if amount.0 <= 0 || amount.0 > 10_000_000_000 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }
-    let office = crate::estate::service::office_of(&ctx.db, unit.community_id).await?;
+    let office = crate::org::service::office_of(&ctx.db, unit.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let p = with_txn!(ctx.db, |txn| {
         let p = settle(
@@ -661,7 +639,7 @@ pub async fn receipt(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: Paymen
         .into_iter()
         .map(|i| (i.id, i.name))
         .collect();
-    let names = crate::estate::service::org_names(&ctx.db, &[p.office_id, p.community_id]).await?;
+    let names = crate::org::service::org_names(&ctx.db, &[p.office_id, p.community_id]).await?;
     let amount = Money(p.amount);
     let (office, community) = (
         names.get(&p.office_id).cloned().unwrap_or_default(),
@@ -965,7 +943,7 @@ pub async fn refund_prepaid(
     if m.0 <= 0 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }
-    let office = crate::estate::service::office_of(&ctx.db, b.community_id).await?;
+    let office = crate::org::service::office_of(&ctx.db, b.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         if prepaid_balance(&txn, unit, Bucket::General).await? < m.0 {
@@ -1050,7 +1028,7 @@ async fn deposit_row(
     method: PayMethod,
     refund_of: Option<i64>,
 ) -> Result<Money, AppError> {
-    let office = crate::estate::service::office_of(&ctx.db, unit.community_id).await?;
+    let office = crate::org::service::office_of(&ctx.db, unit.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         let st = settings_of(&txn, office).await?;

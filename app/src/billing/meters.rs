@@ -203,8 +203,8 @@ impl Billed {
 
 /// Checks that `id` is a community node.
 pub(super) async fn ensure_community<C: ConnectionTrait>(c: &C, id: OrgId) -> Result<(), AppError> {
-    match crate::estate::service::get(c, id).await? {
-        Some(n) if n.kind == crate::estate::model::OrgKind::Community => Ok(()),
+    match crate::org::service::get(c, id).await? {
+        Some(n) if n.kind == crate::org::model::OrgKind::Community => Ok(()),
         Some(_) => Err(AppError::validation("community_id", "err.not_a_community")),
         None => Err(AppError::NotFound),
     }
@@ -247,7 +247,7 @@ pub async fn add_meter(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewMe
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::validation("item_id", "err.not_found"))?;
-    let communities = crate::estate::service::communities_under(&ctx.db, OrgId(item.office_id)).await?;
+    let communities = crate::org::service::communities_under(&ctx.db, OrgId(item.office_id)).await?;
     if !communities.contains(&n.community_id.0) {
         return Err(AppError::validation("item_id", "err.community_not_in_office"));
     }
@@ -384,7 +384,7 @@ pub async fn record_reading(
         return Err(AppError::validation("period", "err.period_invalid"));
     }
     let value = parse_reading(reading).ok_or_else(|| AppError::validation("reading", "err.reading_invalid"))?;
-    let office = crate::estate::service::office_of(&ctx.db, m.community_id).await?;
+    let office = crate::org::service::office_of(&ctx.db, m.community_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     // Checked and written in one transaction: a bill run or a second reading cannot slip in
     // between (a lost race is retried by `with_txn!` and then sees the other's work).
@@ -503,7 +503,7 @@ pub async fn meter_sheet(
         can(Permission::BillingCollect).await?,
         can(Permission::BillingManage).await?,
     );
-    let office = crate::estate::service::office_of(db, community.0).await?;
+    let office = crate::org::service::office_of(db, community.0).await?;
     let closed = super::service::last_closed(db, office)
         .await?
         .is_some_and(|c| c >= period);

@@ -8,6 +8,8 @@ pub mod charge;
 pub mod counter;
 pub mod formula;
 #[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
 pub mod meters;
 pub mod model;
 #[cfg(feature = "ssr")]

@@ -259,16 +259,6 @@ pub fn late_fee(
     fee.min(principal)
 }
 
-/// An org node the caller may bill or report on (for pickers).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgChoice {
-    pub id: OrgId,
-    pub name: String,
-    /// `company`, `region`, `office` or `community`.
-    pub kind: String,
-    pub depth: u32,
-}
-
 /// A waiver (减免) or reversal (红冲) of lines, or the waiver of their late fees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -506,10 +496,85 @@ pub struct LineRow {
     pub due_date: String,
     pub overdue: bool,
     pub payer: String,
-    /// Plain-language notes: proration, relief, apportionment, prepaid offset.
-    pub notes: Vec<String>,
+    /// Why the line reads as it does: proration, relief, apportionment, prepaid offset.
+    pub note: LineNote,
     /// The period is closed (月结): no waiver or reversal.
     pub closed: bool,
+}
+
+/// Why a bill line reads as it does. Stored as JSON in `bill_lines.detail` by the bill run and
+/// the chargeable-repair charge, sent as is to pages and the API, and put in words by the UI.
+/// Every field is optional, so rows written before a field existed still read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LineNote {
+    /// Held for part of the month: days `[first, last]` of a month of `month_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<HeldDays>,
+    /// Vacant-unit relief, in basis points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relief_bp: Option<u32>,
+    /// Prepay discount, in basis points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepay_bp: Option<u32>,
+    /// Metered usage in hundredths: the unit's own meter and its apportioned share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<LineUsage>,
+    /// What a one-off charge was for (a chargeable repair).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Days held in a month, stored as `[first, last, month_days]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(from = "[u32; 3]", into = "[u32; 3]")]
+pub struct HeldDays {
+    pub first: u32,
+    pub last: u32,
+    pub month_days: u32,
+}
+
+impl From<[u32; 3]> for HeldDays {
+    fn from([first, last, month_days]: [u32; 3]) -> Self {
+        HeldDays {
+            first,
+            last,
+            month_days,
+        }
+    }
+}
+
+impl From<HeldDays> for [u32; 3] {
+    fn from(d: HeldDays) -> Self {
+        [d.first, d.last, d.month_days]
+    }
+}
+
+impl HeldDays {
+    /// Days held, both ends counted.
+    pub fn count(&self) -> u32 {
+        (self.last + 1).saturating_sub(self.first)
+    }
+}
+
+/// Metered usage of a line, in hundredths of the item's unit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LineUsage {
+    /// The unit's own meter (none when it has no reading of its own).
+    #[serde(default)]
+    pub own: Option<i64>,
+    #[serde(default)]
+    pub shared: i64,
+}
+
+impl LineNote {
+    /// Reads a stored note; a row whose detail does not parse reads as no note (it only
+    /// explains the amount, which is stored on its own).
+    pub fn parse(detail: &str) -> LineNote {
+        serde_json::from_str(detail).unwrap_or_default()
+    }
 }
 
 /// A payment as listed and on its receipt.
@@ -1004,6 +1069,43 @@ pub fn receipt_prefix_ok(p: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_note_reads_what_bill_runs_and_charges_stored_and_round_trips() {
+        let n =
+            LineNote::parse(r#"{"days":[16,30,30],"relief_bp":3000,"prepay_bp":500,"usage":{"own":1200,"shared":55}}"#);
+        assert_eq!(
+            n.days,
+            Some(HeldDays {
+                first: 16,
+                last: 30,
+                month_days: 30
+            })
+        );
+        assert_eq!(n.days.map(|d| d.count()), Some(15));
+        assert_eq!((n.relief_bp, n.prepay_bp), (Some(3_000), Some(500)));
+        assert_eq!(
+            n.usage,
+            Some(LineUsage {
+                own: Some(1_200),
+                shared: 55
+            })
+        );
+        // A metered line whose unit had no reading of its own stored `own: null`.
+        assert_eq!(
+            LineNote::parse(r#"{"usage":{"own":null,"shared":7}}"#).usage,
+            Some(LineUsage { own: None, shared: 7 })
+        );
+        assert_eq!(
+            LineNote::parse(r#"{"note":"更换灯泡"}"#).note.as_deref(),
+            Some("更换灯泡")
+        );
+        assert_eq!(LineNote::parse(""), LineNote::default());
+        assert_eq!(LineNote::parse("{}"), LineNote::default());
+        let back: LineNote = serde_json::from_str(&serde_json::to_string(&n).unwrap()).unwrap();
+        assert_eq!(back, n);
+        assert_eq!(serde_json::to_string(&LineNote::default()).unwrap(), "{}");
+    }
     use proptest::prelude::*;
 
     fn r(mode: RoundMode, to: RoundTo) -> Rounding {

@@ -4,8 +4,8 @@
 use super::charge;
 use crate::db::entities::bill_lines;
 use crate::db::AppCtx;
+use crate::jobs::JobResult;
 use crate::notify::model::Category;
-use crate::notify::queue::JobResult;
 use crate::notify::service::{raise, Notice};
 use crate::shared::error::AppError;
 use crate::shared::money::Money;

@@ -491,7 +491,7 @@ pub async fn import_readings(
     } else {
         parse_period(&req.period).ok_or_else(|| AppError::validation("period", "err.period_invalid"))?
     };
-    let office = crate::estate::service::office_of(&ctx.db, community.0).await?;
+    let office = crate::org::service::office_of(&ctx.db, community.0).await?;
     let wb = tokio::task::spawn_blocking(move || xlsx::open_workbook(&bytes, &Limits::default()))
         .await
         .map_err(|e| {

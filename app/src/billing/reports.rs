@@ -8,7 +8,7 @@ use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service as access;
 use crate::db::entities::prepaid_ledger;
 use crate::db::AppCtx;
-use crate::estate::model::OrgKind;
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
 use crate::shared::money::Money;
@@ -141,7 +141,7 @@ pub async fn collection(
     }
     let db = &ctx.db;
     let today = crate::shared::time::today_cn();
-    let nodes = crate::estate::service::subtree_nodes(db, &[org]).await?;
+    let nodes = crate::org::service::subtree_nodes(db, &[org]).await?;
     let communities: Vec<i64> = nodes
         .iter()
         .filter(|n| n.kind == OrgKind::Community)
@@ -206,7 +206,7 @@ pub async fn collection(
         }
         _ => return Err(AppError::validation("by", "err.bad_request")),
     };
-    let offices: Vec<i64> = crate::estate::service::offices_of(db, &communities)
+    let offices: Vec<i64> = crate::org::service::offices_of(db, &communities)
         .await?
         .into_values()
         .collect();

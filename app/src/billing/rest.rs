@@ -4,10 +4,10 @@ use super::model::{
     BillingSettings, CollectionReport, MeterRow, MeterSheet, NewMeter, PaymentRow, ReadingImportReport, ReadingRow,
     Receipt, RunReport, UnitAccount,
 };
-use crate::access::rest::{query, xlsx_download, ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
 use crate::shared::ids::{OrgId, PaymentId};
+use crate::web::{query, xlsx_download, ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
@@ -290,7 +290,7 @@ pub async fn import_readings(
 ) -> Result<Response, ApiError> {
     let auth = api.authed()?;
     let q = query(&api, q)?;
-    let bytes = match crate::access::rest::xlsx_upload(&api, &headers, body).await {
+    let bytes = match crate::web::xlsx_upload(&api, &headers, body).await {
         Ok(b) => b,
         Err(r) => return Ok(r),
     };

@@ -81,8 +81,8 @@ pub async fn bill_run(
     let (first, last) = charge::month_bounds(period).ok_or(AppError::Internal)?;
     let md = last.day();
     let db = &ctx.db;
-    let communities = crate::estate::service::communities_under(db, org).await?;
-    let offices = crate::estate::service::offices_of(db, &communities).await?;
+    let communities = crate::org::service::communities_under(db, org).await?;
+    let offices = crate::org::service::offices_of(db, &communities).await?;
     let mut office_ids: Vec<i64> = offices.values().copied().collect();
     office_ids.sort_unstable();
     office_ids.dedup();
@@ -251,18 +251,22 @@ pub async fn bill_run(
             if c.amount.0 == 0 && c.gross.0 == 0 {
                 continue;
             }
-            let mut detail = serde_json::Map::new();
+            let mut note = LineNote::default();
             if !held_for.is_whole() {
-                detail.insert("days".into(), serde_json::json!([held_for.first, held_for.last, md]));
+                note.days = Some(HeldDays {
+                    first: held_for.first,
+                    last: held_for.last,
+                    month_days: md,
+                });
             }
             if relief > 0 {
-                detail.insert("relief_bp".into(), relief.into());
+                note.relief_bp = Some(relief);
             }
             if std.basis == Basis::Metered {
-                detail.insert(
-                    "usage".into(),
-                    serde_json::json!({ "own": use_.own, "shared": use_.shared }),
-                );
+                note.usage = Some(LineUsage {
+                    own: use_.own,
+                    shared: use_.shared,
+                });
             }
             // Prepaid a year ahead for this item: the prepay discount applies.
             let mut discount = c.discount;
@@ -275,7 +279,7 @@ pub async fn bill_run(
                     discount = discount + extra;
                     amount = amount - extra;
                     prepay_item = true;
-                    detail.insert("prepay_bp".into(), st.prepay_discount_bp.into());
+                    note.prepay_bp = Some(st.prepay_discount_bp);
                 }
             }
             let due = charge::due_date(period, st.due_day).ok_or(AppError::Internal)?;
@@ -301,7 +305,7 @@ pub async fn bill_run(
                     payer_person_id: Set(Some(payer_id)),
                     payer_name: Set(payer_name.clone()),
                     quantity: Set(c.quantity.clone()),
-                    detail: Set(serde_json::Value::Object(detail).to_string()),
+                    detail: Set(serde_json::to_string(&note).map_err(|_| AppError::Internal)?),
                     gross: Set(c.gross.0),
                     discount: Set(discount.0),
                     amount: Set(amount.0),
@@ -432,10 +436,10 @@ pub async fn bill_run(
             .flatten();
         if created > 0 {
             // Households hear of their new bills from a background job, queued with the bills.
-            crate::notify::queue::enqueue(
+            crate::jobs::enqueue(
                 &txn,
-                &[crate::notify::queue::NewJob::now(
-                    "billing.bill_issued",
+                &[crate::jobs::NewJob::now(
+                    super::jobs::BILL_ISSUED,
                     serde_json::json!({ "run": run.id, "period": period }),
                 )],
             )

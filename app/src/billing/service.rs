@@ -5,7 +5,7 @@ use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, Scope};
 use crate::db::entities::{billing_settings, period_closes};
 use crate::db::AppCtx;
-use crate::estate::model::OrgKind;
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
 use chrono::Utc;
@@ -73,22 +73,11 @@ pub async fn require_office(
     office: OrgId,
 ) -> Result<Scope, AppError> {
     let scope = access::require_over(ctx, meta, auth, perm, office).await?;
-    match crate::estate::service::get(&ctx.db, office).await? {
+    match crate::org::service::get(&ctx.db, office).await? {
         Some(n) if n.kind == OrgKind::Office => Ok(scope),
         Some(_) => Err(AppError::validation("office_id", "err.not_an_office")),
         None => Err(AppError::NotFound),
     }
-}
-
-/// The nodes of one kind (offices, communities) inside a scope, with names, depth-first.
-pub async fn scope_nodes(ctx: &AppCtx, scope: &Scope, kind: OrgKind) -> Result<Vec<(i64, String)>, AppError> {
-    let roots: Vec<OrgId> = scope.org_ids.iter().map(|i| OrgId(*i)).collect();
-    Ok(crate::estate::service::subtree_nodes(&ctx.db, &roots)
-        .await?
-        .into_iter()
-        .filter(|n| n.kind == kind && scope.covers(n.id))
-        .map(|n| (n.id.0, n.name))
-        .collect())
 }
 
 /// An office's billing rules, for staff who may read its billing.
@@ -283,7 +272,11 @@ pub async fn charge_once<C: ConnectionTrait>(
         payer_person_id: Set(payer.as_ref().map(|p| p.0)),
         payer_name: Set(payer.map(|p| p.1).unwrap_or_default()),
         quantity: Set("1".into()),
-        detail: Set(serde_json::json!({ "note": detail }).to_string()),
+        detail: Set(serde_json::to_string(&super::model::LineNote {
+            note: Some(detail.to_string()),
+            ..Default::default()
+        })
+        .map_err(|_| AppError::Internal)?),
         gross: Set(amount.fen()),
         discount: Set(0),
         amount: Set(amount.fen()),
@@ -300,4 +293,182 @@ pub async fn charge_once<C: ConnectionTrait>(
     .await
     .map_err(|e| crate::db::map_unique(e, "charge", "err.charge_exists"))?;
     Ok(line.id)
+}
+
+// ---------------------------------------------------------------- online payment
+// What the payments area asks of billing: it keeps its checkouts and refunds, and reaches bill
+// lines and receipts only through these.
+
+/// A bill line to pay online: what it owes today and how residents read it.
+#[derive(Debug, Clone)]
+pub struct PayableLine {
+    pub id: crate::shared::ids::BillLineId,
+    pub principal: crate::shared::money::Money,
+    pub late_fee: crate::shared::money::Money,
+    pub row: super::model::LineRow,
+}
+
+/// The lines of `unit` to pay online, oldest first: the given ones (each the unit's and still
+/// owing) or, when `lines` is empty, every line that still owes; with the principal and the late
+/// fee owed today under `office`'s rules. Errors: `Validation{lines}` when a line is not the
+/// unit's, `Conflict{lines}` when one was settled meanwhile or nothing is owed.
+pub async fn payable_lines<C: ConnectionTrait>(
+    c: &C,
+    unit: i64,
+    lines: &[crate::shared::ids::BillLineId],
+    office: i64,
+    today: chrono::NaiveDate,
+) -> Result<Vec<PayableLine>, AppError> {
+    use crate::db::entities::bill_lines;
+    use crate::shared::money::Money;
+    let mut q = bill_lines::Entity::find().filter(bill_lines::Column::UnitId.eq(unit));
+    if !lines.is_empty() {
+        q = q.filter(bill_lines::Column::Id.is_in(lines.iter().map(|l| l.0).collect::<Vec<_>>()));
+    }
+    let mut rows: Vec<bill_lines::Model> = q.all(c).await?;
+    if !lines.is_empty() && rows.len() != lines.len() {
+        return Err(AppError::validation("lines", "err.lines_not_of_unit"));
+    }
+    rows.retain(|l| l.amount - l.paid - l.adjusted > 0);
+    if rows.is_empty() || (!lines.is_empty() && rows.len() != lines.len()) {
+        return Err(AppError::conflict("lines", "err.lines_changed"));
+    }
+    rows.sort_by_key(|l| (l.period, l.id));
+    let st = settings_of(c, office).await?;
+    let owed: Vec<(i64, Money, Money)> = rows
+        .iter()
+        .map(|l| {
+            (
+                l.id,
+                Money(l.amount - l.paid - l.adjusted),
+                super::counter::late_fee_of(l, &st, today),
+            )
+        })
+        .collect();
+    let shown = super::counter::line_rows(c, rows).await?;
+    Ok(owed
+        .into_iter()
+        .zip(shown)
+        .map(|((id, principal, late_fee), row)| PayableLine {
+            id: crate::shared::ids::BillLineId(id),
+            principal,
+            late_fee,
+            row,
+        })
+        .collect())
+}
+
+/// Bill lines as residents read them, by id.
+pub async fn line_rows_of<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<Vec<super::model::LineRow>, AppError> {
+    use crate::db::entities::bill_lines;
+    let lines = bill_lines::Entity::find()
+        .filter(bill_lines::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?;
+    super::counter::line_rows(c, lines).await
+}
+
+/// The lines among `ids` that still owe something.
+pub async fn still_owing<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<Vec<crate::shared::ids::BillLineId>, AppError> {
+    use crate::db::entities::bill_lines;
+    Ok(bill_lines::Entity::find()
+        .filter(bill_lines::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?
+        .into_iter()
+        .filter(|l| l.amount - l.paid - l.adjusted > 0)
+        .map(|l| crate::shared::ids::BillLineId(l.id))
+        .collect())
+}
+
+/// Whether `unit` is one of the caller's homes.
+pub use super::counter::is_my_unit;
+
+/// A receipt as online payment sees it.
+#[derive(Debug, Clone)]
+pub struct ReceiptFacts {
+    pub id: crate::shared::ids::PaymentId,
+    pub office_id: i64,
+    pub community_id: i64,
+    pub receipt_no: String,
+    /// Fen; a reversal's is negative.
+    pub amount: i64,
+    /// Set on a reversal: the receipt it reverses.
+    pub reverses: Option<crate::shared::ids::PaymentId>,
+    /// Whether a reversal of this receipt exists.
+    pub reversed: bool,
+}
+
+/// One receipt, or `None`.
+pub async fn receipt<C: ConnectionTrait>(
+    c: &C,
+    id: crate::shared::ids::PaymentId,
+) -> Result<Option<ReceiptFacts>, AppError> {
+    use crate::db::entities::payments;
+    let Some(p) = payments::Entity::find_by_id(id.0).one(c).await? else {
+        return Ok(None);
+    };
+    let reversed = payments::Entity::find()
+        .filter(payments::Column::ReversesId.eq(p.id))
+        .one(c)
+        .await?
+        .is_some();
+    Ok(Some(ReceiptFacts {
+        id,
+        office_id: p.office_id,
+        community_id: p.community_id,
+        receipt_no: p.receipt_no,
+        amount: p.amount,
+        reverses: p.reverses_id.map(crate::shared::ids::PaymentId),
+        reversed,
+    }))
+}
+
+/// Books money that arrived online for `lines` of `unit` as one numbered receipt (in the
+/// caller's transaction): lines settled meanwhile are skipped and the rest goes to prepaid.
+pub async fn settle_online<C: ConnectionTrait>(
+    c: &C,
+    office: i64,
+    unit: &crate::estate::service::UnitBrief,
+    lines: &[crate::shared::ids::BillLineId],
+    amount: crate::shared::money::Money,
+    provider: (&str, &str),
+    as_of: chrono::NaiveDate,
+) -> Result<crate::shared::ids::PaymentId, AppError> {
+    let p = super::counter::settle(
+        c,
+        office,
+        unit,
+        lines,
+        super::model::PayMethod::Online,
+        amount,
+        None,
+        None,
+        Some(provider),
+        "",
+        as_of,
+    )
+    .await?;
+    Ok(crate::shared::ids::PaymentId(p.id))
+}
+
+/// Reverses a receipt refunded online (a red reversal with its own number, in the caller's
+/// transaction). Errors: `NotFound` for an unknown receipt, and the counter's reversal rules.
+pub async fn reverse_online<C: ConnectionTrait>(
+    c: &C,
+    payment: crate::shared::ids::PaymentId,
+    reason: &str,
+    by: crate::shared::ids::UserId,
+    provider: (&str, &str),
+) -> Result<crate::shared::ids::PaymentId, AppError> {
+    use crate::db::entities::payments;
+    let p = payments::Entity::find_by_id(payment.0)
+        .one(c)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rev = super::counter::reverse_in(c, &p, reason, by, Some(provider)).await?;
+    Ok(crate::shared::ids::PaymentId(rev.id))
 }

@@ -254,7 +254,7 @@ pub async fn assign(
     use_type: Option<String>,
 ) -> Result<ItemRow, AppError> {
     let item = item_in_scope(ctx, meta, auth, Permission::BillingManage, id).await?;
-    let communities = crate::estate::service::communities_under(&ctx.db, OrgId(item.office_id)).await?;
+    let communities = crate::org::service::communities_under(&ctx.db, OrgId(item.office_id)).await?;
     if !communities.contains(&community.0) {
         return Err(AppError::validation("community_id", "err.community_not_in_office"));
     }
@@ -344,7 +344,7 @@ async fn item_rows(ctx: &AppCtx, items: Vec<charge_items::Model>) -> Result<Vec<
         .collect();
     orgs.sort_unstable();
     orgs.dedup();
-    let names = crate::estate::service::org_names(&ctx.db, &orgs).await?;
+    let names = crate::org::service::org_names(&ctx.db, &orgs).await?;
     let bids: Vec<i64> = assigns.iter().filter_map(|a| a.building_id).collect();
     let bnames = crate::estate::service::building_codes(&ctx.db, &bids).await?;
     let mut by_item: HashMap<i64, Vec<AssignmentRow>> = HashMap::new();
@@ -394,29 +394,6 @@ pub async fn list_items(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Resu
     item_rows(ctx, items).await
 }
 
-/// Every org node in the caller's scope for `perm`, depth-first (for pickers; billing and
-/// broadcasts use it).
-pub async fn org_choices(
-    ctx: &AppCtx,
-    meta: &RequestMeta,
-    auth: &Authed,
-    perm: Permission,
-) -> Result<Vec<OrgChoice>, AppError> {
-    let scope = access::require(ctx, meta, auth, perm).await?;
-    let roots: Vec<OrgId> = scope.org_ids.iter().map(|i| OrgId(*i)).collect();
-    let nodes = crate::estate::service::subtree_nodes(&ctx.db, &roots).await?;
-    let base = nodes.iter().map(|n| n.depth).min().unwrap_or(0);
-    Ok(nodes
-        .into_iter()
-        .map(|n| OrgChoice {
-            id: n.id,
-            name: n.name,
-            kind: n.kind.code().to_string(),
-            depth: (n.depth - base).max(0) as u32,
-        })
-        .collect())
-}
-
 /// Checks a standard and charges it on a few real units of the office's first community, so
 /// staff see what the formula gives before saving (a failed evaluation says why, never 0).
 pub async fn preview(
@@ -428,7 +405,7 @@ pub async fn preview(
 ) -> Result<FormulaPreview, AppError> {
     require_office(ctx, meta, auth, Permission::BillingRead, office).await?;
     let (_, s) = check_standard(&i)?;
-    let communities = crate::estate::service::communities_under(&ctx.db, office).await?;
+    let communities = crate::org::service::communities_under(&ctx.db, office).await?;
     let units = crate::estate::service::sample_units(&ctx.db, &communities, 6).await?;
     let usage = super::meters::sample_usage(&ctx.db, &units.iter().map(|u| u.id).collect::<Vec<_>>()).await?;
     Ok(FormulaPreview {

@@ -18,37 +18,33 @@ use super::model::LineRow;
 use crate::shared::i18n::I18n;
 use crate::shared::money::fixed2;
 
-/// The plain-language notes of a line ("prorate:16:30:30" → "按 15/30 天计").
+/// A line's note in words ("按 15/30 天计；空置房减免 30%").
 pub(crate) fn line_notes(i18n: I18n, l: &LineRow) -> String {
-    l.notes
-        .iter()
-        .map(|n| {
-            let p: Vec<&str> = n.split(':').collect();
-            match p.as_slice() {
-                ["prorate", first, last, md] => {
-                    let days = last.parse::<i64>().unwrap_or(0) - first.parse::<i64>().unwrap_or(0) + 1;
-                    i18n.t("billing.note_prorate")
-                        .replace("{days}", &days.to_string())
-                        .replace("{month}", md)
-                }
-                ["relief", bp] => i18n.t("billing.note_relief").replace("{pct}", &pct(bp)),
-                ["prepay", bp] => i18n.t("billing.note_prepay").replace("{pct}", &pct(bp)),
-                ["shared", own, shared] => i18n
-                    .t("billing.note_shared")
-                    .replace("{own}", &hundredths(own))
-                    .replace("{shared}", &hundredths(shared)),
-                _ => String::new(),
-            }
-        })
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("；")
+    let n = &l.note;
+    let mut out = vec![];
+    if let Some(d) = n.days {
+        out.push(
+            i18n.t("billing.note_prorate")
+                .replace("{days}", &d.count().to_string())
+                .replace("{month}", &d.month_days.to_string()),
+        );
+    }
+    if let Some(bp) = n.relief_bp {
+        out.push(i18n.t("billing.note_relief").replace("{pct}", &pct(bp)));
+    }
+    if let Some(bp) = n.prepay_bp {
+        out.push(i18n.t("billing.note_prepay").replace("{pct}", &pct(bp)));
+    }
+    if let Some(u) = n.usage.filter(|u| u.shared > 0) {
+        out.push(
+            i18n.t("billing.note_shared")
+                .replace("{own}", &fixed2(u.own.unwrap_or(0)))
+                .replace("{shared}", &fixed2(u.shared)),
+        );
+    }
+    out.join("；")
 }
 
-fn pct(bp: &str) -> String {
-    fixed2(bp.parse().unwrap_or(0)).trim_end_matches(".00").to_string()
-}
-
-fn hundredths(v: &str) -> String {
-    fixed2(v.parse().unwrap_or(0))
+fn pct(bp: u32) -> String {
+    fixed2(i64::from(bp)).trim_end_matches(".00").to_string()
 }

@@ -9,14 +9,7 @@ use leptos::server_fn::codec::Json;
 /// The communities the caller may see engineering records of.
 #[server]
 pub async fn eng_communities() -> Result<Vec<Community>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::communities(&ctx, &meta, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::service::communities(&ctx, &meta, &auth).await).await
 }
 
 #[server]
@@ -26,32 +19,21 @@ pub async fn list_equipment(
     #[server(default)] status: Option<String>,
     #[server(default)] q: Option<String>,
 ) -> Result<Vec<EquipmentRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let f = super::ledger::EquipmentFilter {
-                community,
-                category,
-                status,
-                q,
-            };
-            super::ledger::list(&ctx, &meta, &auth, f).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let f = super::ledger::EquipmentFilter {
+            community,
+            category,
+            status,
+            q,
+        };
+        super::ledger::list(&ctx, &meta, &auth, f).await
+    })
+    .await
 }
 
 #[server]
 pub async fn get_equipment(id: EquipmentId) -> Result<EquipmentDetail, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::ledger::detail(&ctx, &meta, &auth, id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::ledger::detail(&ctx, &meta, &auth, id).await).await
 }
 
 /// A new piece of equipment (dates `YYYY-MM-DD` or empty; `photos` and `documents` uploaded
@@ -71,29 +53,25 @@ pub async fn create_equipment(
     #[server(default)] photos: Vec<i64>,
     #[server(default)] documents: Vec<i64>,
 ) -> Result<EquipmentDetail, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let i = EquipmentInput {
-                community_id,
-                code,
-                name,
-                category,
-                location,
-                model,
-                supplier,
-                installed_on,
-                warranty_until,
-                notes,
-                status: EquipmentStatus::Active.code().into(),
-                photos,
-                documents,
-            };
-            super::ledger::create(&ctx, &meta, &auth, i).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let i = EquipmentInput {
+            community_id,
+            code,
+            name,
+            category,
+            location,
+            model,
+            supplier,
+            installed_on,
+            warranty_until,
+            notes,
+            status: EquipmentStatus::Active.code().into(),
+            photos,
+            documents,
+        };
+        super::ledger::create(&ctx, &meta, &auth, i).await
+    })
+    .await
 }
 
 #[server]
@@ -113,42 +91,31 @@ pub async fn update_equipment(
     #[server(default)] photos: Vec<i64>,
     #[server(default)] documents: Vec<i64>,
 ) -> Result<EquipmentDetail, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let i = EquipmentInput {
-                community_id,
-                code,
-                name,
-                category,
-                location,
-                model,
-                supplier,
-                installed_on,
-                warranty_until,
-                notes,
-                status,
-                photos,
-                documents,
-            };
-            super::ledger::update(&ctx, &meta, &auth, id, i).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let i = EquipmentInput {
+            community_id,
+            code,
+            name,
+            category,
+            location,
+            model,
+            supplier,
+            installed_on,
+            warranty_until,
+            notes,
+            status,
+            photos,
+            documents,
+        };
+        super::ledger::update(&ctx, &meta, &auth, id, i).await
+    })
+    .await
 }
 
 /// Takes a document (a manual, a warranty card) off a piece of equipment and deletes it.
 #[server]
 pub async fn remove_equipment_document(id: EquipmentId, file: i64) -> Result<EquipmentDetail, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::ledger::remove_document(&ctx, &meta, &auth, id, file).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::ledger::remove_document(&ctx, &meta, &auth, id, file).await).await
 }
 
 /// A new plan; `checklist` is typed one item per line.
@@ -161,67 +128,49 @@ pub async fn add_plan(
     checklist: String,
     starts_on: String,
 ) -> Result<PlanRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let every_n = every_n
-                .trim()
-                .parse()
-                .map_err(|_| AppError::validation("every_n", "err.out_of_range"))?;
-            let p = PlanInput {
-                name: plan_name,
-                every_n,
-                every_unit,
-                checklist: checklist_lines(&checklist),
-                starts_on,
-            };
-            // The page's form calls the name `plan_name` (beside the equipment's own `name`).
-            super::ledger::add_plan(&ctx, &meta, &auth, equipment, p)
-                .await
-                .map_err(|e| match e {
-                    AppError::Validation { field, code } if field == "name" => AppError::validation("plan_name", &code),
-                    e => e,
-                })
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let every_n = every_n
+            .trim()
+            .parse()
+            .map_err(|_| AppError::validation("every_n", "err.out_of_range"))?;
+        let p = PlanInput {
+            name: plan_name,
+            every_n,
+            every_unit,
+            checklist: checklist_lines(&checklist),
+            starts_on,
+        };
+        // The page's form calls the name `plan_name` (beside the equipment's own `name`).
+        super::ledger::add_plan(&ctx, &meta, &auth, equipment, p)
+            .await
+            .map_err(|e| match e {
+                AppError::Validation { field, code } if field == "name" => AppError::validation("plan_name", &code),
+                e => e,
+            })
+    })
+    .await
 }
 
 #[server]
 pub async fn set_plan_active(plan: PlanId, active: bool) -> Result<PlanRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::ledger::set_plan_active(&ctx, &meta, &auth, plan, active).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::ledger::set_plan_active(&ctx, &meta, &auth, plan, active).await)
+        .await
 }
 
 #[server(input = Json)]
 pub async fn record_maintenance(equipment: EquipmentId, input: NewMaintenance) -> Result<MaintenanceRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::ledger::record_maintenance(&ctx, &meta, &auth, equipment, input).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::ledger::record_maintenance(&ctx, &meta, &auth, equipment, input).await
+    })
+    .await
 }
 
 #[server]
 pub async fn list_checkpoints(#[server(default)] community: Option<i64>) -> Result<Vec<CheckpointRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::inspection::list_checkpoints(&ctx, &meta, &auth, community.map(OrgId)).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::inspection::list_checkpoints(&ctx, &meta, &auth, community.map(OrgId)).await
+    })
+    .await
 }
 
 /// A new checkpoint; `checklist` is typed one item per line.
@@ -233,28 +182,24 @@ pub async fn create_checkpoint(
     #[server(default)] equipment_id: Option<String>,
     checklist: String,
 ) -> Result<CheckpointRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let equipment_id = match equipment_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(s) => Some(
-                    s.parse()
-                        .map_err(|_| AppError::validation("equipment_id", "err.invalid"))?,
-                ),
-                None => None,
-            };
-            let i = CheckpointInput {
-                community_id,
-                name,
-                location,
-                equipment_id,
-                checklist: checklist_lines(&checklist),
-            };
-            super::inspection::create_checkpoint(&ctx, &meta, &auth, i).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let equipment_id = match equipment_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(
+                s.parse()
+                    .map_err(|_| AppError::validation("equipment_id", "err.invalid"))?,
+            ),
+            None => None,
+        };
+        let i = CheckpointInput {
+            community_id,
+            name,
+            location,
+            equipment_id,
+            checklist: checklist_lines(&checklist),
+        };
+        super::inspection::create_checkpoint(&ctx, &meta, &auth, i).await
+    })
+    .await
 }
 
 #[server(input = Json)]
@@ -263,26 +208,18 @@ pub async fn update_checkpoint(
     input: CheckpointInput,
     active: bool,
 ) -> Result<CheckpointRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::inspection::update_checkpoint(&ctx, &meta, &auth, id, input, active).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::inspection::update_checkpoint(&ctx, &meta, &auth, id, input, active).await
+    })
+    .await
 }
 
 #[server]
 pub async fn list_routes(#[server(default)] community: Option<i64>) -> Result<Vec<RouteRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::inspection::list_routes(&ctx, &meta, &auth, community.map(OrgId)).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::inspection::list_routes(&ctx, &meta, &auth, community.map(OrgId)).await
+    })
+    .await
 }
 
 /// A route as the form types it: `checkpoints` as ids in walking order (`3,1,2`), `slots` as
@@ -325,15 +262,11 @@ pub async fn create_route(
     slots: String,
     window_minutes: String,
 ) -> Result<RouteRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let i = route_input(community_id, name, &checkpoints, &slots, &window_minutes)?;
-            super::inspection::create_route(&ctx, &meta, &auth, i).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let i = route_input(community_id, name, &checkpoints, &slots, &window_minutes)?;
+        super::inspection::create_route(&ctx, &meta, &auth, i).await
+    })
+    .await
 }
 
 /// Changes a route's name, checkpoints, start times and window (fields as [`create_route`]).
@@ -346,27 +279,17 @@ pub async fn update_route(
     slots: String,
     window_minutes: String,
 ) -> Result<RouteRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let i = route_input(community_id, name, &checkpoints, &slots, &window_minutes)?;
-            super::inspection::update_route(&ctx, &meta, &auth, id, i).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let i = route_input(community_id, name, &checkpoints, &slots, &window_minutes)?;
+        super::inspection::update_route(&ctx, &meta, &auth, id, i).await
+    })
+    .await
 }
 
 #[server]
 pub async fn set_route_active(id: RouteId, active: bool) -> Result<RouteRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::inspection::set_route_active(&ctx, &meta, &auth, id, active).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::inspection::set_route_active(&ctx, &meta, &auth, id, active).await)
+        .await
 }
 
 #[server]
@@ -374,14 +297,10 @@ pub async fn list_rounds(
     #[server(default)] community: Option<i64>,
     #[server(default)] date: Option<String>,
 ) -> Result<Vec<RoundRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::inspection::rounds(&ctx, &meta, &auth, community.map(OrgId), date).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::inspection::rounds(&ctx, &meta, &auth, community.map(OrgId), date).await
+    })
+    .await
 }
 
 #[server]
@@ -390,66 +309,44 @@ pub async fn list_results(
     #[server(default)] abnormal: bool,
     #[server(default)] before: Option<i64>,
 ) -> Result<Page<ResultRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let f = super::inspection::ResultFilter {
-                community,
-                checkpoint: None,
-                abnormal,
-                before,
-                limit: Some(30),
-            };
-            super::inspection::list_results(&ctx, &meta, &auth, f).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let f = super::inspection::ResultFilter {
+            community,
+            checkpoint: None,
+            abnormal,
+            before,
+            limit: Some(30),
+        };
+        super::inspection::list_results(&ctx, &meta, &auth, f).await
+    })
+    .await
 }
 
 /// What a scanned code (`/i/{token}`) leads to.
 #[server]
 pub async fn scan_code(token: String) -> Result<Scan, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::inspection::scan(&ctx, &meta, &auth, &token).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::inspection::scan(&ctx, &meta, &auth, &token).await).await
 }
 
 /// Sends a result from the phone form (now, or later from the phone's outbox). JSON: the
 /// answers are a list of objects.
 #[server(input = Json)]
 pub async fn record_inspection(input: NewResult) -> Result<ResultRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::inspection::record_result(&ctx, &meta, &auth, input).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::inspection::record_result(&ctx, &meta, &auth, input).await).await
 }
 
 /// The printable QR sheet of a community; codes point at `LINLI_PUBLIC_URL` (or this host).
 #[server]
 pub async fn load_qr_sheet(community: OrgId) -> Result<QrSheet, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let host = use_context::<http::request::Parts>().and_then(|p| {
-                p.headers
-                    .get(http::header::HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .map(str::to_string)
-            });
-            let base = super::service::public_base(&ctx, host.as_deref());
-            super::inspection::qr_sheet(&ctx, &meta, &auth, community, &base).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let host = use_context::<http::request::Parts>().and_then(|p| {
+            p.headers
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_string)
+        });
+        let base = super::service::public_base(&ctx, host.as_deref());
+        super::inspection::qr_sheet(&ctx, &meta, &auth, community, &base).await
+    })
+    .await
 }

@@ -82,7 +82,7 @@ pub(super) async fn checkpoint_rows(
     let mut communities: Vec<i64> = list.iter().map(|c| c.community_id).collect();
     communities.sort_unstable();
     communities.dedup();
-    let names = crate::estate::service::org_names(&ctx.db, &communities).await?;
+    let names = crate::org::service::org_names(&ctx.db, &communities).await?;
     let mut routes: HashMap<i64, Vec<String>> = HashMap::new();
     for r in patrol_routes::Entity::find()
         .filter(patrol_routes::Column::CommunityId.is_in(communities))
@@ -266,7 +266,7 @@ async fn route_rows(ctx: &AppCtx, list: Vec<patrol_routes::Model>) -> Result<Vec
         .map(|c| (c.id, c))
         .collect();
     let names =
-        crate::estate::service::org_names(&ctx.db, &list.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
+        crate::org::service::org_names(&ctx.db, &list.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
     Ok(list
         .into_iter()
         .map(|r| {
@@ -686,7 +686,7 @@ pub async fn rounds(
         .all(&ctx.db)
         .await?;
     let names =
-        crate::estate::service::org_names(&ctx.db, &routes.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
+        crate::org::service::org_names(&ctx.db, &routes.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
     let now = local(Utc::now());
     let mut out = vec![];
     for r in &routes {
@@ -767,7 +767,7 @@ pub async fn scan(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, token: &str) 
                 .map(|e| format!("{} {}", e.code, e.name)),
             None => None,
         };
-        let community = crate::estate::service::org_names(&ctx.db, &[c.community_id])
+        let community = crate::org::service::org_names(&ctx.db, &[c.community_id])
             .await?
             .remove(&c.community_id)
             .unwrap_or_default();
@@ -827,9 +827,9 @@ async fn open_ticket<C: ConnectionTrait>(
     if !note.is_empty() {
         description.push_str(&format!("备注：{note}"));
     }
-    crate::service::service::open_from_inspection(
+    crate::tickets::service::open_from_inspection(
         c,
-        crate::service::service::SystemTicket {
+        crate::tickets::service::SystemTicket {
             community_id: cp.community_id,
             category: ticket_category(category).to_string(),
             spot: spot.chars().take(100).collect(),
@@ -987,7 +987,7 @@ async fn result_rows(ctx: &AppCtx, list: Vec<inspection_results::Model>) -> Resu
         .collect();
     let who = access::display_names(&ctx.db, &list.iter().map(|r| r.user_id).collect::<Vec<_>>()).await?;
     let names =
-        crate::estate::service::org_names(&ctx.db, &list.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
+        crate::org::service::org_names(&ctx.db, &list.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
     let photos = eng::photos_of(
         &ctx.db,
         PHOTO_INSPECTION,
@@ -1134,7 +1134,7 @@ pub async fn qr_sheet(
             url,
         });
     }
-    let name = crate::estate::service::org_names(&ctx.db, &[community.0])
+    let name = crate::org::service::org_names(&ctx.db, &[community.0])
         .await?
         .remove(&community.0)
         .unwrap_or_default();

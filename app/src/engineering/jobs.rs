@@ -69,3 +69,15 @@ fn count(report: &mut PassReport, round: &inspection_rounds::Model, now: RoundSt
         RoundStatus::Planned => {}
     }
 }
+
+/// Registers the rounds pass, every five minutes.
+pub fn register(r: &mut crate::jobs::Registry) {
+    r.every(
+        "engineering.rounds",
+        std::time::Duration::from_secs(300),
+        |ctx| async move {
+            let r = rounds_pass(&ctx, chrono::Utc::now()).await?;
+            Ok((r.missed > 0).then(|| format!("inspection rounds missed: {r:?}")))
+        },
+    );
+}

@@ -107,7 +107,7 @@ async fn rows(ctx: &AppCtx, list: Vec<equipment::Model>) -> Result<Vec<Equipment
         *d = (*d).min(p.next_due);
     }
     let names =
-        crate::estate::service::org_names(&ctx.db, &list.iter().map(|e| e.community_id).collect::<Vec<_>>()).await?;
+        crate::org::service::org_names(&ctx.db, &list.iter().map(|e| e.community_id).collect::<Vec<_>>()).await?;
     let today = today_cn();
     Ok(list
         .into_iter()

@@ -3,10 +3,10 @@
 use super::inspection::{self, ResultFilter};
 use super::ledger::{self, EquipmentFilter};
 use super::model::*;
-use crate::access::rest::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
 use crate::files::rest::{document_response, photo_response};
 use crate::shared::ids::OrgId;
+use crate::web::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;

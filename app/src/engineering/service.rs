@@ -8,7 +8,7 @@ use super::model::{Abilities, Community};
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, Scope};
 use crate::db::AppCtx;
-use crate::estate::model::OrgKind;
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
 use std::collections::HashMap;
@@ -70,7 +70,7 @@ pub async fn require_community(
     community: OrgId,
 ) -> Result<Scope, AppError> {
     let scope = access::require_over(ctx, meta, auth, perm, community).await?;
-    match crate::estate::service::get(&ctx.db, community).await? {
+    match crate::org::service::get(&ctx.db, community).await? {
         Some(n) if n.kind == OrgKind::Community => Ok(scope),
         Some(_) => Err(AppError::validation("community_id", "err.eng_not_community")),
         None => Err(AppError::NotFound),
@@ -79,17 +79,11 @@ pub async fn require_community(
 
 /// The communities inside a scope, depth-first, with names.
 pub async fn communities_in(ctx: &AppCtx, scope: &Scope) -> Result<Vec<Community>, AppError> {
-    let roots: Vec<OrgId> = scope.org_ids.iter().map(|i| OrgId(*i)).collect();
-    Ok(crate::estate::service::subtree_nodes(&ctx.db, &roots)
+    Ok(access::nodes_in(&ctx.db, scope, Some(OrgKind::Community))
         .await?
         .into_iter()
-        .filter(|n| n.kind == OrgKind::Community && scope.covers(n.id))
-        .fold(vec![], |mut v: Vec<Community>, n| {
-            if !v.iter().any(|c| c.id == n.id) {
-                v.push(Community { id: n.id, name: n.name });
-            }
-            v
-        }))
+        .map(|n| Community { id: n.id, name: n.name })
+        .collect())
 }
 
 /// The communities the caller may see engineering records of (for pickers).

@@ -14,20 +14,16 @@ pub async fn list_units(
     q: Option<String>,
     after: Option<i64>,
 ) -> Result<Page<UnitRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let f = super::records::UnitFilter {
-                community_id,
-                q,
-                after,
-                limit: None,
-            };
-            super::records::list_units(&ctx, &meta, &auth, &f).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let f = super::records::UnitFilter {
+            community_id,
+            q,
+            after,
+            limit: None,
+        };
+        super::records::list_units(&ctx, &meta, &auth, &f).await
+    })
+    .await
 }
 
 /// Generates a building with its units; returns how many units were created.
@@ -43,38 +39,27 @@ pub async fn create_building(
     area: String,
     layout: String,
 ) -> Result<usize, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let skip = super::model::parse_floor_list(&skip_floors)
-                .ok_or_else(|| AppError::validation("skip_floors", "err.floor_list"))?;
-            let plan = super::model::BuildingPlan {
-                community_id,
-                code,
-                cells,
-                floors,
-                per_floor,
-                skip_floors: skip,
-                area: Some(area),
-                layout: Some(layout),
-            };
-            Ok(super::records::create_building(&ctx, &meta, &auth, plan).await?.units)
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let skip = super::model::parse_floor_list(&skip_floors)
+            .ok_or_else(|| AppError::validation("skip_floors", "err.floor_list"))?;
+        let plan = super::model::BuildingPlan {
+            community_id,
+            code,
+            cells,
+            floors,
+            per_floor,
+            skip_floors: skip,
+            area: Some(area),
+            layout: Some(layout),
+        };
+        Ok(super::records::create_building(&ctx, &meta, &auth, plan).await?.units)
+    })
+    .await
 }
 
 #[server]
 pub async fn unit_detail(id: UnitId) -> Result<UnitCard, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::records::unit_detail(&ctx, &meta, &auth, id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::records::unit_detail(&ctx, &meta, &auth, id).await).await
 }
 
 #[server]
@@ -85,68 +70,39 @@ pub async fn add_occupant(
     relation: Relation,
     #[server(default)] lease_end: Option<String>,
 ) -> Result<Occupant, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let who = super::records::NewOccupant {
-                name,
-                phone,
-                relation,
-                lease_end,
-            };
-            super::records::add_occupant(&ctx, &meta, &auth, unit, who).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let who = super::records::NewOccupant {
+            name,
+            phone,
+            relation,
+            lease_end,
+        };
+        super::records::add_occupant(&ctx, &meta, &auth, unit, who).await
+    })
+    .await
 }
 
 #[server]
 pub async fn my_homes() -> Result<Vec<Home>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _meta, auth) = authed()?;
-            super::records::my_homes(&ctx, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _meta, auth| super::records::my_homes(&ctx, &auth).await).await
 }
 
 #[server]
 pub async fn move_out(occupancy: OccupancyId, #[server(default)] date: Option<String>) -> Result<Occupant, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::records::move_out(&ctx, &meta, &auth, occupancy, date).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::records::move_out(&ctx, &meta, &auth, occupancy, date).await).await
 }
 
 #[server]
 pub async fn search_people(q: Option<String>, after: Option<i64>) -> Result<Page<PersonRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::people::search_people(&ctx, &meta, &auth, q.as_deref(), after, None).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::people::search_people(&ctx, &meta, &auth, q.as_deref(), after, None).await
+    })
+    .await
 }
 
 #[server]
 pub async fn person_detail(id: PersonId) -> Result<PersonRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::people::person_detail(&ctx, &meta, &auth, id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::people::person_detail(&ctx, &meta, &auth, id).await).await
 }
 
 /// `consent` is the checkbox: present when ticked.
@@ -156,26 +112,15 @@ pub async fn set_id_number(
     id_number: String,
     #[server(default)] consent: Option<String>,
 ) -> Result<PersonRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::people::set_id_number(&ctx, &meta, &auth, person, &id_number, consent.is_some()).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::people::set_id_number(&ctx, &meta, &auth, person, &id_number, consent.is_some()).await
+    })
+    .await
 }
 
 #[server]
 pub async fn reveal_id_number(person: PersonId) -> Result<String, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::people::reveal_id_number(&ctx, &meta, &auth, person).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::people::reveal_id_number(&ctx, &meta, &auth, person).await).await
 }
 
 #[server]
@@ -186,32 +131,21 @@ pub async fn add_vehicle(
     #[server(default)] space_code: Option<String>,
     #[server(default)] note: Option<String>,
 ) -> Result<VehicleRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let v = super::people::NewVehicle {
-                plate,
-                person_id,
-                space_code,
-                note,
-            };
-            super::people::add_vehicle(&ctx, &meta, &auth, unit, v).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let v = super::people::NewVehicle {
+            plate,
+            person_id,
+            space_code,
+            note,
+        };
+        super::people::add_vehicle(&ctx, &meta, &auth, unit, v).await
+    })
+    .await
 }
 
 #[server]
 pub async fn remove_vehicle(id: VehicleId) -> Result<(), AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::people::remove_vehicle(&ctx, &meta, &auth, id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::people::remove_vehicle(&ctx, &meta, &auth, id).await).await
 }
 
 #[server]
@@ -223,22 +157,18 @@ pub async fn create_spaces(
     kind: SpaceKind,
     #[server(default)] area: Option<String>,
 ) -> Result<usize, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let run = super::people::SpaceRun {
-                community_id,
-                prefix,
-                from,
-                to,
-                kind,
-                area,
-            };
-            super::people::create_spaces(&ctx, &meta, &auth, run).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let run = super::people::SpaceRun {
+            community_id,
+            prefix,
+            from,
+            to,
+            kind,
+            area,
+        };
+        super::people::create_spaces(&ctx, &meta, &auth, run).await
+    })
+    .await
 }
 
 #[server]
@@ -247,32 +177,21 @@ pub async fn list_spaces(
     q: Option<String>,
     after: Option<i64>,
 ) -> Result<Page<SpaceRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let f = super::people::SpaceFilter {
-                community_id,
-                q,
-                after,
-                limit: None,
-            };
-            super::people::list_spaces(&ctx, &meta, &auth, &f).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let f = super::people::SpaceFilter {
+            community_id,
+            q,
+            after,
+            limit: None,
+        };
+        super::people::list_spaces(&ctx, &meta, &auth, &f).await
+    })
+    .await
 }
 
 #[server]
 pub async fn bind_communities() -> Result<Vec<CommunityChoice>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _meta, _auth) = authed()?;
-            super::binding::communities(&ctx).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _meta, _auth| super::binding::communities(&ctx).await).await
 }
 
 #[server]
@@ -282,56 +201,31 @@ pub async fn request_bind(
     relation: Relation,
     name: String,
 ) -> Result<BindRequestRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let ask = super::binding::BindAsk {
-                community_id,
-                unit_number,
-                relation,
-                name,
-            };
-            super::binding::request_bind(&ctx, &meta, &auth, ask).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let ask = super::binding::BindAsk {
+            community_id,
+            unit_number,
+            relation,
+            name,
+        };
+        super::binding::request_bind(&ctx, &meta, &auth, ask).await
+    })
+    .await
 }
 
 #[server]
 pub async fn my_bind_requests() -> Result<Vec<BindRequestRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _meta, auth) = authed()?;
-            super::binding::my_requests(&ctx, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _meta, auth| super::binding::my_requests(&ctx, &auth).await).await
 }
 
 #[server]
 pub async fn cancel_bind(id: BindRequestId) -> Result<(), AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::binding::cancel_request(&ctx, &meta, &auth, id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::binding::cancel_request(&ctx, &meta, &auth, id).await).await
 }
 
 #[server]
 pub async fn list_bind_requests(all: bool, after: Option<i64>) -> Result<Page<BindRequestRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::binding::list_requests(&ctx, &meta, &auth, all, after).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::binding::list_requests(&ctx, &meta, &auth, all, after).await).await
 }
 
 /// `approve` is `"true"` or `"false"` (a hidden field of each button's form).
@@ -341,38 +235,20 @@ pub async fn decide_bind(
     approve: bool,
     #[server(default)] note: Option<String>,
 ) -> Result<BindRequestRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::binding::decide(&ctx, &meta, &auth, id, approve, note).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::binding::decide(&ctx, &meta, &auth, id, approve, note).await).await
 }
 
 #[server]
 pub async fn invite_family(unit: UnitId, name: String, phone: String) -> Result<Occupant, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::binding::invite_family(&ctx, &meta, &auth, unit, &name, &phone).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::binding::invite_family(&ctx, &meta, &auth, unit, &name, &phone).await
+    })
+    .await
 }
 
 #[server]
 pub async fn remove_family(occupancy: OccupancyId) -> Result<(), AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::binding::remove_family(&ctx, &meta, &auth, occupancy).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::binding::remove_family(&ctx, &meta, &auth, occupancy).await).await
 }
 
 /// Saves the unit form: every field as the form sends it (an empty area clears it).
@@ -387,58 +263,43 @@ pub async fn update_unit(
     area_contract: String,
     shared_area: String,
 ) -> Result<UnitRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let p = super::records::UnitPatch {
-                layout: Some(layout),
-                use_type: Some(use_type),
-                status: Some(status),
-                area_registered: Some(area_registered),
-                area_measured: Some(area_measured),
-                area_contract: Some(area_contract),
-                shared_area: Some(shared_area),
-            };
-            super::records::update_unit(&ctx, &meta, &auth, id, p).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let p = super::records::UnitPatch {
+            layout: Some(layout),
+            use_type: Some(use_type),
+            status: Some(status),
+            area_registered: Some(area_registered),
+            area_measured: Some(area_measured),
+            area_contract: Some(area_contract),
+            shared_area: Some(shared_area),
+        };
+        super::records::update_unit(&ctx, &meta, &auth, id, p).await
+    })
+    .await
 }
 
 #[server]
 pub async fn add_org(
     parent_id: OrgId,
-    kind: super::model::OrgKind,
+    kind: crate::org::model::OrgKind,
     name: String,
     code: String,
-) -> Result<super::model::OrgNode, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let new = super::tree::NewOrg {
-                parent_id,
-                kind,
-                name,
-                code,
-            };
-            super::tree::add_org(&ctx, &meta, &auth, new).await
-        }
-        .await,
-    )
+) -> Result<crate::org::model::OrgNode, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let new = super::tree::NewOrg {
+            parent_id,
+            kind,
+            name,
+            code,
+        };
+        super::tree::add_org(&ctx, &meta, &auth, new).await
+    })
+    .await
 }
 
 #[server]
-pub async fn rename_org(id: OrgId, name: String) -> Result<super::model::OrgNode, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::tree::rename_org(&ctx, &meta, &auth, id, &name).await
-        }
-        .await,
-    )
+pub async fn rename_org(id: OrgId, name: String) -> Result<crate::org::model::OrgNode, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::tree::rename_org(&ctx, &meta, &auth, id, &name).await).await
 }
 
 /// Records a handover inspection (sent as JSON: the answers are a list).
@@ -447,25 +308,17 @@ pub async fn record_handover(
     unit: UnitId,
     inspection: super::model::Inspection,
 ) -> Result<super::model::HandoverRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::handover::record_handover(&ctx, &meta, &auth, unit, inspection).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::handover::record_handover(&ctx, &meta, &auth, unit, inspection).await
+    })
+    .await
 }
 
 /// Replaces a community's handover checklist, one item per line.
 #[server]
 pub async fn set_checklist(community_id: OrgId, items: String) -> Result<Vec<String>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::handover::set_checklist(&ctx, &meta, &auth, community_id, &items).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        super::handover::set_checklist(&ctx, &meta, &auth, community_id, &items).await
+    })
+    .await
 }

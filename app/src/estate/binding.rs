@@ -8,6 +8,7 @@ use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{bind_requests, occupancies, org_units, persons, units, users};
 use crate::db::AppCtx;
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, UnitId};
 use crate::shared::pagination::{page_from, page_size, Page};

@@ -12,6 +12,7 @@ use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{buildings, occupancies, org_units, parking_spaces, persons, units, vehicles};
 use crate::db::AppCtx;
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::i18n::{tr_in, Locale};
 use crate::shared::ids::OrgId;

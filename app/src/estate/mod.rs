@@ -1,5 +1,6 @@
-//! 物业资源 and 客户管理: the org tree (company > region > office > community), buildings,
-//! units, persons and their relations to units. Owns tables `org_units`, `buildings`, `units`,
+//! 物业资源 and 客户管理: buildings, units, persons and their relations to units, and the
+//! staff pages that grow the org tree (`tree`: scope check and audit over `org::service`).
+//! Owns tables `buildings`, `units`,
 //! `persons`, `occupancies`, `parking_spaces`, `vehicles`, `bind_requests`, `handover_checklists`,
 //! `handovers`.
 pub mod api;
@@ -14,8 +15,6 @@ pub mod model;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod records;
-#[cfg(feature = "ssr")]
-mod repo;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]

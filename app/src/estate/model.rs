@@ -1,64 +1,6 @@
-//! Org tree types and rules.
+//! Property resources: buildings, units, areas, people and their relations, parking.
 use crate::shared::ids::{BindRequestId, BuildingId, OccupancyId, OrgId, PersonId, SpaceId, UnitId, VehicleId};
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKind {
-    Company,
-    Region,
-    Office,
-    Community,
-}
-
-impl OrgKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            OrgKind::Company => "company",
-            OrgKind::Region => "region",
-            OrgKind::Office => "office",
-            OrgKind::Community => "community",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OrgKind> {
-        [OrgKind::Company, OrgKind::Region, OrgKind::Office, OrgKind::Community]
-            .into_iter()
-            .find(|k| k.code() == s)
-    }
-
-    /// Which kind may sit under which: a company under nothing (or a group company),
-    /// regions under a company, offices under a company or region, communities under an office.
-    pub fn may_have_child(self, child: OrgKind) -> bool {
-        matches!(
-            (self, child),
-            (OrgKind::Company, OrgKind::Company)
-                | (OrgKind::Company, OrgKind::Region)
-                | (OrgKind::Company, OrgKind::Office)
-                | (OrgKind::Region, OrgKind::Office)
-                | (OrgKind::Office, OrgKind::Community)
-        )
-    }
-}
-
-/// The materialised path of a child: parent's path plus its own id.
-pub fn child_path(parent_path: &str, id: i64) -> String {
-    format!("{parent_path}{id}/")
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct OrgNode {
-    pub id: OrgId,
-    pub parent_id: Option<OrgId>,
-    pub kind: OrgKind,
-    pub name: String,
-    pub code: String,
-    pub depth: i32,
-}
-
-// ---------------------------------------------------------------- buildings and units
 
 /// What a unit is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -714,9 +656,6 @@ pub fn handover_results(checklist: &[String], answers: &[(bool, String)]) -> Res
         .collect()
 }
 
-/// The media type of an XLSX workbook (uploads and downloads).
-pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// One problem in an imported workbook: where it is and what is wrong, in the caller's
 /// language. `row` is the spreadsheet's own 1-based row number (the header is row 1); 0 when
 /// the problem concerns the whole file.
@@ -754,16 +693,6 @@ pub struct ImportReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tree_shape_rules() {
-        assert!(OrgKind::Office.may_have_child(OrgKind::Community));
-        assert!(!OrgKind::Community.may_have_child(OrgKind::Office));
-        assert!(!OrgKind::Region.may_have_child(OrgKind::Community));
-        assert_eq!(child_path("/1/", 4), "/1/4/");
-        assert_eq!(OrgKind::parse("office"), Some(OrgKind::Office));
-        assert_eq!(OrgKind::parse("x"), None);
-    }
 
     #[test]
     fn areas_are_exact_and_validated() {

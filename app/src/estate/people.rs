@@ -11,6 +11,7 @@ use crate::access::service::{self as access, actor_label, Scope};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{occupancies, org_units, parking_spaces, persons, units, vehicles};
 use crate::db::{map_unique, AppCtx};
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::ids::{OrgId, PersonId, SpaceId, UnitId, VehicleId};
 use crate::shared::pagination::{page_from, page_size, Page};
@@ -190,7 +191,7 @@ async fn person_rows<C: ConnectionTrait>(
         .all(c)
         .await?;
     let unit_no: HashMap<i64, (String, i64)> = us.iter().map(|u| (u.id, (u.number.clone(), u.community_id))).collect();
-    let names = super::service::org_names(c, &us.iter().map(|u| u.community_id).collect::<Vec<_>>()).await?;
+    let names = crate::org::service::org_names(c, &us.iter().map(|u| u.community_id).collect::<Vec<_>>()).await?;
     let vs = vehicle_rows(
         c,
         Condition::all()
@@ -909,7 +910,8 @@ pub async fn export_spaces(
             None => break,
         }
     }
-    let names = super::service::org_names(&ctx.db, &rows.iter().map(|s| s.community_id.0).collect::<Vec<_>>()).await?;
+    let names =
+        crate::org::service::org_names(&ctx.db, &rows.iter().map(|s| s.community_id.0).collect::<Vec<_>>()).await?;
     let headers = ["小区", "车位编号", "类型", "面积", "车辆"].map(String::from).to_vec();
     let data = rows
         .iter()

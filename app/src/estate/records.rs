@@ -7,6 +7,7 @@ use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{buildings, occupancies, org_units, persons, units, users, vehicles};
 use crate::db::{map_unique, AppCtx};
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::ids::{BuildingId, OccupancyId, OrgId, PersonId, UnitId};
 use crate::shared::pagination::{page_from, page_size, Page};

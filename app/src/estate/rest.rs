@@ -3,16 +3,17 @@ use super::binding::{self, BindAsk};
 use super::handover;
 use super::import::{self, ImportRequest};
 use super::model::{
-    BindRequestRow, BuildingPlan, HandoverRow, ImportReport, Inspection, Occupant, OrgNode, PersonRow, SpaceRow,
-    UnitCard, UnitRow, VehicleRow,
+    BindRequestRow, BuildingPlan, HandoverRow, ImportReport, Inspection, Occupant, PersonRow, SpaceRow, UnitCard,
+    UnitRow, VehicleRow,
 };
 use super::people::{self, NewVehicle, SpaceFilter, SpaceRun, VehicleFilter, VehiclePatch};
 use super::records::{self, BuildingCreated, NewOccupant, UnitFilter, UnitPatch};
 use super::tree::{self, NewOrg};
-use crate::access::rest::{query, xlsx_download, ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
+use crate::org::model::OrgNode;
 use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, PersonId, UnitId, VehicleId};
 use crate::shared::pagination::Page;
+use crate::web::{query, xlsx_download, ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
@@ -31,7 +32,7 @@ pub struct UnitPage {
     pub next: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/units", tag = "records", params(UnitFilter), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/units", tag = "estate", params(UnitFilter), security(("bearer" = [])),
     responses((status = 200, body = UnitPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn units(api: ApiCtx, Query(f): Query<UnitFilter>) -> Result<Json<UnitPage>, ApiError> {
     let auth = api.authed()?;
@@ -41,7 +42,7 @@ pub async fn units(api: ApiCtx, Query(f): Query<UnitFilter>) -> Result<Json<Unit
     Ok(Json(UnitPage { items, next }))
 }
 
-#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "records", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "estate", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = UnitCard), (status = 404, body = ErrorBody)))]
 pub async fn unit(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<UnitCard>, ApiError> {
     let auth = api.authed()?;
@@ -51,7 +52,7 @@ pub async fn unit(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<UnitCard>, Ap
     Ok(Json(card))
 }
 
-#[utoipa::path(post, path = "/api/v1/units/{id}/occupants", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/units/{id}/occupants", tag = "estate", params(("id" = i64, Path)),
     request_body = NewOccupant, security(("bearer" = [])),
     responses((status = 201, body = Occupant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_occupant(
@@ -66,7 +67,7 @@ pub async fn add_occupant(
     Ok((StatusCode::CREATED, Json(o)))
 }
 
-#[utoipa::path(post, path = "/api/v1/buildings", tag = "records", request_body = BuildingPlan, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/buildings", tag = "estate", request_body = BuildingPlan, security(("bearer" = [])),
     responses((status = 201, body = BuildingCreated), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_building(
     api: ApiCtx,
@@ -79,7 +80,7 @@ pub async fn create_building(
     Ok((StatusCode::CREATED, Json(b)))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/homes", tag = "records", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/me/homes", tag = "estate", security(("bearer" = [])),
     responses((status = 200, body = [super::model::Home]), (status = 401, body = ErrorBody)))]
 pub async fn my_homes(api: ApiCtx) -> Result<Json<Vec<super::model::Home>>, ApiError> {
     let auth = api.authed()?;
@@ -103,7 +104,7 @@ pub struct PersonQuery {
     pub limit: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/persons", tag = "records", params(PersonQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/persons", tag = "estate", params(PersonQuery), security(("bearer" = [])),
     responses((status = 200, body = PersonPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn persons(api: ApiCtx, Query(f): Query<PersonQuery>) -> Result<Json<PersonPage>, ApiError> {
     let auth = api.authed()?;
@@ -113,7 +114,7 @@ pub async fn persons(api: ApiCtx, Query(f): Query<PersonQuery>) -> Result<Json<P
     Ok(Json(PersonPage { items, next }))
 }
 
-#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "records", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "estate", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = PersonRow), (status = 404, body = ErrorBody)))]
 pub async fn person(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<PersonRow>, ApiError> {
     let auth = api.authed()?;
@@ -135,7 +136,7 @@ pub struct IdNumberPlain {
     pub id_number: String,
 }
 
-#[utoipa::path(put, path = "/api/v1/persons/{id}/id-number", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/persons/{id}/id-number", tag = "estate", params(("id" = i64, Path)),
     request_body = IdNumberInput, security(("bearer" = [])),
     responses((status = 200, body = PersonRow), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_id_number(
@@ -151,7 +152,7 @@ pub async fn set_id_number(
 }
 
 /// The full ID number; needs `people.reveal_id` and writes an audit row.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/id-number/reveal", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/id-number/reveal", tag = "estate", params(("id" = i64, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = IdNumberPlain), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reveal_id_number(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<IdNumberPlain>, ApiError> {
@@ -169,7 +170,7 @@ pub struct EndOccupancy {
     pub date: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/occupancies/{id}/end", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/occupancies/{id}/end", tag = "estate", params(("id" = i64, Path)),
     request_body = EndOccupancy, security(("bearer" = [])),
     responses((status = 200, body = Occupant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn end_occupancy(
@@ -184,7 +185,7 @@ pub async fn end_occupancy(
         .map_err(|e| api.err(e))
 }
 
-#[utoipa::path(post, path = "/api/v1/units/{id}/vehicles", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/units/{id}/vehicles", tag = "estate", params(("id" = i64, Path)),
     request_body = NewVehicle, security(("bearer" = [])),
     responses((status = 201, body = VehicleRow), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_vehicle(
@@ -199,7 +200,7 @@ pub async fn add_vehicle(
     Ok((StatusCode::CREATED, Json(row)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/vehicles/{id}", tag = "records", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/vehicles/{id}", tag = "estate", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn remove_vehicle(api: ApiCtx, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
     let auth = api.authed()?;
@@ -215,7 +216,7 @@ pub struct SpacePage {
     pub next: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/parking-spaces", tag = "records", params(SpaceFilter), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/parking-spaces", tag = "estate", params(SpaceFilter), security(("bearer" = [])),
     responses((status = 200, body = SpacePage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn spaces(api: ApiCtx, Query(f): Query<SpaceFilter>) -> Result<Json<SpacePage>, ApiError> {
     let auth = api.authed()?;
@@ -230,7 +231,7 @@ pub struct Created {
     pub created: usize,
 }
 
-#[utoipa::path(post, path = "/api/v1/parking-spaces", tag = "records", request_body = SpaceRun, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/parking-spaces", tag = "estate", request_body = SpaceRun, security(("bearer" = [])),
     responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_spaces(
     api: ApiCtx,
@@ -243,7 +244,7 @@ pub async fn create_spaces(
     Ok((StatusCode::CREATED, Json(Created { created })))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/bind-requests", tag = "records", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/me/bind-requests", tag = "estate", security(("bearer" = [])),
     responses((status = 200, body = [BindRequestRow]), (status = 401, body = ErrorBody)))]
 pub async fn my_bind_requests(api: ApiCtx) -> Result<Json<Vec<BindRequestRow>>, ApiError> {
     let auth = api.authed()?;
@@ -253,7 +254,7 @@ pub async fn my_bind_requests(api: ApiCtx) -> Result<Json<Vec<BindRequestRow>>, 
         .map_err(|e| api.err(e))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/bind-requests", tag = "records", request_body = BindAsk, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/me/bind-requests", tag = "estate", request_body = BindAsk, security(("bearer" = [])),
     responses((status = 201, body = BindRequestRow), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn request_bind(
     api: ApiCtx,
@@ -280,7 +281,7 @@ pub struct BindPage {
     pub next: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/bind-requests", tag = "records", params(BindQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/bind-requests", tag = "estate", params(BindQuery), security(("bearer" = [])),
     responses((status = 200, body = BindPage), (status = 403, body = ErrorBody)))]
 pub async fn bind_requests(api: ApiCtx, Query(q): Query<BindQuery>) -> Result<Json<BindPage>, ApiError> {
     let auth = api.authed()?;
@@ -297,7 +298,7 @@ pub struct Decision {
     pub note: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/bind-requests/{id}/decision", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/bind-requests/{id}/decision", tag = "estate", params(("id" = i64, Path)),
     request_body = Decision, security(("bearer" = [])),
     responses((status = 200, body = BindRequestRow), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn decide_bind(
@@ -319,7 +320,7 @@ pub struct FamilyInvite {
 }
 
 /// The household head (owner, co-owner or tenant) adds a family member.
-#[utoipa::path(post, path = "/api/v1/me/homes/{unit_id}/family", tag = "records", params(("unit_id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/me/homes/{unit_id}/family", tag = "estate", params(("unit_id" = i64, Path)),
     request_body = FamilyInvite, security(("bearer" = [])),
     responses((status = 201, body = Occupant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn invite_family(
@@ -334,7 +335,7 @@ pub async fn invite_family(
     Ok((StatusCode::CREATED, Json(o)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "estate", params(("id" = i64, Path)),
     request_body = UnitPatch, security(("bearer" = [])),
     responses((status = 200, body = UnitRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_unit(
@@ -349,7 +350,7 @@ pub async fn update_unit(
         .map_err(|e| api.err(e))
 }
 
-#[utoipa::path(post, path = "/api/v1/orgs", tag = "records", request_body = NewOrg, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "estate", request_body = NewOrg, security(("bearer" = [])),
     responses((status = 201, body = OrgNode), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_org(api: ApiCtx, ApiJson(new): ApiJson<NewOrg>) -> Result<(StatusCode, Json<OrgNode>), ApiError> {
     let auth = api.authed()?;
@@ -364,7 +365,7 @@ pub struct OrgRename {
     pub name: String,
 }
 
-#[utoipa::path(patch, path = "/api/v1/orgs/{id}", tag = "records", params(("id" = i64, Path)), request_body = OrgRename,
+#[utoipa::path(patch, path = "/api/v1/orgs/{id}", tag = "estate", params(("id" = i64, Path)), request_body = OrgRename,
     security(("bearer" = [])), responses((status = 200, body = OrgNode), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn rename_org(
     api: ApiCtx,
@@ -378,7 +379,7 @@ pub async fn rename_org(
         .map_err(|e| api.err(e))
 }
 
-#[utoipa::path(post, path = "/api/v1/units/{id}/handovers", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/units/{id}/handovers", tag = "estate", params(("id" = i64, Path)),
     request_body = Inspection, security(("bearer" = [])),
     responses((status = 201, body = HandoverRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn record_handover(
@@ -393,7 +394,7 @@ pub async fn record_handover(
     Ok((StatusCode::CREATED, Json(h)))
 }
 
-#[utoipa::path(get, path = "/api/v1/communities/{id}/handover-checklist", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/communities/{id}/handover-checklist", tag = "estate", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 200, body = [String]), (status = 403, body = ErrorBody)))]
 pub async fn get_checklist(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Vec<String>>, ApiError> {
     let auth = api.authed()?;
@@ -408,7 +409,7 @@ pub struct ChecklistInput {
     pub items: Vec<String>,
 }
 
-#[utoipa::path(put, path = "/api/v1/communities/{id}/handover-checklist", tag = "records", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/communities/{id}/handover-checklist", tag = "estate", params(("id" = i64, Path)),
     request_body = ChecklistInput, security(("bearer" = [])),
     responses((status = 200, body = [String]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_checklist(
@@ -446,7 +447,7 @@ pub struct ImportQuery {
 /// and every row-level error; a commit answers 201 when everything was written, or 422 with
 /// the same report and nothing written. A file that is not a safe, readable workbook gets 422
 /// (or 413 when too large) with an `ErrorBody`.
-#[utoipa::path(post, path = "/api/v1/imports/records", tag = "records", params(ImportQuery),
+#[utoipa::path(post, path = "/api/v1/imports/records", tag = "estate", params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         description = "The workbook (`application/octet-stream` is accepted too)"),
     security(("bearer" = [])),
@@ -466,7 +467,7 @@ pub async fn import_records(
 ) -> Result<Response, ApiError> {
     let auth = api.authed()?;
     let q = query(&api, q)?;
-    let bytes = match crate::access::rest::xlsx_upload(&api, &headers, body).await {
+    let bytes = match crate::web::xlsx_upload(&api, &headers, body).await {
         Ok(b) => b,
         Err(r) => return Ok(r),
     };
@@ -489,7 +490,7 @@ pub async fn import_records(
 }
 
 /// An empty import workbook: the five sheets' headers and one example row each.
-#[utoipa::path(get, path = "/api/v1/imports/records/template.xlsx", tag = "records", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/imports/records/template.xlsx", tag = "estate", security(("bearer" = [])),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 401, body = ErrorBody)))]
 pub async fn import_template(api: ApiCtx) -> Result<Response, ApiError> {
@@ -500,7 +501,7 @@ pub async fn import_template(api: ApiCtx) -> Result<Response, ApiError> {
 
 /// Every unit matching the filters of `/api/v1/units` (all pages, at most 100 000) as a
 /// workbook in the import's 房屋 layout; formula-like text is neutralised.
-#[utoipa::path(get, path = "/api/v1/units/export.xlsx", tag = "records", params(UnitFilter), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/units/export.xlsx", tag = "estate", params(UnitFilter), security(("bearer" = [])),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn export_units(api: ApiCtx, q: Result<Query<UnitFilter>, QueryRejection>) -> Result<Response, ApiError> {
@@ -512,7 +513,7 @@ pub async fn export_units(api: ApiCtx, q: Result<Query<UnitFilter>, QueryRejecti
     Ok(xlsx_download(bytes, "units.xlsx"))
 }
 
-#[utoipa::path(get, path = "/api/v1/persons/export.xlsx", tag = "records", params(PersonQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/persons/export.xlsx", tag = "estate", params(PersonQuery), security(("bearer" = [])),
     responses((status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, body = ErrorBody)))]
 pub async fn export_people(api: ApiCtx, q: Result<Query<PersonQuery>, QueryRejection>) -> Result<Response, ApiError> {
@@ -524,7 +525,7 @@ pub async fn export_people(api: ApiCtx, q: Result<Query<PersonQuery>, QueryRejec
     Ok(xlsx_download(bytes, "people.xlsx"))
 }
 
-#[utoipa::path(get, path = "/api/v1/parking-spaces/export.xlsx", tag = "records", params(SpaceFilter), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/parking-spaces/export.xlsx", tag = "estate", params(SpaceFilter), security(("bearer" = [])),
     responses((status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, body = ErrorBody)))]
 pub async fn export_spaces(api: ApiCtx, q: Result<Query<SpaceFilter>, QueryRejection>) -> Result<Response, ApiError> {
@@ -542,7 +543,7 @@ pub struct VehiclePage {
     pub next: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/vehicles", tag = "records", params(VehicleFilter), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/vehicles", tag = "estate", params(VehicleFilter), security(("bearer" = [])),
     responses((status = 200, body = VehiclePage), (status = 403, body = ErrorBody)))]
 pub async fn vehicles(api: ApiCtx, Query(f): Query<VehicleFilter>) -> Result<Json<VehiclePage>, ApiError> {
     let auth = api.authed()?;
@@ -552,7 +553,7 @@ pub async fn vehicles(api: ApiCtx, Query(f): Query<VehicleFilter>) -> Result<Jso
     Ok(Json(VehiclePage { items, next }))
 }
 
-#[utoipa::path(patch, path = "/api/v1/vehicles/{id}", tag = "records", params(("id" = i64, Path)), request_body = VehiclePatch,
+#[utoipa::path(patch, path = "/api/v1/vehicles/{id}", tag = "estate", params(("id" = i64, Path)), request_body = VehiclePatch,
     security(("bearer" = [])), responses((status = 200, body = VehicleRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_vehicle(
     api: ApiCtx,
@@ -571,7 +572,7 @@ pub struct PersonPatch {
     pub name: String,
 }
 
-#[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "records", params(("id" = i64, Path)), request_body = PersonPatch,
+#[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "estate", params(("id" = i64, Path)), request_body = PersonPatch,
     security(("bearer" = [])), responses((status = 200, body = PersonRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn rename_person(
     api: ApiCtx,
@@ -591,7 +592,7 @@ pub struct BuildingPage {
     pub next: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/buildings", tag = "records", params(records::BuildingFilter), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/buildings", tag = "estate", params(records::BuildingFilter), security(("bearer" = [])),
     responses((status = 200, body = BuildingPage), (status = 403, body = ErrorBody)))]
 pub async fn buildings(api: ApiCtx, Query(f): Query<records::BuildingFilter>) -> Result<Json<BuildingPage>, ApiError> {
     let auth = api.authed()?;
@@ -606,7 +607,7 @@ pub struct BuildingRename {
     pub name: String,
 }
 
-#[utoipa::path(patch, path = "/api/v1/buildings/{id}", tag = "records", params(("id" = i64, Path)), request_body = BuildingRename,
+#[utoipa::path(patch, path = "/api/v1/buildings/{id}", tag = "estate", params(("id" = i64, Path)), request_body = BuildingRename,
     security(("bearer" = [])), responses((status = 200, body = records::BuildingRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn rename_building(
     api: ApiCtx,
@@ -620,7 +621,7 @@ pub async fn rename_building(
         .map_err(|e| api.err(e))
 }
 
-#[utoipa::path(patch, path = "/api/v1/parking-spaces/{id}", tag = "records", params(("id" = i64, Path)), request_body = people::SpacePatch,
+#[utoipa::path(patch, path = "/api/v1/parking-spaces/{id}", tag = "estate", params(("id" = i64, Path)), request_body = people::SpacePatch,
     security(("bearer" = [])), responses((status = 200, body = SpaceRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_space(
     api: ApiCtx,

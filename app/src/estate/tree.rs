@@ -1,13 +1,13 @@
 //! (ssr) Staff grow and rename the org tree (company > region > office > community) inside
 //! their `org.write` scope. The bare insert lives in `service::create_org` (also used by the
 //! CLI and the demo); this adds the scope check and the audit row.
-use super::model::{OrgKind, OrgNode};
-use super::service as tree;
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::org_units;
 use crate::db::AppCtx;
+use crate::org::model::{OrgKind, OrgNode};
+use crate::org::service as tree;
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
 use crate::with_txn;

@@ -2,8 +2,9 @@
 //! page (联查: occupants now; bills and tickets join when their areas exist), and the
 //! resident's homes card in 我的.
 use super::api::{list_units, CreateBuilding};
-use super::model::{OrgKind, Relation, UnitRow};
+use super::model::{Relation, UnitRow};
 use crate::access::api::list_orgs;
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
@@ -57,7 +58,7 @@ pub fn UnitsPage() -> impl IntoView {
     // Communities load inside the list's one Transition into a plain signal (see the note on
     // shared resources in access::ui::admin).
     let orgs_res = Resource::new(|| (), |_| list_orgs());
-    let communities: RwSignal<Vec<crate::estate::model::OrgNode>> = RwSignal::new(vec![]);
+    let communities: RwSignal<Vec<crate::org::model::OrgNode>> = RwSignal::new(vec![]);
     let create = ServerAction::<CreateBuilding>::new();
     let create_err = Signal::derive(move || create.value().get().and_then(|r: Result<_, AppError>| r.err()));
     Effect::new(move |_| {

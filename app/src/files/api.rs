@@ -6,12 +6,5 @@ use leptos::prelude::*;
 /// Deletes one of the caller's uploads that is not attached to anything.
 #[server]
 pub async fn discard_photo(id: i64) -> Result<(), AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _, auth) = authed()?;
-            super::service::discard(&ctx, &auth, id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _, auth| super::service::discard(&ctx, &auth, id).await).await
 }

@@ -8,6 +8,8 @@ pub mod api;
 pub mod document;
 #[cfg(feature = "ssr")]
 pub mod image;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod rest;

@@ -5,52 +5,34 @@ use leptos::prelude::*;
 
 #[server]
 pub async fn my_inbox(#[server(default)] before: Option<i64>) -> Result<Inbox, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _, auth) = authed()?;
-            super::service::inbox(&ctx, &auth, before).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _, auth| super::service::inbox(&ctx, &auth, before).await).await
 }
 
 /// The unread count for the tab bar's badge (0 for visitors).
 #[server]
 pub async fn unread_notices() -> Result<i64, AppError> {
-    use crate::access::api::{request, respond};
-    respond(
-        async {
-            let (ctx, _, auth) = request()?;
-            match auth {
-                Some(a) => super::service::unread(&ctx, &a).await,
-                None => Ok(0),
-            }
-        }
-        .await,
-    )
+    crate::web::serve_anyone(async |ctx, _, auth| match auth {
+        Some(a) => super::service::unread(&ctx, &a).await,
+        None => Ok(0),
+    })
+    .await
 }
 
 /// Marks notices read (all when `ids` is empty); returns the unread count left.
 #[server]
 pub async fn mark_notices_read(#[server(default)] ids: Vec<i64>) -> Result<i64, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _, auth) = authed()?;
-            super::service::mark_read(&ctx, &auth, &ids).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _, auth| super::service::mark_read(&ctx, &auth, &ids).await).await
 }
 
 #[server]
 pub async fn get_push_config() -> Result<PushConfig, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(authed().map(|(ctx, _, _)| PushConfig {
-        enabled: ctx.cfg.push.is_some(),
-        public_key: ctx.cfg.vapid_public.clone(),
-    }))
+    crate::web::serve(async |ctx, _, _| {
+        Ok(PushConfig {
+            enabled: ctx.cfg.push.is_some(),
+            public_key: ctx.cfg.vapid_public.clone(),
+        })
+    })
+    .await
 }
 
 #[server]
@@ -60,94 +42,58 @@ pub async fn subscribe_push(
     auth: String,
     #[server(default)] label: String,
 ) -> Result<Device, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _, a) = authed()?;
-            let s = super::service::NewSubscription {
-                endpoint,
-                p256dh,
-                auth,
-                label,
-            };
-            super::service::subscribe(&ctx, &a, s).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _, a| {
+        let s = super::service::NewSubscription {
+            endpoint,
+            p256dh,
+            auth,
+            label,
+        };
+        super::service::subscribe(&ctx, &a, s).await
+    })
+    .await
 }
 
 #[server]
 pub async fn my_devices() -> Result<Vec<Device>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _, auth) = authed()?;
-            super::service::devices(&ctx, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _, auth| super::service::devices(&ctx, &auth).await).await
 }
 
 #[server]
 pub async fn remove_device(id: i64) -> Result<(), AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _, auth) = authed()?;
-            super::service::remove_device(&ctx, &auth, id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _, auth| super::service::remove_device(&ctx, &auth, id).await).await
 }
 
 #[server]
 pub async fn get_notify_prefs() -> Result<Prefs, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _, auth) = authed()?;
-            super::service::prefs(&ctx, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _, auth| super::service::prefs(&ctx, &auth).await).await
 }
 
 #[server]
 pub async fn save_notify_prefs(prefs: Prefs) -> Result<Prefs, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, _, auth) = authed()?;
-            super::service::save_prefs(&ctx, &auth, prefs).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, _, auth| super::service::save_prefs(&ctx, &auth, prefs).await).await
 }
 
 /// Org nodes the caller may broadcast to.
 #[server]
-pub async fn broadcast_orgs() -> Result<Vec<crate::billing::model::OrgChoice>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            crate::billing::standards::org_choices(&ctx, &meta, &auth, crate::access::model::Permission::NoticesPublish)
-                .await
-        }
-        .await,
-    )
+pub async fn broadcast_orgs() -> Result<Vec<crate::org::model::OrgChoice>, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let nodes = crate::access::service::orgs_in_scope(
+            &ctx,
+            &meta,
+            &auth,
+            crate::access::model::Permission::NoticesPublish,
+            None,
+        )
+        .await?;
+        Ok(crate::org::model::OrgChoice::list(nodes))
+    })
+    .await
 }
 
 #[server]
 pub async fn list_broadcasts() -> Result<Vec<BroadcastRow>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::broadcast::list(&ctx, &meta, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::broadcast::list(&ctx, &meta, &auth).await).await
 }
 
 #[server]
@@ -157,18 +103,14 @@ pub async fn send_broadcast(
     body: String,
     #[server(default)] link: String,
 ) -> Result<BroadcastRow, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            let b = super::broadcast::NewBroadcast {
-                org_id: org,
-                title,
-                body,
-                link,
-            };
-            super::broadcast::send(&ctx, &meta, &auth, b).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| {
+        let b = super::broadcast::NewBroadcast {
+            org_id: org,
+            title,
+            body,
+            link,
+        };
+        super::broadcast::send(&ctx, &meta, &auth, b).await
+    })
+    .await
 }

@@ -2,13 +2,13 @@
 //! (the whole company, an office, a community, a building's community), raised in the
 //! background by a job, with delivery counts: inbox rows written, read, and pushes delivered.
 use super::model::{BroadcastRow, Category};
-use super::queue::{self, JobResult, NewJob};
 use super::service::{raise, Notice};
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{broadcasts, jobs, notifications};
 use crate::db::AppCtx;
+use crate::jobs::{queue, JobResult, NewJob};
 use crate::shared::error::AppError;
 use crate::shared::ids::{OrgId, UserId};
 use crate::with_txn;
@@ -60,7 +60,7 @@ pub async fn send(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, b: NewBroadca
         .await?;
         queue::enqueue(
             &txn,
-            &[NewJob::now("notify.broadcast", serde_json::json!({ "b": row.id }))],
+            &[NewJob::now(super::jobs::BROADCAST, serde_json::json!({ "b": row.id }))],
         )
         .await?;
         audit::record(
@@ -86,7 +86,7 @@ pub async fn deliver(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
         let Some(b) = broadcasts::Entity::find_by_id(id).one(&ctx.db).await? else {
             return Ok(());
         };
-        let communities = crate::estate::service::communities_under(&ctx.db, OrgId(b.org_id)).await?;
+        let communities = crate::org::service::communities_under(&ctx.db, OrgId(b.org_id)).await?;
         let units = crate::estate::service::unit_ids_of(&ctx.db, &communities).await?;
         let mut users: Vec<UserId> = crate::estate::service::household_users(&ctx.db, &units)
             .await?
@@ -158,7 +158,7 @@ async fn stats<C: ConnectionTrait>(c: &C, b: broadcasts::Model) -> Result<Broadc
         .count(c)
         .await?
         > 0;
-    let org = crate::estate::service::org_names(c, &[b.org_id])
+    let org = crate::org::service::org_names(c, &[b.org_id])
         .await?
         .remove(&b.org_id)
         .unwrap_or_default();

@@ -1,8 +1,8 @@
 //! `/api/v1/me/…` routes of notifications: the caller's inbox, devices and preferences.
 use super::model::{Device, Inbox, Prefs};
 use super::service::{self, NewSubscription};
-use crate::access::rest::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
+use crate::web::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};

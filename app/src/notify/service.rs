@@ -4,10 +4,10 @@
 //! device, so a retry or a failing device never sends to another device twice, plus one e-mail
 //! job when the user saved an address.
 use super::model::*;
-use super::queue::{self, JobResult, NewJob};
 use crate::access::model::Authed;
 use crate::db::entities::{notifications, notify_prefs, push_subscriptions};
 use crate::db::AppCtx;
+use crate::jobs::{queue, JobResult, NewJob};
 use crate::shared::error::AppError;
 use crate::shared::ids::UserId;
 use chrono::{Duration, Timelike, Utc};
@@ -105,7 +105,7 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
         // Queued whether or not this server can send e-mail: the job says why it could not.
         if pref.and_then(|p| p.email.as_deref()).is_some_and(|e| !e.is_empty()) {
             jobs.push(NewJob {
-                kind: "email",
+                kind: super::jobs::EMAIL,
                 payload: serde_json::json!({ "n": note }),
                 run_at,
                 expires_at: Some(run_at + n.ttl),
@@ -119,7 +119,7 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
                 None => serde_json::json!({ "n": note, "s": d }),
             };
             jobs.push(NewJob {
-                kind: "push",
+                kind: super::jobs::PUSH,
                 payload,
                 run_at,
                 expires_at: Some(run_at + n.ttl),

@@ -7,8 +7,7 @@ use leptos::prelude::*;
 /// Whether residents can pay online here.
 #[server]
 pub async fn get_online_setup() -> Result<OnlineSetup, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(authed().map(|(ctx, _, _)| super::service::setup(&ctx)))
+    crate::web::serve(async |ctx, _, _| Ok(super::service::setup(&ctx))).await
 }
 
 /// Opens (or reuses) a checkout for `lines` of `unit` (all open lines when empty).
@@ -17,60 +16,26 @@ pub async fn start_online_payment(
     unit: i64,
     #[server(default)] lines: Vec<BillLineId>,
 ) -> Result<CheckoutView, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::start_checkout(&ctx, &meta, &auth, unit, &lines).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::service::start_checkout(&ctx, &meta, &auth, unit, &lines).await)
+        .await
 }
 
 #[server]
 pub async fn load_checkout(id: i64) -> Result<CheckoutView, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::checkout(&ctx, &meta, &auth, id).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::service::checkout(&ctx, &meta, &auth, id).await).await
 }
 
 #[server]
 pub async fn list_online_payments(#[server(default)] status: String) -> Result<Vec<CheckoutView>, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::list(&ctx, &meta, &auth, &status).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::service::list(&ctx, &meta, &auth, &status).await).await
 }
 
 #[server]
 pub async fn refund_online_payment(payment: PaymentId, reason: String) -> Result<CheckoutView, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::refund(&ctx, &meta, &auth, payment, &reason).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::service::refund(&ctx, &meta, &auth, payment, &reason).await).await
 }
 
 #[server]
 pub async fn reconcile_payments() -> Result<ReconcileReport, AppError> {
-    use crate::access::api::{authed, respond};
-    respond(
-        async {
-            let (ctx, meta, auth) = authed()?;
-            super::service::reconcile_now(&ctx, &meta, &auth).await
-        }
-        .await,
-    )
+    crate::web::serve(async |ctx, meta, auth| super::service::reconcile_now(&ctx, &meta, &auth).await).await
 }

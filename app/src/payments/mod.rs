@@ -4,6 +4,8 @@
 //! Money reaches the ledger only through billing's `settle`, once per checkout, whatever the
 //! order or number of the provider's events; refunds leave through billing's reversal.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod provider;

@@ -2,9 +2,9 @@
 //! `/api/v1`: no session, no CSRF token; the signature is the authentication).
 use super::model::{CheckoutView, ReconcileReport};
 use super::service::{self, WebhookRefusal};
-use crate::access::rest::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use crate::db::AppCtx;
 use crate::shared::ids::{BillLineId, PaymentId};
+use crate::web::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};

@@ -13,12 +13,8 @@ use super::provider::{CheckoutRequest, Happening, PaymentProvider, ProviderError
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
-use crate::billing::counter;
-use crate::billing::model::PayMethod;
-use crate::billing::service::{current_period, ensure_open, settings_of};
-use crate::db::entities::{
-    bill_lines, online_checkout_lines, online_checkouts, online_refunds, payments, provider_events,
-};
+use crate::billing::service::{self as billing, current_period, ensure_open};
+use crate::db::entities::{online_checkout_lines, online_checkouts, online_refunds, provider_events};
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
 use crate::shared::ids::{BillLineId, OrgId, PaymentId, UserId};
@@ -79,39 +75,17 @@ pub async fn start_checkout(
     lines: &[BillLineId],
 ) -> Result<CheckoutView, AppError> {
     let provider = provider(ctx)?;
-    if !counter::is_my_unit(ctx, auth, unit).await? {
+    if !billing::is_my_unit(ctx, auth, unit).await? {
         return Err(AppError::NotFound);
     }
     let brief = crate::estate::service::unit_briefs(&ctx.db, &[unit])
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    let mut q = bill_lines::Entity::find().filter(bill_lines::Column::UnitId.eq(unit));
-    if !lines.is_empty() {
-        q = q.filter(bill_lines::Column::Id.is_in(lines.iter().map(|l| l.0).collect::<Vec<_>>()));
-    }
-    let mut rows: Vec<bill_lines::Model> = q.all(&ctx.db).await?;
-    if !lines.is_empty() && rows.len() != lines.len() {
-        return Err(AppError::validation("lines", "err.lines_not_of_unit"));
-    }
-    rows.retain(|l| l.amount - l.paid - l.adjusted > 0);
-    if rows.is_empty() || (!lines.is_empty() && rows.len() != lines.len()) {
-        return Err(AppError::conflict("lines", "err.lines_changed"));
-    }
-    rows.sort_by_key(|l| (l.period, l.id));
     let today = crate::shared::time::today_cn();
-    let office = crate::estate::service::office_of(&ctx.db, brief.community_id).await?;
-    let st = settings_of(&ctx.db, office).await?;
-    let owed: Vec<(i64, Money, Money)> = rows
-        .iter()
-        .map(|l| {
-            (
-                l.id,
-                Money(l.amount - l.paid - l.adjusted),
-                counter::late_fee_of(l, &st, today),
-            )
-        })
-        .collect();
+    let office = crate::org::service::office_of(&ctx.db, brief.community_id).await?;
+    let payable = billing::payable_lines(&ctx.db, unit, lines, office, today).await?;
+    let owed: Vec<(i64, Money, Money)> = payable.iter().map(|l| (l.id.0, l.principal, l.late_fee)).collect();
     let amount = Money(owed.iter().map(|o| o.1 .0 + o.2 .0).sum());
 
     // A second tap (or a reload) on the same lines reuses the checkout still open for them.
@@ -190,10 +164,14 @@ pub async fn start_checkout(
     })?;
 
     // What the resident sees on the provider's page: each line, then the late fees.
-    let shown = counter::line_rows(&ctx.db, rows).await?;
-    let mut items: Vec<(String, Money)> = shown
+    let mut items: Vec<(String, Money)> = payable
         .iter()
-        .map(|l| (format!("{} {} {}", brief.number, l.item, l.period), l.outstanding))
+        .map(|l| {
+            (
+                format!("{} {} {}", brief.number, l.row.item, l.row.period),
+                l.row.outstanding,
+            )
+        })
         .collect();
     let fees: i64 = owed.iter().map(|o| o.2 .0).sum();
     if fees > 0 {
@@ -252,20 +230,16 @@ async fn view<C: ConnectionTrait>(c: &C, ck: online_checkouts::Model) -> Result<
         .order_by_asc(online_checkout_lines::Column::Id)
         .all(c)
         .await?;
-    let bl = bill_lines::Entity::find()
-        .filter(bill_lines::Column::Id.is_in(lines.iter().map(|l| l.line_id).collect::<Vec<_>>()))
-        .all(c)
-        .await?;
-    let rows: HashMap<i64, crate::billing::model::LineRow> = counter::line_rows(c, bl)
+    let ids: Vec<i64> = lines.iter().map(|l| l.line_id).collect();
+    let rows: HashMap<i64, crate::billing::model::LineRow> = billing::line_rows_of(c, &ids)
         .await?
         .into_iter()
         .map(|r| (r.id.0, r))
         .collect();
     let receipt_no = match ck.payment_id {
-        Some(p) => payments::Entity::find_by_id(p)
-            .one(c)
+        Some(p) => billing::receipt(c, PaymentId(p))
             .await?
-            .map(|p| p.receipt_no)
+            .map(|r| r.receipt_no)
             .unwrap_or_default(),
         None => String::new(),
     };
@@ -319,7 +293,7 @@ pub async fn checkout(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) 
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !counter::is_my_unit(ctx, auth, ck.unit_id).await? {
+    if !billing::is_my_unit(ctx, auth, ck.unit_id).await? {
         let scope = access::require(ctx, meta, auth, Permission::BillingRead).await?;
         access::within(ctx, meta, auth, Permission::BillingRead, &scope, OrgId(ck.community_id)).await?;
     }
@@ -581,14 +555,7 @@ async fn settle_checkout<C: ConnectionTrait>(
         .into_iter()
         .map(|l| l.line_id)
         .collect();
-    let open: Vec<BillLineId> = bill_lines::Entity::find()
-        .filter(bill_lines::Column::Id.is_in(wanted.clone()))
-        .all(c)
-        .await?
-        .into_iter()
-        .filter(|l| l.amount - l.paid - l.adjusted > 0)
-        .map(|l| BillLineId(l.id))
-        .collect();
+    let open = billing::still_owing(c, &wanted).await?;
     let mut note = String::new();
     if open.len() != wanted.len() {
         note = "部分账单已另行缴清，余款转入预存 (lines paid meanwhile; the rest went to prepaid)".into();
@@ -598,22 +565,18 @@ async fn settle_checkout<C: ConnectionTrait>(
             .trim()
             .into();
     }
-    let p = counter::settle(
+    let p = billing::settle_online(
         c,
         ck.office_id,
         &unit,
         &open,
-        PayMethod::Online,
         amount,
-        None,
-        None,
-        Some((ck.provider.as_str(), reference.unwrap_or(""))),
-        "",
+        (ck.provider.as_str(), reference.unwrap_or("")),
         ck.as_of,
     )
     .await?;
     online_checkouts::Entity::update_many()
-        .col_expr(online_checkouts::Column::PaymentId, Expr::value(p.id))
+        .col_expr(online_checkouts::Column::PaymentId, Expr::value(p.0))
         .col_expr(
             online_checkouts::Column::Note,
             Expr::value(note.chars().take(200).collect::<String>()),
@@ -636,10 +599,7 @@ pub async fn refund(
 ) -> Result<CheckoutView, AppError> {
     let provider = provider(ctx)?;
     let scope = access::require(ctx, meta, auth, Permission::BillingManage).await?;
-    let p = payments::Entity::find_by_id(payment.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let p = billing::receipt(&ctx.db, payment).await?.ok_or(AppError::NotFound)?;
     access::within(
         ctx,
         meta,
@@ -654,7 +614,7 @@ pub async fn refund(
         return Err(AppError::validation("reason", "err.reason_required"));
     }
     let ck = online_checkouts::Entity::find()
-        .filter(online_checkouts::Column::PaymentId.eq(p.id))
+        .filter(online_checkouts::Column::PaymentId.eq(p.id.0))
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::conflict("payment", "err.not_online"))?;
@@ -662,21 +622,14 @@ pub async fn refund(
         .payment_ref
         .clone()
         .ok_or_else(|| AppError::conflict("payment", "err.not_online"))?;
-    if p.amount <= 0 || p.reverses_id.is_some() {
+    if p.amount <= 0 || p.reverses.is_some() || p.reversed {
         return Err(AppError::conflict("payment", "err.cannot_reverse"));
     }
     ensure_open(&ctx.db, p.office_id, current_period()).await?;
-    let reversed = payments::Entity::find()
-        .filter(payments::Column::ReversesId.eq(p.id))
-        .one(&ctx.db)
-        .await?;
-    if reversed.is_some() {
-        return Err(AppError::conflict("payment", "err.cannot_reverse"));
-    }
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let r = with_txn!(ctx.db, |txn| {
         let existing = online_refunds::Entity::find()
-            .filter(online_refunds::Column::PaymentId.eq(p.id))
+            .filter(online_refunds::Column::PaymentId.eq(p.id.0))
             .one(&txn)
             .await?;
         let r = match existing {
@@ -684,7 +637,7 @@ pub async fn refund(
             Some(_) => return Err(AppError::conflict("payment", "err.refund_exists")),
             None => online_refunds::ActiveModel {
                 checkout_id: Set(ck.id),
-                payment_id: Set(p.id),
+                payment_id: Set(p.id.0),
                 provider: Set(ck.provider.clone()),
                 provider_ref: Set(None),
                 amount: Set(p.amount),
@@ -704,7 +657,7 @@ pub async fn refund(
         audit::record(
             &txn,
             meta,
-            AuditEntry::new("payments.refund", "payment", p.id)
+            AuditEntry::new("payments.refund", "payment", p.id.0)
                 .actor(Some(auth.user_id), &actor)
                 .org(Some(OrgId(p.community_id)))
                 .summary(serde_json::json!({ "receipt": p.receipt_no, "amount": p.amount, "reason": reason })),
@@ -806,23 +759,19 @@ async fn finish_refund<C: ConnectionTrait>(
         return Ok(false);
     }
     if succeeded {
-        let p = payments::Entity::find_by_id(r.payment_id)
-            .one(c)
-            .await?
-            .ok_or(AppError::Internal)?;
-        let rev = counter::reverse_in(
+        let rev = billing::reverse_online(
             c,
-            &p,
+            PaymentId(r.payment_id),
             &format!("在线退款 online refund: {}", r.reason),
             UserId(r.requested_by),
-            Some((
+            (
                 r.provider.as_str(),
                 refund_ref.or(r.provider_ref.as_deref()).unwrap_or(""),
-            )),
+            ),
         )
         .await?;
         online_refunds::Entity::update_many()
-            .col_expr(online_refunds::Column::ReversalId, Expr::value(rev.id))
+            .col_expr(online_refunds::Column::ReversalId, Expr::value(rev.0))
             .filter(online_refunds::Column::Id.eq(r.id))
             .exec(c)
             .await?;

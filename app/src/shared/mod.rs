@@ -4,9 +4,13 @@ pub mod i18n;
 pub mod ids;
 pub mod money;
 pub mod pagination;
+pub mod request;
 #[cfg(feature = "ssr")]
 pub mod sealed;
 pub mod time;
 pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod xlsx;
+
+/// The media type of an XLSX workbook (uploads and downloads).
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

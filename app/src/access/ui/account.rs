@@ -40,8 +40,10 @@ where
     }
 }
 
+/// 我的. `homes` shows a resident's homes (the estate area's component, composed in `app.rs` so
+/// that access imports no business area).
 #[component]
-pub fn AccountPage() -> impl IntoView {
+pub fn AccountPage(#[prop(into)] homes: ViewFn) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=move || i18n.t("nav.me") />
@@ -50,13 +52,13 @@ pub fn AccountPage() -> impl IntoView {
                 <h1>{move || i18n.t("nav.me")}</h1>
                 <LangSwitch />
             </header>
-            <RequireLogin f=|me: Me| view! { <AccountBody me /> } />
+            <RequireLogin f=move |me: Me| view! { <AccountBody me homes=homes.clone() /> } />
         </ResidentShell>
     }
 }
 
 #[component]
-fn AccountBody(me: Me) -> impl IntoView {
+fn AccountBody(me: Me, homes: ViewFn) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let logout = ServerAction::<Logout>::new();
@@ -98,7 +100,7 @@ fn AccountBody(me: Me) -> impl IntoView {
                 <p class="muted">{me.phone_masked.clone().unwrap_or_else(|| me.login.clone())}</p>
             </div>
         </section>
-        {(!is_staff).then(|| view! { <crate::estate::ui::MyHomes /> })}
+        {(!is_staff).then(|| homes.run())}
         {(!roles.is_empty()).then(|| view! {
             <section class="card">
                 <h2 class="card__title">{move || i18n.t("account.roles")}</h2>

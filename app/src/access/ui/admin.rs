@@ -257,7 +257,7 @@ pub fn AdminUsers() -> impl IntoView {
     // leptos's SSR (leptos-rs/leptos#4578, #4673).
     let choices = Resource::new(|| (), |_| async { (list_roles().await, list_orgs().await) });
     let roles: RwSignal<Vec<RoleRow>> = RwSignal::new(vec![]);
-    let orgs: RwSignal<Vec<crate::estate::model::OrgNode>> = RwSignal::new(vec![]);
+    let orgs: RwSignal<Vec<crate::org::model::OrgNode>> = RwSignal::new(vec![]);
 
     let create = ServerAction::<CreateStaff>::new();
     let create_err = Signal::derive(move || create.value().get().and_then(|r: Result<_, AppError>| r.err()));

@@ -3,7 +3,7 @@
 use super::admin::role_name;
 use crate::access::api::{list_api_keys, list_orgs, list_roles, CreateApiKey, RevokeApiKey};
 use crate::access::model::RoleRow;
-use crate::estate::model::OrgNode;
+use crate::org::model::OrgNode;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};

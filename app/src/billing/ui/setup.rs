@@ -4,7 +4,8 @@ use crate::billing::api::{
     billing_orgs, list_charge_items, AddFeeStandard, AssignItem, ClosePeriod, CreateChargeItem, PreviewStandard,
     RunBills, UnassignItem,
 };
-use crate::billing::model::{ItemRow, OrgChoice, RunReport};
+use crate::billing::model::{ItemRow, RunReport};
+use crate::org::model::OrgChoice;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{toast, EmptyState, ErrorState, FormError, Loading};

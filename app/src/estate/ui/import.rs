@@ -1,7 +1,8 @@
 //! 导入/导出: staff check an XLSX workbook against the records (every error by sheet, row and
 //! column), then import it all or nothing; the template and the unit export are links.
 use crate::access::api::list_orgs;
-use crate::estate::model::{ImportReport, OrgKind};
+use crate::estate::model::ImportReport;
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{ErrorState, FormError, Loading};
@@ -16,7 +17,7 @@ pub(crate) async fn upload_workbook<T: serde::de::DeserializeOwned>(
     file: web_sys::File,
     locale: &str,
 ) -> Result<T, AppError> {
-    crate::shared::ui::upload_file(url, &file, crate::estate::model::XLSX_TYPE, locale)
+    crate::shared::ui::upload_file(url, &file, crate::shared::XLSX_TYPE, locale)
         .await
         .map_err(|e| match e {
             AppError::Validation { code, .. } if code == "err.body_too_large" => {

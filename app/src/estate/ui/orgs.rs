@@ -2,7 +2,7 @@
 //! they may write, and rename nodes.
 use crate::access::api::list_orgs;
 use crate::estate::api::{AddOrg, RenameOrg};
-use crate::estate::model::{OrgKind, OrgNode};
+use crate::org::model::{OrgKind, OrgNode};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};

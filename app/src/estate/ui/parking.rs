@@ -1,7 +1,8 @@
 //! 车位: create a run of parking spaces in one step and browse them with their vehicles.
 use crate::access::api::list_orgs;
 use crate::estate::api::{list_spaces, CreateSpaces};
-use crate::estate::model::{OrgKind, OrgNode, SpaceKind, SpaceRow};
+use crate::estate::model::{SpaceKind, SpaceRow};
+use crate::org::model::{OrgKind, OrgNode};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};

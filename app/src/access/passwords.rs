@@ -1,0 +1,117 @@
+//! (ssr) Passwords: argon2id hashing off the async executor (bounded), the policy, and
+//! changing one's own password after re-authentication.
+use super::model::*;
+use super::repo;
+use super::sessions::reauthenticate;
+use crate::audit::service::{self as audit, AuditEntry};
+use crate::db::entities::users;
+use crate::db::AppCtx;
+use crate::shared::error::AppError;
+use crate::with_txn;
+use chrono::Utc;
+use sea_orm::{prelude::*, ActiveValue::Set};
+
+/// Argon2 runs at most this many at once (one per core, 2–8): each takes 19 MiB and a core,
+/// so a burst of logins queues here instead of growing the blocking pool and its memory.
+pub(super) fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        tokio::sync::Semaphore::new(cores.clamp(2, 8))
+    })
+}
+
+/// Hashes with argon2id (OWASP parameters: 19 MiB, 2 passes) on a blocking thread.
+pub async fn hash_password(pw: String) -> Result<String, AppError> {
+    let _permit = hashing_permits().acquire().await.map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+        let salt = SaltString::generate(&mut OsRng);
+        argon2::Argon2::default()
+            .hash_password(pw.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|e| {
+        tracing::error!(error = %e, "hashing failed");
+        AppError::Internal
+    })
+}
+
+/// Verifies on a blocking thread. A missing account is checked against a fixed dummy hash
+/// so that the time taken does not reveal whether the account exists.
+pub async fn verify_password(pw: String, hash: Option<String>) -> bool {
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1bP4Yp2xVb4fAhhSGc2V0A2lYp0mH8cQOkmJ4cVq4NM";
+    let exists = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DUMMY.to_string());
+    let Ok(_permit) = hashing_permits().acquire().await else {
+        return false;
+    };
+    let ok = tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        match PasswordHash::new(&hash) {
+            Ok(parsed) => argon2::Argon2::default()
+                .verify_password(pw.as_bytes(), &parsed)
+                .is_ok(),
+            Err(_) => false,
+        }
+    })
+    .await
+    .unwrap_or(false);
+    ok && exists
+}
+
+/// The full password policy: length, and not a common or guessable password (zxcvbn score
+/// below 2 out of 4, which covers the common-password lists and the user's own phone/name).
+pub fn check_password_policy(pw: &str, field: &str, user_inputs: &[&str]) -> Result<(), AppError> {
+    check_password_length(pw, field)?;
+    let weak = u8::from(zxcvbn::zxcvbn(pw, user_inputs).score()) < 2;
+    if weak {
+        return Err(AppError::validation(field, "err.password_common"));
+    }
+    Ok(())
+}
+/// Changes the caller's password after re-checking the current one. Other sessions end.
+/// Errors: `Validation{current_password}` when wrong (counts toward throttling),
+/// `Validation{new_password}` for a weak one, `RateLimited`.
+pub async fn change_password(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let user = reauthenticate(ctx, meta, auth, current, "user.password.change").await?;
+    let inputs: Vec<&str> = [
+        Some(user.login.as_str()),
+        user.phone.as_deref(),
+        Some(user.display_name.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    check_password_policy(new, "new_password", &inputs)?;
+    if current == new {
+        return Err(AppError::validation("new_password", "err.password_same"));
+    }
+    let hash = hash_password(new.to_string()).await?;
+    with_txn!(ctx.db, |txn| {
+        let now = Utc::now();
+        let mut am: users::ActiveModel = user.clone().into();
+        am.password_hash = Set(hash.clone());
+        am.password_changed_at = Set(now);
+        am.updated_at = Set(now);
+        am.update(&txn).await?;
+        let ended = repo::delete_sessions_of(&txn, user.id, Some(&auth.session_id)).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("user.password.change", "user", user.id)
+                .actor(Some(auth.user_id), &user.login)
+                .summary(serde_json::json!({ "password": "***", "other_sessions_ended": ended })),
+        )
+        .await
+    })
+}

@@ -1,0 +1,39 @@
+//! (ssr) Reading the audit log: the rows a scope covers, newest first. The caller's scope
+//! is checked at the edge (`audit.read`); this module imports no `access`.
+use super::log::to_row;
+use super::model::{AuditFilter, AuditRow};
+use crate::db::entities::audit_log;
+use crate::org::scope::Scope;
+use crate::shared::error::AppError;
+use crate::shared::pagination::{page_from, page_size, Page};
+use sea_orm::{prelude::*, QueryOrder, QuerySelect};
+
+/// Rows the caller may read, newest first. Rows without an org (logins, system events)
+/// are visible only to a scope that covers everything.
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    f: &AuditFilter,
+    limit: Option<u64>,
+) -> Result<Page<AuditRow>, AppError> {
+    let limit = page_size(limit);
+    let mut q = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
+    q = scope.filter_org_column(q, audit_log::Column::OrgId, true);
+    if let Some(b) = f.before {
+        q = q.filter(audit_log::Column::Id.lt(b));
+    }
+    if let Some(a) = f.action.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(audit_log::Column::Action.starts_with(a));
+    }
+    if let Some(a) = f.actor.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(audit_log::Column::ActorLabel.contains(a));
+    }
+    if let Some(a) = f.object_type.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(audit_log::Column::ObjectType.eq(a));
+    }
+    if let Some(a) = f.outcome.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(audit_log::Column::Outcome.eq(a));
+    }
+    let rows = q.limit(limit + 1).all(db).await?.into_iter().map(to_row).collect();
+    Ok(page_from(rows, limit, |r: &AuditRow| r.id.0))
+}

@@ -1,0 +1,150 @@
+//! (ssr) A ticket's timeline events and the notices a change sends: the reporter of status
+//! changes, a technician of work given to them, the supervisor of escalations and breaches.
+use super::model::*;
+use crate::access::model::Permission;
+use crate::access::service::{self as access};
+use crate::db::entities::{service_events, service_tickets};
+use crate::notify::model::Category;
+use crate::notify::service::{raise, Notice};
+use crate::shared::error::AppError;
+use crate::shared::i18n::tr_in;
+use crate::shared::ids::{OrgId, UserId};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder};
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn event<C: ConnectionTrait>(
+    c: &C,
+    ticket: i64,
+    action: &str,
+    actor: Option<UserId>,
+    label: &str,
+    text: &str,
+    status: Status,
+    at: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    Ok(service_events::ActiveModel {
+        ticket_id: Set(ticket),
+        action: Set(action.into()),
+        actor_id: Set(actor.map(|a| a.0)),
+        actor_label: Set(label.chars().take(80).collect()),
+        text: Set(text.chars().take(4_000).collect()),
+        status: Set(status.code().into()),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?
+    .id)
+}
+
+pub(super) async fn last_event<C: ConnectionTrait>(c: &C, ticket: i64) -> Result<i64, AppError> {
+    service_events::Entity::find()
+        .filter(service_events::Column::TicketId.eq(ticket))
+        .order_by_desc(service_events::Column::Id)
+        .one(c)
+        .await?
+        .map(|e| e.id)
+        .ok_or(AppError::Internal)
+}
+/// Tells the reporter about status changes, a technician about work given to them, and the
+/// supervisor about escalations.
+pub(super) async fn notify_change<C: ConnectionTrait>(
+    c: &C,
+    t: &service_tickets::Model,
+    action: &Action,
+    status: Status,
+    assignee: Option<i64>,
+    actor: UserId,
+) -> Result<(), AppError> {
+    let status_changed = status.code() != t.status;
+    if let Some(r) = t.reporter_id.filter(|r| *r != actor.0) {
+        let body = match action {
+            Action::Comment { text } => Some(format!("{}：{}", tr_in("zh-CN", "service.new_comment"), text.trim())),
+            Action::Complete => Some(tr_in("zh-CN", "service.notice_done")),
+            Action::Verify => Some(tr_in("zh-CN", "service.notice_verified")),
+            _ if status_changed => Some(tr_in("zh-CN", &status.key())),
+            _ => None,
+        };
+        if let Some(body) = body {
+            raise(
+                c,
+                &[UserId(r)],
+                &Notice {
+                    category: Category::Repairs,
+                    title: format!("{} {}", tr_in("zh-CN", "service.ticket"), t.number),
+                    body,
+                    link: format!("/repair/{}", t.id),
+                    dedupe: None,
+                    ttl: Duration::days(3),
+                    broadcast: None,
+                },
+            )
+            .await?;
+        }
+    }
+    if let (Action::Dispatch { .. }, Some(a)) = (action, assignee) {
+        if a != actor.0 {
+            raise(
+                c,
+                &[UserId(a)],
+                &Notice {
+                    category: Category::Repairs,
+                    title: format!("{} {}", tr_in("zh-CN", "service.new_task"), t.number),
+                    body: t.description.chars().take(100).collect(),
+                    link: format!("/admin/service/tickets/{}", t.id),
+                    dedupe: None,
+                    ttl: Duration::hours(4),
+                    broadcast: None,
+                },
+            )
+            .await?;
+        }
+    }
+    if let Action::Escalate { reason } = action {
+        notify_supervisors(
+            c,
+            t,
+            &format!("{}：{}", tr_in("zh-CN", "service.escalated"), reason.trim()),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The nearest managers (service.dispatch + reports.read) over the ticket's community.
+pub(super) async fn notify_supervisors<C: ConnectionTrait>(
+    c: &C,
+    t: &service_tickets::Model,
+    body: &str,
+) -> Result<(), AppError> {
+    let desk = access::holders_over(c, OrgId(t.community_id), Permission::ServiceDispatch).await?;
+    let reports = access::holders_over(c, OrgId(t.community_id), Permission::ReportsRead).await?;
+    let managers: Vec<(UserId, usize)> = desk
+        .into_iter()
+        .filter(|(u, _)| reports.iter().any(|(r, _)| r == u))
+        .collect();
+    let Some(deepest) = managers.iter().map(|(_, d)| *d).max() else {
+        return Ok(());
+    };
+    let users: Vec<UserId> = managers
+        .into_iter()
+        .filter(|(_, d)| *d == deepest)
+        .map(|(u, _)| u)
+        .collect();
+    raise(
+        c,
+        &users,
+        &Notice {
+            category: Category::Repairs,
+            title: format!("{} {}", tr_in("zh-CN", "service.ticket"), t.number),
+            body: body.to_string(),
+            link: format!("/admin/service/tickets/{}", t.id),
+            dedupe: None,
+            ttl: Duration::hours(4),
+            broadcast: None,
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,973 @@
+//! HTTP-level tests through the real router: pages, API, sessions, CSRF, throttling,
+//! bad input, data scope with second users, and the audit chain.
+
+use crate::common::*;
+use app::db::RuntimeConfig;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use leptos::server_fn::ServerFn;
+use serde_json::json;
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let w = world().await;
+    assert_eq!(w.get("/healthz", None).await.status, StatusCode::OK);
+    let r = w.get("/readyz", None).await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ready"));
+    assert!(
+        r.headers.get("x-request-id").is_some(),
+        "every response carries a request id"
+    );
+}
+
+#[tokio::test]
+async fn home_page_renders_in_chinese_with_security_headers() {
+    let w = world().await;
+    let r = w.get("/", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains(r#"<html lang="zh-CN""#),
+        "{}",
+        &r.body[..200.min(r.body.len())]
+    );
+    assert!(r.body.contains("欢迎来到邻里"));
+    let csp = r
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("'nonce-") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(r.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert!(
+        r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+        "no HSTS over plain HTTP"
+    );
+    let cookies: Vec<_> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(cookies.iter().any(|c| c.starts_with("linli_csrf=")), "{cookies:?}");
+
+    let en = w
+        .send(
+            Request::get("/")
+                .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(en.body.contains(r#"<html lang="en""#));
+    assert!(en.body.contains("Welcome to Linli"));
+    let cookie = w
+        .send(
+            Request::get("/")
+                .header(header::COOKIE, "linli_lang=en")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(cookie.body.contains("Welcome to Linli"));
+}
+
+#[tokio::test]
+async fn unknown_page_is_a_styled_404() {
+    let w = world().await;
+    let r = w.get("/no/such/page", None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("页面不存在"));
+}
+
+#[tokio::test]
+async fn api_login_me_logout() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let bad = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "pm.a", "password": "wrong-password"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"]["message"], "账号或密码错误");
+    let unknown = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "nobody", "password": "wrong-password"}),
+        )
+        .await;
+    assert_eq!(
+        unknown.json()["error"],
+        bad.json()["error"],
+        "unknown accounts look like wrong passwords"
+    );
+
+    let token = w.token("pm.a").await;
+    let me = w.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    let me = me.json();
+    assert_eq!(me["login"], "pm.a");
+    assert!(me.get("password_hash").is_none());
+    assert!(me["permissions"].as_array().unwrap().iter().any(|p| p == "users.read"));
+
+    let out = w.json("POST", "/api/v1/auth/logout", Some(&token), &json!({})).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        w.get("/api/v1/me", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "logout ends the session on the server"
+    );
+    assert_eq!(w.get("/api/v1/me", None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_4xx_never_500() {
+    let w = world().await;
+    let send_raw = |ct: Option<&'static str>, body: &'static str| {
+        let mut b = Request::post("/api/v1/auth/login");
+        if let Some(ct) = ct {
+            b = b.header(header::CONTENT_TYPE, ct);
+        }
+        b.header(header::ACCEPT_LANGUAGE, "en").body(Body::from(body)).unwrap()
+    };
+    let r = w.send(send_raw(Some("application/json"), "{not json")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["code"], "err.json_syntax");
+    assert_eq!(r.json()["error"]["message"], "The JSON is malformed");
+    let r = w
+        .send(send_raw(Some("application/json"), r#"{"login": 5, "password": []}"#))
+        .await;
+    assert_eq!(r.json()["error"]["code"], "err.json_data");
+    let r = w.send(send_raw(None, r#"{"login":"a","password":"b"}"#)).await;
+    assert_eq!(r.json()["error"]["code"], "err.json_content_type");
+    let long = "x".repeat(5000);
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": long, "password": "p"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "login");
+    // An oversized body is refused before it is read.
+    let huge = "a".repeat(3 * 1024 * 1024);
+    let r = w
+        .send(
+            Request::post("/api/v1/auth/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(huge))
+                .unwrap(),
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    // A server function with a missing argument.
+    let c = w.browser().await;
+    let r = w.server_fn(&login_path(), &[("login", "x")], &c, true).await;
+    assert!(r.status.is_client_error(), "{} {}", r.status, r.body);
+}
+
+#[tokio::test]
+async fn server_functions_need_the_csrf_token() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let c = w.browser().await;
+    let r = w
+        .server_fn(&login_path(), &[("login", "pm.a"), ("password", PW)], &c, false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"]["code"], "err.csrf");
+    let r = w
+        .server_fn(
+            &login_path(),
+            &[("login", "pm.a"), ("password", PW)],
+            &Cookies::default(),
+            true,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "a header without its cookie is refused"
+    );
+
+    // Logged in: the session's token is required, and a visitor token no longer works.
+    let visitor_token = c.get("linli_csrf").unwrap();
+    let c = w.browser_login("pm.a").await;
+    assert_ne!(
+        c.get("linli_csrf").unwrap(),
+        visitor_token,
+        "login rotates the CSRF token"
+    );
+    let path = app::access::api::ListUsers::PATH;
+    let ok = w.server_fn(path, &[], &c, true).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let mut forged = c.clone();
+    forged.absorb(&Resp {
+        status: StatusCode::OK,
+        headers: {
+            let mut h = axum::http::HeaderMap::new();
+            h.insert(
+                header::SET_COOKIE,
+                format!("linli_csrf={visitor_token}").parse().unwrap(),
+            );
+            h
+        },
+        body: String::new(),
+    });
+    assert_eq!(
+        w.server_fn(path, &[], &forged, true).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn session_cookie_flags_and_rotation() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let c = w.browser().await;
+    let r = w
+        .server_fn(&login_path(), &[("login", "pm.a"), ("password", PW)], &c, true)
+        .await;
+    let set: Vec<String> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let session = set
+        .iter()
+        .find(|s| s.starts_with("linli_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    let first = session.split(';').next().unwrap().to_string();
+    let r2 = w
+        .server_fn(&login_path(), &[("login", "pm.a"), ("password", PW)], &c, true)
+        .await;
+    let second = r2
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|s| s.starts_with("linli_session="))
+        .unwrap();
+    assert_ne!(
+        first,
+        second.split(';').next().unwrap(),
+        "every login issues a new session id"
+    );
+}
+
+#[tokio::test]
+async fn secure_cookies_under_tls() {
+    let w = world_with(RuntimeConfig {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "pm.a", "password": PW}),
+        )
+        .await;
+    let set: Vec<String> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        set.iter()
+            .any(|s| s.starts_with("__Host-linli_session=") && s.contains("Secure")),
+        "{set:?}"
+    );
+    assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_some());
+}
+
+#[tokio::test]
+async fn idle_sessions_expire() {
+    let w = world_with(RuntimeConfig {
+        session_idle_minutes: 0,
+        ..Default::default()
+    })
+    .await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let t = w.token("pm.a").await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert_eq!(w.get("/api/v1/me", Some(&t)).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    for _ in 0..5 {
+        let r = w
+            .json(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                &json!({"login": "pm.a", "password": "not-the-password"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "pm.a", "password": PW}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.get(header::RETRY_AFTER).is_some());
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("分钟"));
+    // Another account from the same address is not locked by this one.
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    assert_eq!(
+        w.json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "pm.b", "password": PW})
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn signup_validates_and_logs_in() {
+    let w = world().await;
+    let c = w.browser().await;
+    let path = app::access::api::Signup::PATH;
+    let bad_phone = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "12345"),
+                ("display_name", "王芳"),
+                ("password", PW),
+                ("password_again", PW),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(bad_phone.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_phone.json()["field"], "phone");
+    let common = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "13912345678"),
+                ("display_name", "王芳"),
+                ("password", "password123"),
+                ("password_again", "password123"),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(common.json()["code"], "err.password_common");
+    let short = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "13912345678"),
+                ("display_name", "王芳"),
+                ("password", "a1b2"),
+                ("password_again", "a1b2"),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(short.json()["code"], "err.password_short");
+    let ok = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "139 1234 5678"),
+                ("display_name", "王芳"),
+                ("password", PW),
+                ("password_again", PW),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.json()["phone_masked"], "139****5678");
+    let again = w
+        .server_fn(
+            path,
+            &[
+                ("phone", "13912345678"),
+                ("display_name", "王芳"),
+                ("password", PW),
+                ("password_again", PW),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.json()["code"], "err.phone_taken");
+}
+
+#[tokio::test]
+async fn password_change_needs_the_current_one_and_ends_other_sessions() {
+    let w = world().await;
+    w.resident("13800000001", "李娜").await;
+    let other = w.token("13800000001").await;
+    let c = w.browser_login("13800000001").await;
+    let path = app::access::api::ChangePassword::PATH;
+    let wrong = w
+        .server_fn(
+            path,
+            &[
+                ("current_password", "nope-nope-nope"),
+                ("new_password", "Brave-otter-77"),
+                ("new_password_again", "Brave-otter-77"),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(wrong.json()["field"], "current_password");
+    let ok = w
+        .server_fn(
+            path,
+            &[
+                ("current_password", PW),
+                ("new_password", "Brave-otter-77"),
+                ("new_password_again", "Brave-otter-77"),
+            ],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        w.get("/api/v1/me", Some(&other)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "other sessions end"
+    );
+    let still = w.server_fn(app::access::api::GetMe::PATH, &[], &c, true).await;
+    assert_eq!(still.json()["login"], "13800000001", "this session stays");
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "13800000001", "password": "Brave-otter-77"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+/// Staff of office A, through every route that returns staff data, see nothing of office B.
+#[tokio::test]
+async fn office_a_staff_never_see_office_b() {
+    let w = world().await;
+    w.staff("admin", "总管理员", "sysadmin", w.company).await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("cs.a", "甲客服", "customer_service", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    w.staff("cs.b", "乙客服", "customer_service", w.office_b).await;
+    w.resident("13800000009", "赵敏").await;
+    // Activity in office B that lands in the audit log.
+    let tb = w.token("pm.b").await;
+    let created = w
+        .json("POST", "/api/v1/users", Some(&tb), &json!({"login": "tech.b", "display_name": "乙师傅", "password": "Sturdy-bridge-19", "role_code": "technician", "org_id": w.office_b.0}))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+
+    let b_markers = [
+        "乙管理处",
+        "乙小区",
+        "乙经理",
+        "乙客服",
+        "乙师傅",
+        "pm.b",
+        "cs.b",
+        "tech.b",
+    ];
+    let ta = w.token("pm.a").await;
+    let routes = [
+        "/api/v1/users",
+        "/api/v1/orgs",
+        "/api/v1/audit",
+        "/api/v1/me",
+        "/api/v1/users?q=b",
+        "/api/v1/audit?action=user.",
+    ];
+    for route in routes {
+        let r = w.get(route, Some(&ta)).await;
+        assert_eq!(r.status, StatusCode::OK, "{route}: {}", r.body);
+        for m in b_markers {
+            assert!(!r.body.contains(m), "{route} leaked {m}: {}", r.body);
+        }
+    }
+    // Office A's own data is there (the test would pass vacuously otherwise).
+    assert!(w.get("/api/v1/users", Some(&ta)).await.body.contains("甲客服"));
+    assert!(w.get("/api/v1/orgs", Some(&ta)).await.body.contains("甲小区"));
+
+    // The same through the server functions the pages use.
+    let c = w.browser_login("pm.a").await;
+    for path in [
+        app::access::api::ListUsers::PATH,
+        app::access::api::ListOrgs::PATH,
+        app::access::api::ListRoles::PATH,
+    ] {
+        let r = w.server_fn(path, &[], &c, true).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        for m in b_markers {
+            assert!(!r.body.contains(m), "{path} leaked {m}");
+        }
+    }
+    // And through the server-rendered pages themselves (their data is serialized into the HTML).
+    for page in [
+        "/admin",
+        "/admin/users",
+        "/admin/roles",
+        "/admin/audit",
+        "/admin/units",
+        "/me",
+    ] {
+        let r = w
+            .send(
+                Request::get(page)
+                    .header(header::COOKIE, c.header())
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        for m in b_markers {
+            assert!(!r.body.contains(m), "page {page} leaked {m}");
+        }
+    }
+    let users_page = w
+        .send(
+            Request::get("/admin/users")
+                .header(header::COOKIE, c.header())
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        users_page.body.contains("cs.a"),
+        "the page does render office A's staff"
+    );
+    let audit = w.server_fn(app::audit::api::ListAudit::PATH, &[], &c, true).await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.body);
+    for m in b_markers {
+        assert!(!audit.body.contains(m), "audit leaked {m}");
+    }
+
+    // Writes into office B are refused, and the refusal is audited.
+    let r = w
+        .json("POST", "/api/v1/users", Some(&ta), &json!({"login": "spy", "display_name": "间谍", "password": "Sturdy-bridge-19", "role_code": "cashier", "org_id": w.office_b.0}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let cs_b_id = w
+        .get("/api/v1/users?q=cs.b", Some(&w.token("admin").await))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = w
+        .server_fn(
+            app::access::api::SetUserStatus::PATH,
+            &[("user_id", &cs_b_id.to_string()), ("active", "false")],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let admin = w.token("admin").await;
+    let denials = w.get("/api/v1/audit?outcome=denied", Some(&admin)).await.json();
+    assert!(denials["items"].as_array().unwrap().len() >= 2, "{denials}");
+
+    // A customer-service agent may not read accounts at all; a resident sees no staff data.
+    let tc = w.token("cs.a").await;
+    assert_eq!(w.get("/api/v1/users", Some(&tc)).await.status, StatusCode::FORBIDDEN);
+    let tr = w.token("13800000009").await;
+    for route in ["/api/v1/users", "/api/v1/orgs", "/api/v1/audit"] {
+        assert_eq!(w.get(route, Some(&tr)).await.status, StatusCode::FORBIDDEN, "{route}");
+    }
+    // Nobody can grant more than they hold: a project manager cannot make a system admin.
+    let r = w
+        .json("POST", "/api/v1/users", Some(&ta), &json!({"login": "boss", "display_name": "老板", "password": "Sturdy-bridge-19", "role_code": "sysadmin", "org_id": w.office_a.0}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The system administrator sees both offices.
+    let all = w.get("/api/v1/users?limit=200", Some(&admin)).await.body;
+    assert!(all.contains("pm.a") && all.contains("pm.b"));
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_and_detects_tampering() {
+    use sea_orm::ConnectionTrait;
+    let w = world().await;
+    w.staff("admin", "总管理员", "sysadmin", w.company).await;
+    let t = w.token("admin").await;
+    let _ = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "admin", "password": "bad-password-1"}),
+        )
+        .await;
+    let r = w
+        .json("POST", "/api/v1/users", Some(&t), &json!({"login": "cashier.a", "display_name": "收银员", "phone": "13700000001", "password": "Sturdy-bridge-19", "role_code": "cashier", "org_id": w.office_a.0}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let page = w.get("/api/v1/audit?limit=200", Some(&t)).await.json();
+    let items = page["items"].as_array().unwrap();
+    let actions: Vec<&str> = items.iter().map(|i| i["action"].as_str().unwrap()).collect();
+    assert!(
+        actions.contains(&"user.create") && actions.contains(&"auth.login"),
+        "{actions:?}"
+    );
+    assert!(items
+        .iter()
+        .any(|i| i["action"] == "auth.login" && i["outcome"] == "failed"));
+    let create = items
+        .iter()
+        .find(|i| i["action"] == "user.create" && i["summary"].as_str().unwrap().contains("cashier.a"))
+        .unwrap();
+    let summary = create["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("137****0001") && !summary.contains("13700000001"),
+        "phones are masked in audit rows: {summary}"
+    );
+
+    match app::audit::service::verify(&w.ctx.db).await.unwrap() {
+        app::audit::model::ChainCheck::Intact { rows, .. } => assert!(rows >= 4),
+        other => panic!("{other:?}"),
+    }
+    let victim = create["id"].as_i64().unwrap();
+    w.ctx
+        .db
+        .execute_unprepared(&format!("UPDATE audit_log SET summary = '{{}}' WHERE id = {victim}"))
+        .await
+        .unwrap();
+    match app::audit::service::verify(&w.ctx.db).await.unwrap() {
+        app::audit::model::ChainCheck::Broken { row, reason } => {
+            assert_eq!(row.0, victim);
+            assert_eq!(reason, "hash");
+        }
+        other => panic!("tampering not detected: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn concurrent_writers_keep_one_audit_chain() {
+    let w = world().await;
+    w.staff("admin", "总管理员", "sysadmin", w.company).await;
+    let t = w.token("admin").await;
+    let mut handles = vec![];
+    for i in 0..8 {
+        let router = w.router.clone();
+        let t = t.clone();
+        let org = w.office_a.0;
+        handles.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let body = json!({"login": format!("staff{i}"), "display_name": format!("员工{i}"), "password": "Sturdy-bridge-19", "role_code": "security", "org_id": org});
+            let req = Request::post("/api/v1/users")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {t}"))
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        }));
+    }
+    for h in handles {
+        assert_eq!(h.await.unwrap(), StatusCode::CREATED);
+    }
+    assert!(matches!(
+        app::audit::service::verify(&w.ctx.db).await.unwrap(),
+        app::audit::model::ChainCheck::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn openapi_document_lists_the_routes() {
+    let w = world().await;
+    let r = w.get("/api/v1/openapi.json", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for p in [
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/users",
+        "/api/v1/orgs",
+        "/api/v1/audit",
+        "/api/v1/units",
+        "/api/v1/units/{id}",
+        "/api/v1/units/{id}/occupants",
+        "/api/v1/buildings",
+        "/api/v1/me/homes",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "missing {p}");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn phone_change_needs_the_password_and_moves_the_login() {
+    let w = world().await;
+    w.resident("13800000001", "李娜").await;
+    w.resident("13800000002", "王强").await;
+    let c = w.browser_login("13800000001").await;
+    let path = app::access::api::ChangePhone::PATH;
+    let wrong = w
+        .server_fn(
+            path,
+            &[("current_password", "not-it-at-all"), ("phone", "13600000001")],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json()["field"], "current_password");
+    let taken = w
+        .server_fn(path, &[("current_password", PW), ("phone", "13800000002")], &c, true)
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    let bad = w
+        .server_fn(path, &[("current_password", PW), ("phone", "136")], &c, true)
+        .await;
+    assert_eq!(bad.json()["field"], "phone");
+    let ok = w
+        .server_fn(path, &[("current_password", PW), ("phone", "136 0000 0001")], &c, true)
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.json()["phone_masked"], "136****0001");
+    let old = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "13800000001", "password": PW}),
+        )
+        .await;
+    assert_eq!(
+        old.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the old number no longer logs in"
+    );
+    assert!(!w.token("13600000001").await.is_empty());
+}
+
+#[tokio::test]
+async fn records_are_scoped_to_the_office_and_the_household() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    w.resident("13800000009", "赵敏").await;
+    w.resident("13800000010", "钱多").await;
+    let ta = w.token("pm.a").await;
+    let tb = w.token("pm.b").await;
+
+    // Office A generates a building: 1 entrance, floors 1–3 without 2, 2 per floor = 4 units.
+    let plan = json!({"community_id": w.community_a.0, "code": "1", "cells": 1, "floors": 3, "per_floor": 2, "skip_floors": [2], "area": "89.57"});
+    let r = w.json("POST", "/api/v1/buildings", Some(&ta), &plan).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["units"], 4);
+    // The same building number again is a clear conflict and adds nothing.
+    let again = w.json("POST", "/api/v1/buildings", Some(&ta), &plan).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    // Bad plans name the field.
+    for (bad, field) in [
+        (
+            json!({"community_id": w.community_a.0, "code": "2", "cells": 1, "floors": 0, "per_floor": 2}),
+            "floors",
+        ),
+        (
+            json!({"community_id": w.community_a.0, "code": "2", "cells": 1, "floors": 1, "per_floor": 2, "skip_floors": [1]}),
+            "skip_floors",
+        ),
+        (
+            json!({"community_id": w.community_a.0, "code": "2", "cells": 1, "floors": 2, "per_floor": 2, "area": "-5"}),
+            "area",
+        ),
+    ] {
+        let r = w.json("POST", "/api/v1/buildings", Some(&ta), &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], field);
+    }
+    // Office B has its own building and owner.
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/buildings",
+            Some(&tb),
+            &json!({"community_id": w.community_b.0, "code": "9", "cells": 1, "floors": 1, "per_floor": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let b_units = w.get("/api/v1/units", Some(&tb)).await.json();
+    let b_unit = b_units["items"][0]["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{b_unit}/occupants"),
+            Some(&tb),
+            &json!({"name": "乙业主", "phone": "13800000010", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // Office A sees its 4 units, none of B's, and cannot reach B's by id or by filter.
+    let page = w.get("/api/v1/units", Some(&ta)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let items = page.json()["items"].as_array().unwrap().clone();
+    let numbers: Vec<&str> = items.iter().map(|u| u["number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["1-1-0101", "1-1-0102", "1-1-0301", "1-1-0302"]);
+    assert!(
+        !page.body.contains("9-1-0101") && !page.body.contains("乙"),
+        "{}",
+        page.body
+    );
+    assert_eq!(items[0]["area"], 8957);
+    assert_eq!(items[0]["area_source"], "contract");
+    let filtered = w
+        .get(&format!("/api/v1/units?community_id={}", w.community_b.0), Some(&ta))
+        .await;
+    assert_eq!(filtered.json()["items"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        w.get(&format!("/api/v1/units/{b_unit}"), Some(&ta)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{b_unit}/occupants"),
+            Some(&ta),
+            &json!({"name": "间谍", "phone": "13900000001", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/buildings",
+            Some(&ta),
+            &json!({"community_id": w.community_b.0, "code": "7", "cells": 1, "floors": 1, "per_floor": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Keyset paging walks the same rows without gaps or repeats.
+    let p1 = w.get("/api/v1/units?limit=3", Some(&ta)).await.json();
+    let next = p1["next"].as_i64().unwrap();
+    let p2 = w
+        .get(&format!("/api/v1/units?limit=3&after={next}"), Some(&ta))
+        .await
+        .json();
+    assert_eq!(
+        p1["items"].as_array().unwrap().len() + p2["items"].as_array().unwrap().len(),
+        4
+    );
+    assert!(p2["next"].is_null());
+
+    // Office A records the resident as owner; the phone links the account to the home.
+    let a_unit = items[0]["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{a_unit}/occupants"),
+            Some(&ta),
+            &json!({"name": "赵敏", "phone": "13800000009", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["phone_masked"], "138****0009");
+    let dup = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{a_unit}/occupants"),
+            Some(&ta),
+            &json!({"name": "赵敏", "phone": "13800000009", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+    let bad = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{a_unit}/occupants"),
+            Some(&ta),
+            &json!({"name": "某人", "phone": "12345", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = w.get(&format!("/api/v1/units/{a_unit}"), Some(&ta)).await.json();
+    assert_eq!(detail["unit"]["status"], "delivered");
+    assert_eq!(detail["unit"]["owners"], "赵敏");
+
+    // Each resident sees their own household only, and no staff lists.
+    let zm = w.token("13800000009").await;
+    let homes = w.get("/api/v1/me/homes", Some(&zm)).await;
+    assert_eq!(homes.status, StatusCode::OK);
+    let h = homes.json();
+    assert_eq!(h.as_array().unwrap().len(), 1);
+    assert_eq!(h[0]["unit"]["number"], "1-1-0101");
+    assert_eq!(h[0]["relation"], "owner");
+    assert!(
+        !homes.body.contains("乙业主") && !homes.body.contains("13800000009"),
+        "{}",
+        homes.body
+    );
+    assert_eq!(w.get("/api/v1/units", Some(&zm)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.get(&format!("/api/v1/units/{b_unit}"), Some(&zm)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let qd = w.token("13800000010").await;
+    let other = w.get("/api/v1/me/homes", Some(&qd)).await;
+    assert!(
+        other.body.contains("9-1-0101") && !other.body.contains("赵敏"),
+        "{}",
+        other.body
+    );
+
+    // The server functions behind the pages apply the same scope.
+    let c = w.browser_login("pm.a").await;
+    let r = w.server_fn(app::estate::api::ListUnits::PATH, &[], &c, true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("1-1-0101") && !r.body.contains("9-1-0101"));
+    let r = w
+        .server_fn(
+            app::estate::api::UnitDetail::PATH,
+            &[("id", &b_unit.to_string())],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
