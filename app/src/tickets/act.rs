@@ -64,93 +64,20 @@ pub async fn act(
         return Err(AppError::validation("photos", "err.photo_too_many"));
     }
     let settings = settings_of(&ctx.db, t.office_id).await?;
-    // Round-robin within a team, or the office's mode when dispatching with no technician.
     if let Action::Dispatch { to, pool } = &mut input.action {
-        if to.is_none() && !*pool {
-            match (input.team, settings.dispatch_mode) {
-                (Some(team), _) => *to = Some(next_in_team(&ctx.db, &t, team).await?),
-                (None, DispatchMode::Pool) => *pool = true,
-                (None, DispatchMode::RoundRobin) => *to = Some(next_in_office(&ctx.db, &t, &settings).await?),
-                (None, DispatchMode::Manual) => {}
-            }
-        }
-        if let Some(tech) = *to {
-            let scope = access::scope_for(&ctx.db, UserId(tech), Permission::ServiceWork).await?;
-            if !scope.covers(OrgId(t.community_id)) {
-                return Err(AppError::validation("assignee", "err.ticket_not_technician"));
-            }
-        }
+        dispatch_target(ctx, &t, &settings, input.team, to, pool).await?;
     }
     let now = Utc::now();
     let facts = facts_of(&t, &settings);
     let out = transition(&facts, role, auth.user_id.0, &input.action, now).map_err(refusal)?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let kind = facts.kind;
-    // Completion: materials, labour and chargeable items.
-    let mut charge: Option<(Money, String)> = None;
-    let mut materials = String::new();
-    if input.action == Action::Complete {
-        if input.work_note.trim().chars().count() > 2_000 {
-            return Err(AppError::validation("note", "err.too_long"));
-        }
-        for m in &input.materials {
-            if m.name.trim().is_empty() || m.name.chars().count() > 60 {
-                return Err(AppError::validation("materials", "err.ticket_material"));
-            }
-            if crate::shared::money::parse_fixed2(m.quantity.trim()).is_none_or(|q| q <= 0) {
-                return Err(AppError::validation("materials", "err.ticket_quantity"));
-            }
-        }
-        materials = serde_json::to_string(&input.materials).unwrap_or_else(|_| "[]".into());
-        if input.labour_minutes.is_some_and(|m| !(0..=24 * 60 * 7).contains(&m)) {
-            return Err(AppError::validation("labour_minutes", "err.ticket_labour"));
-        }
-        if !input.charges.is_empty() {
-            if kind != Kind::RepairHome || t.unit_id.is_none() {
-                return Err(AppError::validation("charges", "err.ticket_not_chargeable"));
-            }
-            let prices = service_prices::Entity::find()
-                .filter(service_prices::Column::OfficeId.eq(t.office_id))
-                .filter(service_prices::Column::Active.eq(true))
-                .all(&ctx.db)
-                .await?;
-            let mut total = Money(0);
-            let mut lines = vec![];
-            for l in &input.charges {
-                let p = prices
-                    .iter()
-                    .find(|p| p.id == l.price_id)
-                    .ok_or_else(|| AppError::validation("charges", "err.ticket_price_unknown"))?;
-                if !(1..=1_000).contains(&l.quantity) {
-                    return Err(AppError::validation("charges", "err.ticket_quantity"));
-                }
-                total = total
-                    .checked_add(Money(p.price * l.quantity))
-                    .ok_or_else(|| AppError::validation("charges", "err.ticket_quantity"))?;
-                lines.push(format!("{}×{}", p.name, l.quantity));
-            }
-            if total.0 > 0 {
-                charge = Some((total, lines.join("、")));
-            }
-        }
-    }
-    let text = match &input.action {
-        Action::HandBack { reason }
-        | Action::Rework { reason }
-        | Action::Reopen { reason }
-        | Action::Cancel { reason }
-        | Action::Escalate { reason } => reason.trim().to_string(),
-        Action::Resolve { reply } => reply.trim().to_string(),
-        Action::Comment { text } => text.trim().to_string(),
-        Action::Callback { note, satisfied } => {
-            format!("{}{}", if *satisfied { "满意。" } else { "不满意。" }, note.trim())
-        }
-        Action::Rate { stars, comment } => format!("{}★ {}", stars, comment.trim()).trim().to_string(),
-        Action::Complete => input.work_note.trim().to_string(),
-        Action::SetPriority { priority } => tr_in("zh-CN", &priority.key()),
-        _ => String::new(),
+    let done = match input.action {
+        Action::Complete => completion(ctx, &t, kind, &input).await?,
+        _ => Completion::default(),
     };
-    if text.chars().count() > 2_000 {
+    let text = event_text(&input.action, &input.work_note, |k| tr_in("zh-CN", k));
+    if text.chars().count() > MAX_TEXT_CHARS {
         return Err(AppError::validation("text", "err.too_long"));
     }
     let dispatch_names = match out.assignee {
@@ -163,93 +90,8 @@ pub async fn act(
     with_txn!(ctx.db, |txn| {
         let input = &input2;
         let t = &t2;
-        let mut up = service_tickets::Entity::update_many()
-            .col_expr(service_tickets::Column::Status, Expr::value(out.status.code()))
-            .col_expr(service_tickets::Column::AssigneeId, Expr::value(out.assignee))
-            .col_expr(service_tickets::Column::Pool, Expr::value(out.pool))
-            .col_expr(service_tickets::Column::TakenOn, Expr::value(out.taken_on))
-            .col_expr(service_tickets::Column::UpdatedAt, Expr::value(now));
-        if out.responds && t.responded_at.is_none() {
-            up = up.col_expr(service_tickets::Column::RespondedAt, Expr::value(Some(now)));
-        }
-        if out.handles {
-            up = up.col_expr(service_tickets::Column::HandledAt, Expr::value(Some(now)));
-        }
-        if out.status == Status::Closed && t.closed_at.is_none() {
-            up = up.col_expr(service_tickets::Column::ClosedAt, Expr::value(Some(now)));
-        }
-        if out.restarts {
-            let p = Priority::parse(&t.priority).unwrap_or(Priority::Normal);
-            let (r, h) = clocks(&settings, kind, &t.category, p, now);
-            up = up
-                .col_expr(service_tickets::Column::RespondDue, Expr::value(r))
-                .col_expr(service_tickets::Column::HandleDue, Expr::value(h))
-                .col_expr(
-                    service_tickets::Column::RespondedAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .col_expr(
-                    service_tickets::Column::HandledAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .col_expr(
-                    service_tickets::Column::ClosedAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .col_expr(service_tickets::Column::RespondBreached, Expr::value(false))
-                .col_expr(service_tickets::Column::HandleBreached, Expr::value(false))
-                .col_expr(service_tickets::Column::Stars, Expr::value(Option::<i32>::None))
-                .col_expr(service_tickets::Column::TeamId, Expr::value(Option::<i64>::None))
-                .col_expr(service_tickets::Column::Reopened, Expr::value(t.reopened + 1));
-        }
-        match &input.action {
-            Action::Dispatch { .. } => {
-                up = up.col_expr(service_tickets::Column::TeamId, Expr::value(input.team));
-            }
-            Action::HandBack { .. } => {
-                up = up.col_expr(service_tickets::Column::TeamId, Expr::value(Option::<i64>::None));
-            }
-            Action::SetPriority { priority } => {
-                let (r, h) = clocks(&settings, kind, &t.category, *priority, t.created_at);
-                up = up
-                    .col_expr(service_tickets::Column::Priority, Expr::value(priority.code()))
-                    .col_expr(service_tickets::Column::RespondDue, Expr::value(r))
-                    .col_expr(service_tickets::Column::HandleDue, Expr::value(h));
-            }
-            Action::Escalate { .. } => {
-                up = up.col_expr(service_tickets::Column::Escalated, Expr::value(t.escalated + 1));
-            }
-            Action::Rate { stars, comment } => {
-                let c: String = comment.trim().chars().take(500).collect();
-                up = up
-                    .col_expr(service_tickets::Column::Stars, Expr::value(Some(i32::from(*stars))))
-                    .col_expr(service_tickets::Column::RatingComment, Expr::value(c));
-            }
-            Action::Complete => {
-                up = up
-                    .col_expr(service_tickets::Column::Materials, Expr::value(materials.clone()))
-                    .col_expr(
-                        service_tickets::Column::LabourMinutes,
-                        Expr::value(input.labour_minutes),
-                    );
-            }
-            _ => {}
-        }
-        // Guarded by what the rules looked at: a concurrent change makes this a no-op.
-        let mut guard = Condition::all()
-            .add(service_tickets::Column::Id.eq(t.id))
-            .add(service_tickets::Column::Status.eq(t.status.clone()))
-            .add(service_tickets::Column::Pool.eq(t.pool))
-            .add(service_tickets::Column::TakenOn.eq(t.taken_on));
-        guard = match t.assignee_id {
-            Some(a) => guard.add(service_tickets::Column::AssigneeId.eq(a)),
-            None => guard.add(service_tickets::Column::AssigneeId.is_null()),
-        };
-        guard = match t.stars {
-            Some(_) => guard.add(service_tickets::Column::Stars.is_not_null()),
-            None => guard.add(service_tickets::Column::Stars.is_null()),
-        };
-        let n = up.filter(guard).exec(&txn).await?.rows_affected;
+        let up = changes(t, &out, input, &settings, kind, &done.materials, now);
+        let n = up.filter(guard(t)).exec(&txn).await?.rows_affected;
         if n != 1 {
             return Err(AppError::conflict("status", "err.ticket_changed"));
         }
@@ -277,7 +119,7 @@ pub async fn act(
         if !photos.is_empty() {
             crate::files::service::attach(&txn, auth.user_id, &photos, PHOTO_KIND, ev, MAX_PHOTOS).await?;
         }
-        if let (Some((amount, what)), Some(unit)) = (&charge, t.unit_id) {
+        if let (Some((amount, what)), Some(unit)) = (&done.charge, t.unit_id) {
             let line = crate::billing::service::charge_once(
                 &txn,
                 t.office_id,
@@ -320,7 +162,7 @@ pub async fn act(
             .org(Some(OrgId(t.community_id)))
             .summary(serde_json::json!({
                 "from": t.status, "to": out.status.code(), "assignee": out.assignee,
-                "pool": out.pool, "photos": photos.len(), "charge": charge.as_ref().map(|c| c.0 .0),
+                "pool": out.pool, "photos": photos.len(), "charge": done.charge.as_ref().map(|c| c.0 .0),
             })),
         )
         .await?;
@@ -344,4 +186,184 @@ pub async fn prices_for_ticket(
     let acc = access_of(&ctx.db, auth.user_id).await?;
     let t = visible_ticket(ctx, meta, auth, &acc, id).await?;
     super::config::prices_for_office(&ctx.db, t.office_id).await
+}
+
+/// Whom a dispatch goes to: the technician named, else round-robin within the chosen team, else
+/// the office's mode (pool or round-robin). Errors: `Validation{assignee}` when the technician
+/// does not work in the ticket's community.
+async fn dispatch_target(
+    ctx: &AppCtx,
+    t: &service_tickets::Model,
+    settings: &ServiceSettings,
+    team: Option<i64>,
+    to: &mut Option<i64>,
+    pool: &mut bool,
+) -> Result<(), AppError> {
+    if to.is_none() && !*pool {
+        match (team, settings.dispatch_mode) {
+            (Some(team), _) => *to = Some(next_in_team(&ctx.db, t, team).await?),
+            (None, DispatchMode::Pool) => *pool = true,
+            (None, DispatchMode::RoundRobin) => *to = Some(next_in_office(&ctx.db, t, settings).await?),
+            (None, DispatchMode::Manual) => {}
+        }
+    }
+    if let Some(tech) = *to {
+        let scope = access::scope_for(&ctx.db, UserId(tech), Permission::ServiceWork).await?;
+        if !scope.covers(OrgId(t.community_id)) {
+            return Err(AppError::validation("assignee", "err.ticket_not_technician"));
+        }
+    }
+    Ok(())
+}
+
+/// What a completion records besides its note: materials (JSON) and the chargeable work.
+#[derive(Default)]
+struct Completion {
+    materials: String,
+    /// The amount and what it was for, when priced items were used.
+    charge: Option<(Money, String)>,
+}
+
+/// Checks a completion's note, materials, labour and priced items against the office's active
+/// price list. Errors name the field: `note`, `materials`, `labour_minutes`, `charges`.
+async fn completion(
+    ctx: &AppCtx,
+    t: &service_tickets::Model,
+    kind: Kind,
+    input: &ActInput,
+) -> Result<Completion, AppError> {
+    if input.work_note.trim().chars().count() > MAX_TEXT_CHARS {
+        return Err(AppError::validation("note", "err.too_long"));
+    }
+    for m in &input.materials {
+        if m.name.trim().is_empty() || m.name.chars().count() > MAX_MATERIAL_NAME_CHARS {
+            return Err(AppError::validation("materials", "err.ticket_material"));
+        }
+        if crate::shared::money::parse_fixed2(m.quantity.trim()).is_none_or(|q| q <= 0) {
+            return Err(AppError::validation("materials", "err.ticket_quantity"));
+        }
+    }
+    let materials = serde_json::to_string(&input.materials).unwrap_or_else(|_| "[]".into());
+    if input
+        .labour_minutes
+        .is_some_and(|m| !(0..=MAX_LABOUR_MINUTES).contains(&m))
+    {
+        return Err(AppError::validation("labour_minutes", "err.ticket_labour"));
+    }
+    if input.charges.is_empty() {
+        return Ok(Completion {
+            materials,
+            charge: None,
+        });
+    }
+    if kind != Kind::RepairHome || t.unit_id.is_none() {
+        return Err(AppError::validation("charges", "err.ticket_not_chargeable"));
+    }
+    let prices = service_prices::Entity::find()
+        .filter(service_prices::Column::OfficeId.eq(t.office_id))
+        .filter(service_prices::Column::Active.eq(true))
+        .all(&ctx.db)
+        .await?;
+    let mut total = Money(0);
+    let mut lines = vec![];
+    for l in &input.charges {
+        let p = prices
+            .iter()
+            .find(|p| p.id == l.price_id)
+            .ok_or_else(|| AppError::validation("charges", "err.ticket_price_unknown"))?;
+        if !CHARGE_QUANTITY.contains(&l.quantity) {
+            return Err(AppError::validation("charges", "err.ticket_quantity"));
+        }
+        total = total
+            .checked_add(Money(p.price * l.quantity))
+            .ok_or_else(|| AppError::validation("charges", "err.ticket_quantity"))?;
+        lines.push(format!("{}×{}", p.name, l.quantity));
+    }
+    let charge = (total.0 > 0).then(|| (total, lines.join("、")));
+    Ok(Completion { materials, charge })
+}
+
+/// The ticket's columns after the transition `out`, and what the action itself sets
+/// (team, priority and its clocks, escalations, rating, completion record).
+fn changes(
+    t: &service_tickets::Model,
+    out: &Outcome,
+    input: &ActInput,
+    settings: &ServiceSettings,
+    kind: Kind,
+    materials: &str,
+    now: DateTime<Utc>,
+) -> sea_orm::UpdateMany<service_tickets::Entity> {
+    let mut up = service_tickets::Entity::update_many()
+        .col_expr(service_tickets::Column::Status, Expr::value(out.status.code()))
+        .col_expr(service_tickets::Column::AssigneeId, Expr::value(out.assignee))
+        .col_expr(service_tickets::Column::Pool, Expr::value(out.pool))
+        .col_expr(service_tickets::Column::TakenOn, Expr::value(out.taken_on))
+        .col_expr(service_tickets::Column::UpdatedAt, Expr::value(now));
+    if out.responds && t.responded_at.is_none() {
+        up = up.col_expr(service_tickets::Column::RespondedAt, Expr::value(Some(now)));
+    }
+    if out.handles {
+        up = up.col_expr(service_tickets::Column::HandledAt, Expr::value(Some(now)));
+    }
+    if out.status == Status::Closed && t.closed_at.is_none() {
+        up = up.col_expr(service_tickets::Column::ClosedAt, Expr::value(Some(now)));
+    }
+    if out.restarts {
+        let p = Priority::parse(&t.priority).unwrap_or(Priority::Normal);
+        let (r, h) = clocks(settings, kind, &t.category, p, now);
+        let never = Option::<DateTime<Utc>>::None;
+        up = up
+            .col_expr(service_tickets::Column::RespondDue, Expr::value(r))
+            .col_expr(service_tickets::Column::HandleDue, Expr::value(h))
+            .col_expr(service_tickets::Column::RespondedAt, Expr::value(never))
+            .col_expr(service_tickets::Column::HandledAt, Expr::value(never))
+            .col_expr(service_tickets::Column::ClosedAt, Expr::value(never))
+            .col_expr(service_tickets::Column::RespondBreached, Expr::value(false))
+            .col_expr(service_tickets::Column::HandleBreached, Expr::value(false))
+            .col_expr(service_tickets::Column::Stars, Expr::value(Option::<i32>::None))
+            .col_expr(service_tickets::Column::TeamId, Expr::value(Option::<i64>::None))
+            .col_expr(service_tickets::Column::Reopened, Expr::value(t.reopened + 1));
+    }
+    match &input.action {
+        Action::Dispatch { .. } => up.col_expr(service_tickets::Column::TeamId, Expr::value(input.team)),
+        Action::HandBack { .. } => up.col_expr(service_tickets::Column::TeamId, Expr::value(Option::<i64>::None)),
+        Action::SetPriority { priority } => {
+            let (r, h) = clocks(settings, kind, &t.category, *priority, t.created_at);
+            up.col_expr(service_tickets::Column::Priority, Expr::value(priority.code()))
+                .col_expr(service_tickets::Column::RespondDue, Expr::value(r))
+                .col_expr(service_tickets::Column::HandleDue, Expr::value(h))
+        }
+        Action::Escalate { .. } => up.col_expr(service_tickets::Column::Escalated, Expr::value(t.escalated + 1)),
+        Action::Rate { stars, comment } => {
+            let c: String = comment.trim().chars().take(MAX_RATING_COMMENT_CHARS).collect();
+            up.col_expr(service_tickets::Column::Stars, Expr::value(Some(i32::from(*stars))))
+                .col_expr(service_tickets::Column::RatingComment, Expr::value(c))
+        }
+        Action::Complete => up
+            .col_expr(service_tickets::Column::Materials, Expr::value(materials.to_string()))
+            .col_expr(
+                service_tickets::Column::LabourMinutes,
+                Expr::value(input.labour_minutes),
+            ),
+        _ => up,
+    }
+}
+
+/// The update applies only if nothing the rules looked at changed meanwhile: a concurrent
+/// action makes it a no-op (and the caller a `Conflict`).
+fn guard(t: &service_tickets::Model) -> Condition {
+    let guard = Condition::all()
+        .add(service_tickets::Column::Id.eq(t.id))
+        .add(service_tickets::Column::Status.eq(t.status.clone()))
+        .add(service_tickets::Column::Pool.eq(t.pool))
+        .add(service_tickets::Column::TakenOn.eq(t.taken_on));
+    let guard = match t.assignee_id {
+        Some(a) => guard.add(service_tickets::Column::AssigneeId.eq(a)),
+        None => guard.add(service_tickets::Column::AssigneeId.is_null()),
+    };
+    match t.stars {
+        Some(_) => guard.add(service_tickets::Column::Stars.is_not_null()),
+        None => guard.add(service_tickets::Column::Stars.is_null()),
+    }
 }

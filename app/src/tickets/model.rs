@@ -843,6 +843,42 @@ pub struct NewTicket {
 }
 
 pub const MAX_PHOTOS: usize = 9;
+/// Longest timeline text (a reason, reply, comment or completion note), in characters.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+/// Longest material name on a completion, in characters.
+pub const MAX_MATERIAL_NAME_CHARS: usize = 60;
+/// Most labour a completion may record: a week.
+pub const MAX_LABOUR_MINUTES: i64 = 7 * 24 * 60;
+/// Quantities of one priced item on a completion.
+pub const CHARGE_QUANTITY: std::ops::RangeInclusive<i64> = 1..=1_000;
+/// Longest rating comment kept, in characters.
+pub const MAX_RATING_COMMENT_CHARS: usize = 500;
+
+/// The timeline text an action writes (dispatch names its technician elsewhere). `tr` words
+/// the parts the system adds, in the language timelines are stored in.
+pub fn event_text(action: &Action, work_note: &str, tr: impl Fn(&str) -> String) -> String {
+    match action {
+        Action::HandBack { reason }
+        | Action::Rework { reason }
+        | Action::Reopen { reason }
+        | Action::Cancel { reason }
+        | Action::Escalate { reason } => reason.trim().to_string(),
+        Action::Resolve { reply } => reply.trim().to_string(),
+        Action::Comment { text } => text.trim().to_string(),
+        Action::Callback { note, satisfied } => {
+            let verdict = if *satisfied {
+                "service.callback_satisfied"
+            } else {
+                "service.callback_unsatisfied"
+            };
+            format!("{}{}", tr(verdict), note.trim()).trim().to_string()
+        }
+        Action::Rate { stars, comment } => format!("{}★ {}", stars, comment.trim()).trim().to_string(),
+        Action::Complete => work_note.trim().to_string(),
+        Action::SetPriority { priority } => tr(&priority.key()),
+        _ => String::new(),
+    }
+}
 
 /// A technician a ticket can be dispatched to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1070,6 +1106,34 @@ impl ActInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_action_writes_its_own_timeline_text() {
+        let tr = |k: &str| format!("<{k}>");
+        let cb = |satisfied| Action::Callback {
+            note: " 已回访 ".into(),
+            satisfied,
+        };
+        assert_eq!(event_text(&cb(true), "", tr), "<service.callback_satisfied>已回访");
+        assert_eq!(event_text(&cb(false), "", tr), "<service.callback_unsatisfied>已回访");
+        let rate = Action::Rate {
+            stars: 4,
+            comment: "  ".into(),
+        };
+        assert_eq!(event_text(&rate, "", tr), "4★");
+        assert_eq!(event_text(&Action::Complete, "  换了灯管 ", tr), "换了灯管");
+        assert_eq!(
+            event_text(
+                &Action::Cancel {
+                    reason: " 不修了 ".into()
+                },
+                "x",
+                tr
+            ),
+            "不修了"
+        );
+        assert_eq!(event_text(&Action::Accept, "x", tr), "");
+    }
     use chrono::TimeZone;
 
     fn facts(kind: Kind, status: Status) -> Facts {
