@@ -15,6 +15,8 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod notices;
 #[cfg(feature = "ssr")]
+pub mod plan;
+#[cfg(feature = "ssr")]
 pub mod readings_import;
 #[cfg(feature = "ssr")]
 pub mod reports;

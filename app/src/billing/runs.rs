@@ -2,64 +2,22 @@
 //! calendar month. A preview computes everything and stores nothing; a run stores the lines
 //! in one transaction. The database keeps one line per unit × item × month, so running a
 //! month again adds only what is missing (a new unit, a new assignment) and never a duplicate.
-use super::charge::{self, Basis, Facts, Held};
+//! Load → plan (pure, [`super::plan`]) → write.
+use super::charge;
 use super::model::*;
+use super::plan::{plan, Assignment, Item, Plan, PlannedLine, RunInputs};
 use super::service::{ensure_open, settings_of};
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{bill_lines, bill_runs, charge_assignments, charge_items, fee_standards, prepaid_ledger};
 use crate::db::AppCtx;
-use crate::estate::model::Relation;
-use crate::estate::service::BillableUnit;
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
-use crate::shared::money::Money;
 use crate::with_txn;
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
-
-const MAX_PROBLEMS: usize = 200;
-
-/// The paying party for a month and the days a paying party held the unit: the tenant when
-/// agreed (and holding the unit at the month's end), otherwise the owner holding it at the
-/// month's end (or the last one). `None` when no owner held the unit in the month.
-pub fn payer_and_days(u: &BillableUnit, period: i32) -> Option<(i64, String, Held)> {
-    let owners: Vec<_> = u
-        .holders
-        .iter()
-        .filter(|h| matches!(h.relation, Relation::Owner | Relation::CoOwner))
-        .collect();
-    let start = owners.iter().map(|h| h.start).min()?;
-    let end = if owners.iter().any(|h| h.end.is_none()) {
-        None
-    } else {
-        owners.iter().filter_map(|h| h.end).max()
-    };
-    let held = charge::held_in(period, start, end)?;
-    let (_, last) = charge::month_bounds(period)?;
-    let at_end = |h: &crate::estate::service::Holder| h.start <= last && h.end.is_none_or(|e| e >= last);
-    let tenant = u
-        .holders
-        .iter()
-        .find(|h| h.relation == Relation::Tenant && h.pays_fees && at_end(h));
-    let owner = owners
-        .iter()
-        .find(|h| h.relation == Relation::Owner && at_end(h))
-        .or_else(|| owners.iter().find(|h| at_end(h)))
-        .or_else(|| owners.last())?;
-    let payer = tenant.unwrap_or(owner);
-    Some((payer.person_id, payer.name.clone(), held))
-}
-
-struct Planned {
-    line: bill_lines::ActiveModel,
-    unit: i64,
-    item: i64,
-    amount: Money,
-    prepay_item: bool,
-}
 
 /// Previews (`commit = false`) or runs a month's bills over the subtree of `org`.
 /// Errors: `Validation` for a bad period, `Conflict` when the month is closed for an office.
@@ -79,7 +37,6 @@ pub async fn bill_run(
     access::require_over(ctx, meta, auth, perm, org).await?;
     let period = charge::parse_period(period).ok_or_else(|| AppError::validation("period", "err.period_invalid"))?;
     let (first, last) = charge::month_bounds(period).ok_or(AppError::Internal)?;
-    let md = last.day();
     let db = &ctx.db;
     let communities = crate::org::service::communities_under(db, org).await?;
     let offices = crate::org::service::offices_of(db, &communities).await?;
@@ -102,13 +59,20 @@ pub async fn bill_run(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let items: HashMap<i64, charge_items::Model> = charge_items::Entity::find()
+    let items: HashMap<i64, Item> = charge_items::Entity::find()
         .filter(charge_items::Column::Id.is_in(item_ids.clone()))
         .filter(charge_items::Column::Active.eq(true))
         .all(db)
         .await?
         .into_iter()
-        .map(|i| (i.id, i))
+        .map(|i| {
+            let item = Item {
+                id: i.id,
+                name: i.name,
+                category: i.category,
+            };
+            (item.id, item)
+        })
         .collect();
     let mut standards: HashMap<i64, (i64, charge::Standard)> = HashMap::new();
     for s in fee_standards::Entity::find()
@@ -158,209 +122,37 @@ pub async fn bill_run(
             prepaid.insert((u, i.unwrap_or(0)), s);
         }
     }
-    let mut by_community: HashMap<i64, Vec<&charge_assignments::Model>> = HashMap::new();
-    for a in &assigns {
-        by_community.entry(a.community_id).or_default().push(a);
-    }
-
-    let mut rep = RunReport {
-        period: charge::period_label(period),
-        units: units.len() as u64,
-        new_lines: 0,
-        existing: 0,
-        total: Money::ZERO,
-        discounts: Money::ZERO,
-        offset: Money::ZERO,
-        by_item: vec![],
-        problems: vec![],
-        generated: false,
+    let inputs = RunInputs {
+        period,
+        units,
+        office_of: offices,
+        settings,
+        assignments: assigns
+            .into_iter()
+            .map(|a| Assignment {
+                community_id: a.community_id,
+                item_id: a.item_id,
+                building_id: a.building_id,
+                use_type: a.use_type,
+            })
+            .collect(),
+        items,
+        standards,
+        existing,
+        usage,
+        prepaid,
     };
-    let mut per_item: HashMap<i64, (u64, Money)> = HashMap::new();
-    let mut planned: Vec<Planned> = vec![];
-    let now = Utc::now();
-    let problem = |rep: &mut RunReport, unit: &str, item: &str, reason: &str| {
-        if rep.problems.len() < MAX_PROBLEMS {
-            rep.problems.push(RunProblem {
-                unit: unit.into(),
-                item: item.into(),
-                reason: reason.into(),
-            });
-        }
-    };
-    for u in &units {
-        let Some(list) = by_community.get(&u.community_id) else {
-            continue;
-        };
-        let mut seen = HashSet::new();
-        let payer = payer_and_days(u, period);
-        let office = offices.get(&u.community_id).copied().unwrap_or(u.community_id);
-        let st = &settings[&office];
-        for a in list {
-            if a.building_id.is_some_and(|b| b != u.building_id)
-                || a.use_type.as_deref().is_some_and(|t| t != u.use_type)
-            {
-                continue;
-            }
-            let Some(item) = items.get(&a.item_id) else { continue };
-            if !seen.insert(item.id) {
-                continue;
-            }
-            if existing.contains(&(u.id, item.id)) {
-                rep.existing += 1;
-                continue;
-            }
-            let Some((std_id, std)) = standards.get(&item.id) else {
-                problem(&mut rep, &u.number, &item.name, "billing.err_no_standard");
-                continue;
-            };
-            let Some((payer_id, payer_name, held)) = payer.clone() else {
-                if u.status != "unsold" {
-                    problem(&mut rep, &u.number, &item.name, "billing.err_no_owner");
-                }
-                continue;
-            };
-            let use_ = usage.get(&(u.id, item.id)).copied().unwrap_or_default();
-            if std.basis == Basis::Metered && use_.negative {
-                problem(&mut rep, &u.number, &item.name, "billing.err_negative_usage");
-                continue;
-            }
-            let facts = Facts {
-                area: u.area,
-                shared_area: u.shared_area,
-                floor: u.floor,
-                spaces: u.spaces,
-                usage: use_.total(),
-            };
-            let relief = if u.status == "vacant" && item.category == "property" {
-                st.vacant_relief_bp
-            } else {
-                0
-            };
-            let held_for = if std.basis == Basis::Metered {
-                Held::whole(md)
-            } else {
-                held
-            };
-            let c = match charge::charge(std, &facts, held_for, relief) {
-                Ok(c) => c,
-                Err(e) => {
-                    problem(&mut rep, &u.number, &item.name, e.key());
-                    continue;
-                }
-            };
-            if c.amount.0 == 0 && c.gross.0 == 0 {
-                continue;
-            }
-            let mut note = LineNote::default();
-            if !held_for.is_whole() {
-                note.days = Some(HeldDays {
-                    first: held_for.first,
-                    last: held_for.last,
-                    month_days: md,
-                });
-            }
-            if relief > 0 {
-                note.relief_bp = Some(relief);
-            }
-            if std.basis == Basis::Metered {
-                note.usage = Some(LineUsage {
-                    own: use_.own,
-                    shared: use_.shared,
-                });
-            }
-            // Prepaid a year ahead for this item: the prepay discount applies.
-            let mut discount = c.discount;
-            let mut amount = c.amount;
-            let item_balance = prepaid.get(&(u.id, item.id)).copied().unwrap_or(0);
-            let mut prepay_item = false;
-            if st.prepay_discount_bp > 0 && item_balance > 0 {
-                let extra = Money(((amount.0 as i128 * st.prepay_discount_bp as i128) / 10_000) as i64);
-                if item_balance >= (amount - extra).0 {
-                    discount = discount + extra;
-                    amount = amount - extra;
-                    prepay_item = true;
-                    note.prepay_bp = Some(st.prepay_discount_bp);
-                }
-            }
-            let due = charge::due_date(period, st.due_day).ok_or(AppError::Internal)?;
-            let e = per_item.entry(item.id).or_insert((0, Money::ZERO));
-            e.0 += 1;
-            e.1 = e.1 + amount;
-            rep.new_lines += 1;
-            rep.total = rep.total + amount;
-            rep.discounts = rep.discounts + discount;
-            planned.push(Planned {
-                unit: u.id,
-                item: item.id,
-                amount,
-                prepay_item,
-                line: bill_lines::ActiveModel {
-                    office_id: Set(office),
-                    community_id: Set(u.community_id),
-                    building_id: Set(u.building_id),
-                    unit_id: Set(u.id),
-                    item_id: Set(item.id),
-                    standard_id: Set(*std_id),
-                    period: Set(period),
-                    payer_person_id: Set(Some(payer_id)),
-                    payer_name: Set(payer_name.clone()),
-                    quantity: Set(c.quantity.clone()),
-                    detail: Set(serde_json::to_string(&note).map_err(|_| AppError::Internal)?),
-                    gross: Set(c.gross.0),
-                    discount: Set(discount.0),
-                    amount: Set(amount.0),
-                    paid: Set(0),
-                    adjusted: Set(0),
-                    due_date: Set(due),
-                    run_id: Set(None),
-                    late_fee_waived: Set(false),
-                    source: Set(String::new()),
-                    created_at: Set(now),
-                    ..Default::default()
-                },
-            });
-        }
-    }
-    // Prepaid balances offset the new lines: the item's own balance first, then the general one.
-    let mut offsets: Vec<(usize, Money)> = vec![];
-    for (i, p) in planned.iter().enumerate() {
-        let mut need = p.amount.0;
-        let mut take = 0;
-        for key in [(p.unit, p.item), (p.unit, 0)] {
-            if need == 0 {
-                break;
-            }
-            if key.1 == 0 && p.prepay_item {
-                // A prepay-discounted line is covered by its item balance alone.
-                break;
-            }
-            if let Some(b) = prepaid.get_mut(&key) {
-                let t = (*b).min(need);
-                *b -= t;
-                need -= t;
-                take += t;
-            }
-        }
-        if take > 0 {
-            offsets.push((i, Money(take)));
-            rep.offset = rep.offset + Money(take);
-        }
-    }
-    let names: HashMap<i64, String> = items.iter().map(|(k, v)| (*k, v.name.clone())).collect();
-    let mut by_item: Vec<RunItem> = per_item
-        .into_iter()
-        .map(|(k, (n, t))| RunItem {
-            item: names.get(&k).cloned().unwrap_or_default(),
-            lines: n,
-            total: t,
-        })
-        .collect();
-    by_item.sort_by(|a, b| a.item.cmp(&b.item));
-    rep.by_item = by_item;
+    let Plan {
+        lines: planned,
+        offsets,
+        report: mut rep,
+    } = plan(&inputs).ok_or(AppError::Internal)?;
     if !commit {
         return Ok(rep);
     }
+    let units = inputs.units.len() as i64;
     let actor = actor_label(db, auth.user_id).await;
+    let now = Utc::now();
     let planned_ref = &planned;
     let offsets_ref = &offsets;
     let created = with_txn!(ctx.db, |txn| {
@@ -370,7 +162,7 @@ pub async fn bill_run(
         let run = bill_runs::ActiveModel {
             org_id: Set(org.0),
             period: Set(period),
-            units: Set(units.len() as i64),
+            units: Set(units),
             lines_created: Set(0),
             total: Set(0),
             created_by: Set(auth.user_id.0),
@@ -381,14 +173,10 @@ pub async fn bill_run(
         .await?;
         let mut created = 0u64;
         for chunk in planned_ref.chunks(500) {
-            let rows: Vec<bill_lines::ActiveModel> = chunk
+            let rows = chunk
                 .iter()
-                .map(|p| {
-                    let mut l = p.line.clone();
-                    l.run_id = Set(Some(run.id));
-                    l
-                })
-                .collect();
+                .map(|p| line_row(p, run.id, now))
+                .collect::<Result<Vec<_>, AppError>>()?;
             // A concurrent run may have stored some lines since the preview: skip those.
             created += bill_lines::Entity::insert_many(rows)
                 .on_conflict(
@@ -420,10 +208,10 @@ pub async fn bill_run(
                 .collect();
             for (idx, amount) in offsets_ref {
                 let p = &planned_ref[*idx];
-                let Some(line) = ids.get(&(p.unit, p.item)) else {
+                let Some(line) = ids.get(&(p.unit_id, p.item_id)) else {
                     continue;
                 };
-                super::counter::offset_from_prepaid(&txn, *line, p.unit, p.item, *amount).await?;
+                super::counter::offset_from_prepaid(&txn, *line, p.unit_id, p.item_id, *amount).await?;
             }
         }
         let total: Option<i64> = bill_lines::Entity::find()
@@ -463,4 +251,32 @@ pub async fn bill_run(
     rep.new_lines = created;
     rep.generated = true;
     Ok(rep)
+}
+
+/// A planned line as stored by run `run`.
+fn line_row(p: &PlannedLine, run: i64, now: chrono::DateTime<Utc>) -> Result<bill_lines::ActiveModel, AppError> {
+    Ok(bill_lines::ActiveModel {
+        office_id: Set(p.office_id),
+        community_id: Set(p.community_id),
+        building_id: Set(p.building_id),
+        unit_id: Set(p.unit_id),
+        item_id: Set(p.item_id),
+        standard_id: Set(p.standard_id),
+        period: Set(p.period),
+        payer_person_id: Set(Some(p.payer_id)),
+        payer_name: Set(p.payer_name.clone()),
+        quantity: Set(p.quantity.clone()),
+        detail: Set(serde_json::to_string(&p.note).map_err(|_| AppError::Internal)?),
+        gross: Set(p.gross.0),
+        discount: Set(p.discount.0),
+        amount: Set(p.amount.0),
+        paid: Set(0),
+        adjusted: Set(0),
+        due_date: Set(p.due_date),
+        run_id: Set(Some(run)),
+        late_fee_waived: Set(false),
+        source: Set(String::new()),
+        created_at: Set(now),
+        ..Default::default()
+    })
 }

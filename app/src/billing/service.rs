@@ -258,7 +258,7 @@ pub async fn charge_once<C: ConnectionTrait>(
     let units = crate::estate::service::unit_briefs(c, &[unit]).await?;
     let brief = units.first().ok_or(AppError::NotFound)?;
     let bu = crate::estate::service::billable_units(c, &[brief.community_id], Some(&[unit]), from, to).await?;
-    let payer = bu.first().and_then(|b| super::runs::payer_and_days(b, period));
+    let payer = bu.first().and_then(|b| super::plan::payer_and_days(b, period));
     let settings = settings_of(c, office).await?;
     let due = super::charge::due_date(period, settings.due_day).unwrap_or(to);
     let line = bill_lines::ActiveModel {
