@@ -250,20 +250,15 @@ pub async fn create_staff(
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let uid = with_txn!(ctx.db, |txn| {
         let now = Utc::now();
-        let u = users::ActiveModel {
-            login: Set(login.clone()),
-            phone: Set(phone.as_ref().map(|p| p.as_str().to_string())),
-            display_name: Set(name.clone()),
-            password_hash: Set(hash.clone()),
-            kind: Set(UserKind::Staff.code().into()),
-            status: Set("active".into()),
-            locale: Set("zh-CN".into()),
-            large_text: Set(false),
-            password_changed_at: Set(now),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
+        let phone_no = phone.as_ref().map(|p| p.as_str().to_string());
+        let u = repo::new_user(
+            login.clone(),
+            phone_no,
+            name.clone(),
+            hash.clone(),
+            UserKind::Staff,
+            now,
+        )
         .insert(&txn)
         .await
         .map_err(|e| map_unique(e, "login", "err.login_taken"))?;
@@ -582,23 +577,11 @@ pub async fn create_user_system(
     };
     with_txn!(ctx.db, |txn| {
         let now = Utc::now();
-        let u = users::ActiveModel {
-            login: Set(login.clone()),
-            phone: Set(phone.as_ref().map(|p| p.as_str().to_string())),
-            display_name: Set(name.clone()),
-            password_hash: Set(hash.clone()),
-            kind: Set(kind.code().into()),
-            status: Set("active".into()),
-            locale: Set("zh-CN".into()),
-            large_text: Set(false),
-            password_changed_at: Set(now),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| map_unique(e, "login", "err.login_taken"))?;
+        let phone_no = phone.as_ref().map(|p| p.as_str().to_string());
+        let u = repo::new_user(login.clone(), phone_no, name.clone(), hash.clone(), kind, now)
+            .insert(&txn)
+            .await
+            .map_err(|e| map_unique(e, "login", "err.login_taken"))?;
         audit::record(
             &txn,
             &meta,

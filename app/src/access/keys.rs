@@ -55,23 +55,11 @@ pub async fn create_key(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, req: Ke
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let id = with_txn!(ctx.db, |txn| {
         let now = Utc::now();
-        let user = users::ActiveModel {
-            login: Set(format!("apikey-{}", &hash[..12])),
-            phone: Set(None),
-            display_name: Set(name.clone()),
-            // No password: the account can only be reached through its key.
-            password_hash: Set(String::new()),
-            kind: Set(UserKind::Integration.code().into()),
-            status: Set("active".into()),
-            locale: Set("zh-CN".into()),
-            large_text: Set(false),
-            password_changed_at: Set(now),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        // No password: the account can only be reached through its key.
+        let login = format!("apikey-{}", &hash[..12]);
+        let user = repo::new_user(login, None, name.clone(), String::new(), UserKind::Integration, now)
+            .insert(&txn)
+            .await?;
         grants::ActiveModel {
             user_id: Set(user.id),
             role_id: Set(role.id),

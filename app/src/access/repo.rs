@@ -151,3 +151,30 @@ pub async fn staff_users<C: ConnectionTrait>(
     }
     sel.limit(limit).all(c).await
 }
+
+/// A new active account's row (zh-CN, normal text size), as every way of creating one stores
+/// it: sign-up, staff and system accounts, API keys (whose hash is empty: no password login).
+pub fn new_user(
+    login: String,
+    phone: Option<String>,
+    display_name: String,
+    password_hash: String,
+    kind: super::model::UserKind,
+    now: chrono::DateTime<chrono::Utc>,
+) -> users::ActiveModel {
+    use sea_orm::ActiveValue::Set;
+    users::ActiveModel {
+        login: Set(login),
+        phone: Set(phone),
+        display_name: Set(display_name),
+        password_hash: Set(password_hash),
+        kind: Set(kind.code().into()),
+        status: Set("active".into()),
+        locale: Set("zh-CN".into()),
+        large_text: Set(false),
+        password_changed_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}

@@ -236,20 +236,14 @@ pub async fn signup(
     let hash = hash_password(password.to_string()).await?;
     let (uid, token, csrf) = with_txn!(ctx.db, |txn| {
         let now = Utc::now();
-        let u = users::ActiveModel {
-            login: Set(phone.as_str().into()),
-            phone: Set(Some(phone.as_str().into())),
-            display_name: Set(name.clone()),
-            password_hash: Set(hash.clone()),
-            kind: Set(UserKind::Resident.code().into()),
-            status: Set("active".into()),
-            locale: Set("zh-CN".into()),
-            large_text: Set(false),
-            password_changed_at: Set(now),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
+        let u = repo::new_user(
+            phone.as_str().into(),
+            Some(phone.as_str().into()),
+            name.clone(),
+            hash.clone(),
+            UserKind::Resident,
+            now,
+        )
         .insert(&txn)
         .await
         .map_err(|e| map_unique(e, "phone", "err.phone_taken"))?;

@@ -12,7 +12,7 @@ use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{
     bill_lines, charge_items, deposits, line_adjustments, payment_allocations, payments, period_closes, prepaid_ledger,
-    receipt_counters, users,
+    receipt_counters,
 };
 use crate::db::{busy, AppCtx};
 use crate::shared::error::AppError;
@@ -182,13 +182,8 @@ pub(crate) async fn payment_rows<C: ConnectionTrait>(
         .into_iter()
         .flatten()
         .collect();
-    let cashiers: HashMap<i64, String> = users::Entity::find()
-        .filter(users::Column::Id.is_in(ps.iter().filter_map(|p| p.cashier_id).collect::<Vec<_>>()))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let cashier_ids: Vec<i64> = ps.iter().filter_map(|p| p.cashier_id).collect();
+    let cashiers: HashMap<i64, String> = access::display_names(c, &cashier_ids).await?;
     let mut unit_ids: Vec<i64> = ps.iter().map(|p| p.unit_id).collect();
     unit_ids.sort_unstable();
     unit_ids.dedup();
@@ -805,18 +800,13 @@ pub async fn reverse_payment(
     id: PaymentId,
     reason: &str,
 ) -> Result<PaymentRow, AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::BillingManage).await?;
-    let p = payments::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(
+    let p = access::record_within(
         ctx,
         meta,
         auth,
         Permission::BillingManage,
-        &scope,
-        OrgId(p.community_id),
+        payments::Entity::find_by_id(id.0),
+        |p| OrgId(p.community_id),
     )
     .await?;
     let reason = reason.trim();

@@ -6,7 +6,7 @@ use super::records::unit_in_scope;
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
-use crate::db::entities::{handover_checklists, handovers, units, users};
+use crate::db::entities::{handover_checklists, handovers, units};
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
 use crate::shared::ids::{OrgId, UnitId};
@@ -100,13 +100,8 @@ pub(crate) async fn handovers_of<C: ConnectionTrait>(c: &C, unit: i64) -> Result
         .order_by_desc(handovers::Column::Id)
         .all(c)
         .await?;
-    let names: HashMap<i64, String> = users::Entity::find()
-        .filter(users::Column::Id.is_in(rows.iter().map(|r| r.inspector_id).collect::<Vec<_>>()))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let inspectors: Vec<i64> = rows.iter().map(|r| r.inspector_id).collect();
+    let names: HashMap<i64, String> = crate::access::service::display_names(c, &inspectors).await?;
     Ok(rows
         .into_iter()
         .map(|h| HandoverRow {

@@ -454,12 +454,15 @@ pub async fn add_vehicle(
 
 /// Takes a vehicle off record (the audit log keeps what it was).
 pub async fn remove_vehicle(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: VehicleId) -> Result<(), AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::PeopleWrite).await?;
-    let v = vehicles::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, Permission::PeopleWrite, &scope, OrgId(v.community_id)).await?;
+    let v = access::record_within(
+        ctx,
+        meta,
+        auth,
+        Permission::PeopleWrite,
+        vehicles::Entity::find_by_id(id.0),
+        |v| OrgId(v.community_id),
+    )
+    .await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         vehicles::Entity::delete_by_id(v.id).exec(&txn).await?;
@@ -542,12 +545,15 @@ pub async fn update_vehicle(
     id: VehicleId,
     p: VehiclePatch,
 ) -> Result<VehicleRow, AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::PeopleWrite).await?;
-    let v = vehicles::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, Permission::PeopleWrite, &scope, OrgId(v.community_id)).await?;
+    let v = access::record_within(
+        ctx,
+        meta,
+        auth,
+        Permission::PeopleWrite,
+        vehicles::Entity::find_by_id(id.0),
+        |v| OrgId(v.community_id),
+    )
+    .await?;
     let space = match p.space_code.as_deref().map(str::trim) {
         None => v.parking_space_id,
         Some("") => None,
@@ -713,12 +719,15 @@ pub async fn update_space(
     id: SpaceId,
     p: SpacePatch,
 ) -> Result<SpaceRow, AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::OrgWrite).await?;
-    let s = parking_spaces::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, Permission::OrgWrite, &scope, OrgId(s.community_id)).await?;
+    let s = access::record_within(
+        ctx,
+        meta,
+        auth,
+        Permission::OrgWrite,
+        parking_spaces::Entity::find_by_id(id.0),
+        |s| OrgId(s.community_id),
+    )
+    .await?;
     let area = match p.area.as_deref().map(str::trim) {
         None => s.area,
         Some("") => None,

@@ -696,12 +696,15 @@ pub async fn rename_building(
     id: BuildingId,
     name: &str,
 ) -> Result<BuildingRow, AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::OrgWrite).await?;
-    let b = buildings::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access::within(ctx, meta, auth, Permission::OrgWrite, &scope, OrgId(b.community_id)).await?;
+    let b = access::record_within(
+        ctx,
+        meta,
+        auth,
+        Permission::OrgWrite,
+        buildings::Entity::find_by_id(id.0),
+        |b| OrgId(b.community_id),
+    )
+    .await?;
     let name = name.trim().to_string();
     if name.is_empty() {
         return Err(AppError::validation("name", "err.required"));
