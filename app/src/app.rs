@@ -78,6 +78,9 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     provide_toasts();
     crate::notify::ui::provide_unread();
+    provide_context(crate::shared::ui::InboxBadge(ViewFn::from(|| {
+        view! { <crate::notify::ui::UnreadBadge /> }
+    })));
     provide_session();
     let session = use_session();
     let i18n = use_i18n();
@@ -100,7 +103,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/pay") view=MyBillsPage />
+                    <Route path=path!("/pay") view=|| view! { <MyBillsPage online=online_pay() /> } />
                     <Route path=path!("/pay/receipts/:id") view=ReceiptPage />
                     <Route path=path!("/pay/online/:id") view=CheckoutPage />
                     <Route path=path!("/inbox") view=InboxPage />
@@ -157,5 +160,18 @@ pub fn App() -> impl IntoView {
             </Router>
             <ToastHost />
         </div>
+    }
+}
+
+/// Online payment on billing's 缴费 page: the payments area's switch and pay bar, composed here
+/// so that billing (which payments builds on) names no payments code.
+fn online_pay() -> crate::billing::ui::OnlinePay {
+    crate::billing::ui::OnlinePay {
+        enabled: std::sync::Arc::new(|| {
+            Box::pin(async { crate::payments::api::get_online_setup().await.map(|s| s.enabled) })
+        }),
+        bar: Callback::new(|(unit, lines, picked)| {
+            view! { <crate::payments::ui::PayOnline unit lines picked /> }.into_any()
+        }),
     }
 }

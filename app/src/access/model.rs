@@ -391,8 +391,7 @@ pub use crate::shared::request::RequestMeta;
 
 pub const SESSION_COOKIE: &str = "linli_session";
 pub const SESSION_COOKIE_SECURE: &str = "__Host-linli_session";
-pub const CSRF_COOKIE: &str = "linli_csrf";
-pub const CSRF_HEADER: &str = "x-csrf-token";
+pub use crate::shared::request::{CSRF_COOKIE, CSRF_HEADER};
 
 /// A key as the admin page lists it (never the key itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

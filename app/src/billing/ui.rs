@@ -9,7 +9,7 @@ mod setup;
 
 pub use counter::{CounterPage, DayEndPage, NoticePage};
 pub use meters::MetersPage;
-pub use pay::{MyBillsPage, ReceiptPage};
+pub use pay::{MyBillsPage, OnlinePay, Picked, ReceiptPage};
 pub use reports::ReportsPage;
 pub use settings::SettingsPage;
 pub use setup::{BillRunPage, ItemsPage};

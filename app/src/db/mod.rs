@@ -98,6 +98,20 @@ pub fn is_retryable(e: &sea_orm::DbErr) -> bool {
         || s.contains("deadlock detected")
 }
 
+/// A database error as callers see it: a lost race is `busy` (retried by `with_txn!`, else a
+/// 409); anything else is logged here and reaches the client as a bare 500. (Here rather than
+/// in `shared::error`, which imports nothing above it.)
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        if is_retryable(&e) {
+            tracing::debug!(error = %e, "retryable database conflict");
+            return busy();
+        }
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}
+
 /// The error a lost write race becomes: `with_txn!` retries it, a caller sees a 409.
 pub fn busy() -> AppError {
     AppError::conflict("_retry", "err.busy")

@@ -5,6 +5,7 @@ use super::model::CheckoutView;
 use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
 use crate::billing::model::LineRow;
+pub use crate::billing::ui::Picked;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::BillLineId;
 use crate::shared::money::Money;
@@ -12,10 +13,6 @@ use crate::shared::ui::{toast, EmptyState, ErrorState, Loading, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use std::collections::HashSet;
-
-/// The lines a resident has ticked to pay online (all of them at first).
-pub type Picked = RwSignal<HashSet<i64>>;
 
 /// "Pay online ¥x": opens a checkout for the ticked lines and goes to the provider's page.
 #[component]

@@ -104,18 +104,6 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     }
 }
 
-#[cfg(feature = "ssr")]
-impl From<sea_orm::DbErr> for AppError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        if crate::db::is_retryable(&e) {
-            tracing::debug!(error = %e, "retryable database conflict");
-            return crate::db::busy();
-        }
-        tracing::error!(error = %e, "database error");
-        AppError::Internal
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

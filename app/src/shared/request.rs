@@ -1,4 +1,5 @@
-//! Who sent a request, as audit rows and throttles record it (filled in by the server's layers).
+//! Who sent a request, as audit rows and throttles record it (filled in by the server's layers),
+//! and the CSRF token's cookie and header names (the upload helper sends the header too).
 
 /// Facts about the request that audit rows and throttles need.
 #[derive(Debug, Clone, Default)]
@@ -8,3 +9,8 @@ pub struct RequestMeta {
     pub user_agent: String,
     pub request_id: String,
 }
+
+/// The cookie that carries the CSRF token (readable by the page's script).
+pub const CSRF_COOKIE: &str = "linli_csrf";
+/// The header a state-changing request repeats the token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";

@@ -4,8 +4,7 @@ use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
 use crate::billing::api::{get_receipt, my_bills};
 use crate::billing::model::{LineRow, PaymentRow, UnitAccount};
-use crate::payments::api::get_online_setup;
-use crate::payments::ui::{PayOnline, Picked};
+use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::PaymentId;
 use crate::shared::ui::{EmptyState, ErrorState, Loading, ResidentShell};
@@ -13,6 +12,21 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// The open lines a resident ticked to pay online.
+pub type Picked = RwSignal<HashSet<i64>>;
+
+/// Online payment on the 缴费 page, given by the composition root (`app.rs`) so that billing
+/// names no payments code: whether this server takes payments online, and the pay bar under a
+/// home's open lines.
+#[derive(Clone)]
+pub struct OnlinePay {
+    pub enabled: Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<bool, AppError>> + Send>> + Send + Sync>,
+    pub bar: Callback<(i64, Vec<LineRow>, Picked), AnyView>,
+}
 
 /// An open or settled line as a row of a card list.
 #[component]
@@ -84,7 +98,8 @@ pub(crate) fn PaymentList(payments: Vec<PaymentRow>, base: &'static str) -> impl
 }
 
 #[component]
-fn AccountCard(a: UnitAccount, online: bool) -> impl IntoView {
+fn AccountCard(a: UnitAccount, bar: Option<Callback<(i64, Vec<LineRow>, Picked), AnyView>>) -> impl IntoView {
+    let online = bar.is_some();
     let i18n = use_i18n();
     let total = a.due + a.late_fees;
     let has_open = !a.open.is_empty();
@@ -114,10 +129,9 @@ fn AccountCard(a: UnitAccount, online: bool) -> impl IntoView {
                             None => view! { <LineItem line=l /> }.into_any(),
                         }).collect_view()}
                     </ul>
-                    {if online {
-                        view! { <PayOnline unit lines=open.clone() picked /> }.into_any()
-                    } else {
-                        view! { <p class="notice">{move || i18n.t("billing.online_off")}</p> }.into_any()
+                    {match bar {
+                        Some(bar) => bar.run((unit, open.clone(), picked)),
+                        None => view! { <p class="notice">{move || i18n.t("billing.online_off")}</p> }.into_any(),
                     }}
                 }.into_any()
             } else {
@@ -131,31 +145,45 @@ fn AccountCard(a: UnitAccount, online: bool) -> impl IntoView {
     }
 }
 
-/// 缴费: what each of the resident's homes owes, line by line, and what was paid.
+/// 缴费: what each of the resident's homes owes, line by line, and what was paid; with
+/// `online`, a pay bar under each home's open lines.
 #[component]
-pub fn MyBillsPage() -> impl IntoView {
+pub fn MyBillsPage(#[prop(optional)] online: Option<OnlinePay>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=move || i18n.t("nav.pay") />
         <ResidentShell>
             <header class="page-head"><h1>{move || i18n.t("nav.pay")}</h1></header>
-            <RequireLogin f=move |_me: Me| view! { <MyBills /> } />
+            <RequireLogin f=move |_me: Me| view! { <MyBills online=online.clone() /> } />
         </ResidentShell>
     }
 }
 
 #[component]
-fn MyBills() -> impl IntoView {
+fn MyBills(online: Option<OnlinePay>) -> impl IntoView {
     let bills = Resource::new(|| (), |_| my_bills());
-    let setup = Resource::new(|| (), |_| get_online_setup());
+    let enabled = online.as_ref().map(|o| o.enabled.clone());
+    let setup = Resource::new(
+        || (),
+        move |_| {
+            let enabled = enabled.clone();
+            async move {
+                match enabled {
+                    Some(f) => f().await.unwrap_or(false),
+                    None => false,
+                }
+            }
+        },
+    );
+    let bar = online.map(|o| o.bar);
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                let online = setup.await.map(|s| s.enabled).unwrap_or(false);
+                let bar = if setup.await { bar } else { None };
                 match bills.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <EmptyState title="home.no_bills" body="home.no_bills_body" icon="¥" /> }.into_any(),
-                Ok(list) => list.into_iter().map(|a| view! { <AccountCard a online /> }).collect_view().into_any(),
+                Ok(list) => list.into_iter().map(|a| view! { <AccountCard a bar /> }).collect_view().into_any(),
             }})}
         </Transition>
     }

@@ -4,6 +4,16 @@ use crate::shared::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+/// What the inbox entries of both bars show beside their label (the unread count). Given by the
+/// composition root (`app.rs`) through context, so the shell names no area; without it the
+/// entries show no badge.
+#[derive(Clone)]
+pub struct InboxBadge(pub ViewFn);
+
+fn inbox_badge() -> Option<AnyView> {
+    use_context::<InboxBadge>().map(|b| b.0.run())
+}
+
 /// One entry of a navigation bar: i18n key, href, icon glyph.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NavItem {
@@ -71,7 +81,7 @@ pub fn ResidentShell(children: Children) -> impl IntoView {
                         view! {
                             <a class="tabbar__item" href=href aria-current=current>
                                 <span class="tabbar__icon" aria-hidden="true">{t.icon}</span>
-                                {(href == "/inbox").then(|| view! { <crate::notify::ui::UnreadBadge /> })}
+                                {(href == "/inbox").then(inbox_badge)}
                                 <span class="tabbar__label">{move || i18n.t(label)}</span>
                             </a>
                         }
@@ -128,7 +138,7 @@ pub fn StaffShell(
                                         <a class="staff__link" href=href aria-current=current>
                                             <span aria-hidden="true" class="staff__icon">{t.icon}</span>
                                             {move || i18n.t(label)}
-                                            {(href == "/admin/inbox").then(|| view! { <crate::notify::ui::UnreadBadge /> })}
+                                            {(href == "/admin/inbox").then(inbox_badge)}
                                         </a>
                                     </li>
                                 }

@@ -28,7 +28,7 @@ pub async fn upload_file<T: serde::de::DeserializeOwned>(
         .and_then(|all| {
             all.split(';')
                 .filter_map(|kv| kv.trim().split_once('='))
-                .find(|(k, _)| *k == crate::access::model::CSRF_COOKIE)
+                .find(|(k, _)| *k == crate::shared::request::CSRF_COOKIE)
                 .map(|(_, v)| v.to_string())
         })
         .unwrap_or_default();
@@ -37,7 +37,7 @@ pub async fn upload_file<T: serde::de::DeserializeOwned>(
         ("Content-Type", content_type),
         ("Accept", "application/json"),
         ("Accept-Language", locale),
-        (crate::access::model::CSRF_HEADER, csrf.as_str()),
+        (crate::shared::request::CSRF_HEADER, csrf.as_str()),
     ] {
         headers.set(k, v).map_err(transport)?;
     }
