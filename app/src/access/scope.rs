@@ -73,6 +73,18 @@ pub async fn orgs_in_scope(
     nodes_in(&ctx.db, &scope, kind).await
 }
 
+/// [`orgs_in_scope`] as picker rows (kind and indent depth), for billing and broadcasts.
+pub async fn org_choices(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    perm: Permission,
+) -> Result<Vec<crate::org::model::OrgChoice>, AppError> {
+    Ok(crate::org::model::OrgChoice::list(
+        orgs_in_scope(ctx, meta, auth, perm, None).await?,
+    ))
+}
+
 /// Like [`require`], and the scope must also cover `org`.
 pub async fn require_over(
     ctx: &AppCtx,

@@ -19,10 +19,5 @@ pub async fn list_audit(
         outcome,
         before,
     };
-    crate::web::serve(async |ctx, meta, auth| {
-        let scope =
-            crate::access::service::require(&ctx, &meta, &auth, crate::access::model::Permission::AuditRead).await?;
-        super::list::list(&ctx.db, &scope, &filter, None).await
-    })
-    .await
+    crate::web::serve(async |ctx, meta, auth| super::list::list_visible(&ctx, &meta, &auth, &filter, None).await).await
 }

@@ -1,14 +1,28 @@
-//! (ssr) Reading the audit log: the rows a scope covers, newest first. The caller's scope
-//! is checked at the edge (`audit.read`); this module imports no `access`.
+//! (ssr) Reading the audit log: the rows the caller's `audit.read` scope covers, newest first.
+//! The listing side is the only part of `audit` that asks `access` (appending does not).
 use super::log::to_row;
 use super::model::{AuditFilter, AuditRow};
+use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::db::entities::audit_log;
+use crate::db::AppCtx;
 use crate::org::scope::Scope;
 use crate::shared::error::AppError;
 use crate::shared::pagination::{page_from, page_size, Page};
 use sea_orm::{prelude::*, QueryOrder, QuerySelect};
 
-/// Rows the caller may read, newest first. Rows without an org (logins, system events)
+/// The audit rows the caller may read (needs `audit.read`), newest first.
+pub async fn list_visible(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    f: &AuditFilter,
+    limit: Option<u64>,
+) -> Result<Page<AuditRow>, AppError> {
+    let scope = crate::access::service::require(ctx, meta, auth, Permission::AuditRead).await?;
+    list(&ctx.db, &scope, f, limit).await
+}
+
+/// Rows a scope covers, newest first. Rows without an org (logins, system events)
 /// are visible only to a scope that covers everything.
 pub async fn list(
     db: &DatabaseConnection,

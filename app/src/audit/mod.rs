@@ -1,6 +1,6 @@
 //! 审计: one hash-chained row per mutation, login and denial. Owns table `audit_log`.
-//! Appending and verifying (`log`) import nothing above `org`; reading (`list`) takes a scope
-//! the edge checked.
+//! Appending and verifying (`log`) import nothing above `org`, so `access` records through it;
+//! reading (`list`) checks the caller's `audit.read` scope through `access`.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod list;

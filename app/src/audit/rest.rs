@@ -38,10 +38,7 @@ pub async fn list(api: ApiCtx, Query(q): Query<AuditQuery>) -> Result<Json<Audit
         outcome: q.outcome,
         before: q.before,
     };
-    let scope = crate::access::service::require(&api.ctx, &api.meta, auth, crate::access::model::Permission::AuditRead)
-        .await
-        .map_err(|e| api.err(e))?;
-    let page = super::list::list(&api.ctx.db, &scope, &f, q.limit)
+    let page = super::list::list_visible(&api.ctx, &api.meta, auth, &f, q.limit)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(AuditPage {

@@ -9,15 +9,7 @@ use leptos::prelude::*;
 #[server]
 pub async fn billing_orgs() -> Result<Vec<crate::org::model::OrgChoice>, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
-        let nodes = crate::access::service::orgs_in_scope(
-            &ctx,
-            &meta,
-            &auth,
-            crate::access::model::Permission::BillingRead,
-            None,
-        )
-        .await?;
-        Ok(crate::org::model::OrgChoice::list(nodes))
+        crate::access::service::org_choices(&ctx, &meta, &auth, crate::access::model::Permission::BillingRead).await
     })
     .await
 }

@@ -78,15 +78,7 @@ pub async fn save_notify_prefs(prefs: Prefs) -> Result<Prefs, AppError> {
 #[server]
 pub async fn broadcast_orgs() -> Result<Vec<crate::org::model::OrgChoice>, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
-        let nodes = crate::access::service::orgs_in_scope(
-            &ctx,
-            &meta,
-            &auth,
-            crate::access::model::Permission::NoticesPublish,
-            None,
-        )
-        .await?;
-        Ok(crate::org::model::OrgChoice::list(nodes))
+        crate::access::service::org_choices(&ctx, &meta, &auth, crate::access::model::Permission::NoticesPublish).await
     })
     .await
 }
