@@ -73,3 +73,24 @@ test("a demo resident sees their household, and a second home in another communi
   await expect(page.locator(".homes li", { hasText: "138****0007" }).first()).toContainText(me);
   await shot(page, "records-two-homes-375");
 });
+
+test("the units list loads the next page once per tap, and a new search starts over", async ({ page }) => {
+  await new LoginPage(page).loginAsStaff("pm.ghy");
+  await new BackOffice(page).open("/admin/units");
+  const rows = page.locator("table tbody tr");
+  // 桂花苑 has 300 homes: the first page shows 50.
+  await expect(rows).toHaveCount(50);
+  const more = page.getByRole("button", { name: "加载更多" });
+  // A double tap asks once: the button is busy until the page arrives.
+  await more.dblclick();
+  await expect(rows).toHaveCount(100);
+  const numbers = await page.locator("table tbody tr a").allInnerTexts();
+  expect(new Set(numbers).size).toBe(numbers.length);
+  await expect(more).toBeEnabled();
+
+  await page.getByRole("searchbox").fill("1-1-01");
+  await page.getByRole("searchbox").press("Enter");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText("1-1-0101");
+  await expect(more).toHaveCount(0);
+});

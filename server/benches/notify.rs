@@ -50,11 +50,11 @@ async fn run(label: &str, url: Option<&str>) {
     let sender = PushSender::new(vapid.clone(), "mailto:bench@example.com", Duration::from_secs(10)).allow_http();
     let ctx = AppCtx {
         db,
-        cfg: Arc::new(RuntimeConfig {
+        cfg: Arc::new(RuntimeConfig::default().with(app::notify::channel::Outbound {
             push: Some(Arc::new(sender)),
             vapid_public: vapid.public_key_b64url(),
             ..Default::default()
-        }),
+        })),
     };
     // 100 000 residents, one device each (a real P-256 key and auth secret per device class).
     let t = Instant::now();

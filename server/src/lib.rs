@@ -165,12 +165,7 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
     };
     tracing::info!(store = files.label(), "uploaded photos are kept in this store");
     Ok(RuntimeConfig {
-        push: Some(Arc::new(push)),
-        email,
-        sms,
-        files,
-        vapid_public,
-        online: app::payments::provider::Online { provider, public_url },
+        public_url,
         secure_cookies: a.secure_cookies,
         session_idle_minutes: a.session_idle_minutes,
         session_absolute_hours: a.session_absolute_hours,
@@ -178,7 +173,16 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
         max_failures_per_ip: a.login_max_failures_per_ip,
         throttle_window_minutes: 15,
         data_key,
+        parts: Default::default(),
+    }
+    .with(app::payments::provider::Online { provider })
+    .with(app::notify::channel::Outbound {
+        push: Some(Arc::new(push)),
+        vapid_public,
+        email,
+        sms,
     })
+    .with(files))
 }
 
 /// Starts this server's background work: the job queue's worker and every area's periodic

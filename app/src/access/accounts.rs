@@ -11,7 +11,7 @@ use crate::db::{map_unique, AppCtx};
 use crate::org::service as org;
 use crate::shared::error::AppError;
 use crate::shared::ids::{GrantId, OrgId, RoleId, UserId};
-use crate::shared::pagination::{page_from, page_size, Page};
+use crate::shared::pagination::Page;
 use crate::with_txn;
 use chrono::Utc;
 use sea_orm::{prelude::*, ActiveValue::Set};
@@ -152,32 +152,27 @@ pub async fn list_users(
     limit: Option<u64>,
 ) -> Result<Page<UserRow>, AppError> {
     let scope = require(ctx, meta, auth, Permission::UsersRead).await?;
-    let limit = page_size(limit);
     let ids = if scope.global {
         None
     } else {
         Some(scope.org_ids.as_slice())
     };
-    let users = repo::staff_users(&ctx.db, ids, q.as_deref(), before, limit + 1).await?;
-    let uids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let users = repo::staff_users(&ctx.db, ids, q.as_deref(), before, limit).await?;
+    let uids: Vec<i64> = users.items.iter().map(|u| u.id).collect();
     let grants = repo::grants_of(&ctx.db, &uids).await?;
-    let rows = users
-        .into_iter()
-        .map(|u| UserRow {
-            id: UserId(u.id),
-            grants: grants
-                .iter()
-                .filter(|g| g.grant.user_id == u.id && scope.covers(OrgId(g.org.id)))
-                .map(grant_view)
-                .collect(),
-            login: u.login,
-            display_name: u.display_name,
-            phone_masked: u.phone.as_deref().map(mask_phone),
-            kind: UserKind::parse(&u.kind),
-            status: u.status,
-        })
-        .collect();
-    Ok(page_from(rows, limit, |r: &UserRow| r.id.0))
+    Ok(users.map(|u| UserRow {
+        id: UserId(u.id),
+        grants: grants
+            .iter()
+            .filter(|g| g.grant.user_id == u.id && scope.covers(OrgId(g.org.id)))
+            .map(grant_view)
+            .collect(),
+        login: u.login,
+        display_name: u.display_name,
+        phone_masked: u.phone.as_deref().map(mask_phone),
+        kind: UserKind::parse(&u.kind),
+        status: u.status,
+    }))
 }
 
 /// Input for a new staff account.

@@ -1,5 +1,8 @@
 //! Queries on the access tables.
+use super::model::UserKind;
 use crate::db::entities::{grants, login_attempts, org_units, role_permissions, roles, sessions, users};
+use crate::db::page::{keyset, Keyset};
+use crate::shared::pagination::Page;
 use sea_orm::{prelude::*, QueryOrder, QuerySelect, QueryTrait};
 
 pub async fn user_by_login<C: ConnectionTrait>(c: &C, login: &str) -> Result<Option<users::Model>, DbErr> {
@@ -119,17 +122,15 @@ pub async fn all_roles<C: ConnectionTrait>(c: &C) -> Result<Vec<roles::Model>, D
 }
 
 /// Staff users holding a grant on one of `org_ids` (or all staff when `org_ids` is None),
-/// newest first, keyset by id.
+/// a page newest first.
 pub async fn staff_users<C: ConnectionTrait>(
     c: &C,
     org_ids: Option<&[i64]>,
     q: Option<&str>,
     before: Option<i64>,
-    limit: u64,
-) -> Result<Vec<users::Model>, DbErr> {
-    let mut sel = users::Entity::find()
-        .filter(users::Column::Kind.eq("staff"))
-        .order_by_desc(users::Column::Id);
+    limit: Option<u64>,
+) -> Result<Page<users::Model>, DbErr> {
+    let mut sel = users::Entity::find().filter(users::Column::Kind.eq(UserKind::Staff.code()));
     if let Some(ids) = org_ids {
         let sub = grants::Entity::find()
             .select_only()
@@ -146,10 +147,7 @@ pub async fn staff_users<C: ConnectionTrait>(
                 .add(users::Column::Phone.contains(q)),
         );
     }
-    if let Some(b) = before {
-        sel = sel.filter(users::Column::Id.lt(b));
-    }
-    sel.limit(limit).all(c).await
+    keyset(c, sel, users::Column::Id, Keyset::Before(before), limit, |u| u.id).await
 }
 
 /// A new active account's row (zh-CN, normal text size), as every way of creating one stores

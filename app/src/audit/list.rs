@@ -4,11 +4,12 @@ use super::log::to_row;
 use super::model::{AuditFilter, AuditRow};
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::db::entities::audit_log;
+use crate::db::page::{keyset, Keyset};
 use crate::db::AppCtx;
 use crate::org::scope::Scope;
 use crate::shared::error::AppError;
-use crate::shared::pagination::{page_from, page_size, Page};
-use sea_orm::{prelude::*, QueryOrder, QuerySelect};
+use crate::shared::pagination::Page;
+use sea_orm::prelude::*;
 
 /// The audit rows the caller may read (needs `audit.read`), newest first.
 pub async fn list_visible(
@@ -30,12 +31,7 @@ pub async fn list(
     f: &AuditFilter,
     limit: Option<u64>,
 ) -> Result<Page<AuditRow>, AppError> {
-    let limit = page_size(limit);
-    let mut q = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
-    q = scope.filter_org_column(q, audit_log::Column::OrgId, true);
-    if let Some(b) = f.before {
-        q = q.filter(audit_log::Column::Id.lt(b));
-    }
+    let mut q = scope.filter_org_column(audit_log::Entity::find(), audit_log::Column::OrgId, true);
     if let Some(a) = f.action.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(audit_log::Column::Action.starts_with(a));
     }
@@ -48,6 +44,6 @@ pub async fn list(
     if let Some(a) = f.outcome.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(audit_log::Column::Outcome.eq(a));
     }
-    let rows = q.limit(limit + 1).all(db).await?.into_iter().map(to_row).collect();
-    Ok(page_from(rows, limit, |r: &AuditRow| r.id.0))
+    let page = keyset(db, q, audit_log::Column::Id, Keyset::Before(f.before), limit, |r| r.id).await?;
+    Ok(page.map(to_row))
 }

@@ -2,7 +2,7 @@
 use super::api::list_audit;
 use super::model::{AuditFilter, AuditRow};
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{EmptyState, ErrorState, Loading};
+use crate::shared::ui::{EmptyState, ErrorState, LoadMore, Loading, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,21 +16,13 @@ fn local_time(rfc3339: &str) -> String {
 pub fn AuditPage() -> impl IntoView {
     let i18n = use_i18n();
     let filter = RwSignal::new(AuditFilter::default());
-    let rows: RwSignal<Vec<AuditRow>> = RwSignal::new(vec![]);
-    let next: RwSignal<Option<i64>> = RwSignal::new(None);
     let first = Resource::new(
         move || filter.get(),
         |f| list_audit(f.action, f.actor, f.outcome, f.before),
     );
-    let more = Action::new(move |before: &i64| {
+    let pager = Pager::<AuditRow>::new(move |before| {
         let f = filter.get_untracked();
-        list_audit(f.action, f.actor, f.outcome, Some(*before))
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = more.value().get() {
-            rows.update(|r| r.extend(p.items));
-            next.set(p.next);
-        }
+        list_audit(f.action, f.actor, f.outcome, Some(before))
     });
     let action_in = NodeRef::<leptos::html::Input>::new();
     let actor_in = NodeRef::<leptos::html::Input>::new();
@@ -66,10 +58,9 @@ pub fn AuditPage() -> impl IntoView {
             {move || Suspend::new(async move { match first.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(p) => {
-                    rows.set(p.items);
-                    next.set(p.next);
+                    pager.first(p);
                     view! {
-                        <Show when=move || !rows.with(|r| r.is_empty()) fallback=|| view! { <EmptyState title="audit.empty" /> }>
+                        <Show when=move || !pager.is_empty() fallback=|| view! { <EmptyState title="audit.empty" /> }>
                             <div class="table-wrap">
                                 <table class="table table--cards audit">
                                     <thead><tr>
@@ -82,7 +73,7 @@ pub fn AuditPage() -> impl IntoView {
                                         <th>{move || i18n.t("audit.summary")}</th>
                                     </tr></thead>
                                     <tbody>
-                                        <For each=move || rows.get() key=|r| r.id let:r>
+                                        <For each=move || pager.rows.get() key=|r| r.id let:r>
                                             <tr>
                                                 <td data-label=move || i18n.t("audit.time")>{local_time(&r.at)}</td>
                                                 <td data-label=move || i18n.t("audit.actor")>{r.actor_label.clone()}</td>
@@ -99,11 +90,7 @@ pub fn AuditPage() -> impl IntoView {
                                 </table>
                             </div>
                         </Show>
-                        <Show when=move || next.get().is_some()>
-                            <button class="btn btn--block" on:click=move |_| { if let Some(b) = next.get_untracked() { more.dispatch(b); } }>
-                                {move || i18n.t("common.load_more")}
-                            </button>
-                        </Show>
+                        <LoadMore pager />
                     }.into_any()
                 }
             }})}

@@ -1,5 +1,9 @@
 //! (ssr) The database handle and runtime settings reach services through one `AppCtx`.
 pub mod entities;
+pub mod page;
+mod parts;
+
+pub use parts::Parts;
 
 use crate::shared::error::AppError;
 use leptos::prelude::*;
@@ -23,17 +27,20 @@ pub struct RuntimeConfig {
     pub throttle_window_minutes: i64,
     /// Seals personal data (ID numbers) at rest.
     pub data_key: crate::shared::sealed::DataKey,
-    /// Online payment: the provider (none = off; the counter still works) and public URL.
-    pub online: crate::payments::provider::Online,
-    /// Web Push: the sender (VAPID key inside) and its public key; `None` = no pushes.
-    pub push: Option<std::sync::Arc<crate::notify::push::PushSender>>,
-    pub vapid_public: String,
-    /// E-mail notices (SMTP); `None` = e-mail jobs fail with "email not configured".
-    pub email: Option<Arc<dyn crate::notify::channel::Channel>>,
-    /// Text messages; `None` = no SMS provider configured.
-    pub sms: Option<Arc<dyn crate::notify::channel::Channel>>,
-    /// Where uploaded photos live (a local folder or an S3-compatible bucket).
-    pub files: crate::files::store::Storage,
+    /// The site's public address (no trailing slash), for links in e-mails, QR codes and
+    /// payment return pages (`LINLI_PUBLIC_URL`, else the bound address).
+    pub public_url: String,
+    /// Each area's own settings (payment provider, notification channels, file store), keyed by
+    /// type: see [`Parts`].
+    pub parts: Parts,
+}
+
+impl RuntimeConfig {
+    /// This config with one area's part added (builder style, for servers and tests).
+    pub fn with<T: std::any::Any + Send + Sync>(mut self, part: T) -> Self {
+        self.parts.insert(part);
+        self
+    }
 }
 
 impl Default for RuntimeConfig {
@@ -47,13 +54,8 @@ impl Default for RuntimeConfig {
             throttle_window_minutes: 15,
             // A throwaway key: real servers load theirs (`LINLI_DATA_KEY` or the key file).
             data_key: crate::shared::sealed::DataKey::from_master(crate::shared::sealed::DataKey::random_master()),
-            online: Default::default(),
-            push: None,
-            vapid_public: String::new(),
-            email: None,
-            sms: None,
-            // In memory: servers configure a folder or a bucket.
-            files: crate::files::store::Storage::memory(),
+            public_url: String::new(),
+            parts: Parts::default(),
         }
     }
 }

@@ -8,10 +8,11 @@ use crate::access::model::{Authed, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{checkpoints, equipment, inspection_results, inspection_rounds, patrol_routes};
+use crate::db::page::{keyset, Keyset};
 use crate::db::{map_unique, AppCtx};
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
-use crate::shared::pagination::{page_from, page_size, Page};
+use crate::shared::pagination::Page;
 use crate::shared::time::{format_local, shanghai, today_cn};
 use crate::with_txn;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -1040,7 +1041,6 @@ pub async fn list_results(
     f: ResultFilter,
 ) -> Result<Page<ResultRow>, AppError> {
     let scope = eng::view_scope(ctx, meta, auth).await?;
-    let limit = page_size(f.limit);
     let mut q = scope.filter_org_column(
         inspection_results::Entity::find(),
         inspection_results::Column::CommunityId,
@@ -1056,15 +1056,15 @@ pub async fn list_results(
     if f.abnormal {
         q = q.filter(inspection_results::Column::Abnormal.eq(true));
     }
-    if let Some(b) = f.before {
-        q = q.filter(inspection_results::Column::Id.lt(b));
-    }
-    let list = q
-        .order_by_desc(inspection_results::Column::Id)
-        .limit(limit + 1)
-        .all(&ctx.db)
-        .await?;
-    let page = page_from(list, limit, |r| r.id);
+    let page = keyset(
+        &ctx.db,
+        q,
+        inspection_results::Column::Id,
+        Keyset::Before(f.before),
+        f.limit,
+        |r| r.id,
+    )
+    .await?;
     Ok(Page {
         items: result_rows(ctx, page.items).await?,
         next: page.next,

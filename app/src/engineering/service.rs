@@ -104,7 +104,7 @@ pub fn new_token() -> String {
 
 /// Where codes point: `LINLI_PUBLIC_URL`, or else this request's own origin.
 pub fn public_base(ctx: &AppCtx, host: Option<&str>) -> String {
-    let configured = ctx.cfg.online.public_url.trim().trim_end_matches('/');
+    let configured = ctx.cfg.public_url.trim().trim_end_matches('/');
     if !configured.is_empty() {
         return configured.to_string();
     }

@@ -7,11 +7,12 @@ use crate::access::model::{mask_phone, Authed, Permission, Phone, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{bind_requests, occupancies, org_units, persons, units, users};
+use crate::db::page::{keyset, Keyset};
 use crate::db::AppCtx;
 use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, UnitId};
-use crate::shared::pagination::{page_from, page_size, Page};
+use crate::shared::pagination::Page;
 use crate::with_txn;
 use chrono::Utc;
 use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect};
@@ -230,20 +231,14 @@ pub async fn list_requests(
     after: Option<i64>,
 ) -> Result<Page<BindRequestRow>, AppError> {
     let scope = access::require(ctx, meta, auth, Permission::PeopleWrite).await?;
-    let limit = page_size(None);
     let mut q = scope.filter_org_column(bind_requests::Entity::find(), bind_requests::Column::CommunityId, false);
     if !all {
         q = q.filter(bind_requests::Column::Status.eq(BindStatus::Pending.code()));
     }
-    if let Some(a) = after {
-        q = q.filter(bind_requests::Column::Id.gt(a));
-    }
-    let rows = q
-        .order_by_asc(bind_requests::Column::Id)
-        .limit(limit + 1)
-        .all(&ctx.db)
-        .await?;
-    let page = page_from(rows, limit, |r| r.id);
+    let page = keyset(&ctx.db, q, bind_requests::Column::Id, Keyset::After(after), None, |r| {
+        r.id
+    })
+    .await?;
     Ok(Page {
         items: request_rows(ctx, page.items).await?,
         next: page.next,

@@ -10,6 +10,7 @@ use crate::access::model::{mask_phone, Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label, Scope};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{occupancies, org_units, parking_spaces, persons, units, vehicles};
+use crate::db::page::{keyset, Keyset};
 use crate::db::{map_unique, AppCtx};
 use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
@@ -116,7 +117,6 @@ pub async fn search_people(
     if q.chars().count() > 40 {
         return Err(AppError::validation("q", "err.too_long"));
     }
-    let limit = page_size(limit);
     let mut find = persons::Entity::find().filter(person_scope_cond(&scope));
     match PersonQuery::classify(q) {
         PersonQuery::All => {}
@@ -159,15 +159,10 @@ pub async fn search_people(
                 .filter(persons::Column::Name.lt(prefix_end(&p)));
         }
     }
-    if let Some(a) = after {
-        find = find.filter(persons::Column::Id.gt(a));
-    }
-    let rows = find
-        .order_by_asc(persons::Column::Id)
-        .limit(limit + 1)
-        .all(&ctx.db)
-        .await?;
-    let page = page_from(rows, limit, |p| p.id);
+    let page = keyset(&ctx.db, find, persons::Column::Id, Keyset::After(after), limit, |p| {
+        p.id
+    })
+    .await?;
     let items = person_rows(&ctx.db, &scope, page.items).await?;
     Ok(Page { items, next: page.next })
 }
@@ -780,7 +775,6 @@ pub async fn list_spaces(
     f: &SpaceFilter,
 ) -> Result<Page<SpaceRow>, AppError> {
     let scope = access::require(ctx, meta, auth, Permission::OrgRead).await?;
-    let limit = page_size(f.limit);
     let mut q = scope.filter_org_column(
         parking_spaces::Entity::find(),
         parking_spaces::Column::CommunityId,
@@ -797,15 +791,15 @@ pub async fn list_spaces(
             .filter(parking_spaces::Column::Code.gte(p))
             .filter(parking_spaces::Column::Code.lt(prefix_end(p)));
     }
-    if let Some(a) = f.after {
-        q = q.filter(parking_spaces::Column::Id.gt(a));
-    }
-    let rows = q
-        .order_by_asc(parking_spaces::Column::Id)
-        .limit(limit + 1)
-        .all(&ctx.db)
-        .await?;
-    let page = page_from(rows, limit, |s| s.id);
+    let page = keyset(
+        &ctx.db,
+        q,
+        parking_spaces::Column::Id,
+        Keyset::After(f.after),
+        f.limit,
+        |s| s.id,
+    )
+    .await?;
     Ok(Page {
         items: space_rows(&ctx.db, page.items).await?,
         next: page.next,

@@ -6,14 +6,15 @@ use crate::access::model::{mask_phone, Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{buildings, occupancies, org_units, persons, units, users, vehicles};
+use crate::db::page::{keyset, Keyset};
 use crate::db::{map_unique, AppCtx};
 use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::ids::{BuildingId, OccupancyId, OrgId, PersonId, UnitId};
-use crate::shared::pagination::{page_from, page_size, Page};
+use crate::shared::pagination::Page;
 use crate::with_txn;
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder};
 use std::collections::HashMap;
 
 /// What a generated building came to.
@@ -130,7 +131,6 @@ pub async fn list_units(
     f: &UnitFilter,
 ) -> Result<Page<UnitRow>, AppError> {
     let scope = access::require(ctx, meta, auth, Permission::OrgRead).await?;
-    let limit = page_size(f.limit);
     let mut q = scope.filter_org_column(units::Entity::find(), units::Column::CommunityId, false);
     if let Some(c) = f.community_id {
         q = q.filter(units::Column::CommunityId.eq(c));
@@ -141,11 +141,7 @@ pub async fn list_units(
         }
         q = q.filter(units::Column::Number.starts_with(p));
     }
-    if let Some(a) = f.after {
-        q = q.filter(units::Column::Id.gt(a));
-    }
-    let rows = q.order_by_asc(units::Column::Id).limit(limit + 1).all(&ctx.db).await?;
-    let page = page_from(rows, limit, |u| u.id);
+    let page = keyset(&ctx.db, q, units::Column::Id, Keyset::After(f.after), f.limit, |u| u.id).await?;
     let items = unit_rows(&ctx.db, page.items).await?;
     Ok(Page { items, next: page.next })
 }
@@ -657,20 +653,19 @@ pub async fn list_buildings(
     f: &BuildingFilter,
 ) -> Result<Page<BuildingRow>, AppError> {
     let scope = access::require(ctx, meta, auth, Permission::OrgRead).await?;
-    let limit = page_size(f.limit);
     let mut q = scope.filter_org_column(buildings::Entity::find(), buildings::Column::CommunityId, false);
     if let Some(c) = f.community_id {
         q = q.filter(buildings::Column::CommunityId.eq(c));
     }
-    if let Some(a) = f.after {
-        q = q.filter(buildings::Column::Id.gt(a));
-    }
-    let rows = q
-        .order_by_asc(buildings::Column::Id)
-        .limit(limit + 1)
-        .all(&ctx.db)
-        .await?;
-    let page = page_from(rows, limit, |b| b.id);
+    let page = keyset(
+        &ctx.db,
+        q,
+        buildings::Column::Id,
+        Keyset::After(f.after),
+        f.limit,
+        |b| b.id,
+    )
+    .await?;
     Ok(Page {
         items: page
             .items

@@ -7,7 +7,7 @@ use crate::access::api::list_orgs;
 use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -39,21 +39,13 @@ pub fn UnitsPage() -> impl IntoView {
     // The community filter: the tree's lowest level above units, for offices with several.
     let community: RwSignal<Option<i64>> = RwSignal::new(None);
     let reload = RwSignal::new(0u32);
-    let rows: RwSignal<Vec<UnitRow>> = RwSignal::new(vec![]);
-    let next: RwSignal<Option<i64>> = RwSignal::new(None);
     let first = Resource::new(
         move || (query.get(), community.get(), reload.get()),
         |(q, c, _)| list_units(c, (!q.is_empty()).then_some(q), None),
     );
-    let more = Action::new(move |after: &i64| {
+    let pager = Pager::<UnitRow>::new(move |after| {
         let q = query.get_untracked();
-        list_units(community.get_untracked(), (!q.is_empty()).then_some(q), Some(*after))
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = more.value().get() {
-            rows.update(|r| r.extend(p.items));
-            next.set(p.next);
-        }
+        list_units(community.get_untracked(), (!q.is_empty()).then_some(q), Some(after))
     });
     // Communities load inside the list's one Transition into a plain signal (see the note on
     // shared resources in access::ui::admin).
@@ -115,10 +107,9 @@ pub fn UnitsPage() -> impl IntoView {
                 match first.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(p) => {
-                    rows.set(p.items);
-                    next.set(p.next);
+                    pager.first(p);
                     view! {
-                        <Show when=move || !rows.with(|r| r.is_empty()) fallback=|| view! { <EmptyState title="records.no_units" /> }>
+                        <Show when=move || !pager.is_empty() fallback=|| view! { <EmptyState title="records.no_units" /> }>
                             <div class="table-wrap">
                                 <table class="table table--cards units">
                                     <thead><tr>
@@ -129,7 +120,7 @@ pub fn UnitsPage() -> impl IntoView {
                                         <th>{move || i18n.t("records.owners")}</th>
                                     </tr></thead>
                                     <tbody>
-                                        <For each=move || rows.get() key=|u| u.id let:u>
+                                        <For each=move || pager.rows.get() key=|u| u.id let:u>
                                             <tr>
                                                 <td data-label=move || i18n.t("records.unit_number")>
                                                     <a href=format!("/admin/units/{}", u.id)>{u.number.clone()}</a>
@@ -146,11 +137,7 @@ pub fn UnitsPage() -> impl IntoView {
                                 </table>
                             </div>
                         </Show>
-                        <Show when=move || next.get().is_some()>
-                            <button class="btn btn--block" on:click=move |_| { if let Some(a) = next.get_untracked() { more.dispatch(a); } }>
-                                {move || i18n.t("common.load_more")}
-                            </button>
-                        </Show>
+                        <LoadMore pager />
                     }.into_any()
                 }
                 }

@@ -7,6 +7,7 @@
 use super::document::{check_document, DOC_TYPE};
 use super::image::process_photo;
 use super::model::{DocRef, FileRef};
+use super::store::Storage;
 use crate::access::model::Authed;
 use crate::db::entities::files;
 use crate::db::AppCtx;
@@ -100,7 +101,7 @@ pub async fn upload_photo(ctx: &AppCtx, auth: &Authed, bytes: Vec<u8>, file_name
     };
 
     let (key, thumb_key) = new_keys(now);
-    let store = &ctx.cfg.files;
+    let store = Storage::of(&ctx.cfg)?;
     let sha256 = {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(&photo.full))
@@ -168,11 +169,11 @@ pub async fn upload_document(ctx: &AppCtx, auth: &Authed, bytes: Vec<u8>, file_n
         name: Set(Some(name)),
         ..Default::default()
     };
-    ctx.cfg.files.put(&key, bytes).await?;
+    Storage::of(&ctx.cfg)?.put(&key, bytes).await?;
     match row.insert(&ctx.db).await {
         Ok(m) => Ok(doc_ref(&m)),
         Err(e) => {
-            let _ = ctx.cfg.files.delete(&key).await;
+            let _ = Storage::of(&ctx.cfg)?.delete(&key).await;
             Err(e.into())
         }
     }
@@ -333,7 +334,7 @@ pub async fn read_document(ctx: &AppCtx, file_id: i64, kind: &str, obj: i64) -> 
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let bytes = ctx.cfg.files.get(&f.key).await.inspect_err(|e| {
+    let bytes = Storage::of(&ctx.cfg)?.get(&f.key).await.inspect_err(|e| {
         if *e == AppError::NotFound {
             tracing::error!(file_id, key = %f.key, "a document's stored object is missing");
         }
@@ -382,7 +383,8 @@ pub async fn remove_document<C: ConnectionTrait>(
 /// Deletes the stored object of a removed document; a failure is logged and leaves an
 /// orphaned object behind, which is harmless.
 pub async fn delete_objects(ctx: &AppCtx, removed: &Removed) {
-    if let Err(e) = ctx.cfg.files.delete(&removed.key).await {
+    let Ok(store) = Storage::of(&ctx.cfg) else { return };
+    if let Err(e) = store.delete(&removed.key).await {
         tracing::warn!(key = %removed.key, error = %e, "a removed document's object stays in storage");
     }
 }
@@ -401,7 +403,7 @@ pub async fn read(ctx: &AppCtx, file_id: i64, kind: &str, obj: i64, thumb: bool)
         .await?
         .ok_or(AppError::NotFound)?;
     let key = if thumb { &f.thumb_key } else { &f.key };
-    ctx.cfg.files.get(key).await.inspect_err(|e| {
+    Storage::of(&ctx.cfg)?.get(key).await.inspect_err(|e| {
         if *e == AppError::NotFound {
             tracing::error!(file_id, key = %key, "a file's stored object is missing");
         }
@@ -436,7 +438,7 @@ async fn remove_unattached(ctx: &AppCtx, f: &files::Model) -> Result<bool, AppEr
         return Ok(false);
     }
     for key in [&f.key, &f.thumb_key].into_iter().filter(|k| !k.is_empty()) {
-        if let Err(e) = ctx.cfg.files.delete(key).await {
+        if let Err(e) = Storage::of(&ctx.cfg)?.delete(key).await {
             tracing::warn!(key = %key, error = %e, "an unattached upload's object stays in storage");
         }
     }
@@ -525,7 +527,7 @@ mod tests {
     async fn ctx() -> AppCtx {
         AppCtx {
             db: db().await,
-            cfg: Arc::new(RuntimeConfig::default()),
+            cfg: Arc::new(RuntimeConfig::default().with(Storage::memory())),
         }
     }
 
@@ -612,7 +614,7 @@ mod tests {
         );
         // The row cannot be written (no such user): the stored objects are removed again.
         assert!(upload_photo(&ctx, &authed(999), photo(), "x.png").await.is_err());
-        assert_eq!(ctx.cfg.files.count().await, 0);
+        assert_eq!(Storage::of(&ctx.cfg).unwrap().count().await, 0);
         assert_eq!(files::Entity::find().count(&ctx.db).await.unwrap(), 0);
     }
 
@@ -651,9 +653,9 @@ mod tests {
             .exec(&ctx.db)
             .await
             .unwrap();
-        assert_eq!(ctx.cfg.files.count().await, 6);
+        assert_eq!(Storage::of(&ctx.cfg).unwrap().count().await, 6);
         assert_eq!(purge_unattached(&ctx, Duration::days(1)).await.unwrap(), 1);
-        assert_eq!(ctx.cfg.files.count().await, 4);
+        assert_eq!(Storage::of(&ctx.cfg).unwrap().count().await, 4);
         assert!(files::Entity::find_by_id(old.id).one(&ctx.db).await.unwrap().is_none());
         assert!(read(&ctx, kept.id, "ticket", 1, true).await.is_ok());
         // The uploader may throw away a fresh one, not an attached one, nor someone else's.
@@ -661,7 +663,7 @@ mod tests {
         assert_eq!(discard(&ctx, &b, fresh.id).await, Err(AppError::NotFound));
         assert_eq!(discard(&ctx, &a, kept.id).await, Err(AppError::NotFound));
         discard(&ctx, &a, fresh.id).await.unwrap();
-        assert_eq!(ctx.cfg.files.count().await, 2);
+        assert_eq!(Storage::of(&ctx.cfg).unwrap().count().await, 2);
     }
 
     fn pdf() -> Vec<u8> {
@@ -715,7 +717,7 @@ mod tests {
         );
 
         // Removal inside a transaction that rolls back keeps the file.
-        let before = ctx.cfg.files.count().await;
+        let before = Storage::of(&ctx.cfg).unwrap().count().await;
         {
             let t = ctx.db.begin().await.unwrap();
             remove_document(&t, "equipment_doc", 1, d.id).await.unwrap();
@@ -725,7 +727,7 @@ mod tests {
         let gone = remove_document(&ctx.db, "equipment_doc", 1, d.id).await.unwrap();
         assert_eq!(gone.name, "说明书.pdf");
         delete_objects(&ctx, &gone).await;
-        assert_eq!(ctx.cfg.files.count().await, before - 1);
+        assert_eq!(Storage::of(&ctx.cfg).unwrap().count().await, before - 1);
         assert_eq!(
             remove_document(&ctx.db, "equipment_doc", 1, d.id).await.unwrap_err(),
             AppError::NotFound
@@ -738,6 +740,6 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(purge_unattached(&ctx, Duration::days(1)).await.unwrap(), 1);
-        assert_eq!(ctx.cfg.files.count().await, before - 2);
+        assert_eq!(Storage::of(&ctx.cfg).unwrap().count().await, before - 2);
     }
 }

@@ -101,7 +101,16 @@ impl Storage {
         })
     }
 
-    /// In memory: tests, and the default of a `RuntimeConfig` nobody configured.
+    /// This server's store (a part of the runtime config). A server that configured none
+    /// cannot keep files: an error, logged.
+    pub fn of(cfg: &crate::db::RuntimeConfig) -> Result<&Storage, AppError> {
+        cfg.parts.get::<Storage>().ok_or_else(|| {
+            tracing::error!("no file store configured");
+            AppError::Internal
+        })
+    }
+
+    /// In memory: tests and benchmarks.
     pub fn memory() -> Storage {
         Storage {
             inner: Arc::new(object_store::memory::InMemory::new()),

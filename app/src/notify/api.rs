@@ -28,8 +28,8 @@ pub async fn mark_notices_read(#[server(default)] ids: Vec<i64>) -> Result<i64, 
 pub async fn get_push_config() -> Result<PushConfig, AppError> {
     crate::web::serve(async |ctx, _, _| {
         Ok(PushConfig {
-            enabled: ctx.cfg.push.is_some(),
-            public_key: ctx.cfg.vapid_public.clone(),
+            enabled: super::channel::Outbound::of(&ctx.cfg).push.is_some(),
+            public_key: super::channel::Outbound::of(&ctx.cfg).vapid_public.clone(),
         })
     })
     .await

@@ -10,6 +10,33 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How this server reaches people (a part of the runtime config): Web Push, e-mail and SMS,
+/// each `None` when not configured.
+#[derive(Debug, Clone, Default)]
+pub struct Outbound {
+    /// The Web Push sender (VAPID key inside); `None` = no pushes.
+    pub push: Option<Arc<super::push::PushSender>>,
+    /// The VAPID public key browsers subscribe with.
+    pub vapid_public: String,
+    /// E-mail notices (SMTP); `None` = e-mail jobs fail with "email not configured".
+    pub email: Option<Arc<dyn Channel>>,
+    /// Text messages; `None` = no SMS provider configured.
+    pub sms: Option<Arc<dyn Channel>>,
+}
+
+impl Outbound {
+    /// This server's channels: none unless the server configured them.
+    pub fn of(cfg: &crate::db::RuntimeConfig) -> &Outbound {
+        static NONE: Outbound = Outbound {
+            push: None,
+            vapid_public: String::new(),
+            email: None,
+            sms: None,
+        };
+        cfg.parts.get::<Outbound>().unwrap_or(&NONE)
+    }
+}
+
 /// One message to one address (an e-mail address, or a phone number for SMS).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutMessage {

@@ -212,7 +212,7 @@ pub async fn deliver_push(ctx: &AppCtx, payload: &serde_json::Value) -> JobResul
     let (Some(n), Some(s)) = (payload["n"].as_i64(), payload["s"].as_i64()) else {
         return JobResult::Failed("bad push payload".into());
     };
-    let Some(sender) = ctx.cfg.push.clone() else {
+    let Some(sender) = super::channel::Outbound::of(&ctx.cfg).push.clone() else {
         return JobResult::Failed("push is not configured".into());
     };
     let loaded = async {
@@ -292,7 +292,7 @@ pub async fn deliver_email(ctx: &AppCtx, payload: &serde_json::Value) -> JobResu
     let Some(n) = payload["n"].as_i64() else {
         return JobResult::Failed("bad email payload".into());
     };
-    let Some(channel) = ctx.cfg.email.clone() else {
+    let Some(channel) = super::channel::Outbound::of(&ctx.cfg).email.clone() else {
         return JobResult::Failed("email not configured".into());
     };
     let loaded = async {
@@ -318,7 +318,7 @@ pub async fn deliver_email(ctx: &AppCtx, payload: &serde_json::Value) -> JobResu
             }
         }
     };
-    let base = ctx.cfg.online.public_url.trim_end_matches('/');
+    let base = ctx.cfg.public_url.trim_end_matches('/');
     let body = format!(
         "{}\n\n查看详情：{base}{}\n\n——\n邻里\n不想收到这类邮件？请在「通知设置」中修改：{base}/me/notifications\n",
         note.body, note.link

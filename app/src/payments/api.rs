@@ -26,8 +26,10 @@ pub async fn load_checkout(id: i64) -> Result<CheckoutView, AppError> {
 }
 
 #[server]
-pub async fn list_online_payments(#[server(default)] status: String) -> Result<Vec<CheckoutView>, AppError> {
-    crate::web::serve(async |ctx, meta, auth| super::service::list(&ctx, &meta, &auth, &status).await).await
+pub async fn list_online_payments(
+    #[server(default)] status: Option<CheckoutStatus>,
+) -> Result<Vec<CheckoutView>, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::service::list(&ctx, &meta, &auth, status).await).await
 }
 
 #[server]

@@ -12,7 +12,7 @@ pub fn register(r: &mut Registry, minutes: u64) {
         "payments.reconcile",
         Duration::from_secs(minutes * 60),
         |ctx| async move {
-            if ctx.cfg.online.provider.is_none() {
+            if super::provider::Online::of(&ctx.cfg).provider.is_none() {
                 return Ok(None);
             }
             let r = super::service::reconcile(&ctx).await?;

@@ -3,6 +3,63 @@ use crate::shared::ids::{BillLineId, PaymentId};
 use crate::shared::money::Money;
 use serde::{Deserialize, Serialize};
 
+crate::code_enum! {
+    /// Where an online checkout stands: creating → open → (processing →) paid, or expired or
+    /// failed.
+    pub enum CheckoutStatus {
+        /// Stored, the provider not yet asked.
+        Creating = "creating",
+        /// The provider's page is waiting for the resident.
+        Open = "open",
+        /// Paid by a method that confirms later (a bank transfer).
+        Processing = "processing",
+        Paid = "paid",
+        Expired = "expired",
+        Failed = "failed",
+    }
+}
+
+impl CheckoutStatus {
+    /// True once nothing more will happen to it without someone acting.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            CheckoutStatus::Paid | CheckoutStatus::Expired | CheckoutStatus::Failed
+        )
+    }
+}
+
+crate::code_enum! {
+    /// A refund of an online payment: requested until the provider answers.
+    pub enum RefundStatus {
+        Requested = "requested",
+        Succeeded = "succeeded",
+        Failed = "failed",
+    }
+}
+
+crate::code_enum! {
+    /// What applying one provider event did (kept with the event, and the webhook's answer).
+    pub enum EventOutcome {
+        /// Being applied (only ever seen inside the transaction).
+        Pending = "pending",
+        /// A checkout became a receipt, or a refund was finished.
+        Settled = "settled",
+        /// It had already been settled by an earlier event.
+        Already = "already",
+        /// A checkout's status changed.
+        Recorded = "recorded",
+        /// An event kind Linli does not act on.
+        Ignored = "ignored",
+        /// It names no checkout or refund of ours.
+        Unknown = "unknown",
+        /// Something did not match (the currency): left for staff.
+        Flagged = "flagged",
+        /// The same event again.
+        Duplicate = "duplicate",
+    }
+}
+
 /// Whether residents can pay online here, and through whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -33,8 +90,7 @@ pub struct CheckoutView {
     pub unit_id: i64,
     pub unit: String,
     pub provider: String,
-    /// `creating`, `open`, `processing`, `paid`, `expired`, `failed`.
-    pub status: String,
+    pub status: CheckoutStatus,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub amount: Money,
     /// The provider's page to pay on (while open).
@@ -43,8 +99,8 @@ pub struct CheckoutView {
     /// The receipt it became.
     pub payment_id: Option<PaymentId>,
     pub receipt_no: String,
-    /// Refund state, when one was asked for: `requested`, `succeeded`, `failed`.
-    pub refund: String,
+    /// Refund state, when one was asked for.
+    pub refund: Option<RefundStatus>,
     pub refund_error: String,
     /// Why it needs a look (e.g. the lines were settled at the counter meanwhile and the money
     /// went to the prepaid balance).
@@ -55,7 +111,7 @@ pub struct CheckoutView {
 impl CheckoutView {
     /// True once nothing more will happen to it without someone acting.
     pub fn is_final(&self) -> bool {
-        matches!(self.status.as_str(), "paid" | "expired" | "failed")
+        self.status.is_final()
     }
 }
 

@@ -60,11 +60,11 @@ pub enum Happening {
         session: String,
         payment_ref: Option<String>,
     },
-    /// The checkout ended without money: `expired` or `failed`.
+    /// The checkout ended without money: `Expired` or `Failed`.
     Ended {
         checkout: Option<i64>,
         session: String,
-        status: &'static str,
+        status: super::model::CheckoutStatus,
     },
     /// A refund reached a final state at the provider.
     Refunded {
@@ -115,19 +115,25 @@ pub trait PaymentProvider: Send + Sync + 'static {
     fn verify_webhook(&self, headers: &http::HeaderMap, body: &[u8], now: i64) -> Result<ProviderEvent, WebhookError>;
 }
 
-/// Online payment as configured: a provider, and the address residents reach Linli at (for
-/// the provider's return links). Without a provider, online payment is off.
+/// Online payment as configured (a part of the runtime config): without a provider, online
+/// payment is off and the counter still works.
 #[derive(Clone, Default)]
 pub struct Online {
     pub provider: Option<Arc<dyn PaymentProvider>>,
-    pub public_url: String,
+}
+
+impl Online {
+    /// This server's online payment: off unless the server configured a provider.
+    pub fn of(cfg: &crate::db::RuntimeConfig) -> &Online {
+        static OFF: Online = Online { provider: None };
+        cfg.parts.get::<Online>().unwrap_or(&OFF)
+    }
 }
 
 impl std::fmt::Debug for Online {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Online")
             .field("provider", &self.provider.as_ref().map(|p| p.name()))
-            .field("public_url", &self.public_url)
             .finish()
     }
 }

@@ -1,8 +1,9 @@
 //! `/api/v1` routes of online payments, and the provider's webhook (`/webhooks/stripe`, outside
 //! `/api/v1`: no session, no CSRF token; the signature is the authentication).
-use super::model::{CheckoutView, ReconcileReport};
+use super::model::{CheckoutStatus, CheckoutView, ReconcileReport};
 use super::service::{self, WebhookRefusal};
 use crate::db::AppCtx;
+use crate::shared::error::AppError;
 use crate::shared::ids::{BillLineId, PaymentId};
 use crate::web::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::body::Bytes;
@@ -56,7 +57,11 @@ pub struct ListQuery {
     responses((status = 200, body = [CheckoutView]), (status = 403, body = ErrorBody)))]
 pub async fn list(api: ApiCtx, Query(q): Query<ListQuery>) -> Result<Json<Vec<CheckoutView>>, ApiError> {
     let auth = api.authed()?;
-    let v = service::list(&api.ctx, &api.meta, auth, &q.status)
+    let status = match q.status.trim() {
+        "" => None,
+        s => Some(CheckoutStatus::parse(s).ok_or_else(|| api.err(AppError::validation("status", "err.invalid")))?),
+    };
+    let v = service::list(&api.ctx, &api.meta, auth, status)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(v))

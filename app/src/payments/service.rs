@@ -9,7 +9,9 @@
 //! `payment_intent.succeeded` and `checkout.session.completed`, in either order, possibly at
 //! once) settle it once.
 use super::model::*;
-use super::provider::{CheckoutRequest, Happening, PaymentProvider, ProviderError, ProviderEvent, RefundRequest};
+use super::provider::{
+    CheckoutRequest, Happening, Online, PaymentProvider, ProviderError, ProviderEvent, RefundRequest,
+};
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
@@ -31,8 +33,7 @@ const CHECKOUT_MINUTES: i64 = 60;
 pub const RECONCILE_DAYS: i64 = 3;
 
 fn provider(ctx: &AppCtx) -> Result<Arc<dyn PaymentProvider>, AppError> {
-    ctx.cfg
-        .online
+    Online::of(&ctx.cfg)
         .provider
         .clone()
         .ok_or_else(|| AppError::conflict("online", "err.online_off"))
@@ -40,7 +41,7 @@ fn provider(ctx: &AppCtx) -> Result<Arc<dyn PaymentProvider>, AppError> {
 
 /// Whether online payment is on.
 pub fn setup(ctx: &AppCtx) -> OnlineSetup {
-    match &ctx.cfg.online.provider {
+    match &Online::of(&ctx.cfg).provider {
         Some(p) => OnlineSetup {
             enabled: true,
             provider: p.name().into(),
@@ -94,7 +95,7 @@ pub async fn start_checkout(
     want.sort_unstable();
     for ck in online_checkouts::Entity::find()
         .filter(online_checkouts::Column::UnitId.eq(unit))
-        .filter(online_checkouts::Column::Status.eq("open"))
+        .filter(online_checkouts::Column::Status.eq(CheckoutStatus::Open))
         .filter(online_checkouts::Column::Amount.eq(amount.0))
         .filter(online_checkouts::Column::AsOf.eq(today))
         .all(&ctx.db)
@@ -128,7 +129,7 @@ pub async fn start_checkout(
             url: Set(None),
             amount: Set(amount.0),
             currency: Set("cny".into()),
-            status: Set("creating".into()),
+            status: Set(CheckoutStatus::Creating.into()),
             as_of: Set(today),
             payment_id: Set(None),
             note: Set(String::new()),
@@ -177,7 +178,7 @@ pub async fn start_checkout(
     if fees > 0 {
         items.push(("滞纳金 late fees".into(), Money(fees)));
     }
-    let base = ctx.cfg.online.public_url.trim_end_matches('/');
+    let base = ctx.cfg.public_url.trim_end_matches('/');
     let req = CheckoutRequest {
         checkout_id: ck.id,
         idempotency_key: format!("linli-checkout-{}", ck.id),
@@ -192,7 +193,7 @@ pub async fn start_checkout(
     let mut q = online_checkouts::Entity::update_many()
         .col_expr(online_checkouts::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(online_checkouts::Column::Id.eq(ck.id))
-        .filter(online_checkouts::Column::Status.eq("creating"));
+        .filter(online_checkouts::Column::Status.eq(CheckoutStatus::Creating));
     match &result {
         Ok(created) => {
             q = q
@@ -201,14 +202,14 @@ pub async fn start_checkout(
                     Expr::value(created.provider_ref.clone()),
                 )
                 .col_expr(online_checkouts::Column::Url, Expr::value(created.url.clone()))
-                .col_expr(online_checkouts::Column::Status, Expr::value("open"));
+                .col_expr(online_checkouts::Column::Status, Expr::value(CheckoutStatus::Open));
             if let Some(t) = created.expires_at.and_then(|t| DateTime::from_timestamp(t, 0)) {
                 q = q.col_expr(online_checkouts::Column::ExpiresAt, Expr::value(t));
             }
         }
         Err(e) => {
             q = q
-                .col_expr(online_checkouts::Column::Status, Expr::value("failed"))
+                .col_expr(online_checkouts::Column::Status, Expr::value(CheckoutStatus::Failed))
                 .col_expr(
                     online_checkouts::Column::Error,
                     Expr::value(format!("{e:?}").chars().take(500).collect::<String>()),
@@ -257,14 +258,18 @@ async fn view<C: ConnectionTrait>(c: &C, ck: online_checkouts::Model) -> Result<
         .pop()
         .map(|u| format!("{} {}", u.community, u.number))
         .unwrap_or_default();
+    let status = CheckoutStatus::parse(&ck.status).ok_or_else(|| {
+        tracing::error!(checkout = ck.id, status = %ck.status, "a checkout with an unknown status");
+        AppError::Internal
+    })?;
     Ok(CheckoutView {
         id: ck.id,
         unit_id: ck.unit_id,
         unit,
         provider: ck.provider.clone(),
-        status: ck.status.clone(),
+        status,
         amount: Money(ck.amount),
-        url: (ck.status == "open").then(|| ck.url.clone()).flatten(),
+        url: (status == CheckoutStatus::Open).then(|| ck.url.clone()).flatten(),
         lines: lines
             .iter()
             .map(|l| {
@@ -280,7 +285,7 @@ async fn view<C: ConnectionTrait>(c: &C, ck: online_checkouts::Model) -> Result<
             .collect(),
         payment_id: ck.payment_id.map(PaymentId),
         receipt_no,
-        refund: refund.as_ref().map(|r| r.status.clone()).unwrap_or_default(),
+        refund: refund.as_ref().and_then(|r| RefundStatus::parse(&r.status)),
         refund_error: refund.and_then(|r| r.error).unwrap_or_default(),
         note: ck.note.clone(),
         created_at: crate::shared::time::format_local(ck.created_at),
@@ -305,7 +310,7 @@ pub async fn list(
     ctx: &AppCtx,
     meta: &RequestMeta,
     auth: &Authed,
-    status: &str,
+    status: Option<CheckoutStatus>,
 ) -> Result<Vec<CheckoutView>, AppError> {
     let scope = access::require(ctx, meta, auth, Permission::BillingRead).await?;
     let mut q = scope.filter_org_column(
@@ -313,7 +318,7 @@ pub async fn list(
         online_checkouts::Column::CommunityId,
         false,
     );
-    if !status.is_empty() {
+    if let Some(status) = status {
         q = q.filter(online_checkouts::Column::Status.eq(status));
     }
     let rows = q
@@ -329,8 +334,8 @@ pub async fn list(
 }
 
 /// Applies one provider event, once: `via` is `webhook` or `reconcile`. Returns what it did
-/// (`settled`, `already`, `recorded`, `ignored`, `unknown`, `flagged`, `duplicate`).
-pub async fn apply(ctx: &AppCtx, provider: &str, ev: &ProviderEvent, via: &str) -> Result<&'static str, AppError> {
+/// (never `Pending`).
+pub async fn apply(ctx: &AppCtx, provider: &str, ev: &ProviderEvent, via: &str) -> Result<EventOutcome, AppError> {
     with_txn!(ctx.db, |txn| {
         let inserted = provider_events::Entity::insert(provider_events::ActiveModel {
             provider: Set(provider.into()),
@@ -338,7 +343,7 @@ pub async fn apply(ctx: &AppCtx, provider: &str, ev: &ProviderEvent, via: &str) 
             kind: Set(ev.kind.chars().take(80).collect()),
             created: Set(ev.created),
             via: Set(via.into()),
-            outcome: Set("pending".into()),
+            outcome: Set(EventOutcome::Pending.into()),
             checkout_id: Set(None),
             received_at: Set(Utc::now()),
             ..Default::default()
@@ -351,7 +356,7 @@ pub async fn apply(ctx: &AppCtx, provider: &str, ev: &ProviderEvent, via: &str) 
         .exec_without_returning(&txn)
         .await?;
         if inserted == 0 {
-            return Ok("duplicate");
+            return Ok(EventOutcome::Duplicate);
         }
         let (outcome, checkout) = apply_in(&txn, provider, &ev.happening).await?;
         provider_events::Entity::update_many()
@@ -397,7 +402,7 @@ async fn apply_in<C: ConnectionTrait>(
     c: &C,
     provider: &str,
     h: &Happening,
-) -> Result<(&'static str, Option<i64>), AppError> {
+) -> Result<(EventOutcome, Option<i64>), AppError> {
     match h {
         Happening::Paid {
             checkout,
@@ -408,16 +413,23 @@ async fn apply_in<C: ConnectionTrait>(
         } => {
             let Some(ck) = find_checkout(c, provider, *checkout, session.as_deref(), payment_ref.as_deref()).await?
             else {
-                return Ok(("unknown", None));
+                return Ok((EventOutcome::Unknown, None));
             };
             remember_refs(c, &ck, session.as_deref(), payment_ref.as_deref()).await?;
             if !currency.eq_ignore_ascii_case(&ck.currency) {
                 flag(c, ck.id, &format!("currency {currency}")).await?;
-                return Ok(("flagged", Some(ck.id)));
+                return Ok((EventOutcome::Flagged, Some(ck.id)));
             }
             let settled =
                 settle_checkout(c, &ck, Money(*amount), payment_ref.as_deref().or(session.as_deref())).await?;
-            Ok((if settled { "settled" } else { "already" }, Some(ck.id)))
+            Ok((
+                if settled {
+                    EventOutcome::Settled
+                } else {
+                    EventOutcome::Already
+                },
+                Some(ck.id),
+            ))
         }
         Happening::Processing {
             checkout,
@@ -425,11 +437,17 @@ async fn apply_in<C: ConnectionTrait>(
             payment_ref,
         } => {
             let Some(ck) = find_checkout(c, provider, *checkout, Some(session), payment_ref.as_deref()).await? else {
-                return Ok(("unknown", None));
+                return Ok((EventOutcome::Unknown, None));
             };
             remember_refs(c, &ck, Some(session), payment_ref.as_deref()).await?;
-            set_status(c, ck.id, &["creating", "open"], "processing").await?;
-            Ok(("recorded", Some(ck.id)))
+            set_status(
+                c,
+                ck.id,
+                &[CheckoutStatus::Creating, CheckoutStatus::Open],
+                CheckoutStatus::Processing,
+            )
+            .await?;
+            Ok((EventOutcome::Recorded, Some(ck.id)))
         }
         Happening::Ended {
             checkout,
@@ -437,10 +455,20 @@ async fn apply_in<C: ConnectionTrait>(
             status,
         } => {
             let Some(ck) = find_checkout(c, provider, *checkout, Some(session), None).await? else {
-                return Ok(("unknown", None));
+                return Ok((EventOutcome::Unknown, None));
             };
-            set_status(c, ck.id, &["creating", "open", "processing"], status).await?;
-            Ok(("recorded", Some(ck.id)))
+            set_status(
+                c,
+                ck.id,
+                &[
+                    CheckoutStatus::Creating,
+                    CheckoutStatus::Open,
+                    CheckoutStatus::Processing,
+                ],
+                *status,
+            )
+            .await?;
+            Ok((EventOutcome::Recorded, Some(ck.id)))
         }
         Happening::Refunded {
             refund,
@@ -469,12 +497,19 @@ async fn apply_in<C: ConnectionTrait>(
                 }
             }
             let Some(r) = r else {
-                return Ok(("unknown", None));
+                return Ok((EventOutcome::Unknown, None));
             };
             let done = finish_refund(c, &r, *succeeded, refund_ref.as_deref(), None).await?;
-            Ok((if done { "settled" } else { "already" }, Some(r.checkout_id)))
+            Ok((
+                if done {
+                    EventOutcome::Settled
+                } else {
+                    EventOutcome::Already
+                },
+                Some(r.checkout_id),
+            ))
         }
-        Happening::Other => Ok(("ignored", None)),
+        Happening::Other => Ok((EventOutcome::Ignored, None)),
     }
 }
 
@@ -500,12 +535,17 @@ async fn remember_refs<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn set_status<C: ConnectionTrait>(c: &C, id: i64, from: &[&str], to: &str) -> Result<(), AppError> {
+async fn set_status<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    from: &[CheckoutStatus],
+    to: CheckoutStatus,
+) -> Result<(), AppError> {
     online_checkouts::Entity::update_many()
         .col_expr(online_checkouts::Column::Status, Expr::value(to))
         .col_expr(online_checkouts::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(online_checkouts::Column::Id.eq(id))
-        .filter(online_checkouts::Column::Status.is_in(from.iter().copied()))
+        .filter(online_checkouts::Column::Status.is_in(from.iter().map(|s| s.code())))
         .exec(c)
         .await?;
     Ok(())
@@ -534,11 +574,11 @@ async fn settle_checkout<C: ConnectionTrait>(
     reference: Option<&str>,
 ) -> Result<bool, AppError> {
     let claimed = online_checkouts::Entity::update_many()
-        .col_expr(online_checkouts::Column::Status, Expr::value("paid"))
+        .col_expr(online_checkouts::Column::Status, Expr::value(CheckoutStatus::Paid))
         .col_expr(online_checkouts::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(online_checkouts::Column::Id.eq(ck.id))
         .filter(online_checkouts::Column::PaymentId.is_null())
-        .filter(online_checkouts::Column::Status.ne("paid"))
+        .filter(online_checkouts::Column::Status.ne(CheckoutStatus::Paid))
         .exec(c)
         .await?;
     if claimed.rows_affected == 0 {
@@ -633,7 +673,7 @@ pub async fn refund(
             .one(&txn)
             .await?;
         let r = match existing {
-            Some(r) if r.status == "requested" => r,
+            Some(r) if r.status == RefundStatus::Requested.code() => r,
             Some(_) => return Err(AppError::conflict("payment", "err.refund_exists")),
             None => online_refunds::ActiveModel {
                 checkout_id: Set(ck.id),
@@ -641,7 +681,7 @@ pub async fn refund(
                 provider: Set(ck.provider.clone()),
                 provider_ref: Set(None),
                 amount: Set(p.amount),
-                status: Set("requested".into()),
+                status: Set(RefundStatus::Requested.into()),
                 reason: Set(reason.into()),
                 requested_by: Set(auth.user_id.0),
                 error: Set(None),
@@ -740,12 +780,16 @@ async fn finish_refund<C: ConnectionTrait>(
     refund_ref: Option<&str>,
     error: Option<&str>,
 ) -> Result<bool, AppError> {
-    let to = if succeeded { "succeeded" } else { "failed" };
+    let to = if succeeded {
+        RefundStatus::Succeeded
+    } else {
+        RefundStatus::Failed
+    };
     let mut q = online_refunds::Entity::update_many()
         .col_expr(online_refunds::Column::Status, Expr::value(to))
         .col_expr(online_refunds::Column::DoneAt, Expr::value(Utc::now()))
         .filter(online_refunds::Column::Id.eq(r.id))
-        .filter(online_refunds::Column::Status.eq("requested"));
+        .filter(online_refunds::Column::Status.eq(RefundStatus::Requested));
     if let Some(e) = error {
         q = q.col_expr(
             online_refunds::Column::Error,
@@ -791,8 +835,8 @@ pub async fn reconcile(ctx: &AppCtx) -> Result<ReconcileReport, AppError> {
     };
     for ev in &events {
         match apply(ctx, provider.name(), ev, "reconcile").await? {
-            "duplicate" => {}
-            "settled" => {
+            EventOutcome::Duplicate => {}
+            EventOutcome::Settled => {
                 report.applied += 1;
                 report.settled += 1;
             }
@@ -800,7 +844,7 @@ pub async fn reconcile(ctx: &AppCtx) -> Result<ReconcileReport, AppError> {
         }
     }
     for r in online_refunds::Entity::find()
-        .filter(online_refunds::Column::Status.eq("requested"))
+        .filter(online_refunds::Column::Status.eq(RefundStatus::Requested))
         .filter(online_refunds::Column::ProviderRef.is_null())
         .filter(online_refunds::Column::Provider.eq(provider.name()))
         .all(&ctx.db)
@@ -827,8 +871,8 @@ pub async fn reconcile_now(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> R
 }
 
 /// A webhook delivery: checked, then applied. `Err` is a reason to refuse it (Stripe retries).
-pub async fn webhook(ctx: &AppCtx, headers: &http::HeaderMap, body: &[u8]) -> Result<&'static str, WebhookRefusal> {
-    let provider = ctx.cfg.online.provider.clone().ok_or(WebhookRefusal::Off)?;
+pub async fn webhook(ctx: &AppCtx, headers: &http::HeaderMap, body: &[u8]) -> Result<EventOutcome, WebhookRefusal> {
+    let provider = Online::of(&ctx.cfg).provider.clone().ok_or(WebhookRefusal::Off)?;
     let ev = provider
         .verify_webhook(headers, body, Utc::now().timestamp())
         .map_err(WebhookRefusal::Bad)?;

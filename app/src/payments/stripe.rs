@@ -3,6 +3,7 @@
 //! reconciliation, and webhook deliveries checked by [`super::stripe_sig`]. Events are read
 //! with `serde_json` into Linli's [`Happening`]s by [`interpret`], the same way for webhooks
 //! and for the event list.
+use super::model::CheckoutStatus;
 use super::provider::*;
 use super::stripe_sig;
 use crate::shared::money::Money;
@@ -233,7 +234,11 @@ pub fn interpret(id: &str, kind: &str, created: i64, o: &Value) -> ProviderEvent
             Some(session) => Happening::Ended {
                 checkout: checkout(),
                 session,
-                status: if kind.ends_with("expired") { "expired" } else { "failed" },
+                status: if kind.ends_with("expired") {
+                    CheckoutStatus::Expired
+                } else {
+                    CheckoutStatus::Failed
+                },
             },
             None => Happening::Other,
         },
@@ -319,7 +324,7 @@ mod tests {
             interpret("evt_3", "checkout.session.expired", 7, &cs).happening,
             Happening::Ended {
                 checkout: Some(43),
-                status: "expired",
+                status: CheckoutStatus::Expired,
                 ..
             }
         ));

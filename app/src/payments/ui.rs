@@ -1,7 +1,7 @@
 //! Pages of online payments: the resident's pay button (on 缴费), the page the provider sends
 //! the resident back to, and the staff list with refunds and reconciliation.
 use super::api::{list_online_payments, load_checkout, ReconcilePayments, RefundOnlinePayment, StartOnlinePayment};
-use super::model::CheckoutView;
+use super::model::{CheckoutStatus, CheckoutView, RefundStatus};
 use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
 use crate::billing::model::LineRow;
@@ -45,11 +45,11 @@ pub fn PayOnline(unit: i64, lines: Vec<LineRow>, picked: Picked) -> impl IntoVie
     }
 }
 
-fn status_key(s: &str) -> String {
+fn status_key(s: CheckoutStatus) -> String {
     format!("payments.status_{s}")
 }
 
-fn refund_key(s: &str) -> String {
+fn refund_key(s: RefundStatus) -> String {
     format!("payments.refund_{s}")
 }
 
@@ -88,10 +88,10 @@ pub fn CheckoutPage() -> impl IntoView {
 #[component]
 fn CheckoutCard(v: CheckoutView) -> impl IntoView {
     let i18n = use_i18n();
-    let sk = status_key(&v.status);
+    let sk = status_key(v.status);
     let mk = format!("payments.msg_{}", v.status);
-    let paid = v.status == "paid";
-    let open = v.status == "open";
+    let paid = v.status == CheckoutStatus::Paid;
+    let open = v.status == CheckoutStatus::Open;
     view! {
         <section class="card checkout" aria-live="polite">
             <p class="checkout__status">
@@ -134,7 +134,7 @@ fn CheckoutCard(v: CheckoutView) -> impl IntoView {
 #[component]
 pub fn OnlinePaymentsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let status = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<CheckoutStatus>);
     let refund = ServerAction::<RefundOnlinePayment>::new();
     let reconcile = ServerAction::<ReconcilePayments>::new();
     let list = Resource::new(
@@ -142,7 +142,7 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
         |(s, _, _)| list_online_payments(s),
     );
     Effect::new(move |_| match refund.value().get() {
-        Some(Ok(v)) => toast(i18n.t(&refund_key(&v.refund))),
+        Some(Ok(v)) => toast(v.refund.map(|r| i18n.t(&refund_key(r))).unwrap_or_default()),
         Some(Err(e)) => toast(e.localized(i18n.code())),
         None => {}
     });
@@ -156,17 +156,17 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
         Some(Err(e)) => toast(e.localized(i18n.code())),
         None => {}
     });
-    let statuses = ["", "open", "processing", "paid", "expired", "failed"];
     view! {
         <Title text=move || i18n.t("payments.admin_title") />
         <h1 class="page-title">{move || i18n.t("payments.admin_title")}</h1>
         <div class="toolbar">
             <label class="field field--inline">
                 <span class="field__label">{move || i18n.t("admin.status")}</span>
-                <select class="input" on:change=move |ev| status.set(event_target_value(&ev))>
-                    {statuses.into_iter().map(|s| {
-                        let k = if s.is_empty() { "payments.all".to_string() } else { status_key(s) };
-                        view! { <option value=s>{move || i18n.t(&k)}</option> }
+                <select class="input" on:change=move |ev| status.set(CheckoutStatus::parse(&event_target_value(&ev)))>
+                    <option value="">{move || i18n.t("payments.all")}</option>
+                    {CheckoutStatus::ALL.iter().filter(|s| **s != CheckoutStatus::Creating).map(|s| {
+                        let k = status_key(*s);
+                        view! { <option value=s.code()>{move || i18n.t(&k)}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -191,15 +191,16 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
 #[component]
 fn OnlineRow(v: CheckoutView, refund: ServerAction<RefundOnlinePayment>) -> impl IntoView {
     let i18n = use_i18n();
-    let sk = status_key(&v.status);
-    let rk = refund_key(&v.refund);
-    let has_refund = !v.refund.is_empty();
-    let can_refund = v.status == "paid" && (v.refund.is_empty() || v.refund == "requested");
+    let sk = status_key(v.status);
+    let rk = v.refund.map(refund_key).unwrap_or_default();
+    let has_refund = v.refund.is_some();
+    let paid = v.status == CheckoutStatus::Paid;
+    let can_refund = paid && matches!(v.refund, None | Some(RefundStatus::Requested));
     view! {
         <li class="list__item online-row">
             <span class="list__main">{v.unit.clone()}</span>
             <span class="muted">{v.created_at.clone()} " · " {v.provider.clone()}</span>
-            <span class="badge" class:badge--ok=v.status == "paid">{move || i18n.t(&sk)}</span>
+            <span class="badge" class:badge--ok=paid>{move || i18n.t(&sk)}</span>
             {has_refund.then(|| view! { <span class="badge badge--warn">{move || i18n.t(&rk)}</span> })}
             <strong>{v.amount.to_string()}</strong>
             {v.payment_id.map(|p| view! {

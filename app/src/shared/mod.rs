@@ -1,9 +1,11 @@
 //! Wasm-safe building blocks used by every area. Imports no area.
+pub mod codes;
 pub mod error;
 pub mod i18n;
 pub mod ids;
 pub mod money;
 pub mod pagination;
+pub mod period;
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod sealed;

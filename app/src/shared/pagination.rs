@@ -12,6 +12,16 @@ pub struct Page<T> {
     pub next: Option<i64>,
 }
 
+impl<T> Page<T> {
+    /// The same page (and cursor) with each row turned into another.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next: self.next,
+        }
+    }
+}
+
 /// Clamps a requested page size into `1..=MAX_PAGE`.
 pub fn page_size(requested: Option<u64>) -> u64 {
     requested.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)

@@ -162,7 +162,7 @@ pub async fn daily<C: ConnectionTrait>(
 
 /// [start, end) of a month `YYYYMM` in local time.
 fn month_range(period: i32) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let (first, last) = crate::billing::charge::month_bounds(period)?;
+    let (first, last) = crate::shared::period::month_bounds(period)?;
     Some((local_day(first).0, local_day(last).1))
 }
 

@@ -66,6 +66,11 @@ pub async fn world_on(db: DatabaseConnection, cfg: RuntimeConfig) -> World {
         .with_env_filter("warn")
         .with_test_writer()
         .try_init();
+    // Uploads land in memory unless the test chose a store.
+    let cfg = match cfg.parts.get::<app::files::store::Storage>() {
+        Some(_) => cfg,
+        None => cfg.with(app::files::store::Storage::memory()),
+    };
     let ctx = AppCtx { db, cfg: Arc::new(cfg) };
     let c = &ctx.db;
     let company = org::create_org(c, None, OrgKind::Company, "测试物业公司", "T")

@@ -147,14 +147,16 @@ async fn smtp_server() -> (String, Smtp) {
 
 async fn world_mailing_to(url: &str) -> World {
     let ch = SmtpChannel::from_url(url, "邻里 <noreply@linli.invalid>", Duration::from_secs(5)).unwrap();
-    world_with(RuntimeConfig {
-        email: Some(Arc::new(ch)),
-        online: app::payments::provider::Online {
-            provider: None,
+    world_with(
+        RuntimeConfig {
             public_url: "https://linli.example".into(),
-        },
-        ..Default::default()
-    })
+            ..Default::default()
+        }
+        .with(app::notify::channel::Outbound {
+            email: Some(Arc::new(ch)),
+            ..Default::default()
+        }),
+    )
     .await
 }
 

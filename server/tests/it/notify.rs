@@ -395,11 +395,11 @@ async fn deliveries_retry_back_off_drop_gone_devices_and_never_deliver_twice() {
         std::time::Duration::from_millis(800),
     )
     .allow_http();
-    let cfg = app::db::RuntimeConfig {
+    let cfg = app::db::RuntimeConfig::default().with(app::notify::channel::Outbound {
         push: Some(std::sync::Arc::new(sender)),
         vapid_public: vapid.public_key_b64url(),
         ..Default::default()
-    };
+    });
     let w = world_with(cfg).await;
     w.resident("13900000001", "甲").await;
     let tok = w.token("13900000001").await;

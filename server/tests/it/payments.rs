@@ -164,12 +164,12 @@ async fn setup() -> T {
     )
     .unwrap();
     let cfg = RuntimeConfig {
-        online: Online {
-            provider: Some(Arc::new(provider)),
-            public_url: "http://localhost:3000".into(),
-        },
+        public_url: "http://localhost:3000".into(),
         ..Default::default()
-    };
+    }
+    .with(Online {
+        provider: Some(Arc::new(provider)),
+    });
     let w = world_with(cfg).await;
     let s = fee_setup(&w, 1, 2).await;
     let r = w

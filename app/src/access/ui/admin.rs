@@ -7,7 +7,9 @@ use crate::access::api::{
 use crate::access::model::{Me, Permission, RoleRow, UserRow};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading, NavItem, StaffShell};
+use crate::shared::ui::{
+    toast, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, NavItem, Pager, StaffShell,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
@@ -239,19 +241,8 @@ pub fn AdminUsers() -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
-    let rows: RwSignal<Vec<UserRow>> = RwSignal::new(vec![]);
-    let next: RwSignal<Option<i64>> = RwSignal::new(None);
     let first = Resource::new(move || (query.get(), reload.get()), |(q, _)| list_users(Some(q), None));
-    let more = Action::new(move |before: &i64| {
-        let before = *before;
-        async move { list_users(Some(query.get_untracked()), Some(before)).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = more.value().get() {
-            rows.update(|r| r.extend(p.items));
-            next.set(p.next);
-        }
-    });
+    let pager = Pager::<UserRow>::new(move |before| list_users(Some(query.get_untracked()), Some(before)));
     // Roles and orgs load with the list, awaited inside its one Transition and kept in plain
     // signals: several boundaries reading several shared resources with `.get()` can deadlock
     // leptos's SSR (leptos-rs/leptos#4578, #4673).
@@ -341,10 +332,9 @@ pub fn AdminUsers() -> impl IntoView {
                 match first.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(p) => {
-                    rows.set(p.items);
-                    next.set(p.next);
+                    pager.first(p);
                     view! {
-                        <Show when=move || !rows.with(|r| r.is_empty()) fallback=|| view! { <EmptyState title="admin.no_users" /> }>
+                        <Show when=move || !pager.is_empty() fallback=|| view! { <EmptyState title="admin.no_users" /> }>
                             <div class="table-wrap">
                                 <table class="table table--cards">
                                     <thead><tr>
@@ -355,18 +345,14 @@ pub fn AdminUsers() -> impl IntoView {
                                         <th>{move || i18n.t("admin.status")}</th>
                                     </tr></thead>
                                     <tbody>
-                                        <For each=move || rows.get() key=|u| (u.id, u.grants.len(), u.status.clone()) let:u>
+                                        <For each=move || pager.rows.get() key=|u| (u.id, u.grants.len(), u.status.clone()) let:u>
                                             <UserRowView u grant revoke status role_options org_options />
                                         </For>
                                     </tbody>
                                 </table>
                             </div>
                         </Show>
-                        <Show when=move || next.get().is_some()>
-                            <button class="btn btn--block" on:click=move |_| { if let Some(b) = next.get_untracked() { more.dispatch(b); } }>
-                                {move || i18n.t("common.load_more")}
-                            </button>
-                        </Show>
+                        <LoadMore pager />
                     }.into_any()
                 }
                 }

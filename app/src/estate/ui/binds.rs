@@ -3,7 +3,7 @@ use super::relation_key;
 use crate::estate::api::{list_bind_requests, DecideBind};
 use crate::estate::model::{BindRequestRow, BindStatus};
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Loading};
+use crate::shared::ui::{toast, EmptyState, ErrorState, LoadMore, Loading, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,6 +16,7 @@ pub fn BindRequestsPage() -> impl IntoView {
         move || (all.get(), decide.version().get()),
         |(all, _)| list_bind_requests(all, None),
     );
+    let pager = Pager::<BindRequestRow>::new(move |after| list_bind_requests(all.get_untracked(), Some(after)));
     Effect::new(move |_| match decide.value().get() {
         Some(Ok(r)) => {
             let k = format!("homes.status_{}", r.status.code());
@@ -37,7 +38,7 @@ pub fn BindRequestsPage() -> impl IntoView {
             {move || Suspend::new(async move { match list.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(p) if p.items.is_empty() => view! { <EmptyState title="binds.none" /> }.into_any(),
-                Ok(p) => view! {
+                Ok(p) => { pager.first(p); view! {
                     <div class="table-wrap">
                         <table class="table table--cards binds">
                             <thead><tr>
@@ -48,7 +49,7 @@ pub fn BindRequestsPage() -> impl IntoView {
                                 <th>{move || i18n.t("records.status")}</th>
                             </tr></thead>
                             <tbody>
-                                {p.items.into_iter().map(|r: BindRequestRow| {
+                                <For each=move || pager.rows.get() key=|r| (r.id, r.status) children=move |r: BindRequestRow| {
                                     let rel = relation_key(r.relation);
                                     let st = format!("homes.status_{}", r.status.code());
                                     let id = r.id.0.to_string();
@@ -84,11 +85,12 @@ pub fn BindRequestsPage() -> impl IntoView {
                                             </td>
                                         </tr>
                                     }
-                                }).collect_view()}
+                                } />
                             </tbody>
                         </table>
                     </div>
-                }.into_any(),
+                    <LoadMore pager />
+                }.into_any() }
             }})}
         </Transition>
     }

@@ -5,7 +5,7 @@ use crate::estate::model::{SpaceKind, SpaceRow};
 use crate::org::model::{OrgKind, OrgNode};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,23 +13,15 @@ use leptos_meta::Title;
 pub fn SpacesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
-    let rows: RwSignal<Vec<SpaceRow>> = RwSignal::new(vec![]);
-    let next: RwSignal<Option<i64>> = RwSignal::new(None);
     let create = ServerAction::<CreateSpaces>::new();
     let create_err = Signal::derive(move || create.value().get().and_then(|r: Result<_, AppError>| r.err()));
     let first = Resource::new(
         move || (query.get(), create.version().get()),
         |(q, _)| list_spaces(None, (!q.is_empty()).then_some(q), None),
     );
-    let more = Action::new(move |after: &i64| {
+    let pager = Pager::<SpaceRow>::new(move |after| {
         let q = query.get_untracked();
-        list_spaces(None, (!q.is_empty()).then_some(q), Some(*after))
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = more.value().get() {
-            rows.update(|r| r.extend(p.items));
-            next.set(p.next);
-        }
+        list_spaces(None, (!q.is_empty()).then_some(q), Some(after))
     });
     Effect::new(move |_| {
         if let Some(Ok(n)) = create.value().get() {
@@ -83,10 +75,9 @@ pub fn SpacesPage() -> impl IntoView {
                 match first.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(p) => {
-                    rows.set(p.items);
-                    next.set(p.next);
+                    pager.first(p);
                     view! {
-                        <Show when=move || !rows.with(|r| r.is_empty()) fallback=|| view! { <EmptyState title="parking.none" /> }>
+                        <Show when=move || !pager.is_empty() fallback=|| view! { <EmptyState title="parking.none" /> }>
                             <div class="table-wrap">
                                 <table class="table table--cards spaces">
                                     <thead><tr>
@@ -96,7 +87,7 @@ pub fn SpacesPage() -> impl IntoView {
                                         <th>{move || i18n.t("records.vehicles")}</th>
                                     </tr></thead>
                                     <tbody>
-                                        <For each=move || rows.get() key=|s| s.id let:s>
+                                        <For each=move || pager.rows.get() key=|s| s.id let:s>
                                             <tr>
                                                 <td data-label=move || i18n.t("parking.code")>{s.code.clone()}</td>
                                                 <td data-label=move || i18n.t("parking.kind")>{let k = format!("parking.kind_{}", s.kind.code()); move || i18n.t(&k)}</td>
@@ -108,11 +99,7 @@ pub fn SpacesPage() -> impl IntoView {
                                 </table>
                             </div>
                         </Show>
-                        <Show when=move || next.get().is_some()>
-                            <button class="btn btn--block" on:click=move |_| { if let Some(a) = next.get_untracked() { more.dispatch(a); } }>
-                                {move || i18n.t("common.load_more")}
-                            </button>
-                        </Show>
+                        <LoadMore pager />
                     }.into_any()
                 }
                 }

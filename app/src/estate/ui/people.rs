@@ -8,7 +8,7 @@ use crate::estate::model::PersonRow;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::PersonId;
-use crate::shared::ui::{reset_forms, toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{reset_forms, toast, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -17,21 +17,13 @@ use leptos_router::hooks::use_params_map;
 pub fn PeoplePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
-    let rows: RwSignal<Vec<PersonRow>> = RwSignal::new(vec![]);
-    let next: RwSignal<Option<i64>> = RwSignal::new(None);
     let first = Resource::new(
         move || query.get(),
         |q| search_people((!q.is_empty()).then_some(q), None),
     );
-    let more = Action::new(move |after: &i64| {
+    let pager = Pager::<PersonRow>::new(move |after| {
         let q = query.get_untracked();
-        search_people((!q.is_empty()).then_some(q), Some(*after))
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = more.value().get() {
-            rows.update(|r| r.extend(p.items));
-            next.set(p.next);
-        }
+        search_people((!q.is_empty()).then_some(q), Some(after))
     });
     view! {
         <Title text=move || i18n.t("people.title") />
@@ -51,10 +43,9 @@ pub fn PeoplePage() -> impl IntoView {
             {move || Suspend::new(async move { match first.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(p) => {
-                    rows.set(p.items);
-                    next.set(p.next);
+                    pager.first(p);
                     view! {
-                        <Show when=move || !rows.with(|r| r.is_empty()) fallback=|| view! { <EmptyState title="people.none" /> }>
+                        <Show when=move || !pager.is_empty() fallback=|| view! { <EmptyState title="people.none" /> }>
                             <div class="table-wrap">
                                 <table class="table table--cards people">
                                     <thead><tr>
@@ -64,7 +55,7 @@ pub fn PeoplePage() -> impl IntoView {
                                         <th>{move || i18n.t("records.vehicles")}</th>
                                     </tr></thead>
                                     <tbody>
-                                        <For each=move || rows.get() key=|p| p.id let:p>
+                                        <For each=move || pager.rows.get() key=|p| p.id let:p>
                                             <tr>
                                                 <td data-label=move || i18n.t("records.name")>
                                                     <a href=format!("/admin/people/{}", p.id)>{p.name.clone()}</a>
@@ -82,11 +73,7 @@ pub fn PeoplePage() -> impl IntoView {
                                 </table>
                             </div>
                         </Show>
-                        <Show when=move || next.get().is_some()>
-                            <button class="btn btn--block" on:click=move |_| { if let Some(a) = next.get_untracked() { more.dispatch(a); } }>
-                                {move || i18n.t("common.load_more")}
-                            </button>
-                        </Show>
+                        <LoadMore pager />
                     }.into_any()
                 }
             }})}

@@ -19,7 +19,7 @@ pub fn ServiceReportsPage() -> impl IntoView {
         query
             .with(|q| q.get("period"))
             .and_then(|p| p.parse::<i32>().ok())
-            .unwrap_or_else(|| crate::billing::charge::period_of(today))
+            .unwrap_or_else(|| crate::shared::period::period_of(today))
     };
     let data = Resource::new(move || (date(), month()), |(d, p)| service_reports(None, d, p));
     view! {
