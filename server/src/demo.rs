@@ -211,7 +211,7 @@ mod tickets {
             let r = who(ctx, phone).await?;
             let homes = app::estate::service::my_unit_ids(&ctx.db, r.user_id).await.map_err(e)?;
             if let Some(u) = homes.first() {
-                reporter = Some((r, *u));
+                reporter = Some((r, u.0));
                 break;
             }
         }
@@ -400,7 +400,7 @@ mod fees {
                     .all(&ctx.db)
                     .await?;
                 for u in us {
-                    if r.next() % 100 >= share || keep_open.contains(&u.id) {
+                    if r.next() % 100 >= share || keep_open.contains(&app::shared::ids::UnitId(u.id)) {
                         continue;
                     }
                     let acct = counter::unit_account(ctx, &meta, &auth, u.id).await.map_err(e)?;

@@ -171,7 +171,7 @@ pub async fn list_users(
         display_name: u.display_name,
         phone_masked: u.phone.as_deref().map(mask_phone),
         kind: UserKind::parse(&u.kind),
-        status: u.status,
+        status: UserStatus::parse(&u.status).unwrap_or(UserStatus::Disabled),
     }))
 }
 
@@ -289,7 +289,7 @@ pub async fn create_staff(
         display_name: name,
         phone_masked: phone.map(|p| p.masked()),
         kind: UserKind::Staff,
-        status: "active".into(),
+        status: UserStatus::Active,
         grants: grants.iter().map(grant_view).collect(),
     })
 }
@@ -313,7 +313,7 @@ pub async fn grant(
     }
     check_can_grant(ctx, meta, auth, &role, org).await?;
     let target = repo::user(&ctx.db, user.0).await?.ok_or(AppError::NotFound)?;
-    if role.is_staff && target.kind != "staff" {
+    if role.is_staff && target.kind != UserKind::Staff.code() {
         return Err(AppError::validation("role_code", "err.role_invalid"));
     }
     let actor = actor_label(&ctx.db, auth.user_id).await;
@@ -384,7 +384,7 @@ pub async fn set_status(
     let grants = repo::grants_of(&ctx.db, &[user.0]).await?;
     let scope = require(ctx, meta, auth, Permission::UsersWrite).await?;
     // Every grant of the target must lie in the caller's scope: no disabling one's superior.
-    if target.kind != "staff"
+    if target.kind != UserKind::Staff.code()
         || grants.iter().any(|g| !scope.covers(OrgId(g.org.id)))
         || (grants.is_empty() && !scope.global)
     {
@@ -397,7 +397,12 @@ pub async fn set_status(
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         let mut am: users::ActiveModel = target.clone().into();
-        am.status = Set(if active { "active" } else { "disabled" }.into());
+        am.status = Set(if active {
+            UserStatus::Active
+        } else {
+            UserStatus::Disabled
+        }
+        .into());
         am.updated_at = Set(Utc::now());
         am.update(&txn).await?;
         if !active {

@@ -2,7 +2,7 @@
 //! role over one org subtree, so every service scopes it exactly like a staff member: there is
 //! no second authorization path. The key is shown once; only its SHA-256 is stored.
 use super::accounts::check_can_grant;
-use super::model::{ApiKeyRow, AuthVia, Authed, NewKey, Permission, RequestMeta, UserKind};
+use super::model::{ApiKeyRow, AuthVia, Authed, NewKey, Permission, RequestMeta, UserKind, UserStatus};
 use super::repo;
 use super::scope::{actor_label, require};
 use super::sessions::{random_token, token_id};
@@ -194,7 +194,7 @@ pub async fn revoke_key(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: Api
         am.revoked_at = Set(Some(now));
         am.update(&txn).await?;
         users::Entity::update_many()
-            .col_expr(users::Column::Status, Expr::value("disabled"))
+            .col_expr(users::Column::Status, Expr::value(UserStatus::Disabled))
             .filter(users::Column::Id.eq(k.user_id))
             .exec(&txn)
             .await?;
@@ -229,7 +229,7 @@ pub async fn resolve_key(ctx: &AppCtx, key: &str) -> Result<Option<Authed>, AppE
     }
     let active = repo::user(&ctx.db, k.user_id)
         .await?
-        .is_some_and(|u| u.status == "active");
+        .is_some_and(|u| u.status == UserStatus::Active.code());
     if !active {
         return Ok(None);
     }

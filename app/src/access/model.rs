@@ -3,8 +3,18 @@ use crate::shared::error::AppError;
 use crate::shared::ids::{ApiKeyId, GrantId, OrgId, RoleId, UserId};
 use serde::{Deserialize, Serialize};
 
+crate::code_enum! {
+    /// Whether an account may sign in.
+    pub enum UserStatus {
+        Active = "active",
+        /// Turned off by staff (or an API key's owner left): no login, no sessions.
+        Disabled = "disabled",
+    }
+}
+
 /// A mainland-China mobile number: 11 digits, `1[3-9]…`. An optional `+86`/`86` prefix,
 /// spaces and dashes are accepted on input and dropped.
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
@@ -357,7 +367,7 @@ pub struct UserRow {
     pub display_name: String,
     pub phone_masked: Option<String>,
     pub kind: UserKind,
-    pub status: String,
+    pub status: UserStatus,
     pub grants: Vec<GrantView>,
 }
 

@@ -1,5 +1,5 @@
 //! Queries on the access tables.
-use super::model::UserKind;
+use super::model::{UserKind, UserStatus};
 use crate::db::entities::{grants, login_attempts, org_units, role_permissions, roles, sessions, users};
 use crate::db::page::{keyset, Keyset};
 use crate::shared::pagination::Page;
@@ -167,7 +167,7 @@ pub fn new_user(
         display_name: Set(display_name),
         password_hash: Set(password_hash),
         kind: Set(kind.code().into()),
-        status: Set("active".into()),
+        status: Set(UserStatus::Active.into()),
         locale: Set("zh-CN".into()),
         large_text: Set(false),
         password_changed_at: Set(now),

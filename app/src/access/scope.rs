@@ -3,6 +3,7 @@
 //! `record_within`), the org picker list, and audited denials.
 use super::model::*;
 use super::repo;
+use crate::audit::model::Outcome;
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{grants, role_permissions, users};
 use crate::db::AppCtx;
@@ -166,7 +167,7 @@ pub async fn holders_over<C: ConnectionTrait>(
     let ids: Vec<i64> = gs.iter().map(|g| g.user_id).collect();
     let active: std::collections::HashSet<i64> = users::Entity::find()
         .filter(users::Column::Id.is_in(ids))
-        .filter(users::Column::Status.eq("active"))
+        .filter(users::Column::Status.eq(UserStatus::Active))
         .all(c)
         .await?
         .into_iter()
@@ -207,7 +208,7 @@ pub async fn deny(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, what: &str, o
     let e = AuditEntry::new("access.denied", "permission", what)
         .actor(Some(auth.user_id), &label)
         .org(org)
-        .outcome("denied");
+        .outcome(Outcome::Denied);
     if let Err(err) = audit::record_now(&ctx.db, meta, e).await {
         tracing::error!(?err, "could not audit a denial");
     }

@@ -5,6 +5,7 @@ use super::model::*;
 use super::passwords::{check_password_policy, hash_password, verify_password};
 use super::repo;
 use super::scope::actor_label;
+use crate::audit::model::Outcome;
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{login_attempts, sessions, users};
 use crate::db::{map_unique, AppCtx, RuntimeConfig};
@@ -172,7 +173,7 @@ pub async fn login(
     if let Err(e) = throttle_check(ctx, &account, &meta.ip).await {
         let entry = AuditEntry::new("auth.login", "account", mask_login(&account))
             .actor(None, &mask_login(&account))
-            .outcome("denied")
+            .outcome(Outcome::Denied)
             .summary(serde_json::json!({"reason": "throttled"}));
         let _ = audit::record_now(&ctx.db, meta, entry).await;
         return Err(e);
@@ -180,7 +181,7 @@ pub async fn login(
     let user = repo::user_by_login(&ctx.db, &account).await?;
     let too_long = password.chars().count() > PASSWORD_HARD_MAX;
     let ok = !too_long && verify_password(password.to_string(), user.as_ref().map(|u| u.password_hash.clone())).await;
-    let active = user.as_ref().is_some_and(|u| u.status == "active");
+    let active = user.as_ref().is_some_and(|u| u.status == UserStatus::Active.code());
     if !(ok && active) {
         let reason = if !ok { "bad_credentials" } else { "disabled" };
         let uid = user.as_ref().map(|u| UserId(u.id));
@@ -192,7 +193,7 @@ pub async fn login(
                 uid.map(|u| u.0.to_string()).unwrap_or_default(),
             )
             .actor(uid, &mask_login(&account))
-            .outcome("failed")
+            .outcome(Outcome::Failed)
             .summary(serde_json::json!({ "reason": reason }));
             audit::record(&txn, meta, entry).await
         })?;
@@ -299,7 +300,7 @@ pub(super) async fn reauthenticate(
             meta,
             AuditEntry::new(action, "user", user.id)
                 .actor(Some(auth.user_id), &mask_login(&user.login))
-                .outcome("failed")
+                .outcome(Outcome::Failed)
                 .summary(serde_json::json!({"reason": "reauth_failed"})),
         )
         .await

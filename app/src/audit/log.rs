@@ -1,6 +1,6 @@
 //! (ssr) Appending to the audit chain (in the caller's transaction) and verifying it. Imports
 //! nothing above `org`, so every area (and `access`) may record.
-use super::model::{check_chain, row_hash, AuditRow, ChainCheck, GENESIS};
+use super::model::{check_chain, row_hash, AuditRow, ChainCheck, Outcome, GENESIS};
 use crate::db::entities::audit_log;
 use crate::shared::error::AppError;
 use crate::shared::ids::{AuditId, OrgId, UserId};
@@ -17,8 +17,7 @@ pub struct AuditEntry {
     pub object_id: String,
     /// The org node the object belongs to (decides who may read the row).
     pub org_id: Option<OrgId>,
-    /// `ok`, `denied` or `failed`.
-    pub outcome: String,
+    pub outcome: Outcome,
     /// Changed fields, personal data masked by the caller.
     pub summary: serde_json::Value,
 }
@@ -32,7 +31,7 @@ impl AuditEntry {
             object_type: object_type.into(),
             object_id: object_id.to_string(),
             org_id: None,
-            outcome: "ok".into(),
+            outcome: Outcome::Ok,
             summary: serde_json::json!({}),
         }
     }
@@ -48,8 +47,8 @@ impl AuditEntry {
         self
     }
 
-    pub fn outcome(mut self, o: &str) -> Self {
-        self.outcome = o.into();
+    pub fn outcome(mut self, o: Outcome) -> Self {
+        self.outcome = o;
         self
     }
 
@@ -101,7 +100,7 @@ pub async fn record<C: ConnectionTrait>(c: &C, meta: &RequestMeta, e: AuditEntry
         object_type: e.object_type,
         object_id: e.object_id.chars().take(64).collect(),
         org_id: e.org_id,
-        outcome: e.outcome,
+        outcome: e.outcome.code().into(),
         summary: e.summary.to_string(),
         prev_hash: head,
         hash: String::new(),

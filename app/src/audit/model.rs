@@ -4,6 +4,17 @@ use crate::shared::ids::{AuditId, OrgId, UserId};
 use serde::{Deserialize, Serialize};
 use sha2_shim::sha256_hex;
 
+crate::code_enum! {
+    /// How an audited attempt ended.
+    pub enum Outcome {
+        Ok = "ok",
+        /// Refused for want of a permission or scope.
+        Denied = "denied",
+        /// Tried and failed (a wrong password).
+        Failed = "failed",
+    }
+}
+
 /// The `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -21,6 +32,7 @@ pub struct AuditRow {
     pub object_type: String,
     pub object_id: String,
     pub org_id: Option<OrgId>,
+    /// An [`Outcome`] code, kept as stored: the hash covers exactly these bytes.
     pub outcome: String,
     /// JSON object of changed fields, personal data already masked.
     pub summary: String,

@@ -1,6 +1,6 @@
 //! The audit log page: filters, newest first, keyset "load more".
 use super::api::list_audit;
-use super::model::{AuditFilter, AuditRow};
+use super::model::{AuditFilter, AuditRow, Outcome};
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{EmptyState, ErrorState, LoadMore, Loading, Pager};
 use leptos::prelude::*;
@@ -47,9 +47,10 @@ pub fn AuditPage() -> impl IntoView {
             <label>{move || i18n.t("audit.outcome")}
                 <select class="input" node_ref=outcome_in>
                     <option value="">{move || i18n.t("audit.any")}</option>
-                    <option value="ok">{move || i18n.t("audit.ok")}</option>
-                    <option value="failed">{move || i18n.t("audit.failed")}</option>
-                    <option value="denied">{move || i18n.t("audit.denied")}</option>
+                    {Outcome::ALL.iter().map(|o| {
+                        let k = format!("audit.{o}");
+                        view! { <option value=o.code()>{move || i18n.t(&k)}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             <button class="btn btn--primary" type="submit">{move || i18n.t("common.filter")}</button>

@@ -16,7 +16,7 @@ use crate::db::entities::{
 };
 use crate::db::{busy, AppCtx};
 use crate::shared::error::AppError;
-use crate::shared::ids::{BillLineId, OrgId, PaymentId, UserId};
+use crate::shared::ids::{BillLineId, OrgId, PaymentId, UnitId, UserId};
 use crate::shared::money::Money;
 use crate::with_txn;
 use chrono::{NaiveDate, Utc};
@@ -53,8 +53,8 @@ pub async fn line_rows<C: ConnectionTrait>(c: &C, lines: Vec<bill_lines::Model>)
     let mut closed = HashMap::new();
     for l in &lines {
         if let std::collections::hash_map::Entry::Vacant(e) = settings.entry(l.office_id) {
-            e.insert(settings_of(c, l.office_id).await?);
-            closed.insert(l.office_id, super::service::last_closed(c, l.office_id).await?);
+            e.insert(settings_of(c, OrgId(l.office_id)).await?);
+            closed.insert(l.office_id, super::service::last_closed(c, OrgId(l.office_id)).await?);
         }
     }
     Ok(lines
@@ -299,7 +299,7 @@ pub async fn unit_account(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, unit:
 pub async fn my_accounts(ctx: &AppCtx, auth: &Authed) -> Result<Vec<UnitAccount>, AppError> {
     let mut out = vec![];
     for u in crate::estate::service::my_unit_ids(&ctx.db, auth.user_id).await? {
-        out.push(account(&ctx.db, u).await?);
+        out.push(account(&ctx.db, u.0).await?);
     }
     Ok(out)
 }
@@ -308,7 +308,7 @@ pub async fn my_accounts(ctx: &AppCtx, auth: &Authed) -> Result<Vec<UnitAccount>
 pub async fn is_my_unit(ctx: &AppCtx, auth: &Authed, unit: i64) -> Result<bool, AppError> {
     Ok(crate::estate::service::my_unit_ids(&ctx.db, auth.user_id)
         .await?
-        .contains(&unit))
+        .contains(&UnitId(unit)))
 }
 
 /// Units at the counter by number, owner name or phone, within `billing.collect` scope.
@@ -472,7 +472,7 @@ pub(crate) async fn settle<C: ConnectionTrait>(
     note: &str,
     as_of: NaiveDate,
 ) -> Result<payments::Model, AppError> {
-    let st = settings_of(c, office).await?;
+    let st = settings_of(c, OrgId(office)).await?;
     let today = as_of;
     let mut rows = bill_lines::Entity::find()
         .filter(bill_lines::Column::Id.is_in(lines.iter().map(|l| l.0).collect::<Vec<_>>()))
@@ -574,7 +574,9 @@ pub async fn take_payment(
     if amount.0 <= 0 || amount.0 > 10_000_000_000 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }
-    let office = crate::org::service::office_of(&ctx.db, unit.community_id).await?;
+    let office = crate::org::service::office_of(&ctx.db, OrgId(unit.community_id))
+        .await?
+        .0;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let p = with_txn!(ctx.db, |txn| {
         let p = settle(
@@ -719,7 +721,7 @@ pub async fn adjust(
     let batch = (rows.len() > 1).then(|| format!("B{}", Utc::now().timestamp_millis()));
     with_txn!(ctx.db, |txn| {
         for (office, period) in &earliest {
-            ensure_open(&txn, *office, *period).await?;
+            ensure_open(&txn, OrgId(*office), *period).await?;
         }
         let mut n = 0u64;
         for l in &rows {
@@ -813,10 +815,10 @@ pub async fn reverse_payment(
     if reason.is_empty() || reason.chars().count() > 200 {
         return Err(AppError::validation("reason", "err.reason_required"));
     }
-    if p.reverses_id.is_some() || p.method == "online" {
+    if p.reverses_id.is_some() || p.method == PayMethod::Online.code() {
         return Err(AppError::conflict("payment", "err.cannot_reverse"));
     }
-    ensure_open(&ctx.db, p.office_id, current_period()).await?;
+    ensure_open(&ctx.db, OrgId(p.office_id), current_period()).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let r = with_txn!(ctx.db, |txn| {
         let r = reverse_in(&txn, &p, reason, auth.user_id, None).await?;
@@ -855,7 +857,7 @@ pub(crate) async fn reverse_in<C: ConnectionTrait>(
             return Err(AppError::conflict("payment", "err.prepaid_used"));
         }
     }
-    let st = settings_of(c, p.office_id).await?;
+    let st = settings_of(c, OrgId(p.office_id)).await?;
     let receipt_no = next_receipt_no(c, p.office_id, &st.receipt_prefix).await?;
     let r = payments::ActiveModel {
         office_id: Set(p.office_id),
@@ -933,7 +935,7 @@ pub async fn refund_prepaid(
     if m.0 <= 0 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }
-    let office = crate::org::service::office_of(&ctx.db, b.community_id).await?;
+    let office = crate::org::service::office_of(&ctx.db, OrgId(b.community_id)).await?.0;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         if prepaid_balance(&txn, unit, Bucket::General).await? < m.0 {
@@ -1018,10 +1020,12 @@ async fn deposit_row(
     method: PayMethod,
     refund_of: Option<i64>,
 ) -> Result<Money, AppError> {
-    let office = crate::org::service::office_of(&ctx.db, unit.community_id).await?;
+    let office = crate::org::service::office_of(&ctx.db, OrgId(unit.community_id))
+        .await?
+        .0;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
-        let st = settings_of(&txn, office).await?;
+        let st = settings_of(&txn, OrgId(office)).await?;
         let receipt_no = next_receipt_no(&txn, office, &st.receipt_prefix).await?;
         let d = deposits::ActiveModel {
             unit_id: Set(unit.id),

@@ -1,6 +1,7 @@
 //! (ssr) Meters (水、电、燃气) and their monthly readings: per-unit meters and shared meters
 //! (公摊表) whose usage is apportioned to the units they serve, by area or by the units' own
 //! usage. A reading below the last one, or far above the unit's own history, is flagged.
+use super::charge::Basis;
 use super::model::split;
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
@@ -8,7 +9,7 @@ use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{bill_lines, charge_items, meter_readings, meters};
 use crate::db::{map_unique, AppCtx};
 use crate::shared::error::AppError;
-use crate::shared::ids::OrgId;
+use crate::shared::ids::{BuildingId, OrgId};
 use crate::shared::money::Money;
 use crate::with_txn;
 use chrono::Utc;
@@ -248,12 +249,12 @@ pub async fn add_meter(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewMe
         .await?
         .ok_or_else(|| AppError::validation("item_id", "err.not_found"))?;
     let communities = crate::org::service::communities_under(&ctx.db, OrgId(item.office_id)).await?;
-    if !communities.contains(&n.community_id.0) {
+    if !communities.contains(&n.community_id) {
         return Err(AppError::validation("item_id", "err.community_not_in_office"));
     }
     let mut building_id = n.building_id;
     if let Some(b) = building_id {
-        if crate::estate::service::building_community(&ctx.db, b).await? != Some(n.community_id.0) {
+        if crate::estate::service::building_community(&ctx.db, BuildingId(b)).await? != Some(n.community_id) {
             return Err(AppError::validation("building_id", "err.not_found"));
         }
     }
@@ -384,12 +385,12 @@ pub async fn record_reading(
         return Err(AppError::validation("period", "err.period_invalid"));
     }
     let value = parse_reading(reading).ok_or_else(|| AppError::validation("reading", "err.reading_invalid"))?;
-    let office = crate::org::service::office_of(&ctx.db, m.community_id).await?;
+    let office = crate::org::service::office_of(&ctx.db, OrgId(m.community_id)).await?.0;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     // Checked and written in one transaction: a bill run or a second reading cannot slip in
     // between (a lost race is retried by `with_txn!` and then sees the other's work).
     let p = with_txn!(ctx.db, |txn| {
-        super::service::ensure_open(&txn, office, period).await?;
+        super::service::ensure_open(&txn, OrgId(office), period).await?;
         let rows = readings_of(&txn, &[m.id]).await?.remove(&m.id).unwrap_or_default();
         let p = plan(&past(&rows), period, value);
         let periods: Vec<i32> = std::iter::once(period).chain(p.next.map(|n| n.0)).collect();
@@ -460,7 +461,7 @@ pub(super) async fn meter_items<C: ConnectionTrait>(c: &C, office: i64) -> Resul
         .await?;
     let metered: std::collections::HashSet<i64> = fee_standards::Entity::find()
         .filter(fee_standards::Column::ItemId.is_in(items.iter().map(|i| i.id).collect::<Vec<_>>()))
-        .filter(fee_standards::Column::Basis.eq("metered"))
+        .filter(fee_standards::Column::Basis.eq(Basis::Metered.code()))
         .all(c)
         .await?
         .into_iter()
@@ -503,7 +504,7 @@ pub async fn meter_sheet(
         can(Permission::BillingCollect).await?,
         can(Permission::BillingManage).await?,
     );
-    let office = crate::org::service::office_of(db, community.0).await?;
+    let office = crate::org::service::office_of(db, community).await?;
     let closed = super::service::last_closed(db, office)
         .await?
         .is_some_and(|c| c >= period);
@@ -632,7 +633,7 @@ pub async fn meter_sheet(
         .collect();
     // Walking order: building by building, its shared meters first, then the units.
     lines.sort_by(|a, b| (&a.0, a.1, &a.2).cmp(&(&b.0, b.1, &b.2)));
-    let items = meter_items(db, office)
+    let items = meter_items(db, office.0)
         .await?
         .into_iter()
         .map(|i| MeterItem {

@@ -5,7 +5,7 @@
 use super::charge::{self, Basis, Facts, Held};
 use super::meters::Usage;
 use super::model::*;
-use crate::estate::model::Relation;
+use crate::estate::model::{Relation, UnitStatus};
 use crate::estate::service::{BillableUnit, Holder};
 use crate::shared::money::Money;
 use chrono::NaiveDate;
@@ -158,7 +158,7 @@ pub fn plan(inp: &RunInputs) -> Option<Plan> {
         let Some(st) = inp.settings.get(&office) else { continue };
         for a in list {
             if a.building_id.is_some_and(|b| b != u.building_id)
-                || a.use_type.as_deref().is_some_and(|t| t != u.use_type)
+                || a.use_type.as_deref().is_some_and(|t| t != u.use_type.code())
             {
                 continue;
             }
@@ -177,7 +177,7 @@ pub fn plan(inp: &RunInputs) -> Option<Plan> {
                 continue;
             };
             let Some((payer_id, payer_name, held)) = payer.clone() else {
-                if u.status != "unsold" {
+                if u.status != UnitStatus::Unsold {
                     problem(&mut report, &u.number, &item.name, "billing.err_no_owner");
                 }
                 continue;
@@ -194,7 +194,7 @@ pub fn plan(inp: &RunInputs) -> Option<Plan> {
                 spaces: u.spaces,
                 usage: use_.total(),
             };
-            let relief = if u.status == "vacant" && item.category == "property" {
+            let relief = if u.status == UnitStatus::Vacant && item.category == "property" {
                 st.vacant_relief_bp
             } else {
                 0
@@ -320,6 +320,7 @@ fn offsets(lines: &[PlannedLine], mut prepaid: HashMap<(i64, i64), i64>) -> Vec<
 mod tests {
     use super::*;
     use crate::billing::charge::Standard;
+    use crate::estate::model::UnitUse;
     use proptest::prelude::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -337,15 +338,15 @@ mod tests {
         }
     }
 
-    fn unit(id: i64, area: i64, status: &str, holders: Vec<Holder>) -> BillableUnit {
+    fn unit(id: i64, area: i64, status: UnitStatus, holders: Vec<Holder>) -> BillableUnit {
         BillableUnit {
             id,
             community_id: 10,
             building_id: 100 + id % 3,
             number: format!("1-{id:04}"),
             floor: 1,
-            use_type: "residential".into(),
-            status: status.into(),
+            use_type: UnitUse::Residential,
+            status,
             area: Some(area),
             shared_area: None,
             spaces: 0,
@@ -422,14 +423,14 @@ mod tests {
     #[test]
     fn a_month_charges_each_unit_each_item_once_with_relief_proration_and_problems() {
         let units = vec![
-            unit(1, 8_957, "occupied", vec![owner(1, d(2020, 1, 1), None)]),
+            unit(1, 8_957, UnitStatus::Occupied, vec![owner(1, d(2020, 1, 1), None)]),
             // Vacant: 30% relief on the property fee only.
-            unit(2, 10_000, "vacant", vec![owner(2, d(2020, 1, 1), None)]),
+            unit(2, 10_000, UnitStatus::Vacant, vec![owner(2, d(2020, 1, 1), None)]),
             // Bought on the 16th: 16 of 31 days.
-            unit(3, 10_000, "occupied", vec![owner(3, d(2026, 10, 16), None)]),
+            unit(3, 10_000, UnitStatus::Occupied, vec![owner(3, d(2026, 10, 16), None)]),
             // Nobody owns it: a problem, unless unsold.
-            unit(4, 10_000, "occupied", vec![]),
-            unit(5, 10_000, "unsold", vec![]),
+            unit(4, 10_000, UnitStatus::Occupied, vec![]),
+            unit(5, 10_000, UnitStatus::Unsold, vec![]),
         ];
         let p = plan(&inputs(units)).unwrap();
         let of = |u: i64, i: i64| p.lines.iter().find(|l| l.unit_id == u && l.item_id == i).cloned();
@@ -466,8 +467,8 @@ mod tests {
     #[test]
     fn prepaid_balances_offset_item_first_and_a_prepay_discount_needs_the_whole_line() {
         let units = vec![
-            unit(1, 10_000, "occupied", vec![owner(1, d(2020, 1, 1), None)]),
-            unit(2, 10_000, "occupied", vec![owner(2, d(2020, 1, 1), None)]),
+            unit(1, 10_000, UnitStatus::Occupied, vec![owner(1, d(2020, 1, 1), None)]),
+            unit(2, 10_000, UnitStatus::Occupied, vec![owner(2, d(2020, 1, 1), None)]),
         ];
         let mut inp = inputs(units);
         // Unit 1 prepaid its property fee for the year: 5% off, offset by the item balance alone.
@@ -502,7 +503,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, (area, kind, day))| {
                     let id = i as i64 + 1;
-                    let status = ["occupied", "vacant", "unsold"][usize::from(*kind)];
+                    let status = [UnitStatus::Occupied, UnitStatus::Vacant, UnitStatus::Unsold][usize::from(*kind)];
                     let holders = if *kind == 2 { vec![] } else { vec![owner(id, d(2026, 10, 1 + day), None)] };
                     unit(id, *area, status, holders)
                 })

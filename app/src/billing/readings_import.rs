@@ -268,7 +268,7 @@ async fn resolve<C: ConnectionTrait>(c: &C, community: i64, office: i64, parsed:
         .into_iter()
         .map(|i| (i.id, (i.name.to_uppercase(), i.code.to_uppercase())))
         .collect();
-    let closed = super::service::last_closed(c, office).await?;
+    let closed = super::service::last_closed(c, OrgId(office)).await?;
 
     // Each row's meter; then one row per meter and month.
     let mut found: Vec<(&Entry, &meter_rows::Model)> = vec![];
@@ -491,7 +491,7 @@ pub async fn import_readings(
     } else {
         parse_period(&req.period).ok_or_else(|| AppError::validation("period", "err.period_invalid"))?
     };
-    let office = crate::org::service::office_of(&ctx.db, community.0).await?;
+    let office = crate::org::service::office_of(&ctx.db, community).await?.0;
     let wb = tokio::task::spawn_blocking(move || xlsx::open_workbook(&bytes, &Limits::default()))
         .await
         .map_err(|e| {

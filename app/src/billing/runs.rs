@@ -38,15 +38,19 @@ pub async fn bill_run(
     let period = charge::parse_period(period).ok_or_else(|| AppError::validation("period", "err.period_invalid"))?;
     let (first, last) = charge::month_bounds(period).ok_or(AppError::Internal)?;
     let db = &ctx.db;
-    let communities = crate::org::service::communities_under(db, org).await?;
+    let communities: Vec<i64> = crate::org::service::communities_under(db, org)
+        .await?
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
     let offices = crate::org::service::offices_of(db, &communities).await?;
     let mut office_ids: Vec<i64> = offices.values().copied().collect();
     office_ids.sort_unstable();
     office_ids.dedup();
     let mut settings = HashMap::new();
     for o in &office_ids {
-        ensure_open(db, *o, period).await?;
-        settings.insert(*o, settings_of(db, *o).await?);
+        ensure_open(db, OrgId(*o), period).await?;
+        settings.insert(*o, settings_of(db, OrgId(*o)).await?);
     }
     // Items assigned in these communities, with the standard in force on the 1st.
     let assigns = charge_assignments::Entity::find()
@@ -157,7 +161,7 @@ pub async fn bill_run(
     let offsets_ref = &offsets;
     let created = with_txn!(ctx.db, |txn| {
         for o in &office_ids {
-            ensure_open(&txn, *o, period).await?;
+            ensure_open(&txn, OrgId(*o), period).await?;
         }
         let run = bill_runs::ActiveModel {
             org_id: Set(org.0),

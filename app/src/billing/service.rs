@@ -17,10 +17,10 @@ pub fn current_period() -> i32 {
 }
 
 /// An office's billing rules (defaults until staff change them).
-pub async fn settings_of<C: ConnectionTrait>(c: &C, office: i64) -> Result<BillingSettings, AppError> {
+pub async fn settings_of<C: ConnectionTrait>(c: &C, office: OrgId) -> Result<BillingSettings, AppError> {
     Ok(
         match billing_settings::Entity::find()
-            .filter(billing_settings::Column::OfficeId.eq(office))
+            .filter(billing_settings::Column::OfficeId.eq(office.0))
             .one(c)
             .await?
         {
@@ -35,15 +35,15 @@ pub async fn settings_of<C: ConnectionTrait>(c: &C, office: i64) -> Result<Billi
                 prepay_months: s.prepay_months.max(0) as u32,
                 prepay_discount_bp: s.prepay_discount_bp.clamp(0, 10_000) as u32,
             },
-            None => BillingSettings::defaults(OrgId(office)),
+            None => BillingSettings::defaults(office),
         },
     )
 }
 
 /// Refuses a change to `period` of `office` once the month is closed (月结).
-pub async fn ensure_open<C: ConnectionTrait>(c: &C, office: i64, period: i32) -> Result<(), AppError> {
+pub async fn ensure_open<C: ConnectionTrait>(c: &C, office: OrgId, period: i32) -> Result<(), AppError> {
     let closed = period_closes::Entity::find()
-        .filter(period_closes::Column::OfficeId.eq(office))
+        .filter(period_closes::Column::OfficeId.eq(office.0))
         .filter(period_closes::Column::Period.gte(period))
         .one(c)
         .await?;
@@ -54,10 +54,10 @@ pub async fn ensure_open<C: ConnectionTrait>(c: &C, office: i64, period: i32) ->
 }
 
 /// The latest closed month of an office, if any.
-pub async fn last_closed<C: ConnectionTrait>(c: &C, office: i64) -> Result<Option<i32>, AppError> {
+pub async fn last_closed<C: ConnectionTrait>(c: &C, office: OrgId) -> Result<Option<i32>, AppError> {
     use sea_orm::QueryOrder;
     Ok(period_closes::Entity::find()
-        .filter(period_closes::Column::OfficeId.eq(office))
+        .filter(period_closes::Column::OfficeId.eq(office.0))
         .order_by_desc(period_closes::Column::Period)
         .one(c)
         .await?
@@ -88,7 +88,7 @@ pub async fn settings(
     office: OrgId,
 ) -> Result<BillingSettings, AppError> {
     require_office(ctx, meta, auth, Permission::BillingRead, office).await?;
-    settings_of(&ctx.db, office.0).await
+    settings_of(&ctx.db, office).await
 }
 
 /// Saves an office's billing rules. Errors: `Forbidden` without `billing.manage` over the
@@ -206,7 +206,7 @@ pub async fn charge_once<C: ConnectionTrait>(
         return Ok(l.id);
     }
     let period = current_period();
-    ensure_open(c, office, period).await?;
+    ensure_open(c, OrgId(office), period).await?;
     let now = Utc::now();
     let item = match charge_items::Entity::find()
         .filter(charge_items::Column::OfficeId.eq(office))
@@ -259,7 +259,7 @@ pub async fn charge_once<C: ConnectionTrait>(
     let brief = units.first().ok_or(AppError::NotFound)?;
     let bu = crate::estate::service::billable_units(c, &[brief.community_id], Some(&[unit]), from, to).await?;
     let payer = bu.first().and_then(|b| super::plan::payer_and_days(b, period));
-    let settings = settings_of(c, office).await?;
+    let settings = settings_of(c, OrgId(office)).await?;
     let due = super::charge::due_date(period, settings.due_day).unwrap_or(to);
     let line = bill_lines::ActiveModel {
         office_id: Set(office),
@@ -334,7 +334,7 @@ pub async fn payable_lines<C: ConnectionTrait>(
         return Err(AppError::conflict("lines", "err.lines_changed"));
     }
     rows.sort_by_key(|l| (l.period, l.id));
-    let st = settings_of(c, office).await?;
+    let st = settings_of(c, OrgId(office)).await?;
     let owed: Vec<(i64, Money, Money)> = rows
         .iter()
         .map(|l| {

@@ -10,7 +10,7 @@ use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{charge_assignments, charge_items, fee_standards};
 use crate::db::{map_unique, AppCtx};
 use crate::shared::error::AppError;
-use crate::shared::ids::{ChargeItemId, OrgId};
+use crate::shared::ids::{BuildingId, ChargeItemId, OrgId};
 use crate::shared::money::{fixed2, parse_fixed2};
 use crate::with_txn;
 use chrono::{NaiveDate, Utc};
@@ -225,7 +225,7 @@ pub async fn add_standard(
     let item = item_in_scope(ctx, meta, auth, Permission::BillingManage, id).await?;
     let (from, _) = check_standard(&i)?;
     use chrono::Datelike;
-    super::service::ensure_open(&ctx.db, item.office_id, from.year() * 100 + from.month() as i32).await?;
+    super::service::ensure_open(&ctx.db, OrgId(item.office_id), from.year() * 100 + from.month() as i32).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         let s = insert_standard(&txn, item.id, &i, auth.user_id.0).await?;
@@ -255,11 +255,11 @@ pub async fn assign(
 ) -> Result<ItemRow, AppError> {
     let item = item_in_scope(ctx, meta, auth, Permission::BillingManage, id).await?;
     let communities = crate::org::service::communities_under(&ctx.db, OrgId(item.office_id)).await?;
-    if !communities.contains(&community.0) {
+    if !communities.contains(&community) {
         return Err(AppError::validation("community_id", "err.community_not_in_office"));
     }
     if let Some(b) = building {
-        let ok = crate::estate::service::building_community(&ctx.db, b).await? == Some(community.0);
+        let ok = crate::estate::service::building_community(&ctx.db, BuildingId(b)).await? == Some(community);
         if !ok {
             return Err(AppError::validation("building_id", "err.not_found"));
         }
@@ -405,7 +405,11 @@ pub async fn preview(
 ) -> Result<FormulaPreview, AppError> {
     require_office(ctx, meta, auth, Permission::BillingRead, office).await?;
     let (_, s) = check_standard(&i)?;
-    let communities = crate::org::service::communities_under(&ctx.db, office).await?;
+    let communities: Vec<i64> = crate::org::service::communities_under(&ctx.db, office)
+        .await?
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
     let units = crate::estate::service::sample_units(&ctx.db, &communities, 6).await?;
     let usage = super::meters::sample_usage(&ctx.db, &units.iter().map(|u| u.id).collect::<Vec<_>>()).await?;
     Ok(FormulaPreview {

@@ -112,7 +112,10 @@ async fn rows(ctx: &AppCtx, list: Vec<equipment::Model>) -> Result<Vec<Equipment
     Ok(list
         .into_iter()
         .map(|e| {
-            let next = due.get(&e.id).copied().filter(|_| e.status == "active");
+            let next = due
+                .get(&e.id)
+                .copied()
+                .filter(|_| e.status == EquipmentStatus::Active.code());
             EquipmentRow {
                 id: EquipmentId(e.id),
                 community_id: OrgId(e.community_id),

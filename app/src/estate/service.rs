@@ -2,6 +2,7 @@
 //! unit numbers and briefs, buildings. Other areas ask here; they never read estate's tables.
 //! (The org tree itself is the `org` area.)
 use crate::shared::error::AppError;
+use crate::shared::ids::{BuildingId, OrgId, UnitId};
 use sea_orm::prelude::*;
 
 /// A unit as billing needs it for one month: its facts and who held it.
@@ -12,8 +13,8 @@ pub struct BillableUnit {
     pub building_id: i64,
     pub number: String,
     pub floor: i32,
-    pub use_type: String,
-    pub status: String,
+    pub use_type: super::model::UnitUse,
+    pub status: super::model::UnitStatus,
     /// Legal area (hundredths of ㎡), registered > measured > contract.
     pub area: Option<i64>,
     pub shared_area: Option<i64>,
@@ -58,7 +59,10 @@ pub async fn billable_units<C: ConnectionTrait>(
         let occ = occupancies::Entity::find()
             .filter(occupancies::Column::UnitId.between(lo, hi))
             .filter(occupancies::Column::CommunityId.is_in(communities.to_vec()))
-            .filter(occupancies::Column::Relation.is_in(["owner", "co_owner", "tenant"]))
+            .filter(
+                occupancies::Column::Relation
+                    .is_in([Relation::Owner, Relation::CoOwner, Relation::Tenant].map(Relation::code)),
+            )
             .filter(occupancies::Column::StartDate.lte(to))
             .filter(
                 sea_orm::Condition::any()
@@ -113,8 +117,11 @@ pub async fn billable_units<C: ConnectionTrait>(
                 building_id: u.building_id,
                 number: u.number.clone(),
                 floor: u.floor,
-                use_type: u.use_type.clone(),
-                status: u.status.clone(),
+                use_type: super::model::UnitUse::parse(&u.use_type).unwrap_or(super::model::UnitUse::Residential),
+                status: super::model::UnitStatus::parse(&u.status).unwrap_or_else(|| {
+                    tracing::warn!(unit = u.id, status = %u.status, "a unit with an unknown status is billed as occupied");
+                    super::model::UnitStatus::Occupied
+                }),
                 area: legal_area(u.area_registered, u.area_measured, u.area_contract).map(|a| a.0 .0),
                 shared_area: u.shared_area,
                 spaces: spaces.get(&u.id).map(|s| s.len() as i64).unwrap_or(0),
@@ -221,7 +228,7 @@ pub async fn find_units<C: ConnectionTrait>(
 }
 
 /// The units the signed-in resident's household holds now (any current relation).
-pub async fn my_unit_ids<C: ConnectionTrait>(c: &C, user: crate::shared::ids::UserId) -> Result<Vec<i64>, AppError> {
+pub async fn my_unit_ids<C: ConnectionTrait>(c: &C, user: crate::shared::ids::UserId) -> Result<Vec<UnitId>, AppError> {
     use crate::db::entities::{occupancies, persons, users};
     let Some(phone) = users::Entity::find_by_id(user.0).one(c).await?.and_then(|u| u.phone) else {
         return Ok(vec![]);
@@ -243,16 +250,16 @@ pub async fn my_unit_ids<C: ConnectionTrait>(c: &C, user: crate::shared::ids::Us
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    Ok(ids)
+    Ok(ids.into_iter().map(UnitId).collect())
 }
 
 /// The community a building belongs to.
-pub async fn building_community<C: ConnectionTrait>(c: &C, building: i64) -> Result<Option<i64>, AppError> {
+pub async fn building_community<C: ConnectionTrait>(c: &C, building: BuildingId) -> Result<Option<OrgId>, AppError> {
     use crate::db::entities::buildings;
-    Ok(buildings::Entity::find_by_id(building)
+    Ok(buildings::Entity::find_by_id(building.0)
         .one(c)
         .await?
-        .map(|b| b.community_id))
+        .map(|b| OrgId(b.community_id)))
 }
 
 /// Building codes by id.

@@ -61,11 +61,23 @@ fn model(j: &NewJob) -> jobs::ActiveModel {
         max_attempts: Set(j.max_attempts),
         locked_until: Set(None),
         locked_by: Set(None),
-        state: Set("queued".into()),
+        state: Set(JobState::Queued.into()),
         last_error: Set(None),
         created_at: Set(now()),
         done_at: Set(None),
         ..Default::default()
+    }
+}
+
+crate::code_enum! {
+    /// Where a job stands: queued (waiting, or leased to a worker) until done, failed or expired.
+    pub enum JobState {
+        Queued = "queued",
+        Done = "done",
+        /// Out of attempts, or refused by its handler.
+        Failed = "failed",
+        /// Its `expires_at` passed before it could run again.
+        Expired = "expired",
     }
 }
 
@@ -94,9 +106,10 @@ pub async fn claim(
     };
     let sql = format!(
         "UPDATE jobs SET locked_until = {p}1, locked_by = {p}2, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= {p}3 \
+         WHERE id IN (SELECT id FROM jobs WHERE state = '{queued}' AND run_at <= {p}3 \
            AND (locked_until IS NULL OR locked_until < {p}3) ORDER BY run_at, id LIMIT {n}{skip}) \
-         AND state = 'queued' AND (locked_until IS NULL OR locked_until < {p}3) RETURNING *"
+         AND state = '{queued}' AND (locked_until IS NULL OR locked_until < {p}3) RETURNING *",
+        queued = JobState::Queued.code()
     );
     let stmt = Statement::from_sql_and_values(backend, sql, [(t + lease).into(), worker.into(), t.into()]);
     Ok(jobs::Entity::find().from_raw_sql(stmt).all(db).await?)
@@ -117,10 +130,10 @@ pub async fn settle(db: &DatabaseConnection, job: &jobs::Model, worker: &str, r:
         .col_expr(jobs::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None));
     q = match r {
         JobResult::Done => q
-            .col_expr(jobs::Column::State, Expr::value("done"))
+            .col_expr(jobs::Column::State, Expr::value(JobState::Done))
             .col_expr(jobs::Column::DoneAt, Expr::value(t)),
         JobResult::Failed(e) => q
-            .col_expr(jobs::Column::State, Expr::value("failed"))
+            .col_expr(jobs::Column::State, Expr::value(JobState::Failed))
             .col_expr(jobs::Column::DoneAt, Expr::value(t))
             .col_expr(
                 jobs::Column::LastError,
@@ -130,11 +143,11 @@ pub async fn settle(db: &DatabaseConnection, job: &jobs::Model, worker: &str, r:
             let wait = backoff(job.attempts).max(after.and_then(|a| Duration::from_std(a).ok()).unwrap_or_default());
             let next = t + wait;
             let (state, done) = if job.attempts >= job.max_attempts {
-                ("failed", Some(t))
+                (JobState::Failed, Some(t))
             } else if job.expires_at.is_some_and(|e| e < next) {
-                ("expired", Some(t))
+                (JobState::Expired, Some(t))
             } else {
-                ("queued", None)
+                (JobState::Queued, None)
             };
             q.col_expr(jobs::Column::State, Expr::value(state))
                 .col_expr(jobs::Column::RunAt, Expr::value(next))

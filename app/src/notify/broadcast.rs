@@ -8,6 +8,7 @@ use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{broadcasts, jobs, notifications};
 use crate::db::AppCtx;
+use crate::jobs::queue::JobState;
 use crate::jobs::{queue, JobResult, NewJob};
 use crate::shared::error::AppError;
 use crate::shared::ids::{OrgId, UserId};
@@ -86,7 +87,11 @@ pub async fn deliver(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
         let Some(b) = broadcasts::Entity::find_by_id(id).one(&ctx.db).await? else {
             return Ok(());
         };
-        let communities = crate::org::service::communities_under(&ctx.db, OrgId(b.org_id)).await?;
+        let communities: Vec<i64> = crate::org::service::communities_under(&ctx.db, OrgId(b.org_id))
+            .await?
+            .into_iter()
+            .map(|c| c.0)
+            .collect();
         let units = crate::estate::service::unit_ids_of(&ctx.db, &communities).await?;
         let mut users: Vec<UserId> = crate::estate::service::household_users(&ctx.db, &units)
             .await?
@@ -141,20 +146,20 @@ async fn stats<C: ConnectionTrait>(c: &C, b: broadcasts::Model) -> Result<Broadc
         .await? as i64;
     // Push jobs carry the broadcast id first (`{"b":…,"n":…,"s":…}`, keys sorted).
     let prefix = format!("{{\"b\":{},", b.id);
-    let push = |state: &'static str| {
+    let push = |state: JobState| {
         jobs::Entity::find()
-            .filter(jobs::Column::Kind.eq("push"))
+            .filter(jobs::Column::Kind.eq(super::jobs::PUSH))
             .filter(jobs::Column::Payload.starts_with(prefix.clone()))
             .filter(jobs::Column::State.eq(state))
             .count(c)
     };
-    let pushed = push("done").await? as i64;
-    let push_pending = push("queued").await? as i64;
-    let push_failed = (push("failed").await? + push("expired").await?) as i64;
+    let pushed = push(JobState::Done).await? as i64;
+    let push_pending = push(JobState::Queued).await? as i64;
+    let push_failed = (push(JobState::Failed).await? + push(JobState::Expired).await?) as i64;
     let queued = jobs::Entity::find()
-        .filter(jobs::Column::Kind.eq("notify.broadcast"))
+        .filter(jobs::Column::Kind.eq(super::jobs::BROADCAST))
         .filter(jobs::Column::Payload.eq(serde_json::json!({ "b": b.id }).to_string()))
-        .filter(jobs::Column::State.eq("queued"))
+        .filter(jobs::Column::State.eq(JobState::Queued))
         .count(c)
         .await?
         > 0;

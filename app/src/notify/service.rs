@@ -241,9 +241,9 @@ pub async fn deliver_push(ctx: &AppCtx, payload: &serde_json::Value) -> JobResul
         "link": note.link,
         "category": note.category,
     });
-    let urgency = match note.category.as_str() {
-        "bills" | "repairs" => super::push::Urgency::Normal,
-        "system" => super::push::Urgency::High,
+    let urgency = match Category::parse(&note.category) {
+        Some(Category::Bills | Category::Repairs) => super::push::Urgency::Normal,
+        Some(Category::System) => super::push::Urgency::High,
         _ => super::push::Urgency::Low,
     };
     let target = super::push::PushTarget {

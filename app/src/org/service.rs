@@ -101,12 +101,12 @@ pub async fn subtree_nodes<C: ConnectionTrait>(c: &C, roots: &[OrgId]) -> Result
 }
 
 /// The community ids inside the subtree of `root` (itself if it is a community).
-pub async fn communities_under<C: ConnectionTrait>(c: &C, root: OrgId) -> Result<Vec<i64>, AppError> {
+pub async fn communities_under<C: ConnectionTrait>(c: &C, root: OrgId) -> Result<Vec<OrgId>, AppError> {
     Ok(subtree_nodes(c, &[root])
         .await?
         .into_iter()
         .filter(|n| n.kind == OrgKind::Community)
-        .map(|n| n.id.0)
+        .map(|n| n.id)
         .collect())
 }
 
@@ -152,12 +152,14 @@ pub async fn offices_of<C: ConnectionTrait>(
 
 /// The office (管理处) a community belongs to, whose settings and month close apply; the node
 /// itself when it has no office above it.
-pub async fn office_of<C: ConnectionTrait>(c: &C, community: i64) -> Result<i64, AppError> {
-    Ok(offices_of(c, &[community])
-        .await?
-        .get(&community)
-        .copied()
-        .unwrap_or(community))
+pub async fn office_of<C: ConnectionTrait>(c: &C, community: OrgId) -> Result<OrgId, AppError> {
+    Ok(OrgId(
+        offices_of(c, &[community.0])
+            .await?
+            .get(&community.0)
+            .copied()
+            .unwrap_or(community.0),
+    ))
 }
 
 /// Names of org nodes by id.

@@ -84,7 +84,9 @@ pub async fn start_checkout(
         .pop()
         .ok_or(AppError::NotFound)?;
     let today = crate::shared::time::today_cn();
-    let office = crate::org::service::office_of(&ctx.db, brief.community_id).await?;
+    let office = crate::org::service::office_of(&ctx.db, OrgId(brief.community_id))
+        .await?
+        .0;
     let payable = billing::payable_lines(&ctx.db, unit, lines, office, today).await?;
     let owed: Vec<(i64, Money, Money)> = payable.iter().map(|l| (l.id.0, l.principal, l.late_fee)).collect();
     let amount = Money(owed.iter().map(|o| o.1 .0 + o.2 .0).sum());
@@ -665,7 +667,7 @@ pub async fn refund(
     if p.amount <= 0 || p.reverses.is_some() || p.reversed {
         return Err(AppError::conflict("payment", "err.cannot_reverse"));
     }
-    ensure_open(&ctx.db, p.office_id, current_period()).await?;
+    ensure_open(&ctx.db, OrgId(p.office_id), current_period()).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let r = with_txn!(ctx.db, |txn| {
         let existing = online_refunds::Entity::find()

@@ -16,6 +16,13 @@ macro_rules! typed_id {
             }
         }
 
+        #[cfg(feature = "ssr")]
+        impl From<$name> for sea_orm::Value {
+            fn from(v: $name) -> sea_orm::Value {
+                v.0.into()
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::num::ParseIntError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

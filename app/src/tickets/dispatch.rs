@@ -1,7 +1,7 @@
 //! (ssr) Who can take a ticket: the office's technicians with their open work, and
 //! round-robin assignment within a team or the office.
 use super::config::settings_of;
-use super::lists::OPEN;
+use super::lists::open_codes;
 use super::model::*;
 use super::scope::{access_of, visible_ticket};
 use crate::access::model::{Authed, Permission, RequestMeta};
@@ -48,7 +48,7 @@ pub async fn technicians_under<C: ConnectionTrait>(
         .column(service_tickets::Column::AssigneeId)
         .column_as(service_tickets::Column::Id.count(), "n")
         .filter(service_tickets::Column::AssigneeId.is_in(ids.clone()))
-        .filter(service_tickets::Column::Status.is_in(OPEN))
+        .filter(service_tickets::Column::Status.is_in(open_codes()))
         .group_by(service_tickets::Column::AssigneeId)
         .into_tuple::<(Option<i64>, i64)>()
         .all(c)

@@ -18,7 +18,14 @@ const PAGE: u64 = 30;
 
 // ---------------------------------------------------------------- lists
 
-pub(super) const OPEN: [&str; 4] = ["submitted", "accepted", "dispatched", "in_progress"];
+/// The codes of the statuses still someone's work ([`Status::is_open`]).
+pub(super) fn open_codes() -> Vec<&'static str> {
+    Status::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(Status::code)
+        .collect()
+}
 
 /// The staff list: everything in a reader's or the desk's scope; a technician's own, team
 /// and pool tickets otherwise. Newest first, 30 a page.
@@ -61,10 +68,10 @@ pub async fn staff_list(
     }
     match f.status.as_str() {
         "" => {}
-        "open" => q = q.filter(service_tickets::Column::Status.is_in(OPEN)),
+        "open" => q = q.filter(service_tickets::Column::Status.is_in(open_codes())),
         "overdue" => {
             q = q
-                .filter(service_tickets::Column::Status.is_in(OPEN))
+                .filter(service_tickets::Column::Status.is_in(open_codes()))
                 .filter(service_tickets::Column::HandleDue.lt(Utc::now()))
         }
         s => {

@@ -98,7 +98,7 @@ pub async fn daily<C: ConnectionTrait>(
     let overdue = count(
         c,
         base()
-            .filter(st::Column::Status.is_in(["submitted", "accepted", "dispatched", "in_progress"]))
+            .filter(st::Column::Status.is_in(super::lists::open_codes()))
             .filter(st::Column::HandleDue.lt(now)),
     )
     .await?;

@@ -1,6 +1,6 @@
 //! (ssr) SLA clocks: the due times of a ticket, and the watch that marks breaches, writes
 //! them on the timeline and tells the supervisor, once per ticket and clock.
-use super::lists::OPEN;
+use super::lists::open_codes;
 use super::model::*;
 use super::timeline::{event, notify_supervisors};
 use crate::db::entities::service_tickets;
@@ -49,7 +49,7 @@ pub async fn sla_watch(ctx: &AppCtx) -> Result<usize, AppError> {
             )
         };
         let late = service_tickets::Entity::find()
-            .filter(service_tickets::Column::Status.is_in(OPEN))
+            .filter(service_tickets::Column::Status.is_in(open_codes()))
             .filter(due.lt(now))
             .filter(flag.eq(false))
             .filter(done.is_null())

@@ -11,7 +11,7 @@ use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::service_tickets;
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
-use crate::shared::ids::{OrgId, UserId};
+use crate::shared::ids::{OrgId, UnitId, UserId};
 use crate::with_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::{prelude::*, ActiveValue::Set};
@@ -46,7 +46,11 @@ pub(super) fn check_new(n: &NewTicket) -> Result<(String, String, String), AppEr
 
 /// What the resident's form offers: their homes.
 pub async fn submit_form(ctx: &AppCtx, auth: &Authed) -> Result<SubmitForm, AppError> {
-    let ids = crate::estate::service::my_unit_ids(&ctx.db, auth.user_id).await?;
+    let ids: Vec<i64> = crate::estate::service::my_unit_ids(&ctx.db, auth.user_id)
+        .await?
+        .into_iter()
+        .map(|u| u.0)
+        .collect();
     let units = crate::estate::service::unit_briefs(&ctx.db, &ids)
         .await?
         .into_iter()
@@ -127,7 +131,7 @@ pub async fn submit(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewTicke
             .unit_id
             .ok_or_else(|| AppError::validation("unit_id", "err.ticket_unit"))?;
         let mine = crate::estate::service::my_unit_ids(&ctx.db, auth.user_id).await?;
-        if !mine.contains(&unit) {
+        if !mine.contains(&UnitId(unit)) {
             return Err(AppError::validation("unit_id", "err.ticket_unit"));
         }
         let b = crate::estate::service::unit_briefs(&ctx.db, &[unit]).await?;
@@ -142,8 +146,8 @@ pub async fn submit(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewTicke
             priority: Priority::Normal,
         }
     };
-    let office = crate::org::service::office_of(&ctx.db, place.community).await?;
-    let settings = settings_of(&ctx.db, office).await?;
+    let office = crate::org::service::office_of(&ctx.db, OrgId(place.community)).await?;
+    let settings = settings_of(&ctx.db, office.0).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let photos = n.photos.clone();
     let id = with_txn!(ctx.db, |txn| {
@@ -151,7 +155,7 @@ pub async fn submit(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewTicke
         let id = insert_ticket(
             &txn,
             InsertTicket {
-                office,
+                office: office.0,
                 community: place.community,
                 unit: place.unit,
                 kind: n.kind,
@@ -296,15 +300,15 @@ pub async fn open_from_inspection<C: ConnectionTrait>(c: &C, t: SystemTicket) ->
     } else {
         "other".to_string()
     };
-    let office = crate::org::service::office_of(c, t.community_id).await?;
-    let settings = settings_of(c, office).await?;
+    let office = crate::org::service::office_of(c, OrgId(t.community_id)).await?;
+    let settings = settings_of(c, office.0).await?;
     let actor = actor_label(c, t.opened_by).await;
     let description: String = t.description.trim().chars().take(1_000).collect();
     let spot: String = t.spot.trim().chars().take(100).collect();
     let id = insert_ticket(
         c,
         InsertTicket {
-            office,
+            office: office.0,
             community: t.community_id,
             unit: None,
             kind: Kind::RepairPublic,

@@ -4,7 +4,7 @@ use super::session::use_session;
 use crate::access::api::{
     list_orgs, list_roles, list_users, CreateStaff, GrantRole, RevokeGrant, SetRolePermission, SetUserStatus,
 };
-use crate::access::model::{Me, Permission, RoleRow, UserRow};
+use crate::access::model::{Me, Permission, RoleRow, UserRow, UserStatus};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{
@@ -345,7 +345,7 @@ pub fn AdminUsers() -> impl IntoView {
                                         <th>{move || i18n.t("admin.status")}</th>
                                     </tr></thead>
                                     <tbody>
-                                        <For each=move || pager.rows.get() key=|u| (u.id, u.grants.len(), u.status.clone()) let:u>
+                                        <For each=move || pager.rows.get() key=|u| (u.id, u.grants.len(), u.status) let:u>
                                             <UserRowView u grant revoke status role_options org_options />
                                         </For>
                                     </tbody>
@@ -378,7 +378,7 @@ where
 {
     let i18n = use_i18n();
     let uid = u.id;
-    let active = u.status == "active";
+    let active = u.status == UserStatus::Active;
     let grants = u.grants.clone();
     view! {
         <tr>
