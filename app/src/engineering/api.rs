@@ -9,7 +9,7 @@ use leptos::server_fn::codec::Json;
 /// The communities the caller may see engineering records of.
 #[server]
 pub async fn eng_communities() -> Result<Vec<Community>, AppError> {
-    crate::web::serve(async |ctx, meta, auth| super::service::communities(&ctx, &meta, &auth).await).await
+    crate::web::serve(async |ctx, meta, auth| super::scope::communities(&ctx, &meta, &auth).await).await
 }
 
 #[server]
@@ -345,7 +345,7 @@ pub async fn load_qr_sheet(community: OrgId) -> Result<QrSheet, AppError> {
                 .and_then(|h| h.to_str().ok())
                 .map(str::to_string)
         });
-        let base = super::service::public_base(&ctx, host.as_deref());
+        let base = super::qr::public_base(&ctx, host.as_deref());
         super::inspection::qr_sheet(&ctx, &meta, &auth, community, &base).await
     })
     .await

@@ -3,7 +3,9 @@
 //! most once per `client_id`, counted for the round open when the phone recorded them, and
 //! opening a repair ticket (through the service area, in the same transaction) when abnormal.
 use super::model::*;
-use super::service::{self as eng, MANAGE, PHOTO_INSPECTION, RECORD};
+use super::photos::{self, PHOTO_INSPECTION};
+use super::qr;
+use super::scope::{self, MANAGE, RECORD};
 use crate::access::model::{Authed, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
@@ -121,7 +123,7 @@ pub async fn list_checkpoints(
     auth: &Authed,
     community: Option<OrgId>,
 ) -> Result<Vec<CheckpointRow>, AppError> {
-    let scope = eng::view_scope(ctx, meta, auth).await?;
+    let scope = scope::view_scope(ctx, meta, auth).await?;
     let mut q = scope.filter_org_column(checkpoints::Entity::find(), checkpoints::Column::CommunityId, false);
     if let Some(c) = community {
         access::within(ctx, meta, auth, RECORD, &scope, c).await?;
@@ -167,7 +169,7 @@ pub async fn create_checkpoint(
     auth: &Authed,
     i: CheckpointInput,
 ) -> Result<CheckpointRow, AppError> {
-    eng::require_community(ctx, meta, auth, MANAGE, i.community_id).await?;
+    scope::require_community(ctx, meta, auth, MANAGE, i.community_id).await?;
     let c = check_checkpoint(ctx, &i).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let json = serde_json::to_string(&c.checklist).map_err(|_| AppError::Internal)?;
@@ -178,7 +180,7 @@ pub async fn create_checkpoint(
             location: Set(c.location.clone()),
             equipment_id: Set(i.equipment_id.map(|e| e.0)),
             checklist: Set(json.clone()),
-            qr_token: Set(eng::new_token()),
+            qr_token: Set(qr::new_token()),
             active: Set(true),
             created_at: Set(Utc::now()),
             ..Default::default()
@@ -302,7 +304,7 @@ pub async fn list_routes(
     auth: &Authed,
     community: Option<OrgId>,
 ) -> Result<Vec<RouteRow>, AppError> {
-    let scope = eng::view_scope(ctx, meta, auth).await?;
+    let scope = scope::view_scope(ctx, meta, auth).await?;
     let mut q = scope.filter_org_column(patrol_routes::Entity::find(), patrol_routes::Column::CommunityId, false);
     if let Some(c) = community {
         access::within(ctx, meta, auth, RECORD, &scope, c).await?;
@@ -327,7 +329,7 @@ pub async fn create_route(
     auth: &Authed,
     i: RouteInput,
 ) -> Result<RouteRow, AppError> {
-    eng::require_community(ctx, meta, auth, MANAGE, i.community_id).await?;
+    scope::require_community(ctx, meta, auth, MANAGE, i.community_id).await?;
     let CheckedRoute {
         name,
         stops,
@@ -647,7 +649,7 @@ pub async fn rounds(
     community: Option<OrgId>,
     date: Option<String>,
 ) -> Result<Vec<RoundRow>, AppError> {
-    let scope = eng::view_scope(ctx, meta, auth).await?;
+    let scope = scope::view_scope(ctx, meta, auth).await?;
     let date = match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| AppError::validation("date", "err.date"))?,
         None => today_cn(),
@@ -734,7 +736,7 @@ pub async fn rounds(
 /// there) or a piece of equipment's card. Errors: `Forbidden` without either permission;
 /// `NotFound` for an unknown code or one outside the caller's scope.
 pub async fn scan(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, token: &str) -> Result<Scan, AppError> {
-    let scope = eng::view_scope(ctx, meta, auth).await?;
+    let scope = scope::view_scope(ctx, meta, auth).await?;
     let token = token.trim();
     if token.is_empty() || token.len() > 40 {
         return Err(AppError::NotFound);
@@ -870,7 +872,7 @@ pub async fn record_result(
     access::within(ctx, meta, auth, RECORD, &scope, OrgId(cp.community_id)).await?;
     let checklist: Vec<String> = list_of(&cp.checklist);
     let note = check_text(&n.note, 500, false).map_err(|c| AppError::validation("note", c))?;
-    if n.photos.len() > eng::MAX_PHOTOS {
+    if n.photos.len() > photos::MAX_PHOTOS {
         return Err(AppError::validation("photos", "err.photo_too_many"));
     }
     let now = Utc::now();
@@ -947,7 +949,7 @@ pub async fn record_result(
         for (round, plan) in &open {
             settle_round(&txn, round, plan, now).await?;
         }
-        eng::attach_photos(&txn, auth, &n.photos, PHOTO_INSPECTION, row.id).await?;
+        photos::attach_photos(&txn, auth, &n.photos, PHOTO_INSPECTION, row.id).await?;
         audit::record(
             &txn,
             meta,
@@ -989,7 +991,7 @@ async fn result_rows(ctx: &AppCtx, list: Vec<inspection_results::Model>) -> Resu
     let who = access::display_names(&ctx.db, &list.iter().map(|r| r.user_id).collect::<Vec<_>>()).await?;
     let names =
         crate::org::service::org_names(&ctx.db, &list.iter().map(|r| r.community_id).collect::<Vec<_>>()).await?;
-    let photos = eng::photos_of(
+    let photos = photos::photos_of(
         &ctx.db,
         PHOTO_INSPECTION,
         &list.iter().map(|r| r.id).collect::<Vec<_>>(),
@@ -1040,7 +1042,7 @@ pub async fn list_results(
     auth: &Authed,
     f: ResultFilter,
 ) -> Result<Page<ResultRow>, AppError> {
-    let scope = eng::view_scope(ctx, meta, auth).await?;
+    let scope = scope::view_scope(ctx, meta, auth).await?;
     let mut q = scope.filter_org_column(
         inspection_results::Entity::find(),
         inspection_results::Column::CommunityId,
@@ -1080,7 +1082,7 @@ pub async fn result_photo(
     file: i64,
     thumb: bool,
 ) -> Result<Vec<u8>, AppError> {
-    let scope = eng::view_scope(ctx, meta, auth).await?;
+    let scope = scope::view_scope(ctx, meta, auth).await?;
     let r = inspection_results::Entity::find_by_id(id.0)
         .one(&ctx.db)
         .await?
@@ -1098,7 +1100,7 @@ pub async fn qr_sheet(
     community: OrgId,
     base: &str,
 ) -> Result<QrSheet, AppError> {
-    eng::require_community(ctx, meta, auth, MANAGE, community).await?;
+    scope::require_community(ctx, meta, auth, MANAGE, community).await?;
     let mut cards = vec![];
     for c in checkpoints::Entity::find()
         .filter(checkpoints::Column::CommunityId.eq(community.0))
@@ -1107,13 +1109,13 @@ pub async fn qr_sheet(
         .all(&ctx.db)
         .await?
     {
-        let url = eng::scan_url(base, &c.qr_token);
+        let url = qr::scan_url(base, &c.qr_token);
         cards.push(QrCard {
             kind: "checkpoint".into(),
             title: c.name,
             location: c.location,
             code: String::new(),
-            svg: eng::qr_svg(&url)?,
+            svg: qr::qr_svg(&url)?,
             url,
         });
     }
@@ -1124,13 +1126,13 @@ pub async fn qr_sheet(
         .all(&ctx.db)
         .await?
     {
-        let url = eng::scan_url(base, &e.qr_token);
+        let url = qr::scan_url(base, &e.qr_token);
         cards.push(QrCard {
             kind: "equipment".into(),
             title: e.name,
             location: e.location,
             code: e.code,
-            svg: eng::qr_svg(&url)?,
+            svg: qr::qr_svg(&url)?,
             url,
         });
     }

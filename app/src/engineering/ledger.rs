@@ -2,7 +2,9 @@
 //! documents (manuals, warranty cards), its maintenance plans and the maintenance done, which
 //! moves a plan's due date on.
 use super::model::*;
-use super::service::{self as eng, DOC_EQUIPMENT, MANAGE, PHOTO_EQUIPMENT, PHOTO_MAINTENANCE, RECORD};
+use super::photos::{self, DOC_EQUIPMENT, PHOTO_EQUIPMENT, PHOTO_MAINTENANCE};
+use super::qr;
+use super::scope::{self, MANAGE, RECORD};
 use crate::access::model::{Authed, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
@@ -145,7 +147,7 @@ pub async fn list(
     auth: &Authed,
     f: EquipmentFilter,
 ) -> Result<Vec<EquipmentRow>, AppError> {
-    let scope = eng::view_scope(ctx, meta, auth).await?;
+    let scope = scope::view_scope(ctx, meta, auth).await?;
     let mut q = scope.filter_org_column(equipment::Entity::find(), equipment::Column::CommunityId, false);
     if let Some(c) = f.community {
         access::within(ctx, meta, auth, RECORD, &scope, OrgId(c)).await?;
@@ -186,7 +188,7 @@ async fn in_scope(
 ) -> Result<equipment::Model, AppError> {
     let scope = match perm {
         Some(p) => access::require(ctx, meta, auth, p).await?,
-        None => eng::view_scope(ctx, meta, auth).await?,
+        None => scope::view_scope(ctx, meta, auth).await?,
     };
     let e = equipment::Entity::find_by_id(id.0)
         .one(&ctx.db)
@@ -225,13 +227,13 @@ pub(super) async fn detail_of(ctx: &AppCtx, auth: &Authed, e: equipment::Model) 
         .all(&ctx.db)
         .await?;
     let who = access::display_names(&ctx.db, &records.iter().map(|r| r.done_by).collect::<Vec<_>>()).await?;
-    let record_photos = eng::photos_of(
+    let record_photos = photos::photos_of(
         &ctx.db,
         PHOTO_MAINTENANCE,
         &records.iter().map(|r| r.id).collect::<Vec<_>>(),
     )
     .await?;
-    let photos = eng::photos_of(&ctx.db, PHOTO_EQUIPMENT, &[e.id])
+    let photos = photos::photos_of(&ctx.db, PHOTO_EQUIPMENT, &[e.id])
         .await?
         .remove(&e.id)
         .unwrap_or_default();
@@ -242,7 +244,7 @@ pub(super) async fn detail_of(ctx: &AppCtx, auth: &Authed, e: equipment::Model) 
         .all(&ctx.db)
         .await?;
     let checkpoints = super::inspection::checkpoint_rows(ctx, cps).await?;
-    let can = eng::abilities(ctx, auth, OrgId(e.community_id)).await?;
+    let can = scope::abilities(ctx, auth, OrgId(e.community_id)).await?;
     let qr_token = e.qr_token.clone();
     let equipment = rows(ctx, vec![e]).await?.pop().ok_or(AppError::NotFound)?;
     Ok(EquipmentDetail {
@@ -279,7 +281,7 @@ pub async fn create(
     auth: &Authed,
     i: EquipmentInput,
 ) -> Result<EquipmentDetail, AppError> {
-    eng::require_community(ctx, meta, auth, MANAGE, i.community_id).await?;
+    scope::require_community(ctx, meta, auth, MANAGE, i.community_id).await?;
     let c = check_equipment(&i)?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let row = with_txn!(ctx.db, |txn| {
@@ -296,7 +298,7 @@ pub async fn create(
             warranty_until: Set(c.warranty_until),
             status: Set(c.status.code().into()),
             notes: Set(c.notes.clone()),
-            qr_token: Set(eng::new_token()),
+            qr_token: Set(qr::new_token()),
             created_by: Set(auth.user_id.0),
             created_at: Set(now),
             updated_at: Set(now),
@@ -305,7 +307,7 @@ pub async fn create(
         .insert(&txn)
         .await
         .map_err(|e| map_unique(e, "code", "err.code_taken"))?;
-        eng::attach_photos(&txn, auth, &i.photos, PHOTO_EQUIPMENT, e.id).await?;
+        photos::attach_photos(&txn, auth, &i.photos, PHOTO_EQUIPMENT, e.id).await?;
         files::attach_documents(&txn, auth.user_id, &i.documents, DOC_EQUIPMENT, e.id, MAX_DOCS).await?;
         audit::record(
             &txn,
@@ -356,7 +358,7 @@ pub async fn update(
             .update(&txn)
             .await
             .map_err(|e| map_unique(e, "code", "err.code_taken"))?;
-        eng::attach_photos(&txn, auth, &i.photos, PHOTO_EQUIPMENT, e.id).await?;
+        photos::attach_photos(&txn, auth, &i.photos, PHOTO_EQUIPMENT, e.id).await?;
         files::attach_documents(&txn, auth.user_id, &i.documents, DOC_EQUIPMENT, e.id, MAX_DOCS).await?;
         audit::record(
             &txn,
@@ -570,7 +572,7 @@ pub async fn record_maintenance(
                 moved = Some((from, next));
             }
         }
-        eng::attach_photos(&txn, auth, &n.photos, PHOTO_MAINTENANCE, rec.id).await?;
+        photos::attach_photos(&txn, auth, &n.photos, PHOTO_MAINTENANCE, rec.id).await?;
         audit::record(
             &txn,
             meta,

@@ -13,9 +13,13 @@ pub mod jobs;
 pub mod ledger;
 pub mod model;
 #[cfg(feature = "ssr")]
+mod photos;
+#[cfg(feature = "ssr")]
+mod qr;
+#[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
-pub mod service;
+mod scope;
 pub mod ui;
 
 #[cfg(test)]

@@ -6,12 +6,13 @@
 use super::model::*;
 use crate::access::model::Authed;
 use crate::db::entities::{notifications, notify_prefs, push_subscriptions};
+use crate::db::page::{keyset, Keyset};
 use crate::db::AppCtx;
 use crate::jobs::{queue, JobResult, NewJob};
 use crate::shared::error::AppError;
 use crate::shared::ids::UserId;
 use chrono::{Duration, Timelike, Utc};
-use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, QueryOrder};
 use std::collections::{HashMap, HashSet};
 
 impl std::fmt::Debug for super::push::PushSender {
@@ -175,22 +176,20 @@ pub async fn unread(ctx: &AppCtx, auth: &Authed) -> Result<i64, AppError> {
 /// A page of the caller's inbox, newest first, before notice id `before`.
 pub async fn inbox(ctx: &AppCtx, auth: &Authed, before: Option<i64>) -> Result<Inbox, AppError> {
     const PAGE: u64 = 30;
-    let mut q = notifications::Entity::find().filter(notifications::Column::UserId.eq(auth.user_id.0));
-    if let Some(b) = before {
-        q = q.filter(notifications::Column::Id.lt(b));
-    }
-    let mut rows = q
-        .order_by_desc(notifications::Column::Id)
-        .limit(PAGE + 1)
-        .all(&ctx.db)
-        .await?;
-    let more = rows.len() as u64 > PAGE;
-    rows.truncate(PAGE as usize);
-    let next = more.then(|| rows.last().map(|r| r.id)).flatten();
+    let q = notifications::Entity::find().filter(notifications::Column::UserId.eq(auth.user_id.0));
+    let page = keyset(
+        &ctx.db,
+        q,
+        notifications::Column::Id,
+        Keyset::Before(before),
+        Some(PAGE),
+        |r| r.id,
+    )
+    .await?;
     Ok(Inbox {
-        items: rows.into_iter().map(row).collect(),
         unread: unread(ctx, auth).await?,
-        next,
+        next: page.next,
+        items: page.items.into_iter().map(row).collect(),
     })
 }
 

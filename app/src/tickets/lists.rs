@@ -8,10 +8,12 @@ use super::service::PHOTO_KIND;
 use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access};
 use crate::db::entities::{service_events, service_tickets};
+use crate::db::page::{keyset, Keyset};
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
+use crate::shared::pagination::Page;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{prelude::*, Condition, QueryOrder, QuerySelect};
+use sea_orm::{prelude::*, Condition, QueryOrder};
 use std::collections::HashMap;
 
 const PAGE: u64 = 30;
@@ -87,45 +89,41 @@ pub async fn staff_list(
     if !number.is_empty() {
         q = q.filter(service_tickets::Column::Number.eq(number.to_uppercase()));
     }
-    if let Some(b) = f.before {
-        q = q.filter(service_tickets::Column::Id.lt(b));
-    }
-    let rows = q
-        .order_by_desc(service_tickets::Column::Id)
-        .limit(PAGE + 1)
-        .all(&ctx.db)
-        .await?;
+    let rows = keyset(
+        &ctx.db,
+        q,
+        service_tickets::Column::Id,
+        Keyset::Before(f.before),
+        Some(PAGE),
+        |r| r.id,
+    )
+    .await?;
     page(&ctx.db, rows, true).await
 }
 
 /// The resident's own tickets, newest first.
 pub async fn my_tickets(ctx: &AppCtx, auth: &Authed, before: Option<i64>) -> Result<TicketPage, AppError> {
-    let mut q = service_tickets::Entity::find().filter(service_tickets::Column::ReporterId.eq(auth.user_id.0));
-    if let Some(b) = before {
-        q = q.filter(service_tickets::Column::Id.lt(b));
-    }
-    let rows = q
-        .order_by_desc(service_tickets::Column::Id)
-        .limit(PAGE + 1)
-        .all(&ctx.db)
-        .await?;
+    let q = service_tickets::Entity::find().filter(service_tickets::Column::ReporterId.eq(auth.user_id.0));
+    let rows = keyset(
+        &ctx.db,
+        q,
+        service_tickets::Column::Id,
+        Keyset::Before(before),
+        Some(PAGE),
+        |r| r.id,
+    )
+    .await?;
     page(&ctx.db, rows, false).await
 }
 
 pub(super) async fn page<C: ConnectionTrait>(
     c: &C,
-    mut rows: Vec<service_tickets::Model>,
+    rows: Page<service_tickets::Model>,
     staff: bool,
 ) -> Result<TicketPage, AppError> {
-    let next = if rows.len() as u64 > PAGE {
-        rows.truncate(PAGE as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
     Ok(TicketPage {
-        items: rows_of(c, &rows, staff).await?,
-        next,
+        items: rows_of(c, &rows.items, staff).await?,
+        next: rows.next,
     })
 }
 

@@ -4,6 +4,7 @@ use super::parts::{CategorySelect, KindChooser, TicketCard};
 use super::resident::TicketView;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
+use crate::shared::pagination::query_value;
 use crate::shared::ui::{field_error, toast, EmptyState, ErrorState, FormError, Loading};
 use crate::tickets::api::{desk_communities, staff_tickets, SubmitTicket};
 use crate::tickets::model::*;
@@ -98,8 +99,17 @@ pub fn ServiceTicketsPage() -> impl IntoView {
                                     view! { <TicketCard row=r href /> }
                                 }).collect_view()}
                             </ul>
-                            {p.next.map(|b| view! {
-                                <a class="btn btn--block" href=format!("?status={status}&before={b}")>{move || i18n.t("notify.older")}</a>
+                            {p.next.map(|b| {
+                                // The next page under the same filters.
+                                let f = filter();
+                                let mut href = format!("?status={}", query_value(&status));
+                                for (k, v) in [("kind", f.kind), ("number", f.number), ("community", f.community.map(|c| c.to_string()).unwrap_or_default())] {
+                                    if !v.is_empty() {
+                                        href.push_str(&format!("&{k}={}", query_value(&v)));
+                                    }
+                                }
+                                href.push_str(&format!("&before={b}"));
+                                view! { <a class="btn btn--block" href=href>{move || i18n.t("notify.older")}</a> }
                             })}
                         }.into_any()
                     }
