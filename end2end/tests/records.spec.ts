@@ -87,6 +87,7 @@ test("the units list loads the next page once per tap, and a new search starts o
   const numbers = await page.locator("table tbody tr a").allInnerTexts();
   expect(new Set(numbers).size).toBe(numbers.length);
   await expect(more).toBeEnabled();
+  await shot(page, "records-units-more");
 
   await page.getByRole("searchbox").fill("1-1-01");
   await page.getByRole("searchbox").press("Enter");

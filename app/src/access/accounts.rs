@@ -313,6 +313,13 @@ pub async fn grant(
     }
     check_can_grant(ctx, meta, auth, &role, org).await?;
     let target = repo::user(&ctx.db, user.0).await?.ok_or(AppError::NotFound)?;
+    // The account must be one the caller administers: one of its grants lies in their scope.
+    let scope = require(ctx, meta, auth, Permission::UsersWrite).await?;
+    let theirs = repo::grants_of(&ctx.db, &[target.id]).await?;
+    if !scope.global && !theirs.iter().any(|g| scope.covers(OrgId(g.org.id))) {
+        deny(ctx, meta, auth, "users.write", None).await;
+        return Err(AppError::NotFound);
+    }
     if role.is_staff && target.kind != UserKind::Staff.code() {
         return Err(AppError::validation("role_code", "err.role_invalid"));
     }
@@ -407,6 +414,8 @@ pub async fn set_status(
         am.update(&txn).await?;
         if !active {
             repo::delete_sessions_of(&txn, target.id, None).await?;
+            // Keys they made stop with them.
+            super::keys::revoke_keys_of(&txn, target.id).await?;
         }
         audit::record(
             &txn,
@@ -468,6 +477,18 @@ pub async fn set_role_permission(
         .ok_or(AppError::NotFound)?;
     if r.code == "sysadmin" {
         return Err(AppError::validation("permission", "err.sysadmin_fixed"));
+    }
+    if on && never_for(&r.code).contains(&p) {
+        return Err(AppError::validation("permission", "err.permission_not_for_role"));
+    }
+    // Nobody widens (or narrows) their own powers.
+    if repo::grants_of(&ctx.db, &[auth.user_id.0])
+        .await?
+        .iter()
+        .any(|g| g.role.id == r.id)
+    {
+        deny(ctx, meta, auth, "roles.write", None).await;
+        return Err(AppError::validation("permission", "err.own_role"));
     }
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {

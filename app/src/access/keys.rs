@@ -41,6 +41,15 @@ pub async fn create_key(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, req: Ke
     if name.chars().count() > 60 {
         return Err(AppError::validation("name", "err.too_long"));
     }
+    // Keys are for system administrators (integrations are set up by whoever runs the system).
+    let is_sysadmin = repo::grants_of(&ctx.db, &[auth.user_id.0])
+        .await?
+        .iter()
+        .any(|g| g.role.code == "sysadmin");
+    if !is_sysadmin {
+        super::service::deny(ctx, meta, auth, "apikeys.create", None).await;
+        return Err(AppError::Forbidden);
+    }
     let role = repo::role_by_code(&ctx.db, &req.role_code)
         .await?
         .filter(|r| r.is_staff && r.code != "sysadmin")
@@ -211,6 +220,30 @@ pub async fn revoke_key(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: Api
     })
 }
 
+/// Revokes every live key `creator` made, and disables the accounts behind them (inside the
+/// caller's transaction: disabling a person stops their integrations).
+pub(super) async fn revoke_keys_of<C: ConnectionTrait>(c: &C, creator: i64) -> Result<(), AppError> {
+    let live = api_keys::Entity::find()
+        .filter(api_keys::Column::CreatedBy.eq(creator))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .all(c)
+        .await?;
+    if live.is_empty() {
+        return Ok(());
+    }
+    api_keys::Entity::update_many()
+        .col_expr(api_keys::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(api_keys::Column::Id.is_in(live.iter().map(|k| k.id)))
+        .exec(c)
+        .await?;
+    users::Entity::update_many()
+        .col_expr(users::Column::Status, Expr::value(UserStatus::Disabled))
+        .filter(users::Column::Id.is_in(live.iter().map(|k| k.user_id)))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
 /// The caller an `Authorization: Bearer lk_…` header stands for, if the key is live.
 pub async fn resolve_key(ctx: &AppCtx, key: &str) -> Result<Option<Authed>, AppError> {
     if !key.starts_with(KEY_PREFIX) || key.len() > 100 {
@@ -227,11 +260,14 @@ pub async fn resolve_key(ctx: &AppCtx, key: &str) -> Result<Option<Authed>, AppE
     if k.revoked_at.is_some() {
         return Ok(None);
     }
-    let active = repo::user(&ctx.db, k.user_id)
-        .await?
-        .is_some_and(|u| u.status == UserStatus::Active.code());
-    if !active {
-        return Ok(None);
+    // The key's account and the person who made it must both still be active.
+    for id in [k.user_id, k.created_by] {
+        let active = repo::user(&ctx.db, id)
+            .await?
+            .is_some_and(|u| u.status == UserStatus::Active.code());
+        if !active {
+            return Ok(None);
+        }
     }
     let now = Utc::now();
     // Note the use at most once a minute so reads do not each become a write.

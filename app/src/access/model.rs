@@ -261,6 +261,17 @@ impl Permission {
     }
 }
 
+/// Permissions a built-in role may never hold, whoever edits it: the headquarters
+/// administrator never sees ID numbers (only the system administrator may grant that), and
+/// roles outside the staff hold no staff permission at all.
+pub fn never_for(role: &str) -> &'static [Permission] {
+    match role {
+        "hq_admin" => &[Permission::PeopleRevealId],
+        "resident" | "merchant" | "committee" => &Permission::ALL,
+        _ => &[],
+    }
+}
+
 /// The built-in roles, with their Chinese and English names and whether they are staff.
 pub const BUILTIN_ROLES: [(&str, &str, &str, bool); 11] = [
     ("resident", "住户", "Resident", false),
@@ -488,6 +499,16 @@ mod tests {
         }
         assert_eq!(default_permissions("sysadmin").len(), Permission::ALL.len());
         assert!(!default_permissions("hq_admin").contains(&Permission::PeopleRevealId));
+        for (code, ..) in BUILTIN_ROLES {
+            for p in default_permissions(code) {
+                assert!(
+                    !never_for(code).contains(&p),
+                    "{code} starts with {p:?}, which it may never hold"
+                );
+            }
+        }
+        assert!(never_for("resident").contains(&Permission::UsersWrite));
+        assert!(never_for("sysadmin").is_empty());
         assert!(default_permissions("resident").is_empty());
         assert!(default_permissions("cashier").contains(&Permission::BillingCollect));
     }

@@ -37,12 +37,14 @@ pub async fn delete_sessions_of<C: ConnectionTrait>(c: &C, user: i64, except: Op
     Ok(q.exec(c).await?.rows_affected)
 }
 
-/// Failures for `key` since its last success and within the window; and the oldest of them.
+/// Failures for `key` since its last success and within the window, up to attempt row `upto`
+/// (attempts made at once count in the order they were recorded); and the oldest of them.
 pub async fn recent_failures<C: ConnectionTrait>(
     c: &C,
     scope: &str,
     key: &str,
     since: chrono::DateTime<chrono::Utc>,
+    upto: i64,
 ) -> Result<(u64, Option<chrono::DateTime<chrono::Utc>>), DbErr> {
     let last_ok = login_attempts::Entity::find()
         .filter(login_attempts::Column::Scope.eq(scope))
@@ -59,6 +61,7 @@ pub async fn recent_failures<C: ConnectionTrait>(
         .filter(login_attempts::Column::Key.eq(key))
         .filter(login_attempts::Column::Success.eq(false))
         .filter(login_attempts::Column::AttemptedAt.gt(from))
+        .filter(login_attempts::Column::Id.lte(upto))
         .order_by_asc(login_attempts::Column::AttemptedAt)
         .all(c)
         .await?;

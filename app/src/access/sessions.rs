@@ -106,43 +106,72 @@ pub async fn resolve_session(ctx: &AppCtx, token: &str) -> Result<Option<Authed>
     }))
 }
 
-pub(super) async fn throttle_check(ctx: &AppCtx, account: &str, ip: &str) -> Result<(), AppError> {
+/// One password attempt, counted as a failure from before the password is checked, so that
+/// guesses sent at once cannot all slip under the limit.
+pub(super) struct Attempt {
+    ids: Vec<i64>,
+}
+
+/// Records an attempt by `account` from `ip` as failed, then refuses it (`RateLimited`, and
+/// the attempt taken back) when that makes more failures within the window, since the last
+/// success, than allowed for the account or the address.
+pub(super) async fn claim_attempt(ctx: &AppCtx, account: &str, ip: &str) -> Result<Attempt, AppError> {
+    let now = Utc::now();
+    let mut ids = Vec::with_capacity(2);
+    for (scope, key) in [("account", account), ("ip", ip)] {
+        let row = login_attempts::ActiveModel {
+            scope: Set(scope.into()),
+            key: Set(key.chars().take(128).collect()),
+            success: Set(false),
+            attempted_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&ctx.db)
+        .await?;
+        ids.push(row.id);
+    }
+    let attempt = Attempt { ids };
     let cfg = &ctx.cfg;
     let window = Duration::minutes(cfg.throttle_window_minutes);
-    let since = Utc::now() - window;
-    for (scope, key, max) in [
+    let since = now - window;
+    for ((scope, key, max), upto) in [
         ("account", account, cfg.max_failures_per_account),
         ("ip", ip, cfg.max_failures_per_ip),
-    ] {
-        let (n, oldest) = repo::recent_failures(&ctx.db, scope, key, since).await?;
-        if n >= max {
+    ]
+    .into_iter()
+    .zip(attempt.ids.clone())
+    {
+        let key: String = key.chars().take(128).collect();
+        let (n, oldest) = repo::recent_failures(&ctx.db, scope, &key, since, upto).await?;
+        if n > max {
+            attempt.withdraw(&ctx.db).await?;
             let until = oldest.unwrap_or_else(Utc::now) + window;
             let secs = (until - Utc::now()).num_seconds().max(1);
             return Err(AppError::RateLimited { retry_after_secs: secs });
         }
     }
-    Ok(())
+    Ok(attempt)
 }
 
-pub(super) async fn record_attempt<C: ConnectionTrait>(
-    c: &C,
-    account: &str,
-    ip: &str,
-    success: bool,
-) -> Result<(), AppError> {
-    let now = Utc::now();
-    for (scope, key) in [("account", account), ("ip", ip)] {
-        login_attempts::ActiveModel {
-            scope: Set(scope.into()),
-            key: Set(key.chars().take(128).collect()),
-            success: Set(success),
-            attempted_at: Set(now),
-            ..Default::default()
-        }
-        .insert(c)
-        .await?;
+impl Attempt {
+    /// The password was right: a success, which restarts the count.
+    pub(super) async fn succeeded<C: ConnectionTrait>(&self, c: &C) -> Result<(), AppError> {
+        login_attempts::Entity::update_many()
+            .col_expr(login_attempts::Column::Success, Expr::value(true))
+            .filter(login_attempts::Column::Id.is_in(self.ids.clone()))
+            .exec(c)
+            .await?;
+        Ok(())
     }
-    Ok(())
+
+    /// The attempt does not count (refused unchecked, or a right password outside a login).
+    pub(super) async fn withdraw<C: ConnectionTrait>(&self, c: &C) -> Result<(), AppError> {
+        login_attempts::Entity::delete_many()
+            .filter(login_attempts::Column::Id.is_in(self.ids.clone()))
+            .exec(c)
+            .await?;
+        Ok(())
+    }
 }
 
 /// The account key a login name throttles under: a phone in canonical form, else lowercase.
@@ -170,14 +199,17 @@ pub async fn login(
         return Err(AppError::validation("password", "err.required"));
     }
     let account: String = normalize_login(login).chars().take(64).collect();
-    if let Err(e) = throttle_check(ctx, &account, &meta.ip).await {
-        let entry = AuditEntry::new("auth.login", "account", mask_login(&account))
-            .actor(None, &mask_login(&account))
-            .outcome(Outcome::Denied)
-            .summary(serde_json::json!({"reason": "throttled"}));
-        let _ = audit::record_now(&ctx.db, meta, entry).await;
-        return Err(e);
-    }
+    let attempt = match claim_attempt(ctx, &account, &meta.ip).await {
+        Ok(a) => a,
+        Err(e) => {
+            let entry = AuditEntry::new("auth.login", "account", mask_login(&account))
+                .actor(None, &mask_login(&account))
+                .outcome(Outcome::Denied)
+                .summary(serde_json::json!({"reason": "throttled"}));
+            let _ = audit::record_now(&ctx.db, meta, entry).await;
+            return Err(e);
+        }
+    };
     let user = repo::user_by_login(&ctx.db, &account).await?;
     let too_long = password.chars().count() > PASSWORD_HARD_MAX;
     let ok = !too_long && verify_password(password.to_string(), user.as_ref().map(|u| u.password_hash.clone())).await;
@@ -185,8 +217,8 @@ pub async fn login(
     if !(ok && active) {
         let reason = if !ok { "bad_credentials" } else { "disabled" };
         let uid = user.as_ref().map(|u| UserId(u.id));
+        // The attempt already counts as a failure.
         with_txn!(ctx.db, |txn| {
-            record_attempt(&txn, &account, &meta.ip, false).await?;
             let entry = AuditEntry::new(
                 "auth.login",
                 "account",
@@ -203,7 +235,7 @@ pub async fn login(
         return Err(AppError::Internal);
     };
     let (token, csrf) = with_txn!(ctx.db, |txn| {
-        record_attempt(&txn, &account, &meta.ip, true).await?;
+        attempt.succeeded(&txn).await?;
         let s = create_session(&txn, user.id, via, meta).await?;
         let entry = AuditEntry::new("auth.login", "user", user.id)
             .actor(Some(UserId(user.id)), &user.login)
@@ -289,12 +321,13 @@ pub(super) async fn reauthenticate(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let account = normalize_login(&user.login);
-    throttle_check(ctx, &account, &meta.ip).await?;
+    let attempt = claim_attempt(ctx, &account, &meta.ip).await?;
     if verify_password(current.to_string(), Some(user.password_hash.clone())).await {
+        // A right password here is no login: the attempt simply does not count.
+        attempt.withdraw(&ctx.db).await?;
         return Ok(user);
     }
     with_txn!(ctx.db, |txn| {
-        record_attempt(&txn, &account, &meta.ip, false).await?;
         audit::record(
             &txn,
             meta,

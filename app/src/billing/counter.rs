@@ -570,13 +570,24 @@ pub async fn take_payment(
     if !PayMethod::COUNTER.contains(&n.method) {
         return Err(AppError::validation("method", "err.bad_request"));
     }
-    let amount = Money::parse_yuan(&n.amount).map_err(|_| AppError::validation("amount", "err.amount_invalid"))?;
-    if amount.0 <= 0 || amount.0 > 10_000_000_000 {
+    let amount = Money::parse_yuan(&n.amount).map_err(|e| AppError::validation("amount", e.key()))?;
+    if amount.0 <= 0 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }
     let office = crate::org::service::office_of(&ctx.db, OrgId(unit.community_id))
         .await?
         .0;
+    // A prepayment for an item is kept for that item: it must be one of this office's.
+    if let Some(item) = n.prepay_item {
+        let ours = charge_items::Entity::find_by_id(item)
+            .filter(charge_items::Column::OfficeId.eq(office))
+            .one(&ctx.db)
+            .await?
+            .is_some();
+        if !ours {
+            return Err(AppError::validation("prepay_item", "err.not_found"));
+        }
+    }
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let p = with_txn!(ctx.db, |txn| {
         let p = settle(
@@ -683,7 +694,7 @@ pub async fn adjust(
     }
     let each = match amount.map(str::trim).filter(|s| !s.is_empty()) {
         Some(a) => {
-            let m = Money::parse_yuan(a).map_err(|_| AppError::validation("amount", "err.amount_invalid"))?;
+            let m = Money::parse_yuan(a).map_err(|e| AppError::validation("amount", e.key()))?;
             if m.0 <= 0 {
                 return Err(AppError::validation("amount", "err.amount_invalid"));
             }
@@ -931,7 +942,7 @@ pub async fn refund_prepaid(
     note: &str,
 ) -> Result<Money, AppError> {
     let b = unit_for(ctx, meta, auth, Permission::BillingManage, unit).await?;
-    let m = Money::parse_yuan(amount).map_err(|_| AppError::validation("amount", "err.amount_invalid"))?;
+    let m = Money::parse_yuan(amount).map_err(|e| AppError::validation("amount", e.key()))?;
     if m.0 <= 0 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }
@@ -981,7 +992,7 @@ pub async fn collect_deposit(
     method: PayMethod,
 ) -> Result<Money, AppError> {
     let b = unit_for(ctx, meta, auth, Permission::BillingCollect, unit).await?;
-    let m = Money::parse_yuan(amount).map_err(|_| AppError::validation("amount", "err.amount_invalid"))?;
+    let m = Money::parse_yuan(amount).map_err(|e| AppError::validation("amount", e.key()))?;
     if m.0 <= 0 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }

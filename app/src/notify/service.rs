@@ -193,8 +193,14 @@ pub async fn inbox(ctx: &AppCtx, auth: &Authed, before: Option<i64>) -> Result<I
     })
 }
 
+/// The most notices one call may name (a page shows 30; "all" is an empty list).
+pub const MARK_READ_MAX: usize = 1_000;
+
 /// Marks the caller's notices read: `ids`, or all when empty. Others' ids are ignored.
 pub async fn mark_read(ctx: &AppCtx, auth: &Authed, ids: &[i64]) -> Result<i64, AppError> {
+    if ids.len() > MARK_READ_MAX {
+        return Err(AppError::validation("ids", "err.too_many_ids"));
+    }
     let mut q = notifications::Entity::update_many()
         .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
         .filter(notifications::Column::UserId.eq(auth.user_id.0))

@@ -17,8 +17,22 @@ pub enum MoneyParseError {
     OutOfRange,
 }
 
+impl MoneyParseError {
+    /// The message key a form shows for it.
+    pub fn key(&self) -> &'static str {
+        match self {
+            MoneyParseError::OutOfRange => "err.amount_too_large",
+            _ => "err.amount_invalid",
+        }
+    }
+}
+
 impl Money {
     pub const ZERO: Money = Money(0);
+
+    /// The largest amount any money field accepts: ¥100,000,000.00 (一亿元). More is a typo or
+    /// an attack, and sums of very many such amounts still fit an `i64` of fen.
+    pub const MAX_INPUT: Money = Money(10_000_000_000);
 
     pub fn from_fen(fen: i64) -> Self {
         Money(fen)
@@ -32,9 +46,14 @@ impl Money {
         self.0.checked_add(o.0).map(Money)
     }
 
-    /// Parses a yuan amount such as `"12.5"`, `"-0.01"` or `"1,234.00"` exactly.
+    /// Parses a yuan amount such as `"12.5"`, `"-0.01"` or `"1,234.00"` exactly, up to
+    /// [`Money::MAX_INPUT`] either way. Commas are accepted only as thousands separators.
     pub fn parse_yuan(s: &str) -> Result<Money, MoneyParseError> {
-        let s: String = s.trim().chars().filter(|c| *c != ',').collect();
+        let s = s.trim();
+        if s.contains(',') && !grouped_well(s) {
+            return Err(MoneyParseError::NotANumber);
+        }
+        let s: String = s.chars().filter(|c| *c != ',').collect();
         let (neg, body) = match s.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, s.as_str()),
@@ -68,9 +87,20 @@ impl Money {
         let total = yuan
             .checked_mul(100)
             .and_then(|v| v.checked_add(fen_part))
+            .filter(|t| *t <= Money::MAX_INPUT.0)
             .ok_or(MoneyParseError::OutOfRange)?;
         Ok(Money(if neg { -total } else { total }))
     }
+}
+
+/// `1,234,567.89`: the integer part in groups of three after a first group of one to three
+/// digits, and no comma after the point.
+fn grouped_well(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let mut groups = int.split(',');
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    first_ok && groups.all(|g| g.len() == 3) && !frac.contains(',')
 }
 
 impl fmt::Display for Money {
@@ -136,6 +166,27 @@ impl Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commas_only_as_thousands_separators() {
+        assert_eq!(Money::parse_yuan("1,234.50"), Ok(Money(123_450)));
+        assert_eq!(Money::parse_yuan("-12,345,678"), Ok(Money(-1_234_567_800)));
+        for bad in ["1,00,0", ",100", "100,", "1,2345", "12.3,4", "1,,000", "1234,567"] {
+            assert_eq!(Money::parse_yuan(bad), Err(MoneyParseError::NotANumber), "{bad}");
+        }
+    }
+
+    #[test]
+    fn amounts_are_bounded() {
+        assert_eq!(Money::parse_yuan("100000000"), Ok(Money::MAX_INPUT));
+        assert_eq!(Money::parse_yuan("-100,000,000.00"), Ok(-Money::MAX_INPUT));
+        for big in ["100000000.01", "92233720368547758.07", "99999999999999999999"] {
+            let e = Money::parse_yuan(big).unwrap_err();
+            assert_eq!(e, MoneyParseError::OutOfRange, "{big}");
+            assert_eq!(e.key(), "err.amount_too_large");
+        }
+        assert_eq!(MoneyParseError::TooPrecise.key(), "err.amount_invalid");
+    }
 
     #[test]
     fn parses_yuan_exactly() {

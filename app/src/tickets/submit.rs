@@ -109,8 +109,8 @@ pub async fn submit(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewTicke
         let caller_name = clean(&n.caller_name, 60, "caller_name")?;
         let caller_phone = clean(&n.caller_phone, 30, "caller_phone")?;
         if !caller_phone.is_empty()
-            && !(5..=20).contains(&caller_phone.len())
-            && !caller_phone.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+            && (!(5..=20).contains(&caller_phone.len())
+                || !caller_phone.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+'))
         {
             return Err(AppError::validation("caller_phone", "err.phone_invalid"));
         }

@@ -1017,3 +1017,65 @@ async fn billing_settings_are_read_and_saved_with_each_bad_field_named() {
     let b = w.token("cashier.b").await;
     assert_eq!(w.get(&path, Some(&b)).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn money_inputs_are_bounded_and_well_formed_and_a_refusal_stores_nothing() {
+    let w = world().await;
+    let s = setup(&w).await;
+    let u = s.units[0];
+    let deposit = |amount: &'static str| {
+        let w = &w;
+        let t = s.cashier.clone();
+        async move {
+            w.json(
+                "POST",
+                &format!("/api/v1/billing/units/{u}/deposits"),
+                Some(&t),
+                &json!({"amount": amount, "purpose": "装修押金", "method": "cash"}),
+            )
+            .await
+        }
+    };
+    // i64::MAX fen, and one fen over ¥100,000,000.00: refused as too large, by name.
+    for big in ["92233720368547758.07", "100000000.01"] {
+        let r = deposit(big).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "amount");
+        assert_eq!(r.json()["error"]["code"], "err.amount_too_large");
+    }
+    // Commas only as thousands separators.
+    let r = deposit("1,00,0").await;
+    assert_eq!(r.json()["error"]["code"], "err.amount_invalid", "{}", r.body);
+    let r = pay(&w, &s.cashier, u, json!([]), "1,00,0").await;
+    assert_eq!(r.json()["error"]["code"], "err.amount_invalid", "{}", r.body);
+    let r = pay(&w, &s.cashier, u, json!([]), "100000000.01").await;
+    assert_eq!(r.json()["error"]["code"], "err.amount_too_large", "{}", r.body);
+    // Nothing was stored, and the account still answers.
+    let acct = w
+        .get(&format!("/api/v1/billing/units/{u}/account"), Some(&s.cashier))
+        .await;
+    assert_eq!(acct.status, StatusCode::OK, "{}", acct.body);
+    assert_eq!(acct.json()["deposit_list"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        app::db::entities::payments::Entity::find()
+            .count(&w.ctx.db)
+            .await
+            .unwrap(),
+        0
+    );
+    // The largest amount is fine, with its commas.
+    let r = deposit("100,000,000.00").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["balance"], 10_000_000_000i64);
+    // A prepayment names an item of this office or none.
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/billing/payments",
+            Some(&s.cashier),
+            &json!({"unit_id": u, "lines": [], "method": "cash", "amount": "10", "prepay_item": 999_999}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "prepay_item");
+}

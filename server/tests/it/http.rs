@@ -971,3 +971,167 @@ async fn records_are_scoped_to_the_office_and_the_household() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn wrong_passwords_sent_at_once_are_all_counted() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    // Twenty guesses at once: each is counted before its password is checked, so only the
+    // first five (the limit) are checked at all.
+    let body = json!({"login": "pm.a", "password": "not-the-password"});
+    let answers = futures::future::join_all((0..20).map(|_| w.json("POST", "/api/v1/auth/login", None, &body))).await;
+    let checked = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let throttled = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(
+        (checked, throttled),
+        (5, 15),
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    // The right password now is refused too, and a refused attempt adds no failure: after
+    // the window the account works again.
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "pm.a", "password": PW}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let failures = app::db::entities::login_attempts::Entity::find()
+        .filter(app::db::entities::login_attempts::Column::Scope.eq("account"))
+        .filter(app::db::entities::login_attempts::Column::Success.eq(false))
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(failures, 5);
+}
+
+#[tokio::test]
+async fn powers_stay_where_the_design_puts_them() {
+    use app::db::entities::roles;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let w = world().await;
+    w.staff("admin", "管理员", "sysadmin", w.company).await;
+    w.staff("admin2", "二号管理员", "sysadmin", w.company).await;
+    w.staff("hq.admin", "总部", "hq_admin", w.company).await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    let role_id = |code: &'static str| {
+        let db = w.ctx.db.clone();
+        async move {
+            roles::Entity::find()
+                .filter(roles::Column::Code.eq(code))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+                .to_string()
+        }
+    };
+    let set = app::access::api::SetRolePermission::PATH;
+    // Headquarters cannot give its own role the right to see ID numbers, nor change its role.
+    let hq = w.browser_login("hq.admin").await;
+    let hq_role = role_id("hq_admin").await;
+    let r = w
+        .server_fn(
+            set,
+            &[
+                ("role_id", &hq_role),
+                ("permission", "people.reveal_id"),
+                ("on", "true"),
+            ],
+            &hq,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("err.permission_not_for_role"), "{}", r.body);
+    let r = w
+        .server_fn(
+            set,
+            &[("role_id", &hq_role), ("permission", "audit.read"), ("on", "false")],
+            &hq,
+            true,
+        )
+        .await;
+    assert!(r.body.contains("err.own_role"), "{}", r.body);
+    // Not even the system administrator makes residents staff.
+    let admin = w.browser_login("admin").await;
+    let r = w
+        .server_fn(
+            set,
+            &[
+                ("role_id", &role_id("resident").await),
+                ("permission", "users.write"),
+                ("on", "true"),
+            ],
+            &admin,
+            true,
+        )
+        .await;
+    assert!(r.body.contains("err.permission_not_for_role"), "{}", r.body);
+
+    // API keys are for system administrators.
+    let create = app::access::api::CreateApiKey::PATH;
+    let form = [
+        ("name", "停车场"),
+        ("role_code", "cashier"),
+        ("org_id", &w.office_a.0.to_string()),
+    ];
+    let pm = w.browser_login("pm.a").await;
+    let r = w.server_fn(create, &form, &pm, true).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let admin2 = w.browser_login("admin2").await;
+    let r = w.server_fn(create, &form, &admin2, true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let key = r.json()["key"].as_str().unwrap().to_string();
+    assert_eq!(w.get("/api/v1/me", Some(&key)).await.status, StatusCode::OK);
+    // Disabling the person who made it stops the key.
+    let admin2_id = w
+        .get("/api/v1/users?q=admin2", Some(&w.token("admin").await))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = w
+        .server_fn(
+            app::access::api::SetUserStatus::PATH,
+            &[("user_id", &admin2_id.to_string()), ("active", "false")],
+            &admin,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(w.get("/api/v1/me", Some(&key)).await.status, StatusCode::UNAUTHORIZED);
+
+    // A project manager of office A cannot grant roles to office B's staff.
+    let pm_b_id = w
+        .get("/api/v1/users?q=pm.b", Some(&w.token("admin").await))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = w
+        .server_fn(
+            app::access::api::GrantRole::PATH,
+            &[
+                ("user_id", &pm_b_id.to_string()),
+                ("role_code", "cashier"),
+                ("org_id", &w.office_a.0.to_string()),
+            ],
+            &pm,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+}

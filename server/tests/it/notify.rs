@@ -601,3 +601,31 @@ async fn staff_broadcast_to_their_subtree_and_see_delivery_counts() {
         0
     );
 }
+
+#[tokio::test]
+async fn marking_read_names_a_bounded_list() {
+    let w = world().await;
+    w.resident("13900000001", "甲").await;
+    let tok = w.token("13900000001").await;
+    let ids: Vec<i64> = (1..=32_766).collect();
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/me/notifications/read",
+            Some(&tok),
+            &json!({ "ids": ids }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "ids");
+    let ids: Vec<i64> = (1..=1_000).collect();
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/me/notifications/read",
+            Some(&tok),
+            &json!({ "ids": ids }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}

@@ -336,6 +336,18 @@ async fn each_sees_only_their_own_tickets() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["field"], "community_id");
+    // A caller's phone of the right length with letters in it is refused, by name.
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/tickets",
+            Some(&d.cs),
+            &json!({"kind": "repair_public", "category": "lift", "unit_id": null, "community_id": w.community_a.0, "spot": "1 号楼电梯",
+                    "description": "电梯异响", "caller_name": "王先生", "caller_phone": "137abc00000", "priority": "urgent"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "caller_phone");
     // The desk names the caller's home by its number; an unknown one is named.
     let r = w
         .json(
