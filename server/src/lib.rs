@@ -80,13 +80,37 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
+/// Ready only when the database takes writes: a read-only file or a lock another process holds
+/// would otherwise pass a read check while every write fails.
 async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
-    match st.ctx.db.execute_unprepared("SELECT 1").await {
-        Ok(_) => (StatusCode::OK, "ready"),
+    match can_write(&st.ctx.db).await {
+        Ok(()) => (StatusCode::OK, "ready"),
         Err(e) => {
-            tracing::error!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            let why = write_failure(&e);
+            tracing::error!(error = %e, why, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, why)
         }
+    }
+}
+
+/// Starts a write and takes it back: a delete that matches nothing, in a transaction that is
+/// rolled back, still needs the database's write lock (SQLite) or a writable session.
+pub async fn can_write(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    txn.execute_unprepared("DELETE FROM login_attempts WHERE 1 = 0").await?;
+    txn.rollback().await
+}
+
+/// What a failed write check means, in words for operators.
+pub fn write_failure(e: &sea_orm::DbErr) -> &'static str {
+    let s = e.to_string().to_ascii_lowercase();
+    if s.contains("readonly") || s.contains("read-only") || s.contains("read only") {
+        "database is read-only"
+    } else if s.contains("locked") || s.contains("busy") {
+        "database is locked by another process"
+    } else {
+        "database unavailable"
     }
 }
 

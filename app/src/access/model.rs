@@ -392,11 +392,12 @@ pub struct RoleRow {
     pub permissions: Vec<String>,
 }
 
-/// How a request was authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthVia {
-    Cookie,
-    Bearer,
+crate::code_enum! {
+    /// How a request was authenticated (a session's kind).
+    pub enum AuthVia {
+        Cookie = "cookie",
+        Bearer = "bearer",
+    }
 }
 
 /// Who is calling, resolved once per request by the server's session layer.

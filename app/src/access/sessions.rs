@@ -55,10 +55,7 @@ pub(super) async fn create_session<C: ConnectionTrait>(
         id: Set(token_id(&token)),
         user_id: Set(user),
         csrf_token: Set(csrf.clone()),
-        kind: Set(match via {
-            AuthVia::Cookie => "cookie".into(),
-            AuthVia::Bearer => "bearer".into(),
-        }),
+        kind: Set(via.into()),
         ip: Set(meta.ip.chars().take(64).collect()),
         user_agent: Set(meta.user_agent.chars().take(200).collect()),
         created_at: Set(now),
@@ -98,11 +95,7 @@ pub async fn resolve_session(ctx: &AppCtx, token: &str) -> Result<Option<Authed>
         user_id: UserId(s.user_id),
         session_id: id,
         csrf_token: s.csrf_token,
-        via: if s.kind == "bearer" {
-            AuthVia::Bearer
-        } else {
-            AuthVia::Cookie
-        },
+        via: AuthVia::parse(&s.kind).unwrap_or(AuthVia::Cookie),
     }))
 }
 
@@ -239,7 +232,7 @@ pub async fn login(
         let s = create_session(&txn, user.id, via, meta).await?;
         let entry = AuditEntry::new("auth.login", "user", user.id)
             .actor(Some(UserId(user.id)), &user.login)
-            .summary(serde_json::json!({ "via": if via == AuthVia::Bearer { "bearer" } else { "cookie" } }));
+            .summary(serde_json::json!({ "via": via.code() }));
         audit::record(&txn, meta, entry).await?;
         Ok(s)
     })?;

@@ -3,7 +3,7 @@
 use crate::shared::ids::OrgId;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
@@ -61,14 +61,13 @@ pub struct OrgNode {
 
 // ---------------------------------------------------------------- buildings and units
 
-/// An org node in a picker: its kind as a code and its depth below the shallowest one listed,
-/// for indenting.
+/// An org node in a picker: its kind and its depth below the shallowest one listed, for
+/// indenting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgChoice {
     pub id: OrgId,
     pub name: String,
-    /// `company`, `region`, `office` or `community`.
-    pub kind: String,
+    pub kind: OrgKind,
     pub depth: u32,
 }
 
@@ -81,7 +80,7 @@ impl OrgChoice {
             .map(|n| OrgChoice {
                 id: n.id,
                 name: n.name,
-                kind: n.kind.code().to_string(),
+                kind: n.kind,
                 depth: (n.depth - base).max(0) as u32,
             })
             .collect()

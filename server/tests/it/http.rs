@@ -1135,3 +1135,40 @@ async fn powers_stay_where_the_design_puts_them() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 }
+
+#[tokio::test]
+async fn readiness_needs_a_database_that_takes_writes() {
+    use sea_orm::Database;
+    let dir = std::env::temp_dir().join(format!("linli-ready-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("linli.db");
+    let rw = Database::connect(format!("sqlite://{}?mode=rwc", file.display()))
+        .await
+        .unwrap();
+    server::migrate(&rw).await.unwrap();
+    let w = world_on(rw, RuntimeConfig::default()).await;
+    let r = w.get("/readyz", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The same file opened read-only: reads work, so only a write check tells.
+    let ro = Database::connect(format!("sqlite://{}?mode=ro", file.display()))
+        .await
+        .unwrap();
+    let state = server::AppState {
+        leptos_options: server::leptos_options("target/site-test"),
+        ctx: app::db::AppCtx {
+            db: ro,
+            cfg: w.ctx.cfg.clone(),
+        },
+        trusted_proxies: std::sync::Arc::new(vec![]),
+    };
+    let router = server::router(state);
+    use tower::ServiceExt;
+    let resp = router
+        .oneshot(Request::get("/readyz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = axum::body::to_bytes(resp.into_body(), 1 << 16).await.unwrap();
+    assert_eq!(std::str::from_utf8(&body).unwrap(), "database is read-only");
+    let _ = std::fs::remove_dir_all(&dir);
+}

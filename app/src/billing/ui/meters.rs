@@ -4,6 +4,7 @@
 use crate::billing::api::{billing_orgs, load_meter_sheet, record_meter_reading, AddMeter};
 use crate::billing::charge::{add_months, parse_period, period_label};
 use crate::billing::model::{MeterItem, MeterLine, MeterSheet, ReadingImportReport, ReadingRow};
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::i18n::{use_i18n, I18n};
 use crate::shared::ids::OrgId;
@@ -99,7 +100,7 @@ pub fn MetersPage() -> impl IntoView {
                 None => billing_orgs()
                     .await?
                     .into_iter()
-                    .find(|o| o.kind == "community")
+                    .find(|o| o.kind == OrgKind::Community)
                     .map(|o| o.id.0),
             };
             match c {
@@ -122,7 +123,7 @@ pub fn MetersPage() -> impl IntoView {
         <h1 class="page-title">{move || i18n.t("billing.meters")}</h1>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                let list: Vec<_> = orgs.await.unwrap_or_default().into_iter().filter(|o| o.kind == "community").collect();
+                let list: Vec<_> = orgs.await.unwrap_or_default().into_iter().filter(|o| o.kind == OrgKind::Community).collect();
                 if list.is_empty() {
                     return view! { <EmptyState title="billing.no_communities" /> }.into_any();
                 }

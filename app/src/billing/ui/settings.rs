@@ -2,6 +2,7 @@
 //! none), the monthly due day, vacant-unit relief, the prepay discount and the receipt prefix.
 use crate::billing::api::{billing_orgs, get_billing_settings, SaveBillingSettings};
 use crate::billing::model::{permille_label, BillingSettings, SettingsInput};
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::OrgId;
@@ -34,7 +35,7 @@ pub fn SettingsPage() -> impl IntoView {
                 None => billing_orgs()
                     .await?
                     .into_iter()
-                    .find(|x| x.kind == "office")
+                    .find(|x| x.kind == OrgKind::Office)
                     .map(|x| x.id.0),
             };
             match o {
@@ -49,7 +50,7 @@ pub fn SettingsPage() -> impl IntoView {
         <p class="muted">{move || i18n.t("billing.settings_intro")}</p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                let list: Vec<_> = orgs.await.unwrap_or_default().into_iter().filter(|o| o.kind == "office").collect();
+                let list: Vec<_> = orgs.await.unwrap_or_default().into_iter().filter(|o| o.kind == OrgKind::Office).collect();
                 if list.len() < 2 {
                     return ().into_any();
                 }

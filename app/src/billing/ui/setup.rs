@@ -6,6 +6,7 @@ use crate::billing::api::{
 };
 use crate::billing::model::{ItemRow, RunReport};
 use crate::org::model::OrgChoice;
+use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{toast, EmptyState, ErrorState, FormError, Loading};
@@ -25,9 +26,9 @@ fn formula_error(i18n: crate::shared::i18n::I18n, e: &AppError) -> String {
 }
 
 #[component]
-fn OrgOptions(orgs: Vec<OrgChoice>, kinds: &'static [&'static str]) -> impl IntoView {
+fn OrgOptions(orgs: Vec<OrgChoice>, kinds: &'static [OrgKind]) -> impl IntoView {
     orgs.into_iter()
-        .filter(|o| kinds.contains(&o.kind.as_str()))
+        .filter(|o| kinds.contains(&o.kind))
         .map(|o| view! { <option value=o.id.0.to_string()>{format!("{}{}", "　".repeat(o.depth as usize), o.name)}</option> })
         .collect_view()
 }
@@ -133,7 +134,7 @@ pub fn ItemsPage() -> impl IntoView {
                                 {move || create_err.get().filter(|e| e.field().is_some_and(|f| f.starts_with("formula@"))).map(|e| view! { <p class="form-error" role="alert">{formula_error(i18n, &e)}</p> })}
                                 <div class="row">
                                     <label class="field"><span class="field__label">{move || i18n.t("billing.office")}</span>
-                                        <select class="input" name="office_id"><OrgOptions orgs=o1 kinds=&["office"] /></select>
+                                        <select class="input" name="office_id"><OrgOptions orgs=o1 kinds=&[OrgKind::Office] /></select>
                                     </label>
                                     <label class="field"><span class="field__label">{move || i18n.t("billing.category")}</span>
                                         <select class="input" name="category">
@@ -156,7 +157,7 @@ pub fn ItemsPage() -> impl IntoView {
                             <summary>{move || i18n.t("billing.try_formula")}</summary>
                             <ActionForm action=preview attr:class="form" attr:novalidate=true>
                                 <label class="field"><span class="field__label">{move || i18n.t("billing.office")}</span>
-                                    <select class="input" name="office"><OrgOptions orgs=o2 kinds=&["office"] /></select>
+                                    <select class="input" name="office"><OrgOptions orgs=o2 kinds=&[OrgKind::Office] /></select>
                                 </label>
                                 <StandardFields />
                                 <button type="submit" class="btn">{move || i18n.t("billing.preview")}</button>
@@ -244,7 +245,7 @@ fn ItemCard(
                 <ActionForm action=assign attr:class="form">
                     <input type="hidden" name="item" value=id />
                     <label class="field"><span class="field__label">{move || i18n.t("records.community")}</span>
-                        <select class="input" name="community_id"><OrgOptions orgs=orgs kinds=&["community"] /></select>
+                        <select class="input" name="community_id"><OrgOptions orgs=orgs kinds=&[OrgKind::Community] /></select>
                     </label>
                     <label class="field"><span class="field__label">{move || i18n.t("billing.use_type")}</span>
                         <select class="input" name="use_type">
@@ -343,7 +344,7 @@ pub fn BillRunPage() -> impl IntoView {
                         <div class="row">
                             <label class="field"><span class="field__label">{move || i18n.t("billing.scope")}</span>
                                 <select class="input" name="org" node_ref=org_select on:change=move |ev| org.set(event_target_value(&ev))>
-                                    <OrgOptions orgs=list kinds=&["company", "region", "office", "community"] />
+                                    <OrgOptions orgs=list kinds=&[OrgKind::Company, OrgKind::Region, OrgKind::Office, OrgKind::Community] />
                                 </select>
                             </label>
                             <label class="field"><span class="field__label">{move || i18n.t("billing.period")}</span>
@@ -362,7 +363,7 @@ pub fn BillRunPage() -> impl IntoView {
                         <summary>{move || i18n.t("billing.close_month")}</summary>
                         <ActionForm action=close attr:class="form">
                             <label class="field"><span class="field__label">{move || i18n.t("billing.office")}</span>
-                                <select class="input" name="office"><OrgOptions orgs=offices kinds=&["office"] /></select>
+                                <select class="input" name="office"><OrgOptions orgs=offices kinds=&[OrgKind::Office] /></select>
                             </label>
                             <label class="field"><span class="field__label">{move || i18n.t("billing.period")}</span>
                                 <input class="input" type="month" name="period" required />
