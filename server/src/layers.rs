@@ -236,6 +236,116 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// Strips hidden characters ([`app::shared::text::is_hidden`]) from every string of a JSON or
+/// form body before a handler or server function reads it, so that no name, title or
+/// description is stored with NUL, escapes or bidirectional overrides. Other bodies (photos,
+/// PDFs, workbooks) pass untouched; a body that is not valid JSON is left to the handler's
+/// own error.
+pub async fn strip_hidden_text(req: Request, next: Next) -> Response {
+    let kind = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let json = kind == "application/json";
+    let form = kind == "application/x-www-form-urlencoded";
+    // A provider's webhook is verified over its exact bytes: never rewritten.
+    let signed = req.uri().path().starts_with("/webhooks/");
+    if (!json && !form) || signed {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = app::web::ApiError(
+                AppError::validation("body", "err.body_too_large"),
+                locale_of_request(&parts.headers),
+            );
+            let mut r = e.into_response();
+            *r.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+            return r;
+        }
+    };
+    let cleaned = if json { clean_json(&bytes) } else { clean_form(&bytes) };
+    let body = match cleaned {
+        Some(b) => {
+            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(b.len()));
+            axum::body::Body::from(b)
+        }
+        None => axum::body::Body::from(bytes),
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The JSON body with hidden characters stripped from its strings and keys, or `None` when
+/// it has none (or is not JSON).
+fn clean_json(bytes: &[u8]) -> Option<Vec<u8>> {
+    use app::shared::text::is_hidden;
+    fn has(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::String(s) => s.chars().any(is_hidden),
+            serde_json::Value::Array(a) => a.iter().any(has),
+            serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.chars().any(is_hidden) || has(v)),
+            _ => false,
+        }
+    }
+    fn strip(v: serde_json::Value) -> serde_json::Value {
+        use app::shared::text::strip_hidden;
+        match v {
+            serde_json::Value::String(s) => serde_json::Value::String(strip_hidden(&s).into_owned()),
+            serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(strip).collect()),
+            serde_json::Value::Object(o) => serde_json::Value::Object(
+                o.into_iter()
+                    .map(|(k, v)| (strip_hidden(&k).into_owned(), strip(v)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    if !has(&v) {
+        return None;
+    }
+    serde_json::to_vec(&strip(v)).ok()
+}
+
+/// The form body with hidden characters stripped from its names and values, or `None` when it
+/// has none.
+fn clean_form(bytes: &[u8]) -> Option<Vec<u8>> {
+    use app::shared::text::{is_hidden, strip_hidden};
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(bytes).into_owned().collect();
+    if !pairs.iter().any(|(k, v)| k.chars().chain(v.chars()).any(is_hidden)) {
+        return None;
+    }
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &pairs {
+        out.append_pair(&strip_hidden(k), &strip_hidden(v));
+    }
+    Some(out.finish().into_bytes())
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn json_and_form_bodies_lose_hidden_characters_only() {
+        let j =
+            clean_json("{\"description\":\"漏水\\u0000\\u202eabc\",\"n\":[\"a\\u001b\"],\"k\":1}".as_bytes()).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&j).unwrap();
+        assert_eq!(v["description"], "漏水abc");
+        assert_eq!(v["n"][0], "a");
+        assert_eq!(v["k"], 1);
+        assert!(clean_json(b"{\"a\":\"line\\nnext\"}").is_none());
+        assert!(clean_json(b"not json").is_none());
+        let f = clean_form(b"name=%E5%BC%A0%00%E4%B8%89&note=ok").unwrap();
+        assert_eq!(String::from_utf8(f).unwrap(), "name=%E5%BC%A0%E4%B8%89&note=ok");
+        assert!(clean_form(b"name=%E5%BC%A0&x=1+2").is_none());
+    }
+}
+
 /// Server functions that fail before their body runs (an argument that does not parse, a
 /// missing one) come back from Leptos as a 500 carrying our own validation error. The client
 /// did wrong, so the status becomes the error's own (4xx).

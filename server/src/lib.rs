@@ -279,6 +279,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             layers::session_layer,
         ))
+        .layer(axum::middleware::from_fn(layers::strip_hidden_text))
         .layer(axum::middleware::from_fn(layers::body_limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -9,6 +9,7 @@ pub mod period;
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod sealed;
+pub mod text;
 pub mod time;
 pub mod ui;
 #[cfg(feature = "ssr")]

@@ -590,3 +590,24 @@ async fn uploads_refuse_what_is_not_a_photo() {
     let n = service_tickets::Entity::find().all(&w.ctx.db).await.unwrap().len();
     assert_eq!(n, 0);
 }
+
+#[tokio::test]
+async fn hidden_characters_never_reach_the_records() {
+    let w = world().await;
+    let d = desk(&w).await;
+    // NUL, an escape sequence and bidirectional overrides, as JSON escapes.
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/tickets",
+            Some(&d.resident),
+            &json!({"kind": "repair_home", "category": "plumbing", "unit_id": d.s.units[0],
+                    "description": "厨房\u{0}水槽\u{202E}漏水\u{1b}[0m\n下水管", "preferred_time": "明天\u{2066}上午\u{2069}"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let t = w.get(&format!("/api/v1/tickets/{id}"), Some(&d.resident)).await.json();
+    assert_eq!(t["description"], "厨房水槽漏水[0m\n下水管");
+    assert_eq!(t["preferred_time"], "明天上午");
+}
