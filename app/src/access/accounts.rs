@@ -194,8 +194,8 @@ pub(crate) async fn check_can_grant(
     auth: &Authed,
     role: &roles::Model,
     org: OrgId,
-) -> Result<(), AppError> {
-    require_over(ctx, meta, auth, Permission::UsersWrite, org).await?;
+) -> Result<crate::org::scope::Scope, AppError> {
+    let scope = require_over(ctx, meta, auth, Permission::UsersWrite, org).await?;
     let perms = repo::permissions_of_roles(&ctx.db, &[role.id]).await?;
     for p in perms {
         let Some(perm) = Permission::parse(&p.permission).filter(|p| p.is_sensitive()) else {
@@ -207,7 +207,7 @@ pub(crate) async fn check_can_grant(
             return Err(AppError::Forbidden);
         }
     }
-    Ok(())
+    Ok(scope)
 }
 
 /// Creates a staff account with one role over one org subtree.
@@ -311,10 +311,9 @@ pub async fn grant(
     if org::get(&ctx.db, org).await?.is_none() {
         return Err(AppError::validation("org_id", "err.org_invalid"));
     }
-    check_can_grant(ctx, meta, auth, &role, org).await?;
+    let scope = check_can_grant(ctx, meta, auth, &role, org).await?;
     let target = repo::user(&ctx.db, user.0).await?.ok_or(AppError::NotFound)?;
     // The account must be one the caller administers: one of its grants lies in their scope.
-    let scope = require(ctx, meta, auth, Permission::UsersWrite).await?;
     let theirs = repo::grants_of(&ctx.db, &[target.id]).await?;
     if !scope.global && !theirs.iter().any(|g| scope.covers(OrgId(g.org.id))) {
         deny(ctx, meta, auth, "users.write", None).await;
