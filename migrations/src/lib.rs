@@ -14,6 +14,7 @@ mod m20261126_000007_service;
 mod m20261126_000008_files;
 mod m20261126_000009_engineering;
 mod m20261126_000010_file_documents;
+mod m20261206_000001_request_keys;
 mod util;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_files::Migration),
             Box::new(m20261126_000009_engineering::Migration),
             Box::new(m20261126_000010_file_documents::Migration),
+            Box::new(m20261206_000001_request_keys::Migration),
         ]
     }
 }

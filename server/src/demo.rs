@@ -423,6 +423,7 @@ mod fees {
                             amount: total.plain(),
                             prepay_item: None,
                             note: String::new(),
+                            idempotency_key: None,
                         },
                     )
                     .await

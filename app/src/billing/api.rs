@@ -106,6 +106,7 @@ pub async fn take_payment(
     amount: String,
     #[server(default)] prepay_item: Option<i64>,
     #[server(default)] note: String,
+    #[server(default)] idempotency_key: Option<String>,
 ) -> Result<PaymentRow, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
         let n = super::counter::NewPayment {
@@ -115,6 +116,7 @@ pub async fn take_payment(
             amount,
             prepay_item,
             note,
+            idempotency_key,
         };
         super::counter::take_payment(&ctx, &meta, &auth, n).await
     })
@@ -136,18 +138,39 @@ pub async fn adjust_lines(
 
 /// Refunds part of a unit's general prepaid balance; returns the balance left.
 #[server]
-pub async fn refund_prepaid(unit: i64, amount: String, #[server(default)] note: String) -> Result<Money, AppError> {
+pub async fn refund_prepaid(
+    unit: i64,
+    amount: String,
+    #[server(default)] note: String,
+    #[server(default)] idempotency_key: Option<String>,
+) -> Result<Money, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
-        super::counter::refund_prepaid(&ctx, &meta, &auth, unit, &amount, &note).await
+        super::counter::refund_prepaid(&ctx, &meta, &auth, unit, &amount, &note, idempotency_key.as_deref()).await
     })
     .await
 }
 
 /// Collects a deposit; returns the unit's deposits held.
 #[server]
-pub async fn collect_deposit(unit: i64, purpose: String, amount: String, method: PayMethod) -> Result<Money, AppError> {
+pub async fn collect_deposit(
+    unit: i64,
+    purpose: String,
+    amount: String,
+    method: PayMethod,
+    #[server(default)] idempotency_key: Option<String>,
+) -> Result<Money, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
-        super::counter::collect_deposit(&ctx, &meta, &auth, unit, &purpose, &amount, method).await
+        super::counter::collect_deposit(
+            &ctx,
+            &meta,
+            &auth,
+            unit,
+            &purpose,
+            &amount,
+            method,
+            idempotency_key.as_deref(),
+        )
+        .await
     })
     .await
 }

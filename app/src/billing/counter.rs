@@ -14,6 +14,7 @@ use crate::db::entities::{
     bill_lines, charge_items, deposits, line_adjustments, payment_allocations, payments, period_closes, prepaid_ledger,
     receipt_counters,
 };
+use crate::db::idem::{self, IdemKey};
 use crate::db::{busy, AppCtx};
 use crate::shared::error::AppError;
 use crate::shared::ids::{BillLineId, OrgId, PaymentId, UnitId, UserId};
@@ -453,6 +454,11 @@ pub struct NewPayment {
     pub prepay_item: Option<i64>,
     #[serde(default)]
     pub note: String,
+    /// A key of the client's choosing (8–64 of `A–Z a–z 0–9 - _ .`, e.g. a UUID), the same on
+    /// every retry of this payment: a repeat books nothing and answers with the first receipt.
+    /// The REST API also reads it from the `Idempotency-Key` header.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 /// Settles a payment inside `txn`: receipt number, allocations (late fee first, oldest line
@@ -559,7 +565,13 @@ pub(crate) async fn settle<C: ConnectionTrait>(
     Ok(p)
 }
 
-/// Takes a payment at the counter (`billing.collect`).
+/// What an idempotency key of each counter action books (see `db::idem`).
+const PAYMENT: &str = "billing.payment";
+const DEPOSIT: &str = "billing.deposit";
+const PREPAID_REFUND: &str = "billing.prepaid.refund";
+
+/// Takes a payment at the counter (`billing.collect`). A repeat with the same idempotency key
+/// answers with the first payment and books nothing.
 pub async fn take_payment(
     ctx: &AppCtx,
     meta: &RequestMeta,
@@ -588,8 +600,24 @@ pub async fn take_payment(
             return Err(AppError::validation("prepay_item", "err.not_found"));
         }
     }
+    let key = IdemKey::parse(n.idempotency_key.as_deref())?;
+    let fp = idem::fingerprint(
+        PAYMENT,
+        &NewPayment {
+            idempotency_key: None,
+            ..n.clone()
+        },
+    );
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let p = with_txn!(ctx.db, |txn| {
+        if let Some(k) = &key {
+            if let Some(id) = idem::prior(&txn, auth.user_id, k, PAYMENT, &fp).await? {
+                return payments::Entity::find_by_id(id)
+                    .one(&txn)
+                    .await?
+                    .ok_or(AppError::Internal);
+            }
+        }
         let p = settle(
             &txn,
             office,
@@ -613,6 +641,9 @@ pub async fn take_payment(
                 .summary(serde_json::json!({ "receipt": p.receipt_no, "amount": p.amount, "method": p.method, "lines": n.lines })),
         )
         .await?;
+        if let Some(k) = &key {
+            idem::remember(&txn, auth.user_id, k, PAYMENT, &fp, p.id).await?;
+        }
         Ok(p)
     })?;
     payment_rows(&ctx.db, vec![p]).await?.pop().ok_or(AppError::Internal)
@@ -940,15 +971,23 @@ pub async fn refund_prepaid(
     unit: i64,
     amount: &str,
     note: &str,
+    idempotency_key: Option<&str>,
 ) -> Result<Money, AppError> {
     let b = unit_for(ctx, meta, auth, Permission::BillingManage, unit).await?;
     let m = Money::parse_yuan(amount).map_err(|e| AppError::validation("amount", e.key()))?;
     if m.0 <= 0 {
         return Err(AppError::validation("amount", "err.amount_invalid"));
     }
+    let key = IdemKey::parse(idempotency_key)?;
+    let fp = idem::fingerprint(PREPAID_REFUND, &(unit, m.0, note));
     let office = crate::org::service::office_of(&ctx.db, OrgId(b.community_id)).await?.0;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
+        if let Some(k) = &key {
+            if idem::prior(&txn, auth.user_id, k, PREPAID_REFUND, &fp).await?.is_some() {
+                return Ok(());
+            }
+        }
         if prepaid_balance(&txn, unit, Bucket::General).await? < m.0 {
             return Err(AppError::validation("amount", "err.refund_exceeds_prepaid"));
         }
@@ -976,6 +1015,9 @@ pub async fn refund_prepaid(
                 .summary(serde_json::json!({ "amount": m.0 })),
         )
         .await?;
+        if let Some(k) = &key {
+            idem::remember(&txn, auth.user_id, k, PREPAID_REFUND, &fp, unit).await?;
+        }
         Ok(())
     })?;
     Ok(Money(prepaid_balance(&ctx.db, unit, Bucket::All).await?))
@@ -990,6 +1032,7 @@ pub async fn collect_deposit(
     purpose: &str,
     amount: &str,
     method: PayMethod,
+    idempotency_key: Option<&str>,
 ) -> Result<Money, AppError> {
     let b = unit_for(ctx, meta, auth, Permission::BillingCollect, unit).await?;
     let m = Money::parse_yuan(amount).map_err(|e| AppError::validation("amount", e.key()))?;
@@ -1003,7 +1046,9 @@ pub async fn collect_deposit(
     if !PayMethod::COUNTER.contains(&method) {
         return Err(AppError::validation("method", "err.bad_request"));
     }
-    deposit_row(ctx, meta, auth, &b, purpose, m.0, method, None).await
+    let key = IdemKey::parse(idempotency_key)?;
+    let fp = idem::fingerprint(DEPOSIT, &(unit, purpose, m.0, method));
+    deposit_row(ctx, meta, auth, &b, purpose, m.0, method, None, key.map(|k| (k, fp))).await
 }
 
 /// Refunds a collected deposit in full, once (the database refuses a second refund).
@@ -1017,7 +1062,7 @@ pub async fn refund_deposit(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, dep
         return Err(AppError::NotFound);
     }
     let method = PayMethod::parse(&o.method).unwrap_or(PayMethod::Cash);
-    deposit_row(ctx, meta, auth, &b, &o.purpose, -o.amount, method, Some(o.id)).await
+    deposit_row(ctx, meta, auth, &b, &o.purpose, -o.amount, method, Some(o.id), None).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1030,12 +1075,18 @@ async fn deposit_row(
     value: i64,
     method: PayMethod,
     refund_of: Option<i64>,
+    key: Option<(IdemKey, String)>,
 ) -> Result<Money, AppError> {
     let office = crate::org::service::office_of(&ctx.db, OrgId(unit.community_id))
         .await?
         .0;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
+        if let Some((k, fp)) = &key {
+            if idem::prior(&txn, auth.user_id, k, DEPOSIT, fp).await?.is_some() {
+                return Ok(());
+            }
+        }
         let st = settings_of(&txn, OrgId(office)).await?;
         let receipt_no = next_receipt_no(&txn, office, &st.receipt_prefix).await?;
         let d = deposits::ActiveModel {
@@ -1064,6 +1115,9 @@ async fn deposit_row(
                 .summary(serde_json::json!({ "amount": value, "purpose": purpose, "refund_of": refund_of })),
         )
         .await?;
+        if let Some((k, fp)) = &key {
+            idem::remember(&txn, auth.user_id, k, DEPOSIT, fp, d.id).await?;
+        }
         Ok(())
     })?;
     Ok(Money(deposit_balance(&ctx.db, unit.id).await?))

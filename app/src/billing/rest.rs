@@ -69,12 +69,17 @@ pub async fn account(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<UnitAccoun
 }
 
 #[utoipa::path(post, path = "/api/v1/billing/payments", tag = "billing", request_body = NewPayment, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "The same key on every retry of one payment: a repeat answers with the first receipt and books nothing (8–64 of A–Z a–z 0–9 - _ .)")),
     responses((status = 201, body = PaymentRow), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn take_payment(
     api: ApiCtx,
-    ApiJson(n): ApiJson<NewPayment>,
+    headers: HeaderMap,
+    ApiJson(mut n): ApiJson<NewPayment>,
 ) -> Result<(StatusCode, Json<PaymentRow>), ApiError> {
     let auth = api.authed()?;
+    if n.idempotency_key.is_none() {
+        n.idempotency_key = idempotency_key(&headers);
+    }
     let p = counter::take_payment(&api.ctx, &api.meta, auth, n)
         .await
         .map_err(|e| api.err(e))?;
@@ -89,6 +94,13 @@ pub async fn receipt(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Receipt>, 
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(r))
+}
+
+/// The `Idempotency-Key` header, when sent (checked by `db::idem`).
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 /// Money out of a unit's general prepaid balance, or a deposit collected.
@@ -114,14 +126,17 @@ pub struct Balance {
 
 #[utoipa::path(post, path = "/api/v1/billing/units/{id}/prepaid-refunds", tag = "billing", params(("id" = i64, Path)),
     request_body = MoneyRequest, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "The same key on every retry: a repeat books nothing")),
     responses((status = 201, body = Balance), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn refund_prepaid(
     api: ApiCtx,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     ApiJson(r): ApiJson<MoneyRequest>,
 ) -> Result<(StatusCode, Json<Balance>), ApiError> {
     let auth = api.authed()?;
-    let b = counter::refund_prepaid(&api.ctx, &api.meta, auth, id, &r.amount, &r.note)
+    let key = idempotency_key(&headers);
+    let b = counter::refund_prepaid(&api.ctx, &api.meta, auth, id, &r.amount, &r.note, key.as_deref())
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(Balance { balance: b.0 })))
@@ -129,17 +144,29 @@ pub async fn refund_prepaid(
 
 #[utoipa::path(post, path = "/api/v1/billing/units/{id}/deposits", tag = "billing", params(("id" = i64, Path)),
     request_body = MoneyRequest, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "The same key on every retry: a repeat books nothing")),
     responses((status = 201, body = Balance), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn collect_deposit(
     api: ApiCtx,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     ApiJson(r): ApiJson<MoneyRequest>,
 ) -> Result<(StatusCode, Json<Balance>), ApiError> {
     let auth = api.authed()?;
     let method = r.method.unwrap_or(super::model::PayMethod::Cash);
-    let b = counter::collect_deposit(&api.ctx, &api.meta, auth, id, &r.purpose, &r.amount, method)
-        .await
-        .map_err(|e| api.err(e))?;
+    let key = idempotency_key(&headers);
+    let b = counter::collect_deposit(
+        &api.ctx,
+        &api.meta,
+        auth,
+        id,
+        &r.purpose,
+        &r.amount,
+        method,
+        key.as_deref(),
+    )
+    .await
+    .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(Balance { balance: b.0 })))
 }
 

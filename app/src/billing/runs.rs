@@ -1,6 +1,6 @@
 //! (ssr) Bill runs (出账): charge every assigned item to every unit of an org subtree for one
 //! calendar month. A preview computes everything and stores nothing; a run stores the lines
-//! in one transaction. The database keeps one line per unit × item × month, so running a
+//! in batches of short transactions. The database keeps one line per unit × item × month, so running a
 //! month again adds only what is missing (a new unit, a new assignment) and never a duplicate.
 //! Load → plan (pure, [`super::plan`]) → write.
 use super::charge;
@@ -14,9 +14,10 @@ use crate::db::entities::{bill_lines, bill_runs, charge_assignments, charge_item
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
+use crate::shared::money::Money;
 use crate::with_txn;
 use chrono::Utc;
-use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, ConnectionTrait, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
 
 /// Previews (`commit = false`) or runs a month's bills over the subtree of `org`.
@@ -157,13 +158,15 @@ pub async fn bill_run(
     let units = inputs.units.len() as i64;
     let actor = actor_label(db, auth.user_id).await;
     let now = Utc::now();
-    let planned_ref = &planned;
-    let offsets_ref = &offsets;
-    let created = with_txn!(ctx.db, |txn| {
+    // The run's row first, then the lines in batches, each its own short transaction, so the
+    // counter and online payments wait milliseconds for the write lock, not the whole run.
+    // Each batch is idempotent (a line that exists is skipped), so a run cut short by a crash
+    // or a closed month is finished by running the month again.
+    let run = with_txn!(ctx.db, |txn| {
         for o in &office_ids {
             ensure_open(&txn, OrgId(*o), period).await?;
         }
-        let run = bill_runs::ActiveModel {
+        Ok(bill_runs::ActiveModel {
             org_id: Set(org.0),
             period: Set(period),
             units: Set(units),
@@ -174,50 +177,24 @@ pub async fn bill_run(
             ..Default::default()
         }
         .insert(&txn)
-        .await?;
-        let mut created = 0u64;
-        for chunk in planned_ref.chunks(500) {
-            let rows = chunk
-                .iter()
-                .map(|p| line_row(p, run.id, now))
-                .collect::<Result<Vec<_>, AppError>>()?;
-            // A concurrent run may have stored some lines since the preview: skip those.
-            created += bill_lines::Entity::insert_many(rows)
-                .on_conflict(
-                    OnConflict::columns([
-                        bill_lines::Column::UnitId,
-                        bill_lines::Column::ItemId,
-                        bill_lines::Column::Period,
-                        bill_lines::Column::Source,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        // Offsets: find the stored lines of this run and record each offset.
-        if !offsets_ref.is_empty() {
-            let ids: HashMap<(i64, i64), i64> = bill_lines::Entity::find()
-                .select_only()
-                .column(bill_lines::Column::UnitId)
-                .column(bill_lines::Column::ItemId)
-                .column(bill_lines::Column::Id)
-                .filter(bill_lines::Column::RunId.eq(run.id))
-                .into_tuple::<(i64, i64, i64)>()
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|(u, i, id)| ((u, i), id))
-                .collect();
-            for (idx, amount) in offsets_ref {
-                let p = &planned_ref[*idx];
-                let Some(line) = ids.get(&(p.unit_id, p.item_id)) else {
-                    continue;
-                };
-                super::counter::offset_from_prepaid(&txn, *line, p.unit_id, p.item_id, *amount).await?;
+        .await?)
+    })?;
+    let mut created = 0u64;
+    for (n, batch) in planned.chunks(RUN_BATCH).enumerate() {
+        let from = n * RUN_BATCH;
+        let batch_offsets: Vec<(usize, Money)> = offsets
+            .iter()
+            .filter(|(i, _)| (from..from + batch.len()).contains(i))
+            .copied()
+            .collect();
+        created += with_txn!(ctx.db, |txn| {
+            for o in &office_ids {
+                ensure_open(&txn, OrgId(*o), period).await?;
             }
-        }
+            write_batch(&txn, run.id, now, &planned, batch, &batch_offsets).await
+        })?;
+    }
+    let created = with_txn!(ctx.db, |txn| {
         let total: Option<i64> = bill_lines::Entity::find()
             .select_only()
             .column_as(super::service::sum_i64(bill_lines::Column::Amount), "t")
@@ -227,7 +204,7 @@ pub async fn bill_run(
             .await?
             .flatten();
         if created > 0 {
-            // Households hear of their new bills from a background job, queued with the bills.
+            // Households hear of their new bills from a background job, queued with the run's end.
             crate::jobs::enqueue(
                 &txn,
                 &[crate::jobs::NewJob::now(
@@ -255,6 +232,71 @@ pub async fn bill_run(
     rep.new_lines = created;
     rep.generated = true;
     Ok(rep)
+}
+
+/// Lines a bill run writes per transaction: small enough that a payment waiting for the write
+/// lock waits milliseconds.
+const RUN_BATCH: usize = 1000;
+
+/// Stores one batch of a run's lines (a slice of `planned`), skipping lines that exist, and
+/// takes each new line's prepaid offset (`offsets` index `planned`). Returns the lines stored.
+async fn write_batch<C: ConnectionTrait>(
+    txn: &C,
+    run: i64,
+    now: chrono::DateTime<Utc>,
+    planned: &[PlannedLine],
+    batch: &[PlannedLine],
+    offsets: &[(usize, Money)],
+) -> Result<u64, AppError> {
+    let mut created = 0u64;
+    for chunk in batch.chunks(500) {
+        let rows = chunk
+            .iter()
+            .map(|p| line_row(p, run, now))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        // A concurrent run may have stored some lines since the preview: skip those.
+        created += bill_lines::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::columns([
+                    bill_lines::Column::UnitId,
+                    bill_lines::Column::ItemId,
+                    bill_lines::Column::Period,
+                    bill_lines::Column::Source,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    if offsets.is_empty() {
+        return Ok(created);
+    }
+    // Offsets: find this batch's stored lines of this run and record each offset.
+    let mut unit_ids: Vec<i64> = batch.iter().map(|p| p.unit_id).collect();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    let ids: HashMap<(i64, i64), i64> = bill_lines::Entity::find()
+        .select_only()
+        .column(bill_lines::Column::UnitId)
+        .column(bill_lines::Column::ItemId)
+        .column(bill_lines::Column::Id)
+        .filter(bill_lines::Column::RunId.eq(run))
+        .filter(bill_lines::Column::UnitId.is_in(unit_ids))
+        .into_tuple::<(i64, i64, i64)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|(u, i, id)| ((u, i), id))
+        .collect();
+    for (idx, amount) in offsets {
+        let p = &planned[*idx];
+        let Some(line) = ids.get(&(p.unit_id, p.item_id)) else {
+            continue;
+        };
+        super::counter::offset_from_prepaid(txn, *line, p.unit_id, p.item_id, *amount).await?;
+    }
+    Ok(created)
 }
 
 /// A planned line as stored by run `run`.

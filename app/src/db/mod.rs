@@ -1,5 +1,6 @@
 //! (ssr) The database handle and runtime settings reach services through one `AppCtx`.
 pub mod entities;
+pub mod idem;
 pub mod page;
 mod parts;
 
@@ -119,6 +120,14 @@ pub fn busy() -> AppError {
     AppError::conflict("_retry", "err.busy")
 }
 
+/// How `with_txn!` starts a transaction: `BEGIN IMMEDIATE` on SQLite (the mode is ignored by
+/// PostgreSQL, whose row locks already make writers wait).
+pub const WRITE_TXN: sea_orm::TransactionOptions = sea_orm::TransactionOptions {
+    isolation_level: None,
+    access_mode: None,
+    sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+};
+
 /// Runs `$body` in a transaction and commits it; retries the whole body (up to 5 times) when
 /// the database reports a lost race (a unique violation on the audit chain head, a busy
 /// SQLite writer, a PostgreSQL serialization failure). The body returns `Result<T, AppError>`.
@@ -129,7 +138,9 @@ macro_rules! with_txn {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let $txn = match $db.begin().await {
+            // SQLite: take the write lock at BEGIN (waiting for it up to the busy timeout), so
+            // writers queue instead of failing when a read snapshot cannot be upgraded.
+            let $txn = match $db.begin_with_options($crate::db::WRITE_TXN).await {
                 Ok(t) => t,
                 Err(e) if $crate::db::is_retryable(&e) && attempt < 5 => continue,
                 Err(e) => break Err($crate::shared::error::AppError::from(e)),

@@ -287,6 +287,7 @@ async fn corrections_are_new_rows_and_a_closed_month_refuses_them() {
             amount: "223.93".into(),
             prepay_item: None,
             note: String::new(),
+            idempotency_key: None,
         },
     )
     .await
@@ -470,6 +471,147 @@ async fn deposits_are_refunded_once_and_prepaid_refunds_stay_within_the_balance(
         .await;
     assert_eq!(acct.json()["prepaid"], 0);
     assert_eq!(acct.json()["due"], 22_393 - 6_000);
+}
+
+#[tokio::test]
+async fn money_booked_by_hand_is_booked_once_per_idempotency_key() {
+    let w = world().await;
+    let s = setup(&w).await;
+    let (u, v) = (s.units[0], s.units[1]);
+    let count = || async { payments::Entity::find().count(&w.ctx.db).await.unwrap() };
+    // A cashier's retry after a lost answer: the same key answers with the first receipt.
+    let body = json!({"unit_id": u, "lines": [], "method": "cash", "amount": "100.00"});
+    let key = "0b6f3c1e-8f7a-4d2b-9c51-2a7e0f3d9b14";
+    let first = w.json_keyed("/api/v1/billing/payments", &s.cashier, key, &body).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let again = w.json_keyed("/api/v1/billing/payments", &s.cashier, key, &body).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    assert_eq!(again.json()["receipt_no"], first.json()["receipt_no"]);
+    assert_eq!(count().await, 1);
+    // The key may also travel in the body (as the counter page sends it).
+    let mut in_body = body.clone();
+    in_body["idempotency_key"] = json!(key);
+    let r = w
+        .json("POST", "/api/v1/billing/payments", Some(&s.cashier), &in_body)
+        .await;
+    assert_eq!(r.json()["id"], first.json()["id"], "{}", r.body);
+    // Ten retries at once with one new key: one payment, every answer names it.
+    let body_v = json!({"unit_id": v, "lines": [], "method": "pos", "amount": "50.00"});
+    let results = futures::future::join_all(
+        (0..10).map(|_| w.json_keyed("/api/v1/billing/payments", &s.cashier, "storm-key-0001", &body_v)),
+    )
+    .await;
+    let ids: std::collections::HashSet<String> = results
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            r.json()["id"].to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(count().await, 2);
+    // The same key for a different payment is refused, naming the key; nothing is booked.
+    let other = json!({"unit_id": u, "lines": [], "method": "cash", "amount": "100.01"});
+    let r = w.json_keyed("/api/v1/billing/payments", &s.cashier, key, &other).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "idempotency_key");
+    // A malformed key is named too.
+    let r = w
+        .json_keyed("/api/v1/billing/payments", &s.cashier, "short", &other)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "idempotency_key");
+    assert_eq!(count().await, 2);
+    // Keys are their sender's own: another staff member's identical key books their own payment.
+    let r = w.json_keyed("/api/v1/billing/payments", &s.pm, key, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_ne!(r.json()["id"], first.json()["id"]);
+    assert_eq!(count().await, 3);
+    // Deposits and prepaid refunds: a retried request moves the money once.
+    let dep = json!({"amount": "500", "purpose": "装修押金", "method": "cash"});
+    let path = format!("/api/v1/billing/units/{u}/deposits");
+    for _ in 0..2 {
+        let r = w.json_keyed(&path, &s.cashier, "deposit-key-1", &dep).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.json()["balance"], 50_000);
+    }
+    let path = format!("/api/v1/billing/units/{u}/prepaid-refunds");
+    for _ in 0..2 {
+        let r = w
+            .json_keyed(&path, &s.pm, "refund-key-1", &json!({"amount": "30"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let acct = w
+        .get(&format!("/api/v1/billing/units/{u}/account"), Some(&s.cashier))
+        .await;
+    // 100.00 + 100.00 (the manager's own) prepaid, 30.00 refunded once.
+    assert_eq!(acct.json()["prepaid"], 17_000, "{}", acct.body);
+    assert_eq!(acct.json()["deposits"], 50_000, "{}", acct.body);
+}
+
+#[tokio::test]
+async fn cashiers_wait_for_a_bill_run_instead_of_being_refused() {
+    // SQLite in a file (as served), not the shared-cache memory database: writers on separate
+    // connections contend for the one write lock.
+    let dir = std::env::temp_dir().join(format!("linli-writers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = match std::env::var("LINLI_TEST_DATABASE_URL").ok().filter(|s| !s.is_empty()) {
+        Some(_) => test_db().await,
+        None => {
+            let path = dir.join(format!("w{}.db", rand::random::<u32>()));
+            let db = server::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+                .await
+                .unwrap();
+            server::migrate(&db).await.unwrap();
+            db
+        }
+    };
+    let w = world_on(db, app::db::RuntimeConfig::default()).await;
+    let s = fee_setup(&w, 3, 3).await;
+    // Twelve cashiers take prepayments while the month's bill run writes.
+    let p = next_period();
+    let bill = run(&w, &s.pm, w.office_a, &p, true);
+    let cashiers = futures::future::join_all((0..12).map(|i| {
+        let body = json!({"unit_id": s.units[i % s.units.len()], "lines": [], "method": "cash", "amount": "10.00"});
+        let w = &w;
+        let token = s.cashier.clone();
+        async move {
+            let mut out = vec![];
+            for _ in 0..5 {
+                out.push(w.json("POST", "/api/v1/billing/payments", Some(&token), &body).await);
+            }
+            out
+        }
+    }));
+    let (bill, cashiers) = futures::join!(bill, cashiers);
+    assert_eq!(bill.status, StatusCode::OK, "{}", bill.body);
+    assert_eq!(bill.json()["new_lines"], 9, "{}", bill.body);
+    let refused: Vec<String> = cashiers
+        .iter()
+        .flatten()
+        .filter(|r| r.status != StatusCode::CREATED)
+        .map(|r| format!("{} {}", r.status, r.body))
+        .collect();
+    assert!(refused.is_empty(), "{refused:?}");
+    assert_eq!(payments::Entity::find().count(&w.ctx.db).await.unwrap(), 60);
+    // Two bill runs started together: both finish, and the month is billed once.
+    let q = {
+        use app::billing::{charge, service};
+        charge::period_label(charge::add_months(service::current_period(), 2))
+    };
+    let (a, b) = futures::join!(
+        run(&w, &s.pm, w.office_a, &q, true),
+        run(&w, &s.pm, w.office_a, &q, true)
+    );
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(b.status, StatusCode::OK, "{}", b.body);
+    assert_eq!(
+        a.json()["new_lines"].as_u64().unwrap() + b.json()["new_lines"].as_u64().unwrap(),
+        9
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ---------------------------------------------------------------- meters and readings

@@ -186,6 +186,17 @@ impl World {
         self.send(b.body(Body::from(body.to_string())).unwrap()).await
     }
 
+    /// A JSON request with an `Idempotency-Key` header.
+    pub async fn json_keyed(&self, uri: &str, bearer: &str, key: &str, body: &serde_json::Value) -> Resp {
+        let req = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+            .header("idempotency-key", key)
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(req).await
+    }
+
     /// Calls a server function as the browser does: form-encoded, cookies, CSRF header.
     pub async fn server_fn(&self, path: &str, form: &[(&str, &str)], cookies: &Cookies, with_csrf: bool) -> Resp {
         let body: String = form

@@ -10,7 +10,7 @@ use crate::billing::model::{AdjustKind, DepositRow, PayMethod, UnitAccount};
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::BillLineId;
 use crate::shared::money::Money;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Loading};
+use crate::shared::ui::{fresh_key, toast, EmptyState, ErrorState, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -89,8 +89,16 @@ fn Account(unit: i64) -> impl IntoView {
         move |_| load_unit_account(unit),
     );
     let last_receipt = RwSignal::new(None::<(i64, String)>);
+    // One idempotency key per payment (and per deposit, per refund), kept across retries and
+    // renewed only when the server has answered that it booked it.
+    let keys = Keys {
+        pay: RwSignal::new(fresh_key()),
+        collect: RwSignal::new(fresh_key()),
+        refund_pre: RwSignal::new(fresh_key()),
+    };
     Effect::new(move |_| match pay.value().get() {
         Some(Ok(p)) => {
+            keys.pay.set(fresh_key());
             toast(format!("{} {}", i18n.t("billing.paid_ok"), p.receipt_no));
             last_receipt.set(Some((p.id.0, p.receipt_no)));
         }
@@ -107,9 +115,18 @@ fn Account(unit: i64) -> impl IntoView {
         Some(Err(e)) => toast(e.localized(i18n.code())),
         None => {}
     });
-    for v in [collect.value(), refund.value(), refund_pre.value()] {
+    for (v, key) in [
+        (collect.value(), Some(keys.collect)),
+        (refund.value(), None),
+        (refund_pre.value(), Some(keys.refund_pre)),
+    ] {
         Effect::new(move |_| match v.get() {
-            Some(Ok(_)) => toast(i18n.t("common.saved")),
+            Some(Ok(_)) => {
+                if let Some(k) = key {
+                    k.set(fresh_key());
+                }
+                toast(i18n.t("common.saved"))
+            }
             Some(Err(e)) => toast(e.localized(i18n.code())),
             None => {}
         });
@@ -121,13 +138,21 @@ fn Account(unit: i64) -> impl IntoView {
                 Ok(a) => {
                     let (unit, prepaid, list) = (a.unit_id, a.prepaid, a.deposit_list.clone());
                     view! {
-                        <AccountPanel a pay adjust reverse last_receipt />
-                        <MoneyHeld unit prepaid list collect refund refund_pre />
+                        <AccountPanel a pay adjust reverse last_receipt pay_key=keys.pay />
+                        <MoneyHeld unit prepaid list collect refund refund_pre keys />
                     }.into_any()
                 }
             }})}
         </Transition>
     }
+}
+
+/// The idempotency keys of the counter's money forms.
+#[derive(Clone, Copy)]
+struct Keys {
+    pay: RwSignal<String>,
+    collect: RwSignal<String>,
+    refund_pre: RwSignal<String>,
 }
 
 #[component]
@@ -137,6 +162,7 @@ fn AccountPanel(
     adjust: ServerAction<AdjustLines>,
     reverse: ServerAction<ReversePayment>,
     last_receipt: RwSignal<Option<(i64, String)>>,
+    pay_key: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let unit = a.unit_id;
@@ -226,7 +252,7 @@ fn AccountPanel(
                     </div>
                     <form class="form pay-form" on:submit=move |ev| {
                         ev.prevent_default();
-                        pay.dispatch(TakePayment { unit, lines: chosen(), method: method.get_untracked(), amount: amount.get_untracked(), prepay_item: None, note: String::new() });
+                        pay.dispatch(TakePayment { unit, lines: chosen(), method: method.get_untracked(), amount: amount.get_untracked(), prepay_item: None, note: String::new(), idempotency_key: Some(pay_key.get_untracked()) });
                     }>
                         <div class="row">
                             <label class="field">
@@ -307,6 +333,7 @@ fn MoneyHeld(
     collect: ServerAction<CollectDeposit>,
     refund: ServerAction<RefundDeposit>,
     refund_pre: ServerAction<RefundPrepaid>,
+    keys: Keys,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let u = unit.to_string();
@@ -342,6 +369,7 @@ fn MoneyHeld(
             <ActionForm action=collect attr:class="form">
                 <input type="hidden" name="unit" value=u />
                 <input type="hidden" name="method" value="cash" />
+                <input type="hidden" name="idempotency_key" prop:value=move || keys.collect.get() />
                 <div class="row">
                     <label class="field"><span class="field__label">{move || i18n.t("billing.purpose")}</span>
                         <input class="input" name="purpose" placeholder=move || i18n.t("billing.purpose_hint") required /></label>
@@ -353,6 +381,7 @@ fn MoneyHeld(
             <h3>{move || i18n.t("billing.prepaid")} " " {prepaid.to_string()}</h3>
             <ActionForm action=refund_pre attr:class="form">
                 <input type="hidden" name="unit" value=u2 />
+                <input type="hidden" name="idempotency_key" prop:value=move || keys.refund_pre.get() />
                 <div class="row">
                     <label class="field"><span class="field__label">{move || i18n.t("billing.amount")}</span>
                         <input class="input" name="amount" inputmode="decimal" required /></label>

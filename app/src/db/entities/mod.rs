@@ -43,6 +43,7 @@ pub mod prepaid_ledger;
 pub mod provider_events;
 pub mod push_subscriptions;
 pub mod receipt_counters;
+pub mod request_keys;
 pub mod role_permissions;
 pub mod roles;
 pub mod service_events;

@@ -94,18 +94,9 @@ pub fn now_ms() -> i64 {
     }
 }
 
-/// A fresh id for a result: the time and 104 random bits, hexadecimal.
+/// A fresh id for a result (see `shared::ui::fresh_key`).
 pub fn new_client_id() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen_futures::js_sys::Math;
-        let r = || (Math::random() * (1u64 << 52) as f64) as u64;
-        format!("{:x}-{:013x}{:013x}", now_ms(), r(), r())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        format!("{:x}-server", now_ms())
-    }
+    crate::shared::ui::fresh_key()
 }
 
 /// Errors after which a result stays on the phone to be sent again: no network, a session

@@ -94,3 +94,21 @@ pub fn reset_forms(selector: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = selector;
 }
+
+/// A fresh key for one submission (an idempotency key, an offline result's id): the time and
+/// 104 random bits, hexadecimal. A form keeps one key until its submission succeeds, so a
+/// retry after a lost answer is recognised as the same request.
+pub fn fresh_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen_futures::js_sys::{Date, Math};
+        let r = || (Math::random() * (1u64 << 52) as f64) as u64;
+        format!("{:x}-{:013x}{:013x}", Date::now() as u64, r(), r())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        use std::hash::{BuildHasher, Hasher};
+        let r = || std::collections::hash_map::RandomState::new().build_hasher().finish();
+        format!("{:x}-{:016x}{:016x}", chrono::Utc::now().timestamp_millis(), r(), r())
+    }
+}
