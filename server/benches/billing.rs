@@ -2,7 +2,7 @@
 //! 100 000 units in 10 communities of one office, each with an owner; three charge items
 //! (property fee by area, a fixed fee, and a formula). Times a month's bill run (preview,
 //! generate, rerun) against a raw insert of the same rows, then the collection report over
-//! four billed months (1.2 million lines). SQLite always; PostgreSQL too when
+//! four billed months (1.2 million lines), and twenty cashiers paying while a run writes. SQLite always; PostgreSQL too when
 //! `LINLI_TEST_DATABASE_URL` is set.
 //!
 //!     cargo bench -p server --bench billing
@@ -10,6 +10,8 @@
 use app::access::model::{AuthVia, Authed, RequestMeta, UserKind};
 use app::access::service as access;
 use app::billing::model::StandardInput;
+use app::billing::counter::{self, NewPayment};
+use app::billing::model::PayMethod;
 use app::billing::{reports, runs, standards};
 use app::db::entities::{bill_lines, buildings, occupancies, persons, units, users};
 use app::db::{AppCtx, RuntimeConfig};
@@ -340,6 +342,84 @@ async fn run(url: Option<&str>) {
             pct(&mut v, 0.95)
         );
     }
+    cashiers_during_a_run(&ctx, &auth, company).await;
+}
+
+/// Twenty cashiers take payments while a month's bill run writes 300 000 lines: how many are
+/// refused (the goal is none) and how long they wait, against the same cashiers alone.
+async fn cashiers_during_a_run(ctx: &AppCtx, auth: &Authed, company: OrgId) {
+    const CASHIERS: usize = 20;
+    let units: Vec<i64> = units::Entity::find()
+        .select_only()
+        .column(units::Column::Id)
+        .order_by_asc(units::Column::Id)
+        .limit(1000)
+        .into_tuple()
+        .all(&ctx.db)
+        .await
+        .unwrap();
+    let units = Arc::new(units);
+    let busy = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let cashiers = |rounds: Option<usize>| {
+        (0..CASHIERS)
+            .map(|c| {
+                let (ctx, auth, units, busy) = (ctx.clone(), auth.clone(), units.clone(), busy.clone());
+                tokio::spawn(async move {
+                    let (mut lat, mut refused) = (vec![], 0usize);
+                    let mut i = c;
+                    while rounds.map_or(busy.load(std::sync::atomic::Ordering::Relaxed), |n| lat.len() + refused < n) {
+                        let n = NewPayment {
+                            unit_id: units[i % units.len()],
+                            lines: vec![],
+                            method: PayMethod::Cash,
+                            amount: "10.00".into(),
+                            prepay_item: None,
+                            note: String::new(),
+                            idempotency_key: None,
+                        };
+                        i += CASHIERS;
+                        let t = Instant::now();
+                        match counter::take_payment(&ctx, &RequestMeta::default(), &auth, n).await {
+                            Ok(_) => lat.push(t.elapsed()),
+                            Err(_) => refused += 1,
+                        }
+                    }
+                    (lat, refused)
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let collect = |handles: Vec<tokio::task::JoinHandle<(Vec<Duration>, usize)>>| async move {
+        let (mut all, mut refused) = (vec![], 0);
+        for h in handles {
+            let (l, r) = h.await.unwrap();
+            all.extend(l);
+            refused += r;
+        }
+        (all, refused)
+    };
+    let (mut alone, r0) = collect(cashiers(Some(50))).await;
+    let run = {
+        let (ctx, auth, busy) = (ctx.clone(), auth.clone(), busy.clone());
+        tokio::spawn(async move {
+            let t = Instant::now();
+            let r = runs::bill_run(&ctx, &RequestMeta::default(), &auth, company, "2026-05", true).await;
+            busy.store(false, std::sync::atomic::Ordering::Relaxed);
+            (r.map(|r| r.new_lines), t.elapsed())
+        })
+    };
+    let (mut during, r1) = collect(cashiers(None)).await;
+    let (lines, took) = run.await.unwrap();
+    println!("  {CASHIERS} cashiers taking payments, alone: {} paid, {r0} refused, p50 {:.1} ms, p99 {:.1} ms",
+        alone.len(), pct(&mut alone, 0.5), pct(&mut alone, 0.99));
+    println!(
+        "  … while a bill run writes {} lines ({}): {} paid, {r1} refused, p50 {:.1} ms, p99 {:.1} ms",
+        lines.map(|n| n.to_string()).unwrap_or_else(|e| format!("{e:?}")),
+        secs(took),
+        during.len(),
+        pct(&mut during, 0.5),
+        pct(&mut during, 0.99)
+    );
 }
 
 #[tokio::main]
