@@ -15,6 +15,7 @@ mod m20261126_000008_files;
 mod m20261126_000009_engineering;
 mod m20261126_000010_file_documents;
 mod m20261206_000001_request_keys;
+mod m20261206_000002_payment_disputes;
 mod util;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_engineering::Migration),
             Box::new(m20261126_000010_file_documents::Migration),
             Box::new(m20261206_000001_request_keys::Migration),
+            Box::new(m20261206_000002_payment_disputes::Migration),
         ]
     }
 }

@@ -9,9 +9,9 @@
 //!     LINLI_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres cargo bench -p server --bench billing
 use app::access::model::{AuthVia, Authed, RequestMeta, UserKind};
 use app::access::service as access;
-use app::billing::model::StandardInput;
 use app::billing::counter::{self, NewPayment};
 use app::billing::model::PayMethod;
+use app::billing::model::StandardInput;
 use app::billing::{reports, runs, standards};
 use app::db::entities::{bill_lines, buildings, occupancies, persons, units, users};
 use app::db::{AppCtx, RuntimeConfig};
@@ -367,7 +367,9 @@ async fn cashiers_during_a_run(ctx: &AppCtx, auth: &Authed, company: OrgId) {
                 tokio::spawn(async move {
                     let (mut lat, mut refused) = (vec![], 0usize);
                     let mut i = c;
-                    while rounds.map_or(busy.load(std::sync::atomic::Ordering::Relaxed), |n| lat.len() + refused < n) {
+                    while rounds.map_or(busy.load(std::sync::atomic::Ordering::Relaxed), |n| {
+                        lat.len() + refused < n
+                    }) {
                         let n = NewPayment {
                             unit_id: units[i % units.len()],
                             lines: vec![],
@@ -410,8 +412,12 @@ async fn cashiers_during_a_run(ctx: &AppCtx, auth: &Authed, company: OrgId) {
     };
     let (mut during, r1) = collect(cashiers(None)).await;
     let (lines, took) = run.await.unwrap();
-    println!("  {CASHIERS} cashiers taking payments, alone: {} paid, {r0} refused, p50 {:.1} ms, p99 {:.1} ms",
-        alone.len(), pct(&mut alone, 0.5), pct(&mut alone, 0.99));
+    println!(
+        "  {CASHIERS} cashiers taking payments, alone: {} paid, {r0} refused, p50 {:.1} ms, p99 {:.1} ms",
+        alone.len(),
+        pct(&mut alone, 0.5),
+        pct(&mut alone, 0.99)
+    );
     println!(
         "  … while a bill run writes {} lines ({}): {} paid, {r1} refused, p50 {:.1} ms, p99 {:.1} ms",
         lines.map(|n| n.to_string()).unwrap_or_else(|e| format!("{e:?}")),

@@ -83,6 +83,7 @@ impl Modify for Bearer {
         app::payments::rest::checkout,
         app::payments::rest::list,
         app::payments::rest::refund,
+        app::payments::rest::resolve,
         app::payments::rest::reconcile,
         app::notify::rest::inbox,
         app::notify::rest::read,

@@ -41,3 +41,16 @@ pub async fn refund_online_payment(payment: PaymentId, reason: String) -> Result
 pub async fn reconcile_payments() -> Result<ReconcileReport, AppError> {
     crate::web::serve(async |ctx, meta, auth| super::service::reconcile_now(&ctx, &meta, &auth).await).await
 }
+
+/// Staff decide a disputed checkout: book what arrived, or record that it was sent back.
+#[server]
+pub async fn resolve_online_dispute(
+    checkout: i64,
+    resolution: DisputeResolution,
+    note: String,
+) -> Result<CheckoutView, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        super::service::resolve_dispute(&ctx, &meta, &auth, checkout, resolution, &note).await
+    })
+    .await
+}

@@ -16,6 +16,9 @@ crate::code_enum! {
         Paid = "paid",
         Expired = "expired",
         Failed = "failed",
+        /// The provider's event disagreed with it (another amount or currency): held for staff,
+        /// and the home cannot be paid online again until they decide.
+        Disputed = "disputed",
     }
 }
 
@@ -24,8 +27,18 @@ impl CheckoutStatus {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            CheckoutStatus::Paid | CheckoutStatus::Expired | CheckoutStatus::Failed
+            CheckoutStatus::Paid | CheckoutStatus::Expired | CheckoutStatus::Failed | CheckoutStatus::Disputed
         )
+    }
+}
+
+crate::code_enum! {
+    /// What staff decided about a disputed checkout.
+    pub enum DisputeResolution {
+        /// What arrived is booked as received: a receipt for that amount (same currency only).
+        Accepted = "accepted",
+        /// The money was sent back at the provider; nothing is booked.
+        Returned = "returned",
     }
 }
 
@@ -53,7 +66,7 @@ crate::code_enum! {
         Ignored = "ignored",
         /// It names no checkout or refund of ours.
         Unknown = "unknown",
-        /// Something did not match (the currency): left for staff.
+        /// Something did not match (the amount or the currency): held for staff.
         Flagged = "flagged",
         /// The same event again.
         Duplicate = "duplicate",
@@ -105,6 +118,10 @@ pub struct CheckoutView {
     /// Why it needs a look (e.g. the lines were settled at the counter meanwhile and the money
     /// went to the prepaid balance).
     pub note: String,
+    /// What disagreed when the provider reported the payment (empty when nothing did).
+    pub dispute: String,
+    /// What staff decided about it.
+    pub resolution: Option<DisputeResolution>,
     pub created_at: String,
 }
 

@@ -1,6 +1,6 @@
 //! `/api/v1` routes of online payments, and the provider's webhook (`/webhooks/stripe`, outside
 //! `/api/v1`: no session, no CSRF token; the signature is the authentication).
-use super::model::{CheckoutStatus, CheckoutView, ReconcileReport};
+use super::model::{CheckoutStatus, CheckoutView, DisputeResolution, ReconcileReport};
 use super::service::{self, WebhookRefusal};
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
@@ -87,6 +87,29 @@ pub async fn refund(
     Ok(Json(v))
 }
 
+/// What staff decided about a disputed checkout.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ResolveBody {
+    pub resolution: DisputeResolution,
+    /// Why (shown in the audit log), up to 200 characters.
+    pub note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/payments/checkouts/{id}/resolve", tag = "payments", params(("id" = i64, Path)),
+    request_body = ResolveBody, security(("bearer" = [])),
+    responses((status = 200, body = CheckoutView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn resolve(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ResolveBody>,
+) -> Result<Json<CheckoutView>, ApiError> {
+    let auth = api.authed()?;
+    let v = service::resolve_dispute(&api.ctx, &api.meta, auth, id, b.resolution, &b.note)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(v))
+}
+
 #[utoipa::path(post, path = "/api/v1/payments/reconcile", tag = "payments", security(("bearer" = [])),
     responses((status = 200, body = ReconcileReport), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn reconcile(api: ApiCtx) -> Result<Json<ReconcileReport>, ApiError> {
@@ -125,6 +148,7 @@ pub fn router() -> Router<AppCtx> {
         .route("/me/online-payments", post(start))
         .route("/payments/checkouts", get(list))
         .route("/payments/checkouts/{id}", get(checkout))
+        .route("/payments/checkouts/{id}/resolve", post(resolve))
         .route("/payments/reconcile", post(reconcile))
         .route("/billing/payments/{id}/online-refund", post(refund))
 }

@@ -18,7 +18,10 @@ use crate::audit::service::{self as audit, AuditEntry};
 use crate::billing::service::{self as billing, current_period, ensure_open};
 use crate::db::entities::{online_checkout_lines, online_checkouts, online_refunds, provider_events};
 use crate::db::AppCtx;
+use crate::notify::model::Category;
+use crate::notify::service::{self as notify_svc, Notice};
 use crate::shared::error::AppError;
+use crate::shared::i18n::tr_in;
 use crate::shared::ids::{BillLineId, OrgId, PaymentId, UserId};
 use crate::shared::money::Money;
 use crate::with_txn;
@@ -78,6 +81,16 @@ pub async fn start_checkout(
     let provider = provider(ctx)?;
     if !billing::is_my_unit(ctx, auth, unit).await? {
         return Err(AppError::NotFound);
+    }
+    // Money that arrived for this home and disagreed with what was asked waits for staff:
+    // paying again before they decide could take the money twice.
+    let disputed = online_checkouts::Entity::find()
+        .filter(online_checkouts::Column::UnitId.eq(unit))
+        .filter(online_checkouts::Column::Status.eq(CheckoutStatus::Disputed))
+        .count(&ctx.db)
+        .await?;
+    if disputed > 0 {
+        return Err(AppError::conflict("online", "err.online_disputed"));
     }
     let brief = crate::estate::service::unit_briefs(&ctx.db, &[unit])
         .await?
@@ -290,6 +303,8 @@ async fn view<C: ConnectionTrait>(c: &C, ck: online_checkouts::Model) -> Result<
         refund: refund.as_ref().and_then(|r| RefundStatus::parse(&r.status)),
         refund_error: refund.and_then(|r| r.error).unwrap_or_default(),
         note: ck.note.clone(),
+        dispute: ck.dispute.clone().unwrap_or_default(),
+        resolution: ck.resolution.as_deref().and_then(DisputeResolution::parse),
         created_at: crate::shared::time::format_local(ck.created_at),
     })
 }
@@ -418,9 +433,17 @@ async fn apply_in<C: ConnectionTrait>(
                 return Ok((EventOutcome::Unknown, None));
             };
             remember_refs(c, &ck, session.as_deref(), payment_ref.as_deref()).await?;
-            if !currency.eq_ignore_ascii_case(&ck.currency) {
-                flag(c, ck.id, &format!("currency {currency}")).await?;
-                return Ok((EventOutcome::Flagged, Some(ck.id)));
+            let reference = payment_ref.as_deref().or(session.as_deref());
+            if !currency.eq_ignore_ascii_case(&ck.currency) || *amount != ck.amount {
+                let held = dispute(c, &ck, *amount, currency, reference).await?;
+                return Ok((
+                    if held {
+                        EventOutcome::Flagged
+                    } else {
+                        EventOutcome::Already
+                    },
+                    Some(ck.id),
+                ));
             }
             let settled =
                 settle_checkout(c, &ck, Money(*amount), payment_ref.as_deref().or(session.as_deref())).await?;
@@ -553,17 +576,163 @@ async fn set_status<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn flag<C: ConnectionTrait>(c: &C, id: i64, why: &str) -> Result<(), AppError> {
-    online_checkouts::Entity::update_many()
+/// Holds a checkout whose payment event disagreed with it (another amount or currency): nothing
+/// is credited, staff over the community who manage billing get a notice, and the home cannot
+/// be paid online again until they decide ([`resolve_dispute`]). Returns false when the
+/// checkout was already settled or held.
+async fn dispute<C: ConnectionTrait>(
+    c: &C,
+    ck: &online_checkouts::Model,
+    amount: i64,
+    currency: &str,
+    reference: Option<&str>,
+) -> Result<bool, AppError> {
+    let currency = currency.to_ascii_uppercase();
+    let why = format!(
+        "到账 {} {currency}，应付 {} {} (received ≠ asked)",
+        Money(amount).plain(),
+        Money(ck.amount).plain(),
+        ck.currency.to_ascii_uppercase()
+    );
+    let held = online_checkouts::Entity::update_many()
+        .col_expr(online_checkouts::Column::Status, Expr::value(CheckoutStatus::Disputed))
+        .col_expr(online_checkouts::Column::Dispute, Expr::value(why.clone()))
+        .col_expr(online_checkouts::Column::DisputedAmount, Expr::value(amount))
         .col_expr(
-            online_checkouts::Column::Note,
-            Expr::value(why.chars().take(200).collect::<String>()),
+            online_checkouts::Column::DisputedCurrency,
+            Expr::value(currency.chars().take(3).collect::<String>()),
+        )
+        .col_expr(
+            online_checkouts::Column::DisputedRef,
+            Expr::value(reference.map(|r| r.chars().take(255).collect::<String>())),
         )
         .col_expr(online_checkouts::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(online_checkouts::Column::Id.eq(id))
+        .filter(online_checkouts::Column::Id.eq(ck.id))
+        .filter(online_checkouts::Column::PaymentId.is_null())
+        .filter(
+            online_checkouts::Column::Status.is_not_in([CheckoutStatus::Paid.code(), CheckoutStatus::Disputed.code()]),
+        )
         .exec(c)
         .await?;
-    Ok(())
+    if held.rows_affected == 0 {
+        return Ok(false);
+    }
+    tracing::warn!(checkout = ck.id, %why, "online payment disputed");
+    let unit = crate::estate::service::unit_briefs(c, &[ck.unit_id])
+        .await?
+        .pop()
+        .map(|u| format!("{} {}", u.community, u.number))
+        .unwrap_or_default();
+    let staff: Vec<UserId> = access::holders_over(c, OrgId(ck.community_id), Permission::BillingManage)
+        .await?
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
+    notify_svc::raise(
+        c,
+        &staff,
+        &Notice {
+            category: Category::Bills,
+            title: format!("{} {unit}", tr_in("zh-CN", "payments.dispute_title")),
+            body: why,
+            link: "/admin/billing/online?status=disputed".into(),
+            dedupe: Some(format!("dispute:{}", ck.id)),
+            ttl: chrono::Duration::days(1),
+            broadcast: None,
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Staff (`billing.manage` over the home) decide a disputed checkout: `Accepted` books what
+/// arrived as a receipt (the same currency only), `Returned` records that the money went back
+/// at the provider. Either way the home can be paid online again. Errors: `NotFound`;
+/// `Conflict{status}` when it is not (or no longer) disputed; `Validation{resolution}` when
+/// money in another currency is accepted; `Validation{note}`.
+pub async fn resolve_dispute(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: i64,
+    resolution: DisputeResolution,
+    note: &str,
+) -> Result<CheckoutView, AppError> {
+    let ck = online_checkouts::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scope = access::require(ctx, meta, auth, Permission::BillingManage).await?;
+    access::within(
+        ctx,
+        meta,
+        auth,
+        Permission::BillingManage,
+        &scope,
+        OrgId(ck.community_id),
+    )
+    .await?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::validation("note", "err.required"));
+    }
+    if note.chars().count() > 200 {
+        return Err(AppError::validation("note", "err.too_long"));
+    }
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    with_txn!(ctx.db, |txn| {
+        let ck = online_checkouts::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if ck.status != CheckoutStatus::Disputed.code() {
+            return Err(AppError::conflict("status", "err.dispute_decided"));
+        }
+        let arrived = ck.disputed_amount.unwrap_or(0);
+        match resolution {
+            DisputeResolution::Accepted => {
+                let same = ck
+                    .disputed_currency
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(&ck.currency));
+                if !same || arrived <= 0 {
+                    return Err(AppError::validation("resolution", "err.dispute_other_currency"));
+                }
+                settle_checkout(&txn, &ck, Money(arrived), ck.disputed_ref.as_deref()).await?;
+            }
+            DisputeResolution::Returned => {
+                set_status(&txn, ck.id, &[CheckoutStatus::Disputed], CheckoutStatus::Failed).await?;
+            }
+        }
+        online_checkouts::Entity::update_many()
+            .col_expr(online_checkouts::Column::Resolution, Expr::value(resolution))
+            .col_expr(online_checkouts::Column::ResolvedBy, Expr::value(auth.user_id.0))
+            .col_expr(online_checkouts::Column::ResolvedAt, Expr::value(Utc::now()))
+            .filter(online_checkouts::Column::Id.eq(ck.id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("payments.dispute.resolve", "online_checkout", ck.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(ck.community_id)))
+                .summary(serde_json::json!({
+                    "resolution": resolution,
+                    "arrived": arrived,
+                    "currency": ck.disputed_currency,
+                    "asked": ck.amount,
+                    "note": note,
+                })),
+        )
+        .await?;
+        Ok(())
+    })?;
+    let ck = online_checkouts::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    view(&ctx.db, ck).await
 }
 
 /// Turns a paid checkout into a receipt, once. Lines settled meanwhile (at the counter) are

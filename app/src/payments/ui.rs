@@ -1,7 +1,10 @@
 //! Pages of online payments: the resident's pay button (on 缴费), the page the provider sends
 //! the resident back to, and the staff list with refunds and reconciliation.
-use super::api::{list_online_payments, load_checkout, ReconcilePayments, RefundOnlinePayment, StartOnlinePayment};
-use super::model::{CheckoutStatus, CheckoutView, RefundStatus};
+use super::api::{
+    list_online_payments, load_checkout, ReconcilePayments, RefundOnlinePayment, ResolveOnlineDispute,
+    StartOnlinePayment,
+};
+use super::model::{CheckoutStatus, CheckoutView, DisputeResolution, RefundStatus};
 use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
 use crate::billing::model::LineRow;
@@ -134,13 +137,28 @@ fn CheckoutCard(v: CheckoutView) -> impl IntoView {
 #[component]
 pub fn OnlinePaymentsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let status = RwSignal::new(None::<CheckoutStatus>);
+    // `?status=disputed` (the link in a dispute notice) opens the list filtered.
+    let query = leptos_router::hooks::use_query_map();
+    let status = RwSignal::new(query.with_untracked(|q| q.get("status").and_then(|s| CheckoutStatus::parse(&s))));
     let refund = ServerAction::<RefundOnlinePayment>::new();
     let reconcile = ServerAction::<ReconcilePayments>::new();
+    let resolve = ServerAction::<ResolveOnlineDispute>::new();
     let list = Resource::new(
-        move || (status.get(), refund.version().get(), reconcile.version().get()),
-        |(s, _, _)| list_online_payments(s),
+        move || {
+            (
+                status.get(),
+                refund.version().get(),
+                reconcile.version().get(),
+                resolve.version().get(),
+            )
+        },
+        |(s, _, _, _)| list_online_payments(s),
     );
+    Effect::new(move |_| match resolve.value().get() {
+        Some(Ok(_)) => toast(i18n.t("common.saved")),
+        Some(Err(e)) => toast(e.localized(i18n.code())),
+        None => {}
+    });
     Effect::new(move |_| match refund.value().get() {
         Some(Ok(v)) => toast(v.refund.map(|r| i18n.t(&refund_key(r))).unwrap_or_default()),
         Some(Err(e)) => toast(e.localized(i18n.code())),
@@ -166,7 +184,8 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
                     <option value="">{move || i18n.t("payments.all")}</option>
                     {CheckoutStatus::ALL.iter().filter(|s| **s != CheckoutStatus::Creating).map(|s| {
                         let k = status_key(*s);
-                        view! { <option value=s.code()>{move || i18n.t(&k)}</option> }
+                        let on = status.get_untracked() == Some(*s);
+                        view! { <option value=s.code() selected=on>{move || i18n.t(&k)}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -180,7 +199,7 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
                 Ok(l) if l.is_empty() => view! { <EmptyState title="payments.none" body="payments.online_off_staff" icon="¥" /> }.into_any(),
                 Ok(l) => view! {
                     <ul class="list online-list">
-                        {l.into_iter().map(|v| view! { <OnlineRow v refund /> }).collect_view()}
+                        {l.into_iter().map(|v| view! { <OnlineRow v refund resolve /> }).collect_view()}
                     </ul>
                 }.into_any(),
             }})}
@@ -189,13 +208,20 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
 }
 
 #[component]
-fn OnlineRow(v: CheckoutView, refund: ServerAction<RefundOnlinePayment>) -> impl IntoView {
+fn OnlineRow(
+    v: CheckoutView,
+    refund: ServerAction<RefundOnlinePayment>,
+    resolve: ServerAction<ResolveOnlineDispute>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sk = status_key(v.status);
     let rk = v.refund.map(refund_key).unwrap_or_default();
     let has_refund = v.refund.is_some();
     let paid = v.status == CheckoutStatus::Paid;
     let can_refund = paid && matches!(v.refund, None | Some(RefundStatus::Requested));
+    let disputed = v.status == CheckoutStatus::Disputed;
+    let id = v.id.to_string();
+    let resolution = v.resolution.map(|r| format!("payments.resolution_{r}"));
     view! {
         <li class="list__item online-row">
             <span class="list__main">{v.unit.clone()}</span>
@@ -208,6 +234,29 @@ fn OnlineRow(v: CheckoutView, refund: ServerAction<RefundOnlinePayment>) -> impl
             })}
             {(!v.note.is_empty()).then(|| view! { <span class="notice small">{move || i18n.t("payments.note")} ": " {v.note.clone()}</span> })}
             {(!v.refund_error.is_empty()).then(|| view! { <span class="notice small">{v.refund_error.clone()}</span> })}
+            {(!v.dispute.is_empty()).then(|| view! {
+                <span class="notice small" data-testid="dispute">{move || i18n.t("payments.dispute")} ": " {v.dispute.clone()}</span>
+            })}
+            {resolution.map(|k| view! { <span class="badge">{move || i18n.t(&k)}</span> })}
+            {disputed.then(|| view! {
+                <details class="online-row__refund" open>
+                    <summary>{move || i18n.t("payments.resolve")}</summary>
+                    <ActionForm action=resolve attr:class="form">
+                        <input type="hidden" name="checkout" value=id />
+                        <label class="field"><span class="field__label">{move || i18n.t("payments.resolution")}</span>
+                            <select class="input" name="resolution">
+                                {DisputeResolution::ALL.iter().map(|r| {
+                                    let k = format!("payments.resolve_{r}");
+                                    view! { <option value=r.code()>{move || i18n.t(&k)}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <label class="field"><span class="field__label">{move || i18n.t("payments.resolve_note")}</span>
+                            <input class="input" name="note" required maxlength="200" /></label>
+                        <button type="submit" class="btn btn--primary">{move || i18n.t("payments.resolve_confirm")}</button>
+                    </ActionForm>
+                </details>
+            })}
             {v.payment_id.filter(|_| can_refund).map(|p| view! {
                 <details class="online-row__refund">
                     <summary>{move || i18n.t("payments.refund")}</summary>

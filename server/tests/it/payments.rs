@@ -5,7 +5,7 @@
 //! reconciliation of a missed webhook, refunds, and the rules around them.
 
 use crate::common::*;
-use app::db::entities::{bill_lines, online_checkouts, payments, provider_events};
+use app::db::entities::{bill_lines, notifications, online_checkouts, payments, provider_events, users};
 use app::db::RuntimeConfig;
 use app::payments::provider::Online;
 use app::payments::stripe::StripeProvider;
@@ -736,4 +736,135 @@ async fn without_keys_online_payment_is_off_and_says_so() {
         .send(Request::post("/webhooks/stripe").body(Body::from("{}")).unwrap())
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn payment_events_that_disagree_are_held_for_staff_and_the_home_waits_for_their_decision() {
+    let t = setup().await;
+    let db = &t.w.ctx.db;
+    let (id, session) = start(&t).await;
+    // The provider reports 200.00 arriving for a checkout of 223.93: nothing is credited.
+    let body = event(
+        "evt_short",
+        "checkout.session.completed",
+        paid_session(id, &session, "pi_short", 20_000),
+    );
+    let r = t.w.send(signed(&body, secret(), now())).await;
+    assert_eq!(r.json()["outcome"], "flagged", "{}", r.body);
+    assert!(online_payments(&t).await.is_empty());
+    assert_eq!(line_paid(&t).await, 0);
+    let v =
+        t.w.get(&format!("/api/v1/payments/checkouts/{id}"), Some(&t.pm))
+            .await
+            .json();
+    assert_eq!(v["status"], "disputed", "{v}");
+    assert!(v["dispute"].as_str().unwrap().contains("200.00"), "{v}");
+    // The resident cannot pay the home again until staff decide.
+    let again =
+        t.w.json(
+            "POST",
+            "/api/v1/me/online-payments",
+            Some(&t.resident),
+            &json!({"unit_id": t.unit, "lines": []}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert_eq!(again.json()["error"]["field"], "online");
+    // The staff who manage billing over the home heard of it; the cashier did not.
+    let user = |login: &'static str| async move {
+        users::Entity::find()
+            .filter(users::Column::Login.eq(login))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let notices = |u: i64| async move {
+        notifications::Entity::find()
+            .filter(notifications::Column::UserId.eq(u))
+            .filter(notifications::Column::Link.eq("/admin/billing/online?status=disputed"))
+            .count(db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(notices(user("pm.a").await).await, 1);
+    assert_eq!(notices(user("cashier.a").await).await, 0);
+    assert_eq!(notices(user("pm.b").await).await, 0);
+    // Only a manager over the home decides, with a note.
+    let resolve = |token: String, body: Value| {
+        let w = &t.w;
+        async move {
+            w.json(
+                "POST",
+                &format!("/api/v1/payments/checkouts/{id}/resolve"),
+                Some(&token),
+                &body,
+            )
+            .await
+        }
+    };
+    let r = resolve(t.cashier.clone(), json!({"resolution": "accepted", "note": "核对无误"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let pm_b = t.w.token("pm.b").await;
+    let r = resolve(pm_b, json!({"resolution": "accepted", "note": "核对无误"})).await;
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.body
+    );
+    let r = resolve(t.pm.clone(), json!({"resolution": "accepted", "note": "  "})).await;
+    assert_eq!(r.json()["error"]["field"], "note", "{}", r.body);
+    assert!(online_payments(&t).await.is_empty());
+    // Accepted: what arrived becomes a receipt, once.
+    let r = resolve(
+        t.pm.clone(),
+        json!({"resolution": "accepted", "note": "业主少付，已电话确认"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "paid");
+    assert_eq!(r.json()["resolution"], "accepted");
+    let paid = online_payments(&t).await;
+    assert_eq!(paid.len(), 1);
+    assert_eq!(paid[0].amount, 20_000);
+    assert_eq!(line_paid(&t).await, 20_000);
+    let r = resolve(t.pm.clone(), json!({"resolution": "accepted", "note": "再来一次"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(online_payments(&t).await.len(), 1);
+    // Money in another currency cannot be booked: staff return it, nothing is credited, and
+    // the home can be paid again.
+    let (id2, session2) = start(&t).await;
+    let mut usd = paid_session(id2, &session2, "pi_usd", 2_393);
+    usd["currency"] = "usd".into();
+    let r =
+        t.w.send(signed(
+            &event("evt_usd", "checkout.session.completed", usd),
+            secret(),
+            now(),
+        ))
+        .await;
+    assert_eq!(r.json()["outcome"], "flagged", "{}", r.body);
+    let resolve2 = |body: Value| {
+        let (w, pm) = (&t.w, t.pm.clone());
+        async move {
+            w.json(
+                "POST",
+                &format!("/api/v1/payments/checkouts/{id2}/resolve"),
+                Some(&pm),
+                &body,
+            )
+            .await
+        }
+    };
+    let r = resolve2(json!({"resolution": "accepted", "note": "入账"})).await;
+    assert_eq!(r.json()["error"]["field"], "resolution", "{}", r.body);
+    let r = resolve2(json!({"resolution": "returned", "note": "已在 Stripe 退回"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "failed");
+    assert_eq!(r.json()["resolution"], "returned");
+    assert_eq!(online_payments(&t).await.len(), 1);
+    assert_eq!(line_paid(&t).await, 20_000);
+    let (id3, _) = start(&t).await;
+    assert_ne!(id3, id2);
 }

@@ -23,6 +23,13 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
+    pub dispute: Option<String>,
+    pub disputed_amount: Option<i64>,
+    pub disputed_currency: Option<String>,
+    pub disputed_ref: Option<String>,
+    pub resolution: Option<String>,
+    pub resolved_by: Option<i64>,
+    pub resolved_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
