@@ -26,8 +26,14 @@ test("a resident signs up, logs out and logs back in", async ({ page }) => {
   await signup.signUp("12345", "测试住户", password);
   await expect(page.getByText("请输入正确的 11 位手机号")).toBeVisible();
   await shot(page, "signup-error-375");
+  // The number counts only with the code texted to it: without it, sign-up is refused.
   await page.getByLabel("手机号").fill(phone);
   await page.getByRole("button", { name: "注册" }).click();
+  await expect(page.getByText("验证码不对，请核对短信里的 6 位数字")).toBeVisible();
+  await page.getByTestId("send-code").click();
+  await expect(page.getByTestId("send-code")).toBeDisabled();
+  await shot(page, "signup-code-375");
+  await signup.enterCode(phone);
   await expectLoggedInHome(page, "您好，测试住户");
   await shot(page, "home-resident-375");
 

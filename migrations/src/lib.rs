@@ -16,6 +16,7 @@ mod m20261126_000009_engineering;
 mod m20261126_000010_file_documents;
 mod m20261206_000001_request_keys;
 mod m20261206_000002_payment_disputes;
+mod m20261206_000003_phone_codes;
 mod util;
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_file_documents::Migration),
             Box::new(m20261206_000001_request_keys::Migration),
             Box::new(m20261206_000002_payment_disputes::Migration),
+            Box::new(m20261206_000003_phone_codes::Migration),
         ]
     }
 }

@@ -200,6 +200,9 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
         parts: Default::default(),
     }
     .with(app::payments::provider::Online { provider })
+    .with(app::access::verify::Texts(sms.clone().map(|c| {
+        Arc::new(SmsTexts(c)) as Arc<dyn app::access::verify::TextSender>
+    })))
     .with(app::notify::channel::Outbound {
         push: Some(Arc::new(push)),
         vapid_public,
@@ -207,6 +210,25 @@ pub fn runtime_config(a: &config::ServeArgs, data_key: app::shared::sealed::Data
         sms,
     })
     .with(files))
+}
+
+/// Verification codes go out through the SMS channel notices use.
+pub struct SmsTexts(pub Arc<dyn app::notify::channel::Channel>);
+
+#[async_trait::async_trait]
+impl app::access::verify::TextSender for SmsTexts {
+    async fn send_text(&self, phone: &str, body: &str) -> Result<(), String> {
+        use app::notify::channel::{ChannelOutcome, OutMessage};
+        let m = OutMessage {
+            to: phone.to_string(),
+            subject: String::new(),
+            body: body.to_string(),
+        };
+        match self.0.send(&m).await {
+            ChannelOutcome::Sent => Ok(()),
+            ChannelOutcome::Retry(e) | ChannelOutcome::Rejected(e) => Err(e),
+        }
+    }
 }
 
 /// Starts this server's background work: the job queue's worker and every area's periodic

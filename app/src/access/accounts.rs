@@ -5,6 +5,7 @@ use super::passwords::{check_password_policy, hash_password};
 use super::repo;
 use super::scope::{actor_label, deny, require, require_over, scope_for};
 use super::sessions::{normalize_login, reauthenticate};
+use super::verify::{self, CodePurpose};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{grants, role_permissions, roles, users};
 use crate::db::{map_unique, AppCtx};
@@ -16,27 +17,54 @@ use crate::with_txn;
 use chrono::Utc;
 use sea_orm::{prelude::*, ActiveValue::Set};
 
-/// Changes the caller's mobile number after re-checking their password. A resident whose
-/// login is their phone logs in with the new number from now on.
+/// Step one of changing the caller's mobile number: re-checks their password, then sends a
+/// code to the new number ([`change_phone`] completes it with that code).
 /// Errors: `Validation{current_password}` when wrong (counts toward throttling),
-/// `Validation{phone}`, `Conflict{phone}` when another account has it, `RateLimited`.
-pub async fn change_phone(
+/// `Validation{phone}`, `Conflict{phone}` when another account has it, `RateLimited`, and those
+/// of [`verify::send_code`].
+pub async fn send_phone_code(
     ctx: &AppCtx,
     meta: &RequestMeta,
     auth: &Authed,
     current: &str,
     new_phone: &str,
-) -> Result<Me, AppError> {
+) -> Result<CodeSent, AppError> {
     let phone = Phone::try_from(new_phone)?;
-    let user = reauthenticate(ctx, meta, auth, current, "user.phone.change").await?;
+    let user = reauthenticate(ctx, meta, auth, current, "user.phone.code").await?;
     if user.phone.as_deref() == Some(phone.as_str()) {
         return Err(AppError::validation("phone", "err.phone_same"));
     }
     if repo::user_by_login(&ctx.db, phone.as_str()).await?.is_some() {
         return Err(AppError::conflict("phone", "err.phone_taken"));
     }
+    verify::send_code(ctx, meta, &phone, CodePurpose::Phone, Some(auth.user_id)).await
+}
+
+/// Moves the caller's account to `new_phone` with the code [`send_phone_code`] sent there: the
+/// number counts as theirs only once they proved they hold it. A resident whose login is their
+/// phone logs in with the new number from now on.
+/// Errors: `Validation{phone}`, `Validation{code}`, `Conflict{phone}` when another account has it.
+pub async fn change_phone(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    new_phone: &str,
+    code: &str,
+) -> Result<Me, AppError> {
+    let phone = Phone::try_from(new_phone)?;
+    let user = repo::user(&ctx.db, auth.user_id.0)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if user.phone.as_deref() == Some(phone.as_str()) {
+        return Err(AppError::validation("phone", "err.phone_same"));
+    }
+    if repo::user_by_login(&ctx.db, phone.as_str()).await?.is_some() {
+        return Err(AppError::conflict("phone", "err.phone_taken"));
+    }
+    let code_id = verify::check_code(ctx, &phone, CodePurpose::Phone, Some(auth.user_id), code).await?;
     let login_is_phone = user.phone.as_deref() == Some(user.login.as_str());
     with_txn!(ctx.db, |txn| {
+        verify::consume(&txn, code_id).await?;
         let mut am: users::ActiveModel = user.clone().into();
         am.phone = Set(Some(phone.as_str().to_string()));
         if login_is_phone {

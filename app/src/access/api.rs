@@ -1,5 +1,5 @@
 //! Server functions of the access area: authorize, parse, call one service fn, map the error.
-use super::model::{ApiKeyRow, Me, NewKey, RoleRow, UserRow};
+use super::model::{ApiKeyRow, CodeSent, Me, NewKey, RoleRow, UserRow};
 use crate::org::model::OrgNode;
 use crate::shared::error::AppError;
 use crate::shared::ids::{ApiKeyId, GrantId, OrgId, RoleId, UserId};
@@ -84,9 +84,16 @@ pub async fn login(login: String, password: String) -> Result<Me, AppError> {
     .await
 }
 
+/// Sends the sign-up code to `phone` by text message.
+#[server]
+pub async fn send_signup_code(phone: String) -> Result<CodeSent, AppError> {
+    crate::web::serve_anyone(async |ctx, meta, _| super::sessions::send_signup_code(&ctx, &meta, &phone).await).await
+}
+
 #[server]
 pub async fn signup(
     phone: String,
+    #[server(default)] code: String,
     display_name: String,
     password: String,
     password_again: String,
@@ -95,7 +102,7 @@ pub async fn signup(
         if password != password_again {
             return Err(AppError::validation("password_again", "err.password_mismatch"));
         }
-        let ok = super::sessions::signup(&ctx, &meta, &phone, &display_name, &password).await?;
+        let ok = super::sessions::signup(&ctx, &meta, &phone, &code, &display_name, &password).await?;
         set_cookies(&login_cookies(ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token));
         Ok(ok.me)
     })
@@ -133,9 +140,16 @@ pub async fn change_password(
 }
 
 #[server]
-pub async fn change_phone(current_password: String, phone: String) -> Result<Me, AppError> {
+pub async fn change_phone(phone: String, #[server(default)] code: String) -> Result<Me, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::accounts::change_phone(&ctx, &meta, &auth, &phone, &code).await)
+        .await
+}
+
+/// Re-checks the password and sends a code to the new number (step one of a change of number).
+#[server]
+pub async fn send_phone_code(current_password: String, phone: String) -> Result<CodeSent, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
-        super::accounts::change_phone(&ctx, &meta, &auth, &current_password, &phone).await
+        super::accounts::send_phone_code(&ctx, &meta, &auth, &current_password, &phone).await
     })
     .await
 }

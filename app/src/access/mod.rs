@@ -1,5 +1,6 @@
 //! 权限: accounts, sessions, login throttling, roles, function permissions and data scope.
-//! Owns tables `users`, `sessions`, `login_attempts`, `roles`, `role_permissions`, `grants`, `api_keys`.
+//! Owns tables `users`, `sessions`, `login_attempts`, `roles`, `role_permissions`, `grants`, `api_keys`,
+//! `phone_codes`.
 //!
 //! Every staff query goes through [`service::Scope`]: a service asks `require(…, permission)`
 //! and gets back the org subtree it may touch, then filters with it. There is no unscoped path.
@@ -22,3 +23,5 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod sessions;
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod verify;

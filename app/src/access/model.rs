@@ -514,3 +514,13 @@ mod tests {
         assert!(default_permissions("cashier").contains(&Permission::BillingCollect));
     }
 }
+
+/// What the page shows after a verification code went out by text message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CodeSent {
+    /// The number it went to, masked (`139****5678`).
+    pub to: String,
+    /// Seconds before another code may be asked for.
+    pub resend_after_secs: i64,
+}

@@ -5,6 +5,7 @@ use super::model::*;
 use super::passwords::{check_password_policy, hash_password, verify_password};
 use super::repo;
 use super::scope::actor_label;
+use super::verify::{self, CodePurpose};
 use crate::audit::model::Outcome;
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{login_attempts, sessions, users};
@@ -244,12 +245,25 @@ pub async fn login(
     })
 }
 
-/// A resident creates an account with their mobile number.
-/// Errors: `Validation` on phone, name or password; `Conflict{phone}` when taken.
+/// Sends the code that proves a new resident holds `phone` (step one of sign-up).
+/// Errors: `Validation{phone}`, `Conflict{phone}` when an account has it, and those of
+/// [`verify::send_code`] (throttling, no SMS provider).
+pub async fn send_signup_code(ctx: &AppCtx, meta: &RequestMeta, phone: &str) -> Result<CodeSent, AppError> {
+    let phone = Phone::try_from(phone)?;
+    if repo::user_by_login(&ctx.db, phone.as_str()).await?.is_some() {
+        return Err(AppError::conflict("phone", "err.phone_taken"));
+    }
+    verify::send_code(ctx, meta, &phone, CodePurpose::Signup, None).await
+}
+
+/// A resident creates an account with their mobile number and the code sent to it
+/// ([`send_signup_code`]): the number is theirs, so their homes are matched by it.
+/// Errors: `Validation` on phone, code, name or password; `Conflict{phone}` when taken.
 pub async fn signup(
     ctx: &AppCtx,
     meta: &RequestMeta,
     phone: &str,
+    code: &str,
     display_name: &str,
     password: &str,
 ) -> Result<LoggedIn, AppError> {
@@ -259,8 +273,10 @@ pub async fn signup(
     if repo::user_by_login(&ctx.db, phone.as_str()).await?.is_some() {
         return Err(AppError::conflict("phone", "err.phone_taken"));
     }
+    let code_id = verify::check_code(ctx, &phone, CodePurpose::Signup, None, code).await?;
     let hash = hash_password(password.to_string()).await?;
     let (uid, token, csrf) = with_txn!(ctx.db, |txn| {
+        verify::consume(&txn, code_id).await?;
         let now = Utc::now();
         let u = repo::new_user(
             phone.as_str().into(),
@@ -276,7 +292,7 @@ pub async fn signup(
         let (t, c) = create_session(&txn, u.id, AuthVia::Cookie, meta).await?;
         let entry = AuditEntry::new("user.signup", "user", u.id)
             .actor(Some(UserId(u.id)), &u.login)
-            .summary(serde_json::json!({ "phone": phone.masked() }));
+            .summary(serde_json::json!({ "phone": phone.masked(), "verified": "sms" }));
         audit::record(&txn, meta, entry).await?;
         Ok((UserId(u.id), t, c))
     })?;

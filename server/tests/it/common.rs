@@ -47,6 +47,8 @@ pub async fn test_db() -> DatabaseConnection {
 
 pub struct World {
     pub ctx: AppCtx,
+    /// Text messages sent, newest last.
+    pub texts: Texts,
     pub router: Router,
     pub company: OrgId,
     pub office_a: OrgId,
@@ -70,6 +72,12 @@ pub async fn world_on(db: DatabaseConnection, cfg: RuntimeConfig) -> World {
     let cfg = match cfg.parts.get::<app::files::store::Storage>() {
         Some(_) => cfg,
         None => cfg.with(app::files::store::Storage::memory()),
+    };
+    // Text messages (verification codes) land in `World::texts` unless the test chose a sender.
+    let texts = Texts::default();
+    let cfg = match cfg.parts.get::<app::access::verify::Texts>() {
+        Some(_) => cfg,
+        None => cfg.with(app::access::verify::Texts(Some(Arc::new(texts.clone())))),
     };
     let ctx = AppCtx { db, cfg: Arc::new(cfg) };
     let c = &ctx.db;
@@ -96,11 +104,46 @@ pub async fn world_on(db: DatabaseConnection, cfg: RuntimeConfig) -> World {
     World {
         router: server::router(state),
         ctx,
+        texts,
         company: company.id,
         office_a: office_a.id,
         office_b: office_b.id,
         community_a: community_a.id,
         community_b: community_b.id,
+    }
+}
+
+/// A stand-in SMS provider that keeps what it was asked to send.
+#[derive(Clone, Default)]
+pub struct Texts(pub Arc<std::sync::Mutex<Vec<(String, String)>>>);
+
+#[async_trait::async_trait]
+impl app::access::verify::TextSender for Texts {
+    async fn send_text(&self, phone: &str, body: &str) -> Result<(), String> {
+        self.0.lock().unwrap().push((phone.to_string(), body.to_string()));
+        Ok(())
+    }
+}
+
+impl Texts {
+    /// The six-digit code in the newest message to `phone`.
+    pub fn code_for(&self, phone: &str) -> String {
+        let sent = self.0.lock().unwrap();
+        let (_, body) = sent
+            .iter()
+            .rev()
+            .find(|(p, _)| p == phone)
+            .expect("a text to that phone");
+        let digits: String = body
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .expect("a six-digit code")
+            .to_string();
+        digits
+    }
+
+    pub fn count_for(&self, phone: &str) -> usize {
+        self.0.lock().unwrap().iter().filter(|(p, _)| p == phone).count()
     }
 }
 

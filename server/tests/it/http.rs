@@ -403,11 +403,23 @@ async fn signup_validates_and_logs_in() {
         )
         .await;
     assert_eq!(short.json()["code"], "err.password_short");
+    let sent = w
+        .server_fn(
+            app::access::api::SendSignupCode::PATH,
+            &[("phone", "139 1234 5678")],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert_eq!(sent.json()["to"], "139****5678");
+    let code = w.texts.code_for("13912345678");
     let ok = w
         .server_fn(
             path,
             &[
                 ("phone", "139 1234 5678"),
+                ("code", &code),
                 ("display_name", "王芳"),
                 ("password", PW),
                 ("password_again", PW),
@@ -740,15 +752,16 @@ async fn openapi_document_lists_the_routes() {
 }
 
 #[tokio::test]
-async fn phone_change_needs_the_password_and_moves_the_login() {
+async fn phone_change_needs_the_password_and_a_code_sent_to_the_new_number() {
     let w = world().await;
     w.resident("13800000001", "李娜").await;
     w.resident("13800000002", "王强").await;
     let c = w.browser_login("13800000001").await;
+    let send = app::access::api::SendPhoneCode::PATH;
     let path = app::access::api::ChangePhone::PATH;
     let wrong = w
         .server_fn(
-            path,
+            send,
             &[("current_password", "not-it-at-all"), ("phone", "13600000001")],
             &c,
             true,
@@ -757,15 +770,34 @@ async fn phone_change_needs_the_password_and_moves_the_login() {
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong.json()["field"], "current_password");
     let taken = w
-        .server_fn(path, &[("current_password", PW), ("phone", "13800000002")], &c, true)
+        .server_fn(send, &[("current_password", PW), ("phone", "13800000002")], &c, true)
         .await;
     assert_eq!(taken.status, StatusCode::CONFLICT);
     let bad = w
-        .server_fn(path, &[("current_password", PW), ("phone", "136")], &c, true)
+        .server_fn(send, &[("current_password", PW), ("phone", "136")], &c, true)
         .await;
     assert_eq!(bad.json()["field"], "phone");
+    assert_eq!(
+        w.texts.count_for("13600000001"),
+        0,
+        "no code before the password is right"
+    );
+    // The password alone no longer moves the account: the new number's code does.
+    let bare = w.server_fn(path, &[("phone", "13600000001")], &c, true).await;
+    assert_eq!(bare.json()["field"], "code", "{}", bare.body);
+    let sent = w
+        .server_fn(send, &[("current_password", PW), ("phone", "136 0000 0001")], &c, true)
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let code = w.texts.code_for("13600000001");
+    // A code sent for this account does not move another account to that number.
+    let other = w.browser_login("13800000002").await;
+    let r = w
+        .server_fn(path, &[("phone", "13600000001"), ("code", &code)], &other, true)
+        .await;
+    assert_eq!(r.json()["field"], "code", "{}", r.body);
     let ok = w
-        .server_fn(path, &[("current_password", PW), ("phone", "136 0000 0001")], &c, true)
+        .server_fn(path, &[("phone", "136 0000 0001"), ("code", &code)], &c, true)
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert_eq!(ok.json()["phone_masked"], "136****0001");
@@ -783,6 +815,126 @@ async fn phone_change_needs_the_password_and_moves_the_login() {
         "the old number no longer logs in"
     );
     assert!(!w.token("13600000001").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_phone_number_is_an_accounts_only_after_the_code_sent_to_it() {
+    use app::db::entities::{phone_codes, users};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let w = world().await;
+    // A home whose owner is 13900000001 (who has no account yet).
+    let s = fee_setup(&w, 1, 1).await;
+    let owner = "13900000001";
+    let c = w.browser().await;
+    let signup = |code: String| {
+        let (w, c) = (&w, &c);
+        async move {
+            w.server_fn(
+                app::access::api::Signup::PATH,
+                &[
+                    ("phone", owner),
+                    ("code", &code),
+                    ("display_name", "冒名者"),
+                    ("password", PW),
+                    ("password_again", PW),
+                ],
+                c,
+                true,
+            )
+            .await
+        }
+    };
+    let send = || async {
+        w.server_fn(app::access::api::SendSignupCode::PATH, &[("phone", owner)], &c, true)
+            .await
+    };
+    let accounts = || async {
+        users::Entity::find()
+            .filter(users::Column::Phone.eq(owner))
+            .count(&w.ctx.db)
+            .await
+            .unwrap()
+    };
+    // Typing the owner's number is not enough.
+    let r = signup(String::new()).await;
+    assert_eq!(r.json()["field"], "code", "{}", r.body);
+    let r = signup("123456".into()).await;
+    assert_eq!(r.json()["field"], "code", "{}", r.body);
+    assert_eq!(accounts().await, 0);
+    // A code goes to the number; asking again at once is throttled.
+    assert_eq!(send().await.status, StatusCode::OK);
+    let again = send().await;
+    assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS, "{}", again.body);
+    assert_eq!(w.texts.count_for(owner), 1);
+    // Guessing: five wrong entries spend the code; the right one then no longer works.
+    let code = w.texts.code_for(owner);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        let r = signup(wrong.into()).await;
+        assert_eq!(r.json()["code"], "err.code_invalid", "{}", r.body);
+    }
+    let r = signup(code.clone()).await;
+    assert_eq!(r.json()["code"], "err.code_expired", "{}", r.body);
+    assert_eq!(accounts().await, 0);
+    // An expired code does not work either.
+    // Moves every code `secs` into the past (as if that much time went by).
+    let back = |secs: i64| {
+        let db = &w.ctx.db;
+        async move {
+            for c in phone_codes::Entity::find().all(db).await.unwrap() {
+                let mut am: phone_codes::ActiveModel = c.clone().into();
+                am.created_at = sea_orm::ActiveValue::Set(c.created_at - chrono::Duration::seconds(secs));
+                am.expires_at = sea_orm::ActiveValue::Set(c.expires_at - chrono::Duration::seconds(secs));
+                sea_orm::ActiveModelTrait::update(am, db).await.unwrap();
+            }
+        }
+    };
+    back(61).await;
+    assert_eq!(send().await.status, StatusCode::OK);
+    let code = w.texts.code_for(owner);
+    back(11 * 60).await;
+    let r = signup(code).await;
+    assert_eq!(r.json()["code"], "err.code_expired", "{}", r.body);
+    // At most five codes an hour to one number.
+    for _ in 0..3 {
+        back(61).await;
+        assert_eq!(send().await.status, StatusCode::OK);
+    }
+    back(61).await;
+    let r = send().await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert_eq!(phone_codes::Entity::find().count(&w.ctx.db).await.unwrap(), 5);
+    // The owner, holding the phone, gets in with the newest code and finds their home.
+    let code = w.texts.code_for(owner);
+    let r = signup(code.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let token = w.token(owner).await;
+    let homes = w.get("/api/v1/me/homes", Some(&token)).await;
+    assert_eq!(homes.json().as_array().map(|a| a.len()), Some(1), "{}", homes.body);
+    assert_eq!(homes.json()[0]["unit"]["id"], s.units[0], "{}", homes.body);
+    // A used code is spent.
+    let r = signup(code).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(accounts().await, 1);
+}
+
+#[tokio::test]
+async fn without_an_sms_provider_sign_up_says_so_and_stores_nothing() {
+    use app::db::entities::phone_codes;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let w = world_with(RuntimeConfig::default().with(app::access::verify::Texts(None))).await;
+    let c = w.browser().await;
+    let r = w
+        .server_fn(
+            app::access::api::SendSignupCode::PATH,
+            &[("phone", "13912345678")],
+            &c,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["code"], "err.sms_unavailable");
+    assert_eq!(phone_codes::Entity::find().count(&w.ctx.db).await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! 我的: profile, language, large text, password, logout.
-use super::auth::LangSwitch;
+use super::auth::{CodeField, LangSwitch};
 use super::session::use_session;
-use crate::access::api::{ChangePassword, ChangePhone, Logout};
+use crate::access::api::{ChangePassword, ChangePhone, Logout, SendPhoneCode};
 use crate::access::model::Me;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
@@ -175,7 +175,23 @@ pub fn PhonePage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let action = ServerAction::<ChangePhone>::new();
-    let error = Signal::derive(move || action.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    let send = ServerAction::<SendPhoneCode>::new();
+    let (password, phone) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    // The newest of the two answers speaks: a send clears the last change's error.
+    let error = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r: Result<_, AppError>| r.err())
+            .or_else(|| send.value().get().and_then(|r| r.err()))
+    });
+    let on_send = Callback::new(move |_| {
+        action.value().set(None);
+        send.dispatch(SendPhoneCode {
+            current_password: password.get_untracked(),
+            phone: phone.get_untracked(),
+        });
+    });
     let done = move || matches!(action.value().get(), Some(Ok(_)));
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
@@ -201,24 +217,30 @@ pub fn PhonePage() -> impl IntoView {
                             </div>
                         </Show>
                         <p class="muted">{move || i18n.t("account.current_phone")} " " {current.clone()}</p>
-                        <ActionForm action=action attr:class="form" attr:novalidate=true>
-                            <FormError error fields=&["current_password", "phone"] />
-                            <p class="muted">{move || i18n.t("account.reauth_note")}</p>
+                        <p class="muted">{move || i18n.t("account.reauth_note")}</p>
+                        // The password goes with the request for a code, not with the change.
+                        <div class="form">
                             <Field
                                 label="account.current_password"
                                 name="current_password"
                                 kind="password"
                                 autocomplete="current-password"
+                                bind=password
                                 error
                             />
+                        </div>
+                        <ActionForm action=action attr:class="form" attr:novalidate=true>
+                            <FormError error fields=&["current_password", "phone", "code"] />
                             <Field
                                 label="account.new_phone"
                                 name="phone"
                                 kind="tel"
                                 inputmode="numeric"
                                 autocomplete="tel"
+                                bind=phone
                                 error
                             />
+                            <CodeField error sent=send.value() sending=send.pending() on_send />
                             <button
                                 type="submit"
                                 class="btn btn--primary btn--block"

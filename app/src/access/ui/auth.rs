@@ -1,6 +1,7 @@
 //! Log in and sign up.
 use super::session::use_session;
-use crate::access::api::{Login, Signup};
+use crate::access::api::{Login, SendSignupCode, Signup};
+use crate::access::model::CodeSent;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{Field, FormError};
@@ -98,7 +99,16 @@ pub fn SignupPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let action = ServerAction::<Signup>::new();
-    let error = Signal::derive(move || action.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    let send = ServerAction::<SendSignupCode>::new();
+    let phone = RwSignal::new(String::new());
+    // The newest of the two answers speaks: a send clears the last sign-up error.
+    let error = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r: Result<_, AppError>| r.err())
+            .or_else(|| send.value().get().and_then(|r| r.err()))
+    });
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(me)) = action.value().get() {
@@ -106,11 +116,18 @@ pub fn SignupPage() -> impl IntoView {
             navigate("/", Default::default());
         }
     });
+    let on_send = Callback::new(move |_| {
+        action.value().set(None);
+        send.dispatch(SendSignupCode {
+            phone: phone.get_untracked(),
+        });
+    });
     view! {
         <AuthFrame title="auth.signup">
             <ActionForm action=action attr:class="form" attr:novalidate=true>
-                <FormError error fields=&["phone", "display_name", "password", "password_again"] />
-                <Field label="auth.phone" name="phone" kind="tel" inputmode="numeric" autocomplete="tel" error />
+                <FormError error fields=&["phone", "code", "display_name", "password", "password_again"] />
+                <Field label="auth.phone" name="phone" kind="tel" inputmode="numeric" autocomplete="tel" bind=phone error />
+                <CodeField error sent=send.value() sending=send.pending() on_send />
                 <Field label="auth.display_name" name="display_name" autocomplete="name" error />
                 <Field label="auth.password" name="password" kind="password" autocomplete="new-password" hint="auth.password_rule" error />
                 <Field label="auth.password_again" name="password_again" kind="password" autocomplete="new-password" error />
@@ -122,5 +139,66 @@ pub fn SignupPage() -> impl IntoView {
                 {move || i18n.t("auth.have_account")} " " <a href="/login">{move || i18n.t("auth.login")}</a>
             </p>
         </AuthFrame>
+    }
+}
+
+/// The code sent by text message, and the button that sends it (then counts down to a resend).
+#[component]
+pub fn CodeField(
+    /// The last submission's error; shown here when it names `code`.
+    #[prop(into)]
+    error: Signal<Option<AppError>>,
+    /// The last send's answer.
+    #[prop(into)]
+    sent: Signal<Option<Result<CodeSent, AppError>>>,
+    #[prop(into)] sending: Signal<bool>,
+    on_send: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let left = RwSignal::new(0i64);
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = sent.get() {
+            left.set(s.resend_after_secs);
+            count_down(left);
+        }
+    });
+    let msg = crate::shared::ui::field_error(error, "code");
+    view! {
+        <div class="field" class:field--error=move || msg.get().is_some()>
+            <label for="f-code">{move || i18n.t("auth.code")}</label>
+            <div class="code-row">
+                <input id="f-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required
+                    aria-invalid=move || msg.get().is_some().then_some("true") aria-describedby="f-code-err f-code-sent" />
+                <button type="button" class="btn" data-testid="send-code"
+                    disabled=move || { sending.get() || left.get() > 0 }
+                    on:click=move |_| on_send.run(())>
+                    {move || if left.get() > 0 {
+                        i18n.t("auth.resend_in").replace("{n}", &left.get().to_string())
+                    } else {
+                        i18n.t("auth.get_code")
+                    }}
+                </button>
+            </div>
+            <p class="field__hint" id="f-code-sent" role="status">
+                {move || match sent.get() {
+                    Some(Ok(s)) => i18n.t("auth.code_sent").replace("{to}", &s.to),
+                    _ => String::new(),
+                }}
+            </p>
+            <p class="field__error" id="f-code-err" role="alert">{move || msg.get()}</p>
+        </div>
+    }
+}
+
+/// Counts `left` down to zero, a second at a time.
+fn count_down(left: RwSignal<i64>) {
+    if left.get_untracked() > 0 {
+        set_timeout(
+            move || {
+                left.update(|n| *n -= 1);
+                count_down(left);
+            },
+            std::time::Duration::from_secs(1),
+        );
     }
 }

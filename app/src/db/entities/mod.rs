@@ -39,6 +39,7 @@ pub mod payment_allocations;
 pub mod payments;
 pub mod period_closes;
 pub mod persons;
+pub mod phone_codes;
 pub mod prepaid_ledger;
 pub mod provider_events;
 pub mod push_subscriptions;

@@ -25,6 +25,9 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = true)] required: bool,
     #[prop(optional, into)] value: Option<String>,
+    /// Keeps what is typed in this signal too (for a button that needs it before submitting).
+    #[prop(optional)]
+    bind: Option<RwSignal<String>>,
     /// The last submission's error; shown here when it names this field.
     #[prop(into)]
     error: Signal<Option<AppError>>,
@@ -47,6 +50,11 @@ pub fn Field(
                 value=value
                 aria-invalid=invalid
                 aria-describedby=err_id.clone()
+                on:input=move |ev| {
+                    if let Some(b) = bind {
+                        b.set(event_target_value(&ev));
+                    }
+                }
             />
             {hint.map(|h| view! { <p class="field__hint">{move || i18n.t(h)}</p> })}
             <p class="field__error" id=err_id role="alert">{move || msg.get()}</p>
