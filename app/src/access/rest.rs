@@ -29,7 +29,7 @@ pub struct LoginResponse {
 
 /// Logs in; sets the session cookie and returns a bearer token for API clients.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, description = "Wrong login or password", body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(api: ApiCtx, ApiJson(req): ApiJson<LoginRequest>) -> Result<Response, ApiError> {
     if req.login.chars().count() > 64 || req.password.chars().count() > PASSWORD_HARD_MAX {
         return Err(api.err(AppError::validation("login", "err.too_long")));

@@ -357,7 +357,10 @@ fn b64url_len(s: &str, want: usize) -> bool {
         .is_ok_and(|b| b.len() == want)
 }
 
-/// Stores the caller's device (a subscription moves to whoever subscribes it last).
+/// Stores the caller's device. A subscription another account holds moves to the caller only
+/// when they present its keys (the same browser, another account signed in on it): knowing an
+/// endpoint URL is not enough to take someone's device. Errors: `Validation` naming the field;
+/// `Conflict{endpoint}` for another account's subscription with other keys.
 pub async fn subscribe(ctx: &AppCtx, auth: &Authed, s: NewSubscription) -> Result<Device, AppError> {
     let endpoint = s.endpoint.trim();
     let ok_scheme = endpoint.starts_with("https://")
@@ -379,6 +382,9 @@ pub async fn subscribe(ctx: &AppCtx, auth: &Authed, s: NewSubscription) -> Resul
         .one(&ctx.db)
         .await?;
     let m = match existing {
+        Some(e) if e.user_id != auth.user_id.0 && (e.p256dh != s.p256dh || e.auth != s.auth) => {
+            return Err(AppError::conflict("endpoint", "err.push_endpoint"));
+        }
         Some(e) => {
             let mut am: push_subscriptions::ActiveModel = e.into();
             am.user_id = Set(auth.user_id.0);

@@ -322,19 +322,35 @@ pub async fn checkout(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) 
     view(&ctx.db, ck).await
 }
 
-/// Recent online checkouts within the caller's `billing.read` scope, newest first.
+/// Recent online checkouts, newest first: those within the caller's `billing.read` scope, or,
+/// for a resident (no such scope), those of the homes their household holds.
 pub async fn list(
     ctx: &AppCtx,
     meta: &RequestMeta,
     auth: &Authed,
     status: Option<CheckoutStatus>,
 ) -> Result<Vec<CheckoutView>, AppError> {
-    let scope = access::require(ctx, meta, auth, Permission::BillingRead).await?;
-    let mut q = scope.filter_org_column(
-        online_checkouts::Entity::find(),
-        online_checkouts::Column::CommunityId,
-        false,
-    );
+    let scope = access::scope_for(&ctx.db, auth.user_id, Permission::BillingRead).await?;
+    let mut q = if !scope.is_empty() {
+        scope.filter_org_column(
+            online_checkouts::Entity::find(),
+            online_checkouts::Column::CommunityId,
+            false,
+        )
+    } else {
+        let homes: Vec<i64> = crate::estate::service::my_unit_ids(&ctx.db, auth.user_id)
+            .await?
+            .into_iter()
+            .map(|u| u.0)
+            .collect();
+        if homes.is_empty() {
+            // Neither staff over anything nor a member of a household: as before, refused.
+            return access::require(ctx, meta, auth, Permission::BillingRead)
+                .await
+                .map(|_| vec![]);
+        }
+        online_checkouts::Entity::find().filter(online_checkouts::Column::UnitId.is_in(homes))
+    };
     if let Some(status) = status {
         q = q.filter(online_checkouts::Column::Status.eq(status));
     }

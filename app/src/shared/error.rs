@@ -45,6 +45,9 @@ impl AppError {
     /// HTTP status for the REST API and for server-function responses.
     pub fn status(&self) -> u16 {
         match self {
+            // A wrong login or password is a failed authentication, as clients and proxies
+            // expect (the message still sits by the password field).
+            AppError::Validation { code, .. } if code == "err.login_failed" => 401,
             AppError::Validation { .. } => 422,
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,

@@ -95,7 +95,7 @@ async fn api_login_me_logout() {
             &json!({"login": "pm.a", "password": "wrong-password"}),
         )
         .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
     assert_eq!(bad.json()["error"]["message"], "账号或密码错误");
     let unknown = w
         .json(
@@ -327,7 +327,7 @@ async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
                 &json!({"login": "pm.a", "password": "not-the-password"}),
             )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     let r = w
         .json(
@@ -809,11 +809,7 @@ async fn phone_change_needs_the_password_and_a_code_sent_to_the_new_number() {
             &json!({"login": "13800000001", "password": PW}),
         )
         .await;
-    assert_eq!(
-        old.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "the old number no longer logs in"
-    );
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED, "the old number no longer logs in");
     assert!(!w.token("13600000001").await.is_empty());
 }
 
@@ -1133,10 +1129,7 @@ async fn wrong_passwords_sent_at_once_are_all_counted() {
     // first five (the limit) are checked at all.
     let body = json!({"login": "pm.a", "password": "not-the-password"});
     let answers = futures::future::join_all((0..20).map(|_| w.json("POST", "/api/v1/auth/login", None, &body))).await;
-    let checked = answers
-        .iter()
-        .filter(|r| r.status == StatusCode::UNPROCESSABLE_ENTITY)
-        .count();
+    let checked = answers.iter().filter(|r| r.status == StatusCode::UNAUTHORIZED).count();
     let throttled = answers
         .iter()
         .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)

@@ -143,6 +143,9 @@ async fn devices_are_validated_and_belong_to_their_user() {
     w.resident("13900000002", "乙").await;
     let a = w.token("13900000001").await;
     let b = w.token("13900000002").await;
+    let a_user = w.get("/api/v1/me", Some(&a)).await.json()["id"].as_i64().unwrap();
+    use app::db::entities::push_subscriptions;
+    use sea_orm::EntityTrait;
     // A P-256 point is 65 bytes, the auth secret 16 (base64url); both made now, as a browser does.
     use base64::Engine;
     let device_key = app::notify::vapid::Vapid::generate().unwrap().public_key_b64url();
@@ -178,6 +181,23 @@ async fn devices_are_validated_and_belong_to_their_user() {
         )
         .await;
     assert_eq!(r.json()["id"], id);
+    // Knowing the endpoint is not enough to take the device: other keys are refused.
+    let other_key = app::notify::vapid::Vapid::generate().unwrap().public_key_b64url();
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/me/devices",
+            Some(&b),
+            &sub("https://push.example/send/abc", &other_key, auth),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let held = push_subscriptions::Entity::find_by_id(id)
+        .one(&w.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((held.p256dh.as_str(), held.user_id), (p256dh, a_user));
     assert_eq!(
         w.get("/api/v1/me/devices", Some(&a))
             .await

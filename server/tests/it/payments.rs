@@ -868,3 +868,29 @@ async fn payment_events_that_disagree_are_held_for_staff_and_the_home_waits_for_
     let (id3, _) = start(&t).await;
     assert_ne!(id3, id2);
 }
+
+#[tokio::test]
+async fn a_resident_lists_the_checkouts_of_their_own_home_only() {
+    let t = setup().await;
+    let (id, _) = start(&t).await;
+    let mine = t.w.get("/api/v1/payments/checkouts", Some(&t.resident)).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    let ids: Vec<i64> = mine
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![id]);
+    // The neighbour (the other home's owner) sees none of them.
+    let other = t.w.token("13900000002").await;
+    let theirs = t.w.get("/api/v1/payments/checkouts", Some(&other)).await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+    assert_eq!(theirs.json().as_array().unwrap().len(), 0, "{}", theirs.body);
+    // An account with neither a home nor staff rights is refused, as before.
+    t.w.resident("13700000009", "无房者").await;
+    let nobody = t.w.token("13700000009").await;
+    let r = t.w.get("/api/v1/payments/checkouts", Some(&nobody)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
