@@ -42,7 +42,9 @@ fn person_scope_cond(scope: &Scope) -> Condition {
     Condition::all().add(Expr::exists(occ))
 }
 
-/// Loads a person the caller may act on with `perm`; 404 (audited) outside the scope.
+/// Loads a person the caller may act on with `perm`; 404 (audited) outside the scope. To edit
+/// (`people.write`), every current home of the person must be in the scope: `Conflict{person}`
+/// (audited) for a person shared with another office.
 async fn person_in_scope(
     ctx: &AppCtx,
     meta: &RequestMeta,
@@ -56,6 +58,21 @@ async fn person_in_scope(
         .one(&ctx.db)
         .await?;
     match p {
+        // A person who also lives where the caller has no say (added here by phone while on
+        // record at another office) is shared: only someone over all their homes edits them.
+        Some(p) if perm == Permission::PeopleWrite => {
+            let elsewhere = occupancies::Entity::find()
+                .filter(occupancies::Column::PersonId.eq(p.id))
+                .filter(occupancies::Column::EndDate.is_null())
+                .filter(occupancies::Column::CommunityId.is_not_in(scope.org_ids.clone()))
+                .count(&ctx.db)
+                .await?;
+            if elsewhere > 0 {
+                access::deny(ctx, meta, auth, perm.code(), None).await;
+                return Err(AppError::conflict("person", "err.person_shared"));
+            }
+            Ok((p, scope))
+        }
         Some(p) => Ok((p, scope)),
         None => {
             if persons::Entity::find_by_id(id.0).one(&ctx.db).await?.is_some() {

@@ -984,3 +984,59 @@ async fn handover_inspections_follow_the_community_checklist_and_deliver_the_uni
     assert_eq!(u["handovers"][0]["results"].as_array().unwrap().len(), 3);
     assert_eq!(u["checklist"], json!(["全部"]));
 }
+
+#[tokio::test]
+async fn a_person_added_by_phone_from_another_office_is_linked_but_not_taken_over() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    w.staff("root", "系统管理员", "sysadmin", w.company).await;
+    let (pm_a, pm_b, root) = (w.token("pm.a").await, w.token("pm.b").await, w.token("root").await);
+    let ua = building(&w, &pm_a, w.community_a.0, "1").await;
+    let ub = building(&w, &pm_b, w.community_b.0, "2").await;
+    // Office A's owner, with an ID number on record.
+    let oa = occupant(&w, &pm_a, ua[0].0, "甲业主", "13955550001", "owner").await;
+    let person = oa["person_id"].as_i64().unwrap();
+    // Office B adds the same phone to one of its units (under another name): linked, not copied.
+    let ob = occupant(&w, &pm_b, ub[0].0, "冒名", "13955550001", "tenant").await;
+    assert_eq!(ob["person_id"].as_i64(), Some(person));
+    // B sees the person with B's home only, never A's.
+    let seen = w.get(&format!("/api/v1/persons/{person}"), Some(&pm_b)).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    let homes = seen.json()["homes"].as_array().unwrap().clone();
+    assert_eq!(homes.len(), 1, "{}", seen.body);
+    assert_eq!(homes[0]["unit_id"].as_i64(), Some(ub[0].0), "{}", seen.body);
+    // Neither office alone edits a person they share; the company's administrator does.
+    for token in [&pm_b, &pm_a] {
+        let r = w
+            .json(
+                "PATCH",
+                &format!("/api/v1/persons/{person}"),
+                Some(token),
+                &json!({"name": "改名"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert_eq!(field(&r), "person");
+        let r = w
+            .json(
+                "PUT",
+                &format!("/api/v1/persons/{person}/id-number"),
+                Some(token),
+                &json!({"id_number": ID, "consent": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    }
+    let r = w.get(&format!("/api/v1/persons/{person}"), Some(&root)).await;
+    assert_eq!(r.json()["name"], "甲业主", "nothing was changed: {}", r.body);
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/persons/{person}"),
+            Some(&root),
+            &json!({"name": "甲业主本人"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
