@@ -48,9 +48,12 @@ for (const width of [375, 1280]) {
     await resident.getByText("添加家庭成员").click();
     await resident.locator(".home__invite").getByLabel("姓名").fill("小租户");
     await resident.locator(".home__invite").getByLabel("手机号").fill(freshPhone());
-    await resident.getByRole("button", { name: "添加", exact: true }).click();
-    await expect(resident.locator(".homes li", { hasText: "小租户" })).toBeVisible();
-    // The form is cleared once the member is added.
+    await resident.getByRole("button", { name: "邀请", exact: true }).click();
+    // Invited, not linked: the household sees a masked name until the person accepts.
+    const pending = resident.getByTestId("pending-invite").filter({ hasText: "小**" });
+    await expect(pending).toBeVisible();
+    await expect(pending).toContainText("待对方确认");
+    // The form is cleared once the invite is sent.
     await expect(resident.locator(".home__invite").getByLabel("手机号")).toHaveValue("");
     await shot(resident, `people-my-home-${width}`);
     await resident.close();

@@ -17,6 +17,7 @@ mod m20261126_000010_file_documents;
 mod m20261206_000001_request_keys;
 mod m20261206_000002_payment_disputes;
 mod m20261206_000003_phone_codes;
+mod m20261206_000004_family_invites;
 mod util;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_request_keys::Migration),
             Box::new(m20261206_000002_payment_disputes::Migration),
             Box::new(m20261206_000003_phone_codes::Migration),
+            Box::new(m20261206_000004_family_invites::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! Server functions of the property records: authorize, call one service fn, map the error.
 use super::model::{
-    BindRequestRow, CommunityChoice, Home, Occupant, PersonRow, Relation, SpaceKind, SpaceRow, UnitCard, UnitRow,
-    VehicleRow,
+    BindRequestRow, CommunityChoice, FamilyInvite, Home, Occupant, PersonRow, Relation, SpaceKind, SpaceRow, UnitCard,
+    UnitRow, VehicleRow,
 };
 use crate::shared::error::AppError;
 use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, PersonId, UnitId, VehicleId};
@@ -239,11 +239,27 @@ pub async fn decide_bind(
 }
 
 #[server]
-pub async fn invite_family(unit: UnitId, name: String, phone: String) -> Result<Occupant, AppError> {
+pub async fn invite_family(unit: UnitId, name: String, phone: String) -> Result<FamilyInvite, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
         super::binding::invite_family(&ctx, &meta, &auth, unit, &name, &phone).await
     })
     .await
+}
+
+/// Family invites waiting for the caller's answer.
+#[server]
+pub async fn my_family_invites() -> Result<Vec<FamilyInvite>, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::binding::my_invites(&ctx, &auth).await).await
+}
+
+#[server]
+pub async fn answer_family_invite(id: i64, accept: bool) -> Result<FamilyInvite, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::binding::answer_invite(&ctx, &meta, &auth, id, accept).await).await
+}
+
+#[server]
+pub async fn cancel_family_invite(id: i64) -> Result<(), AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::binding::cancel_invite(&ctx, &meta, &auth, id).await).await
 }
 
 #[server]

@@ -2,20 +2,23 @@
 //! tenant is matched automatically (see `records::my_homes`); anyone else asks, and staff of
 //! the community approve or reject. Owners and tenants add their family members themselves.
 use super::model::*;
-use super::records::{occupancies_of, occupant, person_name, record_occupancy};
+use super::records::{occupancies_of, person_name, record_occupancy};
 use crate::access::model::{mask_phone, Authed, Permission, Phone, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
-use crate::db::entities::{bind_requests, occupancies, org_units, persons, units, users};
+use crate::db::entities::{bind_requests, family_invites, occupancies, org_units, persons, units, users};
 use crate::db::page::{keyset, Keyset};
 use crate::db::AppCtx;
+use crate::notify::model::Category;
+use crate::notify::service::{self as notify_svc, Notice};
 use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
+use crate::shared::i18n::tr_in;
 use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, UnitId};
 use crate::shared::pagination::Page;
 use crate::with_txn;
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{prelude::*, sea_query::Expr, ActiveValue::Set, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// The caller's phone, which is what ties an account to the records.
@@ -346,8 +349,11 @@ async fn household_head(ctx: &AppCtx, auth: &Authed, unit: i64) -> Result<units:
         .ok_or(AppError::NotFound)
 }
 
-/// An owner, co-owner or tenant adds a family member to their home; the family member sees
-/// the home as soon as they sign up with that phone.
+/// An owner, co-owner or tenant invites someone, by phone, to join their home as family. Nobody
+/// is linked yet: the person joins when they accept from their own account
+/// ([`answer_invite`]), and is told (a notice) if they already have one. Asking again for the
+/// same phone returns the invite still pending. Errors: `NotFound` unless the caller heads the
+/// household; `Validation` on `name` or `phone`; `Conflict{phone}` when they already live there.
 pub async fn invite_family(
     ctx: &AppCtx,
     meta: &RequestMeta,
@@ -355,25 +361,250 @@ pub async fn invite_family(
     unit: UnitId,
     name: &str,
     phone: &str,
-) -> Result<Occupant, AppError> {
+) -> Result<FamilyInvite, AppError> {
     let u = household_head(ctx, auth, unit.0).await?;
     let name = person_name(name)?;
     let phone = Phone::try_from(phone.trim())?;
+    let living = occupancies_of(
+        &ctx.db,
+        sea_orm::Condition::all()
+            .add(occupancies::Column::UnitId.eq(u.id))
+            .add(occupancies::Column::EndDate.is_null()),
+    )
+    .await?
+    .into_iter()
+    .any(|(_, p)| p.phone.as_deref() == Some(phone.as_str()));
+    if living {
+        return Err(AppError::conflict("phone", "err.already_occupant"));
+    }
+    let pending = family_invites::Entity::find()
+        .filter(family_invites::Column::UnitId.eq(u.id))
+        .filter(family_invites::Column::Phone.eq(phone.as_str()))
+        .filter(family_invites::Column::Status.eq(InviteStatus::Pending))
+        .one(&ctx.db)
+        .await?;
+    if let Some(i) = pending {
+        return Ok(invite_rows(&ctx.db, vec![i]).await?.remove(0));
+    }
     let actor = actor_label(&ctx.db, auth.user_id).await;
-    let (o, p) = with_txn!(ctx.db, |txn| {
-        let (o, p) = record_occupancy(&txn, &u, &name, &phone, Relation::Family, None).await?;
+    let invitee: Vec<crate::shared::ids::UserId> = users::Entity::find()
+        .filter(users::Column::Phone.eq(phone.as_str()))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|u| crate::shared::ids::UserId(u.id))
+        .collect();
+    let inv = with_txn!(ctx.db, |txn| {
+        let inv = family_invites::ActiveModel {
+            unit_id: Set(u.id),
+            community_id: Set(u.community_id),
+            invited_by: Set(auth.user_id.0),
+            name: Set(name.clone()),
+            phone: Set(phone.as_str().to_string()),
+            status: Set(InviteStatus::Pending.code().to_string()),
+            created_at: Set(Utc::now()),
+            answered_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
         audit::record(
             &txn,
             meta,
             AuditEntry::new("family.invite", "unit", u.id)
                 .actor(Some(auth.user_id), &actor)
                 .org(Some(OrgId(u.community_id)))
-                .summary(serde_json::json!({ "unit": u.number, "person_id": p.id, "phone": phone.masked() })),
+                .summary(serde_json::json!({ "unit": u.number, "invite": inv.id, "phone": phone.masked() })),
         )
         .await?;
-        Ok((o, p))
+        notify_svc::raise(
+            &txn,
+            &invitee,
+            &Notice {
+                category: Category::System,
+                title: tr_in("zh-CN", "homes.invite_notice"),
+                body: format!("{}：{}", actor, u.number),
+                link: "/me".into(),
+                dedupe: Some(format!("family-invite:{}", inv.id)),
+                ttl: chrono::Duration::days(7),
+                broadcast: None,
+            },
+        )
+        .await?;
+        Ok(inv)
     })?;
-    Ok(occupant(&o, &p))
+    Ok(invite_rows(&ctx.db, vec![inv]).await?.remove(0))
+}
+
+/// Pending invites of these homes, as their households see them.
+pub(crate) async fn pending_invites_of<C: ConnectionTrait>(
+    c: &C,
+    units: &[i64],
+) -> Result<Vec<FamilyInvite>, AppError> {
+    let rows = family_invites::Entity::find()
+        .filter(family_invites::Column::UnitId.is_in(units.to_vec()))
+        .filter(family_invites::Column::Status.eq(InviteStatus::Pending))
+        .order_by_asc(family_invites::Column::Id)
+        .all(c)
+        .await?;
+    invite_rows(c, rows).await
+}
+
+async fn invite_rows<C: ConnectionTrait>(
+    c: &C,
+    rows: Vec<family_invites::Model>,
+) -> Result<Vec<FamilyInvite>, AppError> {
+    let unit_ids: Vec<i64> = rows.iter().map(|r| r.unit_id).collect();
+    let labels: HashMap<i64, String> = super::service::unit_briefs(c, &unit_ids)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, format!("{} {}", b.community, b.number)))
+        .collect();
+    let inviter_ids: Vec<i64> = rows.iter().map(|r| r.invited_by).collect();
+    let inviters: HashMap<i64, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(inviter_ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| FamilyInvite {
+            id: r.id,
+            unit_id: UnitId(r.unit_id),
+            unit: labels.get(&r.unit_id).cloned().unwrap_or_default(),
+            name_masked: mask_name(&r.name),
+            phone_masked: mask_phone(&r.phone),
+            inviter: inviters.get(&r.invited_by).cloned().unwrap_or_default(),
+            status: InviteStatus::parse(&r.status).unwrap_or(InviteStatus::Pending),
+            created_at: crate::shared::time::format_local(r.created_at),
+        })
+        .collect())
+}
+
+/// Invites waiting for the caller's answer (sent to their phone).
+pub async fn my_invites(ctx: &AppCtx, auth: &Authed) -> Result<Vec<FamilyInvite>, AppError> {
+    let Ok(phone) = my_phone(ctx, auth).await else {
+        return Ok(vec![]);
+    };
+    let rows = family_invites::Entity::find()
+        .filter(family_invites::Column::Phone.eq(phone.as_str()))
+        .filter(family_invites::Column::Status.eq(InviteStatus::Pending))
+        .order_by_asc(family_invites::Column::Id)
+        .all(&ctx.db)
+        .await?;
+    invite_rows(&ctx.db, rows).await
+}
+
+/// The invited person accepts (joins the home as family) or declines. Errors: `NotFound`
+/// unless the invite was sent to the caller's phone; `Conflict{status}` once answered.
+pub async fn answer_invite(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: i64,
+    accept: bool,
+) -> Result<FamilyInvite, AppError> {
+    let phone = my_phone(ctx, auth).await.map_err(|_| AppError::NotFound)?;
+    let inv = family_invites::Entity::find_by_id(id)
+        .filter(family_invites::Column::Phone.eq(phone.as_str()))
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let u = units::Entity::find_by_id(inv.unit_id)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let to = if accept {
+        InviteStatus::Accepted
+    } else {
+        InviteStatus::Declined
+    };
+    with_txn!(ctx.db, |txn| {
+        let moved = family_invites::Entity::update_many()
+            .col_expr(family_invites::Column::Status, Expr::value(to))
+            .col_expr(family_invites::Column::AnsweredAt, Expr::value(Utc::now()))
+            .filter(family_invites::Column::Id.eq(inv.id))
+            .filter(family_invites::Column::Status.eq(InviteStatus::Pending))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 0 {
+            return Err(AppError::conflict("status", "err.invite_answered"));
+        }
+        if accept {
+            record_occupancy(&txn, &u, &inv.name, &phone, Relation::Family, None).await?;
+        }
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new(if accept { "family.accept" } else { "family.decline" }, "unit", u.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(u.community_id)))
+                .summary(serde_json::json!({ "unit": u.number, "invite": inv.id })),
+        )
+        .await?;
+        notify_svc::raise(
+            &txn,
+            &[crate::shared::ids::UserId(inv.invited_by)],
+            &Notice {
+                category: Category::System,
+                title: tr_in(
+                    "zh-CN",
+                    if accept {
+                        "homes.invite_accepted"
+                    } else {
+                        "homes.invite_declined"
+                    },
+                ),
+                body: format!("{} {}", u.number, mask_phone(&inv.phone)),
+                link: "/me".into(),
+                dedupe: Some(format!("family-answer:{}", inv.id)),
+                ttl: chrono::Duration::days(3),
+                broadcast: None,
+            },
+        )
+        .await?;
+        Ok(())
+    })?;
+    let inv = family_invites::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(invite_rows(&ctx.db, vec![inv]).await?.remove(0))
+}
+
+/// The household head withdraws a pending invite. Errors: `NotFound` unless the caller heads
+/// the invite's household; `Conflict{status}` once answered.
+pub async fn cancel_invite(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -> Result<(), AppError> {
+    let inv = family_invites::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let u = household_head(ctx, auth, inv.unit_id).await?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    with_txn!(ctx.db, |txn| {
+        let moved = family_invites::Entity::update_many()
+            .col_expr(family_invites::Column::Status, Expr::value(InviteStatus::Cancelled))
+            .col_expr(family_invites::Column::AnsweredAt, Expr::value(Utc::now()))
+            .filter(family_invites::Column::Id.eq(inv.id))
+            .filter(family_invites::Column::Status.eq(InviteStatus::Pending))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 0 {
+            return Err(AppError::conflict("status", "err.invite_answered"));
+        }
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("family.invite_cancel", "unit", u.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(u.community_id)))
+                .summary(serde_json::json!({ "unit": u.number, "invite": inv.id })),
+        )
+        .await
+    })
 }
 
 /// The household head removes a family member (the occupancy ends today; history stays).

@@ -427,6 +427,48 @@ pub struct Home {
     pub unit: UnitRow,
     pub relation: Relation,
     pub household: Vec<Occupant>,
+    /// Family invites of this home still waiting for the invited person's answer.
+    pub invites: Vec<FamilyInvite>,
+}
+
+crate::code_enum! {
+    /// Where a family invite stands.
+    pub enum InviteStatus {
+        /// Waiting for the invited person.
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
+        /// Withdrawn by the household.
+        Cancelled = "cancelled",
+    }
+}
+
+/// A household head's invite for someone to join their home as family. The invited person
+/// joins only by accepting from their own account; until then the household sees the name
+/// masked (the head typed it; the person's own record is never shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FamilyInvite {
+    pub id: i64,
+    pub unit_id: UnitId,
+    /// Community and unit number (`桂花苑 2-1-0302`).
+    pub unit: String,
+    /// The name typed by the head, masked (`小*`).
+    pub name_masked: String,
+    pub phone_masked: String,
+    /// Who invited (their display name), for the invited person.
+    pub inviter: String,
+    pub status: InviteStatus,
+    pub created_at: String,
+}
+
+/// A name masked for someone who has not yet been let see it: its first character, then `*`.
+pub fn mask_name(name: &str) -> String {
+    let mut c = name.trim().chars();
+    match c.next() {
+        Some(first) => std::iter::once(first).chain(c.map(|_| '*')).collect(),
+        None => String::new(),
+    }
 }
 
 /// A resident identity card number (GB 11643-1999): 6-digit region, 8-digit birth date,

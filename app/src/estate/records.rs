@@ -495,7 +495,8 @@ pub async fn my_homes(ctx: &AppCtx, auth: &Authed) -> Result<Vec<Home>, AppError
         .all(&ctx.db)
         .await?;
     let rows = unit_rows(&ctx.db, us).await?;
-    let all = current_occupancies(&ctx.db, occupancies::Column::UnitId.is_in(unit_ids)).await?;
+    let all = current_occupancies(&ctx.db, occupancies::Column::UnitId.is_in(unit_ids.clone())).await?;
+    let invites = super::binding::pending_invites_of(&ctx.db, &unit_ids).await?;
     Ok(rows
         .into_iter()
         .filter_map(|unit| {
@@ -508,10 +509,12 @@ pub async fn my_homes(ctx: &AppCtx, auth: &Authed) -> Result<Vec<Home>, AppError
                 .filter(|(o, _)| o.unit_id == unit.id.0)
                 .map(|(o, p)| occupant(o, p))
                 .collect();
+            let invites = invites.iter().filter(|i| i.unit_id == unit.id).cloned().collect();
             Some(Home {
                 unit,
                 relation,
                 household,
+                invites,
             })
         })
         .collect())

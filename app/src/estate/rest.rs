@@ -314,25 +314,74 @@ pub async fn decide_bind(
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-pub struct FamilyInvite {
+pub struct NewFamilyInvite {
     pub name: String,
     pub phone: String,
 }
 
-/// The household head (owner, co-owner or tenant) adds a family member.
+/// The household head (owner, co-owner or tenant) invites a family member; they join when
+/// they accept from their own account.
 #[utoipa::path(post, path = "/api/v1/me/homes/{unit_id}/family", tag = "estate", params(("unit_id" = i64, Path)),
-    request_body = FamilyInvite, security(("bearer" = [])),
-    responses((status = 201, body = Occupant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    request_body = NewFamilyInvite, security(("bearer" = [])),
+    responses((status = 201, body = super::model::FamilyInvite), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn invite_family(
     api: ApiCtx,
     Path(unit_id): Path<i64>,
-    ApiJson(f): ApiJson<FamilyInvite>,
-) -> Result<(StatusCode, Json<Occupant>), ApiError> {
+    ApiJson(f): ApiJson<NewFamilyInvite>,
+) -> Result<(StatusCode, Json<super::model::FamilyInvite>), ApiError> {
     let auth = api.authed()?;
     let o = binding::invite_family(&api.ctx, &api.meta, auth, UnitId(unit_id), &f.name, &f.phone)
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(o)))
+}
+
+/// Family invites waiting for the caller's answer.
+#[utoipa::path(get, path = "/api/v1/me/family-invites", tag = "estate", security(("bearer" = [])),
+    responses((status = 200, body = [super::model::FamilyInvite])))]
+pub async fn my_family_invites(api: ApiCtx) -> Result<Json<Vec<super::model::FamilyInvite>>, ApiError> {
+    let auth = api.authed()?;
+    let v = binding::my_invites(&api.ctx, auth).await.map_err(|e| api.err(e))?;
+    Ok(Json(v))
+}
+
+/// The invited person joins the home as family.
+#[utoipa::path(post, path = "/api/v1/me/family-invites/{id}/accept", tag = "estate", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = super::model::FamilyInvite), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn accept_family_invite(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<super::model::FamilyInvite>, ApiError> {
+    let auth = api.authed()?;
+    let v = binding::answer_invite(&api.ctx, &api.meta, auth, id, true)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(v))
+}
+
+/// The invited person declines.
+#[utoipa::path(post, path = "/api/v1/me/family-invites/{id}/decline", tag = "estate", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = super::model::FamilyInvite), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decline_family_invite(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<super::model::FamilyInvite>, ApiError> {
+    let auth = api.authed()?;
+    let v = binding::answer_invite(&api.ctx, &api.meta, auth, id, false)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(v))
+}
+
+/// The household head withdraws a pending invite.
+#[utoipa::path(delete, path = "/api/v1/me/family-invites/{id}", tag = "estate", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn cancel_family_invite(api: ApiCtx, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    let auth = api.authed()?;
+    binding::cancel_invite(&api.ctx, &api.meta, auth, id)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "estate", params(("id" = i64, Path)),
@@ -669,4 +718,8 @@ pub fn router() -> Router<AppCtx> {
         .route("/bind-requests", get(bind_requests))
         .route("/bind-requests/{id}/decision", post(decide_bind))
         .route("/me/homes/{unit_id}/family", post(invite_family))
+        .route("/me/family-invites", get(my_family_invites))
+        .route("/me/family-invites/{id}", delete(cancel_family_invite))
+        .route("/me/family-invites/{id}/accept", post(accept_family_invite))
+        .route("/me/family-invites/{id}/decline", post(decline_family_invite))
 }

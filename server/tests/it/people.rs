@@ -449,8 +449,11 @@ async fn residents_ask_to_bind_staff_of_that_office_decide_and_heads_invite_fami
     assert_eq!(homes[0]["unit"]["number"], units[2].1.as_str());
     assert_eq!(homes[0]["relation"], "owner");
 
-    // The owner adds family; the family member signs up and sees the home, but cannot add.
+    // The owner invites family by phone: nobody is linked until the person accepts, and the
+    // household sees only a masked name meanwhile.
     let fam = format!("/api/v1/me/homes/{}/family", units[2].0);
+    w.resident("13933330002", "小明本人").await;
+    let kid = w.token("13933330002").await;
     let r = w
         .json(
             "POST",
@@ -460,7 +463,14 @@ async fn residents_ask_to_bind_staff_of_that_office_decide_and_heads_invite_fami
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    assert_eq!(r.json()["relation"], "family");
+    assert_eq!(r.json()["status"], "pending");
+    assert_eq!(r.json()["name_masked"], "小*");
+    assert!(
+        !r.body.contains("小明本人"),
+        "the invited account's name is not shown: {}",
+        r.body
+    );
+    let invite = r.json()["id"].as_i64().unwrap();
     let r = w
         .json(
             "POST",
@@ -470,10 +480,28 @@ async fn residents_ask_to_bind_staff_of_that_office_decide_and_heads_invite_fami
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "not their home");
-    w.resident("13933330002", "小明").await;
-    let kid = w.token("13933330002").await;
+    let homes = w.get("/api/v1/me/homes", Some(&kid)).await.json();
+    assert_eq!(homes.as_array().unwrap().len(), 0, "not joined before accepting");
+    let mine = w.get("/api/v1/me/homes", Some(&me)).await.json();
+    assert_eq!(mine[0]["household"].as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["invites"][0]["name_masked"], "小*");
+    // Only the invited phone answers it.
+    w.resident("13933330005", "路人").await;
+    let stranger = w.token("13933330005").await;
+    let accept = format!("/api/v1/me/family-invites/{invite}/accept");
+    let r = w.json("POST", &accept, Some(&stranger), &json!({})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let waiting = w.get("/api/v1/me/family-invites", Some(&kid)).await.json();
+    assert_eq!(waiting[0]["id"], invite);
+    assert_eq!(waiting[0]["inviter"], "新业主");
+    let r = w.json("POST", &accept, Some(&kid), &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "accepted");
+    let r = w.json("POST", &accept, Some(&kid), &json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "answered once: {}", r.body);
     let homes = w.get("/api/v1/me/homes", Some(&kid)).await.json();
     assert_eq!(homes[0]["unit"]["id"], units[2].0);
+    assert_eq!(homes[0]["relation"], "family");
     assert_eq!(homes[0]["household"].as_array().unwrap().len(), 2);
     let r = w
         .json("POST", &fam, Some(&kid), &json!({"name": "y", "phone": "13933330004"}))
@@ -483,6 +511,49 @@ async fn residents_ask_to_bind_staff_of_that_office_decide_and_heads_invite_fami
         StatusCode::NOT_FOUND,
         "a family member does not manage the household"
     );
+    // A declined invite links nobody; a pending one is withdrawn by the head.
+    let r = w
+        .json(
+            "POST",
+            &fam,
+            Some(&me),
+            &json!({"name": "路人甲", "phone": "13933330005"}),
+        )
+        .await;
+    let second = r.json()["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/me/family-invites/{second}/decline"),
+            Some(&stranger),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.json()["status"], "declined", "{}", r.body);
+    assert_eq!(
+        w.get("/api/v1/me/homes", Some(&stranger))
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let r = w
+        .json(
+            "POST",
+            &fam,
+            Some(&me),
+            &json!({"name": "某人", "phone": "13933330006"}),
+        )
+        .await;
+    let third = r.json()["id"].as_i64().unwrap();
+    let r = w.delete(&format!("/api/v1/me/family-invites/{third}"), &kid).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "only the head withdraws");
+    let r = w.delete(&format!("/api/v1/me/family-invites/{third}"), &me).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let mine = w.get("/api/v1/me/homes", Some(&me)).await.json();
+    assert_eq!(mine[0]["invites"].as_array().unwrap().len(), 0, "{mine}");
 }
 
 #[tokio::test]

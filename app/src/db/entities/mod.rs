@@ -12,6 +12,7 @@ pub mod charge_items;
 pub mod checkpoints;
 pub mod deposits;
 pub mod equipment;
+pub mod family_invites;
 pub mod fee_standards;
 pub mod files;
 pub mod grants;

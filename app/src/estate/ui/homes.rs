@@ -2,9 +2,10 @@
 //! adds and removes family members), and binding to a home that is not matched yet.
 use super::{area_text, relation_key};
 use crate::estate::api::{
-    bind_communities, my_bind_requests, my_homes, CancelBind, InviteFamily, RemoveFamily, RequestBind,
+    bind_communities, my_bind_requests, my_family_invites, my_homes, AnswerFamilyInvite, CancelBind,
+    CancelFamilyInvite, InviteFamily, RemoveFamily, RequestBind,
 };
-use crate::estate::model::{BindRequestRow, BindStatus, Home, Relation};
+use crate::estate::model::{BindRequestRow, BindStatus, FamilyInvite, Home, Relation};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{reset_forms, toast, EmptyState, ErrorState, Field, FormError, Loading};
@@ -15,7 +16,12 @@ fn is_head(r: Relation) -> bool {
 }
 
 #[component]
-fn HomeCard(home: Home, invite: ServerAction<InviteFamily>, remove: ServerAction<RemoveFamily>) -> impl IntoView {
+fn HomeCard(
+    home: Home,
+    invite: ServerAction<InviteFamily>,
+    remove: ServerAction<RemoveFamily>,
+    cancel: ServerAction<CancelFamilyInvite>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let rel = relation_key(home.relation);
     let head = is_head(home.relation);
@@ -47,6 +53,23 @@ fn HomeCard(home: Home, invite: ServerAction<InviteFamily>, remove: ServerAction
                         </li>
                     }
                 }).collect_view()}
+                // Invited, not yet joined: the name stays masked until they accept.
+                {home.invites.into_iter().map(|inv| {
+                    let id = inv.id.to_string();
+                    view! {
+                        <li class="list__item" data-testid="pending-invite">
+                            <span class="list__main">{inv.name_masked}</span>
+                            <span class="badge badge--warn">{move || i18n.t("homes.invite_pending")}</span>
+                            <span class="muted">{inv.phone_masked}</span>
+                            {head.then(|| view! {
+                                <ActionForm action=cancel attr:class="inline-form">
+                                    <input type="hidden" name="id" value=id.clone() />
+                                    <button type="submit" class="btn btn--small">{move || i18n.t("homes.invite_cancel")}</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
             </ul>
             {head.then(|| view! {
                 <details class="home__invite">
@@ -70,12 +93,35 @@ pub fn MyHomes() -> impl IntoView {
     let i18n = use_i18n();
     let invite = ServerAction::<InviteFamily>::new();
     let remove = ServerAction::<RemoveFamily>::new();
-    let homes = Resource::new(move || (invite.version().get(), remove.version().get()), |_| my_homes());
+    let cancel = ServerAction::<CancelFamilyInvite>::new();
+    let answer = ServerAction::<AnswerFamilyInvite>::new();
+    let homes = Resource::new(
+        move || {
+            (
+                invite.version().get(),
+                remove.version().get(),
+                cancel.version().get(),
+                answer.version().get(),
+            )
+        },
+        |_| my_homes(),
+    );
+    let invites = Resource::new(move || answer.version().get(), |_| my_family_invites());
     Effect::new(move |_| {
-        if let Some(Ok(o)) = invite.value().get() {
-            toast(format!("{} {}", i18n.t("homes.invited"), o.name));
+        if let Some(Ok(_)) = invite.value().get() {
+            toast(i18n.t("homes.invited"));
             reset_forms(".home__invite form");
         }
+    });
+    Effect::new(move |_| {
+        if let Some(Err(e)) = cancel.value().get() {
+            toast(e.localized(i18n.code()));
+        }
+    });
+    Effect::new(move |_| match answer.value().get() {
+        Some(Ok(_)) => toast(i18n.t("common.saved")),
+        Some(Err(e)) => toast(e.localized(i18n.code())),
+        None => {}
     });
     Effect::new(move |_| match remove.value().get() {
         Some(Ok(())) => toast(i18n.t("homes.removed")),
@@ -83,6 +129,12 @@ pub fn MyHomes() -> impl IntoView {
         None => {}
     });
     view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = invites.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! { <InvitesForMe list answer /> })
+            })}
+        </Transition>
         <section class="card homes">
             <h2 class="card__title">{move || i18n.t("records.my_homes")}</h2>
             <Transition fallback=Loading>
@@ -91,11 +143,42 @@ pub fn MyHomes() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! {
                         <EmptyState title="records.no_homes" body="records.no_homes_body" icon="⌂" />
                     }.into_any(),
-                    Ok(list) => list.into_iter().map(|h| view! { <HomeCard home=h invite remove /> }).collect_view().into_any(),
+                    Ok(list) => list.into_iter().map(|h| view! { <HomeCard home=h invite remove cancel /> }).collect_view().into_any(),
                 }})}
             </Transition>
         </section>
         <BindCard />
+    }
+}
+
+/// Invites to join someone's home, waiting for the caller's answer.
+#[component]
+fn InvitesForMe(list: Vec<FamilyInvite>, answer: ServerAction<AnswerFamilyInvite>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card invites" aria-label=move || i18n.t("homes.invites_for_me")>
+            <h2 class="card__title">{move || i18n.t("homes.invites_for_me")}</h2>
+            <ul class="list">
+                {list.into_iter().map(|inv| {
+                    let id = inv.id;
+                    let who = i18n.t("homes.invite_from").replace("{who}", &inv.inviter);
+                    view! {
+                        <li class="list__item" data-testid="invite-for-me">
+                            <span class="list__main">{inv.unit.clone()}</span>
+                            <span class="muted">{who}</span>
+                            <button type="button" class="btn btn--small btn--primary"
+                                on:click=move |_| { answer.dispatch(AnswerFamilyInvite { id, accept: true }); }>
+                                {move || i18n.t("homes.invite_accept")}
+                            </button>
+                            <button type="button" class="btn btn--small"
+                                on:click=move |_| { answer.dispatch(AnswerFamilyInvite { id, accept: false }); }>
+                                {move || i18n.t("homes.invite_decline")}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
