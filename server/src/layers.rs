@@ -236,6 +236,54 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// Every API error is our JSON error: axum's own answers to a malformed path (`/units/abc`), a
+/// query it cannot read, a wrong method or an unknown route are plain text or empty, and are
+/// rewritten here with their status kept.
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let locale = locale_of_request(req.headers());
+    let res = next.run(req).await;
+    let status = res.status();
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !status.is_client_error() || json {
+        return res;
+    }
+    let e = match status {
+        axum::http::StatusCode::NOT_FOUND => AppError::NotFound,
+        axum::http::StatusCode::METHOD_NOT_ALLOWED => AppError::validation("method", "err.method_not_allowed"),
+        _ => AppError::validation("request", "err.bad_request"),
+    };
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let mut r = app::web::ApiError(e, locale).into_response();
+    *r.status_mut() = status;
+    if let Some(a) = allow {
+        r.headers_mut().insert(header::ALLOW, a);
+    }
+    r
+}
+
+/// The longest a request may run before it is answered: far above any page, import or bill
+/// run, and short enough that a client never hangs on a stuck database or provider.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Answers a request that runs past [`REQUEST_TIMEOUT`] with a localized 503 (what it was doing
+/// is dropped: an open transaction rolls back).
+pub async fn request_timeout(req: Request, next: Next) -> Response {
+    let locale = locale_of_request(req.headers());
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => {
+            tracing::error!(secs = REQUEST_TIMEOUT.as_secs(), "request timed out");
+            let mut r = app::web::ApiError(AppError::conflict("_retry", "err.timeout"), locale).into_response();
+            *r.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+            r
+        }
+    }
+}
+
 /// Strips hidden characters ([`app::shared::text::is_hidden`]) from every string of a JSON or
 /// form body before a handler or server function reads it, so that no name, title or
 /// description is stored with NUL, escapes or bidirectional overrides. Other bodies (photos,

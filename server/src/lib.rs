@@ -1,5 +1,6 @@
 //! The `linli` server: composition root only. Configuration, database connection, the router
 //! with its layers, the OpenAPI document, the demo loader and the command line.
+pub mod anchor;
 pub mod config;
 pub mod demo;
 pub mod jobs;
@@ -233,8 +234,27 @@ impl app::access::verify::TextSender for SmsTexts {
 
 /// Starts this server's background work: the job queue's worker and every area's periodic
 /// tasks, all registered in [`jobs::registry`].
-pub fn spawn_background(ctx: AppCtx, reconcile_minutes: u64, worker: String) -> anyhow::Result<()> {
-    let registry = jobs::registry(reconcile_minutes);
+pub fn spawn_background(
+    ctx: AppCtx,
+    reconcile_minutes: u64,
+    worker: String,
+    checkpoints: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let mut registry = jobs::registry(reconcile_minutes);
+    if let Some(file) = checkpoints {
+        registry.every("audit.checkpoint", anchor::EVERY, move |ctx| {
+            let file = file.clone();
+            async move {
+                match anchor::write(&ctx, &file).await {
+                    Ok(cp) => Ok(cp.map(|c| format!("audit checkpoint: {} rows, head {}", c.rows, c.head_id))),
+                    Err(e) => {
+                        tracing::error!(error = %e, "audit checkpoint not written");
+                        Err(app::shared::error::AppError::Internal)
+                    }
+                }
+            }
+        });
+    }
     if let Some(p) = registry.problems().first() {
         anyhow::bail!("background work is miswired: {p}");
     }
@@ -279,6 +299,9 @@ pub fn router(state: AppState) -> Router {
         .merge(app::tickets::rest::router())
         .merge(app::engineering::rest::router())
         .route("/openapi.json", get(openapi::document))
+        // An unknown API path is a JSON 404, not the site's page.
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(axum::middleware::from_fn(layers::json_errors))
         .with_state(state.ctx.clone());
     let opts = state.leptos_options.clone();
     Router::new()
@@ -303,6 +326,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(layers::strip_hidden_text))
         .layer(axum::middleware::from_fn(layers::body_limit))
+        .layer(axum::middleware::from_fn(layers::request_timeout))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             layers::security_headers,

@@ -166,15 +166,42 @@ async fn main() -> anyhow::Result<()> {
                         .map_err(err)?;
                     println!("granted {role} over org {org} to {login}");
                 }
-                AdminCmd::VerifyAudit => match app::audit::service::verify(&ctx.db).await.map_err(err)? {
-                    app::audit::model::ChainCheck::Intact { rows, head } => {
-                        println!("audit chain intact: {rows} rows, head {head}")
+                AdminCmd::VerifyAudit => {
+                    match app::audit::service::verify(&ctx.db).await.map_err(err)? {
+                        app::audit::model::ChainCheck::Intact { rows, head } => {
+                            println!("audit chain intact: {rows} rows, head {head}")
+                        }
+                        app::audit::model::ChainCheck::Broken { row, reason } => {
+                            eprintln!("audit chain BROKEN at row {row} ({reason})");
+                            std::process::exit(1);
+                        }
                     }
-                    app::audit::model::ChainCheck::Broken { row, reason } => {
-                        eprintln!("audit chain BROKEN at row {row} ({reason})");
-                        std::process::exit(1);
+                    // The chain's tail is only as good as the checkpoints kept outside it.
+                    let file = server::anchor::path(&common.data_dir);
+                    let checkpoints = server::anchor::read(&file)?;
+                    match app::audit::anchor::check(&ctx.db, &ctx.cfg.data_key, &checkpoints)
+                        .await
+                        .map_err(err)?
+                    {
+                        app::audit::anchor::Anchored::Agree(0) => {
+                            println!(
+                                "no checkpoints yet in {} (a server writes one every 10 minutes)",
+                                file.display()
+                            )
+                        }
+                        app::audit::anchor::Anchored::Agree(n) => {
+                            let last = &checkpoints[n - 1];
+                            println!(
+                                "{n} checkpoints agree (newest {}: {} rows, head row {})",
+                                last.at, last.rows, last.head_id
+                            )
+                        }
+                        app::audit::anchor::Anchored::Disagree(why) => {
+                            eprintln!("audit chain BROKEN: {why}");
+                            std::process::exit(1);
+                        }
                     }
-                },
+                }
             }
             Ok(())
         }
@@ -213,6 +240,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ctx,
         args.reconcile_minutes,
         format!("{}:{}", args.addr, std::process::id()),
+        Some(server::anchor::path(&args.common.data_dir)),
     )?;
     axum::serve(
         listener,

@@ -79,6 +79,7 @@ pub async fn me(api: ApiCtx) -> Result<Json<Me>, ApiError> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Matches login, name or phone.
     pub q: Option<String>,

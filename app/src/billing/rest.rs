@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 /// A report's scope, months and grouping.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// Root of the org subtree.
     pub org: i64,
@@ -124,9 +125,9 @@ pub struct Balance {
     pub balance: i64,
 }
 
-#[utoipa::path(post, path = "/api/v1/billing/units/{id}/prepaid-refunds", tag = "billing", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/billing/units/{id}/prepaid-refunds", tag = "billing",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "The same key on every retry: a repeat books nothing")),
     request_body = MoneyRequest, security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "The same key on every retry: a repeat books nothing")),
     responses((status = 201, body = Balance), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn refund_prepaid(
     api: ApiCtx,
@@ -142,9 +143,9 @@ pub async fn refund_prepaid(
     Ok((StatusCode::CREATED, Json(Balance { balance: b.0 })))
 }
 
-#[utoipa::path(post, path = "/api/v1/billing/units/{id}/deposits", tag = "billing", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/billing/units/{id}/deposits", tag = "billing",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "The same key on every retry: a repeat books nothing")),
     request_body = MoneyRequest, security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "The same key on every retry: a repeat books nothing")),
     responses((status = 201, body = Balance), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn collect_deposit(
     api: ApiCtx,
@@ -211,6 +212,7 @@ pub async fn my_bills(api: ApiCtx) -> Result<Json<Vec<UnitAccount>>, ApiError> {
 
 /// Which meters and month.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SheetQuery {
     pub community_id: i64,
     /// Only the meters of this building.
@@ -283,6 +285,7 @@ pub async fn record_reading(
 
 /// Where and how to import readings.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReadingImportQuery {
     pub community_id: i64,
     /// The month of rows whose 月份 is empty, `YYYY-MM` (empty: this month).
@@ -341,6 +344,7 @@ pub async fn import_readings(
 
 /// Which community's meters the template lists.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
     /// List this community's meters (without it: one example row).
     #[serde(default)]

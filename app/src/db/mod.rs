@@ -140,9 +140,10 @@ macro_rules! with_txn {
             attempt += 1;
             // SQLite: take the write lock at BEGIN (waiting for it up to the busy timeout), so
             // writers queue instead of failing when a read snapshot cannot be upgraded.
+            // Not retried when it fails: it already waited the busy timeout for the lock, and
+            // five more waits would hang the request for a minute.
             let $txn = match $db.begin_with_options($crate::db::WRITE_TXN).await {
                 Ok(t) => t,
-                Err(e) if $crate::db::is_retryable(&e) && attempt < 5 => continue,
                 Err(e) => break Err($crate::shared::error::AppError::from(e)),
             };
             let r: Result<_, $crate::shared::error::AppError> = async { $body }.await;

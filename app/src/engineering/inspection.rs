@@ -1024,6 +1024,7 @@ async fn result_rows(ctx: &AppCtx, list: Vec<inspection_results::Model>) -> Resu
 
 /// Filters of the results list.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResultFilter {
     pub community: Option<i64>,
     pub checkpoint: Option<i64>,

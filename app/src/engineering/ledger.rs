@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 /// Filters of the equipment list.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EquipmentFilter {
     /// One community (default: every community in scope).
     pub community: Option<i64>,

@@ -99,6 +99,7 @@ pub async fn maintenance_create(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PhotoQuery {
     /// The 320 px thumbnail instead of the full photo.
     #[serde(default)]
@@ -139,6 +140,7 @@ pub async fn maintenance_photo(
 
 /// One community, or every community in scope.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CommunityQuery {
     pub community: Option<i64>,
 }
@@ -269,6 +271,7 @@ pub async fn route_active(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RoundsQuery {
     pub community: Option<i64>,
     /// `YYYY-MM-DD` (default: today, China time).

@@ -523,16 +523,7 @@ pub async fn answer_invite(
         InviteStatus::Declined
     };
     with_txn!(ctx.db, |txn| {
-        let moved = family_invites::Entity::update_many()
-            .col_expr(family_invites::Column::Status, Expr::value(to))
-            .col_expr(family_invites::Column::AnsweredAt, Expr::value(Utc::now()))
-            .filter(family_invites::Column::Id.eq(inv.id))
-            .filter(family_invites::Column::Status.eq(InviteStatus::Pending))
-            .exec(&txn)
-            .await?;
-        if moved.rows_affected == 0 {
-            return Err(AppError::conflict("status", "err.invite_answered"));
-        }
+        close_invite(&txn, inv.id, to).await?;
         if accept {
             record_occupancy(&txn, &u, &inv.name, &phone, Relation::Family, None).await?;
         }
@@ -575,6 +566,22 @@ pub async fn answer_invite(
     Ok(invite_rows(&ctx.db, vec![inv]).await?.remove(0))
 }
 
+/// Moves a pending invite to `to`, once. Errors: `Conflict{status}` when it was answered or
+/// withdrawn already (by this request's twin, say).
+async fn close_invite<C: ConnectionTrait>(c: &C, id: i64, to: InviteStatus) -> Result<(), AppError> {
+    let moved = family_invites::Entity::update_many()
+        .col_expr(family_invites::Column::Status, Expr::value(to))
+        .col_expr(family_invites::Column::AnsweredAt, Expr::value(Utc::now()))
+        .filter(family_invites::Column::Id.eq(id))
+        .filter(family_invites::Column::Status.eq(InviteStatus::Pending))
+        .exec(c)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(AppError::conflict("status", "err.invite_answered"));
+    }
+    Ok(())
+}
+
 /// The household head withdraws a pending invite. Errors: `NotFound` unless the caller heads
 /// the invite's household; `Conflict{status}` once answered.
 pub async fn cancel_invite(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -> Result<(), AppError> {
@@ -585,16 +592,7 @@ pub async fn cancel_invite(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: 
     let u = household_head(ctx, auth, inv.unit_id).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
-        let moved = family_invites::Entity::update_many()
-            .col_expr(family_invites::Column::Status, Expr::value(InviteStatus::Cancelled))
-            .col_expr(family_invites::Column::AnsweredAt, Expr::value(Utc::now()))
-            .filter(family_invites::Column::Id.eq(inv.id))
-            .filter(family_invites::Column::Status.eq(InviteStatus::Pending))
-            .exec(&txn)
-            .await?;
-        if moved.rows_affected == 0 {
-            return Err(AppError::conflict("status", "err.invite_answered"));
-        }
+        close_invite(&txn, inv.id, InviteStatus::Cancelled).await?;
         audit::record(
             &txn,
             meta,

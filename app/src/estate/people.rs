@@ -493,6 +493,7 @@ pub async fn remove_vehicle(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id:
 
 /// Filters of the vehicle list.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VehicleFilter {
     pub community_id: Option<i64>,
     /// Plate prefix, e.g. `浙A`.
@@ -776,6 +777,7 @@ pub async fn update_space(
 
 /// Filters of the parking-space list.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SpaceFilter {
     pub community_id: Option<i64>,
     /// Space code prefix.

@@ -113,6 +113,7 @@ pub async fn create_building(
 
 /// Filters of the unit list.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitFilter {
     /// Only this community (must be in scope).
     pub community_id: Option<i64>,
@@ -642,6 +643,7 @@ pub struct BuildingRow {
 
 /// Filters of the building list.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BuildingFilter {
     pub community_id: Option<i64>,
     pub after: Option<i64>,

@@ -97,6 +97,7 @@ pub struct PersonPage {
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PersonQuery {
     /// A phone number (11 digits), a plate, a unit number prefix (`1-2-`) or a name prefix.
     pub q: Option<String>,
@@ -268,6 +269,7 @@ pub async fn request_bind(
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BindQuery {
     /// Include decided requests (default: only pending ones).
     #[serde(default)]
@@ -479,6 +481,7 @@ fn yes() -> bool {
 
 /// Where and how to import.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// The community the records go into (needs `people.write` and `org.write` over it).
     pub community_id: i64,

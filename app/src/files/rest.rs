@@ -28,6 +28,7 @@ pub const DOC_UPLOAD_PATH: &str = "/api/v1/files/documents";
 pub const DOC_BODY_LIMIT: usize = MAX_DOC_BYTES + 64 * 1024;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PhotoQuery {
     /// The file's name on the device (`IMG_0412.jpg`); its extension must match the content.
     /// Only the extension is used: stored names are made by the server.

@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
     /// Notices older than this id (the previous page's `next`).
     pub before: Option<i64>,

@@ -47,6 +47,7 @@ pub async fn checkout(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<CheckoutV
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `open`, `paid`, `expired`, … (empty: all).
     #[serde(default)]

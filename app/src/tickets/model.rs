@@ -1044,6 +1044,7 @@ pub fn percent(part: i64, whole: i64) -> String {
 /// What a staff list shows.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct ListFilter {
     /// A status code, `open` (not yet done), `overdue` (open and past its handling time) or
     /// empty for all.

@@ -24,6 +24,7 @@ pub async fn list(api: ApiCtx, q: Result<Query<ListFilter>, QueryRejection>) -> 
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Before {
     /// Tickets older than this id (the previous page's `next`).
     pub before: Option<i64>,
@@ -83,6 +84,7 @@ pub async fn act(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PhotoQuery {
     /// The 320 px thumbnail instead of the full photo.
     #[serde(default)]
@@ -116,6 +118,7 @@ pub async fn photo(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// Org node to report on (default: the whole scope).
     pub root: Option<i64>,

@@ -696,6 +696,158 @@ async fn audit_chain_verifies_and_detects_tampering() {
     }
 }
 
+/// Rewrites the audit chain from row `from` on as an attacker with database access would:
+/// `summary` changed there and every later hash recomputed, so the chain itself still verifies.
+async fn rewrite_chain_from(db: &sea_orm::DatabaseConnection, from: i64) {
+    use app::audit::model::{row_hash, AuditRow};
+    use app::db::entities::audit_log;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder};
+    let rows = audit_log::Entity::find()
+        .order_by_asc(audit_log::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let mut prev = None::<String>;
+    for m in rows {
+        if m.id < from {
+            prev = Some(m.hash.clone());
+            continue;
+        }
+        let mut r = AuditRow {
+            id: app::shared::ids::AuditId(m.id),
+            at: m.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            actor_id: m.actor_id.map(app::shared::ids::UserId),
+            actor_label: m.actor_label.clone(),
+            ip: m.ip.clone(),
+            action: m.action.clone(),
+            object_type: m.object_type.clone(),
+            object_id: m.object_id.clone(),
+            org_id: m.org_id.map(app::shared::ids::OrgId),
+            outcome: m.outcome.clone(),
+            summary: if m.id == from { "{}".into() } else { m.summary.clone() },
+            prev_hash: prev.clone().unwrap_or_else(|| m.prev_hash.clone()),
+            hash: String::new(),
+        };
+        r.hash = row_hash(&r);
+        let mut am: audit_log::ActiveModel = m.into();
+        am.summary = Set(r.summary.clone());
+        am.prev_hash = Set(r.prev_hash.clone());
+        am.hash = Set(r.hash.clone());
+        am.update(db).await.unwrap();
+        prev = Some(r.hash);
+    }
+}
+
+#[tokio::test]
+async fn checkpoints_kept_outside_the_table_catch_a_cut_or_rewritten_tail() {
+    use app::audit::anchor::{check, Anchored};
+    use app::audit::model::ChainCheck;
+    use sea_orm::ConnectionTrait;
+    let w = world().await;
+    w.staff("admin", "总管理员", "sysadmin", w.company).await;
+    for _ in 0..3 {
+        w.token("admin").await;
+    }
+    let dir = std::env::temp_dir().join(format!("linli-anchor-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = server::anchor::path(&dir);
+    let key = &w.ctx.cfg.data_key;
+    let cp = server::anchor::write(&w.ctx, &file)
+        .await
+        .unwrap()
+        .expect("a first checkpoint");
+    assert!(cp.rows >= 4, "{cp:?}");
+    assert_eq!(
+        server::anchor::write(&w.ctx, &file).await.unwrap(),
+        None,
+        "nothing new, nothing written"
+    );
+    w.token("admin").await;
+    server::anchor::write(&w.ctx, &file)
+        .await
+        .unwrap()
+        .expect("the chain moved");
+    let cps = server::anchor::read(&file).unwrap();
+    assert_eq!(cps.len(), 2);
+    assert_eq!(check(&w.ctx.db, key, &cps).await.unwrap(), Anchored::Agree(2));
+
+    // A checkpoint edited in the file no longer carries the key's signature.
+    let mut forged = cps.clone();
+    forged[1].rows -= 1;
+    assert!(
+        matches!(check(&w.ctx.db, key, &forged).await.unwrap(), Anchored::Disagree(why) if why.contains("not signed"))
+    );
+
+    // Cutting the newest rows leaves a chain that verifies, but not against the checkpoints.
+    w.ctx
+        .db
+        .execute_unprepared(&format!("DELETE FROM audit_log WHERE id >= {}", cps[1].head_id))
+        .await
+        .unwrap();
+    assert!(matches!(
+        app::audit::service::verify(&w.ctx.db).await.unwrap(),
+        ChainCheck::Intact { .. }
+    ));
+    match check(&w.ctx.db, key, &cps).await.unwrap() {
+        Anchored::Disagree(why) => assert!(why.contains("gone"), "{why}"),
+        other => panic!("a cut tail passed: {other:?}"),
+    }
+
+    // Rewriting an early row and every later hash: the chain verifies, the checkpoint does not.
+    assert_eq!(check(&w.ctx.db, key, &cps[..1]).await.unwrap(), Anchored::Agree(1));
+    rewrite_chain_from(&w.ctx.db, 2).await;
+    assert!(matches!(
+        app::audit::service::verify(&w.ctx.db).await.unwrap(),
+        ChainCheck::Intact { .. }
+    ));
+    match check(&w.ctx.db, key, &cps[..1]).await.unwrap() {
+        Anchored::Disagree(why) => assert!(why.contains("another hash"), "{why}"),
+        other => panic!("a rewritten chain passed: {other:?}"),
+    }
+    // A damaged file is reported, not skipped.
+    std::fs::write(&file, "{\"rows\": 1}\n").unwrap();
+    assert!(server::anchor::read(&file).is_err());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn api_errors_are_json_even_for_bad_paths_methods_and_routes() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let t = w.token("pm.a").await;
+    for (method, uri, status) in [
+        ("GET", "/api/v1/units/abc", StatusCode::BAD_REQUEST),
+        ("GET", "/api/v1/units/99999999999999999999", StatusCode::BAD_REQUEST),
+        ("GET", "/api/v1/no-such-thing", StatusCode::NOT_FOUND),
+        ("DELETE", "/api/v1/me", StatusCode::METHOD_NOT_ALLOWED),
+    ] {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::empty())
+            .unwrap();
+        let r = w.send(req).await;
+        assert_eq!(r.status, status, "{method} {uri}: {}", r.body);
+        assert!(
+            r.headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/json")),
+            "{method} {uri}: {:?}",
+            r.headers
+        );
+        assert!(
+            r.json()["error"]["code"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("err.")),
+            "{method} {uri}: {}",
+            r.body
+        );
+        assert!(!r.json()["error"]["message"].as_str().unwrap_or_default().is_empty());
+    }
+}
+
 #[tokio::test]
 async fn concurrent_writers_keep_one_audit_chain() {
     let w = world().await;
@@ -749,6 +901,26 @@ async fn openapi_document_lists_the_routes() {
         assert!(doc["paths"].get(p).is_some(), "missing {p}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Every path parameter is in its path's template, and every template variable is declared:
+    // query strings are declared as query parameters.
+    let mut wrong = vec![];
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for p in &params {
+                let name = p["name"].as_str().unwrap_or_default();
+                if p["in"] == "path" && !path.contains(&format!("{{{name}}}")) {
+                    wrong.push(format!("{method} {path}: path parameter {name}"));
+                }
+            }
+            for var in path.split('{').skip(1).filter_map(|s| s.split('}').next()) {
+                if !params.iter().any(|p| p["in"] == "path" && p["name"] == var) {
+                    wrong.push(format!("{method} {path}: {{{var}}} undeclared"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} wrong: {wrong:#?}", wrong.len());
 }
 
 #[tokio::test]
