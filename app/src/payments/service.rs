@@ -674,18 +674,13 @@ pub async fn resolve_dispute(
     resolution: DisputeResolution,
     note: &str,
 ) -> Result<CheckoutView, AppError> {
-    let ck = online_checkouts::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let scope = access::require(ctx, meta, auth, Permission::BillingManage).await?;
-    access::within(
+    access::record_within(
         ctx,
         meta,
         auth,
         Permission::BillingManage,
-        &scope,
-        OrgId(ck.community_id),
+        online_checkouts::Entity::find_by_id(id),
+        |ck| OrgId(ck.community_id),
     )
     .await?;
     let note = note.trim();

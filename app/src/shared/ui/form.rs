@@ -113,10 +113,12 @@ pub fn fresh_key() -> String {
         let r = || (Math::random() * (1u64 << 52) as f64) as u64;
         format!("{:x}-{:013x}{:013x}", Date::now() as u64, r(), r())
     }
+    // Off the browser (server rendering): never submitted, so random bits alone, and no clock
+    // (this crate also builds for wasm32 without `hydrate`, where reading one panics).
     #[cfg(not(feature = "hydrate"))]
     {
         use std::hash::{BuildHasher, Hasher};
         let r = || std::collections::hash_map::RandomState::new().build_hasher().finish();
-        format!("{:x}-{:016x}{:016x}", chrono::Utc::now().timestamp_millis(), r(), r())
+        format!("{:016x}-{:016x}{:016x}", r(), r(), r())
     }
 }
