@@ -18,6 +18,7 @@ mod m20261206_000001_request_keys;
 mod m20261206_000002_payment_disputes;
 mod m20261206_000003_phone_codes;
 mod m20261206_000004_family_invites;
+mod m20261206_000005_person_id_scoped;
 mod util;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_payment_disputes::Migration),
             Box::new(m20261206_000003_phone_codes::Migration),
             Box::new(m20261206_000004_family_invites::Migration),
+            Box::new(m20261206_000005_person_id_scoped::Migration),
         ]
     }
 }

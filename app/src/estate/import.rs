@@ -6,9 +6,10 @@
 //! its rows is pure ([`parse`]); the database is asked in bulk (IN lists in chunks), never
 //! once per row.
 use super::model::*;
+use super::people::person_scope_cond;
 use super::records::{seal_id_number, SealedId, UnitFilter};
 use crate::access::model::{Authed, Permission, Phone, RequestMeta};
-use crate::access::service::{self as access, actor_label};
+use crate::access::service::{self as access, actor_label, Scope};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{buildings, occupancies, org_units, parking_spaces, persons, units, vehicles};
 use crate::db::AppCtx;
@@ -1074,6 +1075,7 @@ fn sorted<I: IntoIterator<Item = String>>(i: I) -> Vec<String> {
 async fn resolve<C: ConnectionTrait>(
     c: &C,
     key: &DataKey,
+    scope: &Scope,
     community: i64,
     p: &Parsed,
     today: NaiveDate,
@@ -1149,7 +1151,10 @@ async fn resolve<C: ConnectionTrait>(
         .collect();
     let indexes = sorted(sealed.iter().flatten().map(|s| s.index.clone()));
     let id_holders: HashMap<String, Option<String>> = in_chunks(c, &indexes, |ks| {
-        persons::Entity::find().filter(persons::Column::IdIndex.is_in(ks.iter().cloned()))
+        // Only holders the importer may see: one at another office is not revealed.
+        persons::Entity::find()
+            .filter(persons::Column::IdIndex.is_in(ks.iter().cloned()))
+            .filter(person_scope_cond(scope))
     })
     .await?
     .into_iter()
@@ -1608,6 +1613,7 @@ pub async fn import_records(
 ) -> Result<ImportReport, AppError> {
     access::require_over(ctx, meta, auth, Permission::PeopleWrite, req.community_id).await?;
     access::require_over(ctx, meta, auth, Permission::OrgWrite, req.community_id).await?;
+    let scope = access::require(ctx, meta, auth, Permission::PeopleRead).await?;
     let community = org_units::Entity::find_by_id(req.community_id.0)
         .one(&ctx.db)
         .await?
@@ -1624,7 +1630,7 @@ pub async fn import_records(
     drop(wb);
     let key = &ctx.cfg.data_key;
     if req.dry_run {
-        let (plan, db_issues) = resolve(&ctx.db, key, community.id, &parsed, today).await?;
+        let (plan, db_issues) = resolve(&ctx.db, key, &scope, community.id, &parsed, today).await?;
         let mut issues = parsed.issues.clone();
         issues.extend(db_issues);
         return Ok(counted(report(issues, locale), &plan));
@@ -1636,7 +1642,7 @@ pub async fn import_records(
     // Checked again inside the transaction, so a concurrent change cannot slip between the
     // check and the writes (a lost race is retried by `with_txn!` and then reported).
     let outcome = with_txn!(ctx.db, |txn| {
-        let (plan, issues) = resolve(&txn, key, community.id, &parsed, today).await?;
+        let (plan, issues) = resolve(&txn, key, &scope, community.id, &parsed, today).await?;
         if !issues.is_empty() {
             return Ok(Err(issues));
         }

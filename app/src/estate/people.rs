@@ -29,7 +29,7 @@ use std::collections::HashMap;
 /// unit's occupants, so they need no rule of their own. A single `EXISTS` (no `OR`) lets both
 /// databases run it as an index semi-join (an `OR` of two made PostgreSQL hash every
 /// occupancy in scope: 50 ms instead of 1 ms at 150 000 persons).
-fn person_scope_cond(scope: &Scope) -> Condition {
+pub(crate) fn person_scope_cond(scope: &Scope) -> Condition {
     let occ = Query::select()
         .expr(Expr::val(1))
         .from(occupancies::Entity)
@@ -260,7 +260,8 @@ pub async fn person_detail(
 /// Stores a person's ID number, sealed. `consent` must say the person agreed to it being
 /// stored (PIPL: sensitive personal information); the consent time and the staff member are
 /// recorded. Errors: `Validation` (field `id_number` naming the rule, or `consent`),
-/// `Conflict` when another person already has this number, `NotFound` outside scope.
+/// `Conflict` when another person in the caller's scope already has this number (one outside
+/// it is not revealed), `NotFound` outside scope.
 pub async fn set_id_number(
     ctx: &AppCtx,
     meta: &RequestMeta,
@@ -278,6 +279,17 @@ pub async fn set_id_number(
     let sealed = seal_id_number(&ctx.cfg.data_key, &number);
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let p = with_txn!(ctx.db, |txn| {
+        // Unique within what the caller sees: a holder at another office is not revealed (the
+        // same person may be on record there under another phone).
+        let holder = persons::Entity::find()
+            .filter(persons::Column::IdIndex.eq(sealed.index.clone()))
+            .filter(persons::Column::Id.ne(p.id))
+            .filter(person_scope_cond(&scope))
+            .count(&txn)
+            .await?;
+        if holder > 0 {
+            return Err(AppError::conflict("id_number", "err.id_taken"));
+        }
         let now = Utc::now();
         let mut am: persons::ActiveModel = p.clone().into();
         am.id_cipher = Set(Some(sealed.cipher.clone()));
@@ -286,10 +298,7 @@ pub async fn set_id_number(
         am.id_consent_at = Set(Some(now));
         am.id_consent_by = Set(Some(auth.user_id.0));
         am.updated_at = Set(now);
-        let p = am
-            .update(&txn)
-            .await
-            .map_err(|e| map_unique(e, "id_number", "err.id_taken"))?;
+        let p = am.update(&txn).await?;
         audit::record(
             &txn,
             meta,

@@ -1111,3 +1111,47 @@ async fn a_person_added_by_phone_from_another_office_is_linked_but_not_taken_ove
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
+
+#[tokio::test]
+async fn an_id_number_is_unique_within_an_office_and_never_reveals_another_office() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    let (pm_a, pm_b) = (w.token("pm.a").await, w.token("pm.b").await);
+    let ua = building(&w, &pm_a, w.community_a.0, "1").await;
+    let ub = building(&w, &pm_b, w.community_b.0, "2").await;
+    let a1 = occupant(&w, &pm_a, ua[0].0, "甲一", "13955550011", "owner").await["person_id"]
+        .as_i64()
+        .unwrap();
+    let a2 = occupant(&w, &pm_a, ua[1].0, "甲二", "13955550012", "owner").await["person_id"]
+        .as_i64()
+        .unwrap();
+    let b1 = occupant(&w, &pm_b, ub[0].0, "乙一", "13955550021", "owner").await["person_id"]
+        .as_i64()
+        .unwrap();
+    let put = |token: &str, person: i64| {
+        let token = token.to_string();
+        let w = &w;
+        async move {
+            w.json(
+                "PUT",
+                &format!("/api/v1/persons/{person}/id-number"),
+                Some(&token),
+                &json!({"id_number": ID, "consent": true}),
+            )
+            .await
+        }
+    };
+    let r = put(&pm_a, a1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Office B stores the same number on its own record: nothing tells B that A has it.
+    let r = put(&pm_b, b1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Within office A the number is taken, and A is told so in words.
+    let r = put(&pm_a, a2).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(field(&r), "id_number");
+    assert!(r.body.contains("身份证号"), "{}", r.body);
+    let r = w.get(&format!("/api/v1/persons/{a2}"), Some(&pm_a)).await;
+    assert!(r.json()["id_masked"].is_null(), "nothing was stored: {}", r.body);
+}
