@@ -47,10 +47,49 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     } else {
         opts.max_connections(20);
     }
-    let db = Database::connect(opts)
-        .await
-        .with_context(|| format!("connecting to the database ({})", redact(url)))?;
-    Ok(db)
+    match Database::connect(opts).await {
+        Ok(db) => Ok(db),
+        Err(e) => {
+            // A pool that times out says nothing of why: look for the usual cause, a lock.
+            if let Some(why) = sqlite_lock_holder(url).await {
+                return Err(anyhow::anyhow!("{why}"));
+            }
+            Err(e).with_context(|| format!("connecting to the database ({})", redact(url)))
+        }
+    }
+}
+
+/// Says in words when a SQLite file is locked by another process (another server, a backup
+/// or a tool inside a transaction); `None` when it is not, or for other databases.
+pub async fn sqlite_lock_holder(url: &str) -> Option<String> {
+    use sea_orm::sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
+    use std::str::FromStr;
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let opts = SqliteConnectOptions::from_str(url).ok()?.busy_timeout(Duration::ZERO);
+    let file = opts.get_filename().display().to_string();
+    let locked = |e: &sea_orm::sqlx::Error| {
+        let s = e.to_string().to_ascii_lowercase();
+        s.contains("locked") || s.contains("busy")
+    };
+    let why = format!(
+        "the database file {file} is locked by another process (another Linli server, a backup or a tool inside a transaction); stop it, or point this server at another data directory"
+    );
+    let mut conn = match opts.connect().await {
+        Ok(c) => c,
+        Err(e) => return locked(&e).then_some(why),
+    };
+    let r = sea_orm::sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await;
+    let held = match r {
+        Ok(_) => {
+            let _ = sea_orm::sqlx::query("ROLLBACK").execute(&mut conn).await;
+            false
+        }
+        Err(e) => locked(&e),
+    };
+    let _ = conn.close().await;
+    held.then_some(why)
 }
 
 /// A database URL with its password hidden, for logs and errors.
@@ -68,9 +107,13 @@ pub fn redact(url: &str) -> String {
 /// Applies pending migrations and creates the built-in roles.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     use anyhow::Context;
-    migrations::Migrator::up(db, None)
-        .await
-        .context("applying migrations")?;
+    if let Err(e) = migrations::Migrator::up(db, None).await {
+        let why = write_failure(&e);
+        if why != "database unavailable" {
+            anyhow::bail!("applying migrations: {why} ({e})");
+        }
+        return Err(e).context("applying migrations");
+    }
     app::access::service::ensure_builtin_roles(db)
         .await
         .map_err(|e| anyhow::anyhow!("creating roles: {e}"))?;

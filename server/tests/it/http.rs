@@ -1489,3 +1489,30 @@ async fn readiness_needs_a_database_that_takes_writes() {
     assert_eq!(std::str::from_utf8(&body).unwrap(), "database is read-only");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_database_locked_by_another_process_is_named_as_locked() {
+    use sea_orm::sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
+    use std::str::FromStr;
+    let dir = std::env::temp_dir().join(format!("linli-locked-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("linli.db").display());
+    let mut other = SqliteConnectOptions::from_str(&url).unwrap().connect().await.unwrap();
+    sea_orm::sqlx::query("CREATE TABLE t (x)")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    assert_eq!(server::sqlite_lock_holder(&url).await, None, "nobody holds it yet");
+    sea_orm::sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let why = server::sqlite_lock_holder(&url).await.expect("the lock is seen");
+    assert!(why.contains("locked by another process"), "{why}");
+    assert!(why.contains("linli.db"), "names the file: {why}");
+    sea_orm::sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    assert_eq!(server::sqlite_lock_holder(&url).await, None, "released");
+    other.close().await.unwrap();
+    assert_eq!(server::sqlite_lock_holder("postgres://u@localhost/x").await, None);
+    let _ = std::fs::remove_dir_all(&dir);
+}
