@@ -129,7 +129,10 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
     let csrf_cookie = cookie_value(&headers, CSRF_COOKIE).map(str::to_string);
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let path = req.uri().path().to_string();
-    let exempt = path == "/api/v1/auth/login" || path.starts_with("/webhooks/") || bearer.is_some();
+    // An API request that carries no login at all cannot ride on anyone's session: it is let
+    // through to be answered 401 by the handler, not 403 for a token it had no way to hold.
+    let anonymous_api = auth.is_none() && token.is_none() && path.starts_with("/api/v1/");
+    let exempt = path == "/api/v1/auth/login" || path.starts_with("/webhooks/") || bearer.is_some() || anonymous_api;
     if unsafe_method && !exempt {
         let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
         let expected = match &auth {

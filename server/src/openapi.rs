@@ -15,6 +15,55 @@ impl Modify for Bearer {
     }
 }
 
+/// Answers every operation can give through the common error model (`ErrorBody`): a
+/// malformed path, query or body (400), no or an expired login (401), no permission or a
+/// failed CSRF check (403), a record outside the caller's scope or absent (404), a value
+/// refused (422), too many attempts (429). Added where a handler's annotation does not already
+/// name the status, so the document matches what clients receive.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let common = [
+            ("400", "Malformed path, query or body"),
+            ("401", "Not logged in, or the session or key has expired"),
+            ("403", "Not allowed (permission, scope or CSRF check)"),
+            ("404", "No such record within the caller's scope"),
+            ("422", "A value was refused; `field` names it"),
+            ("429", "Too many attempts; retry later"),
+        ];
+        for item in api.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for (code, why) in common {
+                    op.responses.responses.entry(code.to_string()).or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(why)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                    });
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Linli API", version = "1", description = "Records of a Linli installation. Log in with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`. Every list is scoped to the caller's org subtree."),
@@ -134,7 +183,7 @@ impl Modify for Bearer {
         app::engineering::rest::result_create,
         app::engineering::rest::result_photo,
     ),
-    modifiers(&Bearer),
+    modifiers(&Bearer, &CommonErrors),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"))
 )]
 pub struct ApiDoc;

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A report's scope, months and grouping.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -296,6 +296,16 @@ pub struct ReadingImportQuery {
     pub dry_run: bool,
 }
 
+/// A refused import: the report with every row's errors, or an `ErrorBody` when the file or
+/// the query could not be read at all (documentation only: both are sent with 422).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ReadingImportRejected {
+    Report(ReadingImportReport),
+    Error(ErrorBody),
+}
+
 /// Imports meter readings from an XLSX workbook (the raw file is the body, at most 10 MB),
 /// all or nothing: 201 when every reading was stored (flagged ones listed), 200 for a dry run,
 /// 422 with every row-level error and nothing stored. A file that is not a safe, readable
@@ -310,7 +320,7 @@ pub struct ReadingImportQuery {
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "Over 10 MB"),
         (status = 415, body = ErrorBody, description = "Not sent as a workbook"),
-        (status = 422, body = ReadingImportReport, description = "Rows with errors, nothing stored (an unreadable file gets an ErrorBody)"),
+        (status = 422, body = ReadingImportRejected, description = "Rows with errors, nothing stored; or an ErrorBody for an unreadable file or a bad query"),
     ))]
 pub async fn import_readings(
     api: ApiCtx,

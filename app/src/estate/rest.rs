@@ -494,6 +494,16 @@ pub struct ImportQuery {
     pub id_consent: bool,
 }
 
+/// A refused import: the report with every row's errors, or an `ErrorBody` when the file or
+/// the query could not be read at all (documentation only: both are sent with 422).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ImportRejected {
+    Report(ImportReport),
+    Error(ErrorBody),
+}
+
 /// Imports units, owners, their relations, parking spaces and vehicles from an XLSX workbook
 /// (the raw file is the body, at most 10 MB). A dry run answers 200 with what would be created
 /// and every row-level error; a commit answers 201 when everything was written, or 422 with
@@ -509,7 +519,7 @@ pub struct ImportQuery {
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "Over 10 MB"),
         (status = 415, body = ErrorBody, description = "Not sent as a workbook"),
-        (status = 422, body = ImportReport, description = "Rows with errors, nothing written (an unreadable file gets an ErrorBody)"),
+        (status = 422, body = ImportRejected, description = "Rows with errors, nothing written; or an ErrorBody for an unreadable file or a bad query"),
     ))]
 pub async fn import_records(
     api: ApiCtx,

@@ -33,7 +33,7 @@ pub struct ReadBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "notify", request_body = ReadBody, security(("bearer" = [])),
-    responses((status = 200, body = i64, description = "unread left"), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = i64, content_type = "application/json", description = "unread left"), (status = 401, body = ErrorBody)))]
 pub async fn read(api: ApiCtx, ApiJson(b): ApiJson<ReadBody>) -> Result<Json<i64>, ApiError> {
     let auth = api.authed()?;
     Ok(Json(

@@ -18,7 +18,6 @@ macro_rules! code_enum {
     ($(#[$m:meta])* $vis:vis enum $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         $vis enum $name {
             $($(#[$vm])* #[serde(rename = $code)] $variant),+
         }
@@ -55,6 +54,21 @@ macro_rules! code_enum {
             }
         }
 
+        // By hand: utoipa's derive does not see a `serde(rename)` whose literal comes through
+        // a macro, and documented the variant names (`Active`) instead of the codes sent.
+        #[cfg(feature = "ssr")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl utoipa::ToSchema for $name {}
+
         #[cfg(feature = "ssr")]
         impl From<$name> for sea_orm::Value {
             fn from(v: $name) -> sea_orm::Value {
@@ -78,6 +92,11 @@ mod tests {
             assert_eq!(serde_json::to_string(l).unwrap(), format!("\"{}\"", l.code()));
         }
         assert_eq!(Light::parse("Red"), None);
+        #[cfg(feature = "ssr")]
+        {
+            let schema = serde_json::to_value(<Light as utoipa::PartialSchema>::schema()).unwrap();
+            assert_eq!(schema["enum"], serde_json::json!(["red", "amber_flashing"]), "{schema}");
+        }
         assert_eq!(Light::AmberFlashing.to_string(), "amber_flashing");
         assert_eq!(String::from(Light::Red), "red");
         let v: Light = serde_json::from_str("\"amber_flashing\"").unwrap();

@@ -921,6 +921,49 @@ async fn openapi_document_lists_the_routes() {
         }
     }
     assert!(wrong.is_empty(), "{} wrong: {wrong:#?}", wrong.len());
+    // Every operation documents the common error answers, and coded enums document their codes.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            for code in ["400", "401", "403", "404", "422"] {
+                assert!(op["responses"].get(code).is_some(), "{method} {path} lacks {code}");
+            }
+        }
+    }
+    assert_eq!(
+        doc["components"]["schemas"]["UserStatus"]["enum"],
+        serde_json::json!(["active", "disabled"])
+    );
+    // A refused import answers 422 with either its report or an error body.
+    let refused = &doc["paths"]["/api/v1/imports/records"]["post"]["responses"]["422"];
+    assert!(refused.to_string().contains("ImportRejected"), "{refused}");
+}
+
+#[tokio::test]
+async fn an_api_request_without_any_login_is_answered_401_not_a_csrf_403() {
+    let w = world().await;
+    let r = w
+        .json("POST", "/api/v1/me/notifications/read", None, &serde_json::json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    // A browser session without its CSRF token is still refused.
+    w.resident("13800000001", "李娜").await;
+    let c = w.browser_login("13800000001").await;
+    let send = app::access::api::SendPhoneCode::PATH;
+    let r = w
+        .server_fn(send, &[("current_password", PW), ("phone", "13600000001")], &c, false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = w
+        .send(
+            Request::post("/api/v1/me/notifications/read")
+                .header(header::COOKIE, c.header())
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("err.csrf"), "{}", r.body);
 }
 
 #[tokio::test]
