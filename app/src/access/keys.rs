@@ -280,7 +280,7 @@ pub async fn resolve_key(ctx: &AppCtx, key: &str) -> Result<Option<Authed>, AppE
     }
     Ok(Some(Authed {
         user_id: UserId(k.user_id),
-        session_id: format!("apikey:{}", k.id),
+        session_id: format!("{}{}", Authed::KEY_SESSION_PREFIX, k.id),
         csrf_token: String::new(),
         via: AuthVia::Bearer,
     }))

@@ -409,6 +409,25 @@ pub struct Authed {
     pub via: AuthVia,
 }
 
+impl Authed {
+    /// The `session_id` of a call made with an API key (`apikey:<id>`).
+    pub const KEY_SESSION_PREFIX: &'static str = "apikey:";
+
+    /// Whether the caller is an integration using an API key rather than a person.
+    pub fn is_api_key(&self) -> bool {
+        self.session_id.starts_with(Self::KEY_SESSION_PREFIX)
+    }
+}
+
+/// What an API key never does, whatever its role holds: manage accounts and roles (a key with
+/// a project manager's role would otherwise create staff) or reveal a sealed ID number (every
+/// reveal is a person's act, audited under their name).
+pub const NEVER_FOR_KEYS: [Permission; 3] = [
+    Permission::UsersWrite,
+    Permission::RolesWrite,
+    Permission::PeopleRevealId,
+];
+
 pub use crate::shared::request::RequestMeta;
 
 pub const SESSION_COOKIE: &str = "linli_session";

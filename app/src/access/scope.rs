@@ -37,8 +37,13 @@ pub async fn scope_for<C: ConnectionTrait>(c: &C, user: UserId, perm: Permission
     })
 }
 
-/// The caller's scope for `perm`, or `Forbidden` (recorded in the audit log) when empty.
+/// The caller's scope for `perm`, or `Forbidden` (recorded in the audit log) when empty. An
+/// API key never holds what [`NEVER_FOR_KEYS`] lists, whatever its role.
 pub async fn require(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, perm: Permission) -> Result<Scope, AppError> {
+    if auth.is_api_key() && NEVER_FOR_KEYS.contains(&perm) {
+        deny(ctx, meta, auth, perm.code(), None).await;
+        return Err(AppError::Forbidden);
+    }
     let scope = scope_for(&ctx.db, auth.user_id, perm).await?;
     if scope.is_empty() {
         deny(ctx, meta, auth, perm.code(), None).await;

@@ -621,6 +621,13 @@ async fn office_a_staff_and_an_office_a_api_key_see_none_of_office_b_people() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let key = r.json()["key"].as_str().unwrap().to_string();
     assert!(key.starts_with("lk_"));
+    // The key holds a project manager's role, but a key never manages accounts: the same
+    // request from the project manager creates the account.
+    let staff = |login: &str| json!({"login": login, "display_name": "新员工", "password": "Sturdy-bridge-19", "role_code": "cashier", "org_id": w.office_a.0});
+    let r = w.json("POST", "/api/v1/users", Some(&key), &staff("by.key")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = w.json("POST", "/api/v1/users", Some(&pm_a), &staff("by.pm")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 
     let pid_b = ob["person_id"].as_i64().unwrap();
     let bs = format!("/api/v1/buildings?community_id={}", w.community_b.0);
