@@ -2,6 +2,8 @@
 //! chain's head ([`app::audit::anchor`]) and appends it to `audit-checkpoints.jsonl` in its
 //! data directory and to its log. `linli admin verify-audit` checks the chain against them, so
 //! deleting the newest rows, or rewriting rows and every later hash, no longer passes.
+//! With `LINLI_AUDIT_WEBHOOK_URL` set, each checkpoint is also posted there as JSON, so a copy
+//! lives where nobody with access to this machine can rewrite it.
 use app::audit::anchor::{self, Checkpoint};
 use app::db::AppCtx;
 use std::io::Write as _;
@@ -9,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub const FILE: &str = "audit-checkpoints.jsonl";
+/// How long the webhook may take to take a checkpoint.
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
 pub const EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// Where this server keeps its checkpoints.
@@ -54,4 +58,51 @@ pub async fn write(ctx: &AppCtx, file: &Path) -> anyhow::Result<Option<Checkpoin
     f.sync_data().ok();
     tracing::info!(rows = cp.rows, head_id = cp.head_id, head_hash = %cp.head_hash, at = %cp.at, sig = %cp.sig, "audit checkpoint");
     Ok(Some(cp))
+}
+
+/// Posts `cp` as JSON to `url` (`http://` or `https://`); any answer but 2xx is an error. The
+/// file and the log already hold the checkpoint, so a failure here is reported, not fatal.
+pub async fn post(url: &str, cp: &Checkpoint) -> anyhow::Result<()> {
+    use http_body_util::Full;
+    use hyper_util::client::legacy::{connect::HttpConnector, Client};
+    use hyper_util::rt::TokioExecutor;
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    http.set_connect_timeout(Some(WEBHOOK_TIMEOUT));
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    let client: Client<_, Full<axum::body::Bytes>> = Client::builder(TokioExecutor::new()).build(connector);
+    let req = http::Request::post(url)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(http::header::USER_AGENT, "linli-audit-checkpoint")
+        .body(Full::new(serde_json::to_vec(cp)?.into()))?;
+    let res = tokio::time::timeout(WEBHOOK_TIMEOUT, client.request(req))
+        .await
+        .map_err(|_| anyhow::anyhow!("no answer within {} s", WEBHOOK_TIMEOUT.as_secs()))??;
+    if !res.status().is_success() {
+        anyhow::bail!("the webhook answered {}", res.status());
+    }
+    Ok(())
+}
+
+/// Where checkpoints go: the file in the data directory, and a webhook when configured.
+#[derive(Clone, Debug)]
+pub struct Targets {
+    pub file: PathBuf,
+    pub webhook: Option<String>,
+}
+
+/// [`write`], then the webhook copy of a new checkpoint. A webhook that fails is logged (the
+/// next checkpoint is sent again in full, so nothing is lost but the interval).
+pub async fn write_all(ctx: &AppCtx, to: &Targets) -> anyhow::Result<Option<Checkpoint>> {
+    let cp = write(ctx, &to.file).await?;
+    if let (Some(cp), Some(url)) = (&cp, &to.webhook) {
+        if let Err(e) = post(url, cp).await {
+            tracing::warn!(error = %e, "audit checkpoint not copied to the webhook");
+        }
+    }
+    Ok(cp)
 }

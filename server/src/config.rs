@@ -51,6 +51,10 @@ pub struct ServeArgs {
     /// The address residents reach Linli at; the provider sends them back there.
     #[arg(long, env = "LINLI_PUBLIC_URL", default_value = "")]
     pub public_url: String,
+    /// A URL that receives a copy of every audit checkpoint as JSON (POST), kept where nobody
+    /// with access to this machine can rewrite it. Empty: the data directory's file and the log only.
+    #[arg(long, env = "LINLI_AUDIT_WEBHOOK_URL", default_value = "")]
+    pub audit_webhook_url: String,
     /// Minutes between reconciliations with the provider's event list (0 = never).
     #[arg(long, env = "LINLI_RECONCILE_MINUTES", default_value_t = 10)]
     pub reconcile_minutes: u64,

@@ -281,14 +281,14 @@ pub fn spawn_background(
     ctx: AppCtx,
     reconcile_minutes: u64,
     worker: String,
-    checkpoints: Option<std::path::PathBuf>,
+    checkpoints: Option<anchor::Targets>,
 ) -> anyhow::Result<()> {
     let mut registry = jobs::registry(reconcile_minutes);
-    if let Some(file) = checkpoints {
+    if let Some(to) = checkpoints {
         registry.every("audit.checkpoint", anchor::EVERY, move |ctx| {
-            let file = file.clone();
+            let to = to.clone();
             async move {
-                match anchor::write(&ctx, &file).await {
+                match anchor::write_all(&ctx, &to).await {
                     Ok(cp) => Ok(cp.map(|c| format!("audit checkpoint: {} rows, head {}", c.rows, c.head_id))),
                     Err(e) => {
                         tracing::error!(error = %e, "audit checkpoint not written");

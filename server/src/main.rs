@@ -230,6 +230,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         trusted_proxies: Arc::new(trusted),
     };
     let app = server::router(state);
+    let audit_webhook = Some(args.audit_webhook_url.trim().to_string()).filter(|u| !u.is_empty());
+    if let Some(u) = &audit_webhook {
+        if !(u.starts_with("https://") || u.starts_with("http://")) || u.parse::<http::Uri>().is_err() {
+            anyhow::bail!("LINLI_AUDIT_WEBHOOK_URL must be an http:// or https:// URL, not {u}");
+        }
+    }
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
         .with_context(|| format!("binding {}", args.addr))?;
@@ -240,7 +246,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ctx,
         args.reconcile_minutes,
         format!("{}:{}", args.addr, std::process::id()),
-        Some(server::anchor::path(&args.common.data_dir)),
+        Some(server::anchor::Targets {
+            file: server::anchor::path(&args.common.data_dir),
+            webhook: audit_webhook,
+        }),
     )?;
     axum::serve(
         listener,

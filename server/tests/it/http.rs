@@ -739,6 +739,49 @@ async fn rewrite_chain_from(db: &sea_orm::DatabaseConnection, from: i64) {
 }
 
 #[tokio::test]
+async fn a_webhook_receives_a_copy_of_each_new_checkpoint() {
+    use axum::routing::post;
+    use std::sync::{Arc, Mutex};
+    let got: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
+    let sink = got.clone();
+    let hook = axum::Router::new().route(
+        "/cp",
+        post(move |axum::Json(v): axum::Json<serde_json::Value>| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push(v);
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, hook).await });
+    let w = world().await;
+    w.staff("admin", "总管理员", "sysadmin", w.company).await;
+    w.token("admin").await;
+    let dir = std::env::temp_dir().join(format!("linli-hook-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let to = server::anchor::Targets {
+        file: server::anchor::path(&dir),
+        webhook: Some(format!("http://{addr}/cp")),
+    };
+    let cp = server::anchor::write_all(&w.ctx, &to)
+        .await
+        .unwrap()
+        .expect("a checkpoint");
+    assert_eq!(server::anchor::write_all(&w.ctx, &to).await.unwrap(), None);
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "one copy per new checkpoint: {got:?}");
+    assert_eq!(got[0], serde_json::to_value(&cp).unwrap());
+    // A webhook that refuses is reported; the file still holds the checkpoint.
+    let refused = server::anchor::post(&format!("http://{addr}/nowhere"), &cp).await;
+    assert!(refused.unwrap_err().to_string().contains("404"));
+    assert_eq!(server::anchor::read(&to.file).unwrap(), vec![cp]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn checkpoints_kept_outside_the_table_catch_a_cut_or_rewritten_tail() {
     use app::audit::anchor::{check, Anchored};
     use app::audit::model::ChainCheck;
