@@ -41,6 +41,33 @@ test("a resident sees the demo bill, pays at the counter and sees the receipt (3
   await shot(resident, "billing-resident-receipt-375");
 });
 
+test("the counter gives change for cash over the bill unless the cashier keeps it as prepayment", async ({ page }) => {
+  await new LoginPage(page).loginAsStaff("cashier.ghy");
+  await new BackOffice(page).open("/admin/billing/counter");
+  await page.getByRole("searchbox").fill("1-1-0102");
+  await page.getByRole("button", { name: "搜索" }).click();
+  await page.getByRole("button", { name: "桂花苑 1-1-0102" }).click();
+  const due = await page.getByTestId("selected-total").innerText();
+  const fen = Math.round(Number(due.replace(/[¥,]/g, "")) * 100);
+  const amount = page.getByLabel("实收金额（元）");
+  // A typo is named next to the field and nothing can be sent.
+  await amount.fill("abc");
+  await expect(page.getByTestId("tendered-error")).not.toBeEmpty();
+  await expect(amount).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("button", { name: "收款" })).toBeDisabled();
+  // ¥100 more than the bill: ¥100.00 change, and only the bill is booked.
+  await amount.fill(((fen + 10_000) / 100).toFixed(2));
+  await expect(page.getByTestId("tendered-error")).toBeEmpty();
+  await expect(page.getByTestId("change-due")).toHaveText("¥100.00");
+  await expect(page.getByTestId("excess-to-prepaid")).not.toBeChecked();
+  await shot(page, "billing-counter-change-375");
+  await page.getByRole("button", { name: "收款" }).click();
+  const link = page.getByTestId("receipt-link");
+  await expect(link).toHaveText(/^SK-\d{6}-\d{6}$/);
+  await link.click();
+  await expect(page.getByTestId("receipt-total")).toHaveText(due);
+});
+
 test("staff preview a bill run and read the collection report (1280 px)", async ({ browser }) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await new LoginPage(page).loginAsStaff("pm.ghy");

@@ -59,8 +59,11 @@ test("a repair from the resident's phone to the rating, with photos at every ste
   await openTicket(desk, id);
   await desk.locator('[data-act="accept"]').click();
   await expect(desk.locator(".ticket-status")).toHaveText("已受理");
+  // 派工 right after 受理 sends the technician the list shows (it waits for the list to load).
+  const chosen = (await desk.locator("#act-dispatch option:checked").textContent())!.split(" (")[0];
   await desk.locator('[data-act="dispatch"]').click();
   await expect(desk.locator(".ticket-status")).toHaveText("已派工");
+  await expect(desk.locator("main")).toContainText(chosen);
 
   // The technician takes it on, checks in with a photo, completes with materials and a photo.
   const tech = await signIn(browser, "tech.ghy");
@@ -89,6 +92,9 @@ test("a repair from the resident's phone to the rating, with photos at every ste
   // The resident rates; the timeline shows every step with its photos.
   await resident.reload();
   await hydrated(resident);
+  // No rating is preset: the button waits for a deliberate choice of stars.
+  await expect(resident.locator('[data-act="rate"]')).toBeDisabled();
+  await expect(resident.locator(".stars__item--on")).toHaveCount(0);
   await resident.locator(".stars__item").nth(4).click();
   await resident.getByLabel("说说您的感受（选填）").fill("师傅很专业");
   await resident.locator('[data-act="rate"]').click();

@@ -127,6 +127,7 @@ async fn run(label: &str, url: Option<&str>) {
         dedupe: Some("bench:1".into()),
         ttl: chrono::Duration::hours(6),
         broadcast: None,
+        replace: false,
     };
     let t = Instant::now();
     let mut raised = 0;

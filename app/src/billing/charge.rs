@@ -97,6 +97,8 @@ pub struct Facts {
     pub spaces: i64,
     /// The month's usage in hundredths (own meter plus apportioned share), when metered.
     pub usage: Option<i64>,
+    /// What the usage is measured in (`m³`, `kWh`; empty when unknown).
+    pub usage_measure: &'static str,
 }
 
 /// The days of the month the unit had a paying party: `[first, last]` of `month_days`.
@@ -129,7 +131,7 @@ pub struct Charge {
     pub gross: Money,
     pub discount: Money,
     pub amount: Money,
-    /// The quantity charged, for the bill (e.g. `89.57㎡`, `12.30`, `1户`).
+    /// The quantity charged, for the bill (e.g. `89.57㎡`, `12.30m³`, `1`).
     pub quantity: String,
 }
 
@@ -212,7 +214,7 @@ pub fn charge(s: &Standard, f: &Facts, held: Held, relief_bp: u32) -> Result<Cha
             } else {
                 tiered(u, &s.tiers, s.rounding)
             };
-            (g, fixed2(u))
+            (g, format!("{}{}", fixed2(u), f.usage_measure))
         }
         Basis::Formula => {
             let e = s.formula.as_ref().ok_or(ChargeError::Formula)?;
@@ -378,10 +380,13 @@ mod tests {
         ];
         let f = Facts {
             usage: Some(1_250),
+            usage_measure: "m³",
             ..Default::default()
         };
         // 10 × 3.50 + 2.5 × 5.00 = 47.50
-        assert_eq!(charge(&s, &f, Held::whole(30), 0).unwrap().amount, Money(4_750));
+        let c = charge(&s, &f, Held::whole(30), 0).unwrap();
+        assert_eq!(c.amount, Money(4_750));
+        assert_eq!(c.quantity, "12.50m³", "the quantity carries what the meter reads in");
         assert_eq!(
             charge(&s, &Facts::default(), Held::whole(30), 0),
             Err(ChargeError::NoReading)

@@ -702,6 +702,17 @@ pub struct Usage {
     pub shared: i64,
     /// The own reading was flagged negative and cannot be billed.
     pub negative: bool,
+    /// What the meters measure in (`m³`, `kWh`), shown after the quantity on the bill.
+    pub measure: &'static str,
+}
+
+/// The unit a meter of `kind` reads in: `m³` for water and gas, `kWh` for electricity.
+pub fn measure_of(kind: &str) -> &'static str {
+    match kind {
+        "water" | "gas" => "m³",
+        "electricity" => "kWh",
+        _ => "",
+    }
 }
 
 impl Usage {
@@ -741,6 +752,7 @@ pub async fn usage_for_period<C: ConnectionTrait>(
     for m in ms.iter().filter(|m| !m.shared) {
         if let (Some(u), Some(r)) = (m.unit_id, readings.get(&m.id)) {
             let e = out.entry((u, m.item_id)).or_default();
+            e.measure = measure_of(&m.kind);
             if r.usage < 0 {
                 e.negative = true;
             } else {
@@ -773,7 +785,9 @@ pub async fn usage_for_period<C: ConnectionTrait>(
             .collect();
         for ((u, _, _), part) in served.iter().zip(split(Money(r.usage), &weights)) {
             if part.0 > 0 {
-                out.entry((*u, m.item_id)).or_default().shared += part.0;
+                let e = out.entry((*u, m.item_id)).or_default();
+                e.shared += part.0;
+                e.measure = measure_of(&m.kind);
             }
         }
     }

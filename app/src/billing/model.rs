@@ -469,6 +469,31 @@ pub struct RunProblem {
     pub reason: String,
 }
 
+/// The units a bill run could not charge for one item and one reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProblemGroup {
+    pub item: String,
+    pub reason: String,
+    pub units: Vec<String>,
+}
+
+/// A run's problems grouped by item and reason, in the order each cause first appears: sixty
+/// units without an owner are one cause with a count, not sixty rows.
+pub fn group_problems(problems: &[RunProblem]) -> Vec<ProblemGroup> {
+    let mut groups: Vec<ProblemGroup> = vec![];
+    for p in problems {
+        match groups.iter_mut().find(|g| g.item == p.item && g.reason == p.reason) {
+            Some(g) => g.units.push(p.unit.clone()),
+            None => groups.push(ProblemGroup {
+                item: p.item.clone(),
+                reason: p.reason.clone(),
+                units: vec![p.unit.clone()],
+            }),
+        }
+    }
+    groups
+}
+
 /// One bill line as staff and residents see it, with today's late fee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -1335,5 +1360,35 @@ mod tests {
         ] {
             assert_eq!(field(&set).as_deref(), Some(want));
         }
+    }
+
+    #[test]
+    fn run_problems_group_by_item_and_reason_in_first_seen_order() {
+        let p = |unit: &str, item: &str, reason: &str| RunProblem {
+            unit: unit.into(),
+            item: item.into(),
+            reason: reason.into(),
+        };
+        let groups = group_problems(&[
+            p("1-101", "物业费", "billing.err_no_owner"),
+            p("1-102", "水费", "billing.err_no_reading"),
+            p("1-103", "物业费", "billing.err_no_owner"),
+            p("1-103", "水费", "billing.err_no_reading"),
+            p("1-104", "物业费", "billing.err_no_area"),
+        ]);
+        let seen: Vec<(&str, &str, usize)> = groups
+            .iter()
+            .map(|g| (g.item.as_str(), g.reason.as_str(), g.units.len()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("物业费", "billing.err_no_owner", 2),
+                ("水费", "billing.err_no_reading", 2),
+                ("物业费", "billing.err_no_area", 1)
+            ]
+        );
+        assert_eq!(groups[0].units, ["1-101", "1-103"]);
+        assert!(group_problems(&[]).is_empty());
     }
 }

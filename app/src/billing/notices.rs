@@ -53,6 +53,7 @@ async fn notify_units(
                 dedupe: Some(format!("{key}:{unit}")),
                 ttl: chrono::Duration::days(3),
                 broadcast: None,
+                replace: false,
             },
         )
         .await?;
@@ -76,7 +77,7 @@ pub async fn bill_issued(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult
         notify_units(ctx, units, |unit, amount, due| {
             (
                 format!("{label} 账单已出"),
-                format!("{unit} {label} 账单 {amount}，请于 {due} 前缴纳。可在「缴费」在线支付或到物业服务中心缴费。"),
+                format!("{unit} {label} 账单 {amount}，请于 {due} 前缴纳。明细与缴费方式见「缴费」。"),
                 format!("bill:{period}"),
             )
         })

@@ -193,6 +193,7 @@ pub fn plan(inp: &RunInputs) -> Option<Plan> {
                 floor: u.floor,
                 spaces: u.spaces,
                 usage: use_.total(),
+                usage_measure: use_.measure,
             };
             let relief = if u.status == UnitStatus::Vacant && item.category == "property" {
                 st.vacant_relief_bp

@@ -422,6 +422,7 @@ pub async fn preview(
                     floor: u.floor,
                     spaces: u.spaces,
                     usage: usage.get(&u.id).copied(),
+                    usage_measure: "",
                 };
                 let md = charge::month_days(super::service::current_period()).unwrap_or(30);
                 let v = charge::vars(&f, Held::whole(md));

@@ -428,6 +428,7 @@ pub async fn invite_family(
                 dedupe: Some(format!("family-invite:{}", inv.id)),
                 ttl: chrono::Duration::days(7),
                 broadcast: None,
+                replace: false,
             },
         )
         .await?;
@@ -554,6 +555,7 @@ pub async fn answer_invite(
                 dedupe: Some(format!("family-answer:{}", inv.id)),
                 ttl: chrono::Duration::days(3),
                 broadcast: None,
+                replace: false,
             },
         )
         .await?;

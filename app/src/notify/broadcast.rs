@@ -108,6 +108,7 @@ pub async fn deliver(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
             dedupe: Some(format!("broadcast:{}", b.id)),
             ttl: chrono::Duration::days(2),
             broadcast: Some(b.id),
+            replace: false,
         };
         // Chunks keep each transaction short; the dedupe key makes a rerun add nothing.
         for chunk in users.chunks(1_000) {

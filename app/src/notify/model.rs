@@ -25,6 +25,14 @@ impl Category {
         Category::Market,
         Category::System,
     ];
+    /// The categories this installation sends, so the only ones whose push can be turned off.
+    /// Bookings, votes and the market join as those areas land.
+    pub const OFFERED: [Category; 4] = [
+        Category::Bills,
+        Category::Repairs,
+        Category::Announcements,
+        Category::System,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Category::Bills => "bills",

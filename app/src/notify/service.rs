@@ -36,6 +36,9 @@ pub struct Notice {
     pub ttl: Duration,
     /// The staff broadcast it belongs to (for delivery counts).
     pub broadcast: Option<i64>,
+    /// With a `dedupe` key: a newer notice under the key replaces the stored one (its text,
+    /// time, and unread again) instead of being dropped, so one thing's updates are one row.
+    pub replace: bool,
 }
 
 /// Stores `n` in each user's inbox and queues its pushes and e-mails (not for muted categories;
@@ -57,14 +60,20 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
             broadcast_id: Set(n.broadcast),
             ..Default::default()
         };
-        let r = notifications::Entity::insert(am)
-            .on_conflict(
-                OnConflict::columns([notifications::Column::UserId, notifications::Column::DedupeKey])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec(c)
-            .await;
+        let mut on_conflict = OnConflict::columns([notifications::Column::UserId, notifications::Column::DedupeKey]);
+        if n.replace {
+            on_conflict.update_columns([
+                notifications::Column::Category,
+                notifications::Column::Title,
+                notifications::Column::Body,
+                notifications::Column::Link,
+                notifications::Column::CreatedAt,
+                notifications::Column::ReadAt,
+            ]);
+        } else {
+            on_conflict.do_nothing();
+        }
+        let r = notifications::Entity::insert(am).on_conflict(on_conflict).exec(c).await;
         match r {
             Ok(r) => fresh.push((r.last_insert_id, u.0)),
             Err(DbErr::RecordNotInserted) => {}

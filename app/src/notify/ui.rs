@@ -218,7 +218,7 @@ fn NotifySettings() -> impl IntoView {
                         }>
                             <fieldset class="fieldset">
                                 <legend class="card__title">{move || i18n.t("notify.push_categories")}</legend>
-                                {Category::ALL.into_iter().map(|c| {
+                                {Category::OFFERED.into_iter().map(|c| {
                                     let k = c.key();
                                     view! {
                                         <label class="menu__item switch">

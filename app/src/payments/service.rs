@@ -655,6 +655,7 @@ async fn dispute<C: ConnectionTrait>(
             dedupe: Some(format!("dispute:{}", ck.id)),
             ttl: chrono::Duration::days(1),
             broadcast: None,
+            replace: false,
         },
     )
     .await?;

@@ -2,11 +2,12 @@
 //! them on the timeline and tells the supervisor, once per ticket and clock.
 use super::lists::open_codes;
 use super::model::*;
-use super::timeline::{event, notify_supervisors};
+use super::timeline::{event, notify_desk, notify_supervisors};
 use crate::db::entities::service_tickets;
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
 use crate::shared::i18n::tr_in;
+use crate::shared::ids::OrgId;
 use crate::with_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::{prelude::*, QuerySelect};
@@ -76,6 +77,15 @@ pub async fn sla_watch(ctx: &AppCtx) -> Result<usize, AppError> {
                 let status = Status::parse(&t.status).unwrap_or(Status::Submitted);
                 event(&txn, t.id, "breach", None, "SLA", &text, status, now).await?;
                 notify_supervisors(&txn, &t, &text).await?;
+                notify_desk(
+                    &txn,
+                    OrgId(t.community_id),
+                    t.id,
+                    &format!("{} {}", tr_in("zh-CN", "service.notice_breach"), t.number),
+                    &text,
+                    None,
+                )
+                .await?;
                 Ok(true)
             })?;
             n += usize::from(marked);

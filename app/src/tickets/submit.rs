@@ -11,6 +11,7 @@ use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::service_tickets;
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
+use crate::shared::i18n::tr_in;
 use crate::shared::ids::{OrgId, UnitId, UserId};
 use crate::with_txn;
 use chrono::{DateTime, Utc};
@@ -264,7 +265,7 @@ pub(super) async fn insert_ticket<C: ConnectionTrait>(c: &C, t: InsertTicket<'_>
         row.id,
     );
     service_tickets::Entity::update_many()
-        .col_expr(service_tickets::Column::Number, Expr::value(number))
+        .col_expr(service_tickets::Column::Number, Expr::value(number.clone()))
         .filter(service_tickets::Column::Id.eq(row.id))
         .exec(c)
         .await?;
@@ -277,6 +278,16 @@ pub(super) async fn insert_ticket<C: ConnectionTrait>(c: &C, t: InsertTicket<'_>
         t.description,
         Status::Submitted,
         t.now,
+    )
+    .await?;
+    // The service desk hears of every new ticket (not of one they registered themselves).
+    super::timeline::notify_desk(
+        c,
+        OrgId(t.community),
+        row.id,
+        &format!("{} {}", tr_in("zh-CN", "service.notice_new_ticket"), number),
+        &t.description.chars().take(100).collect::<String>(),
+        Some(t.created_by),
     )
     .await?;
     Ok(row.id)

@@ -47,7 +47,7 @@ pub(super) async fn last_event<C: ConnectionTrait>(c: &C, ticket: i64) -> Result
         .map(|e| e.id)
         .ok_or(AppError::Internal)
 }
-/// Tells the reporter about status changes, a technician about work given to them, and the
+/// Tells the reporter about status changes (one inbox notice per ticket, kept current), a technician about work given to them, and the
 /// supervisor about escalations.
 pub(super) async fn notify_change<C: ConnectionTrait>(
     c: &C,
@@ -75,9 +75,12 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
                     title: format!("{} {}", tr_in("zh-CN", "service.ticket"), t.number),
                     body,
                     link: format!("/repair/{}", t.id),
-                    dedupe: None,
+                    // One notice per ticket in the resident's inbox, brought up to date (and
+                    // unread again) by each change; each change still pushes.
+                    dedupe: Some(format!("ticket:{}", t.id)),
                     ttl: Duration::days(3),
                     broadcast: None,
+                    replace: true,
                 },
             )
             .await?;
@@ -96,10 +99,22 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
                     dedupe: None,
                     ttl: Duration::hours(4),
                     broadcast: None,
+                    replace: false,
                 },
             )
             .await?;
         }
+    }
+    if matches!(action, Action::Complete) {
+        notify_desk(
+            c,
+            OrgId(t.community_id),
+            t.id,
+            &format!("{} {}", tr_in("zh-CN", "service.notice_to_verify"), t.number),
+            &t.description.chars().take(100).collect::<String>(),
+            Some(actor),
+        )
+        .await?;
     }
     if let Action::Escalate { reason } = action {
         notify_supervisors(
@@ -109,6 +124,44 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
         )
         .await?;
     }
+    Ok(())
+}
+
+/// The service desk nearest the community (holders of `service.dispatch` granted deepest in
+/// the tree over it), except `except`: new tickets, tickets waiting for 验收 and SLA breaches.
+/// One notice per ticket and desk member, kept current.
+pub(super) async fn notify_desk<C: ConnectionTrait>(
+    c: &C,
+    community: OrgId,
+    ticket: i64,
+    title: &str,
+    body: &str,
+    except: Option<UserId>,
+) -> Result<(), AppError> {
+    let desk = access::holders_over(c, community, Permission::ServiceDispatch).await?;
+    let Some(deepest) = desk.iter().map(|(_, d)| *d).max() else {
+        return Ok(());
+    };
+    let users: Vec<UserId> = desk
+        .into_iter()
+        .filter(|(u, d)| *d == deepest && Some(*u) != except)
+        .map(|(u, _)| u)
+        .collect();
+    raise(
+        c,
+        &users,
+        &Notice {
+            category: Category::Repairs,
+            title: title.to_string(),
+            body: body.to_string(),
+            link: format!("/admin/service/tickets/{ticket}"),
+            dedupe: Some(format!("desk-ticket:{ticket}")),
+            ttl: Duration::hours(4),
+            broadcast: None,
+            replace: true,
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -143,6 +196,7 @@ pub(super) async fn notify_supervisors<C: ConnectionTrait>(
             dedupe: None,
             ttl: Duration::hours(4),
             broadcast: None,
+            replace: false,
         },
     )
     .await?;

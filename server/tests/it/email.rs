@@ -169,6 +169,7 @@ fn notice(category: Category, key: &str) -> Notice {
         dedupe: Some(key.into()),
         ttl: chrono::Duration::hours(6),
         broadcast: None,
+        replace: false,
     }
 }
 

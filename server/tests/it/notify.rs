@@ -446,6 +446,7 @@ async fn deliveries_retry_back_off_drop_gone_devices_and_never_deliver_twice() {
         dedupe: Some("ticket:1:dispatched".into()),
         ttl: chrono::Duration::hours(6),
         broadcast: None,
+        replace: false,
     };
     assert_eq!(
         app::notify::service::raise(&w.ctx.db, &[user], &notice).await.unwrap(),

@@ -186,6 +186,25 @@ async fn a_repair_goes_from_submission_to_rating_with_photos_and_a_charge() {
     .await;
     assert_eq!(t["row"]["status"], "done");
     assert_eq!(t["charge"], 7000);
+    // The desk heard of the new ticket, and the same notice now says it waits for 验收; the
+    // other office's desk heard nothing.
+    let desk_notes = |login: &'static str| {
+        let w = &w;
+        async move {
+            let user = authed(w, login).await.user_id.0;
+            notifications::Entity::find()
+                .filter(notifications::Column::UserId.eq(user))
+                .filter(notifications::Column::Link.eq(format!("/admin/service/tickets/{id}")))
+                .all(&w.ctx.db)
+                .await
+                .unwrap()
+        }
+    };
+    let a = desk_notes("cs.a").await;
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert!(a[0].title.starts_with("待验收"), "{a:?}");
+    assert!(a[0].read_at.is_none());
+    assert!(desk_notes("cs.b").await.is_empty());
     // The charge is a bill line of the household, once.
     let line = t["bill_line"].as_i64().unwrap();
     let l = bill_lines::Entity::find_by_id(line)
@@ -242,7 +261,8 @@ async fn a_repair_goes_from_submission_to_rating_with_photos_and_a_charge() {
     assert_eq!(t["timeline"][1]["actor"], "");
     let staff_view = w.get(&format!("/api/v1/tickets/{id}"), Some(&d.cs)).await.json();
     assert_eq!(staff_view["timeline"][1]["actor"], "cs.a");
-    // The resident was told of each status change.
+    // The resident was told of each status change in one notice, kept current: the inbox
+    // holds one row for the ticket, unread, saying where it stands now.
     let resident_id = authed(&w, "13900000001").await.user_id.0;
     let n = notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(resident_id))
@@ -250,8 +270,10 @@ async fn a_repair_goes_from_submission_to_rating_with_photos_and_a_charge() {
         .all(&w.ctx.db)
         .await
         .unwrap();
-    assert!(n.len() >= 4, "{n:?}");
-    assert!(n.iter().all(|x| x.link == format!("/repair/{id}")));
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert_eq!(n[0].link, format!("/repair/{id}"));
+    assert_eq!(n[0].body, app::shared::i18n::tr_in("zh-CN", "service.notice_verified"));
+    assert!(n[0].read_at.is_none());
 }
 
 #[tokio::test]

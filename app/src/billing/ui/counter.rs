@@ -181,6 +181,14 @@ fn AccountPanel(
         let t = total.get();
         amount.set(format!("{}.{:02}", t.0 / 100, t.0 % 100));
     });
+    // What the cashier typed, read as money: a typo is said next to the field, not in a toast.
+    let tendered = Memo::new(move |_| amount.with(|a| Money::parse_yuan(a)));
+    // More than the lines owe is change by default; prepayment only when the cashier says so.
+    let to_prepaid = RwSignal::new(false);
+    let excess = Memo::new(move |_| match tendered.get() {
+        Ok(t) if t.0 > total.get().0 && total.get().0 > 0 => Some(t - total.get()),
+        _ => None,
+    });
     let method = RwSignal::new(PayMethod::Cash);
     let reason = RwSignal::new(String::new());
     let chosen = move || {
@@ -252,7 +260,14 @@ fn AccountPanel(
                     </div>
                     <form class="form pay-form" on:submit=move |ev| {
                         ev.prevent_default();
-                        pay.dispatch(TakePayment { unit, lines: chosen(), method: method.get_untracked(), amount: amount.get_untracked(), prepay_item: None, note: String::new(), idempotency_key: Some(pay_key.get_untracked()) });
+                        let Ok(t) = tendered.get_untracked() else { return };
+                        // Change handed back is not booked: only what the lines owe is.
+                        let booked = match excess.get_untracked() {
+                            Some(_) if !to_prepaid.get_untracked() => total.get_untracked(),
+                            _ => t,
+                        };
+                        let amount = format!("{}.{:02}", booked.0 / 100, booked.0 % 100);
+                        pay.dispatch(TakePayment { unit, lines: chosen(), method: method.get_untracked(), amount, prepay_item: None, note: String::new(), idempotency_key: Some(pay_key.get_untracked()) });
                     }>
                         <div class="row">
                             <label class="field">
@@ -269,11 +284,27 @@ fn AccountPanel(
                             <label class="field">
                                 <span class="field__label">{move || i18n.t("billing.tendered")}</span>
                                 <input class="input" name="amount" inputmode="decimal" prop:value=move || amount.get()
+                                    aria-invalid=move || tendered.get().is_err().to_string() aria-describedby="tendered-error"
                                     on:input=move |ev| amount.set(event_target_value(&ev)) />
+                                <span class="field__error" id="tendered-error" role="alert" data-testid="tendered-error">
+                                    {move || tendered.get().err().map(|e| i18n.t(e.key()))}
+                                </span>
                             </label>
                         </div>
                         <p class="muted">{move || i18n.t("billing.selected_total")} " " <strong data-testid="selected-total">{move || total.get().to_string()}</strong></p>
-                        <button type="submit" class="btn btn--primary" disabled=move || pay.pending().get()>{move || i18n.t("billing.take_payment")}</button>
+                        {move || excess.get().map(|x| view! {
+                            <div class="change-due">
+                                <p class:muted=move || to_prepaid.get()>
+                                    {move || i18n.t("billing.change_due")} " " <strong class="change-due__amount" data-testid="change-due">{move || if to_prepaid.get() { Money::ZERO.to_string() } else { x.to_string() }}</strong>
+                                </p>
+                                <label class="check">
+                                    <input type="checkbox" data-testid="excess-to-prepaid" prop:checked=move || to_prepaid.get()
+                                        on:change=move |ev| to_prepaid.set(event_target_checked(&ev)) />
+                                    <span>{move || i18n.t("billing.excess_to_prepaid").replace("{amount}", &x.to_string())}</span>
+                                </label>
+                            </div>
+                        })}
+                        <button type="submit" class="btn btn--primary" disabled=move || { pay.pending().get() || tendered.get().is_err() }>{move || i18n.t("billing.take_payment")}</button>
                         " "
                         <a class="btn" href=format!("/admin/billing/notice/{unit}")>{move || i18n.t("billing.print_notice")}</a>
                     </form>

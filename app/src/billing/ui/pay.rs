@@ -131,7 +131,7 @@ fn AccountCard(a: UnitAccount, bar: Option<Callback<(i64, Vec<LineRow>, Picked),
                     </ul>
                     {match bar {
                         Some(bar) => bar.run((unit, open.clone(), picked)),
-                        None => view! { <p class="notice">{move || i18n.t("billing.online_off")}</p> }.into_any(),
+                        None => ().into_any(),
                     }}
                 }.into_any()
             } else {
@@ -159,6 +159,15 @@ pub fn MyBillsPage(#[prop(optional)] online: Option<OnlinePay>) -> impl IntoView
     }
 }
 
+/// Online payment is off: where to pay instead, at the top of 缴费.
+#[component]
+fn OnlineOff() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="notice notice--warn" role="status" data-testid="online-off">{move || i18n.t("billing.online_off")}</p>
+    }
+}
+
 #[component]
 fn MyBills(online: Option<OnlinePay>) -> impl IntoView {
     let bills = Resource::new(|| (), |_| my_bills());
@@ -183,7 +192,14 @@ fn MyBills(online: Option<OnlinePay>) -> impl IntoView {
                 match bills.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <EmptyState title="home.no_bills" body="home.no_bills_body" icon="¥" /> }.into_any(),
-                Ok(list) => list.into_iter().map(|a| view! { <AccountCard a bar /> }).collect_view().into_any(),
+                Ok(list) => {
+                    // Said once, first, when something is owed and cannot be paid here.
+                    let off = bar.is_none() && list.iter().any(|a| !a.open.is_empty());
+                    view! {
+                        {off.then(|| view! { <OnlineOff /> })}
+                        {list.into_iter().map(|a| view! { <AccountCard a bar /> }).collect_view()}
+                    }.into_any()
+                }
             }})}
         </Transition>
     }

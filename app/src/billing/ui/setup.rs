@@ -4,7 +4,7 @@ use crate::billing::api::{
     billing_orgs, list_charge_items, AddFeeStandard, AssignItem, ClosePeriod, CreateChargeItem, PreviewStandard,
     RunBills, UnassignItem,
 };
-use crate::billing::model::{ItemRow, RunReport};
+use crate::billing::model::{group_problems, ItemRow, RunReport};
 use crate::org::model::OrgChoice;
 use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
@@ -293,9 +293,20 @@ fn RunSummary(r: RunReport) -> impl IntoView {
             </table>
             {(!r.problems.is_empty()).then(|| view! {
                 <h3>{move || i18n.t("billing.problems")}</h3>
-                <ul class="list">{r.problems.iter().map(|p| {
-                    let k = p.reason.clone();
-                    view! { <li class="list__item"><span class="list__main">{p.unit.clone()}</span><span>{p.item.clone()}</span><span class="muted">{move || i18n.t(&k)}</span></li> }
+                <ul class="list" data-testid="run-problems">{group_problems(&r.problems).into_iter().map(|g| {
+                    let k = g.reason.clone();
+                    let n = g.units.len();
+                    view! {
+                        <li class="list__item problem-group">
+                            <details>
+                                <summary>
+                                    <span class="list__main">{g.item.clone()} " · " {move || i18n.t(&k)}</span>
+                                    <span class="badge" data-testid="problem-count">{move || i18n.t("billing.n_units").replace("{n}", &n.to_string())}</span>
+                                </summary>
+                                <p class="muted small problem-group__units">{g.units.join("、")}</p>
+                            </details>
+                        </li>
+                    }
                 }).collect_view()}</ul>
             })}
         </section>

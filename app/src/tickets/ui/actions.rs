@@ -168,11 +168,14 @@ fn PhotoAction(
 fn DispatchForm(act: ServerAction<TicketAct>, id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let choices = Resource::new(move || id, dispatch_options);
-    let target = RwSignal::new(String::new());
+    // What is sent is read from the list itself when 派工 is pressed: a signal mirrored from it
+    // could still be empty while the list already shows its default choice.
+    let list = NodeRef::<leptos::html::Select>::new();
     view! {
         <form class="form act__form act__dispatch" on:submit=move |ev| {
             ev.prevent_default();
-            let t = target.get_untracked();
+            // Before the choices arrive there is nothing to send (the button waits too).
+            let Some(t) = list.get_untracked().map(|s| s.value()) else { return };
             let mut input = ActInput::of(Action::Dispatch { to: None, pool: false });
             if t == "pool" {
                 input.action = Action::Dispatch { to: None, pool: true };
@@ -190,18 +193,12 @@ fn DispatchForm(act: ServerAction<TicketAct>, id: i64) -> impl IntoView {
                         Err(e) => view! { <p class="field__error">{e.localized(i18n.code())}</p> }.into_any(),
                         Ok(c) => {
                             let mode = c.mode;
-                            if target.get_untracked().is_empty() {
-                                target.set(match mode {
-                                    DispatchMode::Pool => "pool".into(),
-                                    DispatchMode::RoundRobin => "auto".into(),
-                                    DispatchMode::Manual => c.technicians.first().map(|t| t.id.to_string()).unwrap_or_default(),
-                                });
-                            }
+                            let first = c.technicians.first().map(|t| t.id.to_string());
                             view! {
-                                <select id="act-dispatch" class="input" on:change=move |ev| target.set(event_target_value(&ev))>
+                                <select id="act-dispatch" class="input" node_ref=list>
                                     {c.technicians.into_iter().map(|t| {
                                         let v = t.id.to_string();
-                                        let sel = target.get_untracked() == v;
+                                        let sel = mode == DispatchMode::Manual && first.as_deref() == Some(v.as_str());
                                         view! { <option value=v selected=sel>{format!("{} ({})", t.name, i18n.t("service.open_n").replace("{n}", &t.open.to_string()))}</option> }
                                     }).collect_view()}
                                     {c.teams.into_iter().map(|(tid, name)| view! {
@@ -215,7 +212,7 @@ fn DispatchForm(act: ServerAction<TicketAct>, id: i64) -> impl IntoView {
                     }
                 })}
             </Transition>
-            <button type="submit" class="btn btn--primary" data-act="dispatch" disabled=move || act.pending().get()>{move || i18n.t("service.act_dispatch")}</button>
+            <button type="submit" class="btn btn--primary" data-act="dispatch" disabled=move || { act.pending().get() || list.get().is_none() }>{move || i18n.t("service.act_dispatch")}</button>
         </form>
     }
 }
@@ -317,7 +314,8 @@ fn CompleteForm(
 #[component]
 fn RateForm(act: ServerAction<TicketAct>, id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let stars = RwSignal::new(5u8);
+    // No stars until the resident picks them: a preset rating closed tickets at 5★ with one tap.
+    let stars = RwSignal::new(0u8);
     let comment = RwSignal::new(String::new());
     view! {
         <form class="form act__form act__rate" on:submit=move |ev| {
@@ -337,11 +335,12 @@ fn RateForm(act: ServerAction<TicketAct>, id: i64) -> impl IntoView {
                         </label>
                     }}).collect_view()}
                 </div>
+                <p class="field__hint" class:sr-only=move || stars.get() != 0>{move || i18n.t("service.rate_pick")}</p>
             </fieldset>
             <label class="sr-only" for="act-rate">{move || i18n.t("service.rate_comment")}</label>
             <textarea id="act-rate" class="input" rows="2" maxlength="500" placeholder=move || i18n.t("service.rate_comment")
                 prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
-            <button type="submit" class="btn btn--primary btn--block" data-act="rate" disabled=move || act.pending().get()>{move || i18n.t("service.act_rate")}</button>
+            <button type="submit" class="btn btn--primary btn--block" data-act="rate" disabled=move || { act.pending().get() || stars.get() == 0 }>{move || i18n.t("service.act_rate")}</button>
         </form>
     }
 }
