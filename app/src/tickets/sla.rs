@@ -76,14 +76,14 @@ pub async fn sla_watch(ctx: &AppCtx) -> Result<usize, AppError> {
                 let text = tr_in("zh-CN", key);
                 let status = Status::parse(&t.status).unwrap_or(Status::Submitted);
                 event(&txn, t.id, "breach", None, "SLA", &text, status, now).await?;
-                notify_supervisors(&txn, &t, &text).await?;
+                let told = notify_supervisors(&txn, &t, &text).await?;
                 notify_desk(
                     &txn,
                     OrgId(t.community_id),
                     t.id,
                     &format!("{} {}", tr_in("zh-CN", "service.notice_breach"), t.number),
                     &text,
-                    None,
+                    &told,
                 )
                 .await?;
                 Ok(true)

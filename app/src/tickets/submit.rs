@@ -287,7 +287,7 @@ pub(super) async fn insert_ticket<C: ConnectionTrait>(c: &C, t: InsertTicket<'_>
         row.id,
         &format!("{} {}", tr_in("zh-CN", "service.notice_new_ticket"), number),
         &t.description.chars().take(100).collect::<String>(),
-        Some(t.created_by),
+        &[t.created_by],
     )
     .await?;
     Ok(row.id)

@@ -112,7 +112,7 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
             t.id,
             &format!("{} {}", tr_in("zh-CN", "service.notice_to_verify"), t.number),
             &t.description.chars().take(100).collect::<String>(),
-            Some(actor),
+            &[actor],
         )
         .await?;
     }
@@ -128,7 +128,8 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
 }
 
 /// The service desk nearest the community (holders of `service.dispatch` granted deepest in
-/// the tree over it), except `except`: new tickets, tickets waiting for 验收 and SLA breaches.
+/// the tree over it), except those in `except`: new tickets, tickets waiting for 验收 and SLA
+/// breaches.
 /// One notice per ticket and desk member, kept current.
 pub(super) async fn notify_desk<C: ConnectionTrait>(
     c: &C,
@@ -136,7 +137,7 @@ pub(super) async fn notify_desk<C: ConnectionTrait>(
     ticket: i64,
     title: &str,
     body: &str,
-    except: Option<UserId>,
+    except: &[UserId],
 ) -> Result<(), AppError> {
     let desk = access::holders_over(c, community, Permission::ServiceDispatch).await?;
     let Some(deepest) = desk.iter().map(|(_, d)| *d).max() else {
@@ -144,7 +145,7 @@ pub(super) async fn notify_desk<C: ConnectionTrait>(
     };
     let users: Vec<UserId> = desk
         .into_iter()
-        .filter(|(u, d)| *d == deepest && Some(*u) != except)
+        .filter(|(u, d)| *d == deepest && !except.contains(u))
         .map(|(u, _)| u)
         .collect();
     raise(
@@ -166,11 +167,12 @@ pub(super) async fn notify_desk<C: ConnectionTrait>(
 }
 
 /// The nearest managers (service.dispatch + reports.read) over the ticket's community.
+/// Returns who was told.
 pub(super) async fn notify_supervisors<C: ConnectionTrait>(
     c: &C,
     t: &service_tickets::Model,
     body: &str,
-) -> Result<(), AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let desk = access::holders_over(c, OrgId(t.community_id), Permission::ServiceDispatch).await?;
     let reports = access::holders_over(c, OrgId(t.community_id), Permission::ReportsRead).await?;
     let managers: Vec<(UserId, usize)> = desk
@@ -178,7 +180,7 @@ pub(super) async fn notify_supervisors<C: ConnectionTrait>(
         .filter(|(u, _)| reports.iter().any(|(r, _)| r == u))
         .collect();
     let Some(deepest) = managers.iter().map(|(_, d)| *d).max() else {
-        return Ok(());
+        return Ok(vec![]);
     };
     let users: Vec<UserId> = managers
         .into_iter()
@@ -200,5 +202,5 @@ pub(super) async fn notify_supervisors<C: ConnectionTrait>(
         },
     )
     .await?;
-    Ok(())
+    Ok(users)
 }

@@ -507,10 +507,20 @@ async fn breaches_are_marked_once_and_the_supervisor_told() {
     let pm = authed(&w, "pm.a").await.user_id.0;
     let n = notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(pm))
+        .filter(notifications::Column::DedupeKey.is_null())
         .all(&w.ctx.db)
         .await
         .unwrap();
-    assert_eq!(n.len(), 2, "{n:?}");
+    assert_eq!(n.len(), 2, "one per breach for the supervisor: {n:?}");
+    // The desk's one notice of the ticket now says it is overdue.
+    let cs = authed(&w, "cs.a").await.user_id.0;
+    let n = notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(cs))
+        .all(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert!(n[0].title.starts_with("超时"), "{n:?}");
     // The overdue filter and the daily report count it.
     let l = w.get("/api/v1/tickets?status=overdue", Some(&d.cs)).await.json();
     assert_eq!(l["items"][0]["id"], id);
