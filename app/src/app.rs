@@ -1,7 +1,7 @@
 //! `<App/>`: the document shell, the per-page contexts (language, session, toasts) and the
 //! router that mounts every area's pages.
 use crate::access::ui::{
-    provide_session, use_session, AccountPage, AdminApiKeys, AdminHome, AdminRoles, AdminUsers, LoginPage,
+    provide_session, use_session, AccountPage, AdminApiKeys, AdminHome, AdminRoles, AdminUsers, ForgotPage, LoginPage,
     PasswordPage, PhonePage, SignupPage, StaffLayout,
 };
 use crate::audit::ui::AuditPage;
@@ -118,6 +118,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/i/:token") view=ScanPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/signup") view=SignupPage />
+                    <Route path=path!("/forgot") view=ForgotPage />
                     <ParentRoute path=path!("/admin") view=StaffLayout>
                         <Route path=path!("") view=AdminHome />
                         <Route path=path!("users") view=AdminUsers />

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, LoginPage, ResidentApp, SignupPage, expectLoggedInHome, hydrated, shot } from "./fixtures/pages";
+import { DEMO_PASSWORD, LoginPage, ResidentApp, SignupPage, expectLoggedInHome, hydrated, shot, smsCode } from "./fixtures/pages";
 
 test("the home page is Chinese and hydrates (the language switch needs WASM)", async ({ page }) => {
   await page.goto("/");
@@ -107,4 +107,59 @@ test("large-text mode (适老化) enlarges the whole page and is remembered", as
   await hydrated(page);
   await page.getByRole("switch", { name: "大字模式（适老化）" }).uncheck();
   await expect.poll(rootSize).toBe(16);
+});
+
+test("a resident who forgot the password sets a new one with a code texted to the phone (375 px)", async ({ page }) => {
+  const phone = "13800000038";
+  await new LoginPage(page).open();
+  await page.getByTestId("forgot-link").click();
+  await expect(page).toHaveURL(/\/forgot$/);
+  await hydrated(page);
+  await page.getByLabel("手机号").fill(phone);
+  await page.getByTestId("send-code").click();
+  await expect(page.getByText(/验证码已发送至/)).toBeVisible();
+  await page.getByLabel("短信验证码").fill(await smsCode(phone));
+  await page.getByLabel("新密码").fill("Quiet-harbour-2027");
+  await page.getByLabel("再次输入密码").fill("Quiet-harbour-2027");
+  await shot(page, "auth-forgot-375");
+  await page.getByRole("button", { name: "重设密码" }).click();
+  await expect(page).toHaveURL(/\/login\?reset=1$/);
+  await expect(page.getByTestId("reset-done")).toBeVisible();
+  await hydrated(page);
+  const login = new LoginPage(page);
+  await login.login(phone, DEMO_PASSWORD);
+  await expect(login.error()).toBeVisible();
+  await login.login(phone, "Quiet-harbour-2027");
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test("the login page, 我的 and the org tree say how to reach the property office", async ({ browser }) => {
+  const page = await browser.newPage({ viewport: { width: 375, height: 900 } });
+  await new LoginPage(page).open();
+  const hotline = page.getByTestId("hotline");
+  await expect(hotline).toContainText("400-555-0100");
+  await expect(hotline.getByRole("link")).toHaveAttribute("href", "tel:4005550100");
+  await new LoginPage(page).loginAsResident("13800000001");
+  await new ResidentApp(page).openTab("我的");
+  const card = page.getByTestId("office-contact");
+  await expect(card).toContainText("桂花苑管理处");
+  await expect(card.getByRole("link", { name: /一键呼叫/ })).toHaveAttribute("href", "tel:057155500101");
+  await shot(page, "me-office-contact-375");
+
+  // The office edits its contact; a phone that is not one is named.
+  const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await new LoginPage(admin).loginAsStaff("pm.ghy");
+  await admin.goto("/admin/orgs");
+  await hydrated(admin);
+  const node = admin.locator(".tree__node").filter({ has: admin.locator('input[value="桂花苑管理处"]') });
+  await node.getByText("联系方式（住户可见）").click();
+  await node.getByLabel("服务电话").fill("call us");
+  await node.getByRole("button", { name: "保存" }).last().click();
+  await expect(node.getByText(/电话号码只能含数字/)).toBeVisible();
+  await node.getByLabel("服务电话").fill("0571-5550-0199");
+  await node.getByRole("button", { name: "保存" }).last().click();
+  await expect(admin.getByText("已保存").first()).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("office-contact").getByRole("link", { name: /一键呼叫/ })).toHaveAttribute("href", "tel:057155500199");
 });

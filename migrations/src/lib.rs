@@ -19,6 +19,7 @@ mod m20261206_000002_payment_disputes;
 mod m20261206_000003_phone_codes;
 mod m20261206_000004_family_invites;
 mod m20261206_000005_person_id_scoped;
+mod m20261206_000006_org_contacts;
 mod util;
 
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000003_phone_codes::Migration),
             Box::new(m20261206_000004_family_invites::Migration),
             Box::new(m20261206_000005_person_id_scoped::Migration),
+            Box::new(m20261206_000006_org_contacts::Migration),
         ]
     }
 }

@@ -73,6 +73,30 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     let yqf = org::create_org(db, Some(office_b.id), OrgKind::Community, "云栖府", "YQF")
         .await
         .map_err(e)?;
+    // How residents reach each office (made-up numbers in the 555 test range).
+    for (node, phone, address, hours) in [
+        (company.id, "400-555-0100", "", "24 小时"),
+        (
+            office_a.id,
+            "0571-5550-0101",
+            "桂花苑 3 号楼底商 物业服务中心",
+            "每天 8:00–20:00",
+        ),
+        (
+            office_b.id,
+            "0571-5550-0102",
+            "云栖府 南门 物业服务中心",
+            "每天 8:00–20:00",
+        ),
+    ] {
+        let k = app::org::model::OrgContact {
+            org: String::new(),
+            phone: phone.into(),
+            address: address.into(),
+            hours: hours.into(),
+        };
+        org::set_contact(db, node, &k).await.map_err(e)?;
+    }
 
     let mut r = Lcg(20261122);
     let mut n = 0;

@@ -109,6 +109,32 @@ pub async fn signup(
     .await
 }
 
+/// The company's contact (service line, address, hours), for pages before a login.
+#[server]
+pub async fn public_contact() -> Result<Option<crate::org::model::OrgContact>, AppError> {
+    crate::web::serve_anyone(async |ctx, _meta, _| crate::org::service::root_contact(&ctx.db).await).await
+}
+
+/// 忘记密码: sends a code to `phone` when an account has it (the answer is the same when not).
+#[server]
+pub async fn send_reset_code(phone: String) -> Result<CodeSent, AppError> {
+    crate::web::serve_anyone(async |ctx, meta, _| super::passwords::send_reset_code(&ctx, &meta, &phone).await).await
+}
+
+/// 忘记密码: the code sent to `phone` sets a new password; every session of the account ends.
+#[server]
+pub async fn reset_password(
+    phone: String,
+    #[server(default)] code: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    crate::web::serve_anyone(async |ctx, meta, _| {
+        super::passwords::reset_password(&ctx, &meta, &phone, &code, &password, &password_again).await
+    })
+    .await
+}
+
 #[server]
 pub async fn logout() -> Result<(), AppError> {
     crate::web::serve_anyone(async |ctx, meta, auth| {

@@ -1,12 +1,15 @@
-//! (ssr) Passwords: argon2id hashing off the async executor (bounded), the policy, and
-//! changing one's own password after re-authentication.
+//! (ssr) Passwords: argon2id hashing off the async executor (bounded), the policy,
+//! changing one's own password after re-authentication, and 忘记密码 (a new password for the
+//! account whose number receives a code).
 use super::model::*;
 use super::repo;
 use super::sessions::reauthenticate;
+use super::verify::{self, CodePurpose};
 use crate::audit::service::{self as audit, AuditEntry};
-use crate::db::entities::users;
+use crate::db::entities::{login_attempts, users};
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
+use crate::shared::ids::UserId;
 use crate::with_txn;
 use chrono::Utc;
 use sea_orm::{prelude::*, ActiveValue::Set};
@@ -111,6 +114,95 @@ pub async fn change_password(
             AuditEntry::new("user.password.change", "user", user.id)
                 .actor(Some(auth.user_id), &user.login)
                 .summary(serde_json::json!({ "password": "***", "other_sessions_ended": ended })),
+        )
+        .await
+    })
+}
+
+/// The account a reset code for `phone` may act on: active, a person's (not an API key's),
+/// reached by the number as its login or its phone.
+async fn reset_account(ctx: &AppCtx, phone: &Phone) -> Result<Option<users::Model>, AppError> {
+    Ok(repo::user_by_login(&ctx.db, phone.as_str())
+        .await?
+        .filter(|u| u.status == UserStatus::Active.code() && u.kind != UserKind::Integration.code()))
+}
+
+/// 忘记密码, step 1: texts a code to `phone` when an active account has that number. The answer
+/// is the same when none has, so the form tells nobody whether a number is registered.
+/// Errors: `Validation{phone}`, `RateLimited`, `Conflict{phone}` without an SMS provider.
+pub async fn send_reset_code(ctx: &AppCtx, meta: &RequestMeta, phone: &str) -> Result<CodeSent, AppError> {
+    let phone = Phone::try_from(phone)?;
+    if reset_account(ctx, &phone).await?.is_none() {
+        if verify::Texts::of(&ctx.cfg).is_none() {
+            return Err(AppError::conflict("phone", "err.sms_unavailable"));
+        }
+        return Ok(CodeSent {
+            to: phone.masked(),
+            resend_after_secs: verify::RESEND_SECS,
+        });
+    }
+    verify::send_code(ctx, meta, &phone, CodePurpose::Reset, None).await
+}
+
+/// 忘记密码, step 2: the code sent to `phone` sets a new password. Every session of the account
+/// ends, and its login throttle starts over (the owner proved the number).
+/// Errors: `Validation` on phone, code (wrong or expired), password or its repetition.
+pub async fn reset_password(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    phone: &str,
+    code: &str,
+    password: &str,
+    password_again: &str,
+) -> Result<(), AppError> {
+    let phone = Phone::try_from(phone)?;
+    if password != password_again {
+        return Err(AppError::validation("password_again", "err.password_mismatch"));
+    }
+    let Some(user) = reset_account(ctx, &phone).await? else {
+        // No code went out for this number: say what a wrong code would.
+        return Err(AppError::validation("code", "err.code_expired"));
+    };
+    let inputs: Vec<&str> = [
+        Some(user.login.as_str()),
+        user.phone.as_deref(),
+        Some(user.display_name.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    check_password_policy(password, "password", &inputs)?;
+    let code_id = verify::check_code(ctx, &phone, CodePurpose::Reset, None, code).await?;
+    let hash = hash_password(password.to_string()).await?;
+    with_txn!(ctx.db, |txn| {
+        verify::consume(&txn, code_id).await?;
+        let now = Utc::now();
+        let mut am: users::ActiveModel = user.clone().into();
+        am.password_hash = Set(hash.clone());
+        am.password_changed_at = Set(now);
+        am.updated_at = Set(now);
+        am.update(&txn).await?;
+        let ended = repo::delete_sessions_of(&txn, user.id, None).await?;
+        // A success under each name the account logs in by restarts its failure count.
+        let mut keys = vec![user.login.clone()];
+        keys.extend(user.phone.clone().filter(|p| *p != user.login));
+        for key in keys {
+            login_attempts::ActiveModel {
+                scope: Set("account".into()),
+                key: Set(key),
+                success: Set(true),
+                attempted_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("user.password.reset", "user", user.id)
+                .actor(Some(UserId(user.id)), &user.login)
+                .summary(serde_json::json!({ "via": "sms", "phone": phone.masked(), "sessions_ended": ended })),
         )
         .await
     })

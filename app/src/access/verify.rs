@@ -39,6 +39,8 @@ crate::code_enum! {
         Signup = "signup",
         /// Moving one's account to this number.
         Phone = "phone",
+        /// Setting a new password for the account with this number (忘记密码).
+        Reset = "reset",
     }
 }
 

@@ -313,6 +313,32 @@ pub async fn add_org(
     .await
 }
 
+/// A node's own contact, for the form that edits it.
+#[server]
+pub async fn org_contact(id: OrgId) -> Result<crate::org::model::OrgContact, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::tree::org_contact(&ctx, &meta, &auth, id).await).await
+}
+
+/// Sets how residents under a node reach the property (phone, address, hours).
+#[server]
+pub async fn set_org_contact(
+    id: OrgId,
+    #[server(default)] phone: String,
+    #[server(default)] address: String,
+    #[server(default)] hours: String,
+) -> Result<crate::org::model::OrgContact, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        super::tree::set_org_contact(&ctx, &meta, &auth, id, &phone, &address, &hours).await
+    })
+    .await
+}
+
+/// How the caller reaches the property office of each of their homes.
+#[server]
+pub async fn my_contacts() -> Result<Vec<crate::org::model::OrgContact>, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::tree::my_contacts(&ctx, &auth).await).await
+}
+
 #[server]
 pub async fn rename_org(id: OrgId, name: String) -> Result<crate::org::model::OrgNode, AppError> {
     crate::web::serve(async |ctx, meta, auth| super::tree::rename_org(&ctx, &meta, &auth, id, &name).await).await

@@ -6,7 +6,7 @@ use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::org_units;
 use crate::db::AppCtx;
-use crate::org::model::{OrgKind, OrgNode};
+use crate::org::model::{check_contact, OrgContact, OrgKind, OrgNode};
 use crate::org::service as tree;
 use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
@@ -80,4 +80,59 @@ pub async fn rename_org(
         .await?;
         tree::get(&txn, id).await?.ok_or(AppError::NotFound)
     })
+}
+
+/// A node's own contact, for the form that edits it (`org.read` over the node).
+pub async fn org_contact(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: OrgId) -> Result<OrgContact, AppError> {
+    access::require_over(ctx, meta, auth, Permission::OrgRead, id).await?;
+    tree::own_contact(&ctx.db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Sets how residents under a node reach the property: phone, address, hours (`org.write`
+/// over the node). Empty parts are cleared. Errors: `Validation` naming the part.
+pub async fn set_org_contact(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: OrgId,
+    phone: &str,
+    address: &str,
+    hours: &str,
+) -> Result<OrgContact, AppError> {
+    access::require_over(ctx, meta, auth, Permission::OrgWrite, id).await?;
+    let (phone, address, hours) =
+        check_contact(phone, address, hours).map_err(|(field, code)| AppError::validation(field, code))?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    with_txn!(ctx.db, |txn| {
+        let mut k = tree::own_contact(&txn, id).await?.ok_or(AppError::NotFound)?;
+        k.phone = phone.clone();
+        k.address = address.clone();
+        k.hours = hours.clone();
+        tree::set_contact(&txn, id, &k).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("org.contact", "org", id.0)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(id))
+                .summary(serde_json::json!({ "phone": k.phone, "address": k.address, "hours": k.hours })),
+        )
+        .await?;
+        Ok(k)
+    })
+}
+
+/// How the caller reaches the property office of each of their homes (one per office, in the
+/// order of the homes), for 我的 and 缴费.
+pub async fn my_contacts(ctx: &AppCtx, auth: &Authed) -> Result<Vec<OrgContact>, AppError> {
+    let homes = super::records::my_homes(ctx, auth).await?;
+    let mut out: Vec<OrgContact> = vec![];
+    for h in homes {
+        if let Some(k) = tree::contact_of(&ctx.db, h.unit.community_id).await? {
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    Ok(out)
 }

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 mod binds;
+mod contact;
 mod homes;
 mod import;
 mod orgs;
@@ -19,6 +20,7 @@ mod parking;
 mod people;
 mod unit;
 pub use binds::BindRequestsPage;
+pub use contact::{ContactCard, MyOfficeContacts};
 pub use homes::MyHomes;
 #[cfg(feature = "hydrate")]
 pub(crate) use import::upload_workbook;

@@ -48,6 +48,60 @@ pub fn child_path(parent_path: &str, id: i64) -> String {
     format!("{parent_path}{id}/")
 }
 
+/// How residents reach the office: the nearest node above them that has a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrgContact {
+    /// The node the contact is of (`云栖府管理处`).
+    pub org: String,
+    /// Digits, spaces, `+`, `-`, `(`, `)`; a `tel:` link dials it.
+    pub phone: String,
+    pub address: String,
+    /// Opening hours in words (`周一至周日 8:00–20:00`).
+    pub hours: String,
+}
+
+impl OrgContact {
+    /// The number for a `tel:` link: digits and a leading `+` only.
+    pub fn dial(&self) -> String {
+        self.phone
+            .chars()
+            .enumerate()
+            .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
+            .map(|(_, c)| c)
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_empty() && self.address.is_empty() && self.hours.is_empty()
+    }
+}
+
+/// Checks a contact as typed (each part may be empty): the phone is 5–20 characters of digits,
+/// spaces, `+ - ( )` with at least 5 digits; the address at most 200 characters, the hours 100.
+/// Errors name the field: `phone` `err.contact_phone`, `address`/`hours` `err.too_long`.
+pub fn check_contact(
+    phone: &str,
+    address: &str,
+    hours: &str,
+) -> Result<(String, String, String), (&'static str, &'static str)> {
+    let (phone, address, hours) = (phone.trim(), address.trim(), hours.trim());
+    if !phone.is_empty() {
+        let ok_chars = phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        if !ok_chars || !(5..=20).contains(&phone.chars().count()) || digits < 5 {
+            return Err(("phone", "err.contact_phone"));
+        }
+    }
+    if address.chars().count() > 200 {
+        return Err(("address", "err.too_long"));
+    }
+    if hours.chars().count() > 100 {
+        return Err(("hours", "err.too_long"));
+    }
+    Ok((phone.to_string(), address.to_string(), hours.to_string()))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrgNode {
@@ -99,5 +153,27 @@ mod tests {
         assert_eq!(child_path("/1/", 4), "/1/4/");
         assert_eq!(OrgKind::parse("office"), Some(OrgKind::Office));
         assert_eq!(OrgKind::parse("x"), None);
+    }
+
+    #[test]
+    fn contacts_are_checked_and_dialled_as_digits() {
+        assert_eq!(
+            check_contact(" 0571-8888 6666 ", "", "8:00–20:00"),
+            Ok(("0571-8888 6666".into(), "".into(), "8:00–20:00".into()))
+        );
+        assert_eq!(check_contact("", "", ""), Ok(("".into(), "".into(), "".into())));
+        for bad in ["call us", "123", "+86 138 0000 0000 0000 0", "0571_88886666"] {
+            assert_eq!(check_contact(bad, "", ""), Err(("phone", "err.contact_phone")), "{bad}");
+        }
+        assert_eq!(
+            check_contact("", &"路".repeat(201), ""),
+            Err(("address", "err.too_long"))
+        );
+        let c = OrgContact {
+            phone: "+86 (571) 8888-6666".into(),
+            ..Default::default()
+        };
+        assert_eq!(c.dial(), "+8657188886666");
+        assert!(OrgContact::default().is_empty());
     }
 }

@@ -1,6 +1,6 @@
 //! (ssr) The org tree: nodes, paths, subtrees, the communities under a node, the office of a
 //! community, names. Every area (and `access`, for scopes) asks here; none reads `org_units`.
-use super::model::{child_path, OrgKind, OrgNode};
+use super::model::{child_path, OrgContact, OrgKind, OrgNode};
 use crate::db::entities::org_units;
 use crate::db::map_unique;
 use crate::shared::error::AppError;
@@ -74,6 +74,59 @@ pub async fn create_org<C: ConnectionTrait>(
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: OrgId) -> Result<Option<OrgNode>, AppError> {
     Ok(by_id(c, id.0).await?.map(to_node))
+}
+
+fn contact(m: &org_units::Model) -> OrgContact {
+    OrgContact {
+        org: m.name.clone(),
+        phone: m.contact_phone.clone().unwrap_or_default(),
+        address: m.contact_address.clone().unwrap_or_default(),
+        hours: m.contact_hours.clone().unwrap_or_default(),
+    }
+}
+
+/// A node's own contact (empty parts where none is set); `None` if the node does not exist.
+pub async fn own_contact<C: ConnectionTrait>(c: &C, id: OrgId) -> Result<Option<OrgContact>, AppError> {
+    Ok(by_id(c, id.0).await?.map(|m| contact(&m)))
+}
+
+/// How someone at `id` reaches the property: the contact of the nearest node at or above it
+/// that has one (the office's, else the region's or the company's).
+pub async fn contact_of<C: ConnectionTrait>(c: &C, id: OrgId) -> Result<Option<OrgContact>, AppError> {
+    let Some(m) = by_id(c, id.0).await? else {
+        return Ok(None);
+    };
+    let ids: Vec<i64> = m.path.split('/').filter_map(|p| p.parse().ok()).collect();
+    let mut line = org_units::Entity::find()
+        .filter(org_units::Column::Id.is_in(ids))
+        .all(c)
+        .await?;
+    line.sort_by_key(|n| std::cmp::Reverse(n.depth));
+    Ok(line.iter().map(contact).find(|k| !k.is_empty()))
+}
+
+/// The company's contact (the first root node that has one), for pages nobody is logged in to.
+pub async fn root_contact<C: ConnectionTrait>(c: &C) -> Result<Option<OrgContact>, AppError> {
+    Ok(org_units::Entity::find()
+        .filter(org_units::Column::ParentId.is_null())
+        .order_by_asc(org_units::Column::Id)
+        .all(c)
+        .await?
+        .iter()
+        .map(contact)
+        .find(|k| !k.is_empty()))
+}
+
+/// Stores a node's contact as given (checked by the caller; empty parts are cleared).
+pub async fn set_contact<C: ConnectionTrait>(c: &C, id: OrgId, k: &OrgContact) -> Result<(), AppError> {
+    let m = by_id(c, id.0).await?.ok_or(AppError::NotFound)?;
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let mut am: org_units::ActiveModel = m.into();
+    am.contact_phone = Set(some(&k.phone));
+    am.contact_address = Set(some(&k.address));
+    am.contact_hours = Set(some(&k.hours));
+    am.update(c).await?;
+    Ok(())
 }
 
 /// The materialised path of a node (for scope checks), `None` if it does not exist.

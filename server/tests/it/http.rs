@@ -1010,6 +1010,101 @@ async fn an_api_request_without_any_login_is_answered_401_not_a_csrf_403() {
 }
 
 #[tokio::test]
+async fn a_forgotten_password_is_reset_with_a_code_sent_to_the_number() {
+    let w = world().await;
+    w.resident("13800000001", "李娜").await;
+    let old_token = w.token("13800000001").await;
+    let c = w.browser().await;
+    let send = app::access::api::SendResetCode::PATH;
+    let reset = app::access::api::ResetPassword::PATH;
+    // Five wrong passwords throttle the account.
+    for _ in 0..6 {
+        let r = w
+            .json(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                &json!({"login": "13800000001", "password": "not-it-at-all"}),
+            )
+            .await;
+        assert_ne!(r.status, StatusCode::OK);
+    }
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "13800000001", "password": PW}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    // A number without an account is answered alike, and nothing is texted to it.
+    let none = w.server_fn(send, &[("phone", "13700000009")], &c, true).await;
+    assert_eq!(none.status, StatusCode::OK, "{}", none.body);
+    assert_eq!(none.json()["to"], "137****0009");
+    assert_eq!(w.texts.count_for("13700000009"), 0);
+    let sent = w.server_fn(send, &[("phone", "13800000001")], &c, true).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let code = w.texts.code_for("13800000001");
+    let new_pw = "Quiet-harbour-2027";
+    let form = |code: &str, pw: &str, again: &str| {
+        vec![
+            ("phone".to_string(), "13800000001".to_string()),
+            ("code".to_string(), code.to_string()),
+            ("password".to_string(), pw.to_string()),
+            ("password_again".to_string(), again.to_string()),
+        ]
+    };
+    let post = |f: Vec<(String, String)>| {
+        let c = &c;
+        let w = &w;
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            w.server_fn(reset, &pairs, c, true).await
+        }
+    };
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = post(form(wrong, new_pw, new_pw)).await;
+    assert_eq!(r.json()["field"], "code", "{}", r.body);
+    let r = post(form(&code, new_pw, "something-else")).await;
+    assert_eq!(r.json()["field"], "password_again", "{}", r.body);
+    let r = post(form(&code, "12345678", "12345678")).await;
+    assert_eq!(r.json()["field"], "password", "a weak password is refused: {}", r.body);
+    let r = post(form(&code, new_pw, new_pw)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The code is spent, the old session is over, the throttle starts over, the new password works.
+    let r = post(form(&code, "Another-harbour-2028", "Another-harbour-2028")).await;
+    assert_eq!(r.json()["field"], "code", "{}", r.body);
+    assert_eq!(
+        w.get("/api/v1/me", Some(&old_token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "13800000001", "password": new_pw}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "13800000001", "password": PW}),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "the old password is gone: {}",
+        r.body
+    );
+}
+
+#[tokio::test]
 async fn phone_change_needs_the_password_and_a_code_sent_to_the_new_number() {
     let w = world().await;
     w.resident("13800000001", "李娜").await;

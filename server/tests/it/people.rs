@@ -1162,3 +1162,56 @@ async fn an_id_number_is_unique_within_an_office_and_never_reveals_another_offic
     let r = w.get(&format!("/api/v1/persons/{a2}"), Some(&pm_a)).await;
     assert!(r.json()["id_masked"].is_null(), "nothing was stored: {}", r.body);
 }
+
+#[tokio::test]
+async fn residents_see_the_contact_of_the_office_above_their_home() {
+    use leptos::server_fn::ServerFn;
+    let w = world().await;
+    let s = fee_setup(&w, 1, 1).await;
+    w.resident("13900000001", "业主甲").await;
+    let pm_a = w.browser_login("pm.a").await;
+    let pm_b = w.browser_login("pm.b").await;
+    let resident = w.browser_login("13900000001").await;
+    let set = app::estate::api::SetOrgContact::PATH;
+    let office = w.office_a.0.to_string();
+    let form = |phone: &'static str| {
+        let office = office.clone();
+        move || {
+            vec![
+                ("id".to_string(), office.clone()),
+                ("phone".to_string(), phone.to_string()),
+                ("address".to_string(), "桂花苑 3 号楼".to_string()),
+                ("hours".to_string(), "每天 8:00–20:00".to_string()),
+            ]
+        }
+    };
+    let send = |c: &Cookies, f: Vec<(String, String)>| {
+        let w = &w;
+        let c = c.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            w.server_fn(set, &pairs, &c, true).await
+        }
+    };
+    // Another office may not, a phone that is not one is named, the office's own manager may.
+    let r = send(&pm_b, form("0571-5550-0101")()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = send(&pm_a, form("call us")()).await;
+    assert_eq!(r.json()["field"], "phone", "{}", r.body);
+    let r = send(&pm_a, form("0571-5550-0101")()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The resident of a home under the office sees it; nobody logged out sees the office's.
+    let mine = w
+        .server_fn(app::estate::api::MyContacts::PATH, &[], &resident, true)
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    assert_eq!(mine.json()[0]["phone"], "0571-5550-0101", "{}", mine.body);
+    assert_eq!(mine.json()[0]["hours"], "每天 8:00–20:00");
+    let anon = w.browser().await;
+    let public = w
+        .server_fn(app::access::api::PublicContact::PATH, &[], &anon, true)
+        .await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    assert!(public.json().is_null(), "the company has none yet: {}", public.body);
+    assert!(!s.units.is_empty());
+}

@@ -1,6 +1,6 @@
 //! Log in and sign up.
 use super::session::use_session;
-use crate::access::api::{Login, SendSignupCode, Signup};
+use crate::access::api::{Login, ResetPassword, SendResetCode, SendSignupCode, Signup};
 use crate::access::model::CodeSent;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
@@ -79,6 +79,9 @@ pub fn LoginPage() -> impl IntoView {
     });
     view! {
         <AuthFrame title="auth.login">
+            {move || (query.with(|q| q.get("reset")).is_some()).then(|| view! {
+                <p class="notice" role="status" data-testid="reset-done">{move || i18n.t("auth.reset_done")}</p>
+            })}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <FormError error fields=&["login", "password"] />
                 <Field label="auth.login_name" name="login" autocomplete="username" error hint="auth.login_name_hint" />
@@ -88,8 +91,12 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="auth__alt">
+                <a href="/forgot" data-testid="forgot-link">{move || i18n.t("auth.forgot")}</a>
+            </p>
+            <p class="auth__alt">
                 {move || i18n.t("auth.no_account")} " " <a href="/signup">{move || i18n.t("auth.signup")}</a>
             </p>
+            <Hotline />
         </AuthFrame>
     }
 }
@@ -138,6 +145,75 @@ pub fn SignupPage() -> impl IntoView {
             <p class="auth__alt">
                 {move || i18n.t("auth.have_account")} " " <a href="/login">{move || i18n.t("auth.login")}</a>
             </p>
+        </AuthFrame>
+    }
+}
+
+/// The company's service line under the login form, for whoever cannot get in.
+#[component]
+fn Hotline() -> impl IntoView {
+    let i18n = use_i18n();
+    let contact = Resource::new(|| (), |_| crate::access::api::public_contact());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                contact.await.ok().flatten().map(|k| {
+                    let dial = k.dial();
+                    view! {
+                        <p class="auth__alt auth__hotline" data-testid="hotline">
+                            {move || i18n.t("auth.hotline")} " "
+                            {(!dial.is_empty()).then(|| view! { <a href=format!("tel:{dial}")>{k.phone.clone()}</a> })}
+                            {(!k.hours.is_empty()).then(|| view! { <span class="muted">" · " {k.hours.clone()}</span> })}
+                            {(!k.address.is_empty()).then(|| view! { <br /><span class="muted">{k.address.clone()}</span> })}
+                        </p>
+                    }
+                })
+            })}
+        </Transition>
+    }
+}
+
+/// 忘记密码: a code sent to the account's number sets a new password, then back to 登录.
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ResetPassword>::new();
+    let send = ServerAction::<SendResetCode>::new();
+    let phone = RwSignal::new(String::new());
+    // The newest of the two answers speaks: a send clears the last reset error.
+    let error = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r: Result<_, AppError>| r.err())
+            .or_else(|| send.value().get().and_then(|r| r.err()))
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            navigate("/login?reset=1", Default::default());
+        }
+    });
+    let on_send = Callback::new(move |_| {
+        action.value().set(None);
+        send.dispatch(SendResetCode {
+            phone: phone.get_untracked(),
+        });
+    });
+    view! {
+        <AuthFrame title="auth.forgot_title">
+            <p class="muted">{move || i18n.t("auth.forgot_hint")}</p>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <FormError error fields=&["phone", "code", "password", "password_again"] />
+                <Field label="auth.phone" name="phone" kind="tel" inputmode="numeric" autocomplete="tel" bind=phone error />
+                <CodeField error sent=send.value() sending=send.pending() on_send />
+                <Field label="auth.new_password" name="password" kind="password" autocomplete="new-password" hint="auth.password_rule" error />
+                <Field label="auth.password_again" name="password_again" kind="password" autocomplete="new-password" error />
+                <button type="submit" class="btn btn--primary btn--block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { i18n.t("common.working") } else { i18n.t("auth.reset") }}
+                </button>
+            </ActionForm>
+            <p class="auth__alt"><a href="/login">{move || i18n.t("auth.back_to_login")}</a></p>
         </AuthFrame>
     }
 }

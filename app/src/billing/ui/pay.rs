@@ -165,6 +165,7 @@ fn OnlineOff() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="notice notice--warn" role="status" data-testid="online-off">{move || i18n.t("billing.online_off")}</p>
+        <crate::estate::ui::MyOfficeContacts />
     }
 }
 

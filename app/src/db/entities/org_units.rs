@@ -12,6 +12,9 @@ pub struct Model {
     pub path: String,
     pub depth: i32,
     pub created_at: DateTimeUtc,
+    pub contact_phone: Option<String>,
+    pub contact_address: Option<String>,
+    pub contact_hours: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

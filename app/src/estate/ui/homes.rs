@@ -147,6 +147,7 @@ pub fn MyHomes() -> impl IntoView {
                 }})}
             </Transition>
         </section>
+        <super::MyOfficeContacts />
         <BindCard />
     }
 }

@@ -1,11 +1,11 @@
 //! 组织架构: the org tree the caller may see; add a region, office or community under a node
 //! they may write, and rename nodes.
 use crate::access::api::list_orgs;
-use crate::estate::api::{AddOrg, RenameOrg};
+use crate::estate::api::{org_contact, AddOrg, RenameOrg, SetOrgContact};
 use crate::org::model::{OrgKind, OrgNode};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{field_error, toast, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -84,6 +84,7 @@ pub fn OrgsPage() -> impl IntoView {
                                             <button type="submit" class="btn btn--small">{move || i18n.t("common.save")}</button>
                                         </ActionForm>
                                         <span class="muted">{n.code.clone()}</span>
+                                        {(n.kind != OrgKind::Community).then(|| view! { <ContactForm id=n.id /> })}
                                     </li>
                                 }
                             }).collect_view()}
@@ -92,5 +93,66 @@ pub fn OrgsPage() -> impl IntoView {
                 }
             }})}
         </Transition>
+    }
+}
+
+/// How residents under a node reach the property: opened on demand, saved on its own.
+#[component]
+fn ContactForm(id: crate::shared::ids::OrgId) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let save = ServerAction::<SetOrgContact>::new();
+    let err = Signal::derive(move || save.value().get().and_then(|r: Result<_, AppError>| r.err()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            toast(i18n.t("common.saved"));
+        }
+    });
+    let current = Resource::new(
+        move || open.get(),
+        move |o| async move {
+            if o {
+                org_contact(id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    let f = move |name: &str| format!("c-{}-{name}", id.0);
+    view! {
+        <details class="tree__contact" on:toggle=move |_| open.set(true)>
+            <summary>{move || i18n.t("orgs.contact")}</summary>
+            <p class="field__hint">{move || i18n.t("orgs.contact_hint")}</p>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match current.await {
+                        Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Ok(Some(k)) => view! {
+                            <ActionForm action=save attr:class="form" attr:novalidate=true>
+                                <FormError error=err fields=&["phone", "address", "hours"] />
+                                <input type="hidden" name="id" value=id.0.to_string() />
+                                {["phone", "address", "hours"].into_iter().map(|name| {
+                                    let value = match name { "phone" => k.phone.clone(), "address" => k.address.clone(), _ => k.hours.clone() };
+                                    let label = format!("orgs.contact_{name}");
+                                    let msg = field_error(err, name);
+                                    let (id_, err_id) = (f(name), format!("{}-err", f(name)));
+                                    view! {
+                                        <div class="field" class:field--error=move || msg.get().is_some()>
+                                            <label for=id_.clone()>{move || i18n.t(&label)}</label>
+                                            <input id=id_.clone() class="input" name=name value=value
+                                                type=if name == "phone" { "tel" } else { "text" }
+                                                aria-invalid=move || msg.get().is_some().then_some("true") aria-describedby=err_id.clone() />
+                                            <p class="field__error" id=err_id role="alert">{move || msg.get()}</p>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                                <button type="submit" class="btn btn--small" disabled=move || save.pending().get()>{move || i18n.t("common.save")}</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </details>
     }
 }
