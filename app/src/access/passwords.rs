@@ -76,6 +76,18 @@ pub fn check_password_policy(pw: &str, field: &str, user_inputs: &[&str]) -> Res
     }
     Ok(())
 }
+/// What a password must not be built from: the account's login, phone and name.
+fn own_words(user: &users::Model) -> Vec<&str> {
+    [
+        Some(user.login.as_str()),
+        user.phone.as_deref(),
+        Some(user.display_name.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// Changes the caller's password after re-checking the current one. Other sessions end.
 /// Errors: `Validation{current_password}` when wrong (counts toward throttling),
 /// `Validation{new_password}` for a weak one, `RateLimited`.
@@ -87,15 +99,7 @@ pub async fn change_password(
     new: &str,
 ) -> Result<(), AppError> {
     let user = reauthenticate(ctx, meta, auth, current, "user.password.change").await?;
-    let inputs: Vec<&str> = [
-        Some(user.login.as_str()),
-        user.phone.as_deref(),
-        Some(user.display_name.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    check_password_policy(new, "new_password", &inputs)?;
+    check_password_policy(new, "new_password", &own_words(&user))?;
     if current == new {
         return Err(AppError::validation("new_password", "err.password_same"));
     }
@@ -163,15 +167,7 @@ pub async fn reset_password(
         // No code went out for this number: say what a wrong code would.
         return Err(AppError::validation("code", "err.code_expired"));
     };
-    let inputs: Vec<&str> = [
-        Some(user.login.as_str()),
-        user.phone.as_deref(),
-        Some(user.display_name.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    check_password_policy(password, "password", &inputs)?;
+    check_password_policy(password, "password", &own_words(&user))?;
     let code_id = verify::check_code(ctx, &phone, CodePurpose::Reset, None, code).await?;
     let hash = hash_password(password.to_string()).await?;
     with_txn!(ctx.db, |txn| {

@@ -127,6 +127,16 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Of holders with the depth of their grant, those granted deepest: the nearest to the ticket.
+fn nearest(holders: Vec<(UserId, usize)>) -> Vec<UserId> {
+    let deepest = holders.iter().map(|(_, d)| *d).max();
+    holders
+        .into_iter()
+        .filter(|(_, d)| Some(*d) == deepest)
+        .map(|(u, _)| u)
+        .collect()
+}
+
 /// The service desk nearest the community (holders of `service.dispatch` granted deepest in
 /// the tree over it), except those in `except`: new tickets, tickets waiting for 验收 and SLA
 /// breaches.
@@ -140,14 +150,10 @@ pub(super) async fn notify_desk<C: ConnectionTrait>(
     except: &[UserId],
 ) -> Result<(), AppError> {
     let desk = access::holders_over(c, community, Permission::ServiceDispatch).await?;
-    let Some(deepest) = desk.iter().map(|(_, d)| *d).max() else {
+    let users: Vec<UserId> = nearest(desk).into_iter().filter(|u| !except.contains(u)).collect();
+    if users.is_empty() {
         return Ok(());
-    };
-    let users: Vec<UserId> = desk
-        .into_iter()
-        .filter(|(u, d)| *d == deepest && !except.contains(u))
-        .map(|(u, _)| u)
-        .collect();
+    }
     raise(
         c,
         &users,
@@ -179,14 +185,10 @@ pub(super) async fn notify_supervisors<C: ConnectionTrait>(
         .into_iter()
         .filter(|(u, _)| reports.iter().any(|(r, _)| r == u))
         .collect();
-    let Some(deepest) = managers.iter().map(|(_, d)| *d).max() else {
-        return Ok(vec![]);
-    };
-    let users: Vec<UserId> = managers
-        .into_iter()
-        .filter(|(_, d)| *d == deepest)
-        .map(|(u, _)| u)
-        .collect();
+    let users = nearest(managers);
+    if users.is_empty() {
+        return Ok(users);
+    }
     raise(
         c,
         &users,

@@ -177,14 +177,7 @@ pub fn PhonePage() -> impl IntoView {
     let action = ServerAction::<ChangePhone>::new();
     let send = ServerAction::<SendPhoneCode>::new();
     let (password, phone) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    // The newest of the two answers speaks: a send clears the last change's error.
-    let error = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(|r: Result<_, AppError>| r.err())
-            .or_else(|| send.value().get().and_then(|r| r.err()))
-    });
+    let error = super::auth::newest_error(action.value(), send.value());
     let on_send = Callback::new(move |_| {
         action.value().set(None);
         send.dispatch(SendPhoneCode {

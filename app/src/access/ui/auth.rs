@@ -108,14 +108,7 @@ pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<Signup>::new();
     let send = ServerAction::<SendSignupCode>::new();
     let phone = RwSignal::new(String::new());
-    // The newest of the two answers speaks: a send clears the last sign-up error.
-    let error = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(|r: Result<_, AppError>| r.err())
-            .or_else(|| send.value().get().and_then(|r| r.err()))
-    });
+    let error = newest_error(action.value(), send.value());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(me)) = action.value().get() {
@@ -180,14 +173,7 @@ pub fn ForgotPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let send = ServerAction::<SendResetCode>::new();
     let phone = RwSignal::new(String::new());
-    // The newest of the two answers speaks: a send clears the last reset error.
-    let error = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(|r: Result<_, AppError>| r.err())
-            .or_else(|| send.value().get().and_then(|r| r.err()))
-    });
+    let error = newest_error(action.value(), send.value());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
@@ -216,6 +202,20 @@ pub fn ForgotPage() -> impl IntoView {
             <p class="auth__alt"><a href="/login">{move || i18n.t("auth.back_to_login")}</a></p>
         </AuthFrame>
     }
+}
+
+/// The error to show on a form that sends a code and then submits: the newest of the two
+/// answers speaks (sending a code clears the form's last error, see `CodeField`'s callers).
+pub(crate) fn newest_error<A, B>(
+    submit: impl Get<Value = Option<Result<A, AppError>>> + Send + Sync + 'static,
+    send: impl Get<Value = Option<Result<B, AppError>>> + Send + Sync + 'static,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || {
+        submit
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| send.get().and_then(|r| r.err()))
+    })
 }
 
 /// The code sent by text message, and the button that sends it (then counts down to a resend).
