@@ -28,6 +28,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::SsrMode;
 
 /// The HTML document around the app (server only). Sets `lang` for the request's language
 /// and a strict Content-Security-Policy bound to this response's nonce.
@@ -101,61 +102,64 @@ pub fn App() -> impl IntoView {
         <Meta name="description" content=move || i18n.t("app.tagline") />
         <div class="app" class:app--large=move || large.get()>
             <Router>
+                // In-order streaming: each page arrives as readable HTML, in order, with no script
+                // needed to put its data in place, so it works on a slow phone before the WASM
+                // arrives and with JavaScript off (the forms post natively, with their token).
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/pay") view=|| view! { <MyBillsPage online=online_pay() /> } />
-                    <Route path=path!("/pay/receipts/:id") view=ReceiptPage />
-                    <Route path=path!("/pay/online/:id") view=CheckoutPage />
-                    <Route path=path!("/inbox") view=InboxPage />
-                    <Route path=path!("/repair") view=RepairPage />
-                    <Route path=path!("/repair/new") view=NewTicketPage />
-                    <Route path=path!("/repair/:id") view=MyTicketPage />
-                    <Route path=path!("/community") view=CommunityPage />
-                    <Route path=path!("/me") view=|| view! { <AccountPage homes=|| view! { <crate::estate::ui::MyHomes /> } /> } />
-                    <Route path=path!("/me/password") view=PasswordPage />
-                    <Route path=path!("/me/phone") view=PhonePage />
-                    <Route path=path!("/me/notifications") view=NotifySettingsPage />
-                    <Route path=path!("/i/:token") view=ScanPage />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/signup") view=SignupPage />
-                    <Route path=path!("/forgot") view=ForgotPage />
-                    <ParentRoute path=path!("/admin") view=StaffLayout>
-                        <Route path=path!("") view=AdminHome />
-                        <Route path=path!("users") view=AdminUsers />
-                        <Route path=path!("roles") view=AdminRoles />
-                        <Route path=path!("keys") view=AdminApiKeys />
-                        <Route path=path!("audit") view=AuditPage />
-                        <Route path=path!("orgs") view=OrgsPage />
-                        <Route path=path!("units") view=UnitsPage />
-                        <Route path=path!("units/:id") view=UnitPage />
-                        <Route path=path!("people") view=PeoplePage />
-                        <Route path=path!("people/:id") view=PersonPage />
-                        <Route path=path!("parking") view=SpacesPage />
-                        <Route path=path!("binds") view=BindRequestsPage />
-                        <Route path=path!("import") view=ImportPage />
-                        <Route path=path!("billing/items") view=ItemsPage />
-                        <Route path=path!("billing/settings") view=SettingsPage />
-                        <Route path=path!("billing/meters") view=MetersPage />
-                        <Route path=path!("billing/run") view=BillRunPage />
-                        <Route path=path!("billing/counter") view=CounterPage />
-                        <Route path=path!("billing/day-end") view=DayEndPage />
-                        <Route path=path!("billing/notice/:id") view=NoticePage />
-                        <Route path=path!("billing/receipts/:id") view=ReceiptPage />
-                        <Route path=path!("billing/reports") view=ReportsPage />
-                        <Route path=path!("billing/online") view=OnlinePaymentsPage />
-                        <Route path=path!("inbox") view=StaffInboxPage />
-                        <Route path=path!("notices") view=BroadcastsPage />
-                        <Route path=path!("engineering/equipment") view=EquipmentPage />
-                        <Route path=path!("engineering/equipment/:id") view=EquipmentDetailPage />
-                        <Route path=path!("engineering/checkpoints") view=CheckpointsPage />
-                        <Route path=path!("engineering/routes") view=RoutesPage />
-                        <Route path=path!("engineering/rounds") view=RoundsPage />
-                        <Route path=path!("engineering/qr") view=QrPage />
-                        <Route path=path!("service") view=ServiceTicketsPage />
-                        <Route path=path!("service/new") view=HotlinePage />
-                        <Route path=path!("service/tickets/:id") view=StaffTicketPage />
-                        <Route path=path!("service/settings") view=ServiceSetupPage />
-                        <Route path=path!("service/reports") view=ServiceReportsPage />
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/pay") view=|| view! { <MyBillsPage online=online_pay() /> } ssr=SsrMode::InOrder />
+                    <Route path=path!("/pay/receipts/:id") view=ReceiptPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/pay/online/:id") view=CheckoutPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/repair") view=RepairPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/repair/new") view=NewTicketPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/repair/:id") view=MyTicketPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/community") view=CommunityPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/me") view=|| view! { <AccountPage homes=|| view! { <crate::estate::ui::MyHomes /> } /> } ssr=SsrMode::InOrder />
+                    <Route path=path!("/me/password") view=PasswordPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/me/phone") view=PhonePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/me/notifications") view=NotifySettingsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/i/:token") view=ScanPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::InOrder />
+                    <ParentRoute path=path!("/admin") view=StaffLayout ssr=SsrMode::InOrder>
+                        <Route path=path!("") view=AdminHome ssr=SsrMode::InOrder />
+                        <Route path=path!("users") view=AdminUsers ssr=SsrMode::InOrder />
+                        <Route path=path!("roles") view=AdminRoles ssr=SsrMode::InOrder />
+                        <Route path=path!("keys") view=AdminApiKeys ssr=SsrMode::InOrder />
+                        <Route path=path!("audit") view=AuditPage ssr=SsrMode::InOrder />
+                        <Route path=path!("orgs") view=OrgsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("units") view=UnitsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("units/:id") view=UnitPage ssr=SsrMode::InOrder />
+                        <Route path=path!("people") view=PeoplePage ssr=SsrMode::InOrder />
+                        <Route path=path!("people/:id") view=PersonPage ssr=SsrMode::InOrder />
+                        <Route path=path!("parking") view=SpacesPage ssr=SsrMode::InOrder />
+                        <Route path=path!("binds") view=BindRequestsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("import") view=ImportPage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/items") view=ItemsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/settings") view=SettingsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/meters") view=MetersPage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/run") view=BillRunPage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/counter") view=CounterPage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/day-end") view=DayEndPage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/notice/:id") view=NoticePage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/receipts/:id") view=ReceiptPage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/reports") view=ReportsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/online") view=OnlinePaymentsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("inbox") view=StaffInboxPage ssr=SsrMode::InOrder />
+                        <Route path=path!("notices") view=BroadcastsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/equipment") view=EquipmentPage ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/equipment/:id") view=EquipmentDetailPage ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/checkpoints") view=CheckpointsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/routes") view=RoutesPage ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/rounds") view=RoundsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/qr") view=QrPage ssr=SsrMode::InOrder />
+                        <Route path=path!("service") view=ServiceTicketsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("service/new") view=HotlinePage ssr=SsrMode::InOrder />
+                        <Route path=path!("service/tickets/:id") view=StaffTicketPage ssr=SsrMode::InOrder />
+                        <Route path=path!("service/settings") view=ServiceSetupPage ssr=SsrMode::InOrder />
+                        <Route path=path!("service/reports") view=ServiceReportsPage ssr=SsrMode::InOrder />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -3,6 +3,47 @@ import { BackOffice, LoginPage, ResidentApp, hydrated, shot } from "./fixtures/p
 
 // `./dev e2e` configures Stripe keys and points Linli at end2end/fake-stripe.mjs, a local
 // stand-in for Stripe's API and hosted checkout page that signs its webhook like Stripe does.
+test("a resident picks all bills or just one with 44 px targets, and the pay bar stays in view (375 px)", async ({ browser }) => {
+  // A demo owner with several open lines in one home; this test pays nothing.
+  let page = null;
+  for (let i = 21; i <= 29 && !page; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    const p = await ctx.newPage();
+    await new LoginPage(p).loginAsResident(`138000000${i}`);
+    await new ResidentApp(p).openTab("缴费");
+    if ((await p.getByTestId("pick-all").count()) > 0) page = p;
+    else await ctx.close();
+  }
+  expect(page, "a demo resident with several open bills").not.toBeNull();
+  const card = page.locator("section.account").filter({ has: page.getByTestId("pick-all") }).first();
+  const button = card.getByTestId("pay-online");
+  const boxes = card.getByRole("checkbox");
+  const n = await boxes.count();
+  expect(n).toBeGreaterThan(1);
+  // Every tick box sits in a target a thumb can hit.
+  const target = await card.locator(".bill-line__pick").first().boundingBox();
+  expect(target!.width).toBeGreaterThanOrEqual(44);
+  expect(target!.height).toBeGreaterThanOrEqual(44);
+  // The pay bar with its total is on screen without scrolling to the end of the list.
+  await expect(button).toBeInViewport();
+  const all = (await button.innerText()).match(/¥[\d,]+\.\d\d/)![0];
+  // 全不选, then 全选.
+  await card.getByTestId("pick-all").click();
+  await expect(card.getByText("已选 0 项")).toBeVisible();
+  await expect(button).toBeDisabled();
+  await card.getByTestId("pick-all").click();
+  await expect(card.getByText(`已选 ${n} 项`)).toBeVisible();
+  await expect(button).toContainText(all);
+  // 只缴这一笔: the last line alone, with its own amount on the bar.
+  await card.getByTestId("pay-only").last().click();
+  await expect(card.getByText("已选 1 项")).toBeVisible();
+  await expect(boxes.last()).toBeChecked();
+  await expect(boxes.first()).not.toBeChecked();
+  await expect(button).not.toContainText(all);
+  await expect(button).toBeInViewport();
+  await shot(page, "payments-pick-one-375");
+});
+
 test("a resident pays online through Checkout, sees the receipt, and the office refunds it (375 px)", async ({ browser }) => {
   // A demo owner whose bill for this month is still open (only a quarter of it is paid); from
   // 13800000020 on, accounts no other test signs in with.

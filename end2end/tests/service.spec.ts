@@ -10,7 +10,7 @@ async function signIn(browser: Browser, login: string): Promise<Page> {
   const l = new LoginPage(page);
   await l.open();
   await l.login(login, DEMO_PASSWORD);
-  await expect(page).toHaveURL(/\/(admin)?$/);
+  await expect(page).toHaveURL(/\/(admin(\/service\?status=mine)?)?$/);
   return page;
 }
 
@@ -67,6 +67,10 @@ test("a repair from the resident's phone to the rating, with photos at every ste
 
   // The technician takes it on, checks in with a photo, completes with materials and a photo.
   const tech = await signIn(browser, "tech.ghy");
+  // A technician lands on 我的工单, with the new job listed.
+  await expect(tech).toHaveURL(/\/admin\/service\?status=mine$/);
+  await hydrated(tech);
+  await expect(tech.locator(".ticket-card").filter({ hasText: number })).toBeVisible();
   await new BackOffice(tech).open("/admin/service");
   await tech.locator(".ticket-card").filter({ hasText: number }).getByRole("link").click();
   await hydrated(tech);
@@ -75,7 +79,13 @@ test("a repair from the resident's phone to the rating, with photos at every ste
   await addPhoto(tech, "before.png", ".act__photo");
   await tech.locator('[data-act="check_in"]').click();
   await expect(tech.locator(".ticket-status")).toHaveText("处理中");
-  await tech.getByLabel("处理说明").fill("更换下水管一根，已试水不漏");
+  // 完工 is one tap from the top of the ticket, and refuses a record with no note or photo.
+  await tech.getByTestId("jump-complete").click();
+  await expect(tech.locator('[data-act="complete"]')).toBeInViewport();
+  await tech.locator('[data-act="complete"]').click();
+  await expect(tech.locator("#act-complete").getByRole("alert").filter({ hasText: "请填写处理说明" })).toBeVisible();
+  await expect(tech.locator(".ticket-status")).toHaveText("处理中");
+  await tech.getByLabel(/处理说明/).fill("更换下水管一根，已试水不漏");
   await tech.getByLabel("工时（分钟）").fill("40");
   await tech.getByRole("button", { name: "添加材料" }).click();
   await tech.getByRole("textbox", { name: "材料名称" }).fill("PVC 下水管");

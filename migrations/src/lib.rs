@@ -20,6 +20,8 @@ mod m20261206_000003_phone_codes;
 mod m20261206_000004_family_invites;
 mod m20261206_000005_person_id_scoped;
 mod m20261206_000006_org_contacts;
+mod m20261207_000001_completion_rule;
+mod m20261207_000002_notice_words;
 mod util;
 
 pub struct Migrator;
@@ -46,6 +48,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000004_family_invites::Migration),
             Box::new(m20261206_000005_person_id_scoped::Migration),
             Box::new(m20261206_000006_org_contacts::Migration),
+            Box::new(m20261207_000001_completion_rule::Migration),
+            Box::new(m20261207_000002_notice_words::Migration),
         ]
     }
 }

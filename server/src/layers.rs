@@ -6,6 +6,7 @@ use app::access::model::{
 use app::access::service as access;
 use app::shared::error::AppError;
 use app::shared::i18n::locale_of_request;
+use app::shared::request::{FormToken, CSRF_FIELD};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
@@ -46,11 +47,43 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) 
         .to_string()
 }
 
-fn csrf_rejection(headers: &HeaderMap) -> Response {
-    let e = app::web::ApiError(AppError::validation("csrf", "err.csrf"), locale_of_request(headers));
+/// A refused request. A form the browser posted itself (it accepts HTML) goes back to its page
+/// with the error in the query, as Leptos does for a failed server function, so the page shows
+/// it in words next to the form instead of a JSON body.
+fn csrf_rejection(headers: &HeaderMap, path: &str) -> Response {
+    let err = AppError::validation("csrf", "err.csrf");
+    if let Some(back) = form_referer(headers) {
+        if let Ok(url) = leptos::server_fn::error::ServerFnUrlError::new(path, err.clone()).to_url(&back) {
+            return axum::response::Redirect::to(url.as_str()).into_response();
+        }
+    }
+    let e = app::web::ApiError(err, locale_of_request(headers));
     let mut r = e.into_response();
     *r.status_mut() = axum::http::StatusCode::FORBIDDEN;
     r
+}
+
+/// For a form the browser posted itself: the page it came from, when that page is on this
+/// site (the Referer is sent same-origin only).
+fn form_referer(headers: &HeaderMap) -> Option<String> {
+    let html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok())?;
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok())?;
+    let rest = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))?;
+    let same_site = rest.strip_prefix(host).is_some_and(|p| p.starts_with('/'));
+    (html && same_site).then(|| referer.to_string())
+}
+
+fn is_urlencoded(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 /// A path the Leptos app renders (not the API, the bundle or a static file).
@@ -134,18 +167,39 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
     let anonymous_api = auth.is_none() && token.is_none() && path.starts_with("/api/v1/");
     let exempt = path == "/api/v1/auth/login" || path.starts_with("/webhooks/") || bearer.is_some() || anonymous_api;
     if unsafe_method && !exempt {
-        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let mut sent = headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        // A form posted natively (before the WASM arrived, or with JavaScript off) repeats the
+        // token in a hidden field instead of the header.
+        if sent.is_empty() && is_urlencoded(&headers) {
+            let (parts, body) = req.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+                return app::web::ApiError(
+                    AppError::validation("request", "err.body_too_large"),
+                    locale_of_request(&headers),
+                )
+                .into_response();
+            };
+            sent = form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            req = Request::from_parts(parts, axum::body::Body::from(bytes));
+        }
         let expected = match &auth {
             Some(a) => Some(a.csrf_token.clone()),
             None => csrf_cookie.clone(),
         };
-        let ok = matches!(&expected, Some(e) if !sent.is_empty() && constant_eq(sent, e));
+        let ok = matches!(&expected, Some(e) if !sent.is_empty() && constant_eq(&sent, e));
         if !ok {
             tracing::warn!(path, "CSRF check failed");
             if let Some(a) = &auth {
                 access::deny(&st.ctx, &meta, a, "csrf", None).await;
             }
-            return csrf_rejection(&headers);
+            return csrf_rejection(&headers, &path);
         }
     }
 
@@ -171,6 +225,12 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
             None => None,
         };
         req.extensions_mut().insert(app::access::ui::InitialMe(me));
+        // The token this page's forms carry, for a post made before (or without) the WASM.
+        let token = match &auth {
+            Some(a) => Some(a.csrf_token.clone()),
+            None => csrf_cookie.clone().or_else(|| set_csrf.clone()),
+        };
+        req.extensions_mut().insert(FormToken(token.unwrap_or_default()));
     }
     req.extensions_mut().insert(meta);
     if let Some(a) = auth {

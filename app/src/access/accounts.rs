@@ -146,6 +146,15 @@ pub(super) fn grant_view(g: &repo::GrantRow) -> GrantView {
 }
 
 /// The logged-in user as the client sees them. Errors: `Unauthenticated` if gone.
+/// The language a user chose (Chinese for an unknown user or an unknown code): what their
+/// pushes and e-mails are written in.
+pub async fn locale_of<C: ConnectionTrait>(c: &C, id: UserId) -> Result<crate::shared::i18n::Locale, AppError> {
+    Ok(repo::user(c, id.0)
+        .await?
+        .and_then(|u| crate::shared::i18n::Locale::parse(&u.locale))
+        .unwrap_or(crate::shared::i18n::Locale::ZhCn))
+}
+
 pub async fn me<C: ConnectionTrait>(c: &C, id: UserId) -> Result<Me, AppError> {
     let u = repo::user(c, id.0).await?.ok_or(AppError::Unauthenticated)?;
     let grants = repo::grants_of(c, &[u.id]).await?;

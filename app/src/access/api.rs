@@ -75,10 +75,11 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 }
 
 #[server]
-pub async fn login(login: String, password: String) -> Result<Me, AppError> {
+pub async fn login(login: String, password: String, #[server(default)] next: Option<String>) -> Result<Me, AppError> {
     crate::web::serve_anyone(async |ctx, meta, _| {
         let ok = super::sessions::login(&ctx, &meta, &login, &password, super::model::AuthVia::Cookie).await?;
         set_cookies(&login_cookies(ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token));
+        crate::web::server_fn::form_redirect(&super::model::landing(&ok.me, next.as_deref()));
         Ok(ok.me)
     })
     .await
@@ -104,6 +105,7 @@ pub async fn signup(
         }
         let ok = super::sessions::signup(&ctx, &meta, &phone, &code, &display_name, &password).await?;
         set_cookies(&login_cookies(ctx.cfg.secure_cookies, &ok.token, &ok.csrf_token));
+        crate::web::server_fn::form_redirect("/");
         Ok(ok.me)
     })
     .await
@@ -130,7 +132,9 @@ pub async fn reset_password(
     password_again: String,
 ) -> Result<(), AppError> {
     crate::web::serve_anyone(async |ctx, meta, _| {
-        super::passwords::reset_password(&ctx, &meta, &phone, &code, &password, &password_again).await
+        super::passwords::reset_password(&ctx, &meta, &phone, &code, &password, &password_again).await?;
+        crate::web::server_fn::form_redirect("/login?reset=1");
+        Ok(())
     })
     .await
 }
@@ -145,6 +149,7 @@ pub async fn logout() -> Result<(), AppError> {
             ctx.cfg.secure_cookies,
             &super::service::new_csrf_token(),
         ));
+        crate::web::server_fn::form_redirect("/login");
         Ok(())
     })
     .await

@@ -367,6 +367,25 @@ impl Me {
     pub fn is_staff(&self) -> bool {
         self.kind == UserKind::Staff
     }
+
+    /// Works tickets without running the desk (a technician): their home is their own work.
+    pub fn is_field_worker(&self) -> bool {
+        self.can(Permission::ServiceWork)
+            && !self.can(Permission::ServiceRead)
+            && !self.can(Permission::ServiceDispatch)
+    }
+}
+
+/// Where a login lands: `next` when it is a path on this site (`//host` and `/\host` would
+/// leave it), else the back office for staff and the home page for residents.
+pub fn landing(me: &Me, next: Option<&str>) -> String {
+    match next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\")) {
+        Some(n) => n.to_string(),
+        // A technician's day is their own tickets: straight to 我的工单.
+        None if me.is_staff() && me.is_field_worker() => "/admin/service?status=mine".into(),
+        None if me.is_staff() => "/admin".into(),
+        None => "/".into(),
+    }
 }
 
 /// A staff account as listed in the admin page.
@@ -461,6 +480,39 @@ pub struct NewKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_lands_where_it_was_asked_or_on_the_users_home() {
+        let me = |kind: UserKind, perms: &[Permission]| Me {
+            id: UserId(1),
+            login: "x".into(),
+            display_name: "x".into(),
+            phone_masked: None,
+            kind,
+            locale: "zh-CN".into(),
+            large_text: false,
+            grants: vec![],
+            permissions: perms.iter().map(|p| p.code().to_string()).collect(),
+        };
+        let resident = me(UserKind::Resident, &[]);
+        let tech = me(UserKind::Staff, &[Permission::OrgRead, Permission::ServiceWork]);
+        let desk = me(
+            UserKind::Staff,
+            &[
+                Permission::ServiceRead,
+                Permission::ServiceDispatch,
+                Permission::ServiceWork,
+            ],
+        );
+        assert_eq!(landing(&resident, None), "/");
+        assert_eq!(landing(&tech, None), "/admin/service?status=mine");
+        assert_eq!(landing(&desk, None), "/admin");
+        assert_eq!(landing(&resident, Some("/i/abc")), "/i/abc");
+        // Never off the site.
+        for away in ["//evil.test/", "/\\evil.test", "https://evil.test/", "evil"] {
+            assert_eq!(landing(&resident, Some(away)), "/", "{away}");
+        }
+    }
 
     #[test]
     fn phones() {

@@ -494,6 +494,30 @@ pub fn group_problems(problems: &[RunProblem]) -> Vec<ProblemGroup> {
     groups
 }
 
+/// The common charge items by the names a property company gives them (and 有偿维修, which the
+/// system creates for a paid repair): shown in the reader's language. Any other name is shown
+/// as staff typed it.
+pub const BUILTIN_ITEMS: [(&str, &str); 13] = [
+    ("物业服务费", "billing.item_property_service"),
+    ("物业费", "billing.item_property"),
+    ("车位管理费", "billing.item_parking"),
+    ("停车费", "billing.item_parking_fee"),
+    ("水费", "billing.item_water"),
+    ("电费", "billing.item_electricity"),
+    ("燃气费", "billing.item_gas"),
+    ("公摊水费", "billing.item_shared_water"),
+    ("公摊电费", "billing.item_shared_electricity"),
+    ("垃圾清运费", "billing.item_waste"),
+    ("装修管理费", "billing.item_renovation"),
+    ("装修押金", "billing.item_renovation_deposit"),
+    ("有偿维修", "billing.item_repair"),
+];
+
+/// The message key of a built-in item's name, if `name` is one.
+pub fn builtin_item_key(name: &str) -> Option<&'static str> {
+    BUILTIN_ITEMS.iter().find(|(zh, _)| *zh == name).map(|(_, k)| *k)
+}
+
 /// One bill line as staff and residents see it, with today's late fee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

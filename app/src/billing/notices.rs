@@ -8,6 +8,7 @@ use crate::jobs::JobResult;
 use crate::notify::model::Category;
 use crate::notify::service::{raise, Notice};
 use crate::shared::error::AppError;
+use crate::shared::i18n::Msg;
 use crate::shared::money::Money;
 use sea_orm::{prelude::*, sea_query::ExprTrait, QueryOrder, QuerySelect};
 use std::collections::BTreeMap;
@@ -26,7 +27,7 @@ fn per_unit(lines: Vec<bill_lines::Model>) -> BTreeMap<i64, (Money, chrono::Naiv
 async fn notify_units(
     ctx: &AppCtx,
     units: BTreeMap<i64, (Money, chrono::NaiveDate)>,
-    notice: impl Fn(&str, Money, chrono::NaiveDate) -> (String, String, String),
+    notice: impl Fn(&str, Money, chrono::NaiveDate) -> (Msg, Msg, String),
 ) -> Result<usize, AppError> {
     let ids: Vec<i64> = units.keys().copied().collect();
     let users = crate::estate::service::household_users(&ctx.db, &ids).await?;
@@ -76,8 +77,16 @@ pub async fn bill_issued(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult
         let units = per_unit(lines);
         notify_units(ctx, units, |unit, amount, due| {
             (
-                format!("{label} 账单已出"),
-                format!("{unit} {label} 账单 {amount}，请于 {due} 前缴纳。明细与缴费方式见「缴费」。"),
+                Msg::fill("billing.notice_issued_title", [("period", Msg::text(&label))]),
+                Msg::fill(
+                    "billing.notice_issued_body",
+                    [
+                        ("unit", Msg::text(unit)),
+                        ("period", Msg::text(&label)),
+                        ("amount", Msg::text(amount.to_string())),
+                        ("due", Msg::text(due.to_string())),
+                    ],
+                ),
                 format!("bill:{period}"),
             )
         })
@@ -131,8 +140,15 @@ pub async fn overdue_reminders(ctx: &AppCtx) -> Result<usize, AppError> {
         let per = per_unit(lines);
         total += notify_units(ctx, per, |unit, amount, due| {
             (
-                "账单已逾期".to_string(),
-                format!("{unit} 有 {amount} 的账单已过缴费期（最早到期 {due}），逾期将按规定计收滞纳金。"),
+                Msg::key("billing.notice_overdue_title"),
+                Msg::fill(
+                    "billing.notice_overdue_body",
+                    [
+                        ("unit", Msg::text(unit)),
+                        ("amount", Msg::text(amount.to_string())),
+                        ("due", Msg::text(due.to_string())),
+                    ],
+                ),
                 format!("overdue:{month}"),
             )
         })

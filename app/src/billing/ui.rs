@@ -9,7 +9,7 @@ mod setup;
 
 pub use counter::{CounterPage, DayEndPage, NoticePage};
 pub use meters::MetersPage;
-pub use pay::{MyBillsPage, OnlinePay, Picked, ReceiptPage};
+pub use pay::{pay_form_id, MyBillsPage, OnlinePay, Picked, ReceiptPage};
 pub use reports::ReportsPage;
 pub use settings::SettingsPage;
 pub use setup::{BillRunPage, ItemsPage};
@@ -19,6 +19,14 @@ use crate::shared::i18n::I18n;
 use crate::shared::money::fixed2;
 
 /// A line's note in words ("按 15/30 天计；空置房减免 30%").
+/// A charge item's name in the reader's language when it is a built-in one, else as typed.
+pub fn item_label(i18n: I18n, name: &str) -> String {
+    match super::model::builtin_item_key(name) {
+        Some(k) => i18n.t(k),
+        None => name.to_string(),
+    }
+}
+
 pub(crate) fn line_notes(i18n: I18n, l: &LineRow) -> String {
     let n = &l.note;
     let mut out = vec![];

@@ -13,7 +13,7 @@ use crate::notify::model::Category;
 use crate::notify::service::{self as notify_svc, Notice};
 use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
-use crate::shared::i18n::tr_in;
+use crate::shared::i18n::Msg;
 use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, UnitId};
 use crate::shared::pagination::Page;
 use crate::with_txn;
@@ -422,8 +422,11 @@ pub async fn invite_family(
             &invitee,
             &Notice {
                 category: Category::System,
-                title: tr_in("zh-CN", "homes.invite_notice"),
-                body: format!("{}：{}", actor, u.number),
+                title: Msg::key("homes.invite_notice"),
+                body: Msg::fill(
+                    "homes.invite_notice_body",
+                    [("who", Msg::text(&actor)), ("unit", Msg::text(&u.number))],
+                ),
                 link: "/me".into(),
                 dedupe: Some(format!("family-invite:{}", inv.id)),
                 ttl: chrono::Duration::days(7),
@@ -542,15 +545,12 @@ pub async fn answer_invite(
             &[crate::shared::ids::UserId(inv.invited_by)],
             &Notice {
                 category: Category::System,
-                title: tr_in(
-                    "zh-CN",
-                    if accept {
-                        "homes.invite_accepted"
-                    } else {
-                        "homes.invite_declined"
-                    },
-                ),
-                body: format!("{} {}", u.number, mask_phone(&inv.phone)),
+                title: Msg::key(if accept {
+                    "homes.invite_accepted"
+                } else {
+                    "homes.invite_declined"
+                }),
+                body: Msg::text(format!("{} {}", u.number, mask_phone(&inv.phone))),
                 link: "/me".into(),
                 dedupe: Some(format!("family-answer:{}", inv.id)),
                 ttl: chrono::Duration::days(3),

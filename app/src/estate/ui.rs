@@ -7,7 +7,7 @@ use crate::access::api::list_orgs;
 use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, Pager};
+use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -76,6 +76,7 @@ pub fn UnitsPage() -> impl IntoView {
         <details class="card">
             <summary class="card__title">{move || i18n.t("records.new_building")}</summary>
             <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
+                <CsrfField />
                 <FormError error=create_err fields=&["community_id", "code", "cells", "floors", "per_floor", "skip_floors", "area", "layout"] />
                 <div class="field">
                     <label for="f-community_id">{move || i18n.t("records.community")}</label>

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 #[server]
 pub async fn my_inbox(#[server(default)] before: Option<i64>) -> Result<Inbox, AppError> {
-    crate::web::serve(async |ctx, _, auth| super::service::inbox(&ctx, &auth, before).await).await
+    crate::web::serve(async |ctx, _, auth| {
+        super::service::inbox(&ctx, &auth, before, crate::web::server_fn::locale()).await
+    })
+    .await
 }
 
 /// The unread count for the tab bar's badge (0 for visitors).

@@ -11,6 +11,7 @@ use crate::db::AppCtx;
 use crate::jobs::queue::JobState;
 use crate::jobs::{queue, JobResult, NewJob};
 use crate::shared::error::AppError;
+use crate::shared::i18n::Msg;
 use crate::shared::ids::{OrgId, UserId};
 use crate::with_txn;
 use chrono::Utc;
@@ -102,8 +103,9 @@ pub async fn deliver(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
         users.dedup_by_key(|u| u.0);
         let notice = Notice {
             category: Category::Announcements,
-            title: b.title.clone(),
-            body: b.body.clone(),
+            // Staff write a broadcast in one language; it reaches everyone as written.
+            title: Msg::text(b.title.clone()),
+            body: Msg::text(b.body.clone()),
             link: b.link.clone(),
             dedupe: Some(format!("broadcast:{}", b.id)),
             ttl: chrono::Duration::days(2),

@@ -21,7 +21,9 @@ pub struct Page {
 pub async fn inbox(api: ApiCtx, Query(p): Query<Page>) -> Result<Json<Inbox>, ApiError> {
     let auth = api.authed()?;
     Ok(Json(
-        service::inbox(&api.ctx, auth, p.before).await.map_err(|e| api.err(e))?,
+        service::inbox(&api.ctx, auth, p.before, api.locale)
+            .await
+            .map_err(|e| api.err(e))?,
     ))
 }
 

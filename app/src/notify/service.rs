@@ -10,6 +10,7 @@ use crate::db::page::{keyset, Keyset};
 use crate::db::AppCtx;
 use crate::jobs::{queue, JobResult, NewJob};
 use crate::shared::error::AppError;
+use crate::shared::i18n::{Locale, Msg};
 use crate::shared::ids::UserId;
 use chrono::{Duration, Timelike, Utc};
 use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, QueryOrder};
@@ -27,8 +28,9 @@ impl std::fmt::Debug for super::push::PushSender {
 #[derive(Debug, Clone)]
 pub struct Notice {
     pub category: Category,
-    pub title: String,
-    pub body: String,
+    /// In the reader's language when read (and pushed, and mailed).
+    pub title: Msg,
+    pub body: Msg,
     pub link: String,
     /// Stored once per user under this key (`bill:12:202611`); `None` = always new.
     pub dedupe: Option<String>,
@@ -47,12 +49,18 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
     let t = queue::now();
     let mut fresh: Vec<(i64, i64)> = vec![]; // (notification, user)
     let mut seen = HashSet::new();
+    let words = serde_json::to_string(&Words {
+        title: n.title.clone(),
+        body: n.body.clone(),
+    })
+    .ok();
     for u in users.iter().filter(|u| seen.insert(u.0)) {
         let am = notifications::ActiveModel {
             user_id: Set(u.0),
             category: Set(n.category.code().into()),
-            title: Set(n.title.chars().take(120).collect()),
-            body: Set(n.body.chars().take(2_000).collect()),
+            title: Set(clip(n.title.render(Locale::ZhCn.code()), TITLE_MAX)),
+            body: Set(clip(n.body.render(Locale::ZhCn.code()), BODY_MAX)),
+            words: Set(words.clone()),
             link: Set(n.link.chars().take(300).collect()),
             dedupe_key: Set(n.dedupe.clone()),
             created_at: Set(t),
@@ -66,6 +74,7 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
                 notifications::Column::Category,
                 notifications::Column::Title,
                 notifications::Column::Body,
+                notifications::Column::Words,
                 notifications::Column::Link,
                 notifications::Column::CreatedAt,
                 notifications::Column::ReadAt,
@@ -161,12 +170,52 @@ pub fn quiet_wait(now: i32, from: i32, to: i32) -> Option<i32> {
     inside.then(|| (to - now).rem_euclid(24 * 60))
 }
 
-fn row(n: notifications::Model) -> NoticeRow {
+const TITLE_MAX: usize = 120;
+const BODY_MAX: usize = 2_000;
+
+fn clip(s: String, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// A notice's words as stored with it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Words {
+    title: Msg,
+    body: Msg,
+}
+
+/// A stored notice's title and body in `locale`: from its words where it has them, else as
+/// written (rows from before notices kept their words).
+fn words_in(n: &notifications::Model, locale: Locale) -> (String, String) {
+    match n.words.as_deref().and_then(|w| serde_json::from_str::<Words>(w).ok()) {
+        Some(w) => (
+            clip(w.title.render(locale.code()), TITLE_MAX),
+            clip(w.body.render(locale.code()), BODY_MAX),
+        ),
+        None => (n.title.clone(), n.body.clone()),
+    }
+}
+
+/// A notice's title and body in the language its reader chose (their saved preference), for a
+/// push or an e-mail; the job retries when the user cannot be read.
+async fn words_for_reader(ctx: &AppCtx, note: &notifications::Model) -> Result<(String, String, Locale), JobResult> {
+    let locale = crate::access::service::locale_of(&ctx.db, UserId(note.user_id))
+        .await
+        .map_err(|e| JobResult::Retry {
+            after: None,
+            error: e.to_string(),
+        })?;
+    let (title, body) = words_in(note, locale);
+    Ok((title, body, locale))
+}
+
+fn row(n: notifications::Model, locale: Locale) -> NoticeRow {
+    let (title, body) = words_in(&n, locale);
     NoticeRow {
         id: n.id,
         category: Category::parse(&n.category).unwrap_or(Category::System),
-        title: n.title,
-        body: n.body,
+        title,
+        body,
         link: n.link,
         created_at: crate::shared::time::format_local(n.created_at),
         read: n.read_at.is_some(),
@@ -182,8 +231,8 @@ pub async fn unread(ctx: &AppCtx, auth: &Authed) -> Result<i64, AppError> {
         .await? as i64)
 }
 
-/// A page of the caller's inbox, newest first, before notice id `before`.
-pub async fn inbox(ctx: &AppCtx, auth: &Authed, before: Option<i64>) -> Result<Inbox, AppError> {
+/// A page of the caller's inbox, newest first, before notice id `before`, in `locale`.
+pub async fn inbox(ctx: &AppCtx, auth: &Authed, before: Option<i64>, locale: Locale) -> Result<Inbox, AppError> {
     const PAGE: u64 = 30;
     let q = notifications::Entity::find().filter(notifications::Column::UserId.eq(auth.user_id.0));
     let page = keyset(
@@ -198,7 +247,7 @@ pub async fn inbox(ctx: &AppCtx, auth: &Authed, before: Option<i64>) -> Result<I
     Ok(Inbox {
         unread: unread(ctx, auth).await?,
         next: page.next,
-        items: page.items.into_iter().map(row).collect(),
+        items: page.items.into_iter().map(|n| row(n, locale)).collect(),
     })
 }
 
@@ -248,10 +297,14 @@ pub async fn deliver_push(ctx: &AppCtx, payload: &serde_json::Value) -> JobResul
     let (Some(sub), Some(note)) = (sub, note) else {
         return JobResult::Done;
     };
+    let (title, text, _) = match words_for_reader(ctx, &note).await {
+        Ok(w) => w,
+        Err(retry) => return retry,
+    };
     let body = serde_json::json!({
         "id": note.id,
-        "title": note.title,
-        "body": note.body,
+        "title": title,
+        "body": text,
         "link": note.link,
         "category": note.category,
     });
@@ -332,14 +385,23 @@ pub async fn deliver_email(ctx: &AppCtx, payload: &serde_json::Value) -> JobResu
             }
         }
     };
+    let (title, text, locale) = match words_for_reader(ctx, &note).await {
+        Ok(w) => w,
+        Err(retry) => return retry,
+    };
     let base = ctx.cfg.public_url.trim_end_matches('/');
-    let body = format!(
-        "{}\n\n查看详情：{base}{}\n\n——\n邻里\n不想收到这类邮件？请在「通知设置」中修改：{base}/me/notifications\n",
-        note.body, note.link
-    );
+    let body = Msg::fill(
+        "notify.email_body",
+        [
+            ("text", Msg::text(text)),
+            ("link", Msg::text(format!("{base}{}", note.link))),
+            ("settings", Msg::text(format!("{base}/me/notifications"))),
+        ],
+    )
+    .render(locale.code());
     let m = OutMessage {
         to,
-        subject: note.title,
+        subject: title,
         body,
     };
     match channel.send(&m).await {

@@ -5,7 +5,7 @@ use super::model::Inbox;
 use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{EmptyState, ErrorState, Loading, ResidentShell};
+use crate::shared::ui::{CsrfField, EmptyState, ErrorState, Loading, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -26,8 +26,15 @@ pub fn UnreadBadge() -> impl IntoView {
     let i18n = use_i18n();
     let loc = use_location();
     let tick = use_context::<UnreadTick>().map(|t| t.0);
+    // Live while the page stays open: a desk that sits on one page still sees new tickets come.
+    let poll = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Ok(h) = set_interval_with_handle(move || poll.update(|p| *p += 1), std::time::Duration::from_secs(60)) {
+            on_cleanup(move || h.clear());
+        }
+    });
     let n = Resource::new(
-        move || (loc.pathname.get(), tick.map(|t| t.get())),
+        move || (loc.pathname.get(), tick.map(|t| t.get()), poll.get()),
         |_| unread_notices(),
     );
     view! {
@@ -53,7 +60,11 @@ fn InboxList() -> impl IntoView {
     let query = use_query_map();
     let before = move || query.with(|q| q.get("before").and_then(|s| s.parse::<i64>().ok()));
     let read = ServerAction::<MarkNoticesRead>::new();
-    let inbox = Resource::new(move || (before(), read.version().get()), |(b, _)| my_inbox(b));
+    // Notices are worded in the page's language: switching it reads them again.
+    let inbox = Resource::new(
+        move || (before(), read.version().get(), i18n.locale.get()),
+        |(b, _, _)| my_inbox(b),
+    );
     if let Some(UnreadTick(t)) = use_context::<UnreadTick>() {
         Effect::new(move |_| {
             if read.version().get() > 0 {
@@ -192,6 +203,7 @@ fn NotifySettings() -> impl IntoView {
                                     <span class="list__main">{if d.label.is_empty() { "—".to_string() } else { d.label.clone() }}</span>
                                     <span class="muted small">{d.created_at.clone()}</span>
                                     <ActionForm action=remove attr:class="inline-form">
+                                        <CsrfField />
                                         <input type="hidden" name="id" value=d.id.to_string() />
                                         <button type="submit" class="btn btn--small">{move || i18n.t("notify.remove_device")}</button>
                                     </ActionForm>
@@ -275,6 +287,7 @@ pub fn BroadcastsPage() -> impl IntoView {
         <Title text=move || i18n.t("notify.broadcasts") />
         <h1 class="page-title">{move || i18n.t("notify.broadcasts")}</h1>
         <ActionForm action=send attr:class="card form">
+            <CsrfField />
             <label class="field"><span class="field__label">{move || i18n.t("notify.broadcast_to")}</span>
                 <Transition fallback=Loading>
                     {move || Suspend::new(async move { match orgs.await {

@@ -10,14 +10,24 @@ pub async fn get_online_setup() -> Result<OnlineSetup, AppError> {
     crate::web::serve(async |ctx, _, _| Ok(super::service::setup(&ctx))).await
 }
 
-/// Opens (or reuses) a checkout for `lines` of `unit` (all open lines when empty).
+/// Opens (or reuses) a checkout for `lines` of `unit` (all open lines when empty), or for the
+/// one line `only` (a line's 只缴这一笔 posted before the WASM arrived). A plain form post goes
+/// on to the checkout's page.
 #[server]
 pub async fn start_online_payment(
     unit: i64,
     #[server(default)] lines: Vec<BillLineId>,
+    #[server(default)] only: Option<BillLineId>,
 ) -> Result<CheckoutView, AppError> {
-    crate::web::serve(async |ctx, meta, auth| super::service::start_checkout(&ctx, &meta, &auth, unit, &lines).await)
-        .await
+    crate::web::serve(async |ctx, meta, auth| {
+        let lines = only.map(|l| vec![l]).unwrap_or(lines);
+        let v = super::service::start_checkout(&ctx, &meta, &auth, unit, &lines).await?;
+        // To this site's checkout page, which links on to the provider: the pages' CSP
+        // (`form-action 'self'`) stops a form's redirect to another site.
+        crate::web::server_fn::form_redirect(&format!("/pay/online/{}", v.id));
+        Ok(v)
+    })
+    .await
 }
 
 #[server]

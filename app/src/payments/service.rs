@@ -21,7 +21,7 @@ use crate::db::AppCtx;
 use crate::notify::model::Category;
 use crate::notify::service::{self as notify_svc, Notice};
 use crate::shared::error::AppError;
-use crate::shared::i18n::tr_in;
+use crate::shared::i18n::Msg;
 use crate::shared::ids::{BillLineId, OrgId, PaymentId, UserId};
 use crate::shared::money::Money;
 use crate::with_txn;
@@ -649,8 +649,21 @@ async fn dispute<C: ConnectionTrait>(
         &staff,
         &Notice {
             category: Category::Bills,
-            title: format!("{} {unit}", tr_in("zh-CN", "payments.dispute_title")),
-            body: why,
+            title: Msg::key("payments.dispute_title").then(Msg::text(unit)),
+            body: Msg::fill(
+                "payments.dispute_body",
+                [
+                    ("got", Msg::text(format!("{} {currency}", Money(amount).plain()))),
+                    (
+                        "asked",
+                        Msg::text(format!(
+                            "{} {}",
+                            Money(ck.amount).plain(),
+                            ck.currency.to_ascii_uppercase()
+                        )),
+                    ),
+                ],
+            ),
             link: "/admin/billing/online?status=disputed".into(),
             dedupe: Some(format!("dispute:{}", ck.id)),
             ttl: chrono::Duration::days(1),

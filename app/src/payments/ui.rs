@@ -12,7 +12,7 @@ pub use crate::billing::ui::Picked;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::BillLineId;
 use crate::shared::money::Money;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Loading, ResidentShell};
+use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, Loading, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -32,19 +32,33 @@ pub fn PayOnline(unit: i64, lines: Vec<LineRow>, picked: Picked) -> impl IntoVie
     });
     let owed: Vec<(i64, i64)> = lines.iter().map(|l| (l.id.0, l.outstanding.0 + l.late_fee.0)).collect();
     let total = move || picked.with(|p| Money(owed.iter().filter(|(id, _)| p.contains(id)).map(|(_, a)| a).sum()));
+    // A real form too: before the WASM arrives the button posts it (the ticked boxes and a
+    // line's 只缴这一笔 belong to it through `form=`), and the server sends the phone on to pay.
+    let action = <StartOnlinePayment as leptos::server_fn::ServerFn>::PATH;
+    let failed = move || {
+        start
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.localized(i18n.code()))
+    };
     view! {
-        <div class="pay-online">
-            <button type="button" class="btn btn--primary btn--block" data-testid="pay-online"
+        <form class="pay-online" id=crate::billing::ui::pay_form_id(unit) method="post" action=action>
+            <CsrfField />
+            <input type="hidden" name="unit" value=unit.to_string() />
+            <button type="submit" class="btn btn--primary btn--block" data-testid="pay-online"
                 disabled=move || picked.with(|p| p.is_empty()) || start.pending().get()
-                on:click=move |_| {
+                on:click=move |ev| {
+                    ev.prevent_default();
                     let mut lines: Vec<BillLineId> = picked.get_untracked().into_iter().map(BillLineId).collect();
                     lines.sort_by_key(|l| l.0);
-                    start.dispatch(StartOnlinePayment { unit, lines });
+                    start.dispatch(StartOnlinePayment { unit, lines, only: None });
                 }>
                 {move || i18n.t("payments.pay_online")} " " {move || total().to_string()}
             </button>
             <p class="muted small">{move || i18n.t("payments.selected").replace("{n}", &picked.with(|p| p.len()).to_string())}</p>
-        </div>
+            {move || failed().map(|m| view! { <p class="field__error" role="alert">{m}</p> })}
+        </form>
     }
 }
 
@@ -109,7 +123,7 @@ fn CheckoutCard(v: CheckoutView) -> impl IntoView {
             <ul class="list">
                 {v.lines.iter().map(|l| view! {
                     <li class="list__item">
-                        <span class="list__main">{l.item.clone()} " " <span class="muted">{l.period.clone()}</span></span>
+                        <span class="list__main">{crate::billing::ui::item_label(i18n, &l.item)} " " <span class="muted">{l.period.clone()}</span></span>
                         {(l.late_fee.0 > 0).then(|| view! {
                             <span class="muted">{move || i18n.t("billing.late_fee")} " " {l.late_fee.to_string()}</span>
                         })}
@@ -190,6 +204,7 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
                 </select>
             </label>
             <ActionForm action=reconcile attr:class="inline-form">
+                <CsrfField />
                 <button type="submit" class="btn">{move || i18n.t("payments.reconcile")}</button>
             </ActionForm>
         </div>
@@ -242,6 +257,7 @@ fn OnlineRow(
                 <details class="online-row__refund" open>
                     <summary>{move || i18n.t("payments.resolve")}</summary>
                     <ActionForm action=resolve attr:class="form">
+                        <CsrfField />
                         <input type="hidden" name="checkout" value=id />
                         <label class="field"><span class="field__label">{move || i18n.t("payments.resolution")}</span>
                             <select class="input" name="resolution">
@@ -261,6 +277,7 @@ fn OnlineRow(
                 <details class="online-row__refund">
                     <summary>{move || i18n.t("payments.refund")}</summary>
                     <ActionForm action=refund attr:class="form">
+                        <CsrfField />
                         <input type="hidden" name="payment" value=p.0.to_string() />
                         <label class="field"><span class="field__label">{move || i18n.t("payments.refund_reason")}</span>
                             <input class="input" name="reason" required maxlength="200" /></label>

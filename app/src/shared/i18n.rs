@@ -64,6 +64,83 @@ pub fn tr_in(locale: &str, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
+/// Words a reader sees in their own language, decided when they read them, not when they were
+/// written: message keys, templates filled with values, and the words around them (a ticket
+/// number, a comment as typed). A stored notice keeps these, so an English reader gets English
+/// even for a notice raised while nobody was looking.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Msg(pub Vec<Part>);
+
+/// Words as written (`"停水通知".into()`).
+impl From<&str> for Msg {
+    fn from(s: &str) -> Msg {
+        Msg::text(s)
+    }
+}
+
+impl From<String> for Msg {
+    fn from(s: String) -> Msg {
+        Msg::text(s)
+    }
+}
+
+/// One piece of a [`Msg`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// As written (a number, a name, what someone typed).
+    Text(String),
+    /// A message key, looked up in the reader's language.
+    Key(String),
+    /// A message key whose `{name}` placeholders take these values, each itself a message.
+    Fill(String, Vec<(String, Msg)>),
+}
+
+impl Msg {
+    /// Words as they are (a staff broadcast is written in one language).
+    pub fn text(s: impl Into<String>) -> Msg {
+        Msg(vec![Part::Text(s.into())])
+    }
+
+    pub fn key(k: impl Into<String>) -> Msg {
+        Msg(vec![Part::Key(k.into())])
+    }
+
+    /// A template with its values: `Msg::fill("billing.notice_issued", [("amount", Msg::text("¥1.00"))])`.
+    pub fn fill<const N: usize>(k: impl Into<String>, args: [(&str, Msg); N]) -> Msg {
+        Msg(vec![Part::Fill(
+            k.into(),
+            args.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
+        )])
+    }
+
+    /// These words, then a space and `more` (a key then a number: "工单 R20261205-0001").
+    pub fn then(mut self, more: Msg) -> Msg {
+        self.0.push(Part::Text(" ".into()));
+        self.0.extend(more.0);
+        self
+    }
+
+    /// The words in `locale`.
+    pub fn render(&self, locale: &str) -> String {
+        let mut out = String::new();
+        for p in &self.0 {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Key(k) => out.push_str(&tr_in(locale, k)),
+                Part::Fill(k, args) => {
+                    let mut t = tr_in(locale, k);
+                    for (name, v) in args {
+                        t = t.replace(&format!("{{{name}}}"), &v.render(locale));
+                    }
+                    out.push_str(&t);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The current locale of this page, shared by every component.
 #[derive(Clone, Copy)]
 pub struct I18n {

@@ -14,3 +14,27 @@ pub struct RequestMeta {
 pub const CSRF_COOKIE: &str = "linli_csrf";
 /// The header a state-changing request repeats the token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The hidden field a form repeats the token in when it is posted without JavaScript (the
+/// session layer reads it from a url-encoded body).
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// The token this page's forms carry: a request extension the session layer sets.
+#[derive(Debug, Clone)]
+pub struct FormToken(pub String);
+
+/// The token in the readable `linli_csrf` cookie, which the server keeps equal to the session's.
+#[cfg(feature = "hydrate")]
+pub fn browser_csrf_token() -> String {
+    use wasm_bindgen::JsCast;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        .and_then(|d| d.cookie().ok())
+        .and_then(|all| {
+            all.split(';')
+                .filter_map(|kv| kv.trim().split_once('='))
+                .find(|(k, _)| *k == CSRF_COOKIE)
+                .map(|(_, v)| v.to_string())
+        })
+        .unwrap_or_default()
+}

@@ -73,7 +73,20 @@ pub async fn act(
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let kind = facts.kind;
     let done = match input.action {
-        Action::Complete => completion(ctx, &t, kind, &input).await?,
+        Action::Complete => {
+            let done = completion(ctx, &t, kind, &input).await?;
+            // What the office asks of every 完工 record, once the parts given are well formed.
+            let needs = CompletionNeeds {
+                photo: settings.photo_required,
+                labour: settings.labour_required,
+            };
+            if let Some((field, key)) =
+                completion_missing(needs, &input.work_note, input.photos.len(), input.labour_minutes)
+            {
+                return Err(AppError::validation(field, key));
+            }
+            done
+        }
         _ => Completion::default(),
     };
     let text = event_text(&input.action, &input.work_note, |k| tr_in("zh-CN", k));
@@ -233,7 +246,7 @@ async fn completion(
     input: &ActInput,
 ) -> Result<Completion, AppError> {
     if input.work_note.trim().chars().count() > MAX_TEXT_CHARS {
-        return Err(AppError::validation("note", "err.too_long"));
+        return Err(AppError::validation("work_note", "err.too_long"));
     }
     for m in &input.materials {
         if m.name.trim().is_empty() || m.name.chars().count() > MAX_MATERIAL_NAME_CHARS {

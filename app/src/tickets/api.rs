@@ -17,6 +17,40 @@ pub async fn submit_ticket(ticket: NewTicket) -> Result<i64, AppError> {
     crate::web::serve(async |ctx, meta, auth| super::submit::submit(&ctx, &meta, &auth, ticket).await).await
 }
 
+/// The repair form as the browser posts it itself (before the WASM arrives, or with
+/// JavaScript off): the same submission as [`submit_ticket`], URL-encoded and without photos
+/// (adding them needs the uploader). A success goes on to the new ticket's page.
+#[server]
+pub async fn submit_ticket_form(
+    kind: Kind,
+    category: String,
+    #[server(default)] unit_id: Option<i64>,
+    #[server(default)] spot: String,
+    description: String,
+    #[server(default)] preferred_time: String,
+) -> Result<i64, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let ticket = NewTicket {
+            kind,
+            category,
+            unit_id,
+            community_id: None,
+            unit_number: String::new(),
+            spot,
+            description,
+            preferred_time,
+            photos: vec![],
+            caller_name: String::new(),
+            caller_phone: String::new(),
+            priority: None,
+        };
+        let id = super::submit::submit(&ctx, &meta, &auth, ticket).await?;
+        crate::web::server_fn::form_redirect(&format!("/repair/{id}"));
+        Ok(id)
+    })
+    .await
+}
+
 #[server]
 pub async fn my_tickets(#[server(default)] before: Option<i64>) -> Result<TicketPage, AppError> {
     crate::web::serve(async |ctx, _, auth| super::lists::my_tickets(&ctx, &auth, before).await).await

@@ -131,6 +131,8 @@ pub async fn save_settings(
                 a.reopen_days = Set(s.reopen_days as i32);
                 a.hours = Set(hours);
                 a.sla = Set(sla);
+                a.photo_required = Set(s.photo_required);
+                a.labour_required = Set(s.labour_required);
                 a.updated_at = Set(Utc::now());
                 a.update(&txn).await?;
             }
@@ -141,6 +143,8 @@ pub async fn save_settings(
                     reopen_days: Set(s.reopen_days as i32),
                     hours: Set(hours),
                     sla: Set(sla),
+                    photo_required: Set(s.photo_required),
+                    labour_required: Set(s.labour_required),
                     last_assignee: Set(None),
                     updated_at: Set(Utc::now()),
                     ..Default::default()
@@ -358,6 +362,8 @@ pub async fn settings_of<C: ConnectionTrait>(c: &C, office: i64) -> Result<Servi
             reopen_days: i64::from(s.reopen_days),
             hours: s.hours.as_deref().and_then(|h| serde_json::from_str(h).ok()),
             sla: serde_json::from_str(&s.sla).unwrap_or_default(),
+            photo_required: s.photo_required,
+            labour_required: s.labour_required,
         },
         None => ServiceSettings {
             office_id: office,
@@ -365,6 +371,17 @@ pub async fn settings_of<C: ConnectionTrait>(c: &C, office: i64) -> Result<Servi
             reopen_days: 7,
             hours: None,
             sla: vec![],
+            photo_required: true,
+            labour_required: false,
         },
+    })
+}
+
+/// What a 完工 record must hold in an office.
+pub async fn completion_needs<C: ConnectionTrait>(c: &C, office: i64) -> Result<CompletionNeeds, AppError> {
+    let s = settings_of(c, office).await?;
+    Ok(CompletionNeeds {
+        photo: s.photo_required,
+        labour: s.labour_required,
     })
 }

@@ -13,7 +13,7 @@ use crate::db::AppCtx;
 use crate::shared::error::AppError;
 use crate::shared::pagination::Page;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{prelude::*, Condition, QueryOrder};
+use sea_orm::{prelude::*, Condition, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 const PAGE: u64 = 30;
@@ -89,6 +89,19 @@ pub async fn staff_list(
     if !number.is_empty() {
         q = q.filter(service_tickets::Column::Number.eq(number.to_uppercase()));
     }
+    if f.mine && f.status == "open" {
+        // A technician's own open work is short: all of it, nearest deadline first.
+        let rows = q
+            .order_by_asc(service_tickets::Column::HandleDue)
+            .order_by_asc(service_tickets::Column::Id)
+            .limit(MINE_CAP)
+            .all(&ctx.db)
+            .await?;
+        return Ok(TicketPage {
+            items: rows_of(&ctx.db, &rows, true).await?,
+            next: None,
+        });
+    }
     let rows = keyset(
         &ctx.db,
         q,
@@ -100,6 +113,9 @@ pub async fn staff_list(
     .await?;
     page(&ctx.db, rows, true).await
 }
+
+/// At most this many of a technician's own open tickets are listed (a day's work is far less).
+const MINE_CAP: u64 = 200;
 
 /// The resident's own tickets, newest first.
 pub async fn my_tickets(ctx: &AppCtx, auth: &Authed, before: Option<i64>) -> Result<TicketPage, AppError> {
@@ -269,7 +285,13 @@ pub(super) async fn detail_of(
     } else {
         String::new()
     };
+    let needs = if can.iter().any(|c| c == "complete") {
+        super::config::completion_needs(&ctx.db, t.office_id).await?
+    } else {
+        CompletionNeeds::default()
+    };
     Ok(TicketDetail {
+        needs,
         row,
         description: t.description.clone(),
         reporter,

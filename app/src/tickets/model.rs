@@ -799,6 +799,9 @@ pub struct TicketDetail {
     pub taken_on: bool,
     pub reopen_until: Option<String>,
     pub community_id: i64,
+    /// What a 完工 record must hold in this office (when the viewer may complete it).
+    #[serde(default)]
+    pub needs: CompletionNeeds,
 }
 
 /// What the submit form needs: the caller's homes and the categories.
@@ -929,6 +932,43 @@ pub struct ServiceSettings {
     pub hours: Option<BusinessHours>,
     /// Overrides: (kind code or "*", category code or "*", priority) → minutes.
     pub sla: Vec<SlaRule>,
+    /// 完工 needs an after photo (the default) …
+    #[serde(default = "yes")]
+    pub photo_required: bool,
+    /// … and the time spent (not by default). A work note is always needed.
+    #[serde(default)]
+    pub labour_required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a 完工 record must hold in the ticket's office, for the form to say so up front.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompletionNeeds {
+    pub photo: bool,
+    pub labour: bool,
+}
+
+/// Whether a completion holds what the office asks for: a note always, an after photo and the
+/// time spent as configured. The first thing missing, as its field and message.
+pub fn completion_missing(
+    needs: CompletionNeeds,
+    note: &str,
+    photos: usize,
+    labour: Option<i64>,
+) -> Option<(&'static str, &'static str)> {
+    if note.trim().is_empty() {
+        Some(("work_note", "err.ticket_note_required"))
+    } else if needs.photo && photos == 0 {
+        Some(("photos", "err.ticket_after_photo"))
+    } else if needs.labour && labour.is_none() {
+        Some(("labour_minutes", "err.ticket_labour_required"))
+    } else {
+        None
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1107,6 +1147,34 @@ impl ActInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_completion_needs_a_note_always_and_the_rest_as_the_office_asks() {
+        let all = CompletionNeeds {
+            photo: true,
+            labour: true,
+        };
+        let none = CompletionNeeds::default();
+        assert_eq!(
+            completion_missing(none, "  ", 3, Some(5)),
+            Some(("work_note", "err.ticket_note_required"))
+        );
+        assert_eq!(completion_missing(none, "换了阀芯", 0, None), None);
+        assert_eq!(
+            completion_missing(all, "换了阀芯", 0, Some(5)),
+            Some(("photos", "err.ticket_after_photo"))
+        );
+        assert_eq!(
+            completion_missing(all, "换了阀芯", 1, None),
+            Some(("labour_minutes", "err.ticket_labour_required"))
+        );
+        assert_eq!(completion_missing(all, "换了阀芯", 1, Some(0)), None);
+        // An old client that sends no setting gets the default: photo on, time off.
+        let s: ServiceSettings =
+            serde_json::from_str(r#"{"office_id":1,"dispatch_mode":"manual","reopen_days":7,"hours":null,"sla":[]}"#)
+                .unwrap();
+        assert!(s.photo_required && !s.labour_required);
+    }
 
     #[test]
     fn each_action_writes_its_own_timeline_text() {

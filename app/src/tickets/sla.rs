@@ -6,7 +6,7 @@ use super::timeline::{event, notify_desk, notify_supervisors};
 use crate::db::entities::service_tickets;
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
-use crate::shared::i18n::tr_in;
+use crate::shared::i18n::{tr_in, Msg};
 use crate::shared::ids::OrgId;
 use crate::with_txn;
 use chrono::{DateTime, Utc};
@@ -76,13 +76,13 @@ pub async fn sla_watch(ctx: &AppCtx) -> Result<usize, AppError> {
                 let text = tr_in("zh-CN", key);
                 let status = Status::parse(&t.status).unwrap_or(Status::Submitted);
                 event(&txn, t.id, "breach", None, "SLA", &text, status, now).await?;
-                let told = notify_supervisors(&txn, &t, &text).await?;
+                let told = notify_supervisors(&txn, &t, Msg::key(key)).await?;
                 notify_desk(
                     &txn,
                     OrgId(t.community_id),
                     t.id,
-                    &format!("{} {}", tr_in("zh-CN", "service.notice_breach"), t.number),
-                    &text,
+                    Msg::key("service.notice_breach").then(Msg::text(&t.number)),
+                    Msg::key(key),
                     &told,
                 )
                 .await?;

@@ -11,7 +11,7 @@ use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::service_tickets;
 use crate::db::AppCtx;
 use crate::shared::error::AppError;
-use crate::shared::i18n::tr_in;
+use crate::shared::i18n::Msg;
 use crate::shared::ids::{OrgId, UnitId, UserId};
 use crate::with_txn;
 use chrono::{DateTime, Utc};
@@ -285,8 +285,8 @@ pub(super) async fn insert_ticket<C: ConnectionTrait>(c: &C, t: InsertTicket<'_>
         c,
         OrgId(t.community),
         row.id,
-        &format!("{} {}", tr_in("zh-CN", "service.notice_new_ticket"), number),
-        &t.description.chars().take(100).collect::<String>(),
+        Msg::key("service.notice_new_ticket").then(Msg::text(&number)),
+        Msg::text(t.description.chars().take(100).collect::<String>()),
         &[t.created_by],
     )
     .await?;

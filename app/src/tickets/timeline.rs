@@ -7,7 +7,7 @@ use crate::db::entities::{service_events, service_tickets};
 use crate::notify::model::Category;
 use crate::notify::service::{raise, Notice};
 use crate::shared::error::AppError;
-use crate::shared::i18n::tr_in;
+use crate::shared::i18n::Msg;
 use crate::shared::ids::{OrgId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder};
@@ -60,10 +60,10 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
     let status_changed = status.code() != t.status;
     if let Some(r) = t.reporter_id.filter(|r| *r != actor.0) {
         let body = match action {
-            Action::Comment { text } => Some(format!("{}：{}", tr_in("zh-CN", "service.new_comment"), text.trim())),
-            Action::Complete => Some(tr_in("zh-CN", "service.notice_done")),
-            Action::Verify => Some(tr_in("zh-CN", "service.notice_verified")),
-            _ if status_changed => Some(tr_in("zh-CN", &status.key())),
+            Action::Comment { text } => Some(Msg::fill("service.notice_comment", [("text", Msg::text(text.trim()))])),
+            Action::Complete => Some(Msg::key("service.notice_done")),
+            Action::Verify => Some(Msg::key("service.notice_verified")),
+            _ if status_changed => Some(Msg::key(status.key())),
             _ => None,
         };
         if let Some(body) = body {
@@ -72,7 +72,7 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
                 &[UserId(r)],
                 &Notice {
                     category: Category::Repairs,
-                    title: format!("{} {}", tr_in("zh-CN", "service.ticket"), t.number),
+                    title: Msg::key("service.ticket").then(Msg::text(&t.number)),
                     body,
                     link: format!("/repair/{}", t.id),
                     // One notice per ticket in the resident's inbox, brought up to date (and
@@ -93,8 +93,8 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
                 &[UserId(a)],
                 &Notice {
                     category: Category::Repairs,
-                    title: format!("{} {}", tr_in("zh-CN", "service.new_task"), t.number),
-                    body: t.description.chars().take(100).collect(),
+                    title: Msg::key("service.new_task").then(Msg::text(&t.number)),
+                    body: Msg::text(t.description.chars().take(100).collect::<String>()),
                     link: format!("/admin/service/tickets/{}", t.id),
                     dedupe: None,
                     ttl: Duration::hours(4),
@@ -110,8 +110,8 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
             c,
             OrgId(t.community_id),
             t.id,
-            &format!("{} {}", tr_in("zh-CN", "service.notice_to_verify"), t.number),
-            &t.description.chars().take(100).collect::<String>(),
+            Msg::key("service.notice_to_verify").then(Msg::text(&t.number)),
+            Msg::text(t.description.chars().take(100).collect::<String>()),
             &[actor],
         )
         .await?;
@@ -120,7 +120,7 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
         notify_supervisors(
             c,
             t,
-            &format!("{}：{}", tr_in("zh-CN", "service.escalated"), reason.trim()),
+            Msg::fill("service.notice_escalated", [("reason", Msg::text(reason.trim()))]),
         )
         .await?;
     }
@@ -145,8 +145,8 @@ pub(super) async fn notify_desk<C: ConnectionTrait>(
     c: &C,
     community: OrgId,
     ticket: i64,
-    title: &str,
-    body: &str,
+    title: Msg,
+    body: Msg,
     except: &[UserId],
 ) -> Result<(), AppError> {
     let desk = access::holders_over(c, community, Permission::ServiceDispatch).await?;
@@ -159,8 +159,8 @@ pub(super) async fn notify_desk<C: ConnectionTrait>(
         &users,
         &Notice {
             category: Category::Repairs,
-            title: title.to_string(),
-            body: body.to_string(),
+            title,
+            body,
             link: format!("/admin/service/tickets/{ticket}"),
             dedupe: Some(format!("desk-ticket:{ticket}")),
             ttl: Duration::hours(4),
@@ -177,7 +177,7 @@ pub(super) async fn notify_desk<C: ConnectionTrait>(
 pub(super) async fn notify_supervisors<C: ConnectionTrait>(
     c: &C,
     t: &service_tickets::Model,
-    body: &str,
+    body: Msg,
 ) -> Result<Vec<UserId>, AppError> {
     let desk = access::holders_over(c, OrgId(t.community_id), Permission::ServiceDispatch).await?;
     let reports = access::holders_over(c, OrgId(t.community_id), Permission::ReportsRead).await?;
@@ -194,8 +194,8 @@ pub(super) async fn notify_supervisors<C: ConnectionTrait>(
         &users,
         &Notice {
             category: Category::Repairs,
-            title: format!("{} {}", tr_in("zh-CN", "service.ticket"), t.number),
-            body: body.to_string(),
+            title: Msg::key("service.ticket").then(Msg::text(&t.number)),
+            body,
             link: format!("/admin/service/tickets/{}", t.id),
             dedupe: None,
             ttl: Duration::hours(4),

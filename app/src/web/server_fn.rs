@@ -39,3 +39,29 @@ pub async fn serve_anyone<T>(
     let (ctx, meta, auth) = request()?;
     f(ctx, meta, auth).await
 }
+
+/// Whether the browser posted the form itself (before the WASM arrived, or with JavaScript
+/// off): it asks for HTML, where the running app asks for data.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// After a plain form post succeeded: the page to show next (the new ticket, the home page).
+/// The running app navigates by itself from the answer, so this does nothing for it.
+pub fn form_redirect(to: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(to);
+    }
+}
+
+/// The language the page asked in (its cookie, else `Accept-Language`).
+pub fn locale() -> crate::shared::i18n::Locale {
+    use_context::<http::request::Parts>()
+        .map(|p| crate::shared::i18n::locale_of_request(&p.headers))
+        .unwrap_or(crate::shared::i18n::Locale::ZhCn)
+}

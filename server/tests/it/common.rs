@@ -242,11 +242,7 @@ impl World {
 
     /// Calls a server function as the browser does: form-encoded, cookies, CSRF header.
     pub async fn server_fn(&self, path: &str, form: &[(&str, &str)], cookies: &Cookies, with_csrf: bool) -> Resp {
-        let body: String = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body = form_body(form);
         let mut b = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
@@ -283,6 +279,14 @@ impl World {
 pub fn login_path() -> String {
     use leptos::server_fn::ServerFn;
     app::access::api::Login::PATH.to_string()
+}
+
+/// A url-encoded form body.
+pub fn form_body(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 pub fn urlencode(s: &str) -> String {

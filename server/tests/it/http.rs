@@ -1697,3 +1697,139 @@ async fn a_database_locked_by_another_process_is_named_as_locked() {
     assert_eq!(server::sqlite_lock_holder("postgres://u@localhost/x").await, None);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A plain form post, as the browser makes it before the WASM arrives (or with JavaScript off).
+async fn plain_post(w: &World, path: &str, form: &[(&str, &str)], c: &Cookies) -> Resp {
+    let body = form_body(form);
+    let mut b = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header(header::HOST, "linli.test")
+        .header(header::REFERER, "http://linli.test/login?next=/pay");
+    if !c.header().is_empty() {
+        b = b.header(header::COOKIE, c.header());
+    }
+    w.send(b.body(Body::from(body)).unwrap()).await
+}
+
+#[tokio::test]
+async fn a_form_posted_without_javascript_carries_its_token_and_comes_back_as_a_page() {
+    let w = world().await;
+    w.resident("13800000001", "李娜").await;
+    let mut c = w.browser().await;
+    let token = c.get("linli_csrf").unwrap();
+    // The page's forms carry the token the server expects.
+    let page = w.get("/login", None).await;
+    assert!(
+        page.body.contains(r#"name="_csrf""#),
+        "the login form has no token field"
+    );
+    let r = w
+        .send(
+            Request::get("/login")
+                .header(header::COOKIE, c.header())
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        r.body.contains(&format!(r#"name="_csrf" value="{token}""#)),
+        "{}",
+        r.body
+    );
+
+    // No token: back to the form's page with the error for the page to show, not JSON.
+    let r = plain_post(&w, &login_path(), &[("login", "13800000001"), ("password", PW)], &c).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(to.starts_with("http://linli.test/login?next=/pay&__path="), "{to}");
+    assert!(to.contains("__err="), "{to}");
+    // A wrong token is the same refusal; nothing is signed in.
+    let r = plain_post(
+        &w,
+        &login_path(),
+        &[("login", "13800000001"), ("password", PW), ("_csrf", "forged")],
+        &c,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r
+        .headers
+        .get(header::SET_COOKIE)
+        .is_none_or(|v| !v.to_str().unwrap().starts_with("linli_session")));
+    // A referer from another site gets the plain refusal.
+    let r = w
+        .send(
+            Request::post(login_path())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html")
+                .header(header::HOST, "linli.test")
+                .header(header::REFERER, "http://evil.test/login")
+                .header(header::COOKIE, c.header())
+                .body(Body::from("login=13800000001&password=x"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // The token in the field: a wrong password comes back to the page with its error...
+    let r = plain_post(
+        &w,
+        &login_path(),
+        &[("login", "13800000001"), ("password", "wrong-one"), ("_csrf", &token)],
+        &c,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    let to = r.headers[header::LOCATION].to_str().unwrap();
+    assert!(to.contains("__err="), "{to}");
+    // ...and the right one signs in and goes on to the page the login was asked for.
+    let r = plain_post(
+        &w,
+        &login_path(),
+        &[
+            ("login", "13800000001"),
+            ("password", PW),
+            ("next", "/pay"),
+            ("_csrf", &token),
+        ],
+        &c,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    assert_eq!(r.headers[header::LOCATION], "/pay");
+    c.absorb(&r);
+    assert!(c.get("linli_session").is_some());
+    // Signed in, the pages' forms carry the session's token, which the cookie repeats.
+    let session_token = c.get("linli_csrf").unwrap();
+    assert_ne!(session_token, token);
+    let r = w
+        .send(
+            Request::get("/me")
+                .header(header::COOKIE, c.header())
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        r.body.contains(&format!(r#"name="_csrf" value="{session_token}""#)),
+        "{}",
+        r.body
+    );
+    // A `next` that leaves the site is not followed.
+    let c2 = w.browser().await;
+    let t2 = c2.get("linli_csrf").unwrap();
+    let r = plain_post(
+        &w,
+        &login_path(),
+        &[
+            ("login", "13800000001"),
+            ("password", PW),
+            ("next", "//evil.test/"),
+            ("_csrf", &t2),
+        ],
+        &c2,
+    )
+    .await;
+    assert_eq!(r.headers[header::LOCATION], "/");
+}

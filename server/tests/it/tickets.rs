@@ -7,7 +7,7 @@
 use crate::common::*;
 use app::db::entities::{bill_lines, notifications, service_tickets};
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -642,4 +642,153 @@ async fn hidden_characters_never_reach_the_records() {
     let t = w.get(&format!("/api/v1/tickets/{id}"), Some(&d.resident)).await.json();
     assert_eq!(t["description"], "厨房水槽漏水[0m\n下水管");
     assert_eq!(t["preferred_time"], "明天上午");
+}
+
+#[tokio::test]
+async fn a_completion_holds_what_the_office_asks_and_the_technician_sees_the_nearest_deadline_first() {
+    let w = world().await;
+    let d = desk(&w).await;
+    let mut ids = vec![];
+    for _ in 0..2 {
+        let id = submit(&w, &d, vec![]).await;
+        ok(&w, &d.cs, id, json!({"action": "accept"})).await;
+        ok(
+            &w,
+            &d.cs,
+            id,
+            json!({"action": "dispatch", "to": d.tech1_id, "pool": false}),
+        )
+        .await;
+        ok(&w, &d.tech1, id, json!({"action": "take_on"})).await;
+        let before = photo(&w, &d.tech1).await;
+        ok(&w, &d.tech1, id, json!({"action": "check_in", "photos": [before]})).await;
+        ids.push(id);
+    }
+    let id = ids[0];
+    // The form is told up front what this office asks: an after photo by default, no time.
+    let t = w.get(&format!("/api/v1/tickets/{id}"), Some(&d.tech1)).await.json();
+    assert_eq!(t["needs"], json!({"photo": true, "labour": false}));
+    // No note: refused, and nothing changed.
+    let r = act(&w, &d.tech1, id, json!({"action": "complete"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "work_note");
+    assert_eq!(r.json()["error"]["message"], "请填写处理说明：做了什么、结果如何");
+    // A note but no after photo: refused by default.
+    let r = act(&w, &d.tech1, id, json!({"action": "complete", "work_note": "已更换"})).await;
+    assert_eq!(r.json()["error"]["field"], "photos", "{}", r.body);
+    let t = w.get(&format!("/api/v1/tickets/{id}"), Some(&d.tech1)).await.json();
+    assert_eq!(t["row"]["status"], "in_progress");
+
+    // The office turns the photo off and the time spent on.
+    let mut s = w
+        .get(&format!("/api/v1/service/offices/{}", w.office_a.0), Some(&d.cs))
+        .await
+        .json()["settings"]
+        .clone();
+    assert_eq!(s["photo_required"], true);
+    s["photo_required"] = json!(false);
+    s["labour_required"] = json!(true);
+    let put = |token: String| {
+        let (w, s) = (&w, &s);
+        async move {
+            w.json(
+                "PUT",
+                &format!("/api/v1/service/offices/{}/settings", w.office_a.0),
+                Some(&token),
+                s,
+            )
+            .await
+        }
+    };
+    let r = put(d.cs.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A technician cannot change what is asked of them.
+    let r = put(d.tech1.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = act(&w, &d.tech1, id, json!({"action": "complete", "work_note": "已更换"})).await;
+    assert_eq!(r.json()["error"]["field"], "labour_minutes", "{}", r.body);
+    let t = ok(
+        &w,
+        &d.tech1,
+        id,
+        json!({"action": "complete", "work_note": "已更换", "labour_minutes": 20}),
+    )
+    .await;
+    assert_eq!(t["row"]["status"], "done");
+    // Office B still asks for its photo: one office's setting is its own.
+    let sb = w
+        .get(&format!("/api/v1/service/offices/{}", w.office_b.0), Some(&d.cs_b))
+        .await
+        .json();
+    assert_eq!(sb["settings"]["photo_required"], true);
+
+    // 我的工单: the technician's open work, the nearest deadline first (not the newest).
+    let urgent = submit(&w, &d, vec![]).await;
+    ok(&w, &d.cs, urgent, json!({"action": "accept"})).await;
+    ok(
+        &w,
+        &d.cs,
+        urgent,
+        json!({"action": "set_priority", "priority": "urgent"}),
+    )
+    .await;
+    ok(
+        &w,
+        &d.cs,
+        urgent,
+        json!({"action": "dispatch", "to": d.tech1_id, "pool": false}),
+    )
+    .await;
+    let l = w
+        .get("/api/v1/tickets?status=open&mine=true", Some(&d.tech1))
+        .await
+        .json();
+    let got: Vec<i64> = l["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(got, [urgent, ids[1]], "{l}");
+}
+
+#[tokio::test]
+async fn notices_read_in_the_readers_language() {
+    let w = world().await;
+    let d = desk(&w).await;
+    let id = submit(&w, &d, vec![]).await;
+    ok(&w, &d.cs, id, json!({"action": "accept"})).await;
+    ok(&w, &d.cs, id, json!({"action": "comment", "text": "明天上午九点上门"})).await;
+    let inbox = |lang: &'static str, token: String| {
+        let w = &w;
+        async move {
+            w.send(
+                Request::get("/api/v1/me/notifications")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::ACCEPT_LANGUAGE, lang)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .json()
+        }
+    };
+    // The resident's one notice for the ticket, in either language; what was typed stays as typed.
+    let zh = inbox("zh-CN", d.resident.clone()).await;
+    let en = inbox("en", d.resident.clone()).await;
+    let number = w.get(&format!("/api/v1/tickets/{id}"), Some(&d.cs)).await.json()["row"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(zh["items"][0]["title"], format!("工单 {number}"), "{zh}");
+    assert_eq!(en["items"][0]["title"], format!("Ticket {number}"), "{en}");
+    assert_eq!(zh["items"][0]["body"], "新留言：明天上午九点上门");
+    assert_eq!(en["items"][0]["body"], "New message: 明天上午九点上门");
+    // The desk's new-ticket notice too.
+    let desk_en = inbox("en", d.cs.clone()).await;
+    assert_eq!(
+        desk_en["items"][0]["title"],
+        format!("New ticket {number}"),
+        "{desk_en}"
+    );
 }

@@ -5,7 +5,7 @@ use crate::access::api::{ChangePassword, ChangePhone, Logout, SendPhoneCode};
 use crate::access::model::Me;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, Field, FormError, ResidentShell};
+use crate::shared::ui::{toast, CsrfField, Field, FormError, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -131,6 +131,7 @@ fn AccountBody(me: Me, homes: ViewFn) -> impl IntoView {
             </label>
         </section>
         <ActionForm action=logout>
+            <CsrfField />
             <button type="submit" class="btn btn--block btn--danger-ghost" data-testid="logout">{move || i18n.t("auth.logout")}</button>
         </ActionForm>
     }
@@ -155,6 +156,7 @@ pub fn PasswordPage() -> impl IntoView {
                         <div class="alert alert--ok" role="status">{move || i18n.t("account.password_changed")}</div>
                     </Show>
                     <ActionForm action=action attr:class="form" attr:novalidate=true>
+                        <CsrfField />
                         <FormError error fields=&["current_password", "new_password", "new_password_again"] />
                         <p class="muted">{move || i18n.t("account.reauth_note")}</p>
                         <Field label="account.current_password" name="current_password" kind="password" autocomplete="current-password" error />
@@ -176,6 +178,7 @@ pub fn PhonePage() -> impl IntoView {
     let session = use_session();
     let action = ServerAction::<ChangePhone>::new();
     let send = ServerAction::<SendPhoneCode>::new();
+    let send_url = <SendPhoneCode as leptos::server_fn::ServerFn>::PATH;
     let (password, phone) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = super::auth::newest_error(action.value(), send.value());
     let on_send = Callback::new(move |_| {
@@ -223,6 +226,7 @@ pub fn PhonePage() -> impl IntoView {
                             />
                         </div>
                         <ActionForm action=action attr:class="form" attr:novalidate=true>
+                            <CsrfField />
                             <FormError error fields=&["current_password", "phone", "code"] />
                             <Field
                                 label="account.new_phone"
@@ -233,7 +237,7 @@ pub fn PhonePage() -> impl IntoView {
                                 bind=phone
                                 error
                             />
-                            <CodeField error sent=send.value() sending=send.pending() on_send />
+                            <CodeField error sent=send.value() sending=send.pending() on_send send_url=send_url />
                             <button
                                 type="submit"
                                 class="btn btn--primary btn--block"

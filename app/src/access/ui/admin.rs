@@ -8,7 +8,7 @@ use crate::access::model::{Me, Permission, RoleRow, UserRow, UserStatus};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{
-    toast, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, NavItem, Pager, StaffShell,
+    toast, CsrfField, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, NavItem, Pager, StaffShell,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -303,6 +303,7 @@ pub fn AdminUsers() -> impl IntoView {
         <details class="card">
             <summary class="card__title">{move || i18n.t("admin.new_staff")}</summary>
             <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
+                <CsrfField />
                 <FormError error=create_err fields=&["login", "display_name", "phone", "password", "role_code", "org_id"] />
                 <Field label="admin.login" name="login" autocomplete="off" hint="admin.login_hint" error=create_err />
                 <Field label="auth.display_name" name="display_name" error=create_err />
@@ -403,6 +404,7 @@ where
                 <details>
                     <summary class="link">{move || i18n.t("admin.add_grant")}</summary>
                     <ActionForm action=grant attr:class="inline-form">
+                        <CsrfField />
                         <input type="hidden" name="user_id" value=uid.0.to_string() />
                         <select name="role_code" aria-label=move || i18n.t("admin.role")>{role_options}</select>
                         <select name="org_id" aria-label=move || i18n.t("admin.scope")>{org_options}</select>

@@ -4,7 +4,7 @@ use crate::access::api::{Login, ResetPassword, SendResetCode, SendSignupCode, Si
 use crate::access::model::CodeSent;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{Field, FormError};
+use crate::shared::ui::{CsrfField, Field, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -64,15 +64,10 @@ pub fn LoginPage() -> impl IntoView {
     // `?next=/i/…`: back to the page that asked for a login (a scanned QR code). Paths on this
     // site only: `//host` and `/\host` would leave it.
     let query = leptos_router::hooks::use_query_map();
-    let next = move || {
-        query
-            .with_untracked(|q| q.get("next"))
-            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-    };
+    let next = move || query.with_untracked(|q| q.get("next"));
     Effect::new(move |_| {
         if let Some(Ok(me)) = action.value().get() {
-            let home = if me.is_staff() { "/admin" } else { "/" };
-            let to = next().unwrap_or_else(|| home.to_string());
+            let to = crate::access::model::landing(&me, next().as_deref());
             session.set(Some(me));
             navigate(&to, Default::default());
         }
@@ -83,6 +78,8 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="notice" role="status" data-testid="reset-done">{move || i18n.t("auth.reset_done")}</p>
             })}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                {next().map(|n| view! { <input type="hidden" name="next" value=n /> })}
                 <FormError error fields=&["login", "password"] />
                 <Field label="auth.login_name" name="login" autocomplete="username" error hint="auth.login_name_hint" />
                 <Field label="auth.password" name="password" kind="password" autocomplete="current-password" error />
@@ -107,6 +104,7 @@ pub fn SignupPage() -> impl IntoView {
     let session = use_session();
     let action = ServerAction::<Signup>::new();
     let send = ServerAction::<SendSignupCode>::new();
+    let send_url = <SendSignupCode as leptos::server_fn::ServerFn>::PATH;
     let phone = RwSignal::new(String::new());
     let error = newest_error(action.value(), send.value());
     let navigate = use_navigate();
@@ -125,9 +123,10 @@ pub fn SignupPage() -> impl IntoView {
     view! {
         <AuthFrame title="auth.signup">
             <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <FormError error fields=&["phone", "code", "display_name", "password", "password_again"] />
                 <Field label="auth.phone" name="phone" kind="tel" inputmode="numeric" autocomplete="tel" bind=phone error />
-                <CodeField error sent=send.value() sending=send.pending() on_send />
+                <CodeField error sent=send.value() sending=send.pending() on_send send_url=send_url />
                 <Field label="auth.display_name" name="display_name" autocomplete="name" error />
                 <Field label="auth.password" name="password" kind="password" autocomplete="new-password" hint="auth.password_rule" error />
                 <Field label="auth.password_again" name="password_again" kind="password" autocomplete="new-password" error />
@@ -172,6 +171,7 @@ pub fn ForgotPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ResetPassword>::new();
     let send = ServerAction::<SendResetCode>::new();
+    let send_url = <SendResetCode as leptos::server_fn::ServerFn>::PATH;
     let phone = RwSignal::new(String::new());
     let error = newest_error(action.value(), send.value());
     let navigate = use_navigate();
@@ -190,9 +190,10 @@ pub fn ForgotPage() -> impl IntoView {
         <AuthFrame title="auth.forgot_title">
             <p class="muted">{move || i18n.t("auth.forgot_hint")}</p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <FormError error fields=&["phone", "code", "password", "password_again"] />
                 <Field label="auth.phone" name="phone" kind="tel" inputmode="numeric" autocomplete="tel" bind=phone error />
-                <CodeField error sent=send.value() sending=send.pending() on_send />
+                <CodeField error sent=send.value() sending=send.pending() on_send send_url=send_url />
                 <Field label="auth.new_password" name="password" kind="password" autocomplete="new-password" hint="auth.password_rule" error />
                 <Field label="auth.password_again" name="password_again" kind="password" autocomplete="new-password" error />
                 <button type="submit" class="btn btn--primary btn--block" disabled=move || action.pending().get()>
@@ -229,6 +230,9 @@ pub fn CodeField(
     sent: Signal<Option<Result<CodeSent, AppError>>>,
     #[prop(into)] sending: Signal<bool>,
     on_send: Callback<()>,
+    /// The send function's URL: before the WASM arrives the button posts the form there
+    /// (the number goes along), and the page comes back.
+    send_url: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let left = RwSignal::new(0i64);
@@ -239,15 +243,22 @@ pub fn CodeField(
         }
     });
     let msg = crate::shared::ui::field_error(error, "code");
+    // Until the WASM runs, the button submits the form to the send function; once it runs, it
+    // is a plain button again, so Enter in the form still submits the form itself.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     view! {
         <div class="field" class:field--error=move || msg.get().is_some()>
             <label for="f-code">{move || i18n.t("auth.code")}</label>
             <div class="code-row">
                 <input id="f-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required
                     aria-invalid=move || msg.get().is_some().then_some("true") aria-describedby="f-code-err f-code-sent" />
-                <button type="button" class="btn" data-testid="send-code"
+                <button type=move || if live.get() { "button" } else { "submit" } formaction=send_url formnovalidate=true class="btn" data-testid="send-code"
                     disabled=move || { sending.get() || left.get() > 0 }
-                    on:click=move |_| on_send.run(())>
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        on_send.run(());
+                    }>
                     {move || if left.get() > 0 {
                         i18n.t("auth.resend_in").replace("{n}", &left.get().to_string())
                     } else {

@@ -6,7 +6,7 @@ use crate::access::model::RoleRow;
 use crate::org::model::OrgNode;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -45,6 +45,7 @@ pub fn AdminApiKeys() -> impl IntoView {
                     <details class="card">
                         <summary class="card__title">{move || i18n.t("keys.new")}</summary>
                         <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
+                            <CsrfField />
                             <FormError error=create_err fields=&["name", "role_code", "org_id"] />
                             <Field label="keys.name" name="name" hint="keys.name_hint" autocomplete="off" error=create_err />
                             <div class="field">
@@ -97,6 +98,7 @@ pub fn AdminApiKeys() -> impl IntoView {
                                                     } else {
                                                         view! {
                                                             <ActionForm action=revoke attr:class="inline-form">
+                                                                <CsrfField />
                                                                 <input type="hidden" name="id" value=id.clone() />
                                                                 <button type="submit" class="btn btn--small btn--danger-ghost">{move || i18n.t("keys.revoke")}</button>
                                                             </ActionForm>

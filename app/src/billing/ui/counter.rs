@@ -10,7 +10,7 @@ use crate::billing::model::{AdjustKind, DepositRow, PayMethod, UnitAccount};
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::BillLineId;
 use crate::shared::money::Money;
-use crate::shared::ui::{fresh_key, toast, EmptyState, ErrorState, Loading};
+use crate::shared::ui::{fresh_key, toast, CsrfField, EmptyState, ErrorState, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -247,7 +247,7 @@ fn AccountPanel(
                                                         selected.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
                                                     } />
                                             </td>
-                                            <td data-label=move || i18n.t("billing.item")>{l.item.clone()}{(!notes.is_empty()).then(|| view! { <br /><small class="muted">{notes.clone()}</small> })}</td>
+                                            <td data-label=move || i18n.t("billing.item")>{super::item_label(i18n, &l.item)}{(!notes.is_empty()).then(|| view! { <br /><small class="muted">{notes.clone()}</small> })}</td>
                                             <td data-label=move || i18n.t("billing.period")>{l.period.clone()}</td>
                                             <td class="num" data-label=move || i18n.t("billing.outstanding")>{l.outstanding.to_string()}</td>
                                             <td class="num" data-label=move || i18n.t("billing.late_fee")>{l.late_fee.to_string()}</td>
@@ -388,6 +388,7 @@ fn MoneyHeld(
                             } else {
                                 view! {
                                     <ActionForm action=refund attr:class="inline-form">
+                                        <CsrfField />
                                         <input type="hidden" name="deposit" value=id />
                                         <button type="submit" class="btn btn--small">{move || i18n.t("billing.refund")}</button>
                                     </ActionForm>
@@ -398,6 +399,7 @@ fn MoneyHeld(
                 }).collect_view()}
             </ul>
             <ActionForm action=collect attr:class="form">
+                <CsrfField />
                 <input type="hidden" name="unit" value=u />
                 <input type="hidden" name="method" value="cash" />
                 <input type="hidden" name="idempotency_key" prop:value=move || keys.collect.get() />
@@ -411,6 +413,7 @@ fn MoneyHeld(
             </ActionForm>
             <h3>{move || i18n.t("billing.prepaid")} " " {prepaid.to_string()}</h3>
             <ActionForm action=refund_pre attr:class="form">
+                <CsrfField />
                 <input type="hidden" name="unit" value=u2 />
                 <input type="hidden" name="idempotency_key" prop:value=move || keys.refund_pre.get() />
                 <div class="row">
@@ -455,7 +458,7 @@ pub fn NoticePage() -> impl IntoView {
                             <tbody>
                                 {a.open.iter().map(|l| view! {
                                     <tr>
-                                        <td>{l.item.clone()}</td>
+                                        <td>{super::item_label(i18n, &l.item)}</td>
                                         <td>{l.period.clone()}</td>
                                         <td>{l.quantity.clone()}</td>
                                         <td class="num">{l.outstanding.to_string()}</td>

@@ -28,6 +28,12 @@ pub struct OnlinePay {
     pub bar: Callback<(i64, Vec<LineRow>, Picked), AnyView>,
 }
 
+/// The id of a home's pay form (the payments area renders it): a line's tick box and its
+/// 只缴这一笔 belong to it with `form=`, so they work before the WASM arrives too.
+pub fn pay_form_id(unit: i64) -> String {
+    format!("pay-{unit}")
+}
+
 /// An open or settled line as a row of a card list.
 #[component]
 pub(crate) fn LineItem(
@@ -36,24 +42,35 @@ pub(crate) fn LineItem(
     /// Online payment on: a tick box per line, bound to the set of lines to pay.
     #[prop(optional)]
     pick: Option<Picked>,
+    /// Among several open lines: a button that picks this one alone.
+    #[prop(optional)]
+    only: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let notes = line_notes(i18n, &line);
     let overdue = line.overdue;
     let id = line.id.0;
-    let label = format!("{} {}", line.item, line.period);
+    let item = super::item_label(i18n, &line.item);
+    let form = pay_form_id(line.unit_id);
+    // Each ticked box posts as `lines[i]` (a list the server function reads).
+    let field = format!("lines[{id}]");
+    let label = format!("{} {}", item, line.period);
     view! {
         <li class="bill-line" class:bill-line--overdue=overdue class:bill-line--pick=pick.is_some()>
             {pick.map(|p| view! {
-                <input type="checkbox" class="bill-line__pick" aria-label=label.clone()
-                    prop:checked=move || p.with(|s| s.contains(&id))
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        p.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
-                    } />
+                // The label is the 44 px target around the box.
+                <label class="bill-line__pick">
+                    <input type="checkbox" aria-label=label.clone() form=form.clone() name=field value=id.to_string()
+                        checked=p.with_untracked(|s| s.contains(&id))
+                        prop:checked=move || p.with(|s| s.contains(&id))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            p.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
+                        } />
+                </label>
             })}
             <div class="bill-line__main">
-                <span class="bill-line__item">{line.item.clone()}</span>
+                <span class="bill-line__item">{item.clone()}</span>
                 <span class="muted">{line.period.clone()}</span>
                 {show_unit.then(|| view! { <span class="muted">{line.unit.clone()}</span> })}
                 {(!line.quantity.is_empty()).then(|| view! { <span class="muted">{line.quantity.clone()}</span> })}
@@ -72,6 +89,15 @@ pub(crate) fn LineItem(
                 {(line.adjusted.0 > 0).then(|| view! { " · " {move || i18n.t("billing.waived")} " " {line.adjusted.to_string()} })}
                 {(!notes.is_empty()).then(|| view! { <br /> {notes.clone()} })}
             </div>
+            {pick.filter(|_| only).map(|p| view! {
+                <button type="submit" form=form.clone() name="only" value=id.to_string() class="linklike bill-line__only" data-testid="pay-only"
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        p.set(HashSet::from([id]));
+                    }>
+                    {move || i18n.t("billing.pay_only")}
+                </button>
+            })}
         </li>
     }
 }
@@ -121,11 +147,26 @@ fn AccountCard(a: UnitAccount, bar: Option<Callback<(i64, Vec<LineRow>, Picked),
                 {(a.deposits.0 > 0).then(|| view! { " · " {move || i18n.t("billing.deposits")} " " {a.deposits.to_string()} })}
             </p>
             {if has_open {
+                let ids: Vec<i64> = a.open.iter().map(|l| l.id.0).collect();
+                let several = ids.len() > 1;
+                let all = Signal::derive(move || picked.with(|p| ids.iter().all(|i| p.contains(i))));
+                let every: HashSet<i64> = a.open.iter().map(|l| l.id.0).collect();
                 view! {
-                    {online.then(|| view! { <p class="muted small">{move || i18n.t("payments.pick_hint")}</p> })}
+                    {online.then(|| view! {
+                        <div class="bill-pick">
+                            <p class="muted small">{move || i18n.t("payments.pick_hint")}</p>
+                            // "Pay all" and back: one tap instead of a box per line.
+                            {several.then(|| view! {
+                                <button type="button" class="linklike" data-testid="pick-all"
+                                    on:click=move |_| if all.get_untracked() { picked.set(HashSet::new()) } else { picked.set(every.clone()) }>
+                                    {move || i18n.t(if all.get() { "billing.pick_none" } else { "billing.pick_all" })}
+                                </button>
+                            })}
+                        </div>
+                    })}
                     <ul class="bill-lines">
                         {a.open.into_iter().map(|l| match pick {
-                            Some(p) => view! { <LineItem line=l pick=p /> }.into_any(),
+                            Some(p) => view! { <LineItem line=l pick=p only=several /> }.into_any(),
                             None => view! { <LineItem line=l /> }.into_any(),
                         }).collect_view()}
                     </ul>
@@ -247,7 +288,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                         <tbody>
                                             {rc.lines.iter().map(|l| view! {
                                                 <tr>
-                                                    <td>{l.item.clone()}</td>
+                                                    <td>{super::item_label(i18n, &l.item)}</td>
                                                     <td>{l.period.clone()}</td>
                                                     <td class="num">{l.principal.to_string()}</td>
                                                     <td class="num">{l.late_fee.to_string()}</td>

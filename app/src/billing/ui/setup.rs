@@ -9,7 +9,7 @@ use crate::org::model::OrgChoice;
 use crate::org::model::OrgKind;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, FormError, Loading};
+use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -130,6 +130,7 @@ pub fn ItemsPage() -> impl IntoView {
                         <details class="card">
                             <summary>{move || i18n.t("billing.new_item")}</summary>
                             <ActionForm action=create attr:class="form" attr:novalidate=true>
+                                <CsrfField />
                                 <FormError error=create_err fields=&["office_id", "code", "name"] />
                                 {move || create_err.get().filter(|e| e.field().is_some_and(|f| f.starts_with("formula@"))).map(|e| view! { <p class="form-error" role="alert">{formula_error(i18n, &e)}</p> })}
                                 <div class="row">
@@ -156,6 +157,7 @@ pub fn ItemsPage() -> impl IntoView {
                         <details class="card">
                             <summary>{move || i18n.t("billing.try_formula")}</summary>
                             <ActionForm action=preview attr:class="form" attr:novalidate=true>
+                                <CsrfField />
                                 <label class="field"><span class="field__label">{move || i18n.t("billing.office")}</span>
                                     <select class="input" name="office"><OrgOptions orgs=o2 kinds=&[OrgKind::Office] /></select>
                                 </label>
@@ -234,6 +236,7 @@ fn ItemCard(
                         <span class="list__main">{a.community.clone()} {a.building.clone().map(|b| format!(" · {b}"))}</span>
                         {ut.map(|k| view! { <span class="badge">{move || i18n.t(&k)}</span> })}
                         <ActionForm action=unassign attr:class="inline-form">
+                            <CsrfField />
                             <input type="hidden" name="assignment" value=aid />
                             <button type="submit" class="btn btn--small">{move || i18n.t("records.remove")}</button>
                         </ActionForm>
@@ -243,6 +246,7 @@ fn ItemCard(
             <details>
                 <summary>{move || i18n.t("billing.assign")}</summary>
                 <ActionForm action=assign attr:class="form">
+                    <CsrfField />
                     <input type="hidden" name="item" value=id />
                     <label class="field"><span class="field__label">{move || i18n.t("records.community")}</span>
                         <select class="input" name="community_id"><OrgOptions orgs=orgs kinds=&[OrgKind::Community] /></select>
@@ -262,6 +266,7 @@ fn ItemCard(
             <details>
                 <summary>{move || i18n.t("billing.new_standard")}</summary>
                 <ActionForm action=add_std attr:class="form" attr:novalidate=true>
+                    <CsrfField />
                     <input type="hidden" name="item" value=id2 />
                     <StandardFields />
                     <button type="submit" class="btn">{move || i18n.t("common.save")}</button>
@@ -373,6 +378,7 @@ pub fn BillRunPage() -> impl IntoView {
                     <details class="card">
                         <summary>{move || i18n.t("billing.close_month")}</summary>
                         <ActionForm action=close attr:class="form">
+                            <CsrfField />
                             <label class="field"><span class="field__label">{move || i18n.t("billing.office")}</span>
                                 <select class="input" name="office"><OrgOptions orgs=offices kinds=&[OrgKind::Office] /></select>
                             </label>

@@ -14,6 +14,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
     pub broadcast_id: Option<i64>,
+    /// The title and body as message keys and values (`{"title": Msg, "body": Msg}`).
+    pub words: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

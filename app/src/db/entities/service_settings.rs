@@ -11,6 +11,8 @@ pub struct Model {
     pub hours: Option<String>,
     pub sla: String,
     pub last_assignee: Option<i64>,
+    pub photo_required: bool,
+    pub labour_required: bool,
     pub updated_at: DateTimeUtc,
 }
 

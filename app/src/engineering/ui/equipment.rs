@@ -15,7 +15,7 @@ use crate::files::model::DocRef;
 use crate::files::ui::{DocumentPicker, PhotoPicker};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{field_error, toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{field_error, toast, CsrfField, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -233,6 +233,7 @@ fn NewEquipment(communities: Vec<Community>) -> impl IntoView {
         <details class="card">
             <summary>{move || i18n.t("eng.add_equipment")}</summary>
             <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
+                <CsrfField />
                 <FormError error=err fields=&["community_id", "code", "name", "category", "location", "model", "supplier",
                     "installed_on", "warranty_until", "notes", "photos", "documents"] />
                 <SelectField label="eng.community" name="community_id" error=err>
@@ -497,6 +498,7 @@ fn NewPlan(equipment: EquipmentId, add_plan: ServerAction<AddPlan>) -> impl Into
         <details class="eng-sub">
             <summary>{move || i18n.t("eng.add_plan")}</summary>
             <ActionForm action=add_plan attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <input type="hidden" name="equipment" value=equipment.0.to_string() />
                 <FormError error=err fields=&["plan_name", "every_n", "every_unit", "checklist", "starts_on"] />
                 <Field label="eng.plan_name" name="plan_name" error=err />
@@ -541,6 +543,7 @@ fn EditEquipment(
         <details class="card">
             <summary>{move || i18n.t("eng.edit")}</summary>
             <ActionForm action=update attr:class="form form--grid" attr:novalidate=true>
+                <CsrfField />
                 <input type="hidden" name="id" value=e.id.0.to_string() />
                 <input type="hidden" name="community_id" value=e.community_id.0.to_string() />
                 <FormError error=err fields=&["code", "name", "category", "location", "model", "supplier",

@@ -11,7 +11,7 @@ use crate::engineering::model::*;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::OrgId;
-use crate::shared::ui::{field_error, toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{field_error, toast, CsrfField, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -156,6 +156,7 @@ fn NewCheckpoint(community: i64, create: ServerAction<CreateCheckpoint>) -> impl
         <details class="card">
             <summary>{move || i18n.t("eng.add_checkpoint")}</summary>
             <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <input type="hidden" name="community_id" value=community.to_string() />
                 <FormError error=err fields=&["name", "location", "equipment_id", "checklist"] />
                 <Field label="eng.checkpoint_name" name="name" error=err />
@@ -286,6 +287,7 @@ fn NewRoute(community: i64, checkpoints: Vec<CheckpointRow>, create: ServerActio
         <details class="card">
             <summary>{move || i18n.t("eng.add_route")}</summary>
             <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <input type="hidden" name="community_id" value=community.to_string() />
                 <RouteFields err checkpoints route=None prefix="new-route".into() />
                 <button type="submit" class="btn btn--primary" disabled=move || create.pending().get()>{move || i18n.t("common.save")}</button>
@@ -313,6 +315,7 @@ fn EditRoute(route: RouteRow, checkpoints: Vec<CheckpointRow>, reload: RwSignal<
         <details class="eng-card__edit">
             <summary>{move || i18n.t("eng.edit_route")}</summary>
             <ActionForm action=update attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <input type="hidden" name="id" value=id.0.to_string() />
                 <input type="hidden" name="community_id" value=community.to_string() />
                 <RouteFields err checkpoints route=Some(route) prefix=format!("route-{}", id.0) />

@@ -3,7 +3,7 @@ use super::relation_key;
 use crate::estate::api::{list_bind_requests, DecideBind};
 use crate::estate::model::{BindRequestRow, BindStatus};
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, LoadMore, Loading, Pager};
+use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, LoadMore, Loading, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -67,11 +67,13 @@ pub fn BindRequestsPage() -> impl IntoView {
                                                     view! {
                                                         <div class="actions">
                                                             <ActionForm action=decide attr:class="inline-form">
+                                                                <CsrfField />
                                                                 <input type="hidden" name="id" value=id.clone() />
                                                                 <input type="hidden" name="approve" value="true" />
                                                                 <button type="submit" class="btn btn--small btn--primary">{move || i18n.t("binds.approve")}</button>
                                                             </ActionForm>
                                                             <ActionForm action=decide attr:class="inline-form">
+                                                                <CsrfField />
                                                                 <input type="hidden" name="id" value=id2.clone() />
                                                                 <input type="hidden" name="approve" value="false" />
                                                                 <input type="text" name="note" class="input input--small" aria-label=move || i18n.t("binds.reason") placeholder=move || i18n.t("binds.reason") />

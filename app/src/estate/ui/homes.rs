@@ -8,7 +8,7 @@ use crate::estate::api::{
 use crate::estate::model::{BindRequestRow, BindStatus, FamilyInvite, Home, Relation};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{reset_forms, toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{reset_forms, toast, CsrfField, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 
 fn is_head(r: Relation) -> bool {
@@ -46,6 +46,7 @@ fn HomeCard(
                             <span class="muted">{o.phone_masked.unwrap_or_default()}</span>
                             {removable.then(|| view! {
                                 <ActionForm action=remove attr:class="inline-form">
+                                    <CsrfField />
                                     <input type="hidden" name="occupancy" value=occ.clone() />
                                     <button type="submit" class="btn btn--small">{move || i18n.t("records.remove")}</button>
                                 </ActionForm>
@@ -63,6 +64,7 @@ fn HomeCard(
                             <span class="muted">{inv.phone_masked}</span>
                             {head.then(|| view! {
                                 <ActionForm action=cancel attr:class="inline-form">
+                                    <CsrfField />
                                     <input type="hidden" name="id" value=id.clone() />
                                     <button type="submit" class="btn btn--small">{move || i18n.t("homes.invite_cancel")}</button>
                                 </ActionForm>
@@ -75,6 +77,7 @@ fn HomeCard(
                 <details class="home__invite">
                     <summary>{move || i18n.t("homes.invite")}</summary>
                     <ActionForm action=invite attr:class="form" attr:novalidate=true>
+                        <CsrfField />
                         <input type="hidden" name="unit" value=unit_id.clone() />
                         <FormError error=invite_err fields=&["name", "phone"] />
                         <Field label="records.name" name="name" autocomplete="off" error=invite_err />
@@ -204,6 +207,7 @@ fn RequestList(list: Vec<BindRequestRow>, cancel: ServerAction<CancelBind>) -> i
                         {(!r.note.is_empty()).then(|| view! { <span class="muted">{r.note.clone()}</span> })}
                         {(r.status == BindStatus::Pending).then(|| view! {
                             <ActionForm action=cancel attr:class="inline-form">
+                                <CsrfField />
                                 <input type="hidden" name="id" value=id.clone() />
                                 <button type="submit" class="btn btn--small">{move || i18n.t("homes.cancel")}</button>
                             </ActionForm>
@@ -243,6 +247,7 @@ fn BindCard() -> impl IntoView {
                         <details open=false>
                             <summary>{move || i18n.t("homes.bind_open")}</summary>
                             <ActionForm action=ask attr:class="form" attr:novalidate=true>
+                                <CsrfField />
                                 <FormError error=ask_err fields=&["community_id", "unit_number", "relation", "name"] />
                                 <div class="field">
                                     <label for="f-bind-community">{move || i18n.t("records.community")}</label>

@@ -5,7 +5,7 @@ use crate::estate::api::{org_contact, AddOrg, RenameOrg, SetOrgContact};
 use crate::org::model::{OrgKind, OrgNode};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{field_error, toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{field_error, toast, CsrfField, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -45,6 +45,7 @@ pub fn OrgsPage() -> impl IntoView {
                         <details class="card">
                             <summary class="card__title">{move || i18n.t("orgs.new")}</summary>
                             <ActionForm action=add attr:class="form form--grid" attr:novalidate=true>
+                                <CsrfField />
                                 <FormError error=add_err fields=&["parent_id", "kind", "name", "code"] />
                                 <div class="field">
                                     <label for="f-parent">{move || i18n.t("orgs.parent")}</label>
@@ -79,6 +80,7 @@ pub fn OrgsPage() -> impl IntoView {
                                     <li class="tree__node" style=format!("--depth:{}", n.depth.max(0))>
                                         <span class="badge">{move || i18n.t(&k)}</span>
                                         <ActionForm action=rename attr:class="inline-form tree__form">
+                                            <CsrfField />
                                             <input type="hidden" name="id" value=id />
                                             <input type="text" name="name" class="input input--small tree__name" value=n.name.clone() aria-label=label />
                                             <button type="submit" class="btn btn--small">{move || i18n.t("common.save")}</button>
@@ -130,6 +132,7 @@ fn ContactForm(id: crate::shared::ids::OrgId) -> impl IntoView {
                         Ok(None) => ().into_any(),
                         Ok(Some(k)) => view! {
                             <ActionForm action=save attr:class="form" attr:novalidate=true>
+                                <CsrfField />
                                 <FormError error=err fields=&["phone", "address", "hours"] />
                                 <input type="hidden" name="id" value=id.0.to_string() />
                                 {["phone", "address", "hours"].into_iter().map(|name| {

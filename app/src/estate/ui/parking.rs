@@ -5,7 +5,7 @@ use crate::estate::model::{SpaceKind, SpaceRow};
 use crate::org::model::{OrgKind, OrgNode};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, Pager};
+use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -36,6 +36,7 @@ pub fn SpacesPage() -> impl IntoView {
         <details class="card">
             <summary class="card__title">{move || i18n.t("parking.new_run")}</summary>
             <ActionForm action=create attr:class="form form--grid" attr:novalidate=true>
+                <CsrfField />
                 <FormError error=create_err fields=&["community_id", "prefix", "from", "to", "kind", "area"] />
                 <div class="field">
                     <label for="f-space-community">{move || i18n.t("records.community")}</label>

@@ -8,7 +8,9 @@ use crate::estate::model::PersonRow;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::PersonId;
-use crate::shared::ui::{reset_forms, toast, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, Pager};
+use crate::shared::ui::{
+    reset_forms, toast, CsrfField, EmptyState, ErrorState, Field, FormError, LoadMore, Loading, Pager,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -126,6 +128,7 @@ pub fn PersonPage() -> impl IntoView {
                                     <span class="mono" data-testid="id-number">{move || revealed.get().or_else(|| p.id_masked.clone()).unwrap_or_else(|| "—".into())}</span>
                                     {has_id.then(|| view! {
                                         <ActionForm action=reveal attr:class="inline-form">
+                                            <CsrfField />
                                             <input type="hidden" name="person" value=pid.clone() />
                                             <button type="submit" class="btn btn--small">{move || i18n.t("people.reveal")}</button>
                                         </ActionForm>
@@ -166,6 +169,7 @@ pub fn PersonPage() -> impl IntoView {
                         <section class="card">
                             <h2 class="card__title">{move || i18n.t(if has_id { "people.replace_id" } else { "people.add_id" })}</h2>
                             <ActionForm action=set_id attr:class="form id-form" attr:novalidate=true>
+                                <CsrfField />
                                 <input type="hidden" name="person" value=pid2 />
                                 <FormError error=set_err fields=&["id_number", "consent"] />
                                 <Field label="people.id_number" name="id_number" autocomplete="off" hint="people.id_hint" error=set_err />

@@ -8,7 +8,7 @@ use crate::estate::model::{Area, HandoverRow, Inspection, Occupant, Relation, Un
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::UnitId;
-use crate::shared::ui::{toast, EmptyState, ErrorState, Field, FormError, Loading};
+use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, Field, FormError, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -44,6 +44,7 @@ pub fn OccupantTable(
                         <span class="muted">{period}</span>
                         {(o.until.is_none()).then_some(move_out).flatten().map(|a| view! {
                             <ActionForm action=a attr:class="inline-form">
+                                <CsrfField />
                                 <input type="hidden" name="occupancy" value=occ.clone() />
                                 <button type="submit" class="btn btn--small">{move || i18n.t("records.move_out")}</button>
                             </ActionForm>
@@ -78,6 +79,7 @@ pub fn VehicleList(
                         {v.space_code.map(|s| view! { <span class="muted">{move || i18n.t("records.space")}" "{s.clone()}</span> })}
                         {remove.map(|a| view! {
                             <ActionForm action=a attr:class="inline-form">
+                                <CsrfField />
                                 <input type="hidden" name="id" value=id.clone() />
                                 <button type="submit" class="btn btn--small">{move || i18n.t("records.remove")}</button>
                             </ActionForm>
@@ -191,6 +193,7 @@ pub fn UnitPage() -> impl IntoView {
                         <details class="card">
                             <summary class="card__title">{move || i18n.t("records.edit_unit")}</summary>
                             <ActionForm action=edit attr:class="form form--grid" attr:novalidate=true>
+                                <CsrfField />
                                 <input type="hidden" name="id" value=u.id.0.to_string() />
                                 <FormError error=edit_err fields=&["layout", "area_registered", "area_measured", "area_contract", "shared_area"] />
                                 <div class="field">
@@ -227,6 +230,7 @@ pub fn UnitPage() -> impl IntoView {
                         <section class="card">
                             <h2 class="card__title">{move || i18n.t("records.add_occupant")}</h2>
                             <ActionForm action=add attr:class="form form--grid" attr:novalidate=true>
+                                <CsrfField />
                                 <input type="hidden" name="unit" value=u.id.0.to_string() />
                                 <FormError error=add_err fields=&["name", "phone", "relation", "lease_end"] />
                                 <Field label="records.name" name="name" autocomplete="off" error=add_err />
@@ -251,6 +255,7 @@ pub fn UnitPage() -> impl IntoView {
                                 <details>
                                     <summary>{move || i18n.t("records.add_vehicle")}</summary>
                                     <ActionForm action=car attr:class="form form--grid" attr:novalidate=true>
+                                        <CsrfField />
                                         <input type="hidden" name="unit" value=u.id.0.to_string() />
                                         <FormError error=car_err fields=&["plate", "person_id", "space_code", "note"] />
                                         <Field label="records.plate" name="plate" hint="records.plate_hint" autocomplete="off" error=car_err />
@@ -376,6 +381,7 @@ pub fn HandoverSection(
             <details>
                 <summary>{move || i18n.t("handover.edit_list")}</summary>
                 <ActionForm action=set_list attr:class="form" attr:novalidate=true>
+                    <CsrfField />
                     <input type="hidden" name="community_id" value=community.0.to_string() />
                     <FormError error=list_err fields=&["items"] />
                     <div class="field">

@@ -119,9 +119,15 @@ pub fn StaffShell(
                     on:click=move |_| open.update(|o| *o = !*o)
                 >
                     <span aria-hidden="true">"☰"</span>
-                    <span class="sr-only">{move || i18n.t("nav.menu")}</span>
+                    // Said in words: a bare ☰ on a phone hid a technician's tasks.
+                    <span class="staff__menu-label">{move || i18n.t("nav.menu")}</span>
                 </button>
                 <a class="staff__brand" href="/admin">{move || i18n.t("app.name_staff")}</a>
+                // The unread count stays in sight on a phone, where the sidebar is folded away.
+                <a class="staff__inbox" href="/admin/inbox" aria-label=move || i18n.t("nav.inbox")>
+                    <span aria-hidden="true">"✉"</span>
+                    {inbox_badge()}
+                </a>
             </header>
             <nav id="staff-nav" class="staff__nav" aria-label=move || i18n.t("nav.staff")>
                 <div class="staff__who">{move || who.get()}</div>

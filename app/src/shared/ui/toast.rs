@@ -8,11 +8,12 @@ pub fn provide_toasts() {
     provide_context(Toasts(RwSignal::new(vec![])));
 }
 
-/// Shows a message for four seconds.
+/// Shows a message for four seconds. One at a time: a new message replaces the one showing,
+/// so quick saves never pile up over the form being worked on.
 pub fn toast(msg: String) {
     if let Some(Toasts(list)) = use_context::<Toasts>() {
         let id = list.with_untracked(|l| l.iter().map(|(i, _)| *i).max().unwrap_or(0) + 1);
-        list.update(|l| l.push((id, msg)));
+        list.set(vec![(id, msg)]);
         set_timeout(
             move || list.update(|l| l.retain(|(i, _)| *i != id)),
             std::time::Duration::from_secs(4),

@@ -21,17 +21,7 @@ pub async fn upload_file<T: serde::de::DeserializeOwned>(
     let window = web_sys::window().ok_or(AppError::Internal)?;
     // The session cookie goes along by itself; a cookie-authenticated write needs the CSRF
     // token the server put in the readable `linli_csrf` cookie.
-    let csrf = window
-        .document()
-        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
-        .and_then(|d| d.cookie().ok())
-        .and_then(|all| {
-            all.split(';')
-                .filter_map(|kv| kv.trim().split_once('='))
-                .find(|(k, _)| *k == crate::shared::request::CSRF_COOKIE)
-                .map(|(_, v)| v.to_string())
-        })
-        .unwrap_or_default();
+    let csrf = crate::shared::request::browser_csrf_token();
     let headers = web_sys::Headers::new().map_err(transport)?;
     for (k, v) in [
         ("Content-Type", content_type),

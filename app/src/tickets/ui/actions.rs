@@ -77,6 +77,7 @@ pub fn ActionPanel(
         return ().into_any();
     }
     let is_home = detail.row.kind == Kind::RepairHome;
+    let needs = detail.needs;
     view! {
         <section class="card act-panel" aria-labelledby="act-title">
             <h2 class="card__title" id="act-title">{move || i18n.t("service.what_next")}</h2>
@@ -89,7 +90,7 @@ pub fn ActionPanel(
             </div>
             {has("dispatch").then(|| view! { <DispatchForm act id /> })}
             {has("check_in").then(|| view! { <PhotoAction act id action=Action::CheckIn label="service.act_check_in" hint="service.before_photos" /> })}
-            {has("complete").then(|| view! { <CompleteForm act id is_home error /> })}
+            {has("complete").then(|| view! { <CompleteForm act id is_home needs error /> })}
             {has("resolve").then(|| view! { <TextAction act id code="resolve" label="service.act_resolve" placeholder="service.reply_hint" make=|t| Action::Resolve { reply: t } /> })}
             {has("rate").then(|| view! { <RateForm act id /> })}
             {has("callback").then(|| view! { <CallbackForm act id /> })}
@@ -222,6 +223,8 @@ fn CompleteForm(
     act: ServerAction<TicketAct>,
     id: i64,
     is_home: bool,
+    /// What this office asks a 完工 record to hold (said on the labels, checked by the server).
+    needs: CompletionNeeds,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -233,10 +236,18 @@ fn CompleteForm(
     let busy = RwSignal::new(false);
     let prices = Resource::new(move || id, ticket_prices);
     let labour_err = field_error(error, "labour_minutes");
+    let note_err = field_error(error, "work_note");
+    let required = move |on: bool| {
+        if on {
+            i18n.t("service.required_mark")
+        } else {
+            String::new()
+        }
+    };
     let materials_err = field_error(error, "materials");
     let charges_err = field_error(error, "charges");
     view! {
-        <form class="form act__form act__complete" on:submit=move |ev| {
+        <form class="form act__form act__complete" id="act-complete" novalidate on:submit=move |ev| {
             ev.prevent_default();
             let mut input = ActInput::of(Action::Complete);
             input.work_note = note.get_untracked();
@@ -250,11 +261,15 @@ fn CompleteForm(
             send(act, id, input);
         }>
             <h3 class="act__title">{move || i18n.t("service.act_complete")}</h3>
-            <label class="field__label" for="act-note">{move || i18n.t("service.work_note")}</label>
-            <textarea id="act-note" class="input" rows="3" maxlength="2000" placeholder=move || i18n.t("service.work_note_hint")
-                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            <div class="field" class:field--error=move || note_err.get().is_some()>
+                <label class="field__label" for="act-note">{move || i18n.t("service.work_note")} {move || required(true)}</label>
+                <textarea id="act-note" class="input" rows="3" maxlength="2000" required=true placeholder=move || i18n.t("service.work_note_hint")
+                    aria-invalid=move || note_err.get().is_some().then_some("true")
+                    prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                <p class="field__error" role="alert">{move || note_err.get()}</p>
+            </div>
             <div class="field" class:field--error=move || labour_err.get().is_some()>
-                <label for="act-labour">{move || i18n.t("service.labour_minutes")}</label>
+                <label for="act-labour">{move || i18n.t("service.labour_minutes")} {move || required(needs.labour)}</label>
                 <input id="act-labour" class="input" inputmode="numeric" prop:value=move || labour.get()
                     on:input=move |ev| labour.set(event_target_value(&ev)) />
                 <p class="field__error" role="alert">{move || labour_err.get()}</p>
@@ -303,7 +318,8 @@ fn CompleteForm(
                     <p class="field__error" role="alert">{move || charges_err.get()}</p>
                 </fieldset>
             })}
-            <PhotoPicker ids=photos max=MAX_PHOTOS label="service.after_photos" busy error />
+            <PhotoPicker ids=photos max=MAX_PHOTOS label="service.after_photos"
+                hint=if needs.photo { "service.after_photos_required" } else { "service.after_photos_optional" } busy error />
             <button type="submit" class="btn btn--primary btn--block" data-act="complete" disabled=move || act.pending().get() || busy.get()>
                 {move || i18n.t("service.act_complete")}
             </button>

@@ -7,8 +7,8 @@ use crate::access::ui::RequireLogin;
 use crate::files::ui::PhotoPicker;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{field_error, toast, EmptyState, ErrorState, FormError, Loading, ResidentShell};
-use crate::tickets::api::{my_tickets, ticket, ticket_form, SubmitTicket, TicketAct};
+use crate::shared::ui::{field_error, toast, CsrfField, EmptyState, ErrorState, FormError, Loading, ResidentShell};
+use crate::tickets::api::{my_tickets, ticket, ticket_form, SubmitTicket, SubmitTicketForm, TicketAct};
 use crate::tickets::model::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -117,7 +117,9 @@ fn TicketFields(units: Vec<(i64, String)>) -> impl IntoView {
     let photos: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
     let busy = RwSignal::new(false);
     let submit = ServerAction::<SubmitTicket>::new();
-    let error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    // A form the browser posted itself comes back with its error in the address.
+    let plain = ServerAction::<SubmitTicketForm>::new();
+    let error: RwSignal<Option<AppError>> = RwSignal::new(plain.value().get_untracked().and_then(|r| r.err()));
     let err = Signal::derive(move || error.get());
     let navigate = use_navigate();
     Effect::new(move |_| match submit.value().get() {
@@ -132,8 +134,9 @@ fn TicketFields(units: Vec<(i64, String)>) -> impl IntoView {
     let spot_err = field_error(err, "spot");
     let cat_err = field_error(err, "category");
     let show_unit = units.len() > 1;
+    let plain_url = <SubmitTicketForm as leptos::server_fn::ServerFn>::PATH;
     view! {
-        <form class="form ticket-form" novalidate on:submit=move |ev| {
+        <form class="form ticket-form" method="post" action=plain_url novalidate on:submit=move |ev| {
             ev.prevent_default();
             error.set(None);
             submit.dispatch(SubmitTicket { ticket: NewTicket {
@@ -142,47 +145,48 @@ fn TicketFields(units: Vec<(i64, String)>) -> impl IntoView {
                 unit_id: Some(unit.get_untracked()),
                 community_id: None,
                 unit_number: String::new(),
-                spot: spot.get_untracked(),
+                // What the chosen kind does not ask for (hidden, maybe typed before) stays out.
+                spot: if kind.get_untracked() == Kind::RepairHome { String::new() } else { spot.get_untracked() },
                 description: description.get_untracked(),
-                preferred_time: preferred.get_untracked(),
+                preferred_time: if kind.get_untracked().is_repair() { preferred.get_untracked() } else { String::new() },
                 photos: photos.get_untracked(),
                 caller_name: String::new(),
                 caller_phone: String::new(),
                 priority: None,
             }});
         }>
+            <CsrfField />
             <FormError error=err fields=FIELDS />
             <KindChooser kind />
             <CategorySelect kind category error=cat_err />
+            {(!show_unit).then(|| units.first().map(|u| view! { <input type="hidden" name="unit_id" value=u.0.to_string() /> }))}
             {show_unit.then(|| view! {
                 <div class="field">
                     <label for="f-unit">{move || i18n.t("service.home")}</label>
-                    <select id="f-unit" class="input" on:change=move |ev| unit.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    <select id="f-unit" class="input" name="unit_id" on:change=move |ev| unit.set(event_target_value(&ev).parse().unwrap_or(0))>
                         {units.iter().map(|(id, label)| view! { <option value=id.to_string()>{label.clone()}</option> }).collect_view()}
                     </select>
                 </div>
             })}
-            <Show when=move || kind.get() != Kind::RepairHome>
-                <div class="field" class:field--error=move || spot_err.get().is_some()>
-                    <label for="f-spot">{move || i18n.t("service.spot")}</label>
-                    <input id="f-spot" class="input" maxlength="100" placeholder=move || i18n.t("service.spot_hint")
-                        prop:value=move || spot.get() on:input=move |ev| spot.set(event_target_value(&ev)) />
-                    <p class="field__error" role="alert">{move || spot_err.get()}</p>
-                </div>
-            </Show>
+            // Shown for the kinds that need them by the stylesheet, from the checked kind, so the
+            // form is right before the WASM arrives too.
+            <div class="field ticket-form__spot" class:field--error=move || spot_err.get().is_some()>
+                <label for="f-spot">{move || i18n.t("service.spot")}</label>
+                <input id="f-spot" name="spot" class="input" maxlength="100" placeholder=move || i18n.t("service.spot_hint")
+                    prop:value=move || spot.get() on:input=move |ev| spot.set(event_target_value(&ev)) />
+                <p class="field__error" role="alert">{move || spot_err.get()}</p>
+            </div>
             <div class="field" class:field--error=move || desc_err.get().is_some()>
                 <label for="f-description">{move || i18n.t("service.description")}</label>
-                <textarea id="f-description" class="input" rows="4" maxlength="1000" required=true placeholder=move || i18n.t("service.description_hint")
+                <textarea id="f-description" name="description" class="input" rows="4" maxlength="1000" required=true placeholder=move || i18n.t("service.description_hint")
                     prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 <p class="field__error" role="alert">{move || desc_err.get()}</p>
             </div>
-            <Show when=move || kind.get().is_repair()>
-                <div class="field">
-                    <label for="f-preferred">{move || i18n.t("service.preferred_time")}</label>
-                    <input id="f-preferred" class="input" maxlength="60" placeholder=move || i18n.t("service.preferred_hint")
-                        prop:value=move || preferred.get() on:input=move |ev| preferred.set(event_target_value(&ev)) />
-                </div>
-            </Show>
+            <div class="field ticket-form__preferred">
+                <label for="f-preferred">{move || i18n.t("service.preferred_time")}</label>
+                <input id="f-preferred" name="preferred_time" class="input" maxlength="60" placeholder=move || i18n.t("service.preferred_hint")
+                    prop:value=move || preferred.get() on:input=move |ev| preferred.set(event_target_value(&ev)) />
+            </div>
             <PhotoPicker ids=photos max=MAX_PHOTOS label="service.photos" hint="service.photos_hint" busy error=err />
             <button type="submit" class="btn btn--primary btn--block" data-testid="submit-ticket"
                 disabled=move || submit.pending().get() || busy.get()>
@@ -260,6 +264,12 @@ fn TicketBody(
                     <span class="mono muted small" data-testid="ticket-number">{row.number.clone()}</span>
                 </div>
                 <h2 class="ticket__title">{move || format!("{} · {}", i18n.t(&kind), i18n.t(&cat))}</h2>
+                // On a phone the 完工 form sits below the facts: one tap away, not a scroll.
+                {d.can.iter().any(|c| c == "complete").then(|| view! {
+                    <a class="btn btn--primary ticket__jump" href="#act-complete" data-testid="jump-complete">
+                        {move || i18n.t("service.jump_complete")}
+                    </a>
+                })}
                 <p class="ticket__desc">{d.description.clone()}</p>
                 <dl class="facts">
                     <dt>{move || i18n.t("service.location")}</dt><dd>{format!("{} {}", row.community, row.location)}</dd>
@@ -278,7 +288,8 @@ fn TicketBody(
                     {d.reopen_until.clone().map(|u| view! { <dt>{move || i18n.t("service.reopen_until")}</dt><dd>{u}</dd> })}
                 </dl>
             </section>
-            <FormError error />
+            // The 完工 form names its own missing note and time next to the fields.
+            <FormError error fields=&["work_note", "labour_minutes"] />
             <ActionPanel detail=d.clone() act error />
             <section class="card">
                 <h2 class="card__title">{move || i18n.t("service.timeline")}</h2>

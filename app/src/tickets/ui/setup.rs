@@ -86,6 +86,8 @@ fn SetupForms(s: OfficeSetup, saved: RwSignal<u32>) -> impl IntoView {
     let close = RwSignal::new(hhmm(h.close));
     let days = RwSignal::new(h.days);
     let sla = RwSignal::new(s.settings.sla.clone());
+    let photo_required = RwSignal::new(s.settings.photo_required);
+    let labour_required = RwSignal::new(s.settings.labour_required);
     let save = ServerAction::<SaveServiceSettings>::new();
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
     let err = Signal::derive(move || error.get());
@@ -128,6 +130,7 @@ fn SetupForms(s: OfficeSetup, saved: RwSignal<u32>) -> impl IntoView {
             };
             save.dispatch(SaveServiceSettings { settings: ServiceSettings {
                 office_id: office, dispatch_mode: mode.get_untracked(), reopen_days, hours, sla: sla.get_untracked(),
+                photo_required: photo_required.get_untracked(), labour_required: labour_required.get_untracked(),
             }});
         }>
             <h2 class="card__title">{move || i18n.t("service.dispatch_rules")}</h2>
@@ -181,6 +184,20 @@ fn SetupForms(s: OfficeSetup, saved: RwSignal<u32>) -> impl IntoView {
             </Show>
             <p class="field__error" role="alert">{move || hours_err.get()}</p>
             <SlaTable sla error=err />
+            <fieldset class="fieldset">
+                <legend class="field__label">{move || i18n.t("service.completion_record")}</legend>
+                <p class="field__hint">{move || i18n.t("service.completion_record_hint")}</p>
+                <label class="check">
+                    <input type="checkbox" data-testid="photo-required" prop:checked=move || photo_required.get()
+                        on:change=move |ev| photo_required.set(event_target_checked(&ev)) />
+                    <span>{move || i18n.t("service.photo_required")}</span>
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="labour-required" prop:checked=move || labour_required.get()
+                        on:change=move |ev| labour_required.set(event_target_checked(&ev)) />
+                    <span>{move || i18n.t("service.labour_required")}</span>
+                </label>
+            </fieldset>
             <button type="submit" class="btn btn--primary" disabled=move || save.pending().get()>{move || i18n.t("common.save")}</button>
         </form>
     }

@@ -25,10 +25,15 @@ pub fn ServiceTicketsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let q = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
+    // A technician starts on their own work; the desk on everything open.
+    let worker = crate::access::ui::use_session()
+        .me
+        .get_untracked()
+        .is_some_and(|m| m.is_field_worker());
     let filter = move || {
         let s = q("status");
         let s = if query.with(|q| q.get("status").is_none()) {
-            "open".to_string()
+            if worker { "mine" } else { "open" }.to_string()
         } else {
             s
         };
