@@ -54,6 +54,17 @@ test("with JavaScript off a resident logs in, sees the bills and submits a repai
   const card = page.locator("section.account").filter({ has: page.getByTestId("pay-online") }).first();
   await expect(card.getByRole("checkbox").first()).toBeChecked();
 
+  // Unticking a box and paying posts the rest: the checkout is for the other lines.
+  const cents = (t: string) => Math.round(parseFloat(t.replace(/[¥,\s]/g, "")) * 100);
+  const total = cents((await card.getByTestId("pay-online").innerText()).match(/¥[\d,]+\.\d\d/)![0]);
+  const first = cents(await card.locator(".bill-line").first().locator(".bill-line__amount strong").innerText());
+  await card.getByRole("checkbox").first().uncheck();
+  await card.getByTestId("pay-online").click();
+  await page.waitForURL(/\/pay\/online\/\d+$/);
+  await expectNoJson(page);
+  expect(cents(await page.locator(".checkout__amount").innerText())).toBe(total - first);
+  await page.goto("/pay");
+
   // 只缴这一笔 posts the pay form with that line alone; the checkout's page links on to the
   // provider's.
   const last = card.locator(".bill-line").last();

@@ -75,3 +75,34 @@ test("turning on push registers the service worker and stores this device (375 p
   await page.getByRole("button", { name: "移除" }).click();
   await expect(page.getByTestId("no-devices")).toBeVisible();
 });
+
+test("in English the inbox's notices and the built-in bill items are English, and Chinese again after switching back (375 px)", async ({ page }) => {
+  // An owner no other test signs in as.
+  await new LoginPage(page).loginAsResident("13800000013");
+  await hydrated(page);
+  await page.getByTestId("lang-switch").click();
+  await expect(page.getByRole("link", { name: "Pay" }).first()).toBeVisible();
+  // The notice the bill run raised, worded in English when read.
+  await page.goto("/inbox");
+  await hydrated(page);
+  const notice = page.locator(".inbox__item").filter({ hasText: /Bill for \d{4}-\d{2} issued/ }).first();
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText("due by");
+  await expect(page.locator(".inbox__item").filter({ hasText: "账单已出" })).toHaveCount(0);
+  await shot(page, "notify-inbox-en-375");
+  // Built-in item names follow the language; amounts and periods are the same.
+  await page.goto("/pay");
+  await hydrated(page);
+  await expect(page.locator(".bill-line__item").filter({ hasText: "Property management fee" }).first()).toBeVisible();
+  await expect(page.locator(".bill-line__item").filter({ hasText: "物业服务费" })).toHaveCount(0);
+  // Back to Chinese on the home page: the same notice and item in Chinese.
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByTestId("lang-switch").click();
+  await page.goto("/inbox");
+  await hydrated(page);
+  await expect(page.locator(".inbox__item").filter({ hasText: "账单已出" }).first()).toBeVisible();
+  await page.goto("/pay");
+  await hydrated(page);
+  await expect(page.locator(".bill-line__item").filter({ hasText: "物业服务费" }).first()).toBeVisible();
+});

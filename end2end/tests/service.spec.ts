@@ -79,6 +79,8 @@ test("a repair from the resident's phone to the rating, with photos at every ste
   await addPhoto(tech, "before.png", ".act__photo");
   await tech.locator('[data-act="check_in"]').click();
   await expect(tech.locator(".ticket-status")).toHaveText("处理中");
+  // Two saves in a row leave one confirmation, not a pile over the form.
+  await expect(tech.locator(".toasts .toast")).toHaveCount(1);
   // 完工 is one tap from the top of the ticket, and refuses a record with no note or photo.
   await tech.getByTestId("jump-complete").click();
   await expect(tech.locator('[data-act="complete"]')).toBeInViewport();

@@ -1120,6 +1120,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn built_in_item_names_have_keys_in_every_language_and_typed_names_do_not() {
+        assert_eq!(builtin_item_key("物业服务费"), Some("billing.item_property_service"));
+        assert_eq!(builtin_item_key("有偿维修"), Some("billing.item_repair"));
+        assert_eq!(builtin_item_key("会所活动费"), None);
+        for (zh, key) in BUILTIN_ITEMS {
+            assert_eq!(crate::shared::i18n::tr_in("zh-CN", key), zh, "{key}");
+            assert_ne!(crate::shared::i18n::tr_in("en", key), key, "{key} has no English");
+        }
+    }
+
+    #[test]
     fn a_line_note_reads_what_bill_runs_and_charges_stored_and_round_trips() {
         let n =
             LineNote::parse(r#"{"days":[16,30,30],"relief_bp":3000,"prepay_bp":500,"usage":{"own":1200,"shared":55}}"#);

@@ -311,6 +311,22 @@ mod tests {
     }
 
     #[test]
+    fn words_are_worded_in_the_readers_language() {
+        let title = Msg::key("service.ticket").then(Msg::text("R20261206-0001"));
+        assert_eq!(title.render("zh-CN"), "工单 R20261206-0001");
+        assert_eq!(title.render("en"), "Ticket R20261206-0001");
+        // What someone typed stays as typed inside a template; values may be messages too.
+        let body = Msg::fill("service.notice_comment", [("text", Msg::text("明天上午"))]);
+        assert_eq!(body.render("en"), "New message: 明天上午");
+        let nested = Msg::fill("service.notice_comment", [("text", Msg::key("service.ticket"))]);
+        assert_eq!(nested.render("zh-CN"), "新留言：工单");
+        // Stored as JSON and read back unchanged.
+        let stored = serde_json::to_string(&body).unwrap();
+        assert_eq!(serde_json::from_str::<Msg>(&stored).unwrap(), body);
+        assert_eq!(Msg::from("停水通知").render("en"), "停水通知");
+    }
+
+    #[test]
     fn cookie_beats_header() {
         let mut h = http::HeaderMap::new();
         h.insert(http::header::ACCEPT_LANGUAGE, "zh-CN".parse().unwrap());

@@ -50,17 +50,20 @@ pub(crate) fn LineItem(
     let notes = line_notes(i18n, &line);
     let overdue = line.overdue;
     let id = line.id.0;
-    let item = super::item_label(i18n, &line.item);
+    // In the page's language, following a switch.
+    let name = StoredValue::new(line.item.clone());
+    let item = move || name.with_value(|n| super::item_label(i18n, n));
     let form = pay_form_id(line.unit_id);
     // Each ticked box posts as `lines[i]` (a list the server function reads).
     let field = format!("lines[{id}]");
-    let label = format!("{} {}", item, line.period);
+    let period = line.period.clone();
+    let label = move || format!("{} {}", item(), period);
     view! {
         <li class="bill-line" class:bill-line--overdue=overdue class:bill-line--pick=pick.is_some()>
             {pick.map(|p| view! {
                 // The label is the 44 px target around the box.
                 <label class="bill-line__pick">
-                    <input type="checkbox" aria-label=label.clone() form=form.clone() name=field value=id.to_string()
+                    <input type="checkbox" aria-label=label form=form.clone() name=field value=id.to_string()
                         checked=p.with_untracked(|s| s.contains(&id))
                         prop:checked=move || p.with(|s| s.contains(&id))
                         on:change=move |ev| {
@@ -70,7 +73,7 @@ pub(crate) fn LineItem(
                 </label>
             })}
             <div class="bill-line__main">
-                <span class="bill-line__item">{item.clone()}</span>
+                <span class="bill-line__item">{item}</span>
                 <span class="muted">{line.period.clone()}</span>
                 {show_unit.then(|| view! { <span class="muted">{line.unit.clone()}</span> })}
                 {(!line.quantity.is_empty()).then(|| view! { <span class="muted">{line.quantity.clone()}</span> })}

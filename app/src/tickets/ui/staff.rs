@@ -59,7 +59,10 @@ pub fn ServiceTicketsPage() -> impl IntoView {
         <Title text=move || i18n.t("service.tickets") />
         <div class="page-head page-head--action">
             <h1 class="page-title">{move || i18n.t("service.tickets")}</h1>
-            <a class="btn btn--primary" href="/admin/service/new">{move || i18n.t("service.hotline")}</a>
+            // 客服登记 is the desk's; a technician's page is their own work.
+            {(!worker).then(|| view! {
+                <a class="btn btn--primary" href="/admin/service/new">{move || i18n.t("service.hotline")}</a>
+            })}
         </div>
         <nav class="chips" aria-label=move || i18n.t("service.filter")>
             {FILTERS.iter().map(|(code, key)| {
