@@ -702,11 +702,7 @@ pub async fn reset_password_system(ctx: &AppCtx, user_login: &str, password: &st
         ..Default::default()
     };
     with_txn!(ctx.db, |txn| {
-        let mut am: users::ActiveModel = u.clone().into();
-        am.password_hash = Set(hash.clone());
-        am.password_changed_at = Set(Utc::now());
-        am.update(&txn).await?;
-        repo::delete_sessions_of(&txn, u.id, None).await?;
+        repo::store_password(&txn, &u, &hash, None).await?;
         audit::record(
             &txn,
             &meta,

@@ -105,13 +105,7 @@ pub async fn change_password(
     }
     let hash = hash_password(new.to_string()).await?;
     with_txn!(ctx.db, |txn| {
-        let now = Utc::now();
-        let mut am: users::ActiveModel = user.clone().into();
-        am.password_hash = Set(hash.clone());
-        am.password_changed_at = Set(now);
-        am.updated_at = Set(now);
-        am.update(&txn).await?;
-        let ended = repo::delete_sessions_of(&txn, user.id, Some(&auth.session_id)).await?;
+        let ended = repo::store_password(&txn, &user, &hash, Some(&auth.session_id)).await?;
         audit::record(
             &txn,
             meta,
@@ -173,12 +167,7 @@ pub async fn reset_password(
     with_txn!(ctx.db, |txn| {
         verify::consume(&txn, code_id).await?;
         let now = Utc::now();
-        let mut am: users::ActiveModel = user.clone().into();
-        am.password_hash = Set(hash.clone());
-        am.password_changed_at = Set(now);
-        am.updated_at = Set(now);
-        am.update(&txn).await?;
-        let ended = repo::delete_sessions_of(&txn, user.id, None).await?;
+        let ended = repo::store_password(&txn, &user, &hash, None).await?;
         // A success under each name the account logs in by restarts its failure count.
         let mut keys = vec![user.login.clone()];
         keys.extend(user.phone.clone().filter(|p| *p != user.login));

@@ -37,6 +37,25 @@ pub async fn delete_sessions_of<C: ConnectionTrait>(c: &C, user: i64, except: Op
     Ok(q.exec(c).await?.rows_affected)
 }
 
+/// Stores a new password hash and ends the account's sessions (all but `keep`, the one that
+/// changed it), in the caller's transaction: one way for a change, a reset by code and a reset
+/// from the command line. Returns how many sessions ended.
+pub async fn store_password<C: ConnectionTrait>(
+    c: &C,
+    user: &users::Model,
+    hash: &str,
+    keep: Option<&str>,
+) -> Result<u64, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now();
+    let mut am: users::ActiveModel = user.clone().into();
+    am.password_hash = Set(hash.to_string());
+    am.password_changed_at = Set(now);
+    am.updated_at = Set(now);
+    am.update(c).await?;
+    delete_sessions_of(c, user.id, keep).await
+}
+
 /// Failures for `key` since its last success and within the window, up to attempt row `upto`
 /// (attempts made at once count in the order they were recorded); and the oldest of them.
 pub async fn recent_failures<C: ConnectionTrait>(
