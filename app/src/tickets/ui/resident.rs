@@ -220,15 +220,19 @@ pub fn TicketView() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let act = ServerAction::<TicketAct>::new();
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    // The ticket reloads after a step that was taken, not after one that was refused: a reload
+    // rebuilds the forms, and would wipe what the user has started typing to fix the refusal.
+    let taken = RwSignal::new(0u32);
     Effect::new(move |_| match act.value().get() {
         Some(Ok(_)) => {
             error.set(None);
+            taken.update(|n| *n += 1);
             toast(i18n.t("common.saved"));
         }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| ticket(id));
+    let detail = Resource::new(move || (id(), taken.get()), |(id, _)| ticket(id));
     let err = Signal::derive(move || error.get());
     view! {
         <Transition fallback=Loading>
