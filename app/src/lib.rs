@@ -2,9 +2,6 @@
 //! one folder per business area. Compiled for the server (`ssr`) and the browser (`hydrate`).
 #![recursion_limit = "256"]
 
-// Strings live in app/locales/*.json; zh-CN is the fallback for any missing key.
-rust_i18n::i18n!("locales", fallback = "zh-CN");
-
 pub mod app;
 pub mod shared;
 

@@ -1,6 +1,10 @@
-//! Locale selection and lookup. Strings live in `app/locales/*.yml` (rust-i18n); this module
-//! adds the reactive current locale that pages read, so switching language re-renders text
-//! without a reload.
+//! Locale selection and lookup. Strings live in `app/locales/*.json` (`<lang>.json` and one
+//! `<area>.<lang>.json` per area that keeps its own); this module looks them up, with zh-CN as
+//! the fallback, and adds the reactive current locale that pages read, so switching language
+//! re-renders text without a reload.
+//!
+//! The files are compiled in as text and read into a table the first time a language is used:
+//! as data they weigh a fifth of what generated code for every string did in the browser bundle.
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -57,10 +61,82 @@ impl Locale {
     }
 }
 
-/// Looks a key up in a locale; a missing key shows the key itself (and fails the key test).
+/// Every string file, by language. A test checks that each file in `app/locales` is here.
+const SOURCES: &[(&str, &str, &str)] = &[
+    ("zh-CN", "zh-CN.json", include_str!("../../locales/zh-CN.json")),
+    (
+        "zh-CN",
+        "engineering.zh-CN.json",
+        include_str!("../../locales/engineering.zh-CN.json"),
+    ),
+    (
+        "zh-CN",
+        "files.zh-CN.json",
+        include_str!("../../locales/files.zh-CN.json"),
+    ),
+    (
+        "zh-CN",
+        "service.zh-CN.json",
+        include_str!("../../locales/service.zh-CN.json"),
+    ),
+    ("en", "en.json", include_str!("../../locales/en.json")),
+    (
+        "en",
+        "engineering.en.json",
+        include_str!("../../locales/engineering.en.json"),
+    ),
+    ("en", "files.en.json", include_str!("../../locales/files.en.json")),
+    ("en", "service.en.json", include_str!("../../locales/service.en.json")),
+];
+
+type Table = std::collections::HashMap<String, String>;
+
+/// A language's strings, keyed by their dotted path (`"billing.pay"`), read on first use.
+fn table(locale: &str) -> Option<&'static Table> {
+    use std::sync::OnceLock;
+    static ZH: OnceLock<Table> = OnceLock::new();
+    static EN: OnceLock<Table> = OnceLock::new();
+    let (cell, code) = match locale {
+        "zh-CN" => (&ZH, "zh-CN"),
+        "en" => (&EN, "en"),
+        _ => return None,
+    };
+    Some(cell.get_or_init(|| {
+        fn flatten(v: serde_json::Value, prefix: &str, out: &mut Table) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, v) in m {
+                        let path = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
+                        flatten(v, &path, out);
+                    }
+                }
+                serde_json::Value::String(s) => {
+                    out.insert(prefix.to_string(), s);
+                }
+                other => {
+                    out.insert(prefix.to_string(), other.to_string());
+                }
+            }
+        }
+        let mut out = Table::new();
+        for (_, name, text) in SOURCES.iter().filter(|(l, _, _)| *l == code) {
+            // The files are checked by the tests; a broken one would show keys, not stop the app.
+            match serde_json::from_str(text) {
+                Ok(v) => flatten(v, "", &mut out),
+                Err(e) => leptos::logging::error!("app/locales/{name} is not valid JSON: {e}"),
+            }
+        }
+        out
+    }))
+}
+
+/// Looks a key up in a locale, then in zh-CN; a missing key shows the key itself (and fails
+/// the key test).
 pub fn tr_in(locale: &str, key: &str) -> String {
-    crate::_rust_i18n_try_translate(locale, key)
-        .map(|c| c.into_owned())
+    table(locale)
+        .and_then(|t| t.get(key))
+        .or_else(|| table("zh-CN").and_then(|t| t.get(key)))
+        .cloned()
         .unwrap_or_else(|| key.to_string())
 }
 
@@ -377,5 +453,45 @@ mod tests {
             assert_ne!(tr_in("zh-CN", k), *k, "missing zh-CN text for {k}");
             assert_ne!(tr_in("en", k), *k, "missing en text for {k}");
         }
+    }
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::{tr_in, SOURCES};
+
+    #[test]
+    fn every_locale_file_is_compiled_in_under_its_language() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = SOURCES.iter().map(|(_, n, _)| n.to_string()).collect();
+        listed.sort();
+        assert_eq!(
+            listed, on_disk,
+            "list every file of app/locales in shared::i18n::SOURCES"
+        );
+        for (lang, name, text) in SOURCES {
+            assert!(name.ends_with(&format!("{lang}.json")), "{name} is listed under {lang}");
+            assert_eq!(
+                *text,
+                std::fs::read_to_string(format!("{dir}/{name}")).unwrap(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_missing_in_english_falls_back_to_chinese_then_to_itself() {
+        assert_eq!(tr_in("zh-CN", "common.back"), "返回");
+        assert_eq!(tr_in("en", "common.back"), "Back");
+        assert_eq!(tr_in("fr", "common.back"), "返回");
+        assert_eq!(tr_in("en", "no.such.key"), "no.such.key");
+        // Area files are merged into their language.
+        assert_ne!(tr_in("en", "eng.cat_lift"), "eng.cat_lift");
     }
 }
