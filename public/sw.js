@@ -1,6 +1,6 @@
 // Linli's service worker: an offline page when the network is gone, and Web Push.
-// Pages are rendered on the server and must stay fresh, so only the offline page and the icon
-// are cached; everything else goes to the network. One exception: the inspection forms a QR
+// Pages are rendered on the server and must stay fresh, so they go to the network; the offline
+// page, the icon and the bundle's files (named per build, see keepAsset) are cached. One exception: the inspection forms a QR
 // code opens (/i/…) are kept, with the bundle they run on, so that a code scanned in a
 // basement without signal still opens its form (network first; the copy only when offline).
 // The form keeps its results on the phone and sends them when the signal returns.
@@ -22,13 +22,15 @@ self.addEventListener("activate", (e) => {
   );
 });
 
-// The bundle's file names carry its content hash (/pkg/linli-<hash>.js): a cached file never
-// goes stale, and a new build's files replace the old ones.
+// Each build's files are in /pkg/<hash>/ (the main bundle, its lazily loaded parts, the
+// stylesheet): a cached file never goes stale, so a second visit fetches them from here and
+// downloads nothing but data. A new build's first file clears the older builds' copies.
+const BUILD = /^\/pkg\/([0-9a-f]{16})\//;
 function keepAsset(cache, req, res) {
-  const hash = (new URL(req.url).pathname.match(/^\/pkg\/linli-([0-9a-f]+)/) || [])[1];
+  const hash = (new URL(req.url).pathname.match(BUILD) || [])[1];
   if (!hash || !res.ok) return Promise.resolve();
   return cache.put(req, res).then(() => cache.keys()).then((reqs) => Promise.all(reqs
-    .filter((r) => { const p = new URL(r.url).pathname; return p.startsWith("/pkg/linli-") && !p.startsWith("/pkg/linli-" + hash); })
+    .filter((r) => { const p = new URL(r.url).pathname; return p.startsWith("/pkg/") && !p.startsWith("/pkg/" + hash + "/"); })
     .map((r) => cache.delete(r))));
 }
 
@@ -43,7 +45,7 @@ self.addEventListener("fetch", (e) => {
     }).catch(() => caches.match(req, { cacheName: SCAN }).then((hit) => hit || caches.match(OFFLINE))));
     return;
   }
-  if (url.pathname.startsWith("/pkg/linli-")) {
+  if (BUILD.test(url.pathname)) {
     e.respondWith(caches.open(SCAN).then((c) => c.match(req).then((hit) => hit || fetch(req).then((res) => {
       e.waitUntil(keepAsset(c, req, res.clone()));
       return res;

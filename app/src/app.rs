@@ -28,7 +28,142 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use leptos_router::SsrMode;
+use leptos_router::{Lazy, SsrMode};
+
+// The browser bundle's parts. The resident's tabs (首页, 缴费, 报修, 社区, 我的) and signing in
+// are in the first part every page loads; the pages below load with their part the first time
+// one is visited (see `shared::ui::lazy`). A part should be what one person opens together: a
+// resident's second-level pages by tab, the back office by area.
+crate::lazy_pages!(mod auth_more {
+    Signup => view! { <SignupPage /> },
+    Forgot => view! { <ForgotPage /> },
+});
+// The back office's frame (menu, bar): only staff load it.
+crate::lazy_pages!(mod staff_shell {
+    Layout => view! { <StaffLayout /> },
+});
+crate::lazy_pages!(mod pay_more {
+    Receipt => view! { <ReceiptPage /> },
+    Checkout => view! { <CheckoutPage /> },
+});
+crate::lazy_pages!(mod repair_more {
+    NewTicket => view! { <NewTicketPage /> },
+    MyTicket => view! { <MyTicketPage /> },
+});
+crate::lazy_pages!(mod me_more {
+    Inbox => view! { <InboxPage /> },
+    Password => view! { <PasswordPage /> },
+    Phone => view! { <PhonePage /> },
+    Notify => view! { <NotifySettingsPage /> },
+});
+crate::lazy_pages!(mod admin_access {
+    Home => view! { <AdminHome /> },
+    Users => view! { <AdminUsers /> },
+    Roles => view! { <AdminRoles /> },
+    Keys => view! { <AdminApiKeys /> },
+    Audit => view! { <AuditPage /> },
+    Orgs => view! { <OrgsPage /> },
+});
+crate::lazy_pages!(mod admin_records {
+    Units => view! { <UnitsPage /> },
+    Unit => view! { <UnitPage /> },
+    People => view! { <PeoplePage /> },
+    Person => view! { <PersonPage /> },
+});
+crate::lazy_pages!(mod admin_estate {
+    Parking => view! { <SpacesPage /> },
+    Binds => view! { <BindRequestsPage /> },
+    Import => view! { <ImportPage /> },
+});
+crate::lazy_pages!(mod billing_setup {
+    Items => view! { <ItemsPage /> },
+    Settings => view! { <SettingsPage /> },
+});
+crate::lazy_pages!(mod bill_run {
+    Meters => view! { <MetersPage /> },
+    Run => view! { <BillRunPage /> },
+    Notice => view! { <NoticePage /> },
+});
+crate::lazy_pages!(mod cashier {
+    Counter => view! { <CounterPage /> },
+    DayEnd => view! { <DayEndPage /> },
+    Reports => view! { <ReportsPage /> },
+    Online => view! { <OnlinePaymentsPage /> },
+});
+crate::lazy_pages!(mod admin_service {
+    Tickets => view! { <ServiceTicketsPage /> },
+    Hotline => view! { <HotlinePage /> },
+    Ticket => view! { <StaffTicketPage /> },
+    Setup => view! { <ServiceSetupPage /> },
+    Reports => view! { <ServiceReportsPage /> },
+    Inbox => view! { <StaffInboxPage /> },
+    Notices => view! { <BroadcastsPage /> },
+});
+crate::lazy_pages!(mod equipment {
+    List => view! { <EquipmentPage /> },
+    Detail => view! { <EquipmentDetailPage /> },
+});
+crate::lazy_pages!(mod inspection_setup {
+    Checkpoints => view! { <CheckpointsPage /> },
+    Routes => view! { <RoutesPage /> },
+    Qr => view! { <QrPage /> },
+});
+// What an inspector on a round opens, often on a phone in a basement.
+crate::lazy_pages!(mod rounds {
+    Rounds => view! { <RoundsPage /> },
+    Scan => view! { <ScanPage /> },
+});
+
+/// Which part a link leads to, for fetching it on the intent to follow the link (with the back
+/// office's frame for its pages). A prefix ending
+/// in `/` matches every path under it; any other matches itself and the paths under it.
+const PART_OF_PATH: &[(&str, &[fn()])] = &[
+    ("/signup", &[auth_more::prefetch]),
+    ("/forgot", &[auth_more::prefetch]),
+    ("/pay/receipts/", &[pay_more::prefetch]),
+    ("/pay/online/", &[pay_more::prefetch]),
+    ("/repair/", &[repair_more::prefetch]),
+    ("/inbox", &[me_more::prefetch]),
+    ("/me/", &[me_more::prefetch]),
+    ("/i/", &[rounds::prefetch]),
+    ("/admin/users", &[staff_shell::prefetch, admin_access::prefetch]),
+    ("/admin/roles", &[staff_shell::prefetch, admin_access::prefetch]),
+    ("/admin/keys", &[staff_shell::prefetch, admin_access::prefetch]),
+    ("/admin/audit", &[staff_shell::prefetch, admin_access::prefetch]),
+    ("/admin/orgs", &[staff_shell::prefetch, admin_access::prefetch]),
+    ("/admin/units", &[staff_shell::prefetch, admin_records::prefetch]),
+    ("/admin/people", &[staff_shell::prefetch, admin_records::prefetch]),
+    ("/admin/parking", &[staff_shell::prefetch, admin_estate::prefetch]),
+    ("/admin/binds", &[staff_shell::prefetch, admin_estate::prefetch]),
+    ("/admin/import", &[staff_shell::prefetch, admin_estate::prefetch]),
+    ("/admin/billing/receipts/", &[staff_shell::prefetch, pay_more::prefetch]),
+    ("/admin/billing/counter", &[staff_shell::prefetch, cashier::prefetch]),
+    ("/admin/billing/day-end", &[staff_shell::prefetch, cashier::prefetch]),
+    ("/admin/billing/reports", &[staff_shell::prefetch, cashier::prefetch]),
+    ("/admin/billing/online", &[staff_shell::prefetch, cashier::prefetch]),
+    (
+        "/admin/billing/items",
+        &[staff_shell::prefetch, billing_setup::prefetch],
+    ),
+    (
+        "/admin/billing/settings",
+        &[staff_shell::prefetch, billing_setup::prefetch],
+    ),
+    ("/admin/billing", &[staff_shell::prefetch, bill_run::prefetch]),
+    ("/admin/service", &[staff_shell::prefetch, admin_service::prefetch]),
+    ("/admin/inbox", &[staff_shell::prefetch, admin_service::prefetch]),
+    ("/admin/notices", &[staff_shell::prefetch, admin_service::prefetch]),
+    ("/admin/engineering/rounds", &[staff_shell::prefetch, rounds::prefetch]),
+    (
+        "/admin/engineering/equipment",
+        &[staff_shell::prefetch, equipment::prefetch],
+    ),
+    (
+        "/admin/engineering",
+        &[staff_shell::prefetch, inspection_setup::prefetch],
+    ),
+    ("/admin", &[staff_shell::prefetch, admin_access::prefetch]),
+];
 
 /// The HTML document around the app (server only). Sets `lang` for the request's language
 /// and a strict Content-Security-Policy bound to this response's nonce.
@@ -83,6 +218,8 @@ pub fn App() -> impl IntoView {
         view! { <crate::notify::ui::UnreadBadge /> }
     })));
     provide_session();
+    // Runs once, in the browser, after hydration.
+    Effect::new(|_| crate::shared::ui::prefetch_on_intent(PART_OF_PATH));
     let session = use_session();
     let i18n = use_i18n();
     // The large-text (适老化) mode: rendered from its cookie, then kept in step with the
@@ -108,58 +245,58 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("/pay") view=|| view! { <MyBillsPage online=online_pay() /> } ssr=SsrMode::InOrder />
-                    <Route path=path!("/pay/receipts/:id") view=ReceiptPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/pay/online/:id") view=CheckoutPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/pay/receipts/:id") view={Lazy::<pay_more::Receipt>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/pay/online/:id") view={Lazy::<pay_more::Checkout>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/inbox") view={Lazy::<me_more::Inbox>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/repair") view=RepairPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/repair/new") view=NewTicketPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/repair/:id") view=MyTicketPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/repair/new") view={Lazy::<repair_more::NewTicket>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/repair/:id") view={Lazy::<repair_more::MyTicket>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community") view=CommunityPage ssr=SsrMode::InOrder />
                     <Route path=path!("/me") view=|| view! { <AccountPage homes=|| view! { <crate::estate::ui::MyHomes /> } /> } ssr=SsrMode::InOrder />
-                    <Route path=path!("/me/password") view=PasswordPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/me/phone") view=PhonePage ssr=SsrMode::InOrder />
-                    <Route path=path!("/me/notifications") view=NotifySettingsPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/i/:token") view=ScanPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/me/password") view={Lazy::<me_more::Password>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/me/phone") view={Lazy::<me_more::Phone>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/me/notifications") view={Lazy::<me_more::Notify>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/i/:token") view={Lazy::<rounds::Scan>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::InOrder />
-                    <ParentRoute path=path!("/admin") view=StaffLayout ssr=SsrMode::InOrder>
-                        <Route path=path!("") view=AdminHome ssr=SsrMode::InOrder />
-                        <Route path=path!("users") view=AdminUsers ssr=SsrMode::InOrder />
-                        <Route path=path!("roles") view=AdminRoles ssr=SsrMode::InOrder />
-                        <Route path=path!("keys") view=AdminApiKeys ssr=SsrMode::InOrder />
-                        <Route path=path!("audit") view=AuditPage ssr=SsrMode::InOrder />
-                        <Route path=path!("orgs") view=OrgsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("units") view=UnitsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("units/:id") view=UnitPage ssr=SsrMode::InOrder />
-                        <Route path=path!("people") view=PeoplePage ssr=SsrMode::InOrder />
-                        <Route path=path!("people/:id") view=PersonPage ssr=SsrMode::InOrder />
-                        <Route path=path!("parking") view=SpacesPage ssr=SsrMode::InOrder />
-                        <Route path=path!("binds") view=BindRequestsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("import") view=ImportPage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/items") view=ItemsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/settings") view=SettingsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/meters") view=MetersPage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/run") view=BillRunPage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/counter") view=CounterPage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/day-end") view=DayEndPage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/notice/:id") view=NoticePage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/receipts/:id") view=ReceiptPage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/reports") view=ReportsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("billing/online") view=OnlinePaymentsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("inbox") view=StaffInboxPage ssr=SsrMode::InOrder />
-                        <Route path=path!("notices") view=BroadcastsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("engineering/equipment") view=EquipmentPage ssr=SsrMode::InOrder />
-                        <Route path=path!("engineering/equipment/:id") view=EquipmentDetailPage ssr=SsrMode::InOrder />
-                        <Route path=path!("engineering/checkpoints") view=CheckpointsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("engineering/routes") view=RoutesPage ssr=SsrMode::InOrder />
-                        <Route path=path!("engineering/rounds") view=RoundsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("engineering/qr") view=QrPage ssr=SsrMode::InOrder />
-                        <Route path=path!("service") view=ServiceTicketsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("service/new") view=HotlinePage ssr=SsrMode::InOrder />
-                        <Route path=path!("service/tickets/:id") view=StaffTicketPage ssr=SsrMode::InOrder />
-                        <Route path=path!("service/settings") view=ServiceSetupPage ssr=SsrMode::InOrder />
-                        <Route path=path!("service/reports") view=ServiceReportsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/signup") view={Lazy::<auth_more::Signup>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/forgot") view={Lazy::<auth_more::Forgot>::new()} ssr=SsrMode::InOrder />
+                    <ParentRoute path=path!("/admin") view={Lazy::<staff_shell::Layout>::new()} ssr=SsrMode::InOrder>
+                        <Route path=path!("") view={Lazy::<admin_access::Home>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("users") view={Lazy::<admin_access::Users>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("roles") view={Lazy::<admin_access::Roles>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("keys") view={Lazy::<admin_access::Keys>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("audit") view={Lazy::<admin_access::Audit>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("orgs") view={Lazy::<admin_access::Orgs>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("units") view={Lazy::<admin_records::Units>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("units/:id") view={Lazy::<admin_records::Unit>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("people") view={Lazy::<admin_records::People>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("people/:id") view={Lazy::<admin_records::Person>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("parking") view={Lazy::<admin_estate::Parking>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("binds") view={Lazy::<admin_estate::Binds>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("import") view={Lazy::<admin_estate::Import>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/items") view={Lazy::<billing_setup::Items>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/settings") view={Lazy::<billing_setup::Settings>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/meters") view={Lazy::<bill_run::Meters>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/run") view={Lazy::<bill_run::Run>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/counter") view={Lazy::<cashier::Counter>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/day-end") view={Lazy::<cashier::DayEnd>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/notice/:id") view={Lazy::<bill_run::Notice>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/receipts/:id") view={Lazy::<pay_more::Receipt>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/reports") view={Lazy::<cashier::Reports>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("billing/online") view={Lazy::<cashier::Online>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("inbox") view={Lazy::<admin_service::Inbox>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("notices") view={Lazy::<admin_service::Notices>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/equipment") view={Lazy::<equipment::List>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/equipment/:id") view={Lazy::<equipment::Detail>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/checkpoints") view={Lazy::<inspection_setup::Checkpoints>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/routes") view={Lazy::<inspection_setup::Routes>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/rounds") view={Lazy::<rounds::Rounds>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("engineering/qr") view={Lazy::<inspection_setup::Qr>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("service") view={Lazy::<admin_service::Tickets>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("service/new") view={Lazy::<admin_service::Hotline>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("service/tickets/:id") view={Lazy::<admin_service::Ticket>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("service/settings") view={Lazy::<admin_service::Setup>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("service/reports") view={Lazy::<admin_service::Reports>::new()} ssr=SsrMode::InOrder />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -305,21 +305,21 @@ pub fn spawn_background(
     Ok(())
 }
 
-/// Leptos options for a site folder. The WASM/JS/CSS names carry a content hash written by
-/// the build into `pkg/linli.hash`.
+/// Leptos options for a site folder. Each build's files are in `pkg/<hash>/` (the hash of its
+/// WASM and CSS), named in `pkg/linli.hash` by the build.
 pub fn leptos_options(site_root: &str) -> LeptosOptions {
     let hash = std::fs::read_to_string(std::path::Path::new(site_root).join("pkg").join("linli.hash"))
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
-    let output = if hash.is_empty() {
-        "linli".to_string()
+    let pkg_dir = if hash.is_empty() {
+        "pkg".to_string()
     } else {
-        format!("linli-{hash}")
+        format!("pkg/{hash}")
     };
     LeptosOptions::builder()
-        .output_name(output)
+        .output_name("linli")
         .site_root(site_root)
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(pkg_dir)
         .build()
 }
 

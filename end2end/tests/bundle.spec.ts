@@ -1,0 +1,131 @@
+import { test, expect, Page, Request } from "@playwright/test";
+import { hydrated, LoginPage, shot } from "./fixtures/pages";
+
+// The browser bundle comes in parts (ARCHITECTURE.md, "Lazy parts"): a resident's first page
+// loads only the main part; a page elsewhere loads its part on the first visit, or earlier
+// when a link to it is about to be followed; a part that cannot be fetched shows a retry.
+
+/** Names of the lazily loaded parts (split_*.wasm, chunk_*.wasm) a page requested. */
+function partsRequested(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("request", (r: Request) => {
+    const m = new URL(r.url()).pathname.match(/^\/pkg\/[0-9a-f]{16}\/((?:split|chunk)_[a-z0-9_]+)\.wasm$/);
+    if (m) seen.push(m[1]);
+  });
+  return seen;
+}
+
+test("a resident's home loads no lazy part; 修改密码 fetches its part on hover and opens", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", serviceWorkers: "block" });
+  const page = await ctx.newPage();
+  await new LoginPage(page).loginAsResident("13800000014");
+  const parts = partsRequested(page);
+  await page.goto("/");
+  await hydrated(page);
+  await page.goto("/me");
+  await hydrated(page);
+  expect(parts, "the home page and 我的 are in the main part").toEqual([]);
+
+  const link = page.getByRole("link", { name: "修改密码" });
+  await link.hover();
+  await expect.poll(() => parts.includes("split_me_more"), { message: "hovering the link fetches its part" }).toBe(true);
+  await link.click();
+  await expect(page).toHaveURL(/\/me\/password$/);
+  await expect(page.getByLabel("当前密码")).toBeVisible();
+  await ctx.close();
+});
+
+test("a direct visit to a back-office page preloads its parts and works", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN", serviceWorkers: "block" });
+  const page = await ctx.newPage();
+  await new LoginPage(page).loginAsStaff("cashier.yqf");
+  const parts = partsRequested(page);
+  await page.goto("/admin/billing/counter");
+  // The server named the page's parts in preload hints, so they come with the main part.
+  const hints = await page.locator('link[rel="preload"][href*="/split_"]').evaluateAll((ls) => ls.map((l) => l.getAttribute("href")));
+  expect(hints.some((h) => h!.endsWith("/split_cashier.wasm")), hints.join(" ")).toBe(true);
+  expect(hints.some((h) => h!.endsWith("/split_staff_shell.wasm")), hints.join(" ")).toBe(true);
+  await hydrated(page);
+  expect(parts).toContain("split_cashier");
+  // Interactive: the counter's search reacts (a hydrated page, not just server HTML).
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await shot(page, "bundle-admin-counter-1280");
+  await ctx.close();
+});
+
+test("a part that cannot be fetched shows a retry, and the app keeps working", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", serviceWorkers: "block" });
+  const page = await ctx.newPage();
+  await new LoginPage(page).loginAsResident("13800000015");
+  await page.goto("/me");
+  await hydrated(page);
+  // The network drops just as the resident opens 修改密码.
+  await page.route(/\/pkg\/[0-9a-f]{16}\/(split|chunk)_/, (route) => route.abort("internetdisconnected"));
+  await page.getByRole("link", { name: "修改密码" }).click();
+  await expect(page.getByText("这一页没能载入")).toBeVisible();
+  await shot(page, "bundle-part-failed-375");
+  await expect(page.getByRole("link", { name: "重试" })).toBeVisible();
+  // The app itself still runs: 返回首页 navigates in the page and the home page works.
+  await page.evaluate(() => ((window as any).__stillHere = true));
+  await page.getByRole("link", { name: "返回首页" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("link", { name: "缴费" }).first()).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__stillHere), "no reload: the app kept running").toBe(true);
+  // Back online, the retry loads the page.
+  await page.unroute(/\/pkg\/[0-9a-f]{16}\/(split|chunk)_/);
+  await page.goto("/me/password");
+  await hydrated(page);
+  await expect(page.getByLabel("当前密码")).toBeVisible();
+  await ctx.close();
+});
+
+test("on a second visit the service worker serves the bundle; only data crosses the network", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  await new LoginPage(page).loginAsResident("13800000016");
+  await page.goto("/pay");
+  await hydrated(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Visited once under the worker, the files are now kept.
+  await page.reload();
+  await hydrated(page);
+  const fromNetwork: string[] = [];
+  page.on("response", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/pkg/") && !r.fromServiceWorker()) fromNetwork.push(r.url());
+  });
+  const fromWorker: string[] = [];
+  page.on("response", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/pkg/") && r.fromServiceWorker()) fromWorker.push(r.url());
+  });
+  await page.reload();
+  await hydrated(page);
+  expect(fromNetwork).toEqual([]);
+  expect(fromWorker.some((u) => u.endsWith("/linli_bg.wasm"))).toBe(true);
+  await ctx.close();
+});
+
+test("on Fast 4G with a 4x slower CPU a resident signs in, pays a bill's page and opens 报修", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", serviceWorkers: "block" });
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send("Network.enable");
+  // Chromium DevTools' "Fast 4G" preset, and its 4x CPU slowdown.
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 60 * 2.75,
+    downloadThroughput: ((9 * 1000 * 1000) / 8) * 0.9,
+    uploadThroughput: ((1.5 * 1000 * 1000) / 8) * 0.9,
+  });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  await new LoginPage(page).loginAsResident("13800000017");
+  await page.getByRole("link", { name: "缴费" }).first().click();
+  await expect(page).toHaveURL(/\/pay$/);
+  await expect(page.getByText(/物业服务费/).first()).toBeVisible();
+  await page.getByRole("link", { name: "报修" }).first().click();
+  await expect(page).toHaveURL(/\/repair$/);
+  await page.goto("/repair/new");
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await ctx.close();
+});
