@@ -177,11 +177,7 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
         if sent.is_empty() && is_urlencoded(&headers) {
             let (parts, body) = req.into_parts();
             let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-                return app::web::ApiError(
-                    AppError::validation("request", "err.body_too_large"),
-                    locale_of_request(&headers),
-                )
-                .into_response();
+                return too_large("body", "err.body_too_large", &headers);
             };
             sent = form_urlencoded::parse(&bytes)
                 .find(|(k, _)| k == CSRF_FIELD)
@@ -189,10 +185,7 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
                 .unwrap_or_default();
             req = Request::from_parts(parts, axum::body::Body::from(bytes));
         }
-        let expected = match &auth {
-            Some(a) => Some(a.csrf_token.clone()),
-            None => csrf_cookie.clone(),
-        };
+        let expected = form_token(auth.as_ref(), csrf_cookie.as_deref());
         let ok = matches!(&expected, Some(e) if !sent.is_empty() && constant_eq(&sent, e));
         if !ok {
             tracing::warn!(path, "CSRF check failed");
@@ -226,10 +219,7 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
         };
         req.extensions_mut().insert(app::access::ui::InitialMe(me));
         // The token this page's forms carry, for a post made before (or without) the WASM.
-        let token = match &auth {
-            Some(a) => Some(a.csrf_token.clone()),
-            None => csrf_cookie.clone().or_else(|| set_csrf.clone()),
-        };
+        let token = form_token(auth.as_ref(), csrf_cookie.as_deref()).or_else(|| set_csrf.clone());
         req.extensions_mut().insert(FormToken(token.unwrap_or_default()));
     }
     req.extensions_mut().insert(meta);
@@ -252,6 +242,22 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
         }
     }
     res
+}
+
+/// The CSRF token a caller's state-changing request must carry: a session's own, or for a
+/// visitor the double-submit cookie's.
+fn form_token(auth: Option<&Authed>, csrf_cookie: Option<&str>) -> Option<String> {
+    match auth {
+        Some(a) => Some(a.csrf_token.clone()),
+        None => csrf_cookie.map(str::to_string),
+    }
+}
+
+/// 413 with the localized reason, for a body over its limit.
+fn too_large(field: &str, code: &str, headers: &axum::http::HeaderMap) -> Response {
+    let mut r = app::web::ApiError(AppError::validation(field, code), locale_of_request(headers)).into_response();
+    *r.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+    r
 }
 
 /// Largest request body in general; workbook and photo uploads get their own, larger limits.
@@ -289,10 +295,7 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
         } else {
             ("body", "err.body_too_large")
         };
-        let e = app::web::ApiError(AppError::validation(field, code), locale_of_request(req.headers()));
-        let mut r = e.into_response();
-        *r.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-        return r;
+        return too_large(field, code, req.headers());
     }
     let (parts, body) = req.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
@@ -369,15 +372,7 @@ pub async fn strip_hidden_text(req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(b) => b,
-        Err(_) => {
-            let e = app::web::ApiError(
-                AppError::validation("body", "err.body_too_large"),
-                locale_of_request(&parts.headers),
-            );
-            let mut r = e.into_response();
-            *r.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-            return r;
-        }
+        Err(_) => return too_large("body", "err.body_too_large", &parts.headers),
     };
     let cleaned = if json { clean_json(&bytes) } else { clean_form(&bytes) };
     let body = match cleaned {

@@ -232,6 +232,29 @@ async fn server_functions_need_the_csrf_token() {
 }
 
 #[tokio::test]
+async fn an_oversized_native_form_post_is_413_not_a_validation_error() {
+    let w = world().await;
+    let c = w.browser().await;
+    // A form posted by the browser itself carries its token in the body, so the session layer
+    // reads the body; one over the limit, sent without a length (chunked), is refused as too
+    // large, in the reader's language.
+    let filler = "x".repeat(3 * 1024 * 1024);
+    let body = form_body(&[("login", "pm.a"), ("password", &filler)]);
+    let req = Request::post(login_path())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, c.header())
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .body(Body::from_stream(futures::stream::iter([Ok::<_, std::io::Error>(
+            body,
+        )])))
+        .unwrap();
+    let r = w.send(req).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "err.body_too_large", "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "body");
+}
+
+#[tokio::test]
 async fn session_cookie_flags_and_rotation() {
     let w = world().await;
     w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
