@@ -47,7 +47,6 @@ test("a direct visit to a back-office page preloads its parts and works", async 
   expect(hints.some((h) => h!.endsWith("/split_staff_shell.wasm")), hints.join(" ")).toBe(true);
   await hydrated(page);
   expect(parts).toContain("split_cashier");
-  // Interactive: the counter's search reacts (a hydrated page, not just server HTML).
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await shot(page, "bundle-admin-counter-1280");
   await ctx.close();
@@ -104,7 +103,7 @@ test("on a second visit the service worker serves the bundle; only data crosses 
   await ctx.close();
 });
 
-test("on Fast 4G with a 4x slower CPU a resident signs in, pays a bill's page and opens 报修", async ({ browser }) => {
+test("on Fast 4G with a 4x slower CPU a resident signs in, opens 缴费 and 报修, then 新报修", async ({ browser }) => {
   test.setTimeout(180_000);
   const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", serviceWorkers: "block" });
   const page = await ctx.newPage();
@@ -124,8 +123,8 @@ test("on Fast 4G with a 4x slower CPU a resident signs in, pays a bill's page an
   await expect(page.getByText(/物业服务费/).first()).toBeVisible();
   await page.getByRole("link", { name: "报修" }).first().click();
   await expect(page).toHaveURL(/\/repair$/);
-  await page.goto("/repair/new");
-  await hydrated(page);
+  await page.getByTestId("new-ticket").click();
+  await expect(page).toHaveURL(/\/repair\/new$/);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await ctx.close();
 });

@@ -160,28 +160,18 @@ fn size(site: &Path, hash: &str, flags: &[String]) -> Res {
     }
     lazy.sort_by_key(|r| std::cmp::Reverse(r.2));
     println!("{:<44} {:>10} {:>10}", "file", "raw KB", "gzip KB");
-    println!("first page:");
-    for (n, raw, gz) in &first {
-        println!("  {n:<42} {:>10} {:>10}", kb(*raw), kb(*gz));
+    /// Prints a group's rows and its total; returns the total gzip size.
+    fn rows(title: &str, rows: &[(String, usize, usize)]) -> usize {
+        println!("{title}");
+        for (n, raw, gz) in rows {
+            println!("  {n:<42} {:>10} {:>10}", kb(*raw), kb(*gz));
+        }
+        let (raw, gz) = rows.iter().fold((0, 0), |(r, g), row| (r + row.1, g + row.2));
+        println!("  {:<42} {:>10} {:>10}", "total", kb(raw), kb(gz));
+        gz
     }
-    let first_total: usize = first.iter().map(|r| r.2).sum();
-    println!(
-        "  {:<42} {:>10} {:>10}",
-        "total",
-        kb(first.iter().map(|r| r.1).sum()),
-        kb(first_total)
-    );
-    println!("lazy parts ({}), largest first:", lazy.len());
-    for (n, raw, gz) in &lazy {
-        println!("  {n:<42} {:>10} {:>10}", kb(*raw), kb(*gz));
-    }
-    let lazy_total: usize = lazy.iter().map(|r| r.2).sum();
-    println!(
-        "  {:<42} {:>10} {:>10}",
-        "total",
-        kb(lazy.iter().map(|r| r.1).sum()),
-        kb(lazy_total)
-    );
+    let first_total = rows("first page:", &first);
+    rows(&format!("lazy parts ({}), largest first:", lazy.len()), &lazy);
     // What the first visit to a page of each part downloads after the first page: the part and
     // the code it shares with other parts (a later part finds the shared files already there).
     if let Ok(text) = std::fs::read_to_string(pkg.join("__wasm_split_manifest.json")) {

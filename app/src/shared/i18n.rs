@@ -482,6 +482,11 @@ mod source_tests {
                 std::fs::read_to_string(format!("{dir}/{name}")).unwrap(),
                 "{name}"
             );
+            // A broken file would only be logged at run time and show keys: fail here instead.
+            assert!(
+                serde_json::from_str::<serde_json::Value>(text).is_ok(),
+                "{name} is not valid JSON"
+            );
         }
     }
 

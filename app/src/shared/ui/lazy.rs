@@ -15,7 +15,6 @@ use leptos::prelude::*;
 macro_rules! lazy_pages {
     ($(#[$m:meta])* $vis:vis mod $part:ident { $($page:ident => $view:expr),+ $(,)? }) => {
         $(#[$m])*
-        #[allow(non_snake_case)]
         $vis mod $part {
             #[allow(unused_imports)]
             use super::*;
