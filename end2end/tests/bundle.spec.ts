@@ -78,6 +78,33 @@ test("a part that cannot be fetched shows a retry, and the app keeps working", a
   await ctx.close();
 });
 
+test("a page whose bundle stops says so and offers a reload instead of dead buttons", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", serviceWorkers: "block" });
+  const page = await ctx.newPage();
+  // Something altered the page on the way (the hydration markers are gone): the bundle panics.
+  let altered = true;
+  await page.route("**/login", async (route) => {
+    const res = await route.fetch();
+    const html = await res.text();
+    expect(html, "the login page carries hydration markers to remove").toContain("<!>");
+    await route.fulfill({ response: res, body: altered ? html.replaceAll("<!>", "") : html });
+  });
+  await page.goto("/login");
+  const notice = page.getByRole("alert").filter({ hasText: "页面出了点问题" });
+  await expect(notice).toBeVisible();
+  expect(await page.locator("body").getAttribute("data-broken"), "the panic's message is kept for tests").toMatch(/\S/);
+  expect(await page.locator("body").getAttribute("data-hydrated")).toBeNull();
+  await shot(page, "bundle-broken-375");
+  // The reload link needs no script: the untouched page then hydrates.
+  altered = false;
+  const reloaded = page.waitForEvent("load");
+  await notice.getByRole("link", { name: "重新载入" }).click();
+  await reloaded;
+  await hydrated(page);
+  await expect(page.getByRole("alert").filter({ hasText: "页面出了点问题" })).toHaveCount(0);
+  await ctx.close();
+});
+
 test("on a second visit the service worker serves the bundle; only data crosses the network", async ({ browser }) => {
   const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
   const page = await ctx.newPage();

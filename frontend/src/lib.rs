@@ -5,7 +5,10 @@
 #![recursion_limit = "512"]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_broken(&info.to_string());
+    }));
     let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else {
         return;
     };
@@ -15,4 +18,39 @@ pub fn hydrate() {
         // A marker for end-to-end tests and for CSS that should only apply once interactive.
         let _ = body.set_attribute("data-hydrated", "");
     });
+}
+
+/// After a panic the page no longer answers taps: say so, with a link that reloads it, instead
+/// of leaving buttons that silently do nothing. `data-broken` carries the message for tests.
+fn show_broken(message: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(body) = doc.body() else { return };
+    if body.has_attribute("data-broken") {
+        return;
+    }
+    let _ = body.set_attribute("data-broken", message);
+    let en = doc
+        .document_element()
+        .and_then(|h| h.get_attribute("lang"))
+        .is_some_and(|l| l.starts_with("en"));
+    let (text, again) = if en {
+        ("Something went wrong on this page; it may not respond.", "Reload")
+    } else {
+        ("页面出了点问题，可能无法操作。", "重新载入")
+    };
+    let Ok(notice) = doc.create_element("div") else { return };
+    notice.set_class_name("app-broken");
+    let _ = notice.set_attribute("role", "alert");
+    notice.set_text_content(Some(text));
+    if let Ok(link) = doc.create_element("a") {
+        // An empty href is this page: following it reloads without any script. `rel=external`
+        // keeps the router (whose listener may still run) from taking the click.
+        let _ = link.set_attribute("href", "");
+        let _ = link.set_attribute("rel", "external");
+        link.set_text_content(Some(again));
+        let _ = notice.append_child(&link);
+    }
+    let _ = body.append_child(&notice);
 }

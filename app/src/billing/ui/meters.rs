@@ -110,8 +110,24 @@ pub fn MetersPage() -> impl IntoView {
         },
     );
     // What the toolbar shows once a sheet has loaded: the community's buildings and the month.
+    // Filled by an effect, so only in the browser and after hydration: the toolbar and the sheet
+    // are separate boundaries, and whether the server rendered the toolbar before or after the
+    // sheet arrived would otherwise decide its markup, which hydration must find unchanged.
     let buildings = RwSignal::new(Vec::<(i64, String)>::new());
     let shown_period = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        sheet.with(|loaded| {
+            let Some(Ok(Some(s))) = loaded else { return };
+            // Set only on a change: the selects keep their options (and the choice).
+            let bs: Vec<(i64, String)> = s.buildings.iter().map(|b| (b.id, b.code.clone())).collect();
+            if buildings.with_untracked(|b| *b != bs) {
+                buildings.set(bs);
+            }
+            if shown_period.with_untracked(|p| *p != s.period) {
+                shown_period.set(s.period.clone());
+            }
+        })
+    });
     let step = move |n: i32| {
         let now = parse_period(&shown_period.get_untracked());
         if let Some(p) = now {
@@ -172,17 +188,7 @@ pub fn MetersPage() -> impl IntoView {
                 match sheet.await {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
                     Ok(None) => ().into_any(),
-                    Ok(Some(s)) => {
-                        // Set only on a change: the selects keep their options (and the choice).
-                        let bs: Vec<(i64, String)> = s.buildings.iter().map(|b| (b.id, b.code.clone())).collect();
-                        if buildings.with_untracked(|b| *b != bs) {
-                            buildings.set(bs);
-                        }
-                        if shown_period.with_untracked(|p| *p != s.period) {
-                            shown_period.set(s.period.clone());
-                        }
-                        view! { <Sheet s st /> }.into_any()
-                    }
+                    Ok(Some(s)) => view! { <Sheet s st /> }.into_any(),
                 }
             })}
         </Transition>
