@@ -15,6 +15,7 @@ use crate::engineering::ui::{
 use crate::estate::ui::{
     BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
 };
+use crate::governance::ui::RegisterPage;
 use crate::home::{CommunityPage, HomePage};
 use crate::notify::ui::{BroadcastsPage, InboxPage, NotifySettingsPage, StaffInboxPage};
 use crate::payments::ui::{CheckoutPage, OnlinePaymentsPage};
@@ -108,6 +109,10 @@ crate::lazy_pages!(mod inspection_setup {
     Routes => view! { <RoutesPage /> },
     Qr => view! { <QrPage /> },
 });
+// Owners' governance: the voter register (the committee's pages join it).
+crate::lazy_pages!(mod governance {
+    Register => view! { <RegisterPage /> },
+});
 // What an inspector on a round opens, often on a phone in a basement.
 crate::lazy_pages!(mod rounds {
     Rounds => view! { <RoundsPage /> },
@@ -153,6 +158,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/admin/service", &[staff_shell::prefetch, admin_service::prefetch]),
     ("/admin/inbox", &[staff_shell::prefetch, admin_service::prefetch]),
     ("/admin/notices", &[staff_shell::prefetch, admin_service::prefetch]),
+    ("/admin/governance/", &[staff_shell::prefetch, governance::prefetch]),
     ("/admin/engineering/rounds", &[staff_shell::prefetch, rounds::prefetch]),
     (
         "/admin/engineering/equipment",
@@ -286,6 +292,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("billing/online") view={Lazy::<cashier::Online>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("inbox") view={Lazy::<admin_service::Inbox>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("notices") view={Lazy::<admin_service::Notices>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("governance/register") view={Lazy::<governance::Register>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment") view={Lazy::<equipment::List>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment/:id") view={Lazy::<equipment::Detail>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/checkpoints") view={Lazy::<inspection_setup::Checkpoints>::new()} ssr=SsrMode::InOrder />

@@ -11,6 +11,7 @@ pub mod billing;
 pub mod engineering;
 pub mod estate;
 pub mod files;
+pub mod governance;
 pub mod home;
 pub mod notify;
 pub mod org;

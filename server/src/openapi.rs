@@ -182,9 +182,10 @@ impl Modify for CommonErrors {
         app::engineering::rest::result_list,
         app::engineering::rest::result_create,
         app::engineering::rest::result_photo,
+        app::governance::rest::voter_register,
     ),
     modifiers(&Bearer, &CommonErrors),
-    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"))
+    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"))
 )]
 pub struct ApiDoc;
 

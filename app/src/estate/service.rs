@@ -44,7 +44,7 @@ pub async fn billable_units<C: ConnectionTrait>(
     to: chrono::NaiveDate,
 ) -> Result<Vec<BillableUnit>, AppError> {
     use super::model::{legal_area, Relation};
-    use crate::db::entities::{occupancies, persons, units, vehicles};
+    use crate::db::entities::{occupancies, units, vehicles};
     use sea_orm::QueryOrder;
     use std::collections::HashMap;
     let mut q = units::Entity::find().filter(units::Column::CommunityId.is_in(communities.to_vec()));
@@ -72,19 +72,7 @@ pub async fn billable_units<C: ConnectionTrait>(
             .order_by_asc(occupancies::Column::Id)
             .all(c)
             .await?;
-        let mut pids: Vec<i64> = occ.iter().map(|o| o.person_id).collect();
-        pids.sort_unstable();
-        pids.dedup();
-        let mut names: HashMap<i64, String> = HashMap::new();
-        for p in pids.chunks(5_000) {
-            for row in persons::Entity::find()
-                .filter(persons::Column::Id.is_in(p.to_vec()))
-                .all(c)
-                .await?
-            {
-                names.insert(row.id, row.name);
-            }
-        }
+        let names = person_names(c, occ.iter().map(|o| o.person_id)).await?;
         let mut spaces: HashMap<i64, std::collections::HashSet<i64>> = HashMap::new();
         for v in vehicles::Entity::find()
             .filter(vehicles::Column::UnitId.between(lo, hi))
@@ -130,6 +118,94 @@ pub async fn billable_units<C: ConnectionTrait>(
         }
     }
     Ok(out)
+}
+
+/// A unit as an owners' vote counts it: its legal area and where that figure came from, its
+/// status, and the owners and co-owners holding it on the day asked.
+#[derive(Debug, Clone)]
+pub struct OwnedUnit {
+    pub id: UnitId,
+    pub number: String,
+    pub area: Option<(super::model::Area, super::model::AreaSource)>,
+    pub status: super::model::UnitStatus,
+    /// Each owner with their name.
+    pub owners: Vec<(crate::shared::ids::PersonId, String)>,
+}
+
+/// Every unit of `community`, oldest first, with its owners and co-owners on `on`. Three queries
+/// per 10 000 units.
+pub async fn owned_units<C: ConnectionTrait>(
+    c: &C,
+    community: OrgId,
+    on: chrono::NaiveDate,
+) -> Result<Vec<OwnedUnit>, AppError> {
+    use super::model::{legal_area, Relation, UnitStatus};
+    use crate::db::entities::{occupancies, units};
+    use crate::shared::ids::PersonId;
+    use sea_orm::QueryOrder;
+    use std::collections::HashMap;
+    let us = units::Entity::find()
+        .filter(units::Column::CommunityId.eq(community.0))
+        .order_by_asc(units::Column::Id)
+        .all(c)
+        .await?;
+    let mut out = Vec::with_capacity(us.len());
+    for chunk in us.chunks(10_000) {
+        let (lo, hi) = (chunk[0].id, chunk[chunk.len() - 1].id);
+        let mut owners: HashMap<i64, Vec<(PersonId, String)>> = HashMap::new();
+        let occ = occupancies::Entity::find()
+            .filter(occupancies::Column::UnitId.between(lo, hi))
+            .filter(occupancies::Column::CommunityId.eq(community.0))
+            .filter(occupancies::Column::Relation.is_in([Relation::Owner, Relation::CoOwner].map(Relation::code)))
+            .filter(occupancies::Column::StartDate.lte(on))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(occupancies::Column::EndDate.is_null())
+                    .add(occupancies::Column::EndDate.gte(on)),
+            )
+            .all(c)
+            .await?;
+        let names = person_names(c, occ.iter().map(|o| o.person_id)).await?;
+        for o in occ {
+            let name = names.get(&o.person_id).cloned().unwrap_or_default();
+            owners.entry(o.unit_id).or_default().push((PersonId(o.person_id), name));
+        }
+        for u in chunk {
+            out.push(OwnedUnit {
+                id: UnitId(u.id),
+                number: u.number.clone(),
+                area: legal_area(u.area_registered, u.area_measured, u.area_contract),
+                status: UnitStatus::parse(&u.status).unwrap_or_else(|| {
+                    tracing::warn!(unit = u.id, status = %u.status, "a unit with an unknown status counts as occupied");
+                    UnitStatus::Occupied
+                }),
+                owners: owners.remove(&u.id).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The names of persons `ids` (in any order, with repeats), 5 000 per query.
+async fn person_names<C: ConnectionTrait>(
+    c: &C,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    use crate::db::entities::persons;
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut names = std::collections::HashMap::new();
+    for chunk in ids.chunks(5_000) {
+        for row in persons::Entity::find()
+            .filter(persons::Column::Id.is_in(chunk.to_vec()))
+            .all(c)
+            .await?
+        {
+            names.insert(row.id, row.name);
+        }
+    }
+    Ok(names)
 }
 
 #[derive(Debug, Clone)]

@@ -79,6 +79,11 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "service.zh-CN.json",
         include_str!("../../locales/service.zh-CN.json"),
     ),
+    (
+        "zh-CN",
+        "governance.zh-CN.json",
+        include_str!("../../locales/governance.zh-CN.json"),
+    ),
     ("en", "en.json", include_str!("../../locales/en.json")),
     (
         "en",
@@ -87,6 +92,11 @@ const SOURCES: &[(&str, &str, &str)] = &[
     ),
     ("en", "files.en.json", include_str!("../../locales/files.en.json")),
     ("en", "service.en.json", include_str!("../../locales/service.en.json")),
+    (
+        "en",
+        "governance.en.json",
+        include_str!("../../locales/governance.en.json"),
+    ),
 ];
 
 type Table = std::collections::HashMap<String, String>;

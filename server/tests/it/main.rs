@@ -7,6 +7,7 @@ mod common;
 mod billing;
 mod email;
 mod engineering;
+mod governance;
 mod http;
 mod import;
 mod notify;

@@ -67,6 +67,11 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             href: "/admin/people",
             icon: "☺",
         });
+        v.push(NavItem {
+            label: "gov.register",
+            href: "/admin/governance/register",
+            icon: "⚖",
+        });
     }
     if me.can(Permission::PeopleWrite) {
         v.push(NavItem {
