@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { BackOffice, LoginPage, shot } from "./fixtures/pages";
+import { BackOffice, DEMO_PASSWORD, LoginPage, shot } from "./fixtures/pages";
 
 // The voter register (表决权登记册): what a vote would count, checked before one opens.
 test("a manager reads 桂花苑's voter register on a phone; another office's manager cannot (375 px)", async ({ browser }) => {
@@ -10,6 +10,8 @@ test("a manager reads 桂花苑's voter register on a phone; another office's ma
   await expect(page.getByRole("heading", { name: "表决权登记册" })).toBeVisible();
   const community = page.getByLabel("小区");
   await expect(community.locator("option:checked")).toHaveText("桂花苑");
+  // The picker reacts by itself once the page runs: no 查看 button then.
+  await expect(page.getByRole("button", { name: "查看" })).toBeHidden();
   const units = Number(await page.getByTestId("reg-units").innerText());
   const persons = Number(await page.getByTestId("reg-persons").innerText());
   expect(units).toBeGreaterThan(0);
@@ -46,4 +48,26 @@ test("the register at desk width (1280 px)", async ({ browser }) => {
   await expect(page.getByRole("columnheader", { name: "表决人" })).toBeVisible();
   await shot(page, "governance-register-1280");
   await page.close();
+});
+
+test("without JavaScript the administrator picks another community with 查看", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto("/login");
+  await page.getByLabel("手机号或账号").fill("admin");
+  await page.getByLabel(/^密码$/).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/admin/);
+  await page.goto("/admin/governance/register");
+  await expect(page.getByTestId("reg-units")).toHaveText(/^\d+$/);
+  const community = page.getByLabel("小区");
+  const shown = await community.locator("option:checked").innerText();
+  const other = (await community.locator("option").allInnerTexts()).find((n) => n !== shown)!;
+  expect(other, "the administrator sees more than one community").toBeTruthy();
+  await community.selectOption({ label: other });
+  await page.getByRole("button", { name: "查看" }).click();
+  await expect(page).toHaveURL(/\?community=\d+$/);
+  await expect(community.locator("option:checked")).toHaveText(other);
+  await expect(page.getByTestId("reg-units")).toHaveText(/^\d+$/);
+  await ctx.close();
 });

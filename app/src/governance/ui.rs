@@ -63,7 +63,7 @@ pub fn RegisterPage() -> impl IntoView {
                                         }).collect_view()}
                                     </select>
                                 </label>
-                                <noscript><button type="submit" class="btn">{move || i18n.t("gov.show")}</button></noscript>
+                                <button type="submit" class="btn nojs-only">{move || i18n.t("gov.show")}</button>
                             </form>
                         }
                         .into_any()
