@@ -15,7 +15,7 @@ use crate::engineering::ui::{
 use crate::estate::ui::{
     BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
 };
-use crate::governance::ui::RegisterPage;
+use crate::governance::ui::{AssemblyPage, MeetingPage, RegisterPage};
 use crate::home::{CommunityPage, HomePage};
 use crate::notify::ui::{BroadcastsPage, InboxPage, NotifySettingsPage, StaffInboxPage};
 use crate::payments::ui::{CheckoutPage, OnlinePaymentsPage};
@@ -113,6 +113,11 @@ crate::lazy_pages!(mod inspection_setup {
 crate::lazy_pages!(mod governance {
     Register => view! { <RegisterPage /> },
 });
+// 社区 → 业主大会: what an owner opens to vote, and the committee's tools on the same pages.
+crate::lazy_pages!(mod assembly {
+    List => view! { <AssemblyPage /> },
+    Meeting => view! { <MeetingPage /> },
+});
 // What an inspector on a round opens, often on a phone in a basement.
 crate::lazy_pages!(mod rounds {
     Rounds => view! { <RoundsPage /> },
@@ -131,6 +136,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/inbox", &[me_more::prefetch]),
     ("/me/", &[me_more::prefetch]),
     ("/i/", &[rounds::prefetch]),
+    ("/community/assembly", &[assembly::prefetch]),
     ("/admin/users", &[staff_shell::prefetch, admin_access::prefetch]),
     ("/admin/roles", &[staff_shell::prefetch, admin_access::prefetch]),
     ("/admin/keys", &[staff_shell::prefetch, admin_access::prefetch]),
@@ -258,6 +264,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/repair/new") view={Lazy::<repair_more::NewTicket>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/repair/:id") view={Lazy::<repair_more::MyTicket>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community") view=CommunityPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/assembly") view={Lazy::<assembly::List>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/assembly/:id") view={Lazy::<assembly::Meeting>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/me") view=|| view! { <AccountPage homes=|| view! { <crate::estate::ui::MyHomes /> } /> } ssr=SsrMode::InOrder />
                     <Route path=path!("/me/password") view={Lazy::<me_more::Password>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/me/phone") view={Lazy::<me_more::Phone>::new()} ssr=SsrMode::InOrder />

@@ -22,6 +22,7 @@ mod m20261206_000005_person_id_scoped;
 mod m20261206_000006_org_contacts;
 mod m20261207_000001_completion_rule;
 mod m20261207_000002_notice_words;
+mod m20261208_000001_governance;
 mod util;
 
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_org_contacts::Migration),
             Box::new(m20261207_000001_completion_rule::Migration),
             Box::new(m20261207_000002_notice_words::Migration),
+            Box::new(m20261208_000001_governance::Migration),
         ]
     }
 }

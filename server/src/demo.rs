@@ -159,7 +159,8 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     fees::load(ctx, office_a.id, office_b.id, ghy.id, yqf.id).await?;
     tickets::load(ctx, office_a.id).await?;
     engineering::load(ctx, ghy.id).await?;
-    Ok(n)
+    governance::load(ctx, ghy.id).await?;
+    Ok(n + 1)
 }
 
 /// Service tickets of 桂花苑: a price list and a team, and a few tickets at different steps
@@ -1091,6 +1092,326 @@ mod engineering {
             .await
             .map_err(e)?;
         }
+        Ok(())
+    }
+}
+
+/// Owners' governance in 桂花苑: a committee (13800000001 chairs it, 13800000002 sits on it), a
+/// tenant with an account (13800000041, who is told why they cannot vote), and three meetings:
+/// one published with its result, one whose voting has ended and waits for the committee to
+/// close and publish it, one open now in which the demo owners with accounts have not voted.
+/// Ballots go through the same hash-chained log as an owner's; the notice period is the one
+/// liberty taken (the notice is dated 16 days before the opening, as the rules ask).
+mod governance {
+    use super::{e, name, Lcg, DEMO_PASSWORD};
+    use app::access::model::{AuthVia, Authed, RequestMeta, UserKind};
+    use app::access::service as access;
+    use app::db::entities::{gov_meetings, gov_voter_persons, gov_voters, occupancies, persons, units, users};
+    use app::db::AppCtx;
+    use app::estate::model::Relation;
+    use app::governance::{ballots, meetings, model::*};
+    use app::shared::ids::{MeetingId, OrgId, UserId};
+    use chrono::{Duration, Utc};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use std::collections::HashSet;
+
+    async fn who(ctx: &AppCtx, login: &str) -> anyhow::Result<Authed> {
+        let u = users::Entity::find()
+            .filter(users::Column::Login.eq(login))
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo user {login} missing"))?;
+        Ok(Authed {
+            user_id: UserId(u.id),
+            session_id: String::new(),
+            csrf_token: String::new(),
+            via: AuthVia::Cookie,
+        })
+    }
+
+    fn matter(title: &str, body: &str, rule: Rule) -> NewItem {
+        NewItem {
+            title: title.into(),
+            body: body.into(),
+            kind: ItemKind::Matter,
+            rule,
+            seats: 0,
+            max_picks: 0,
+            candidates: vec![],
+        }
+    }
+
+    /// Drafts a meeting with its items as the chair, then opens its vote now, until `closes_in`.
+    async fn open_meeting(
+        ctx: &AppCtx,
+        chair: &Authed,
+        ghy: OrgId,
+        title: &str,
+        body: &str,
+        allow_change: bool,
+        open_ballot: bool,
+        items: Vec<NewItem>,
+        closes_in: Duration,
+    ) -> anyhow::Result<gov_meetings::Model> {
+        let meta = RequestMeta::default();
+        let today = app::shared::time::today_cn();
+        let new = NewMeeting {
+            community: ghy,
+            title: title.into(),
+            body: body.into(),
+            opens_on: today,
+            closes_on: today + chrono::Days::new(30),
+            allow_change,
+            open_ballot,
+        };
+        let m = meetings::create(ctx, &meta, chair, new).await.map_err(e)?;
+        for item in items {
+            meetings::add_item(ctx, &meta, chair, m.row.id, item).await.map_err(e)?;
+        }
+        let row = gov_meetings::Entity::find_by_id(m.row.id.0)
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo meeting missing"))?;
+        let now = Utc::now();
+        let mut am: gov_meetings::ActiveModel = row.into();
+        am.status = Set(MeetingStatus::Noticed.code().into());
+        am.opens_at = Set(now - Duration::seconds(1));
+        am.noticed_at = Set(Some(now - Duration::days(16)));
+        am.closes_at = Set(now + closes_in);
+        am.update(&ctx.db).await?;
+        meetings::act(ctx, &meta, chair, m.row.id, MeetingAction::Open)
+            .await
+            .map_err(e)?;
+        gov_meetings::Entity::find_by_id(m.row.id.0)
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo meeting missing"))
+    }
+
+    /// Ballots for about `share` percent of the voters, skipping those whose owners have demo
+    /// accounts when `spare_accounts` (so they can vote themselves). `pick` answers each item.
+    async fn cast_many(
+        ctx: &AppCtx,
+        m: &gov_meetings::Model,
+        by: UserId,
+        share: u64,
+        spare_accounts: bool,
+        r: &mut Lcg,
+        pick: impl Fn(&mut Lcg) -> Ballot,
+    ) -> anyhow::Result<()> {
+        let with_accounts: HashSet<i64> = if spare_accounts {
+            let phones: Vec<String> = (1..=41).map(|i| format!("138{i:08}")).collect();
+            let ps: Vec<i64> = persons::Entity::find()
+                .filter(persons::Column::Phone.is_in(phones))
+                .all(&ctx.db)
+                .await?
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
+            gov_voter_persons::Entity::find()
+                .filter(gov_voter_persons::Column::MeetingId.eq(m.id))
+                .filter(gov_voter_persons::Column::PersonId.is_in(ps))
+                .all(&ctx.db)
+                .await?
+                .into_iter()
+                .map(|v| i64::from(v.voter_idx))
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        let voters = gov_voters::Entity::find()
+            .filter(gov_voters::Column::MeetingId.eq(m.id))
+            .order_by_asc(gov_voters::Column::Idx)
+            .all(&ctx.db)
+            .await?;
+        for v in voters {
+            if v.key == "developer" || with_accounts.contains(&i64::from(v.idx)) || r.next() % 100 >= share {
+                continue;
+            }
+            let b = pick(r);
+            ballots::record(ctx, m.id, &v, &b, by).await.map_err(e)?;
+        }
+        Ok(())
+    }
+
+    fn choice(r: &mut Lcg, agree: u64, oppose: u64) -> Option<Answer> {
+        let x = r.next() % 100;
+        Some(Answer::Choice(if x < agree {
+            Choice::Agree
+        } else if x < agree + oppose {
+            Choice::Oppose
+        } else {
+            Choice::Abstain
+        }))
+    }
+
+    pub async fn load(ctx: &AppCtx, ghy: OrgId) -> anyhow::Result<()> {
+        let meta = RequestMeta::default();
+        let mut r = Lcg(20261208);
+        access::grant_system(ctx, "13800000001", meetings::COMMITTEE_ROLE, ghy)
+            .await
+            .map_err(e)?;
+        access::grant_system(ctx, "13800000002", meetings::COMMITTEE_ROLE, ghy)
+            .await
+            .map_err(e)?;
+        // A tenant of 桂花苑 with an account: the vote page tells them why they cannot vote.
+        let tenant = name(&mut r);
+        access::create_user_system(
+            ctx,
+            "13800000041",
+            Some("13800000041"),
+            &tenant,
+            DEMO_PASSWORD,
+            UserKind::Resident,
+            false,
+        )
+        .await
+        .map_err(e)?;
+        let now = Utc::now();
+        let p = persons::ActiveModel {
+            name: Set(tenant),
+            phone: Set(Some("13800000041".into())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&ctx.db)
+        .await?;
+        let unit = units::Entity::find()
+            .filter(units::Column::CommunityId.eq(ghy.0))
+            .order_by_asc(units::Column::Id)
+            .all(&ctx.db)
+            .await?
+            .into_iter()
+            .nth(60)
+            .ok_or_else(|| anyhow::anyhow!("桂花苑 has no 61st unit"))?;
+        let start = app::shared::time::today_cn() - chrono::Days::new(200);
+        occupancies::ActiveModel {
+            unit_id: Set(unit.id),
+            person_id: Set(p.id),
+            community_id: Set(ghy.0),
+            relation: Set(Relation::Tenant.code().into()),
+            share_bp: Set(None),
+            start_date: Set(start),
+            end_date: Set(None),
+            lease_end: Set(Some(start + chrono::Days::new(730))),
+            pays_fees: Set(false),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&ctx.db)
+        .await?;
+
+        let chair = who(ctx, "13800000001").await?;
+        // 1. Published: renewing the property company, the elevator fund, the committee election.
+        let candidates: Vec<String> = (0..7).map(|_| name(&mut r)).collect();
+        let m1 = open_meeting(
+            ctx,
+            &chair,
+            ghy,
+            "2026 年第一次业主大会",
+            "本次会议表决续聘物业服务企业、使用专项维修资金更换 3 号楼电梯，并选举第二届业主委员会。\n表决材料已在物业服务中心和各楼栋公告栏张贴。",
+            false,
+            true,
+            vec![
+                matter(
+                    "续聘邻里物业服务有限公司为本小区物业服务企业（三年）",
+                    "合同期 2027 年 1 月 1 日至 2029 年 12 月 31 日，收费标准不变。",
+                    Rule::Ordinary,
+                ),
+                matter(
+                    "使用专项维修资金更换 3 号楼 1、2 单元电梯",
+                    "预算 86 万元，由 3 号楼业主分摊；招标结果另行公示。",
+                    Rule::Ordinary,
+                ),
+                NewItem {
+                    title: "选举第二届业主委员会委员（5 名）".into(),
+                    body: "每张选票最多选 5 名候选人。".into(),
+                    kind: ItemKind::Election,
+                    rule: Rule::Ordinary,
+                    seats: 5,
+                    max_picks: 5,
+                    candidates: vec![candidates.join("\n")],
+                },
+            ],
+            Duration::hours(1),
+        )
+        .await?;
+        cast_many(ctx, &m1, chair.user_id, 82, false, &mut r, |r| {
+            let mut picks: Vec<u32> = vec![];
+            for c in 0..7u32 {
+                // The first five are favoured; the last two less so.
+                if picks.len() < 5 && r.next() % 100 < if c < 5 { 80 } else { 35 } {
+                    picks.push(c);
+                }
+            }
+            vec![choice(r, 78, 12), choice(r, 64, 24), Some(Answer::Picks(picks))]
+        })
+        .await?;
+        let mut am: gov_meetings::ActiveModel = gov_meetings::Entity::find_by_id(m1.id)
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo meeting missing"))?
+            .into();
+        am.closes_at = Set(Utc::now());
+        am.update(&ctx.db).await?;
+        meetings::act(ctx, &meta, &chair, MeetingId(m1.id), MeetingAction::Close)
+            .await
+            .map_err(e)?;
+        meetings::act(ctx, &meta, &chair, MeetingId(m1.id), MeetingAction::Publish)
+            .await
+            .map_err(e)?;
+
+        // 2. Voting ended: the committee closes it and publishes the result.
+        let m2 = open_meeting(
+            ctx,
+            &chair,
+            ghy,
+            "关于更换小区门禁系统的表决",
+            "现有门禁系统已使用 9 年，拟更换为支持人脸和手机开门的系统，费用从公共收益中列支。",
+            false,
+            false,
+            vec![matter(
+                "同意更换门禁系统，费用约 18 万元从公共收益中列支",
+                "",
+                Rule::Ordinary,
+            )],
+            Duration::hours(1),
+        )
+        .await?;
+        cast_many(ctx, &m2, chair.user_id, 76, false, &mut r, |r| vec![choice(r, 70, 20)]).await?;
+        let mut am: gov_meetings::ActiveModel = gov_meetings::Entity::find_by_id(m2.id)
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo meeting missing"))?
+            .into();
+        am.closes_at = Set(Utc::now() - Duration::minutes(1));
+        am.update(&ctx.db).await?;
+
+        // 3. Open now for ten days; owners may change their ballot until the close.
+        let m3 = open_meeting(
+            ctx,
+            &chair,
+            ghy,
+            "关于增设电动自行车集中充电设施的表决",
+            "拟在 2 号楼与 3 号楼之间的架空层增设 60 个充电车位（改变共有部分用途），充电收益扣除电费后补充专项维修资金。",
+            true,
+            false,
+            vec![
+                matter(
+                    "同意在 2、3 号楼架空层增设电动自行车集中充电设施",
+                    "改变共有部分用途，须经参与表决专有部分面积四分之三以上且参与表决人数四分之三以上同意。",
+                    Rule::Special,
+                ),
+                matter("同意充电收益扣除电费后补充专项维修资金", "", Rule::Special),
+            ],
+            Duration::days(10),
+        )
+        .await?;
+        cast_many(ctx, &m3, chair.user_id, 55, true, &mut r, |r| {
+            vec![choice(r, 80, 10), choice(r, 72, 10)]
+        })
+        .await?;
         Ok(())
     }
 }

@@ -67,6 +67,12 @@ enum AdminCmd {
     },
     /// Re-compute the audit hash chain and report the first broken row, if any.
     VerifyAudit,
+    /// Re-walk an owners' assembly's ballot log, re-tally it and compare it with the ballots in
+    /// force and the published result; exits 1 on any difference.
+    VerifyVote {
+        /// The meeting's id (as in `/community/assembly/ID`).
+        id: i64,
+    },
 }
 
 fn init_tracing(json: bool) {
@@ -165,6 +171,23 @@ async fn main() -> anyhow::Result<()> {
                         .await
                         .map_err(err)?;
                     println!("granted {role} over org {org} to {login}");
+                }
+                AdminCmd::VerifyVote { id } => {
+                    let v = app::governance::ballots::verify(&ctx.db, app::shared::ids::MeetingId(id))
+                        .await
+                        .map_err(err)?;
+                    if v.problems.is_empty() {
+                        println!(
+                            "meeting {id}: ballot log intact, {} rows, head {}; the re-tally agrees",
+                            v.rows, v.head
+                        );
+                    } else {
+                        for p in &v.problems {
+                            eprintln!("meeting {id}: {p}");
+                        }
+                        eprintln!("meeting {id}: {} difference(s) in {} rows", v.problems.len(), v.rows);
+                        std::process::exit(1);
+                    }
                 }
                 AdminCmd::VerifyAudit => {
                     match app::audit::service::verify(&ctx.db).await.map_err(err)? {

@@ -5,7 +5,7 @@ use super::model::*;
 use super::repo;
 use crate::audit::model::Outcome;
 use crate::audit::service::{self as audit, AuditEntry};
-use crate::db::entities::{grants, role_permissions, users};
+use crate::db::entities::{grants, role_permissions, roles, users};
 use crate::db::AppCtx;
 use crate::org::service as org;
 use crate::shared::error::AppError;
@@ -187,6 +187,33 @@ pub async fn holders_over<C: ConnectionTrait>(
         }
     }
     Ok(out)
+}
+
+/// The nodes where `user` (if active) holds built-in role `role` through a grant: for roles
+/// that carry no staff permission and are scoped by where they were granted, like the owners'
+/// committee (`committee`) of a community.
+pub async fn orgs_with_role<C: ConnectionTrait>(c: &C, user: UserId, role: &str) -> Result<Vec<OrgId>, AppError> {
+    let active = users::Entity::find_by_id(user.0)
+        .filter(users::Column::Status.eq(UserStatus::Active))
+        .one(c)
+        .await?
+        .is_some();
+    let Some(role) = roles::Entity::find()
+        .filter(roles::Column::Code.eq(role))
+        .one(c)
+        .await?
+        .filter(|_| active)
+    else {
+        return Ok(vec![]);
+    };
+    Ok(grants::Entity::find()
+        .filter(grants::Column::UserId.eq(user.0))
+        .filter(grants::Column::RoleId.eq(role.id))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|g| OrgId(g.org_id))
+        .collect())
 }
 
 /// Display names of accounts (missing ids are left out).

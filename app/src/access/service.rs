@@ -7,7 +7,7 @@ pub use super::accounts::{
 pub use super::passwords::{check_password_policy, hash_password, verify_password};
 pub(crate) use super::scope::actor_label;
 pub use super::scope::{
-    deny, display_names, holders_over, nodes_in, org_choices, orgs_in_scope, record_within, require, require_over,
-    scope_for, within, Scope,
+    deny, display_names, holders_over, nodes_in, org_choices, orgs_in_scope, orgs_with_role, record_within, require,
+    require_over, scope_for, within, Scope,
 };
 pub use super::sessions::{new_csrf_token, resolve_session, token_id};

@@ -329,6 +329,77 @@ pub async fn my_unit_ids<C: ConnectionTrait>(c: &C, user: crate::shared::ids::Us
     Ok(ids.into_iter().map(UnitId).collect())
 }
 
+/// Where the signed-in resident is on record now: every current occupancy of a person with
+/// the caller's phone, with its unit, community and relation (owner, tenant, family …).
+pub struct MyPlace {
+    pub person: crate::shared::ids::PersonId,
+    pub unit: UnitId,
+    pub community: OrgId,
+    pub relation: super::model::Relation,
+}
+
+/// The caller's current places (see [`MyPlace`]); none without a phone on record.
+pub async fn my_places<C: ConnectionTrait>(c: &C, user: crate::shared::ids::UserId) -> Result<Vec<MyPlace>, AppError> {
+    use crate::db::entities::{occupancies, persons, users};
+    let Some(phone) = users::Entity::find_by_id(user.0).one(c).await?.and_then(|u| u.phone) else {
+        return Ok(vec![]);
+    };
+    let me: Vec<i64> = persons::Entity::find()
+        .filter(persons::Column::Phone.eq(phone))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    if me.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(occupancies::Entity::find()
+        .filter(occupancies::Column::PersonId.is_in(me))
+        .filter(occupancies::Column::EndDate.is_null())
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|o| {
+            Some(MyPlace {
+                person: crate::shared::ids::PersonId(o.person_id),
+                unit: UnitId(o.unit_id),
+                community: OrgId(o.community_id),
+                relation: super::model::Relation::parse(&o.relation)?,
+            })
+        })
+        .collect())
+}
+
+/// The accounts of persons `ids` (matched by phone, as [`my_places`] matches them).
+pub async fn users_of_persons<C: ConnectionTrait>(
+    c: &C,
+    ids: &[crate::shared::ids::PersonId],
+) -> Result<Vec<crate::shared::ids::UserId>, AppError> {
+    use crate::db::entities::{persons, users};
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let phones: Vec<String> = persons::Entity::find()
+            .filter(persons::Column::Id.is_in(chunk.iter().map(|p| p.0).collect::<Vec<_>>()))
+            .all(c)
+            .await?
+            .into_iter()
+            .filter_map(|p| p.phone)
+            .collect();
+        out.extend(
+            users::Entity::find()
+                .filter(users::Column::Phone.is_in(phones))
+                .all(c)
+                .await?
+                .into_iter()
+                .map(|u| crate::shared::ids::UserId(u.id)),
+        );
+    }
+    out.sort_unstable_by_key(|u| u.0);
+    out.dedup();
+    Ok(out)
+}
+
 /// The community a building belongs to.
 pub async fn building_community<C: ConnectionTrait>(c: &C, building: BuildingId) -> Result<Option<OrgId>, AppError> {
     use crate::db::entities::buildings;

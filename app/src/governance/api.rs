@@ -1,8 +1,8 @@
 //! Server functions of owners' governance: authorize, call one use case, map the error.
-use super::model::RegisterPreview;
+use super::model::{Meeting, MeetingRow, MyMeeting, MyVoter, RegisterPreview};
 use crate::org::model::OrgNode;
 use crate::shared::error::AppError;
-use crate::shared::ids::OrgId;
+use crate::shared::ids::{MeetingId, OrgId};
 use leptos::prelude::*;
 
 /// The communities whose voter register the caller may read.
@@ -15,4 +15,119 @@ pub async fn gov_communities() -> Result<Vec<OrgNode>, AppError> {
 #[server]
 pub async fn voter_register(community: OrgId) -> Result<RegisterPreview, AppError> {
     crate::web::serve(async |ctx, meta, auth| super::register::preview(&ctx, &meta, &auth, community).await).await
+}
+
+/// The meetings the caller may see (committee: all of its communities'; residents: from the
+/// notice on), newest first.
+#[server]
+pub async fn assembly_list() -> Result<Vec<MeetingRow>, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::meetings::list(&ctx, &auth).await).await
+}
+
+/// The communities whose owners' committee the caller sits on (for the new-meeting form).
+#[server]
+pub async fn committee_communities() -> Result<Vec<OrgNode>, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::meetings::committee_choices(&ctx, &auth).await).await
+}
+
+/// One meeting as the caller sees it: the matters, their ballots and receipts, the tools when
+/// they sit on its committee.
+#[server]
+pub async fn assembly_meeting(id: MeetingId) -> Result<MyMeeting, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::meetings::mine(&ctx, &auth, id).await).await
+}
+
+/// Casts or replaces the ballot of register voter `voter` from the form's marks
+/// (`"<item>:<choice or candidate>"`).
+#[server]
+pub async fn cast_ballot(
+    meeting: MeetingId,
+    voter: i32,
+    #[server(default)] marks: Vec<String>,
+) -> Result<MyVoter, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        super::ballots::cast_marks(&ctx, &meta, &auth, meeting, voter, &marks).await
+    })
+    .await
+}
+
+/// Drafts a meeting (`opens_on` and `closes_on` as `YYYY-MM-DD`).
+#[server]
+pub async fn create_meeting(
+    community: OrgId,
+    title: String,
+    #[server(default)] body: String,
+    opens_on: String,
+    closes_on: String,
+    #[server(default)] allow_change: bool,
+    #[server(default)] open_ballot: bool,
+) -> Result<Meeting, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let day = |field: &str, v: &str| {
+            chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+                .map_err(|_| AppError::validation(field, "err.date_invalid"))
+        };
+        let new = super::model::NewMeeting {
+            community,
+            title,
+            body,
+            opens_on: day("opens_on", &opens_on)?,
+            closes_on: day("closes_on", &closes_on)?,
+            allow_change,
+            open_ballot,
+        };
+        super::meetings::create(&ctx, &meta, &auth, new).await
+    })
+    .await
+}
+
+/// Adds an item to a draft meeting; an election's candidates one per line.
+#[server]
+pub async fn add_meeting_item(
+    meeting: MeetingId,
+    title: String,
+    #[server(default)] body: String,
+    kind: String,
+    #[server(default)] rule: String,
+    #[server(default)] seats: i32,
+    #[server(default)] max_picks: i32,
+    #[server(default)] candidates: String,
+) -> Result<Meeting, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        use super::model::{ItemKind, NewItem, Rule};
+        let kind = ItemKind::parse(&kind).ok_or_else(|| AppError::validation("kind", "gov.err_kind"))?;
+        let rule = match kind {
+            ItemKind::Election => Rule::Ordinary,
+            ItemKind::Matter => Rule::parse(&rule).ok_or_else(|| AppError::validation("rule", "gov.err_rule"))?,
+        };
+        let new = NewItem {
+            title,
+            body,
+            kind,
+            rule,
+            seats,
+            max_picks,
+            candidates: vec![candidates],
+        };
+        super::meetings::add_item(&ctx, &meta, &auth, meeting, new).await
+    })
+    .await
+}
+
+/// Removes an item from a draft meeting.
+#[server]
+pub async fn remove_meeting_item(meeting: MeetingId, item: i64) -> Result<Meeting, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::meetings::remove_item(&ctx, &meta, &auth, meeting, item).await)
+        .await
+}
+
+/// Moves a meeting on: `notice`, `open`, `close` or `publish`.
+#[server]
+pub async fn advance_meeting(meeting: MeetingId, action: String) -> Result<Meeting, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let action = super::model::MeetingAction::parse(&action)
+            .ok_or_else(|| AppError::validation("action", "gov.err_action"))?;
+        super::meetings::act(&ctx, &meta, &auth, meeting, action).await
+    })
+    .await
 }

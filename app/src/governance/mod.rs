@@ -3,9 +3,18 @@
 //! People's Court's interpretation (法释〔2009〕7号, arts. 8–9) define it and the exact tally of
 //! matters and elections ([`model`]), and the register read from the estate records for
 //! checking them before a vote: `GET /api/v1/communities/{id}/voter-register` and the page
-//! `/admin/governance/register`. Owns no table yet; meetings, ballots and the ballot log build
-//! on this.
+//! `/admin/governance/register`. Meetings (`meetings`): the committee drafts one with its
+//! matters and elections, gives notice, opens the vote (freezing the register), closes it and
+//! publishes the tally; residents follow them at `/community/assembly`. Ballots (`ballots`):
+//! cast and replaced by owners, each one a row of a per-meeting hash chain that `GET
+//! /api/v1/votes/{id}/ballots` exports and `linli admin verify-vote` re-walks and re-tallies.
+//! Owns `gov_meetings`, `gov_items`, `gov_voters`, `gov_voter_persons`, `gov_ballots` and
+//! `gov_ballot_log`. REST: `/votes…`, `/communities/{id}/voter-register`.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod ballots;
+#[cfg(feature = "ssr")]
+pub mod meetings;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod register;
@@ -19,7 +28,14 @@ mod tests {
     #[test]
     fn every_key_the_pages_name_is_worded_in_both_languages() {
         use crate::shared::i18n::tr_in;
-        let src = concat!(include_str!("ui.rs"), include_str!("../access/ui/admin.rs"));
+        let src = concat!(
+            include_str!("ui.rs"),
+            include_str!("ui/assembly.rs"),
+            include_str!("meetings.rs"),
+            include_str!("ballots.rs"),
+            include_str!("model.rs"),
+            include_str!("../access/ui/admin.rs")
+        );
         let keys: Vec<&str> = src
             .split('"')
             .filter(|s| s.starts_with("gov.") && s.len() > 4 && !s.contains(' '))

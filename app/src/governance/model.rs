@@ -247,30 +247,34 @@ pub struct RegisterPreview {
     pub complete: bool,
 }
 
-/// A voter's answer on one matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Choice {
-    /// 同意
-    Agree,
-    /// 反对
-    Oppose,
-    /// 弃权
-    Abstain,
+crate::code_enum! {
+    /// A voter's answer on one matter.
+    pub enum Choice {
+        /// 同意
+        Agree = "agree",
+        /// 反对
+        Oppose = "oppose",
+        /// 弃权
+        Abstain = "abstain",
+    }
 }
 
-/// Which majority a matter needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
-    /// Art. 278 (1)–(4), (7)–(9): more than half of the participating area and persons.
-    Ordinary,
-    /// Art. 278 (5)–(6) and the business use of common parts: three quarters of both.
-    Special,
+crate::code_enum! {
+    /// Which majority a matter needs.
+    pub enum Rule {
+        /// Art. 278 (1)–(5) and (9): rules of procedure, the 管理规约, the committee, the
+        /// property company, using the maintenance funds, other major matters. More than half
+        /// of the participating area and of the participating persons.
+        Ordinary = "ordinary",
+        /// Art. 278 (6)–(8): raising the maintenance funds, rebuilding, changing the use of
+        /// common parts or using them for business. Three quarters of both.
+        Special = "special",
+    }
 }
 
 /// A count of persons and their area.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Count {
     pub persons: i64,
     /// Hundredths of a square metre.
@@ -286,6 +290,7 @@ impl Count {
 
 /// One matter's figures and verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MatterResult {
     pub rule: Rule,
     pub total: Count,
@@ -409,6 +414,7 @@ pub fn tally_matter(
 
 /// One candidate's figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CandidateResult {
     /// The candidate's index in the election's list.
     pub candidate: usize,
@@ -419,6 +425,7 @@ pub struct CandidateResult {
 
 /// What an election decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ElectionResult {
     pub seats: usize,
     pub total: Count,
@@ -518,6 +525,422 @@ pub fn tally_election<'a>(
         elected,
         tied,
     })
+}
+
+impl VoterKey {
+    /// The key as stored: `developer` or `owners:<sorted person ids>`.
+    pub fn code(&self) -> String {
+        match self {
+            VoterKey::Developer => "developer".into(),
+            VoterKey::Owners { owners } => format!(
+                "owners:{}",
+                owners.iter().map(|p| p.0.to_string()).collect::<Vec<_>>().join(",")
+            ),
+        }
+    }
+
+    /// The key of a stored code, `None` for anything else.
+    pub fn parse(s: &str) -> Option<VoterKey> {
+        if s == "developer" {
+            return Some(VoterKey::Developer);
+        }
+        let ids = s.strip_prefix("owners:")?;
+        let owners: Option<Vec<PersonId>> = ids.split(',').map(|i| i.parse().ok().map(PersonId)).collect();
+        Some(VoterKey::owners(owners?)).filter(|k| matches!(k, VoterKey::Owners { owners } if !owners.is_empty()))
+    }
+}
+
+impl Register {
+    /// The register as frozen when voting opened: its voters in index order and its totals.
+    /// `None` when the voters are not sorted by key without repeats (a damaged register).
+    pub fn frozen(voters: Vec<Voter>, total_area: i64, units: usize) -> Option<Register> {
+        voters.windows(2).all(|w| w[0].key < w[1].key).then_some(Register {
+            voters,
+            total_area,
+            units,
+        })
+    }
+}
+
+crate::code_enum! {
+    /// Where a meeting stands. 草稿 → 已公告 (notice given) → 投票中 → 已截止 → 已公布.
+    pub enum MeetingStatus {
+        Draft = "draft",
+        Noticed = "noticed",
+        Open = "open",
+        Closed = "closed",
+        Published = "published",
+    }
+}
+
+crate::code_enum! {
+    /// What one item of a meeting asks.
+    pub enum ItemKind {
+        /// 表决事项: agree, oppose or abstain.
+        Matter = "matter",
+        /// 选举: pick at most N candidates.
+        Election = "election",
+    }
+}
+
+crate::code_enum! {
+    /// What the committee does to a meeting next.
+    pub enum MeetingAction {
+        /// 发布公告: the notice goes to every owner; the matters are fixed from now on.
+        Notice = "notice",
+        /// 开始投票: freezes the register (needs the notice period to have passed).
+        Open = "open",
+        /// 截止投票: after the announced close.
+        Close = "close",
+        /// 公布结果: tallies the ballots and publishes the result with the log's head.
+        Publish = "publish",
+    }
+}
+
+/// A voter's answer to one item: a choice on a matter, the picked candidates (their indexes in
+/// the item's list) in an election. A missing answer (`null`) is a blank: it participates and
+/// does not agree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Answer {
+    Choice(Choice),
+    Picks(Vec<u32>),
+}
+
+/// One answer per item of the meeting, in the items' order.
+pub type Ballot = Vec<Option<Answer>>;
+
+/// One item of a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Item {
+    pub id: i64,
+    /// 1, 2, 3 … in the meeting.
+    pub position: i32,
+    pub title: String,
+    pub body: String,
+    pub kind: ItemKind,
+    /// The majority a matter needs (elections use the ordinary one).
+    pub rule: Rule,
+    /// An election's seats and how many candidates one voter may pick (0 for a matter).
+    pub seats: i32,
+    pub max_picks: i32,
+    pub candidates: Vec<String>,
+}
+
+/// Why a ballot cannot be taken: nothing of it is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BallotProblem {
+    /// Not one answer per item.
+    Shape,
+    /// A mark names no item, or a choice on an election, or picks on a matter.
+    BadMark,
+    /// Two answers to one matter.
+    TwoChoices,
+    TooManyPicks,
+    /// A pick names no candidate, or the same one twice.
+    BadPick,
+}
+
+impl BallotProblem {
+    /// The message key of the problem.
+    pub fn key(self) -> &'static str {
+        match self {
+            BallotProblem::Shape => "gov.err_ballot_shape",
+            BallotProblem::BadMark => "gov.err_bad_mark",
+            BallotProblem::TwoChoices => "gov.err_two_choices",
+            BallotProblem::TooManyPicks => "gov.err_too_many_picks",
+            BallotProblem::BadPick => "gov.err_bad_pick",
+        }
+    }
+}
+
+/// Whether `ballot` answers `items` as they allow: one entry per item, a choice for a matter,
+/// at most `max_picks` distinct candidates of the list for an election.
+pub fn check_ballot(items: &[Item], ballot: &Ballot) -> Result<(), BallotProblem> {
+    if ballot.len() != items.len() {
+        return Err(BallotProblem::Shape);
+    }
+    for (item, answer) in items.iter().zip(ballot) {
+        match (item.kind, answer) {
+            (_, None) | (ItemKind::Matter, Some(Answer::Choice(_))) => {}
+            (ItemKind::Election, Some(Answer::Picks(p))) => {
+                if p.len() > item.max_picks.max(0) as usize {
+                    return Err(BallotProblem::TooManyPicks);
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                if p.iter()
+                    .any(|&c| c as usize >= item.candidates.len() || !seen.insert(c))
+                {
+                    return Err(BallotProblem::BadPick);
+                }
+            }
+            _ => return Err(BallotProblem::BadMark),
+        }
+    }
+    Ok(())
+}
+
+/// The ballot a form posts: marks `"<item index>:<agree|oppose|abstain>"` for matters and
+/// `"<item index>:<candidate index>"` for each pick in an election (a form without script
+/// posts checked boxes and radio buttons only, so unanswered items are simply absent).
+pub fn ballot_from_marks(items: &[Item], marks: &[String]) -> Result<Ballot, BallotProblem> {
+    let mut ballot: Ballot = vec![None; items.len()];
+    for m in marks {
+        let (i, v) = m.split_once(':').ok_or(BallotProblem::BadMark)?;
+        let i: usize = i.trim().parse().map_err(|_| BallotProblem::BadMark)?;
+        let item = items.get(i).ok_or(BallotProblem::BadMark)?;
+        match item.kind {
+            ItemKind::Matter => {
+                let c = Choice::parse(v.trim()).ok_or(BallotProblem::BadMark)?;
+                if ballot[i].replace(Answer::Choice(c)).is_some() {
+                    return Err(BallotProblem::TwoChoices);
+                }
+            }
+            ItemKind::Election => {
+                let c: u32 = v.trim().parse().map_err(|_| BallotProblem::BadPick)?;
+                match &mut ballot[i] {
+                    Some(Answer::Picks(p)) => p.push(c),
+                    slot => *slot = Some(Answer::Picks(vec![c])),
+                }
+            }
+        }
+    }
+    check_ballot(items, &ballot)?;
+    Ok(ballot)
+}
+
+/// A voter's receipt code: the first 16 hex digits of their ballot's log hash, in groups of
+/// four (`3F9A-12BC-77D0-E1A4`). Anyone holding it finds the ballot in the published log.
+pub fn receipt_of(hash: &str) -> String {
+    let h: String = hash.chars().take(16).collect::<String>().to_uppercase();
+    h.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// What one item decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    Matter(MatterResult),
+    Election(ElectionResult),
+}
+
+/// One item's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ItemResult {
+    pub item: i64,
+    pub position: i32,
+    pub title: String,
+    pub outcome: Outcome,
+}
+
+/// The tally of a meeting: every item, from the ballots in force when it was taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeetingResult {
+    /// The ballot log's head hash the tally was taken from: anyone re-walking the exported log
+    /// must reach it.
+    pub head: String,
+    /// Log rows (ballots cast and replaced).
+    pub log_rows: i64,
+    pub total: Count,
+    pub participating: Count,
+    pub items: Vec<ItemResult>,
+}
+
+/// Tallies every item of a meeting from each voter's ballot in force (voter index, ballot).
+pub fn tally_meeting(
+    register: &Register,
+    items: &[Item],
+    ballots: &[(usize, Ballot)],
+) -> Result<Vec<ItemResult>, TallyError> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let answer = |b: &Ballot| b.get(i).cloned().flatten();
+        let outcome = match item.kind {
+            ItemKind::Matter => Outcome::Matter(tally_matter(
+                register,
+                item.rule,
+                ballots.iter().map(|(v, b)| {
+                    (
+                        *v,
+                        match answer(b) {
+                            Some(Answer::Choice(c)) => Some(c),
+                            _ => None,
+                        },
+                    )
+                }),
+            )?),
+            ItemKind::Election => {
+                let picks: Vec<(usize, Vec<usize>)> = ballots
+                    .iter()
+                    .map(|(v, b)| {
+                        (
+                            *v,
+                            match answer(b) {
+                                Some(Answer::Picks(p)) => p.into_iter().map(|c| c as usize).collect(),
+                                _ => Vec::new(),
+                            },
+                        )
+                    })
+                    .collect();
+                Outcome::Election(tally_election(
+                    register,
+                    item.seats.max(0) as usize,
+                    item.candidates.len(),
+                    item.max_picks.max(0) as usize,
+                    picks.iter().map(|(v, p)| (*v, p.as_slice())),
+                )?)
+            }
+        };
+        out.push(ItemResult {
+            item: item.id,
+            position: item.position,
+            title: item.title.clone(),
+            outcome,
+        });
+    }
+    Ok(out)
+}
+
+/// A meeting in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeetingRow {
+    pub id: crate::shared::ids::MeetingId,
+    pub community_id: crate::shared::ids::OrgId,
+    pub community: String,
+    pub title: String,
+    pub status: MeetingStatus,
+    pub opens_at: chrono::DateTime<chrono::Utc>,
+    pub closes_at: chrono::DateTime<chrono::Utc>,
+    /// Ballots are taken now: open, and between the opening and the close.
+    pub voting: bool,
+}
+
+/// A meeting with its matters, its frozen register's totals, the turnout so far and, once
+/// published, its result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Meeting {
+    #[serde(flatten)]
+    pub row: MeetingRow,
+    pub body: String,
+    pub allow_change: bool,
+    /// 实名: the published log names each ballot's units.
+    pub open_ballot: bool,
+    pub notice_days: i32,
+    pub noticed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub opened_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub items: Vec<Item>,
+    /// The frozen register's totals (from the opening on).
+    pub total: Option<Count>,
+    /// Who has voted so far (from the opening on).
+    pub turnout: Option<Count>,
+    pub result: Option<MeetingResult>,
+}
+
+/// A person of the frozen register the caller may cast for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MyVoter {
+    /// The voter's index in the register.
+    pub voter: i32,
+    /// The units the voter counts for.
+    pub units: String,
+    /// Hundredths of a square metre.
+    pub area: i64,
+    pub ballot: Option<Ballot>,
+    pub receipt: Option<String>,
+    pub cast_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A meeting as an owner (or another resident of the community) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MyMeeting {
+    pub meeting: Meeting,
+    /// The voters the caller casts for (co-owners share one).
+    pub voters: Vec<MyVoter>,
+    /// Why the caller cannot vote (a message key), when they cannot: a tenant, a family
+    /// member, or not on the frozen register.
+    pub cannot_vote: Option<String>,
+    /// The caller sits on the committee of the meeting's community: the page shows its tools.
+    pub manages: bool,
+}
+
+/// One row of the exported ballot log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LogRow {
+    pub seq: i64,
+    /// `cast` or `replace`.
+    pub kind: String,
+    /// The voter's token in the register.
+    pub voter: String,
+    /// The voter's units (实名 meetings only).
+    pub units: Option<String>,
+    /// The voter's area, hundredths of a square metre.
+    pub area: i64,
+    pub source: String,
+    pub answers: Ballot,
+    pub at: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The ballot log of a meeting, as anyone may re-walk and re-tally it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BallotLog {
+    pub meeting: crate::shared::ids::MeetingId,
+    pub total: Count,
+    pub items: Vec<Item>,
+    pub rows: Vec<LogRow>,
+}
+
+/// A new meeting as the committee drafts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewMeeting {
+    pub community: crate::shared::ids::OrgId,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// `YYYY-MM-DD`: voting opens at 00:00 and closes at 24:00 (China time).
+    pub opens_on: chrono::NaiveDate,
+    pub closes_on: chrono::NaiveDate,
+    #[serde(default)]
+    pub allow_change: bool,
+    #[serde(default)]
+    pub open_ballot: bool,
+}
+
+/// A new item of a draft meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewItem {
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    pub kind: ItemKind,
+    pub rule: Rule,
+    #[serde(default)]
+    pub seats: i32,
+    #[serde(default)]
+    pub max_picks: i32,
+    /// For an election: the candidates, one name each.
+    #[serde(default)]
+    pub candidates: Vec<String>,
 }
 
 #[cfg(test)]
@@ -918,5 +1341,111 @@ mod tests {
         let one = [0usize];
         let e = tally_election(&r, 1, 3, 2, [(0, &one[..])]).unwrap();
         assert!(!e.quorum && e.elected.is_empty());
+    }
+
+    fn items() -> Vec<Item> {
+        let item = |id, kind, rule, seats, max_picks, candidates: &[&str]| Item {
+            id,
+            position: id as i32,
+            title: format!("item {id}"),
+            body: String::new(),
+            kind,
+            rule,
+            seats,
+            max_picks,
+            candidates: candidates.iter().map(|c| c.to_string()).collect(),
+        };
+        vec![
+            item(1, ItemKind::Matter, Rule::Special, 0, 0, &[]),
+            item(2, ItemKind::Election, Rule::Ordinary, 1, 2, &["甲", "乙", "丙"]),
+        ]
+    }
+
+    #[test]
+    fn a_form_ballot_is_read_from_its_marks_and_anything_off_is_refused() {
+        let it = items();
+        let m = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            ballot_from_marks(&it, &m(&["0:agree", "1:2", "1:0"])),
+            Ok(vec![
+                Some(Answer::Choice(Choice::Agree)),
+                Some(Answer::Picks(vec![2, 0]))
+            ])
+        );
+        // Nothing marked: a blank ballot, which takes part.
+        assert_eq!(ballot_from_marks(&it, &[]), Ok(vec![None, None]));
+        assert_eq!(
+            ballot_from_marks(&it, &m(&["0:agree", "0:oppose"])),
+            Err(BallotProblem::TwoChoices)
+        );
+        assert_eq!(
+            ballot_from_marks(&it, &m(&["1:0", "1:1", "1:2"])),
+            Err(BallotProblem::TooManyPicks)
+        );
+        assert_eq!(ballot_from_marks(&it, &m(&["1:1", "1:1"])), Err(BallotProblem::BadPick));
+        assert_eq!(ballot_from_marks(&it, &m(&["1:3"])), Err(BallotProblem::BadPick));
+        for bad in ["2:agree", "0:yes", "agree", "x:1", "0:1"] {
+            assert_eq!(ballot_from_marks(&it, &m(&[bad])), Err(BallotProblem::BadMark), "{bad}");
+        }
+        // The JSON form: a choice on an election or picks on a matter do not fit.
+        assert_eq!(
+            check_ballot(&it, &vec![Some(Answer::Picks(vec![0])), None]),
+            Err(BallotProblem::BadMark)
+        );
+        assert_eq!(check_ballot(&it, &vec![None]), Err(BallotProblem::Shape));
+        let json: Ballot = serde_json::from_str(r#"["abstain",[1]]"#).unwrap();
+        assert_eq!(
+            json,
+            vec![Some(Answer::Choice(Choice::Abstain)), Some(Answer::Picks(vec![1]))]
+        );
+        assert_eq!(serde_json::to_string(&json).unwrap(), r#"["abstain",[1]]"#);
+    }
+
+    #[test]
+    fn a_meeting_tallies_each_item_by_its_own_rule() {
+        // 4 persons of 100 ㎡; 3 agree on the special matter (exactly three quarters) and pick
+        // candidate 0; one leaves both blank.
+        let r = simple(4, 10_000);
+        let b = |a: Option<Answer>, p: Option<Answer>| vec![a, p];
+        let agree = || Some(Answer::Choice(Choice::Agree));
+        let ballots = vec![
+            (0, b(agree(), Some(Answer::Picks(vec![0, 1])))),
+            (1, b(agree(), Some(Answer::Picks(vec![0])))),
+            (2, b(agree(), Some(Answer::Picks(vec![0, 2])))),
+            (3, b(None, None)),
+        ];
+        let out = tally_meeting(&r, &items(), &ballots).unwrap();
+        match &out[0].outcome {
+            Outcome::Matter(t) => {
+                assert_eq!((t.agree.persons, t.abstain.persons, t.participating.persons), (3, 1, 4));
+                assert!(t.passed, "three quarters is enough for a special matter");
+            }
+            o => panic!("{o:?}"),
+        }
+        match &out[1].outcome {
+            Outcome::Election(e) => {
+                assert_eq!(e.elected, vec![0]);
+                assert_eq!(e.candidates[1].agree.persons, 1);
+            }
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn a_voter_key_is_stored_and_read_back_and_a_receipt_is_the_hash_start() {
+        for k in [VoterKey::Developer, key(&[3, 1])] {
+            assert_eq!(VoterKey::parse(&k.code()), Some(k));
+        }
+        assert_eq!(key(&[3, 1]).code(), "owners:1,3");
+        for bad in ["", "owners:", "owners:x", "dev", "owners:1,,2"] {
+            assert_eq!(VoterKey::parse(bad), None, "{bad}");
+        }
+        assert_eq!(receipt_of("3f9a12bc77d0e1a4ffff"), "3F9A-12BC-77D0-E1A4");
+        // A frozen register must be in key order, as the one it was frozen from.
+        let r = simple(3, 100);
+        let mut voters = r.voters().to_vec();
+        assert!(Register::frozen(voters.clone(), r.total_area(), 3).is_some());
+        voters.swap(0, 1);
+        assert!(Register::frozen(voters, r.total_area(), 3).is_none());
     }
 }

@@ -1,12 +1,16 @@
-//! `/api/v1` routes of owners' governance. Same services as the pages, same scope.
-use super::model::RegisterPreview;
-use super::register;
+//! `/api/v1` routes of owners' governance. Same services as the pages, same scope: a committee
+//! member sees their community's meetings, a resident those of their community from the
+//! notice on, nobody anything else.
+use super::model::*;
+use super::{ballots, meetings, register};
 use crate::db::AppCtx;
-use crate::shared::ids::OrgId;
-use crate::web::{ApiCtx, ApiError, ErrorBody};
+use crate::shared::ids::{MeetingId, OrgId};
+use crate::web::{ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::extract::Path;
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
 
 #[utoipa::path(get, path = "/api/v1/communities/{id}/voter-register", tag = "governance", params(("id" = i64, Path)),
     security(("bearer" = [])),
@@ -21,6 +25,150 @@ pub async fn voter_register(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Reg
         .map_err(|e| api.err(e))
 }
 
+#[utoipa::path(get, path = "/api/v1/votes", tag = "governance", security(("bearer" = [])),
+    responses((status = 200, body = Vec<MeetingRow>)))]
+/// Owners' assembly meetings the caller may see, newest first.
+pub async fn votes_list(api: ApiCtx) -> Result<Json<Vec<MeetingRow>>, ApiError> {
+    let auth = api.authed()?;
+    meetings::list(&api.ctx, auth).await.map(Json).map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/votes", tag = "governance", request_body = NewMeeting, security(("bearer" = [])),
+    responses((status = 201, body = Meeting), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Drafts a meeting (the community's owners' committee only).
+pub async fn votes_create(
+    api: ApiCtx,
+    ApiJson(new): ApiJson<NewMeeting>,
+) -> Result<(StatusCode, Json<Meeting>), ApiError> {
+    let auth = api.authed()?;
+    let m = meetings::create(&api.ctx, &api.meta, auth, new)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(m)))
+}
+
+#[utoipa::path(get, path = "/api/v1/votes/{id}", tag = "governance", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MyMeeting), (status = 404, body = ErrorBody)))]
+/// A meeting with its items, turnout and result, and the caller's own voters and ballots.
+pub async fn votes_get(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MyMeeting>, ApiError> {
+    let auth = api.authed()?;
+    meetings::mine(&api.ctx, auth, MeetingId(id))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/votes/{id}/items", tag = "governance", params(("id" = i64, Path)), request_body = NewItem,
+    security(("bearer" = [])),
+    responses((status = 201, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Adds an item (a matter or an election) to a draft meeting.
+pub async fn items_add(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(new): ApiJson<NewItem>,
+) -> Result<(StatusCode, Json<Meeting>), ApiError> {
+    let auth = api.authed()?;
+    let m = meetings::add_item(&api.ctx, &api.meta, auth, MeetingId(id), new)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(m)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/votes/{id}/items/{item}", tag = "governance",
+    params(("id" = i64, Path), ("item" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+/// Removes an item from a draft meeting.
+pub async fn items_remove(api: ApiCtx, Path((id, item)): Path<(i64, i64)>) -> Result<Json<Meeting>, ApiError> {
+    let auth = api.authed()?;
+    meetings::remove_item(&api.ctx, &api.meta, auth, MeetingId(id), item)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// The next step of a meeting.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ActionInput {
+    pub action: MeetingAction,
+}
+
+#[utoipa::path(post, path = "/api/v1/votes/{id}/actions", tag = "governance", params(("id" = i64, Path)),
+    request_body = ActionInput, security(("bearer" = [])),
+    responses((status = 200, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Gives notice, opens the vote (freezing the register), closes it after the announced close,
+/// or publishes the result (the community's owners' committee only).
+pub async fn votes_act(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<ActionInput>,
+) -> Result<Json<Meeting>, ApiError> {
+    let auth = api.authed()?;
+    meetings::act(&api.ctx, &api.meta, auth, MeetingId(id), i.action)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// A ballot: for register voter `voter` (see `voters` of `GET /votes/{id}`), one answer per
+/// item in order: `"agree"`, `"oppose"`, `"abstain"`, a list of candidate indexes, or `null`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BallotInput {
+    pub voter: i32,
+    pub answers: Ballot,
+}
+
+#[utoipa::path(post, path = "/api/v1/votes/{id}/ballots", tag = "governance", params(("id" = i64, Path)),
+    request_body = BallotInput, security(("bearer" = [])),
+    responses((status = 200, body = MyVoter), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Casts (or, where the meeting allows it, replaces) a ballot; the answer carries the receipt.
+pub async fn ballots_cast(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<BallotInput>,
+) -> Result<Json<MyVoter>, ApiError> {
+    let auth = api.authed()?;
+    ballots::cast(&api.ctx, &api.meta, auth, MeetingId(id), b.voter, b.answers)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/votes/{id}/ballots", tag = "governance", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = BallotLog), (status = 404, body = ErrorBody)))]
+/// The hash-chained ballot log, for re-walking and re-tallying (the committee from the opening
+/// on, residents once published; voters as tokens unless the meeting is 实名).
+pub async fn ballots_log(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<BallotLog>, ApiError> {
+    let auth = api.authed()?;
+    ballots::log(&api.ctx, auth, MeetingId(id))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/votes/{id}/result", tag = "governance", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MeetingResult), (status = 404, body = ErrorBody)))]
+/// The published result: exact figures per item (areas in hundredths of m², persons), quorum,
+/// verdict and the rule applied, with the log head it was tallied from.
+pub async fn votes_result(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MeetingResult>, ApiError> {
+    let auth = api.authed()?;
+    ballots::result(&api.ctx, auth, MeetingId(id))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
-    Router::new().route("/communities/{id}/voter-register", get(voter_register))
+    Router::new()
+        .route("/communities/{id}/voter-register", get(voter_register))
+        .route("/votes", get(votes_list).post(votes_create))
+        .route("/votes/{id}", get(votes_get))
+        .route("/votes/{id}/items", post(items_add))
+        .route("/votes/{id}/items/{item}", delete(items_remove))
+        .route("/votes/{id}/actions", post(votes_act))
+        .route("/votes/{id}/ballots", get(ballots_log).post(ballots_cast))
+        .route("/votes/{id}/result", get(votes_result))
 }

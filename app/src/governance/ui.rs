@@ -10,6 +10,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+mod assembly;
+pub use assembly::{AssemblyPage, MeetingPage};
+
 /// How many persons the list shows at once (the filter finds the others).
 const SHOWN: usize = 100;
 /// How many of a voter's unit numbers are listed before "and N more".

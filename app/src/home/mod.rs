@@ -3,7 +3,7 @@
 use crate::access::model::Me;
 use crate::access::ui::{use_session, LangSwitch, RequireLogin};
 use crate::shared::i18n::use_i18n;
-use crate::shared::ui::{EmptyState, ResidentShell};
+use crate::shared::ui::ResidentShell;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -57,18 +57,20 @@ fn Shortcuts(me: Me) -> impl IntoView {
     }
 }
 
-fn tab_page(title: &'static str, empty: &'static str, body: &'static str, icon: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Title text=move || i18n.t(title) />
-        <ResidentShell>
-            <header class="page-head"><h1>{move || i18n.t(title)}</h1></header>
-            <RequireLogin f=move |_me: Me| view! { <EmptyState title=empty body=body icon=icon /> } />
-        </ResidentShell>
-    }
-}
-
+/// 社区: the community's shared life. So far the owners' assembly (业主大会); the clubhouse,
+/// the marketplace and group buys join it.
 #[component]
 pub fn CommunityPage() -> impl IntoView {
-    tab_page("nav.community", "home.no_notices", "home.no_notices_body", "☷")
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || i18n.t("nav.community") />
+        <ResidentShell>
+            <header class="page-head"><h1>{move || i18n.t("nav.community")}</h1></header>
+            <RequireLogin f=move |_me: Me| view! {
+                <nav class="grid-links" aria-label=move || i18n.t("nav.community")>
+                    <a class="grid-link" href="/community/assembly"><span aria-hidden="true">"☷"</span>{move || i18n.t("gov.assembly")}</a>
+                </nav>
+            } />
+        </ResidentShell>
+    }
 }

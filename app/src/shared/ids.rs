@@ -98,6 +98,10 @@ typed_id!(
     /// A payment with its receipt.
     PaymentId
 );
+typed_id!(
+    /// An owners' assembly (业主大会) meeting and its vote.
+    MeetingId
+);
 
 #[cfg(test)]
 mod tests {

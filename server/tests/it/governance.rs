@@ -1,4 +1,4 @@
-//! Owners' governance through the HTTP API: the voter register.
+//! Owners' governance through the HTTP API: the voter register, meetings, ballots and the log.
 use crate::common::*;
 use axum::http::StatusCode;
 use serde_json::json;
@@ -92,4 +92,470 @@ async fn the_voter_register_counts_persons_and_areas_as_the_law_does_and_only_in
     let resident = w.token("13900000001").await;
     assert_eq!(w.get(&uri, Some(&resident)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(w.get(&uri, None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Six units of 89.57 ㎡ in community A: 甲 owns 0 and 1, 乙 and 丙 own 2 together, 丁 owns 3
+/// and sits on the committee, 戊 rents 3, 4 and 5 are unsold. Returns the committee's token.
+async fn assembly(w: &World) -> String {
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    let pm = w.token("pm.a").await;
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/buildings",
+            Some(&pm),
+            &json!({"community_id": w.community_a.0, "code": "1", "cells": 1, "floors": 2, "per_floor": 3, "area": "89.57"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = w
+        .get(
+            &format!("/api/v1/units?community_id={}&q=1-", w.community_a.0),
+            Some(&pm),
+        )
+        .await;
+    let units: Vec<i64> = r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    for (unit, name, phone, relation) in [
+        (0, "甲", "13900000001", "owner"),
+        (1, "甲", "13900000001", "owner"),
+        (2, "乙", "13900000002", "owner"),
+        (2, "丙", "13900000003", "co_owner"),
+        (3, "丁", "13900000004", "owner"),
+        (3, "戊", "13900000005", "tenant"),
+    ] {
+        let r = w
+            .json(
+                "POST",
+                &format!("/api/v1/units/{}/occupants", units[unit]),
+                Some(&pm),
+                &json!({"name": name, "phone": phone, "relation": relation}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    for (phone, name) in [
+        ("13900000001", "甲"),
+        ("13900000002", "乙"),
+        ("13900000003", "丙"),
+        ("13900000004", "丁"),
+        ("13900000005", "戊"),
+    ] {
+        w.resident(phone, name).await;
+    }
+    app::access::service::grant_system(&w.ctx, "13900000004", "committee", w.community_a)
+        .await
+        .unwrap();
+    w.token("13900000004").await
+}
+
+/// Moves a meeting's opening (or close) to the past, as time would.
+async fn shift(w: &World, id: i64, opens: bool, closes: bool) {
+    use app::db::entities::gov_meetings;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let m = gov_meetings::Entity::find_by_id(id)
+        .one(&w.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: gov_meetings::ActiveModel = m.into();
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    if opens {
+        am.opens_at = Set(past);
+    }
+    if closes {
+        am.closes_at = Set(past);
+    }
+    am.update(&w.ctx.db).await.unwrap();
+}
+
+fn day(offset: u64) -> String {
+    (app::shared::time::today_cn() + chrono::Days::new(offset)).to_string()
+}
+
+#[tokio::test]
+async fn a_meeting_goes_from_draft_to_a_published_result_that_its_log_re_tallies() {
+    let w = world().await;
+    let chair = assembly(&w).await;
+    let pm = w.token("pm.a").await;
+    let new =
+        json!({"community": w.community_a.0, "title": "第一次业主大会", "opens_on": day(20), "closes_on": day(30)});
+    // Property staff do not run the owners' vote; nor does an owner off the committee.
+    assert_eq!(
+        w.json("POST", "/api/v1/votes", Some(&pm), &new).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let jia = w.token("13900000001").await;
+    assert_eq!(
+        w.json("POST", "/api/v1/votes", Some(&jia), &new).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = w.json("POST", "/api/v1/votes", Some(&chair), &new).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(r.json()["status"], "draft");
+    let base = format!("/api/v1/votes/{id}");
+    // A draft is the committee's alone.
+    assert_eq!(w.get(&base, Some(&jia)).await.status, StatusCode::NOT_FOUND);
+    assert!(w
+        .get("/api/v1/votes", Some(&jia))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    let items = format!("{base}/items");
+    let r = w
+        .json(
+            "POST",
+            &items,
+            Some(&chair),
+            &json!({"title": "续聘物业", "kind": "matter", "rule": "ordinary"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let bad = json!({"title": "选举", "kind": "election", "rule": "ordinary", "seats": 5, "candidates": ["张三\n李四\n王五"]});
+    let r = w.json("POST", &items, Some(&chair), &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "seats");
+    let election = json!({"title": "选举", "kind": "election", "rule": "special", "seats": 1, "max_picks": 2, "candidates": ["张三\n李四\n王五"]});
+    let r = w.json("POST", &items, Some(&chair), &election).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let m = r.json();
+    assert_eq!(m["items"][1]["candidates"], json!(["张三", "李四", "王五"]));
+    assert_eq!(m["items"][1]["rule"], "ordinary", "an election is an ordinary matter");
+
+    let act = |a: &str| json!({"action": a});
+    let actions = format!("{base}/actions");
+    // Opening needs the notice first; the notice freezes the matters.
+    let r = w.json("POST", &actions, Some(&chair), &act("open")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = w.json("POST", &actions, Some(&chair), &act("notice")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w
+        .json(
+            "POST",
+            &items,
+            Some(&chair),
+            &json!({"title": "晚到的事项", "kind": "matter", "rule": "ordinary"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // Residents see it from the notice on, and were told.
+    assert_eq!(w.get(&base, Some(&jia)).await.status, StatusCode::OK);
+    let inbox = w.get("/api/v1/me/notifications", Some(&jia)).await.json();
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["category"] == "votes"),
+        "{inbox}"
+    );
+    // Not before the announced opening day.
+    let r = w.json("POST", &actions, Some(&chair), &act("open")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "opens_on");
+    shift(&w, id, true, false).await;
+    let r = w.json("POST", &actions, Some(&chair), &act("open")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let m = r.json();
+    assert_eq!(m["total"], json!({"persons": 4, "area": 6 * 8_957}));
+    assert_eq!(m["turnout"], json!({"persons": 0, "area": 0}));
+
+    // Who votes for what: 甲 for units 0 and 1 as one person.
+    let mine = w.get(&base, Some(&jia)).await.json();
+    assert_eq!(mine["voters"].as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine["voters"][0]["area"], 2 * 8_957);
+    assert!(mine["cannot_vote"].is_null());
+    let jia_voter = mine["voters"][0]["voter"].as_i64().unwrap();
+    let yi = w.token("13900000002").await;
+    let bing = w.token("13900000003").await;
+    let ding_voter = w.get(&base, Some(&chair)).await.json()["voters"][0]["voter"]
+        .as_i64()
+        .unwrap();
+    let yi_voter = w.get(&base, Some(&yi)).await.json()["voters"][0]["voter"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        w.get(&base, Some(&bing)).await.json()["voters"][0]["voter"]
+            .as_i64()
+            .unwrap(),
+        yi_voter,
+        "co-owners cast one ballot"
+    );
+    // A tenant is told why not, and refused.
+    let wu = w.token("13900000005").await;
+    let theirs = w.get(&base, Some(&wu)).await.json();
+    assert_eq!(theirs["cannot_vote"], "gov.cannot_vote_tenant");
+    let ballots = format!("{base}/ballots");
+    let ballot =
+        |voter: i64, a: serde_json::Value, picks: serde_json::Value| json!({"voter": voter, "answers": [a, picks]});
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&wu),
+            &ballot(ding_voter, json!("agree"), json!([0])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.json()["error"]["message"].as_str().unwrap().contains("租户"),
+        "{}",
+        r.body
+    );
+    // Nobody casts another household's ballot.
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&jia),
+            &ballot(ding_voter, json!("agree"), json!([0])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // Too many picks, a choice on an election, a short ballot: refused, nothing stored.
+    for bad in [
+        ballot(jia_voter, json!("agree"), json!([0, 1, 2])),
+        ballot(jia_voter, json!([0]), json!("agree")),
+        json!({"voter": jia_voter, "answers": ["agree"]}),
+        ballot(jia_voter, json!("agree"), json!([1, 1])),
+    ] {
+        let r = w.json("POST", &ballots, Some(&jia), &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.body);
+    }
+    assert_eq!(
+        w.get(&base, Some(&chair)).await.json()["meeting"]["turnout"]["persons"],
+        0
+    );
+
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&jia),
+            &ballot(jia_voter, json!("agree"), json!([0, 1])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let receipt = r.json()["receipt"].as_str().unwrap().to_string();
+    assert_eq!(receipt.len(), 19, "{receipt}");
+    // The same ballot again is taken once; another one is refused (changes not allowed here).
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&jia),
+            &ballot(jia_voter, json!("agree"), json!([0, 1])),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["receipt"].as_str().unwrap()),
+        (StatusCode::OK, receipt.as_str())
+    );
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&jia),
+            &ballot(jia_voter, json!("oppose"), json!([0, 1])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // 乙 casts for the unit 乙 and 丙 own; 丙 hears of it and cannot cast a second one.
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&yi),
+            &ballot(yi_voter, json!("oppose"), json!([2])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let inbox = w.get("/api/v1/me/notifications", Some(&bing)).await.json();
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["body"].as_str().unwrap().contains("乙")),
+        "{inbox}"
+    );
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&bing),
+            &ballot(yi_voter, json!("agree"), json!([2])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&chair),
+            &ballot(ding_voter, json!("agree"), json!([0])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let turnout = w.get(&base, Some(&chair)).await.json()["meeting"]["turnout"].clone();
+    assert_eq!(turnout, json!({"persons": 3, "area": 4 * 8_957}));
+
+    // Not closed before the announced close; after it, no ballot is taken.
+    let r = w.json("POST", &actions, Some(&chair), &act("close")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    shift(&w, id, false, true).await;
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&jia),
+            &ballot(jia_voter, json!("agree"), json!([0, 1])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(
+        w.get(&format!("{base}/result"), Some(&jia)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Residents read the log once published; the committee from the opening on.
+    assert_eq!(w.get(&ballots, Some(&jia)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(w.get(&ballots, Some(&chair)).await.status, StatusCode::OK);
+    for a in ["close", "publish"] {
+        let r = w.json("POST", &actions, Some(&chair), &act(a)).await;
+        assert_eq!(r.status, StatusCode::OK, "{a}: {}", r.body);
+    }
+
+    // 3 of 4 persons and exactly 4/6 of the area took part: the quorum is met at its boundary.
+    let res = w.get(&format!("{base}/result"), Some(&jia)).await.json();
+    assert_eq!(res["participating"], json!({"persons": 3, "area": 4 * 8_957}));
+    let matter = &res["items"][0]["outcome"];
+    assert_eq!(matter["kind"], "matter");
+    assert_eq!(
+        (matter["quorum"].as_bool(), matter["passed"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(matter["agree"], json!({"persons": 2, "area": 3 * 8_957}));
+    assert_eq!(matter["oppose"], json!({"persons": 1, "area": 8_957}));
+    let election = &res["items"][1]["outcome"];
+    assert_eq!(election["elected"], json!([0]));
+    assert_eq!(election["candidates"][1]["passes"], false);
+
+    // The exported log re-walks to the published head and re-tallies the same; voters are
+    // tokens in a secret ballot.
+    let log = w.get(&ballots, Some(&jia)).await.json();
+    let rows = log["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let mut prev = app::governance::ballots::GENESIS.to_string();
+    for r in rows {
+        let row: app::governance::model::LogRow = serde_json::from_value(r.clone()).unwrap();
+        assert_eq!(row.prev_hash, prev);
+        assert_eq!(app::governance::ballots::row_hash(id, &row), row.hash);
+        assert!(row.units.is_none());
+        prev = row.hash;
+    }
+    assert_eq!(res["head"], prev.as_str());
+    assert!(rows
+        .iter()
+        .any(|r| app::governance::model::receipt_of(r["hash"].as_str().unwrap()) == receipt));
+    let v = app::governance::ballots::verify(&w.ctx.db, app::shared::ids::MeetingId(id))
+        .await
+        .unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+
+    // A ballot altered in the database afterwards: the chain and the re-tally say so.
+    {
+        use app::db::entities::gov_ballot_log;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+        let row = gov_ballot_log::Entity::find()
+            .filter(gov_ballot_log::Column::MeetingId.eq(id))
+            .filter(gov_ballot_log::Column::Seq.eq(2))
+            .one(&w.ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut am: gov_ballot_log::ActiveModel = row.into();
+        am.answers = Set(r#"["agree",[2]]"#.into());
+        am.update(&w.ctx.db).await.unwrap();
+    }
+    let v = app::governance::ballots::verify(&w.ctx.db, app::shared::ids::MeetingId(id))
+        .await
+        .unwrap();
+    assert!(v.problems.iter().any(|p| p.contains("row 2")), "{:?}", v.problems);
+}
+
+#[tokio::test]
+async fn a_meeting_is_seen_only_in_its_community_and_the_notice_period_holds() {
+    let w = world().await;
+    let chair = assembly(&w).await;
+    // The notice must come at least 15 days before the opening.
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/votes",
+            Some(&chair),
+            &json!({"community": w.community_a.0, "title": "太急的会议", "opens_on": day(3), "closes_on": day(10), "allow_change": true}),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/votes/{id}/actions"),
+            Some(&chair),
+            &json!({"action": "notice"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "items");
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/votes/{id}/items"),
+            Some(&chair),
+            &json!({"title": "事项", "kind": "matter", "rule": "special"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/votes/{id}/actions"),
+            Some(&chair),
+            &json!({"action": "notice"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "opens_on");
+    // The committee of A cannot call a meeting in B; a resident of B sees nothing of A's.
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/votes",
+            Some(&chair),
+            &json!({"community": w.community_b.0, "title": "别人的小区", "opens_on": day(20), "closes_on": day(30)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    w.resident("13900000009", "己").await;
+    let stranger = w.token("13900000009").await;
+    assert_eq!(
+        w.get(&format!("/api/v1/votes/{id}"), Some(&stranger)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(w
+        .get("/api/v1/votes", Some(&stranger))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(w.get("/api/v1/votes", None).await.status, StatusCode::UNAUTHORIZED);
 }

@@ -1,0 +1,759 @@
+//! 社区 → 业主大会: the meetings of the resident's community, voting on a phone with a receipt,
+//! the live turnout against the two-thirds quorum, the published result; and, for the owners'
+//! committee, drafting a meeting and moving it from notice to publication on the same pages.
+use crate::access::model::Me;
+use crate::access::ui::RequireLogin;
+use crate::governance::api::*;
+use crate::governance::model::*;
+use crate::shared::error::AppError;
+use crate::shared::i18n::use_i18n;
+use crate::shared::ids::MeetingId;
+use crate::shared::money::fixed2;
+use crate::shared::time::format_local;
+use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, FormError, Loading, ResidentShell};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// `part / whole` as a percentage with one decimal, from integers (`66.7%`).
+fn percent(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        return "—".into();
+    }
+    let per_mille = (i128::from(part) * 1000 / i128::from(whole)) as i64;
+    format!("{}.{}%", per_mille / 10, per_mille % 10)
+}
+
+fn status_key(s: MeetingStatus) -> &'static str {
+    match s {
+        MeetingStatus::Draft => "gov.status_draft",
+        MeetingStatus::Noticed => "gov.status_noticed",
+        MeetingStatus::Open => "gov.status_open",
+        MeetingStatus::Closed => "gov.status_closed",
+        MeetingStatus::Published => "gov.status_published",
+    }
+}
+
+fn rule_key(r: Rule) -> &'static str {
+    match r {
+        Rule::Ordinary => "gov.rule_ordinary",
+        Rule::Special => "gov.rule_special",
+    }
+}
+
+fn choice_key(c: Choice) -> &'static str {
+    match c {
+        Choice::Agree => "gov.agree",
+        Choice::Oppose => "gov.oppose",
+        Choice::Abstain => "gov.abstain",
+    }
+}
+
+#[component]
+fn StatusBadge(row: MeetingRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let (key, class) = if row.voting {
+        ("gov.voting_now", "badge badge--ok")
+    } else {
+        (
+            status_key(row.status),
+            match row.status {
+                MeetingStatus::Published => "badge badge--ok",
+                MeetingStatus::Draft => "badge badge--off",
+                _ => "badge",
+            },
+        )
+    };
+    view! { <span class=class data-testid="meeting-status">{move || i18n.t(key)}</span> }
+}
+
+/// `/community/assembly`: the meetings, and the committee's new-meeting form.
+#[component]
+pub fn AssemblyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || i18n.t("gov.assembly") />
+        <ResidentShell>
+            <header class="page-head">
+                <a class="back" href="/community" aria-label=move || i18n.t("common.back")>"‹"</a>
+                <h1>{move || i18n.t("gov.assembly")}</h1>
+            </header>
+            <RequireLogin f=move |_me: Me| view! { <AssemblyList /> } />
+        </ResidentShell>
+    }
+}
+
+#[component]
+fn AssemblyList() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new(|| (), |_| assembly_list());
+    let committees = Resource::new(|| (), |_| committee_communities());
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match committees.await {
+                    Ok(c) if !c.is_empty() => view! { <NewMeetingForm communities=c /> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(l) if l.is_empty() => view! { <EmptyState title="gov.no_meetings" body="gov.no_meetings_body" icon="☷" /> }.into_any(),
+                    Ok(l) => view! {
+                        <ul class="meeting-list" aria-label=move || i18n.t("gov.assembly")>
+                            {l.into_iter().map(|row| {
+                                let href = format!("/community/assembly/{}", row.id);
+                                let when = format!("{} – {}", format_local(row.opens_at), format_local(row.closes_at));
+                                view! {
+                                    <li>
+                                        <a class="card meeting-card" href=href>
+                                            <span class="meeting-card__top">
+                                                <StatusBadge row=row.clone() />
+                                                <span class="muted small">{row.community.clone()}</span>
+                                            </span>
+                                            <strong class="meeting-card__title">{row.title.clone()}</strong>
+                                            <span class="muted small">{move || i18n.t("gov.voting_time")}" "{when.clone()}</span>
+                                        </a>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NewMeetingForm(communities: Vec<crate::org::model::OrgNode>) -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateMeeting>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(m)) = create.value().get() {
+            navigate(&format!("/community/assembly/{}", m.row.id), Default::default());
+        }
+    });
+    let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    let msg = move |f: &'static str| {
+        move || {
+            error
+                .get()
+                .filter(|e| e.field() == Some(f))
+                .map(|e| e.localized(i18n.code()))
+        }
+    };
+    let one = (communities.len() == 1).then(|| communities[0].id.0);
+    view! {
+        <details class="card new-meeting">
+            <summary class="new-meeting__summary">{move || i18n.t("gov.new_meeting")}</summary>
+            <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                {match one {
+                    Some(id) => view! { <input type="hidden" name="community" value=id.to_string() /> }.into_any(),
+                    None => view! {
+                        <label class="field"><span class="field__label">{move || i18n.t("gov.community")}</span>
+                            <select class="input" name="community" required>
+                                {communities.into_iter().map(|o| view! { <option value=o.id.0.to_string()>{o.name}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    }.into_any(),
+                }}
+                <label class="field"><span class="field__label">{move || i18n.t("gov.meeting_title")}</span>
+                    <input class="input" name="title" required maxlength="120" />
+                    <span class="field__error" role="alert">{msg("title")}</span>
+                </label>
+                <label class="field"><span class="field__label">{move || i18n.t("gov.meeting_body")}</span>
+                    <textarea class="input" name="body" rows="4" maxlength="20000"></textarea>
+                </label>
+                <div class="form__row">
+                    <label class="field"><span class="field__label">{move || i18n.t("gov.opens_on")}</span>
+                        <input class="input" type="date" name="opens_on" required />
+                        <span class="field__error" role="alert">{msg("opens_on")}</span>
+                    </label>
+                    <label class="field"><span class="field__label">{move || i18n.t("gov.closes_on")}</span>
+                        <input class="input" type="date" name="closes_on" required />
+                        <span class="field__error" role="alert">{msg("closes_on")}</span>
+                    </label>
+                </div>
+                <p class="field__hint">{move || i18n.t("gov.notice_hint")}</p>
+                <label class="check"><input type="checkbox" name="allow_change" value="true" checked />
+                    {move || i18n.t("gov.allow_change")}</label>
+                <label class="check"><input type="checkbox" name="open_ballot" value="true" />
+                    {move || i18n.t("gov.open_ballot")}</label>
+                <FormError error fields=&["title", "opens_on", "closes_on"] />
+                <button type="submit" class="btn btn--primary" disabled=move || create.pending().get()>
+                    {move || i18n.t("gov.create_draft")}
+                </button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// `/community/assembly/:id`: one meeting.
+#[component]
+pub fn MeetingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || i18n.t("gov.assembly") />
+        <ResidentShell>
+            <header class="page-head">
+                <a class="back" href="/community/assembly" aria-label=move || i18n.t("common.back")>"‹"</a>
+                <h1>{move || i18n.t("gov.assembly")}</h1>
+            </header>
+            <RequireLogin f=move |_me: Me| view! { <MeetingLoader /> } />
+        </ResidentShell>
+    }
+}
+
+/// The page's server actions: a meeting reloads after one of them succeeded, not after a
+/// refusal (a reload rebuilds the forms and would wipe a ballot being fixed).
+#[derive(Clone, Copy)]
+struct Acts {
+    cast: ServerAction<CastBallot>,
+    add: ServerAction<AddMeetingItem>,
+    remove: ServerAction<RemoveMeetingItem>,
+    advance: ServerAction<AdvanceMeeting>,
+}
+
+#[component]
+fn MeetingLoader() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let acts = Acts {
+        cast: ServerAction::new(),
+        add: ServerAction::new(),
+        remove: ServerAction::new(),
+        advance: ServerAction::new(),
+    };
+    let taken = RwSignal::new(0u32);
+    let on_ok = move |key: &'static str| {
+        taken.update(|n| *n += 1);
+        toast(i18n.t(key));
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.cast.value().get() {
+            on_ok("gov.ballot_taken");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.add.value().get() {
+            on_ok("common.saved");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.remove.value().get() {
+            on_ok("common.saved");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.advance.value().get() {
+            on_ok("common.saved");
+        }
+    });
+    let meeting = Resource::new(move || (id(), taken.get()), |(id, _)| assembly_meeting(MeetingId(id)));
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match meeting.await {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(d) => view! { <MeetingView d acts /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn MeetingView(d: MyMeeting, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let m = d.meeting;
+    let row = m.row.clone();
+    let voting = row.voting;
+    let items = m.items.clone();
+    let when = format!("{} – {}", format_local(row.opens_at), format_local(row.closes_at));
+    let mode = if m.open_ballot {
+        "gov.open_ballot_short"
+    } else {
+        "gov.secret_ballot_short"
+    };
+    let change = if m.allow_change {
+        "gov.change_allowed"
+    } else {
+        "gov.change_not_allowed"
+    };
+    let show_items = !(voting && d.voters.iter().any(|v| v.ballot.is_none() || m.allow_change));
+    let before_opening = matches!(row.status, MeetingStatus::Draft | MeetingStatus::Noticed);
+    let ended_unclosed = row.status == MeetingStatus::Open && !voting;
+    view! {
+        <article class="meeting" data-status=row.status.code()>
+            <section class="card">
+                <div class="meeting-card__top">
+                    <StatusBadge row=row.clone() />
+                    <span class="muted small">{row.community.clone()}</span>
+                </div>
+                <h2 class="meeting__title" data-testid="meeting-title">{row.title.clone()}</h2>
+                <dl class="facts">
+                    <dt>{move || i18n.t("gov.voting_time")}</dt><dd>{when}</dd>
+                    <dt>{move || i18n.t("gov.ballot_mode")}</dt><dd>{move || i18n.t(mode)}" · "{move || i18n.t(change)}</dd>
+                    {m.noticed_at.map(|t| view! { <dt>{move || i18n.t("gov.noticed_at")}</dt><dd>{format_local(t)}</dd> })}
+                </dl>
+                {(!m.body.is_empty()).then(|| view! { <p class="meeting__body">{m.body.clone()}</p> })}
+                {ended_unclosed.then(|| view! { <p class="alert alert--warn" role="status">{move || i18n.t("gov.ended_awaiting")}</p> })}
+            </section>
+            {m.total.zip(m.turnout).map(|(total, turnout)| view! { <Turnout total turnout /> })}
+            {d.cannot_vote.clone().map(|k| view! {
+                <p class="alert alert--info" role="status" data-testid="cannot-vote">{move || i18n.t(&k)}</p>
+            })}
+            {(before_opening && d.cannot_vote.is_none() && !d.manages).then(|| view! {
+                <p class="alert alert--info" role="status">{move || i18n.t("gov.vote_opens_later")}</p>
+            })}
+            {d.voters.into_iter().map(|v| {
+                let can_cast = voting && (v.ballot.is_none() || m.allow_change);
+                view! { <VoterCard meeting=row.id v items=items.clone() can_cast acts /> }
+            }).collect_view()}
+            {show_items.then(|| view! { <ItemList items=items.clone() /> })}
+            {m.result.clone().map(|r| view! { <ResultView r items=items.clone() /> })}
+            {d.manages.then(|| view! { <CommitteeTools m=m.clone() acts /> })}
+        </article>
+    }
+}
+
+#[component]
+fn Turnout(total: Count, turnout: Count) -> impl IntoView {
+    let i18n = use_i18n();
+    let reached = at_least(turnout.persons, total.persons, 2, 3) && at_least(turnout.area, total.area, 2, 3);
+    let bar = |part: i64, whole: i64| {
+        let pct = if whole > 0 {
+            (i128::from(part) * 100 / i128::from(whole)) as i64
+        } else {
+            0
+        };
+        format!("width: {}%", pct.clamp(0, 100))
+    };
+    view! {
+        <section class="card turnout" aria-labelledby="turnout-title">
+            <h2 class="card__title" id="turnout-title">{move || i18n.t("gov.turnout")}</h2>
+            <div class="turnout__row">
+                <span>{move || i18n.t("gov.persons")}</span>
+                <span class="num" data-testid="turnout-persons">{format!("{} / {}（{}）", turnout.persons, total.persons, percent(turnout.persons, total.persons))}</span>
+            </div>
+            <div class="gauge" role="img" aria-label=move || i18n.t("gov.persons")>
+                <span class="gauge__fill" style=bar(turnout.persons, total.persons)></span>
+                <span class="gauge__mark" aria-hidden="true"></span>
+            </div>
+            <div class="turnout__row">
+                <span>{move || i18n.t("gov.area")}</span>
+                <span class="num" data-testid="turnout-area">{format!("{} / {} ㎡（{}）", fixed2(turnout.area), fixed2(total.area), percent(turnout.area, total.area))}</span>
+            </div>
+            <div class="gauge" role="img" aria-label=move || i18n.t("gov.area")>
+                <span class="gauge__fill" style=bar(turnout.area, total.area)></span>
+                <span class="gauge__mark" aria-hidden="true"></span>
+            </div>
+            <p class="field__hint">
+                {move || i18n.t(if reached { "gov.quorum_reached" } else { "gov.quorum_needed" })}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn ItemList(items: Vec<Item>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" aria-labelledby="items-title">
+            <h2 class="card__title" id="items-title">{move || i18n.t("gov.items")}</h2>
+            <ol class="items">
+                {items.into_iter().map(|it| {
+                    let rule = rule_key(it.rule);
+                    let election = it.kind == ItemKind::Election;
+                    let seats = it.seats;
+                    view! {
+                        <li class="items__item">
+                            <strong>{it.title.clone()}</strong>
+                            <span class="muted small">
+                                {move || if election {
+                                    i18n.t("gov.election_rule").replace("{n}", &seats.to_string())
+                                } else {
+                                    i18n.t(rule)
+                                }}
+                            </span>
+                            {(!it.body.is_empty()).then(|| view! { <p class="small">{it.body.clone()}</p> })}
+                            {election.then(|| view! { <p class="small">{it.candidates.join("、")}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// A register voter the caller casts for: their ballot and receipt, and the form while they may
+/// (still) vote.
+#[component]
+fn VoterCard(meeting: MeetingId, v: MyVoter, items: Vec<Item>, can_cast: bool, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let title = format!("{} · {} ㎡", v.units, fixed2(v.area));
+    view! {
+        <section class="card ballot" aria-label=title.clone()>
+            <h2 class="card__title">{move || i18n.t("gov.your_ballot")}</h2>
+            <p class="muted small">{title.clone()}</p>
+            {v.receipt.clone().map(|r| {
+                let at = v.cast_at.map(format_local).unwrap_or_default();
+                view! {
+                    <div class="receipt" role="status">
+                        <p>{move || i18n.t("gov.voted_at").replace("{at}", &at)}</p>
+                        <p>{move || i18n.t("gov.receipt")}" "<code class="receipt__code" data-testid="receipt">{r.clone()}</code></p>
+                        <p class="field__hint">{move || i18n.t("gov.receipt_hint")}</p>
+                    </div>
+                }
+            })}
+            {match (can_cast, v.ballot.clone()) {
+                (true, current) => view! { <BallotForm meeting voter=v.voter items current acts /> }.into_any(),
+                (false, Some(b)) => view! { <BallotSummary items ballot=b /> }.into_any(),
+                (false, None) => ().into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn BallotSummary(items: Vec<Item>, ballot: Ballot) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ol class="items">
+            {items.into_iter().zip(ballot).map(|(it, a)| {
+                let said = match a {
+                    Some(Answer::Choice(c)) => {
+                        let k = choice_key(c);
+                        view! { <span>{move || i18n.t(k)}</span> }.into_any()
+                    }
+                    Some(Answer::Picks(p)) if !p.is_empty() => {
+                        let names: Vec<String> = p.iter().filter_map(|c| it.candidates.get(*c as usize).cloned()).collect();
+                        view! { <span>{names.join("、")}</span> }.into_any()
+                    }
+                    _ => view! { <span>{move || i18n.t("gov.blank")}</span> }.into_any(),
+                };
+                view! { <li class="items__item"><span>{it.title.clone()}</span>" — "<strong>{said}</strong></li> }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// The ballot: one fieldset per item. Marks are named `marks[k]` (k unique on the form) with
+/// the value `"<item>:<answer>"`, so a form without script posts exactly what is checked.
+#[component]
+fn BallotForm(meeting: MeetingId, voter: i32, items: Vec<Item>, current: Option<Ballot>, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let cast = acts.cast;
+    let error = Signal::derive(move || cast.value().get().and_then(|r| r.err()));
+    let mut k = 0usize;
+    let mut next = move || {
+        k += 1;
+        format!("marks[{}]", k - 1)
+    };
+    let fields = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let answer = current.as_ref().and_then(|b| b.get(i).cloned().flatten());
+            let legend = format!("{}. {}", it.position, it.title);
+            let body = (!it.body.is_empty()).then(|| it.body.clone());
+            match it.kind {
+                ItemKind::Matter => {
+                    let name = next();
+                    let rule = rule_key(it.rule);
+                    let choices = [Choice::Agree, Choice::Oppose, Choice::Abstain].map(|c| {
+                        let checked = answer == Some(Answer::Choice(c));
+                        let key = choice_key(c);
+                        let value = format!("{i}:{}", c.code());
+                        view! {
+                            <label class="choice">
+                                <input type="radio" name=name.clone() value=value checked=checked />
+                                <span>{move || i18n.t(key)}</span>
+                            </label>
+                        }
+                    });
+                    view! {
+                        <fieldset class="ballot__item" data-testid=format!("item-{i}")>
+                            <legend>{legend}</legend>
+                            {body.map(|b| view! { <p class="small">{b}</p> })}
+                            <p class="muted small">{move || i18n.t(rule)}</p>
+                            <div class="choices">{choices.into_iter().collect_view()}</div>
+                        </fieldset>
+                    }
+                    .into_any()
+                }
+                ItemKind::Election => {
+                    let picked: Vec<u32> = match answer {
+                        Some(Answer::Picks(p)) => p,
+                        _ => vec![],
+                    };
+                    let max = it.max_picks;
+                    let boxes = it
+                        .candidates
+                        .iter()
+                        .enumerate()
+                        .map(|(c, name)| {
+                            let field = next();
+                            let checked = picked.contains(&(c as u32));
+                            view! {
+                                <label class="choice">
+                                    <input type="checkbox" name=field value=format!("{i}:{c}") checked=checked />
+                                    <span>{name.clone()}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <fieldset class="ballot__item" data-testid=format!("item-{i}")>
+                            <legend>{legend}</legend>
+                            {body.map(|b| view! { <p class="small">{b}</p> })}
+                            <p class="muted small">{move || i18n.t("gov.pick_at_most").replace("{n}", &max.to_string())}</p>
+                            <div class="choices choices--list">{boxes}</div>
+                        </fieldset>
+                    }
+                    .into_any()
+                }
+            }
+        })
+        .collect_view();
+    let label = if current.is_some() {
+        "gov.change_vote"
+    } else {
+        "gov.cast_vote"
+    };
+    view! {
+        <ActionForm action=cast attr:class="form ballot__form" attr:novalidate=true>
+            <CsrfField />
+            <input type="hidden" name="meeting" value=meeting.0.to_string() />
+            <input type="hidden" name="voter" value=voter.to_string() />
+            {fields}
+            <p class="field__hint">{move || i18n.t("gov.blank_hint")}</p>
+            <FormError error />
+            <button type="submit" class="btn btn--primary btn--block" disabled=move || cast.pending().get()>
+                {move || i18n.t(label)}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ResultView(r: MeetingResult, items: Vec<Item>) -> impl IntoView {
+    let i18n = use_i18n();
+    let head = r.head.clone();
+    view! {
+        <section class="card result" aria-labelledby="result-title" data-testid="result">
+            <h2 class="card__title" id="result-title">{move || i18n.t("gov.result")}</h2>
+            <p class="small">
+                {move || i18n.t("gov.result_turnout")
+                    .replace("{p}", &r.participating.persons.to_string())
+                    .replace("{pt}", &r.total.persons.to_string())
+                    .replace("{a}", &fixed2(r.participating.area))
+                    .replace("{at}", &fixed2(r.total.area))}
+            </p>
+            {r.items.clone().into_iter().map(|ir| {
+                let item = items.iter().find(|i| i.id == ir.item).cloned();
+                view! { <ItemResultView ir item /> }
+            }).collect_view()}
+            <p class="field__hint">{move || i18n.t("gov.head_hint")}</p>
+            <p><code class="receipt__code hash" data-testid="result-head">{head}</code></p>
+        </section>
+    }
+}
+
+#[component]
+fn ItemResultView(ir: ItemResult, item: Option<Item>) -> impl IntoView {
+    let i18n = use_i18n();
+    let title = format!("{}. {}", ir.position, ir.title);
+    match ir.outcome {
+        Outcome::Matter(t) => {
+            let verdict = if t.passed { "gov.passed" } else { "gov.not_passed" };
+            let badge = if t.passed {
+                "badge badge--ok"
+            } else {
+                "badge badge--failed"
+            };
+            let rule = rule_key(t.rule);
+            let line = move |key: &'static str, c: Count| {
+                view! {
+                    <tr>
+                        <th scope="row">{move || i18n.t(key)}</th>
+                        <td class="num">{c.persons}</td>
+                        <td class="num">{fixed2(c.area)}</td>
+                    </tr>
+                }
+            };
+            view! {
+                <div class="result__item">
+                    <h3 class="result__title">{title}" "<span class=badge data-testid="verdict">{move || i18n.t(verdict)}</span></h3>
+                    <p class="muted small">{move || i18n.t(rule)}" · "{move || i18n.t(if t.quorum { "gov.quorum_met" } else { "gov.quorum_missed" })}</p>
+                    <div class="table-wrap">
+                        <table class="table result__table">
+                            <thead><tr><th></th><th class="num">{move || i18n.t("gov.persons")}</th><th class="num">{move || i18n.t("gov.area_m2")}</th></tr></thead>
+                            <tbody>
+                                {line("gov.agree", t.agree)}
+                                {line("gov.oppose", t.oppose)}
+                                {line("gov.abstain_blank", t.abstain)}
+                                {line("gov.participating", t.participating)}
+                                {line("gov.total", t.total)}
+                            </tbody>
+                        </table>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        Outcome::Election(e) => {
+            let names = item.map(|i| i.candidates).unwrap_or_default();
+            let tied = e.tied.clone();
+            let tie_names: Vec<String> = tied.iter().filter_map(|c| names.get(*c).cloned()).collect();
+            view! {
+                <div class="result__item">
+                    <h3 class="result__title">{title}</h3>
+                    <p class="muted small">
+                        {move || i18n.t("gov.election_rule").replace("{n}", &e.seats.to_string())}" · "
+                        {move || i18n.t(if e.quorum { "gov.quorum_met" } else { "gov.quorum_missed" })}
+                    </p>
+                    <div class="table-wrap">
+                        <table class="table result__table">
+                            <thead><tr>
+                                <th>{move || i18n.t("gov.candidate")}</th>
+                                <th class="num">{move || i18n.t("gov.persons")}</th>
+                                <th class="num">{move || i18n.t("gov.area_m2")}</th>
+                                <th></th>
+                            </tr></thead>
+                            <tbody>
+                                {e.candidates.iter().map(|c| {
+                                    let name = names.get(c.candidate).cloned().unwrap_or_default();
+                                    let elected = e.elected.contains(&c.candidate);
+                                    let tie = tied.contains(&c.candidate);
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{name}</th>
+                                            <td class="num">{c.agree.persons}</td>
+                                            <td class="num">{fixed2(c.agree.area)}</td>
+                                            <td>
+                                                {elected.then(|| view! { <span class="badge badge--ok">{move || i18n.t("gov.elected")}</span> })}
+                                                {tie.then(|| view! { <span class="badge">{move || i18n.t("gov.tied")}</span> })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    {(!tie_names.is_empty()).then(|| view! {
+                        <p class="alert alert--warn">{move || i18n.t("gov.tie_note").replace("{names}", &tie_names.join("、"))}</p>
+                    })}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The committee's tools for the meeting's current step.
+#[component]
+fn CommitteeTools(m: Meeting, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = m.row.id;
+    let advance = acts.advance;
+    let error = Signal::derive(move || advance.value().get().and_then(|r| r.err()));
+    let step = match m.row.status {
+        MeetingStatus::Draft => Some((MeetingAction::Notice, "gov.act_notice", "gov.act_notice_hint")),
+        MeetingStatus::Noticed => Some((MeetingAction::Open, "gov.act_open", "gov.act_open_hint")),
+        MeetingStatus::Open => Some((MeetingAction::Close, "gov.act_close", "gov.act_close_hint")),
+        MeetingStatus::Closed => Some((MeetingAction::Publish, "gov.act_publish", "gov.act_publish_hint")),
+        MeetingStatus::Published => None,
+    };
+    let draft = m.row.status == MeetingStatus::Draft;
+    view! {
+        <section class="card committee" aria-labelledby="committee-title">
+            <h2 class="card__title" id="committee-title">{move || i18n.t("gov.committee_tools")}</h2>
+            {draft.then(|| view! { <DraftItems id items=m.items.clone() acts /> })}
+            {step.map(|(action, label, hint)| view! {
+                <ActionForm action=advance attr:class="form">
+                    <CsrfField />
+                    <input type="hidden" name="meeting" value=id.0.to_string() />
+                    <input type="hidden" name="action" value=action.code() />
+                    <p class="field__hint">{move || i18n.t(hint)}</p>
+                    <FormError error />
+                    <button type="submit" class="btn btn--primary" data-testid=format!("act-{}", action.code())
+                        disabled=move || advance.pending().get()>{move || i18n.t(label)}</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DraftItems(id: MeetingId, items: Vec<Item>, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let add = acts.add;
+    let remove = acts.remove;
+    let error: Signal<Option<AppError>> = Signal::derive(move || add.value().get().and_then(|r| r.err()));
+    view! {
+        <ol class="items">
+            {items.into_iter().map(|it| view! {
+                <li class="items__item items__item--row">
+                    <span>{format!("{}. {}", it.position, it.title)}</span>
+                    <ActionForm action=remove attr:class="inline-form">
+                        <CsrfField />
+                        <input type="hidden" name="meeting" value=id.0.to_string() />
+                        <input type="hidden" name="item" value=it.id.to_string() />
+                        <button type="submit" class="btn btn--small">{move || i18n.t("gov.remove_item")}</button>
+                    </ActionForm>
+                </li>
+            }).collect_view()}
+        </ol>
+        <details class="add-item" open=true>
+            <summary>{move || i18n.t("gov.add_item")}</summary>
+            <ActionForm action=add attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                <input type="hidden" name="meeting" value=id.0.to_string() />
+                <label class="field"><span class="field__label">{move || i18n.t("gov.item_kind")}</span>
+                    <select class="input" name="kind">
+                        <option value="matter">{move || i18n.t("gov.kind_matter")}</option>
+                        <option value="election">{move || i18n.t("gov.kind_election")}</option>
+                    </select>
+                </label>
+                <label class="field"><span class="field__label">{move || i18n.t("gov.item_title")}</span>
+                    <input class="input" name="title" maxlength="200" required />
+                </label>
+                <label class="field"><span class="field__label">{move || i18n.t("gov.item_body")}</span>
+                    <textarea class="input" name="body" rows="2"></textarea>
+                </label>
+                <label class="field"><span class="field__label">{move || i18n.t("gov.item_rule")}</span>
+                    <select class="input" name="rule">
+                        <option value="ordinary">{move || i18n.t("gov.rule_ordinary")}</option>
+                        <option value="special">{move || i18n.t("gov.rule_special")}</option>
+                    </select>
+                    <span class="field__hint">{move || i18n.t("gov.item_rule_hint")}</span>
+                </label>
+                <fieldset class="add-item__election">
+                    <legend>{move || i18n.t("gov.election_fields")}</legend>
+                    <label class="field"><span class="field__label">{move || i18n.t("gov.candidates")}</span>
+                        <textarea class="input" name="candidates" rows="4" placeholder=move || i18n.t("gov.candidates_hint")></textarea>
+                    </label>
+                    <div class="form__row">
+                        <label class="field"><span class="field__label">{move || i18n.t("gov.seats")}</span>
+                            <input class="input" type="number" name="seats" min="1" value="0" inputmode="numeric" />
+                        </label>
+                        <label class="field"><span class="field__label">{move || i18n.t("gov.max_picks")}</span>
+                            <input class="input" type="number" name="max_picks" min="0" value="0" inputmode="numeric" />
+                        </label>
+                    </div>
+                </fieldset>
+                <FormError error />
+                <button type="submit" class="btn" disabled=move || add.pending().get()>{move || i18n.t("gov.add_item")}</button>
+            </ActionForm>
+        </details>
+    }
+}
