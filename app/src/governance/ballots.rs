@@ -308,8 +308,9 @@ async fn register_of<C: ConnectionTrait>(
     Ok((register, rows))
 }
 
-/// Tallies the ballots in force of a closed meeting, with the log head they come from.
-pub(crate) async fn tally<C: ConnectionTrait>(c: &C, m: &gov_meetings::Model) -> Result<MeetingResult, AppError> {
+/// Tallies the ballots in force of a meeting, with the log head they come from (publishing
+/// stores it; the benchmark times it).
+pub async fn tally<C: ConnectionTrait>(c: &C, m: &gov_meetings::Model) -> Result<MeetingResult, AppError> {
     let (register, _) = register_of(c, m).await?;
     let items = meetings::items_of(c, m.id).await?;
     let ballots: Vec<(usize, Ballot)> = gov_ballots::Entity::find()

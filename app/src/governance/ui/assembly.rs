@@ -320,7 +320,8 @@ fn MeetingView(d: MyMeeting, acts: Acts) -> impl IntoView {
             }).collect_view()}
             {show_items.then(|| view! { <ItemList items=items.clone() /> })}
             {m.result.clone().map(|r| view! { <ResultView r items=items.clone() /> })}
-            {d.manages.then(|| view! { <CommitteeTools m=m.clone() acts /> })}
+            // A published meeting leaves the committee nothing to do.
+            {(d.manages && row.status != MeetingStatus::Published).then(|| view! { <CommitteeTools m=m.clone() acts /> })}
         </article>
     }
 }
@@ -440,7 +441,7 @@ fn BallotSummary(items: Vec<Item>, ballot: Ballot) -> impl IntoView {
                     }
                     _ => view! { <span>{move || i18n.t("gov.blank")}</span> }.into_any(),
                 };
-                view! { <li class="items__item"><span>{it.title.clone()}</span>" — "<strong>{said}</strong></li> }
+                view! { <li class="items__item"><span>{it.title.clone()}</span><strong class="items__answer">{said}</strong></li> }
             }).collect_view()}
         </ol>
     }

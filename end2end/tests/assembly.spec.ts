@@ -1,0 +1,127 @@
+import { expect, Page, test } from "@playwright/test";
+import { DEMO_PASSWORD, hydrated, LoginPage, shot } from "./fixtures/pages";
+
+// 社区 → 业主大会 in the demo's 桂花苑: a vote open now (owners may change their ballot), one whose
+// voting time is over, one published. 13800000001 chairs the owners' committee; 13800000041 rents.
+const OPEN = "关于增设电动自行车集中充电设施的表决";
+const ENDED = "关于更换小区门禁系统的表决";
+const PUBLISHED = "2026 年第一次业主大会";
+
+async function openMeeting(page: Page, title: string) {
+  await page.goto("/community/assembly");
+  await hydrated(page);
+  await page.getByRole("link", { name: new RegExp(title) }).click();
+  await expect(page.getByTestId("meeting-title")).toHaveText(title);
+  await hydrated(page);
+}
+
+test("an owner votes on a phone, changes the ballot and keeps the receipt (375 px)", async ({ page }) => {
+  await new LoginPage(page).loginAsResident("13800000003");
+  await page.goto("/community");
+  await hydrated(page);
+  await page.getByRole("link", { name: "业主大会" }).click();
+  await expect(page).toHaveURL(/\/community\/assembly$/);
+  await expect(page.getByRole("link", { name: new RegExp(PUBLISHED) })).toBeVisible();
+  await page.getByRole("link", { name: new RegExp(OPEN) }).click();
+  await expect(page.getByTestId("meeting-title")).toHaveText(OPEN);
+  await hydrated(page);
+  const persons = page.getByTestId("turnout-persons");
+  const before = Number(/^(\d+) \//.exec(await persons.innerText())![1]);
+  await expect(page.getByText("四分之三以上通过（特别事项）").first()).toBeVisible();
+
+  await page.getByTestId("item-0").getByRole("radio", { name: "同意" }).check();
+  await page.getByTestId("item-1").getByRole("radio", { name: "反对" }).check();
+  await page.getByRole("button", { name: "提交表决" }).click();
+  const receipt = page.getByTestId("receipt");
+  await expect(receipt).toHaveText(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
+  const first = await receipt.innerText();
+  await expect(persons).toHaveText(new RegExp(`^${before + 1} /`));
+  // The form keeps the ballot in force; the owner changes one answer until the close.
+  await expect(page.getByTestId("item-1").getByRole("radio", { name: "反对" })).toBeChecked();
+  await shot(page, "assembly-voted-375");
+  await page.getByTestId("item-1").getByRole("radio", { name: "同意" }).check();
+  await page.getByRole("button", { name: "修改表决" }).click();
+  await expect(receipt).not.toHaveText(first);
+  await expect(receipt).toHaveText(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
+  // Still one person on the turnout: a replaced ballot is not a second one.
+  await expect(persons).toHaveText(new RegExp(`^${before + 1} /`));
+  await expect(page.getByTestId("item-1").getByRole("radio", { name: "同意" })).toBeChecked();
+});
+
+test("a tenant is told why they cannot vote, and gets no ballot", async ({ page }) => {
+  await new LoginPage(page).loginAsResident("13800000041");
+  await openMeeting(page, OPEN);
+  await expect(page.getByTestId("cannot-vote")).toContainText("租户");
+  await expect(page.getByRole("button", { name: "提交表决" })).toHaveCount(0);
+  await shot(page, "assembly-tenant-375");
+});
+
+test("the chair closes the ended vote and publishes it; the result shows every figure", async ({ page }) => {
+  await new LoginPage(page).loginAsResident("13800000001");
+  await openMeeting(page, ENDED);
+  await expect(page.getByText("投票时间已过")).toBeVisible();
+  await page.getByTestId("act-close").click();
+  await expect(page.getByTestId("meeting-status")).toHaveText("已截止");
+  await page.getByTestId("act-publish").click();
+  const result = page.getByTestId("result");
+  await expect(result).toBeVisible();
+  await expect(page.getByTestId("meeting-status")).toHaveText("已公布");
+  await expect(result.getByTestId("verdict")).toHaveText(/^(通过|未通过)$/);
+  for (const row of ["同意", "反对", "弃权及未填", "参与表决", "全体业主"]) {
+    await expect(result.getByRole("row", { name: new RegExp(`^${row}`) })).toBeVisible();
+  }
+  await expect(result.getByTestId("result-head")).toHaveText(/^[0-9a-f]{64}$/);
+  await shot(page, "assembly-result-375");
+});
+
+test("the chair drafts a meeting, adds a matter and gives notice", async ({ page }) => {
+  await new LoginPage(page).loginAsResident("13800000001");
+  await page.goto("/community/assembly");
+  await hydrated(page);
+  await page.getByText("发起业主大会").click();
+  const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel("会议名称").fill("关于调整停车费的表决");
+  await page.getByLabel("投票开始日").fill(day(20));
+  await page.getByLabel("投票截止日").fill(day(30));
+  await page.getByRole("button", { name: "保存为草稿" }).click();
+  await expect(page).toHaveURL(/\/community\/assembly\/\d+$/);
+  await expect(page.getByTestId("meeting-status")).toHaveText("草稿");
+  await hydrated(page);
+  // Notice without a matter is refused, with the reason.
+  await page.getByTestId("act-notice").click();
+  await expect(page.getByRole("alert").filter({ hasText: "请先添加至少一项表决事项" })).toBeVisible();
+  await page.getByLabel("事项", { exact: true }).fill("地面停车费由每月 150 元调整为 120 元");
+  await page.getByLabel("表决规则").selectOption("ordinary");
+  await page.getByRole("button", { name: "添加表决事项" }).last().click();
+  await expect(page.getByText("1. 地面停车费由每月 150 元调整为 120 元")).toBeVisible();
+  await page.getByTestId("act-notice").click();
+  await expect(page.getByTestId("meeting-status")).toHaveText("已公告");
+  await shot(page, "assembly-noticed-375");
+});
+
+test("the published result at desk width, with the elected committee (1280 px)", async ({ browser }) => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+  await new LoginPage(page).loginAsResident("13800000005");
+  await openMeeting(page, PUBLISHED);
+  const result = page.getByTestId("result");
+  await expect(result.getByText("当选").first()).toBeVisible();
+  await expect(result.getByTestId("verdict")).toHaveCount(2);
+  await shot(page, "assembly-result-1280");
+  await page.close();
+});
+
+test("without JavaScript an owner still votes and gets the receipt", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto("/login");
+  await page.getByLabel("手机号或账号").fill("13800000004");
+  await page.getByLabel(/^密码$/).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/community/assembly");
+  await page.getByRole("link", { name: new RegExp(OPEN) }).click();
+  await page.getByTestId("item-0").getByRole("radio", { name: "弃权" }).check();
+  await page.getByRole("button", { name: "提交表决" }).click();
+  await expect(page.getByTestId("receipt")).toHaveText(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
+  await ctx.close();
+});
