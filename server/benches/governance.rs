@@ -15,7 +15,7 @@ use app::db::entities::{
     users,
 };
 use app::db::{AppCtx, RuntimeConfig};
-use app::governance::model::{ItemKind, MeetingAction, NewItem, NewMeeting, Rule};
+use app::governance::model::{ItemKind, MeetingAction, NewMeeting, NewMeetingItem, Rule};
 use app::governance::{ballots, meetings};
 use app::org::model::OrgKind;
 use app::org::service as org;
@@ -233,7 +233,7 @@ async fn run(label: &str, url: Option<&str>) {
     .await
     .unwrap();
     for i in 0..ITEMS {
-        let item = NewItem {
+        let item = NewMeetingItem {
             title: format!("事项 {i}"),
             body: String::new(),
             kind: ItemKind::Matter,
@@ -401,7 +401,7 @@ async fn run(label: &str, url: Option<&str>) {
     }
     let result = result.unwrap();
     let agree = match &result.items[1].outcome {
-        app::governance::model::Outcome::Matter(t) => t.agree.persons,
+        app::governance::model::ItemOutcome::Matter(t) => t.agree.persons,
         _ => 0,
     };
     println!(

@@ -1129,8 +1129,8 @@ mod governance {
         })
     }
 
-    fn matter(title: &str, body: &str, rule: Rule) -> NewItem {
-        NewItem {
+    fn matter(title: &str, body: &str, rule: Rule) -> NewMeetingItem {
+        NewMeetingItem {
             title: title.into(),
             body: body.into(),
             kind: ItemKind::Matter,
@@ -1150,7 +1150,7 @@ mod governance {
         body: &str,
         allow_change: bool,
         open_ballot: bool,
-        items: Vec<NewItem>,
+        items: Vec<NewMeetingItem>,
         closes_in: Duration,
     ) -> anyhow::Result<gov_meetings::Model> {
         let meta = RequestMeta::default();
@@ -1234,9 +1234,9 @@ mod governance {
         Ok(())
     }
 
-    fn choice(r: &mut Lcg, agree: u64, oppose: u64) -> Option<Answer> {
+    fn choice(r: &mut Lcg, agree: u64, oppose: u64) -> Option<Vote> {
         let x = r.next() % 100;
-        Some(Answer::Choice(if x < agree {
+        Some(Vote::Choice(if x < agree {
             Choice::Agree
         } else if x < agree + oppose {
             Choice::Oppose
@@ -1324,7 +1324,7 @@ mod governance {
                     "预算 86 万元，由 3 号楼业主分摊；招标结果另行公示。",
                     Rule::Ordinary,
                 ),
-                NewItem {
+                NewMeetingItem {
                     title: "选举第二届业主委员会委员（5 名）".into(),
                     body: "每张选票最多选 5 名候选人。".into(),
                     kind: ItemKind::Election,
@@ -1345,7 +1345,7 @@ mod governance {
                     picks.push(c);
                 }
             }
-            vec![choice(r, 78, 12), choice(r, 64, 24), Some(Answer::Picks(picks))]
+            vec![choice(r, 78, 12), choice(r, 64, 24), Some(Vote::Picks(picks))]
         })
         .await?;
         let mut am: gov_meetings::ActiveModel = gov_meetings::Entity::find_by_id(m1.id)

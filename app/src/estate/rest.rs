@@ -228,21 +228,21 @@ pub async fn spaces(api: ApiCtx, Query(f): Query<SpaceFilter>) -> Result<Json<Sp
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Created {
+pub struct SpacesCreated {
     pub created: usize,
 }
 
 #[utoipa::path(post, path = "/api/v1/parking-spaces", tag = "estate", request_body = SpaceRun, security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SpacesCreated), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_spaces(
     api: ApiCtx,
     ApiJson(run): ApiJson<SpaceRun>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
+) -> Result<(StatusCode, Json<SpacesCreated>), ApiError> {
     let auth = api.authed()?;
     let created = people::create_spaces(&api.ctx, &api.meta, auth, run)
         .await
         .map_err(|e| api.err(e))?;
-    Ok((StatusCode::CREATED, Json(Created { created })))
+    Ok((StatusCode::CREATED, Json(SpacesCreated { created })))
 }
 
 #[utoipa::path(get, path = "/api/v1/me/bind-requests", tag = "estate", security(("bearer" = [])),

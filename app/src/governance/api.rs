@@ -94,13 +94,13 @@ pub async fn add_meeting_item(
     #[server(default)] candidates: String,
 ) -> Result<Meeting, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
-        use super::model::{ItemKind, NewItem, Rule};
+        use super::model::{ItemKind, NewMeetingItem, Rule};
         let kind = ItemKind::parse(&kind).ok_or_else(|| AppError::validation("kind", "gov.err_kind"))?;
         let rule = match kind {
             ItemKind::Election => Rule::Ordinary,
             ItemKind::Matter => Rule::parse(&rule).ok_or_else(|| AppError::validation("rule", "gov.err_rule"))?,
         };
-        let new = NewItem {
+        let new = NewMeetingItem {
             title,
             body,
             kind,

@@ -335,7 +335,7 @@ pub async fn tally<C: ConnectionTrait>(c: &C, m: &gov_meetings::Model) -> Result
 
 fn result_of(
     register: &Register,
-    items: &[Item],
+    items: &[MeetingItem],
     ballots: &[(usize, Ballot)],
     head: &str,
     log_rows: i64,

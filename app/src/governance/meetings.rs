@@ -96,14 +96,14 @@ pub(crate) fn voting(m: &gov_meetings::Model, now: DateTime<Utc>) -> bool {
 }
 
 /// The meeting's items, in order.
-pub(crate) async fn items_of<C: ConnectionTrait>(c: &C, meeting: i64) -> Result<Vec<Item>, AppError> {
+pub(crate) async fn items_of<C: ConnectionTrait>(c: &C, meeting: i64) -> Result<Vec<MeetingItem>, AppError> {
     Ok(gov_items::Entity::find()
         .filter(gov_items::Column::MeetingId.eq(meeting))
         .order_by_asc(gov_items::Column::Position)
         .all(c)
         .await?
         .into_iter()
-        .map(|i| Item {
+        .map(|i| MeetingItem {
             id: i.id,
             position: i.position,
             kind: ItemKind::parse(&i.kind).unwrap_or(ItemKind::Matter),
@@ -420,7 +420,7 @@ pub async fn add_item(
     meta: &RequestMeta,
     auth: &Authed,
     id: MeetingId,
-    new: NewItem,
+    new: NewMeetingItem,
 ) -> Result<Meeting, AppError> {
     let m = draft(ctx, meta, auth, id).await?;
     let title = text("title", &new.title, 200)?;

@@ -603,18 +603,18 @@ crate::code_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(untagged)]
-pub enum Answer {
+pub enum Vote {
     Choice(Choice),
     Picks(Vec<u32>),
 }
 
 /// One answer per item of the meeting, in the items' order.
-pub type Ballot = Vec<Option<Answer>>;
+pub type Ballot = Vec<Option<Vote>>;
 
 /// One item of a meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct Item {
+pub struct MeetingItem {
     pub id: i64,
     /// 1, 2, 3 … in the meeting.
     pub position: i32,
@@ -658,14 +658,14 @@ impl BallotProblem {
 
 /// Whether `ballot` answers `items` as they allow: one entry per item, a choice for a matter,
 /// at most `max_picks` distinct candidates of the list for an election.
-pub fn check_ballot(items: &[Item], ballot: &Ballot) -> Result<(), BallotProblem> {
+pub fn check_ballot(items: &[MeetingItem], ballot: &Ballot) -> Result<(), BallotProblem> {
     if ballot.len() != items.len() {
         return Err(BallotProblem::Shape);
     }
     for (item, answer) in items.iter().zip(ballot) {
         match (item.kind, answer) {
-            (_, None) | (ItemKind::Matter, Some(Answer::Choice(_))) => {}
-            (ItemKind::Election, Some(Answer::Picks(p))) => {
+            (_, None) | (ItemKind::Matter, Some(Vote::Choice(_))) => {}
+            (ItemKind::Election, Some(Vote::Picks(p))) => {
                 if p.len() > item.max_picks.max(0) as usize {
                     return Err(BallotProblem::TooManyPicks);
                 }
@@ -685,7 +685,7 @@ pub fn check_ballot(items: &[Item], ballot: &Ballot) -> Result<(), BallotProblem
 /// The ballot a form posts: marks `"<item index>:<agree|oppose|abstain>"` for matters and
 /// `"<item index>:<candidate index>"` for each pick in an election (a form without script
 /// posts checked boxes and radio buttons only, so unanswered items are simply absent).
-pub fn ballot_from_marks(items: &[Item], marks: &[String]) -> Result<Ballot, BallotProblem> {
+pub fn ballot_from_marks(items: &[MeetingItem], marks: &[String]) -> Result<Ballot, BallotProblem> {
     let mut ballot: Ballot = vec![None; items.len()];
     for m in marks {
         let (i, v) = m.split_once(':').ok_or(BallotProblem::BadMark)?;
@@ -694,15 +694,15 @@ pub fn ballot_from_marks(items: &[Item], marks: &[String]) -> Result<Ballot, Bal
         match item.kind {
             ItemKind::Matter => {
                 let c = Choice::parse(v.trim()).ok_or(BallotProblem::BadMark)?;
-                if ballot[i].replace(Answer::Choice(c)).is_some() {
+                if ballot[i].replace(Vote::Choice(c)).is_some() {
                     return Err(BallotProblem::TwoChoices);
                 }
             }
             ItemKind::Election => {
                 let c: u32 = v.trim().parse().map_err(|_| BallotProblem::BadPick)?;
                 match &mut ballot[i] {
-                    Some(Answer::Picks(p)) => p.push(c),
-                    slot => *slot = Some(Answer::Picks(vec![c])),
+                    Some(Vote::Picks(p)) => p.push(c),
+                    slot => *slot = Some(Vote::Picks(vec![c])),
                 }
             }
         }
@@ -726,7 +726,7 @@ pub fn receipt_of(hash: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Outcome {
+pub enum ItemOutcome {
     Matter(MatterResult),
     Election(ElectionResult),
 }
@@ -738,7 +738,7 @@ pub struct ItemResult {
     pub item: i64,
     pub position: i32,
     pub title: String,
-    pub outcome: Outcome,
+    pub outcome: ItemOutcome,
 }
 
 /// The tally of a meeting: every item, from the ballots in force when it was taken.
@@ -758,21 +758,21 @@ pub struct MeetingResult {
 /// Tallies every item of a meeting from each voter's ballot in force (voter index, ballot).
 pub fn tally_meeting(
     register: &Register,
-    items: &[Item],
+    items: &[MeetingItem],
     ballots: &[(usize, Ballot)],
 ) -> Result<Vec<ItemResult>, TallyError> {
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let answer = |b: &Ballot| b.get(i).cloned().flatten();
         let outcome = match item.kind {
-            ItemKind::Matter => Outcome::Matter(tally_matter(
+            ItemKind::Matter => ItemOutcome::Matter(tally_matter(
                 register,
                 item.rule,
                 ballots.iter().map(|(v, b)| {
                     (
                         *v,
                         match answer(b) {
-                            Some(Answer::Choice(c)) => Some(c),
+                            Some(Vote::Choice(c)) => Some(c),
                             _ => None,
                         },
                     )
@@ -785,13 +785,13 @@ pub fn tally_meeting(
                         (
                             *v,
                             match answer(b) {
-                                Some(Answer::Picks(p)) => p.into_iter().map(|c| c as usize).collect(),
+                                Some(Vote::Picks(p)) => p.into_iter().map(|c| c as usize).collect(),
                                 _ => Vec::new(),
                             },
                         )
                     })
                     .collect();
-                Outcome::Election(tally_election(
+                ItemOutcome::Election(tally_election(
                     register,
                     item.seats.max(0) as usize,
                     item.candidates.len(),
@@ -841,7 +841,7 @@ pub struct Meeting {
     pub opened_at: Option<chrono::DateTime<chrono::Utc>>,
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub items: Vec<Item>,
+    pub items: Vec<MeetingItem>,
     /// The frozen register's totals (from the opening on).
     pub total: Option<Count>,
     /// Who has voted so far (from the opening on).
@@ -859,6 +859,7 @@ pub struct MyVoter {
     pub units: String,
     /// Hundredths of a square metre.
     pub area: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Vec<Option<Vote>>>))]
     pub ballot: Option<Ballot>,
     pub receipt: Option<String>,
     pub cast_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -892,6 +893,7 @@ pub struct LogRow {
     /// The voter's area, hundredths of a square metre.
     pub area: i64,
     pub source: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Option<Vote>>))]
     pub answers: Ballot,
     pub at: String,
     pub prev_hash: String,
@@ -904,7 +906,7 @@ pub struct LogRow {
 pub struct BallotLog {
     pub meeting: crate::shared::ids::MeetingId,
     pub total: Count,
-    pub items: Vec<Item>,
+    pub items: Vec<MeetingItem>,
     pub rows: Vec<LogRow>,
 }
 
@@ -928,7 +930,7 @@ pub struct NewMeeting {
 /// A new item of a draft meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct NewItem {
+pub struct NewMeetingItem {
     pub title: String,
     #[serde(default)]
     pub body: String,
@@ -1343,8 +1345,8 @@ mod tests {
         assert!(!e.quorum && e.elected.is_empty());
     }
 
-    fn items() -> Vec<Item> {
-        let item = |id, kind, rule, seats, max_picks, candidates: &[&str]| Item {
+    fn items() -> Vec<MeetingItem> {
+        let item = |id, kind, rule, seats, max_picks, candidates: &[&str]| MeetingItem {
             id,
             position: id as i32,
             title: format!("item {id}"),
@@ -1367,10 +1369,7 @@ mod tests {
         let m = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             ballot_from_marks(&it, &m(&["0:agree", "1:2", "1:0"])),
-            Ok(vec![
-                Some(Answer::Choice(Choice::Agree)),
-                Some(Answer::Picks(vec![2, 0]))
-            ])
+            Ok(vec![Some(Vote::Choice(Choice::Agree)), Some(Vote::Picks(vec![2, 0]))])
         );
         // Nothing marked: a blank ballot, which takes part.
         assert_eq!(ballot_from_marks(&it, &[]), Ok(vec![None, None]));
@@ -1389,14 +1388,14 @@ mod tests {
         }
         // The JSON form: a choice on an election or picks on a matter do not fit.
         assert_eq!(
-            check_ballot(&it, &vec![Some(Answer::Picks(vec![0])), None]),
+            check_ballot(&it, &vec![Some(Vote::Picks(vec![0])), None]),
             Err(BallotProblem::BadMark)
         );
         assert_eq!(check_ballot(&it, &vec![None]), Err(BallotProblem::Shape));
         let json: Ballot = serde_json::from_str(r#"["abstain",[1]]"#).unwrap();
         assert_eq!(
             json,
-            vec![Some(Answer::Choice(Choice::Abstain)), Some(Answer::Picks(vec![1]))]
+            vec![Some(Vote::Choice(Choice::Abstain)), Some(Vote::Picks(vec![1]))]
         );
         assert_eq!(serde_json::to_string(&json).unwrap(), r#"["abstain",[1]]"#);
     }
@@ -1406,24 +1405,24 @@ mod tests {
         // 4 persons of 100 ㎡; 3 agree on the special matter (exactly three quarters) and pick
         // candidate 0; one leaves both blank.
         let r = simple(4, 10_000);
-        let b = |a: Option<Answer>, p: Option<Answer>| vec![a, p];
-        let agree = || Some(Answer::Choice(Choice::Agree));
+        let b = |a: Option<Vote>, p: Option<Vote>| vec![a, p];
+        let agree = || Some(Vote::Choice(Choice::Agree));
         let ballots = vec![
-            (0, b(agree(), Some(Answer::Picks(vec![0, 1])))),
-            (1, b(agree(), Some(Answer::Picks(vec![0])))),
-            (2, b(agree(), Some(Answer::Picks(vec![0, 2])))),
+            (0, b(agree(), Some(Vote::Picks(vec![0, 1])))),
+            (1, b(agree(), Some(Vote::Picks(vec![0])))),
+            (2, b(agree(), Some(Vote::Picks(vec![0, 2])))),
             (3, b(None, None)),
         ];
         let out = tally_meeting(&r, &items(), &ballots).unwrap();
         match &out[0].outcome {
-            Outcome::Matter(t) => {
+            ItemOutcome::Matter(t) => {
                 assert_eq!((t.agree.persons, t.abstain.persons, t.participating.persons), (3, 1, 4));
                 assert!(t.passed, "three quarters is enough for a special matter");
             }
             o => panic!("{o:?}"),
         }
         match &out[1].outcome {
-            Outcome::Election(e) => {
+            ItemOutcome::Election(e) => {
                 assert_eq!(e.elected, vec![0]);
                 assert_eq!(e.candidates[1].agree.persons, 1);
             }

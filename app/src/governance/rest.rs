@@ -58,7 +58,7 @@ pub async fn votes_get(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MyMeetin
         .map_err(|e| api.err(e))
 }
 
-#[utoipa::path(post, path = "/api/v1/votes/{id}/items", tag = "governance", params(("id" = i64, Path)), request_body = NewItem,
+#[utoipa::path(post, path = "/api/v1/votes/{id}/items", tag = "governance", params(("id" = i64, Path)), request_body = NewMeetingItem,
     security(("bearer" = [])),
     responses((status = 201, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -66,7 +66,7 @@ pub async fn votes_get(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MyMeetin
 pub async fn items_add(
     api: ApiCtx,
     Path(id): Path<i64>,
-    ApiJson(new): ApiJson<NewItem>,
+    ApiJson(new): ApiJson<NewMeetingItem>,
 ) -> Result<(StatusCode, Json<Meeting>), ApiError> {
     let auth = api.authed()?;
     let m = meetings::add_item(&api.ctx, &api.meta, auth, MeetingId(id), new)
@@ -117,6 +117,7 @@ pub async fn votes_act(
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BallotInput {
     pub voter: i32,
+    #[schema(value_type = Vec<Option<Vote>>)]
     pub answers: Ballot,
 }
 

@@ -43,18 +43,21 @@ pub async fn mine(api: ApiCtx, q: Result<Query<Before>, QueryRejection>) -> Resu
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Created {
+pub struct TicketCreated {
     pub id: i64,
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicket, security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn submit(api: ApiCtx, ApiJson(n): ApiJson<NewTicket>) -> Result<(StatusCode, Json<Created>), ApiError> {
+    responses((status = 201, body = TicketCreated), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn submit(
+    api: ApiCtx,
+    ApiJson(n): ApiJson<NewTicket>,
+) -> Result<(StatusCode, Json<TicketCreated>), ApiError> {
     let auth = api.authed()?;
     let id = submit::submit(&api.ctx, &api.meta, auth, n)
         .await
         .map_err(|e| api.err(e))?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(TicketCreated { id })))
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = i64, Path)), security(("bearer" = [])),

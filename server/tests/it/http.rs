@@ -1856,3 +1856,57 @@ async fn a_form_posted_without_javascript_carries_its_token_and_comes_back_as_a_
     .await;
     assert_eq!(r.headers[header::LOCATION], "/");
 }
+
+/// utoipa keys the document's schemas by the bare type name: two types of one name (an
+/// `Outcome` in audit and another in governance) silently take each other's place, and a
+/// type alias becomes a schema named after what it aliases (`Vec`). Reads every type that
+/// derives or declares a schema and fails on a name held by two of them.
+#[tokio::test]
+async fn every_schema_name_belongs_to_one_type() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = vec![];
+    for dir in ["../app/src", "src"] {
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut files);
+    }
+    let mut seen: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for f in files.iter().filter(|f| !f.ends_with("shared/codes.rs")) {
+        let text = std::fs::read_to_string(f).unwrap();
+        let mut pending = false;
+        for line in text.lines() {
+            let t = line.trim_start();
+            if t.starts_with("#[") && t.contains("ToSchema") || t.contains("code_enum!") {
+                pending = true;
+                continue;
+            }
+            if !pending {
+                continue;
+            }
+            let rest = t.trim_start_matches("pub(crate) ").trim_start_matches("pub ");
+            if let Some(decl) = rest.strip_prefix("struct ").or_else(|| rest.strip_prefix("enum ")) {
+                let name: String = decl.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                seen.entry(name).or_default().push(f.display().to_string());
+                pending = false;
+            }
+        }
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, fs)| fs.len() > 1).collect();
+    assert!(seen.len() > 100, "found only {} schema types", seen.len());
+    assert!(twice.is_empty(), "schema names held by two types: {twice:#?}");
+    let w = world().await;
+    let doc = w.get("/api/v1/openapi.json", None).await.json();
+    for alias in ["Vec", "Option", "HashMap", "BTreeMap"] {
+        assert!(
+            doc["components"]["schemas"].get(alias).is_none(),
+            "a type alias leaked as {alias}"
+        );
+    }
+}

@@ -365,7 +365,7 @@ fn Turnout(total: Count, turnout: Count) -> impl IntoView {
 }
 
 #[component]
-fn ItemList(items: Vec<Item>) -> impl IntoView {
+fn ItemList(items: Vec<MeetingItem>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card" aria-labelledby="items-title">
@@ -398,7 +398,7 @@ fn ItemList(items: Vec<Item>) -> impl IntoView {
 /// A register voter the caller casts for: their ballot and receipt, and the form while they may
 /// (still) vote.
 #[component]
-fn VoterCard(meeting: MeetingId, v: MyVoter, items: Vec<Item>, can_cast: bool, acts: Acts) -> impl IntoView {
+fn VoterCard(meeting: MeetingId, v: MyVoter, items: Vec<MeetingItem>, can_cast: bool, acts: Acts) -> impl IntoView {
     let i18n = use_i18n();
     let title = format!("{} · {} ㎡", v.units, fixed2(v.area));
     view! {
@@ -425,17 +425,17 @@ fn VoterCard(meeting: MeetingId, v: MyVoter, items: Vec<Item>, can_cast: bool, a
 }
 
 #[component]
-fn BallotSummary(items: Vec<Item>, ballot: Ballot) -> impl IntoView {
+fn BallotSummary(items: Vec<MeetingItem>, ballot: Ballot) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ol class="items">
             {items.into_iter().zip(ballot).map(|(it, a)| {
                 let said = match a {
-                    Some(Answer::Choice(c)) => {
+                    Some(Vote::Choice(c)) => {
                         let k = choice_key(c);
                         view! { <span>{move || i18n.t(k)}</span> }.into_any()
                     }
-                    Some(Answer::Picks(p)) if !p.is_empty() => {
+                    Some(Vote::Picks(p)) if !p.is_empty() => {
                         let names: Vec<String> = p.iter().filter_map(|c| it.candidates.get(*c as usize).cloned()).collect();
                         view! { <span>{names.join("、")}</span> }.into_any()
                     }
@@ -450,7 +450,13 @@ fn BallotSummary(items: Vec<Item>, ballot: Ballot) -> impl IntoView {
 /// The ballot: one fieldset per item. Marks are named `marks[k]` (k unique on the form) with
 /// the value `"<item>:<answer>"`, so a form without script posts exactly what is checked.
 #[component]
-fn BallotForm(meeting: MeetingId, voter: i32, items: Vec<Item>, current: Option<Ballot>, acts: Acts) -> impl IntoView {
+fn BallotForm(
+    meeting: MeetingId,
+    voter: i32,
+    items: Vec<MeetingItem>,
+    current: Option<Ballot>,
+    acts: Acts,
+) -> impl IntoView {
     let i18n = use_i18n();
     let cast = acts.cast;
     let error = Signal::derive(move || cast.value().get().and_then(|r| r.err()));
@@ -471,7 +477,7 @@ fn BallotForm(meeting: MeetingId, voter: i32, items: Vec<Item>, current: Option<
                     let name = next();
                     let rule = rule_key(it.rule);
                     let choices = [Choice::Agree, Choice::Oppose, Choice::Abstain].map(|c| {
-                        let checked = answer == Some(Answer::Choice(c));
+                        let checked = answer == Some(Vote::Choice(c));
                         let key = choice_key(c);
                         let value = format!("{i}:{}", c.code());
                         view! {
@@ -493,7 +499,7 @@ fn BallotForm(meeting: MeetingId, voter: i32, items: Vec<Item>, current: Option<
                 }
                 ItemKind::Election => {
                     let picked: Vec<u32> = match answer {
-                        Some(Answer::Picks(p)) => p,
+                        Some(Vote::Picks(p)) => p,
                         _ => vec![],
                     };
                     let max = it.max_picks;
@@ -546,7 +552,7 @@ fn BallotForm(meeting: MeetingId, voter: i32, items: Vec<Item>, current: Option<
 }
 
 #[component]
-fn ResultView(r: MeetingResult, items: Vec<Item>) -> impl IntoView {
+fn ResultView(r: MeetingResult, items: Vec<MeetingItem>) -> impl IntoView {
     let i18n = use_i18n();
     let head = r.head.clone();
     view! {
@@ -570,11 +576,11 @@ fn ResultView(r: MeetingResult, items: Vec<Item>) -> impl IntoView {
 }
 
 #[component]
-fn ItemResultView(ir: ItemResult, item: Option<Item>) -> impl IntoView {
+fn ItemResultView(ir: ItemResult, item: Option<MeetingItem>) -> impl IntoView {
     let i18n = use_i18n();
     let title = format!("{}. {}", ir.position, ir.title);
     match ir.outcome {
-        Outcome::Matter(t) => {
+        ItemOutcome::Matter(t) => {
             let verdict = if t.passed { "gov.passed" } else { "gov.not_passed" };
             let badge = if t.passed {
                 "badge badge--ok"
@@ -611,7 +617,7 @@ fn ItemResultView(ir: ItemResult, item: Option<Item>) -> impl IntoView {
             }
             .into_any()
         }
-        Outcome::Election(e) => {
+        ItemOutcome::Election(e) => {
             let names = item.map(|i| i.candidates).unwrap_or_default();
             let tied = e.tied.clone();
             let tie_names: Vec<String> = tied.iter().filter_map(|c| names.get(*c).cloned()).collect();
@@ -695,7 +701,7 @@ fn CommitteeTools(m: Meeting, acts: Acts) -> impl IntoView {
 }
 
 #[component]
-fn DraftItems(id: MeetingId, items: Vec<Item>, acts: Acts) -> impl IntoView {
+fn DraftItems(id: MeetingId, items: Vec<MeetingItem>, acts: Acts) -> impl IntoView {
     let i18n = use_i18n();
     let add = acts.add;
     let remove = acts.remove;
