@@ -305,28 +305,10 @@ pub async fn find_units<C: ConnectionTrait>(
 
 /// The units the signed-in resident's household holds now (any current relation).
 pub async fn my_unit_ids<C: ConnectionTrait>(c: &C, user: crate::shared::ids::UserId) -> Result<Vec<UnitId>, AppError> {
-    use crate::db::entities::{occupancies, persons, users};
-    let Some(phone) = users::Entity::find_by_id(user.0).one(c).await?.and_then(|u| u.phone) else {
-        return Ok(vec![]);
-    };
-    let Some(me) = persons::Entity::find()
-        .filter(persons::Column::Phone.eq(phone))
-        .one(c)
-        .await?
-    else {
-        return Ok(vec![]);
-    };
-    let mut ids: Vec<i64> = occupancies::Entity::find()
-        .filter(occupancies::Column::PersonId.eq(me.id))
-        .filter(occupancies::Column::EndDate.is_null())
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|o| o.unit_id)
-        .collect();
-    ids.sort_unstable();
+    let mut ids: Vec<UnitId> = my_places(c, user).await?.into_iter().map(|p| p.unit).collect();
+    ids.sort_unstable_by_key(|u| u.0);
     ids.dedup();
-    Ok(ids.into_iter().map(UnitId).collect())
+    Ok(ids)
 }
 
 /// Where the signed-in resident is on record now: every current occupancy of a person with

@@ -8,6 +8,7 @@ use super::model::*;
 use crate::access::model::{Authed, RequestMeta};
 use crate::db::entities::{gov_ballot_log, gov_ballots, gov_meetings, gov_voter_persons, gov_voters};
 use crate::db::AppCtx;
+use crate::estate::model::Relation;
 use crate::estate::service as estate;
 use crate::notify::model::Category;
 use crate::notify::service::{self as notify_svc, Notice};
@@ -89,14 +90,13 @@ pub async fn cast(
             .filter(|p| p.community.0 == m.community_id)
             .map(|p| p.relation)
             .collect();
-        let key = if owners.is_empty() {
-            // No such voter, or the developer's (which the committee records, never an account).
+        // Someone who owns here (another household's voter, or the developer's, which the
+        // committee records) is told the voter is not theirs; anyone else why they cannot vote.
+        let owns_here = here.iter().any(|r| matches!(r, Relation::Owner | Relation::CoOwner));
+        let key = if owners.is_empty() || owns_here {
             "gov.err_not_your_voter"
         } else {
-            match meetings::cannot_vote_key(&here) {
-                "gov.cannot_vote_not_on_register" => "gov.err_not_your_voter",
-                k => k,
-            }
+            meetings::cannot_vote_key(&here)
         };
         return Err(AppError::validation("voter", key));
     }

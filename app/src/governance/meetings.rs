@@ -589,7 +589,6 @@ pub async fn act(
             .actor(Some(auth.user_id), &actor)
             .org(Some(OrgId(m.community_id)))
     };
-    let link = format!("/community/assembly/{}", m.id);
     match action {
         MeetingAction::Notice => {
             if items_of(&ctx.db, m.id).await?.is_empty() {
@@ -605,25 +604,20 @@ pub async fn act(
                 am.noticed_at = Set(Some(now));
                 am.update(&txn).await?;
                 audit::record(&txn, meta, entry("assembly.notice")).await?;
-                notify_svc::raise(
+                tell(
                     &txn,
                     &users,
-                    &Notice {
-                        category: Category::Votes,
-                        title: Msg::fill("gov.notice_title", [("title", Msg::text(&m.title))]),
-                        body: Msg::fill(
-                            "gov.notice_body",
-                            [
-                                ("opens", Msg::text(crate::shared::time::format_local(m.opens_at))),
-                                ("closes", Msg::text(crate::shared::time::format_local(m.closes_at))),
-                            ],
-                        ),
-                        link: link.clone(),
-                        dedupe: Some(format!("gov-notice:{}", m.id)),
-                        ttl: chrono::Duration::days(3),
-                        broadcast: None,
-                        replace: false,
-                    },
+                    &m,
+                    "gov.notice_title",
+                    Msg::fill(
+                        "gov.notice_body",
+                        [
+                            ("opens", Msg::text(crate::shared::time::format_local(m.opens_at))),
+                            ("closes", Msg::text(crate::shared::time::format_local(m.closes_at))),
+                        ],
+                    ),
+                    "gov-notice",
+                    3,
                 )
                 .await?;
                 Ok(())
@@ -668,19 +662,14 @@ pub async fn act(
                     entry("assembly.publish").summary(serde_json::json!({ "head": result.head })),
                 )
                 .await?;
-                notify_svc::raise(
+                tell(
                     &txn,
                     &users,
-                    &Notice {
-                        category: Category::Votes,
-                        title: Msg::fill("gov.result_title", [("title", Msg::text(&m.title))]),
-                        body: Msg::key("gov.result_body"),
-                        link: link.clone(),
-                        dedupe: Some(format!("gov-result:{}", m.id)),
-                        ttl: chrono::Duration::days(3),
-                        broadcast: None,
-                        replace: false,
-                    },
+                    &m,
+                    "gov.result_title",
+                    Msg::key("gov.result_body"),
+                    "gov-result",
+                    3,
                 )
                 .await?;
                 Ok(())
@@ -704,17 +693,8 @@ async fn open(
     entry: AuditEntry,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let units = estate::owned_units(&ctx.db, OrgId(m.community_id), crate::shared::time::today_cn()).await?;
-    let numbers: HashMap<i64, String> = units.iter().map(|u| (u.id.0, u.number.clone())).collect();
-    let input: Vec<RegisterUnit> = units
-        .into_iter()
-        .map(|u| RegisterUnit {
-            unit: u.id,
-            area: u.area,
-            status: u.status,
-            owners: u.owners.into_iter().map(|(p, _)| p).collect(),
-        })
-        .collect();
+    let super::register::Records { input, numbers, .. } =
+        super::register::records(&ctx.db, OrgId(m.community_id), crate::shared::time::today_cn()).await?;
     let register =
         Register::build(&input).map_err(|_| AppError::conflict("register", "gov.err_register_incomplete"))?;
     if register.total_persons() == 0 {
@@ -751,7 +731,6 @@ async fn open(
         }
     }
     let users = community_users(&ctx.db, m.community_id).await?;
-    let link = format!("/community/assembly/{}", m.id);
     with_txn!(ctx.db, |txn| {
         // The status is re-checked under the write lock: two openings freeze one register.
         let fresh = gov_meetings::Entity::find_by_id(m.id)
@@ -787,26 +766,50 @@ async fn open(
             })),
         )
         .await?;
-        notify_svc::raise(
+        tell(
             &txn,
             &users,
-            &Notice {
-                category: Category::Votes,
-                title: Msg::fill("gov.open_title", [("title", Msg::text(&m.title))]),
-                body: Msg::fill(
-                    "gov.open_body",
-                    [("closes", Msg::text(crate::shared::time::format_local(m.closes_at)))],
-                ),
-                link: link.clone(),
-                dedupe: Some(format!("gov-open:{}", m.id)),
-                ttl: chrono::Duration::days(1),
-                broadcast: None,
-                replace: false,
-            },
+            m,
+            "gov.open_title",
+            Msg::fill(
+                "gov.open_body",
+                [("closes", Msg::text(crate::shared::time::format_local(m.closes_at)))],
+            ),
+            "gov-open",
+            1,
         )
         .await?;
         Ok(())
     })
+}
+
+/// Tells everyone living in the community about a step of meeting `m` (once per step: the
+/// notice is keyed by the meeting). `title` fills the meeting's title into its message.
+async fn tell<C: ConnectionTrait>(
+    c: &C,
+    users: &[UserId],
+    m: &gov_meetings::Model,
+    title: &str,
+    body: Msg,
+    key: &str,
+    ttl_days: i64,
+) -> Result<(), AppError> {
+    notify_svc::raise(
+        c,
+        users,
+        &Notice {
+            category: Category::Votes,
+            title: Msg::fill(title, [("title", Msg::text(&m.title))]),
+            body,
+            link: format!("/community/assembly/{}", m.id),
+            dedupe: Some(format!("{key}:{}", m.id)),
+            ttl: chrono::Duration::days(ttl_days),
+            broadcast: None,
+            replace: false,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// 16 random hex digits naming a voter in the published log.

@@ -27,18 +27,7 @@ pub async fn preview(
         .filter(|n| n.kind == OrgKind::Community)
         .ok_or(AppError::NotFound)?;
     let on = crate::shared::time::today_cn();
-    let units = estate::owned_units(&ctx.db, community, on).await?;
-    let numbers: HashMap<i64, String> = units.iter().map(|u| (u.id.0, u.number.clone())).collect();
-    let names: HashMap<PersonId, String> = units.iter().flat_map(|u| u.owners.iter().cloned()).collect();
-    let input: Vec<RegisterUnit> = units
-        .into_iter()
-        .map(|u| RegisterUnit {
-            unit: u.id,
-            area: u.area,
-            status: u.status,
-            owners: u.owners.into_iter().map(|(p, _)| p).collect(),
-        })
-        .collect();
+    let Records { input, numbers, names } = records(&ctx.db, community, on).await?;
     let (register, problems) = Register::assemble(&input);
     let row = |v: &Voter| VoterRow {
         key: v.key.clone(),
@@ -85,6 +74,35 @@ pub async fn preview(
         complete: problems.is_empty(),
         problems,
     })
+}
+
+/// A community's units as the register takes them on `on`, with their numbers and the owners'
+/// names (for showing the register).
+pub(crate) struct Records {
+    pub input: Vec<RegisterUnit>,
+    pub numbers: HashMap<i64, String>,
+    pub names: HashMap<PersonId, String>,
+}
+
+/// The estate records of `community` on `on`, for the register (the preview and the freeze).
+pub(crate) async fn records<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    community: OrgId,
+    on: chrono::NaiveDate,
+) -> Result<Records, AppError> {
+    let units = estate::owned_units(c, community, on).await?;
+    let numbers = units.iter().map(|u| (u.id.0, u.number.clone())).collect();
+    let names = units.iter().flat_map(|u| u.owners.iter().cloned()).collect();
+    let input = units
+        .into_iter()
+        .map(|u| RegisterUnit {
+            unit: u.id,
+            area: u.area,
+            status: u.status,
+            owners: u.owners.into_iter().map(|(p, _)| p).collect(),
+        })
+        .collect();
+    Ok(Records { input, numbers, names })
 }
 
 /// The communities whose register the caller may read (for the page's picker).

@@ -3,18 +3,24 @@ use crate::common::*;
 use axum::http::StatusCode;
 use serde_json::json;
 
-#[tokio::test]
-async fn the_voter_register_counts_persons_and_areas_as_the_law_does_and_only_in_scope() {
-    let w = world().await;
-    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
-    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
-    let pm = w.token("pm.a").await;
-    // Six units of 89.57 ㎡.
+/// Who lives where in the six units [`homes`] builds: (unit, name, phone, relation).
+const OWNERS: [(usize, &str, &str, &str); 6] = [
+    (0, "甲", "13900000001", "owner"),
+    (1, "甲", "13900000001", "owner"),
+    (2, "乙", "13900000002", "owner"),
+    (2, "丙", "13900000003", "co_owner"),
+    (3, "丁", "13900000004", "owner"),
+    (3, "戊", "13900000005", "tenant"),
+];
+
+/// Six units of 89.57 ㎡ in community A, with `occupants` recorded by the manager; returns each
+/// unit's (id, number).
+async fn homes(w: &World, pm: &str, occupants: &[(usize, &str, &str, &str)]) -> Vec<(i64, String)> {
     let r = w
         .json(
             "POST",
             "/api/v1/buildings",
-            Some(&pm),
+            Some(pm),
             &json!({"community_id": w.community_a.0, "code": "1", "cells": 1, "floors": 2, "per_floor": 3, "area": "89.57"}),
         )
         .await;
@@ -22,7 +28,7 @@ async fn the_voter_register_counts_persons_and_areas_as_the_law_does_and_only_in
     let r = w
         .get(
             &format!("/api/v1/units?community_id={}&q=1-", w.community_a.0),
-            Some(&pm),
+            Some(pm),
         )
         .await;
     let units: Vec<(i64, String)> = r.json()["items"]
@@ -32,25 +38,29 @@ async fn the_voter_register_counts_persons_and_areas_as_the_law_does_and_only_in
         .map(|u| (u["id"].as_i64().unwrap(), u["number"].as_str().unwrap().to_string()))
         .collect();
     assert_eq!(units.len(), 6);
-    // 甲 buys units 0 and 1; 乙 and 丙 own unit 2 together; 丁 owns unit 3; 4 and 5 are unsold.
-    for (unit, name, phone, relation) in [
-        (0, "甲", "13900000001", "owner"),
-        (1, "甲", "13900000001", "owner"),
-        (2, "乙", "13900000002", "owner"),
-        (2, "丙", "13900000003", "co_owner"),
-        (3, "丁", "13900000004", "owner"),
-    ] {
+    for (unit, name, phone, relation) in occupants {
         let r = w
             .json(
                 "POST",
-                &format!("/api/v1/units/{}/occupants", units[unit].0),
-                Some(&pm),
+                &format!("/api/v1/units/{}/occupants", units[*unit].0),
+                Some(pm),
                 &json!({"name": name, "phone": phone, "relation": relation}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
+    units
+}
 
+#[tokio::test]
+async fn the_voter_register_counts_persons_and_areas_as_the_law_does_and_only_in_scope() {
+    let w = world().await;
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    let pm = w.token("pm.a").await;
+    // Six units of 89.57 ㎡: 甲 buys units 0 and 1; 乙 and 丙 own unit 2 together; 丁 owns
+    // unit 3; 4 and 5 are unsold.
+    let units = homes(&w, &pm, &OWNERS[..5]).await;
     let uri = format!("/api/v1/communities/{}/voter-register", w.community_a.0);
     let r = w.get(&uri, Some(&pm)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -94,50 +104,12 @@ async fn the_voter_register_counts_persons_and_areas_as_the_law_does_and_only_in
     assert_eq!(w.get(&uri, None).await.status, StatusCode::UNAUTHORIZED);
 }
 
-/// Six units of 89.57 ㎡ in community A: 甲 owns 0 and 1, 乙 and 丙 own 2 together, 丁 owns 3
-/// and sits on the committee, 戊 rents 3, 4 and 5 are unsold. Returns the committee's token.
+/// [`homes`] with every occupant of [`OWNERS`], their accounts, and 丁 on the committee.
+/// Returns the committee's token.
 async fn assembly(w: &World) -> String {
     w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
     let pm = w.token("pm.a").await;
-    let r = w
-        .json(
-            "POST",
-            "/api/v1/buildings",
-            Some(&pm),
-            &json!({"community_id": w.community_a.0, "code": "1", "cells": 1, "floors": 2, "per_floor": 3, "area": "89.57"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let r = w
-        .get(
-            &format!("/api/v1/units?community_id={}&q=1-", w.community_a.0),
-            Some(&pm),
-        )
-        .await;
-    let units: Vec<i64> = r.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_i64().unwrap())
-        .collect();
-    for (unit, name, phone, relation) in [
-        (0, "甲", "13900000001", "owner"),
-        (1, "甲", "13900000001", "owner"),
-        (2, "乙", "13900000002", "owner"),
-        (2, "丙", "13900000003", "co_owner"),
-        (3, "丁", "13900000004", "owner"),
-        (3, "戊", "13900000005", "tenant"),
-    ] {
-        let r = w
-            .json(
-                "POST",
-                &format!("/api/v1/units/{}/occupants", units[unit]),
-                Some(&pm),
-                &json!({"name": name, "phone": phone, "relation": relation}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    }
+    homes(w, &pm, &OWNERS).await;
     for (phone, name) in [
         ("13900000001", "甲"),
         ("13900000002", "乙"),
