@@ -1,5 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import { DEMO_PASSWORD, hydrated, LoginPage, shot } from "./fixtures/pages";
+import { png } from "./fixtures/files";
 
 // 社区 → 业主大会 in the demo's 桂花苑: a vote open now (owners may change their ballot), one whose
 // voting time is over, one published. 13800000001 chairs the owners' committee; 13800000041 rents.
@@ -124,4 +125,64 @@ test("without JavaScript an owner still votes and gets the receipt", async ({ br
   await page.getByRole("button", { name: "提交表决" }).click();
   await expect(page.getByTestId("receipt")).toHaveText(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
   await ctx.close();
+});
+
+test("the committee enters a paper ballot, sees it conflict with the online one and settles it (375 px)", async ({ browser }) => {
+  // An owner votes online…
+  const ownerCtx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+  const owner = await ownerCtx.newPage();
+  await new LoginPage(owner).loginAsResident("13800000006");
+  await openMeeting(owner, OPEN);
+  await owner.getByTestId("item-0").getByRole("radio", { name: "同意" }).check();
+  await owner.getByTestId("item-1").getByRole("radio", { name: "同意" }).check();
+  await owner.getByRole("button", { name: "提交表决" }).click();
+  await expect(owner.getByTestId("receipt")).toBeVisible();
+  const unit = (await owner.locator(".ballot .muted.small").first().innerText()).split(/[、 ]/)[0];
+  expect(unit).toMatch(/^\d+-\d+-\d+$/);
+
+  // …and hands in a paper ballot too, which the chair enters from its scan.
+  const chairCtx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+  const chair = await chairCtx.newPage();
+  await new LoginPage(chair).loginAsResident("13800000001");
+  await openMeeting(chair, OPEN);
+  const entry = chair.getByTestId("paper-entry");
+  await entry.getByText("录入书面表决票").click();
+  // Nothing is entered without saying whose ballot it is.
+  await entry.getByTestId("enter-paper").click();
+  await expect(entry.getByRole("alert").filter({ hasText: "请先选择这张书面票对应的业主" })).toBeVisible();
+  const radios = entry.locator(".voter-pick input[type=radio]");
+  await expect(radios).toHaveCount(20);
+  await entry.getByLabel("按房号查找").fill(unit);
+  await expect.poll(() => radios.count()).toBeLessThan(20);
+  const row = entry.locator(".voter-pick__row").filter({ hasText: new RegExp(`^${unit} ·`) });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByText("已网络投票")).toBeVisible();
+  await row.getByRole("radio").check();
+  await expect(row.getByRole("radio")).toBeChecked();
+  // Without the scan: refused by name.
+  await entry.getByTestId("item-0").getByRole("radio", { name: "反对" }).check();
+  await entry.getByTestId("item-1").getByRole("radio", { name: "同意" }).check();
+  await entry.getByTestId("enter-paper").click();
+  await expect(entry.getByRole("alert").filter({ hasText: "请先拍照或上传书面表决票的扫描件" })).toBeVisible();
+  await entry.getByTestId("photo-picker").getByLabel("从相册选择").setInputFiles({ name: "ballot.png", mimeType: "image/png", buffer: png(120, 160) });
+  await expect(entry.locator(".photo-picker__thumb")).toHaveCount(1);
+  await entry.getByTestId("enter-paper").click();
+
+  // Neither ballot is dropped: the conflict is listed with both and the scan.
+  const conflict = chair.getByTestId("conflict").filter({ hasText: unit });
+  await expect(conflict).toBeVisible();
+  await expect(conflict.getByText("网络投票", { exact: true })).toBeVisible();
+  await conflict.scrollIntoViewIfNeeded();
+  const thumb = conflict.locator("img.conflict__scan");
+  await expect.poll(() => thumb.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+  await shot(chair, "assembly-conflict-375");
+  await conflict.getByTestId("keep-paper").click();
+  await expect(chair.getByTestId("conflict").filter({ hasText: unit })).toHaveCount(0);
+
+  // The owner sees the paper ballot entered for them.
+  await owner.reload();
+  await hydrated(owner);
+  await expect(owner.getByTestId("paper-receipt")).toContainText("业委会已于");
+  await chairCtx.close();
+  await ownerCtx.close();
 });

@@ -23,6 +23,7 @@ mod m20261206_000006_org_contacts;
 mod m20261207_000001_completion_rule;
 mod m20261207_000002_notice_words;
 mod m20261208_000001_governance;
+mod m20261209_000001_paper_ballots;
 mod util;
 
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_completion_rule::Migration),
             Box::new(m20261207_000002_notice_words::Migration),
             Box::new(m20261208_000001_governance::Migration),
+            Box::new(m20261209_000001_paper_ballots::Migration),
         ]
     }
 }

@@ -192,6 +192,11 @@ impl Modify for CommonErrors {
         app::governance::rest::ballots_cast,
         app::governance::rest::ballots_log,
         app::governance::rest::votes_result,
+        app::governance::rest::voters_find,
+        app::governance::rest::paper_enter,
+        app::governance::rest::conflicts_list,
+        app::governance::rest::conflicts_resolve,
+        app::governance::rest::scan_get,
     ),
     modifiers(&Bearer, &CommonErrors),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"))

@@ -281,6 +281,23 @@ async fn attach_files<C: ConnectionTrait + TransactionTrait>(
     Ok(())
 }
 
+/// The SHA-256 (hex) of photo `id` while it is `user`'s own upload and not yet attached (the
+/// form about to attach it wants to record what it holds); `None` otherwise.
+/// Errors: `Internal` when the database fails.
+pub async fn unattached_photo_sha256<C: ConnectionTrait>(
+    c: &C,
+    user: UserId,
+    id: i64,
+) -> Result<Option<String>, AppError> {
+    Ok(files::Entity::find_by_id(id)
+        .filter(files::Column::UploadedBy.eq(user.0))
+        .filter(files::Column::AttachedKind.is_null())
+        .filter(files::Column::ContentType.eq(PHOTO_TYPE))
+        .one(c)
+        .await?
+        .map(|f| f.sha256))
+}
+
 /// The photos attached to each of the objects `ids` of `kind`, oldest first; objects without
 /// photos are absent from the map.
 /// Errors: `Internal` when the database fails.

@@ -1,5 +1,5 @@
 //! Server functions of owners' governance: authorize, call one use case, map the error.
-use super::model::{Meeting, MeetingRow, MyMeeting, MyVoter, RegisterPreview};
+use super::model::{BallotConflict, Meeting, MeetingRow, MyMeeting, MyVoter, RegisterPreview, RegisterVoter};
 use crate::org::model::OrgNode;
 use crate::shared::error::AppError;
 use crate::shared::ids::{MeetingId, OrgId};
@@ -128,6 +128,48 @@ pub async fn advance_meeting(meeting: MeetingId, action: String) -> Result<Meeti
         let action = super::model::MeetingAction::parse(&action)
             .ok_or_else(|| AppError::validation("action", "gov.err_action"))?;
         super::meetings::act(&ctx, &meta, &auth, meeting, action).await
+    })
+    .await
+}
+
+/// Voters of a meeting's frozen register whose units contain `q` (the committee).
+#[server]
+pub async fn find_register_voters(
+    meeting: MeetingId,
+    #[server(default)] q: String,
+) -> Result<Vec<RegisterVoter>, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::ballots::find_voters(&ctx, &meta, &auth, meeting, &q).await).await
+}
+
+/// Enters a paper ballot for register voter `voter` from the form's marks and the uploaded scan.
+#[server]
+pub async fn enter_paper_ballot(
+    meeting: MeetingId,
+    #[server(default)] voter: Option<i32>,
+    #[server(default)] scan: Option<i64>,
+    #[server(default)] marks: Vec<String>,
+) -> Result<RegisterVoter, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let voter = voter.ok_or_else(|| AppError::validation("voter", "gov.err_pick_voter"))?;
+        let scan = scan.ok_or_else(|| AppError::validation("scan", "gov.err_scan_missing"))?;
+        super::ballots::enter_paper_marks(&ctx, &meta, &auth, meeting, voter, &marks, scan).await
+    })
+    .await
+}
+
+/// The voters of a meeting holding both a paper and an online ballot (the committee).
+#[server]
+pub async fn ballot_conflicts(meeting: MeetingId) -> Result<Vec<BallotConflict>, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::ballots::conflicts(&ctx, &meta, &auth, meeting).await).await
+}
+
+/// Settles a voter's conflict: `keep` is `paper` or `online`.
+#[server]
+pub async fn resolve_conflict(meeting: MeetingId, voter: i32, keep: String) -> Result<Vec<BallotConflict>, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let keep =
+            super::model::BallotSource::parse(&keep).ok_or_else(|| AppError::validation("keep", "gov.err_keep"))?;
+        super::ballots::resolve(&ctx, &meta, &auth, meeting, voter, keep).await
     })
     .await
 }

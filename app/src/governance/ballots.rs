@@ -1,11 +1,16 @@
-//! (ssr) Ballots and the ballot log. Every ballot (and every replacement) is one row of a
-//! per-meeting hash chain: `hash = SHA-256(prev_hash | meeting | seq | kind | voter token |
-//! voter area | source | answers | at)`. The voter's receipt is the start of that hash. The
-//! tally reads each voter's ballot in force; [`verify`] re-walks the chain and re-tallies it,
-//! which is what `linli admin verify-vote` and anyone holding the exported log can do.
+//! (ssr) Ballots and the ballot log. Every ballot (every replacement, paper entry and conflict
+//! resolution) is one row of a per-meeting hash chain: `hash = SHA-256(prev_hash | meeting |
+//! seq | kind | voter token | voter area | source | answers | at)`, followed by `| scan` on rows
+//! entered from a scanned paper ballot. The voter's receipt is the start of that hash. A voter
+//! may hold one online and one paper ballot: both stay in force, listed as a conflict, until
+//! the committee says which one stands; the result cannot be published before. The tally reads
+//! each voter's ballot in force; [`verify`] re-walks the chain and re-tallies it, which is what
+//! `linli admin verify-vote` and anyone holding the exported log can do.
 use super::meetings::{self, status, visible, voting, Seat};
 use super::model::*;
 use crate::access::model::{Authed, RequestMeta};
+use crate::access::service::actor_label;
+use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{gov_ballot_log, gov_ballots, gov_meetings, gov_voter_persons, gov_voters};
 use crate::db::AppCtx;
 use crate::estate::model::Relation;
@@ -14,7 +19,7 @@ use crate::notify::model::Category;
 use crate::notify::service::{self as notify_svc, Notice};
 use crate::shared::error::AppError;
 use crate::shared::i18n::Msg;
-use crate::shared::ids::{MeetingId, PersonId};
+use crate::shared::ids::{MeetingId, OrgId, PersonId, UserId};
 use crate::with_txn;
 use chrono::Utc;
 use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect};
@@ -29,10 +34,14 @@ const PAGE: u64 = 5_000;
 pub fn row_hash(meeting: i64, r: &LogRow) -> String {
     use sha2::Digest;
     let answers = serde_json::to_string(&r.answers).unwrap_or_default();
-    let buf = format!(
+    let mut buf = format!(
         "{}|{}|{}|{}|{}|{}|{}|{}|{}",
         r.prev_hash, meeting, r.seq, r.kind, r.voter, r.area, r.source, answers, r.at
     );
+    if let Some(scan) = &r.scan {
+        buf.push('|');
+        buf.push_str(scan);
+    }
     hex::encode(sha2::Sha256::digest(buf.as_bytes()))
 }
 
@@ -49,6 +58,22 @@ pub async fn cast_marks(
     let items = meetings::items_of(&ctx.db, m.id).await?;
     let ballot = ballot_from_marks(&items, marks).map_err(|p| AppError::validation("answers", p.key()))?;
     cast(ctx, meta, auth, id, voter, ballot).await
+}
+
+/// [`enter_paper`] from a form's marks (see [`ballot_from_marks`]). Errors: as [`enter_paper`].
+pub async fn enter_paper_marks(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: MeetingId,
+    voter: i32,
+    marks: &[String],
+    scan: i64,
+) -> Result<RegisterVoter, AppError> {
+    let (m, _) = visible(ctx, auth, id).await?;
+    let items = meetings::items_of(&ctx.db, m.id).await?;
+    let ballot = ballot_from_marks(&items, marks).map_err(|p| AppError::validation("answers", p.key()))?;
+    enter_paper(ctx, meta, auth, id, voter, ballot, scan).await
 }
 
 /// Casts (or, where the meeting allows it, replaces) the ballot of register voter `voter` for
@@ -110,8 +135,23 @@ pub async fn cast(
         .ok_or(AppError::NotFound)?;
     let (row, written) = record(ctx, m.id, &v, &ballot, auth.user_id).await?;
     if written && owners.len() > 1 {
-        tell_co_owners(ctx, auth, &m, &owners, &v.numbers, &row.receipt).await;
+        tell_owners(
+            ctx,
+            Some(auth.user_id),
+            &m,
+            &owners,
+            "gov.co_owner_body",
+            &v.numbers,
+            &row.receipt,
+        )
+        .await;
     }
+    let paper = gov_ballots::Entity::find()
+        .filter(gov_ballots::Column::MeetingId.eq(m.id))
+        .filter(gov_ballots::Column::VoterIdx.eq(voter))
+        .filter(gov_ballots::Column::Source.eq(BallotSource::Paper.code()))
+        .one(&ctx.db)
+        .await?;
     Ok(MyVoter {
         voter,
         units: v.numbers,
@@ -119,6 +159,8 @@ pub async fn cast(
         ballot: Some(ballot),
         receipt: Some(row.receipt),
         cast_at: Some(row.cast_at),
+        paper_receipt: paper.as_ref().map(|p| p.receipt.clone()),
+        paper_at: paper.map(|p| p.cast_at),
     })
 }
 
@@ -131,9 +173,35 @@ pub async fn record(
     meeting: i64,
     v: &gov_voters::Model,
     ballot: &Ballot,
-    by: crate::shared::ids::UserId,
+    by: UserId,
+) -> Result<(gov_ballots::Model, bool), AppError> {
+    write(ctx, meeting, v, ballot, by, None).await
+}
+
+/// The scanned paper ballot a paper entry is made from: the uploaded photo and its SHA-256.
+struct Scan {
+    file: i64,
+    sha256: String,
+}
+
+/// Writes voter `v`'s ballot from one source, online (`scan` is `None`) or paper, as the next
+/// row of the log (see [`record`]). Online ballots are taken while voting is open; paper ones
+/// from the opening until the result is published (ballots handed in by the close are entered
+/// after it). A paper ballot's scan is attached to the meeting in the same transaction.
+async fn write(
+    ctx: &AppCtx,
+    meeting: i64,
+    v: &gov_voters::Model,
+    ballot: &Ballot,
+    by: UserId,
+    scan: Option<Scan>,
 ) -> Result<(gov_ballots::Model, bool), AppError> {
     let answers = serde_json::to_string(ballot).map_err(|_| AppError::Internal)?;
+    let source = if scan.is_some() {
+        BallotSource::Paper
+    } else {
+        BallotSource::Online
+    };
     with_txn!(ctx.db, |txn| {
         // Under the meeting's row lock (PostgreSQL; SQLite's writer lock already serializes):
         // the status, the voter's ballot and the log head are read and written as one step.
@@ -142,59 +210,59 @@ pub async fn record(
             .one(&txn)
             .await?
             .ok_or(AppError::NotFound)?;
-        if !voting(&fresh, Utc::now()) {
+        let open = match source {
+            BallotSource::Online => voting(&fresh, Utc::now()),
+            BallotSource::Paper => matches!(status(&fresh), MeetingStatus::Open | MeetingStatus::Closed),
+        };
+        if !open {
             return Err(AppError::conflict("meeting", "gov.err_not_voting"));
         }
         let existing = gov_ballots::Entity::find()
             .filter(gov_ballots::Column::MeetingId.eq(meeting))
             .filter(gov_ballots::Column::VoterIdx.eq(v.idx))
-            .filter(gov_ballots::Column::Source.eq("online"))
+            .filter(gov_ballots::Column::Source.eq(source.code()))
             .one(&txn)
             .await?;
         if let Some(b) = &existing {
-            if b.answers == answers {
+            if b.answers == answers && b.file_id == scan.as_ref().map(|s| s.file) {
                 return Ok((b.clone(), false));
             }
             if !fresh.allow_change {
                 return Err(AppError::conflict("voter", "gov.err_already_voted"));
             }
         }
-        let head = gov_ballot_log::Entity::find()
-            .filter(gov_ballot_log::Column::MeetingId.eq(meeting))
-            .order_by_desc(gov_ballot_log::Column::Seq)
-            .limit(1)
-            .one(&txn)
-            .await?;
-        let now = Utc::now();
-        let now = now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos() % 1000));
-        let mut log = LogRow {
-            seq: head.as_ref().map_or(1, |h| h.seq + 1),
-            kind: if existing.is_some() { "replace" } else { "cast" }.into(),
-            voter: v.token.clone(),
-            units: None,
-            area: v.area,
-            source: "online".into(),
-            answers: ballot.clone(),
-            at: now.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-            prev_hash: head.map_or_else(|| GENESIS.to_string(), |h| h.hash),
-            hash: String::new(),
-        };
-        log.hash = row_hash(meeting, &log);
-        gov_ballot_log::ActiveModel {
-            meeting_id: Set(meeting),
-            seq: Set(log.seq),
-            kind: Set(log.kind.clone()),
-            voter_idx: Set(v.idx),
-            source: Set(log.source.clone()),
-            answers: Set(answers.clone()),
-            at: Set(log.at.clone()),
-            prev_hash: Set(log.prev_hash.clone()),
-            hash: Set(log.hash.clone()),
-            ..Default::default()
+        if existing.is_none() && !fresh.allow_change {
+            // A ballot from this source that a conflict's settlement set aside was still cast:
+            // where changes are not allowed, it is not cast again.
+            let before = gov_ballot_log::Entity::find()
+                .filter(gov_ballot_log::Column::MeetingId.eq(meeting))
+                .filter(gov_ballot_log::Column::VoterIdx.eq(v.idx))
+                .filter(gov_ballot_log::Column::Source.eq(source.code()))
+                .filter(gov_ballot_log::Column::Kind.ne("resolve"))
+                .count(&txn)
+                .await?;
+            if before > 0 {
+                return Err(AppError::conflict("voter", "gov.err_already_voted"));
+            }
         }
-        .insert(&txn)
+        let kind = if existing.is_some() { "replace" } else { "cast" };
+        let (log, _) = append(
+            &txn,
+            meeting,
+            v,
+            kind,
+            source,
+            ballot,
+            scan.as_ref().map(|s| s.sha256.clone()),
+        )
         .await?;
+        if let Some(s) = &scan {
+            crate::files::service::attach(&txn, by, &[s.file], SCAN_KIND, meeting, MAX_SCANS)
+                .await
+                .map_err(|_| AppError::validation("scan", "gov.err_scan"))?;
+        }
         let receipt = receipt_of(&log.hash);
+        let at = parse_at(&log.at);
         let b = match existing.clone() {
             Some(b) => {
                 let mut am: gov_ballots::ActiveModel = b.into();
@@ -202,19 +270,21 @@ pub async fn record(
                 am.receipt = Set(receipt);
                 am.seq = Set(log.seq);
                 am.cast_by = Set(by.0);
-                am.cast_at = Set(now);
+                am.cast_at = Set(at);
+                am.file_id = Set(scan.as_ref().map(|s| s.file));
                 am.update(&txn).await?
             }
             None => {
                 gov_ballots::ActiveModel {
                     meeting_id: Set(meeting),
                     voter_idx: Set(v.idx),
-                    source: Set("online".into()),
+                    source: Set(source.code().into()),
                     answers: Set(answers.clone()),
                     receipt: Set(receipt),
                     seq: Set(log.seq),
                     cast_by: Set(by.0),
-                    cast_at: Set(now),
+                    cast_at: Set(at),
+                    file_id: Set(scan.as_ref().map(|s| s.file)),
                     ..Default::default()
                 }
                 .insert(&txn)
@@ -225,13 +295,351 @@ pub async fn record(
     })
 }
 
-/// The other co-owners of a unit hear that its ballot was cast or replaced (the law lets any of
-/// them cast it; none may be surprised). A failure is logged: the ballot stands.
-async fn tell_co_owners(
+/// The `at` of a log row as a time (it was written from one).
+fn parse_at(at: &str) -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|_| Utc::now())
+}
+
+/// Appends one row to meeting `meeting`'s log, after its head, and returns it with its id.
+/// The caller holds the meeting's row lock.
+async fn append<C: ConnectionTrait>(
+    c: &C,
+    meeting: i64,
+    v: &gov_voters::Model,
+    kind: &str,
+    source: BallotSource,
+    ballot: &Ballot,
+    scan: Option<String>,
+) -> Result<(LogRow, i64), AppError> {
+    let head = gov_ballot_log::Entity::find()
+        .filter(gov_ballot_log::Column::MeetingId.eq(meeting))
+        .order_by_desc(gov_ballot_log::Column::Seq)
+        .limit(1)
+        .one(c)
+        .await?;
+    let now = Utc::now();
+    let now = now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos() % 1000));
+    let mut log = LogRow {
+        seq: head.as_ref().map_or(1, |h| h.seq + 1),
+        kind: kind.into(),
+        voter: v.token.clone(),
+        units: None,
+        area: v.area,
+        source: source.code().into(),
+        answers: ballot.clone(),
+        at: now.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        scan,
+        prev_hash: head.map_or_else(|| GENESIS.to_string(), |h| h.hash),
+        hash: String::new(),
+    };
+    log.hash = row_hash(meeting, &log);
+    let row = gov_ballot_log::ActiveModel {
+        meeting_id: Set(meeting),
+        seq: Set(log.seq),
+        kind: Set(log.kind.clone()),
+        voter_idx: Set(v.idx),
+        source: Set(log.source.clone()),
+        answers: Set(serde_json::to_string(ballot).map_err(|_| AppError::Internal)?),
+        at: Set(log.at.clone()),
+        prev_hash: Set(log.prev_hash.clone()),
+        hash: Set(log.hash.clone()),
+        scan: Set(log.scan.clone()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok((log, row.id))
+}
+
+/// The attachment kind of scanned paper ballots (attached to their meeting).
+const SCAN_KIND: &str = "gov_paper";
+/// Scans one meeting may hold: one per paper entry, replacements included.
+const MAX_SCANS: usize = 1_000_000;
+
+/// The meeting `id` for its committee, while ballots are being collected or counted (open or
+/// closed, not yet published). Errors: `NotFound`, `Forbidden` (audited), a conflict naming
+/// `status` at any other step.
+async fn counting(
     ctx: &AppCtx,
+    meta: &RequestMeta,
     auth: &Authed,
+    id: MeetingId,
+) -> Result<gov_meetings::Model, AppError> {
+    let (m, _) = visible(ctx, auth, id).await?;
+    meetings::require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    if !matches!(status(&m), MeetingStatus::Open | MeetingStatus::Closed) {
+        return Err(AppError::conflict("status", "gov.err_not_counting"));
+    }
+    Ok(m)
+}
+
+/// The register voter `voter` of meeting `m`. Errors: a validation error naming `voter`.
+async fn voter_of<C: ConnectionTrait>(
+    c: &C,
+    m: &gov_meetings::Model,
+    voter: i32,
+) -> Result<gov_voters::Model, AppError> {
+    gov_voters::Entity::find()
+        .filter(gov_voters::Column::MeetingId.eq(m.id))
+        .filter(gov_voters::Column::Idx.eq(voter))
+        .one(c)
+        .await?
+        .ok_or_else(|| AppError::validation("voter", "gov.err_no_such_voter"))
+}
+
+/// The persons a register voter stands for (its owners; none for the developer).
+async fn owners_of<C: ConnectionTrait>(c: &C, meeting: i64, voter: i32) -> Result<Vec<PersonId>, AppError> {
+    Ok(gov_voter_persons::Entity::find()
+        .filter(gov_voter_persons::Column::MeetingId.eq(meeting))
+        .filter(gov_voter_persons::Column::VoterIdx.eq(voter))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| PersonId(p.person_id))
+        .collect())
+}
+
+/// Register voters of a meeting whose units contain `q` (all of them for an empty `q`), at most
+/// 20, with the ballots they hold; for the committee entering paper ballots.
+/// Errors: as [`counting`], published meetings included (their register stays readable).
+pub async fn find_voters(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: MeetingId,
+    q: &str,
+) -> Result<Vec<RegisterVoter>, AppError> {
+    let (m, _) = visible(ctx, auth, id).await?;
+    meetings::require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    if matches!(status(&m), MeetingStatus::Draft | MeetingStatus::Noticed) {
+        return Err(AppError::conflict("status", "gov.err_not_counting"));
+    }
+    let q: String = q.trim().chars().take(40).collect();
+    let mut find = gov_voters::Entity::find().filter(gov_voters::Column::MeetingId.eq(m.id));
+    if !q.is_empty() {
+        find = find.filter(gov_voters::Column::Numbers.contains(&q));
+    }
+    let rows = find
+        .order_by_asc(gov_voters::Column::Idx)
+        .limit(20)
+        .all(&ctx.db)
+        .await?;
+    let idxs: Vec<i32> = rows.iter().map(|v| v.idx).collect();
+    let held: Vec<(i32, String)> = gov_ballots::Entity::find()
+        .select_only()
+        .column(gov_ballots::Column::VoterIdx)
+        .column(gov_ballots::Column::Source)
+        .filter(gov_ballots::Column::MeetingId.eq(m.id))
+        .filter(gov_ballots::Column::VoterIdx.is_in(idxs))
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|v| RegisterVoter {
+            voter: v.idx,
+            developer: VoterKey::parse(&v.key) == Some(VoterKey::Developer),
+            online: held.contains(&(v.idx, BallotSource::Online.code().to_string())),
+            paper: held.contains(&(v.idx, BallotSource::Paper.code().to_string())),
+            units: v.numbers,
+            area: v.area,
+        })
+        .collect())
+}
+
+/// Enters a paper ballot (书面表决票) for register voter `voter` from its scan, photo `scan`
+/// uploaded by the caller. The committee only, from the opening until the result is published.
+/// The voter's owners are told, with the receipt. Where the voter also holds an online ballot
+/// both stay, and the pair is listed by [`conflicts`].
+/// Errors (nothing stored): as [`counting`]; a validation error naming `voter` (not on the
+/// register), `answers` (the ballot's problem) or `scan` (not the caller's fresh upload);
+/// `gov.err_already_voted` for a second paper ballot where changes are not allowed.
+pub async fn enter_paper(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: MeetingId,
+    voter: i32,
+    ballot: Ballot,
+    scan: i64,
+) -> Result<RegisterVoter, AppError> {
+    let m = counting(ctx, meta, auth, id).await?;
+    let v = voter_of(&ctx.db, &m, voter).await?;
+    let items = meetings::items_of(&ctx.db, m.id).await?;
+    check_ballot(&items, &ballot).map_err(|p| AppError::validation("answers", p.key()))?;
+    let sha256 = crate::files::service::unattached_photo_sha256(&ctx.db, auth.user_id, scan)
+        .await?
+        .ok_or_else(|| AppError::validation("scan", "gov.err_scan"))?;
+    let (b, written) = write(ctx, m.id, &v, &ballot, auth.user_id, Some(Scan { file: scan, sha256 })).await?;
+    if written {
+        let actor = actor_label(&ctx.db, auth.user_id).await;
+        audit::record(
+            &ctx.db,
+            meta,
+            AuditEntry::new("assembly.paper", "meeting", m.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(m.community_id)))
+                .summary(serde_json::json!({ "voter": v.idx, "units": v.numbers, "seq": b.seq, "scan": scan })),
+        )
+        .await?;
+        let owners = owners_of(&ctx.db, m.id, v.idx).await?;
+        tell_owners(ctx, None, &m, &owners, "gov.paper_body", &v.numbers, &b.receipt).await;
+    }
+    Ok(find_voters(ctx, meta, auth, id, &v.numbers)
+        .await?
+        .into_iter()
+        .find(|r| r.voter == v.idx)
+        .unwrap_or(RegisterVoter {
+            voter: v.idx,
+            units: v.numbers,
+            area: v.area,
+            developer: false,
+            online: false,
+            paper: true,
+        }))
+}
+
+/// The voters of a meeting holding both a paper and an online ballot, for its committee.
+/// Errors: `NotFound`, `Forbidden`.
+pub async fn conflicts(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: MeetingId,
+) -> Result<Vec<BallotConflict>, AppError> {
+    let (m, _) = visible(ctx, auth, id).await?;
+    meetings::require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    conflicts_of(&ctx.db, &m).await
+}
+
+async fn conflicts_of<C: ConnectionTrait>(c: &C, m: &gov_meetings::Model) -> Result<Vec<BallotConflict>, AppError> {
+    let twice: Vec<i32> = gov_ballots::Entity::find()
+        .select_only()
+        .column(gov_ballots::Column::VoterIdx)
+        .filter(gov_ballots::Column::MeetingId.eq(m.id))
+        .group_by(gov_ballots::Column::VoterIdx)
+        .having(Expr::cust("COUNT(*) > 1"))
+        .into_tuple()
+        .all(c)
+        .await?;
+    if twice.is_empty() {
+        return Ok(vec![]);
+    }
+    let ballots = gov_ballots::Entity::find()
+        .filter(gov_ballots::Column::MeetingId.eq(m.id))
+        .filter(gov_ballots::Column::VoterIdx.is_in(twice.clone()))
+        .all(c)
+        .await?;
+    let voters = gov_voters::Entity::find()
+        .filter(gov_voters::Column::MeetingId.eq(m.id))
+        .filter(gov_voters::Column::Idx.is_in(twice))
+        .order_by_asc(gov_voters::Column::Idx)
+        .all(c)
+        .await?;
+    let read = |b: &gov_ballots::Model| serde_json::from_str::<Ballot>(&b.answers).unwrap_or_default();
+    Ok(voters
+        .into_iter()
+        .filter_map(|v| {
+            let of = |s: BallotSource| ballots.iter().find(|b| b.voter_idx == v.idx && b.source == s.code());
+            let (online, paper) = (of(BallotSource::Online)?, of(BallotSource::Paper)?);
+            Some(BallotConflict {
+                voter: v.idx,
+                units: v.numbers,
+                area: v.area,
+                online: read(online),
+                online_at: online.cast_at,
+                paper: read(paper),
+                paper_at: paper.cast_at,
+                scan: paper.file_id,
+            })
+        })
+        .collect())
+}
+
+/// Settles a voter's paper-versus-online conflict: the ballot from `keep` stands, the other no
+/// longer counts. One `resolve` row in the log records it; the voter's owners are told.
+/// Errors (nothing changed): as [`counting`]; a conflict naming `voter` when the voter does not
+/// hold both ballots.
+pub async fn resolve(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: MeetingId,
+    voter: i32,
+    keep: BallotSource,
+) -> Result<Vec<BallotConflict>, AppError> {
+    let m = counting(ctx, meta, auth, id).await?;
+    let v = voter_of(&ctx.db, &m, voter).await?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let kept = with_txn!(ctx.db, |txn| {
+        gov_meetings::Entity::find_by_id(m.id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let held = gov_ballots::Entity::find()
+            .filter(gov_ballots::Column::MeetingId.eq(m.id))
+            .filter(gov_ballots::Column::VoterIdx.eq(v.idx))
+            .all(&txn)
+            .await?;
+        let (Some(kept), Some(dropped)) = (
+            held.iter().find(|b| b.source == keep.code()),
+            held.iter().find(|b| b.source != keep.code()),
+        ) else {
+            return Err(AppError::conflict("voter", "gov.err_no_conflict"));
+        };
+        let ballot: Ballot = serde_json::from_str(&kept.answers).map_err(|_| AppError::Internal)?;
+        let (log, _) = append(&txn, m.id, &v, "resolve", keep, &ballot, None).await?;
+        gov_ballots::Entity::delete_by_id(dropped.id).exec(&txn).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("assembly.resolve", "meeting", m.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(m.community_id)))
+                .summary(serde_json::json!({
+                    "voter": v.idx, "units": v.numbers, "keep": keep.code(), "seq": log.seq,
+                    "dropped": dropped.source, "dropped_seq": dropped.seq,
+                })),
+        )
+        .await?;
+        Ok(kept.receipt.clone())
+    })?;
+    let owners = owners_of(&ctx.db, m.id, v.idx).await?;
+    let body = match keep {
+        BallotSource::Online => "gov.resolved_online_body",
+        BallotSource::Paper => "gov.resolved_paper_body",
+    };
+    tell_owners(ctx, None, &m, &owners, body, &v.numbers, &kept).await;
+    conflicts_of(&ctx.db, &m).await
+}
+
+/// A scanned paper ballot of meeting `id`, for its committee.
+/// Errors: `NotFound` (also for a file that is not one of the meeting's scans), `Forbidden`.
+pub async fn scan(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: MeetingId,
+    file: i64,
+    thumb: bool,
+) -> Result<Vec<u8>, AppError> {
+    let (m, _) = visible(ctx, auth, id).await?;
+    meetings::require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    crate::files::service::read(ctx, file, SCAN_KIND, m.id, thumb).await
+}
+
+/// The owners of a register voter hear that its ballot was cast, replaced, entered from paper
+/// or settled (the law lets any co-owner cast it; none may be surprised), all but `except` (who
+/// did it). `body` fills `who`, `units` and `receipt`. A failure is logged: the ballot stands.
+async fn tell_owners(
+    ctx: &AppCtx,
+    except: Option<UserId>,
     m: &gov_meetings::Model,
     owners: &[PersonId],
+    body: &str,
     units: &str,
     receipt: &str,
 ) {
@@ -239,15 +647,18 @@ async fn tell_co_owners(
         let users: Vec<_> = estate::users_of_persons(&ctx.db, owners)
             .await?
             .into_iter()
-            .filter(|u| *u != auth.user_id)
+            .filter(|u| Some(*u) != except)
             .collect();
         if users.is_empty() {
             return Ok::<(), AppError>(());
         }
-        let actor = crate::access::service::display_names(&ctx.db, &[auth.user_id.0])
-            .await?
-            .remove(&auth.user_id.0)
-            .unwrap_or_default();
+        let who = match except {
+            Some(u) => crate::access::service::display_names(&ctx.db, &[u.0])
+                .await?
+                .remove(&u.0)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
         with_txn!(ctx.db, |txn| {
             notify_svc::raise(
                 &txn,
@@ -256,9 +667,9 @@ async fn tell_co_owners(
                     category: Category::Votes,
                     title: Msg::fill("gov.co_owner_title", [("title", Msg::text(&m.title))]),
                     body: Msg::fill(
-                        "gov.co_owner_body",
+                        body,
                         [
-                            ("who", Msg::text(&actor)),
+                            ("who", Msg::text(&who)),
                             ("units", Msg::text(units)),
                             ("receipt", Msg::text(receipt)),
                         ],
@@ -275,7 +686,7 @@ async fn tell_co_owners(
         })
     };
     if let Err(e) = told.await {
-        tracing::warn!(meeting = m.id, error = ?e, "co-owners were not told of a ballot");
+        tracing::warn!(meeting = m.id, error = ?e, "the owners were not told of a ballot");
     }
 }
 
@@ -310,7 +721,11 @@ async fn register_of<C: ConnectionTrait>(
 
 /// Tallies the ballots in force of a meeting, with the log head they come from (publishing
 /// stores it; the benchmark times it).
+/// Errors: a conflict naming `conflicts` while a voter holds both a paper and an online ballot.
 pub async fn tally<C: ConnectionTrait>(c: &C, m: &gov_meetings::Model) -> Result<MeetingResult, AppError> {
+    if !conflicts_of(c, m).await?.is_empty() {
+        return Err(AppError::conflict("conflicts", "gov.err_unresolved_conflicts"));
+    }
     let (register, _) = register_of(c, m).await?;
     let items = meetings::items_of(c, m.id).await?;
     let ballots: Vec<(usize, Ballot)> = gov_ballots::Entity::find()
@@ -419,6 +834,7 @@ async fn log_rows<C: ConnectionTrait>(
                 source: r.source,
                 answers: serde_json::from_str(&r.answers).unwrap_or_default(),
                 at: r.at,
+                scan: r.scan,
                 prev_hash: r.prev_hash,
                 hash: r.hash,
             });
@@ -459,7 +875,8 @@ pub async fn verify<C: ConnectionTrait>(c: &C, id: MeetingId) -> Result<Verifica
     let items = meetings::items_of(c, m.id).await?;
     let mut problems = Vec::new();
     let mut prev = GENESIS.to_string();
-    let mut last: HashMap<usize, (i64, Ballot)> = HashMap::new();
+    // Each voter's last ballot from each source; a `resolve` row drops the other source.
+    let mut last: HashMap<(usize, String), (i64, Ballot)> = HashMap::new();
     for (n, r) in rows.iter().enumerate() {
         if r.seq != n as i64 + 1 {
             problems.push(format!("row {}: sequence {} out of order", n + 1, r.seq));
@@ -476,28 +893,52 @@ pub async fn verify<C: ConnectionTrait>(c: &C, id: MeetingId) -> Result<Verifica
                 if check_ballot(&items, &r.answers).is_err() {
                     problems.push(format!("row {}: the ballot does not fit the items", r.seq));
                 }
-                last.insert(v, (r.seq, r.answers.clone()));
+                if r.kind == "resolve" {
+                    let kept = last.get(&(v, r.source.clone())).map(|(_, b)| b);
+                    let other = last.keys().any(|(w, s)| *w == v && *s != r.source);
+                    if kept != Some(&r.answers) || !other {
+                        problems.push(format!("row {}: settles a conflict the log does not hold", r.seq));
+                    }
+                    last.retain(|(w, s), _| *w != v || *s == r.source);
+                } else {
+                    last.insert((v, r.source.clone()), (r.seq, r.answers.clone()));
+                }
             }
         }
         prev = r.hash.clone();
     }
-    let mut in_force: Vec<(usize, Ballot)> = last.iter().map(|(v, (_, b))| (*v, b.clone())).collect();
+    let mut in_force: Vec<(usize, Ballot)> = Vec::new();
+    let mut sources: HashMap<usize, usize> = HashMap::new();
+    for (v, _) in last.keys() {
+        *sources.entry(*v).or_default() += 1;
+    }
+    for ((v, source), (_, b)) in &last {
+        if sources[v] == 1 {
+            in_force.push((*v, b.clone()));
+        } else if m.result.is_some() && source == BallotSource::Paper.code() {
+            problems.push(format!(
+                "voter {v}: a paper and an online ballot were both in force at publication"
+            ));
+        }
+    }
     in_force.sort_by_key(|(v, _)| *v);
-    let stored: HashMap<usize, (i64, String)> = gov_ballots::Entity::find()
+    let stored: HashMap<(usize, String), (i64, String)> = gov_ballots::Entity::find()
         .filter(gov_ballots::Column::MeetingId.eq(m.id))
         .all(c)
         .await?
         .into_iter()
-        .map(|b| (b.voter_idx as usize, (b.seq, b.answers)))
+        .map(|b| ((b.voter_idx as usize, b.source), (b.seq, b.answers)))
         .collect();
-    for (v, (seq, ballot)) in &last {
-        match stored.get(v) {
+    for ((v, source), (seq, ballot)) in &last {
+        match stored.get(&(*v, source.clone())) {
             Some((s, a)) if s == seq && serde_json::from_str::<Ballot>(a).ok().as_ref() == Some(ballot) => {}
-            _ => problems.push(format!("voter {v}: the ballot in force is not the last one in the log")),
+            _ => problems.push(format!(
+                "voter {v}: the {source} ballot in force is not the last one in the log"
+            )),
         }
     }
-    for v in stored.keys().filter(|v| !last.contains_key(v)) {
-        problems.push(format!("voter {v}: a ballot in force has no row in the log"));
+    for (v, source) in stored.keys().filter(|k| !last.contains_key(k)) {
+        problems.push(format!("voter {v}: a {source} ballot in force has no row in the log"));
     }
     if let Some(published) = m.result.as_deref() {
         match (

@@ -46,7 +46,12 @@ pub async fn committee_choices(ctx: &AppCtx, auth: &Authed) -> Result<Vec<OrgNod
 }
 
 /// `Forbidden` (audited) unless the caller sits on `community`'s committee.
-async fn require_committee(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, community: OrgId) -> Result<(), AppError> {
+pub(crate) async fn require_committee(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    community: OrgId,
+) -> Result<(), AppError> {
     if committee_communities(ctx, auth).await?.contains(&community) {
         return Ok(());
     }
@@ -260,15 +265,20 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<MyMeetin
     let voters = if idxs.is_empty() {
         vec![]
     } else {
-        let ballots: HashMap<i32, gov_ballots::Model> = gov_ballots::Entity::find()
+        let mut ballots: HashMap<i32, gov_ballots::Model> = HashMap::new();
+        let mut papers: HashMap<i32, gov_ballots::Model> = HashMap::new();
+        for b in gov_ballots::Entity::find()
             .filter(gov_ballots::Column::MeetingId.eq(m.id))
             .filter(gov_ballots::Column::VoterIdx.is_in(idxs.clone()))
-            .filter(gov_ballots::Column::Source.eq("online"))
             .all(&ctx.db)
             .await?
-            .into_iter()
-            .map(|b| (b.voter_idx, b))
-            .collect();
+        {
+            if b.source == BallotSource::Paper.code() {
+                papers.insert(b.voter_idx, b);
+            } else {
+                ballots.insert(b.voter_idx, b);
+            }
+        }
         gov_voters::Entity::find()
             .filter(gov_voters::Column::MeetingId.eq(m.id))
             .filter(gov_voters::Column::Idx.is_in(idxs))
@@ -278,6 +288,7 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<MyMeetin
             .into_iter()
             .map(|v| {
                 let b = ballots.get(&v.idx);
+                let p = papers.get(&v.idx);
                 MyVoter {
                     voter: v.idx,
                     units: v.numbers,
@@ -285,6 +296,8 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<MyMeetin
                     ballot: b.and_then(|b| serde_json::from_str(&b.answers).ok()),
                     receipt: b.map(|b| b.receipt.clone()),
                     cast_at: b.map(|b| b.cast_at),
+                    paper_receipt: p.map(|p| p.receipt.clone()),
+                    paper_at: p.map(|p| p.cast_at),
                 }
             })
             .collect()

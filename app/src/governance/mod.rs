@@ -6,8 +6,10 @@
 //! `/admin/governance/register`. Meetings (`meetings`): the committee drafts one with its
 //! matters and elections, gives notice, opens the vote (freezing the register), closes it and
 //! publishes the tally; residents follow them at `/community/assembly`. Ballots (`ballots`):
-//! cast and replaced by owners, each one a row of a per-meeting hash chain that `GET
-//! /api/v1/votes/{id}/ballots` exports and `linli admin verify-vote` re-walks and re-tallies.
+//! cast and replaced by owners, or entered from paper by the committee (a voter with both is a
+//! conflict the committee settles before publishing), each one a row of a per-meeting hash
+//! chain that `GET /api/v1/votes/{id}/ballots` exports and `linli admin verify-vote` re-walks
+//! and re-tallies.
 //! Owns `gov_meetings`, `gov_items`, `gov_voters`, `gov_voter_persons`, `gov_ballots` and
 //! `gov_ballot_log`. REST: `/votes…`, `/communities/{id}/voter-register`.
 pub mod api;

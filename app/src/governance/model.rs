@@ -584,6 +584,16 @@ crate::code_enum! {
 }
 
 crate::code_enum! {
+    /// How a ballot reached the committee.
+    pub enum BallotSource {
+        /// Cast by an owner on their phone or computer.
+        Online = "online",
+        /// 书面表决票: signed on paper, entered by the committee from its scan.
+        Paper = "paper",
+    }
+}
+
+crate::code_enum! {
     /// What the committee does to a meeting next.
     pub enum MeetingAction {
         /// 发布公告: the notice goes to every owner; the matters are fixed from now on.
@@ -863,6 +873,47 @@ pub struct MyVoter {
     pub ballot: Option<Ballot>,
     pub receipt: Option<String>,
     pub cast_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The receipt of a paper ballot the committee entered for this voter, and when.
+    #[serde(default)]
+    pub paper_receipt: Option<String>,
+    #[serde(default)]
+    pub paper_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A voter of a meeting's frozen register, as the committee looks one up to enter a paper
+/// ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegisterVoter {
+    /// The voter's index in the register.
+    pub voter: i32,
+    /// The units the voter counts for (`1-1-101、1-1-102`).
+    pub units: String,
+    /// Hundredths of a square metre.
+    pub area: i64,
+    /// The developer's unsold or undelivered stock (one person).
+    pub developer: bool,
+    /// Whether an online ballot, and a paper ballot, are in force for the voter.
+    pub online: bool,
+    pub paper: bool,
+}
+
+/// A voter with both a paper and an online ballot in force: neither counts until the committee
+/// says which one stands, and the result cannot be published before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BallotConflict {
+    pub voter: i32,
+    pub units: String,
+    pub area: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Option<Vote>>))]
+    pub online: Ballot,
+    pub online_at: chrono::DateTime<chrono::Utc>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Option<Vote>>))]
+    pub paper: Ballot,
+    pub paper_at: chrono::DateTime<chrono::Utc>,
+    /// The scan's file id (`GET /api/v1/votes/{id}/scans/{file}`).
+    pub scan: Option<i64>,
 }
 
 /// A meeting as an owner (or another resident of the community) sees it.
@@ -884,7 +935,10 @@ pub struct MyMeeting {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogRow {
     pub seq: i64,
-    /// `cast` or `replace`.
+    /// `cast` (a voter's first ballot from this source), `replace` (a later one from the same
+    /// source), or `resolve` (the committee settled a voter holding both a paper and an online
+    /// ballot: `source` names the one that stands and `answers` repeats it; the other one no
+    /// longer counts).
     pub kind: String,
     /// The voter's token in the register.
     pub voter: String,
@@ -896,6 +950,9 @@ pub struct LogRow {
     #[cfg_attr(feature = "ssr", schema(value_type = Vec<Option<Vote>>))]
     pub answers: Ballot,
     pub at: String,
+    /// SHA-256 of the scanned paper ballot a `paper` row was entered from.
+    #[serde(default)]
+    pub scan: Option<String>,
     pub prev_hash: String,
     pub hash: String,
 }

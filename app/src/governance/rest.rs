@@ -5,9 +5,11 @@ use super::model::*;
 use super::{ballots, meetings, register};
 use crate::db::AppCtx;
 use crate::shared::ids::{MeetingId, OrgId};
-use crate::web::{ApiCtx, ApiError, ApiJson, ErrorBody};
-use axum::extract::Path;
+use crate::web::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -162,6 +164,124 @@ pub async fn votes_result(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Meeti
         .map_err(|e| api.err(e))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VoterQuery {
+    /// Part of a unit number (`3-1-2`); empty for the register's first voters.
+    #[serde(default)]
+    pub q: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/votes/{id}/voters", tag = "governance", params(("id" = i64, Path), VoterQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<RegisterVoter>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+/// Voters of the meeting's frozen register whose units contain `q` (at most 20), with the
+/// ballots they hold (the community's owners' committee, from the opening on).
+pub async fn voters_find(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    q: Result<Query<VoterQuery>, QueryRejection>,
+) -> Result<Json<Vec<RegisterVoter>>, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    ballots::find_voters(&api.ctx, &api.meta, auth, MeetingId(id), &q.q)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// A paper ballot (书面表决票) as the committee enters it: the register voter, their answers
+/// as on [`BallotInput`], and the scan, a photo uploaded through `POST /api/v1/files/photos`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PaperBallotInput {
+    pub voter: i32,
+    #[schema(value_type = Vec<Option<Vote>>)]
+    pub answers: Ballot,
+    pub scan: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/votes/{id}/paper-ballots", tag = "governance", params(("id" = i64, Path)),
+    request_body = PaperBallotInput, security(("bearer" = [])),
+    responses((status = 201, body = RegisterVoter), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Enters a paper ballot from its scan (the committee, from the opening until publication). A
+/// voter who also voted online keeps both until the committee settles the conflict.
+pub async fn paper_enter(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PaperBallotInput>,
+) -> Result<(StatusCode, Json<RegisterVoter>), ApiError> {
+    let auth = api.authed()?;
+    let v = ballots::enter_paper(&api.ctx, &api.meta, auth, MeetingId(id), b.voter, b.answers, b.scan)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[utoipa::path(get, path = "/api/v1/votes/{id}/conflicts", tag = "governance", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<BallotConflict>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Voters holding both a paper and an online ballot; the result cannot be published until the
+/// committee has settled each.
+pub async fn conflicts_list(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Vec<BallotConflict>>, ApiError> {
+    let auth = api.authed()?;
+    ballots::conflicts(&api.ctx, &api.meta, auth, MeetingId(id))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// Which of a voter's two ballots stands.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ResolveInput {
+    pub keep: BallotSource,
+}
+
+#[utoipa::path(post, path = "/api/v1/votes/{id}/conflicts/{voter}", tag = "governance",
+    params(("id" = i64, Path), ("voter" = i32, Path)), request_body = ResolveInput, security(("bearer" = [])),
+    responses((status = 200, body = Vec<BallotConflict>, description = "The conflicts left"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// Settles a voter's conflict: the ballot from `keep` stands, the other no longer counts (one
+/// `resolve` row in the log).
+pub async fn conflicts_resolve(
+    api: ApiCtx,
+    Path((id, voter)): Path<(i64, i32)>,
+    ApiJson(i): ApiJson<ResolveInput>,
+) -> Result<Json<Vec<BallotConflict>>, ApiError> {
+    let auth = api.authed()?;
+    ballots::resolve(&api.ctx, &api.meta, auth, MeetingId(id), voter, i.keep)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScanQuery {
+    /// The 320 px thumbnail instead of the full scan.
+    #[serde(default)]
+    pub thumb: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/votes/{id}/scans/{file}", tag = "governance",
+    params(("id" = i64, Path), ("file" = i64, Path), ScanQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+/// A scanned paper ballot of the meeting (its committee only).
+pub async fn scan_get(
+    api: ApiCtx,
+    Path((id, file)): Path<(i64, i64)>,
+    q: Result<Query<ScanQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    ballots::scan(&api.ctx, &api.meta, auth, MeetingId(id), file, q.thumb)
+        .await
+        .map(crate::files::rest::photo_response)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/communities/{id}/voter-register", get(voter_register))
@@ -172,4 +292,9 @@ pub fn router() -> Router<AppCtx> {
         .route("/votes/{id}/actions", post(votes_act))
         .route("/votes/{id}/ballots", get(ballots_log).post(ballots_cast))
         .route("/votes/{id}/result", get(votes_result))
+        .route("/votes/{id}/voters", get(voters_find))
+        .route("/votes/{id}/paper-ballots", post(paper_enter))
+        .route("/votes/{id}/conflicts", get(conflicts_list))
+        .route("/votes/{id}/conflicts/{voter}", post(conflicts_resolve))
+        .route("/votes/{id}/scans/{file}", get(scan_get))
 }

@@ -531,3 +531,344 @@ async fn a_meeting_is_seen_only_in_its_community_and_the_notice_period_holds() {
         .is_empty());
     assert_eq!(w.get("/api/v1/votes", None).await.status, StatusCode::UNAUTHORIZED);
 }
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 40]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+/// A photo uploaded by `token` (a scanned paper ballot); its id.
+async fn scan(w: &World, token: &str) -> i64 {
+    use axum::body::Body;
+    use axum::http::Request;
+    let r = w
+        .send(
+            Request::post("/api/v1/files/photos?name=ballot.png")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "image/png")
+                .body(Body::from(png(80, 60)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn paper_ballots_and_online_ones_stand_side_by_side_until_the_committee_settles_them() {
+    let w = world().await;
+    let chair = assembly(&w).await;
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/votes",
+            Some(&chair),
+            &json!({"community": w.community_a.0, "title": "续聘", "opens_on": day(20), "closes_on": day(30)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let base = format!("/api/v1/votes/{id}");
+    let r = w
+        .json(
+            "POST",
+            &format!("{base}/items"),
+            Some(&chair),
+            &json!({"title": "续聘物业", "kind": "matter", "rule": "ordinary"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let act = |a: &str| json!({"action": a});
+    let actions = format!("{base}/actions");
+    assert_eq!(
+        w.json("POST", &actions, Some(&chair), &act("notice")).await.status,
+        StatusCode::OK
+    );
+    // No paper before the register is frozen.
+    let voters = format!("{base}/voters");
+    assert_eq!(w.get(&voters, Some(&chair)).await.status, StatusCode::CONFLICT);
+    shift(&w, id, true, false).await;
+    assert_eq!(
+        w.json("POST", &actions, Some(&chair), &act("open")).await.status,
+        StatusCode::OK
+    );
+
+    let jia = w.token("13900000001").await;
+    let yi = w.token("13900000002").await;
+    let voter_of = async |token: &str| {
+        w.get(&base, Some(token)).await.json()["voters"][0]["voter"]
+            .as_i64()
+            .unwrap()
+    };
+    let (jia_v, yi_v, ding_v) = (voter_of(&jia).await, voter_of(&yi).await, voter_of(&chair).await);
+    let ballots = format!("{base}/ballots");
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&jia),
+            &json!({"voter": jia_v, "answers": ["agree"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Only the committee looks up the register and enters paper.
+    assert_eq!(w.get(&voters, Some(&jia)).await.status, StatusCode::FORBIDDEN);
+    let found = w.get(&voters, Some(&chair)).await.json();
+    assert_eq!(found.as_array().unwrap().len(), 4, "{found}");
+    let jia_row = found.as_array().unwrap().iter().find(|v| v["voter"] == jia_v).unwrap();
+    assert_eq!(
+        (jia_row["online"].as_bool(), jia_row["paper"].as_bool()),
+        (Some(true), Some(false))
+    );
+    let unit = jia_row["units"]
+        .as_str()
+        .unwrap()
+        .split('、')
+        .next()
+        .unwrap()
+        .to_string();
+    let by_unit = w.get(&format!("{voters}?q={unit}"), Some(&chair)).await.json();
+    assert!(
+        by_unit.as_array().unwrap().iter().any(|v| v["voter"] == jia_v),
+        "{by_unit}"
+    );
+
+    let paper = format!("{base}/paper-ballots");
+    let theirs = scan(&w, &jia).await;
+    let r = w
+        .json(
+            "POST",
+            &paper,
+            Some(&jia),
+            &json!({"voter": jia_v, "answers": ["oppose"], "scan": theirs}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // A scan someone else uploaded, a voter not on the register, a ballot that does not fit:
+    // refused by name, nothing stored.
+    for (body, field) in [
+        (json!({"voter": jia_v, "answers": ["oppose"], "scan": theirs}), "scan"),
+        (json!({"voter": 99, "answers": ["oppose"], "scan": theirs}), "voter"),
+        (
+            json!({"voter": jia_v, "answers": ["oppose", "agree"], "scan": theirs}),
+            "answers",
+        ),
+    ] {
+        let r = w.json("POST", &paper, Some(&chair), &body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{}", r.body);
+    }
+    let jia_scan = scan(&w, &chair).await;
+    let r = w
+        .json(
+            "POST",
+            &paper,
+            Some(&chair),
+            &json!({"voter": jia_v, "answers": ["oppose"], "scan": jia_scan}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (r.json()["online"].as_bool(), r.json()["paper"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let yi_scan = scan(&w, &chair).await;
+    let r = w
+        .json(
+            "POST",
+            &paper,
+            Some(&chair),
+            &json!({"voter": yi_v, "answers": ["agree"], "scan": yi_scan}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // One scan, one ballot.
+    let r = w
+        .json(
+            "POST",
+            &paper,
+            Some(&chair),
+            &json!({"voter": ding_v, "answers": ["agree"], "scan": yi_scan}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    // 甲 sees the paper ballot next to the online one, and was told.
+    let mine = w.get(&base, Some(&jia)).await.json();
+    assert!(mine["voters"][0]["paper_receipt"].is_string(), "{mine}");
+    assert!(mine["voters"][0]["receipt"].is_string(), "{mine}");
+    let inbox = w.get("/api/v1/me/notifications", Some(&jia)).await.json();
+    assert!(inbox.to_string().contains("书面表决票"), "{inbox}");
+
+    // The conflict is listed with both ballots and the scan; the scan is the committee's.
+    let conflicts = format!("{base}/conflicts");
+    let c = w.get(&conflicts, Some(&chair)).await.json();
+    assert_eq!(c.as_array().unwrap().len(), 1, "{c}");
+    assert_eq!(c[0]["voter"], jia_v);
+    assert_eq!(
+        (c[0]["online"].clone(), c[0]["paper"].clone()),
+        (json!(["agree"]), json!(["oppose"]))
+    );
+    assert_eq!(c[0]["scan"], jia_scan);
+    let img = format!("{base}/scans/{jia_scan}");
+    let r = w.get(&img, Some(&chair)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(w.get(&img, Some(&jia)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.get(&conflicts, Some(&jia)).await.status, StatusCode::FORBIDDEN);
+
+    // The paper ballot stands; where changes are not allowed, 甲 cannot vote online again.
+    let r = w
+        .json(
+            "POST",
+            &format!("{conflicts}/{jia_v}"),
+            Some(&chair),
+            &json!({"keep": "paper"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), json!([]));
+    let r = w
+        .json(
+            "POST",
+            &format!("{conflicts}/{jia_v}"),
+            Some(&chair),
+            &json!({"keep": "paper"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&jia),
+            &json!({"voter": jia_v, "answers": ["agree"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(w
+        .get(&conflicts, Some(&chair))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // 丁 votes online; after the close a paper ballot of his arrives: publishing waits for it.
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&chair),
+            &json!({"voter": ding_v, "answers": ["agree"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    shift(&w, id, false, true).await;
+    assert_eq!(
+        w.json("POST", &actions, Some(&chair), &act("close")).await.status,
+        StatusCode::OK
+    );
+    let ding_scan = scan(&w, &chair).await;
+    let r = w
+        .json(
+            "POST",
+            &paper,
+            Some(&chair),
+            &json!({"voter": ding_v, "answers": ["oppose"], "scan": ding_scan}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = w.json("POST", &actions, Some(&chair), &act("publish")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "conflicts");
+    let r = w
+        .json(
+            "POST",
+            &format!("{conflicts}/{ding_v}"),
+            Some(&chair),
+            &json!({"keep": "online"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w.json("POST", &actions, Some(&chair), &act("publish")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // No paper after publication.
+    let late = scan(&w, &chair).await;
+    let r = w
+        .json(
+            "POST",
+            &paper,
+            Some(&chair),
+            &json!({"voter": jia_v, "answers": ["agree"], "scan": late}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    // 甲's paper 反对, 乙's paper 同意, 丁's online 同意: three take part, two agree.
+    let res = w.get(&format!("{base}/result"), Some(&jia)).await.json();
+    assert_eq!(res["participating"]["persons"], 3);
+    let o = &res["items"][0]["outcome"];
+    assert_eq!(
+        (o["agree"]["persons"].as_i64(), o["oppose"]["persons"].as_i64()),
+        (Some(2), Some(1))
+    );
+
+    // The log holds every step, the scans' fingerprints included, and re-walks and re-tallies.
+    let log = w.get(&ballots, Some(&jia)).await.json();
+    let rows = log["rows"].as_array().unwrap();
+    let kinds: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["kind"].as_str().unwrap(), r["source"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("cast", "online"),
+            ("cast", "paper"),
+            ("cast", "paper"),
+            ("resolve", "paper"),
+            ("cast", "online"),
+            ("cast", "paper"),
+            ("resolve", "online"),
+        ]
+    );
+    assert_eq!(rows[1]["scan"].as_str().map(str::len), Some(64));
+    assert!(rows[0]["scan"].is_null());
+    let mut prev = app::governance::ballots::GENESIS.to_string();
+    for r in rows {
+        let row: app::governance::model::LogRow = serde_json::from_value(r.clone()).unwrap();
+        assert_eq!(row.prev_hash, prev);
+        assert_eq!(app::governance::ballots::row_hash(id, &row), row.hash);
+        prev = row.hash;
+    }
+    assert_eq!(res["head"], prev.as_str());
+    let v = app::governance::ballots::verify(&w.ctx.db, app::shared::ids::MeetingId(id))
+        .await
+        .unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+
+    // A scan's fingerprint changed afterwards breaks the chain.
+    {
+        use app::db::entities::gov_ballot_log;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+        let row = gov_ballot_log::Entity::find()
+            .filter(gov_ballot_log::Column::MeetingId.eq(id))
+            .filter(gov_ballot_log::Column::Seq.eq(2))
+            .one(&w.ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut am: gov_ballot_log::ActiveModel = row.into();
+        am.scan = Set(Some("0".repeat(64)));
+        am.update(&w.ctx.db).await.unwrap();
+    }
+    let v = app::governance::ballots::verify(&w.ctx.db, app::shared::ids::MeetingId(id))
+        .await
+        .unwrap();
+    assert!(v.problems.iter().any(|p| p.contains("row 2")), "{:?}", v.problems);
+}

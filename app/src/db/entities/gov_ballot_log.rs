@@ -14,6 +14,7 @@ pub struct Model {
     pub at: String,
     pub prev_hash: String,
     pub hash: String,
+    pub scan: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

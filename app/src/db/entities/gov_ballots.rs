@@ -13,6 +13,7 @@ pub struct Model {
     pub seq: i64,
     pub cast_by: i64,
     pub cast_at: DateTimeUtc,
+    pub file_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 //! committee, drafting a meeting and moving it from notice to publication on the same pages.
 use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
+use crate::files::ui::PhotoPicker;
 use crate::governance::api::*;
 use crate::governance::model::*;
 use crate::shared::error::AppError;
@@ -219,6 +220,8 @@ struct Acts {
     add: ServerAction<AddMeetingItem>,
     remove: ServerAction<RemoveMeetingItem>,
     advance: ServerAction<AdvanceMeeting>,
+    paper: ServerAction<EnterPaperBallot>,
+    resolve: ServerAction<ResolveConflict>,
 }
 
 #[component]
@@ -231,6 +234,8 @@ fn MeetingLoader() -> impl IntoView {
         add: ServerAction::new(),
         remove: ServerAction::new(),
         advance: ServerAction::new(),
+        paper: ServerAction::new(),
+        resolve: ServerAction::new(),
     };
     let taken = RwSignal::new(0u32);
     let on_ok = move |key: &'static str| {
@@ -255,6 +260,16 @@ fn MeetingLoader() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(_)) = acts.advance.value().get() {
             on_ok("common.saved");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.paper.value().get() {
+            on_ok("gov.paper_entered");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.resolve.value().get() {
+            on_ok("gov.conflict_resolved");
         }
     });
     let meeting = Resource::new(move || (id(), taken.get()), |(id, _)| assembly_meeting(MeetingId(id)));
@@ -415,6 +430,17 @@ fn VoterCard(meeting: MeetingId, v: MyVoter, items: Vec<MeetingItem>, can_cast: 
                     </div>
                 }
             })}
+            {v.paper_receipt.clone().map(|r| {
+                let at = v.paper_at.map(format_local).unwrap_or_default();
+                let both = v.receipt.is_some();
+                view! {
+                    <div class="receipt" role="status" data-testid="paper-receipt">
+                        <p>{move || i18n.t("gov.paper_entered_at").replace("{at}", &at)}</p>
+                        <p>{move || i18n.t("gov.receipt")}" "<code class="receipt__code">{r.clone()}</code></p>
+                        {both.then(|| view! { <p class="alert alert--warn">{move || i18n.t("gov.both_ballots")}</p> })}
+                    </div>
+                }
+            })}
             {match (can_cast, v.ballot.clone()) {
                 (true, current) => view! { <BallotForm meeting voter=v.voter items current acts /> }.into_any(),
                 (false, Some(b)) => view! { <BallotSummary items ballot=b /> }.into_any(),
@@ -447,29 +473,20 @@ fn BallotSummary(items: Vec<MeetingItem>, ballot: Ballot) -> impl IntoView {
     }
 }
 
-/// The ballot: one fieldset per item. Marks are named `marks[k]` (k unique on the form) with
-/// the value `"<item>:<answer>"`, so a form without script posts exactly what is checked.
-#[component]
-fn BallotForm(
-    meeting: MeetingId,
-    voter: i32,
-    items: Vec<MeetingItem>,
-    current: Option<Ballot>,
-    acts: Acts,
-) -> impl IntoView {
+/// One fieldset per item, for an owner's ballot or a paper entry. Marks are named `marks[k]`
+/// (k unique on the form) with the value `"<item>:<answer>"`.
+fn ballot_fields(items: &[MeetingItem], current: Option<&Ballot>) -> impl IntoView {
     let i18n = use_i18n();
-    let cast = acts.cast;
-    let error = Signal::derive(move || cast.value().get().and_then(|r| r.err()));
     let mut k = 0usize;
     let mut next = move || {
         k += 1;
         format!("marks[{}]", k - 1)
     };
-    let fields = items
+    items
         .iter()
         .enumerate()
         .map(|(i, it)| {
-            let answer = current.as_ref().and_then(|b| b.get(i).cloned().flatten());
+            let answer = current.and_then(|b| b.get(i).cloned().flatten());
             let legend = format!("{}. {}", it.position, it.title);
             let body = (!it.body.is_empty()).then(|| it.body.clone());
             match it.kind {
@@ -530,7 +547,23 @@ fn BallotForm(
                 }
             }
         })
-        .collect_view();
+        .collect_view()
+}
+
+/// The ballot: one fieldset per item. Marks are named `marks[k]` (k unique on the form) with
+/// the value `"<item>:<answer>"`, so a form without script posts exactly what is checked.
+#[component]
+fn BallotForm(
+    meeting: MeetingId,
+    voter: i32,
+    items: Vec<MeetingItem>,
+    current: Option<Ballot>,
+    acts: Acts,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let cast = acts.cast;
+    let error = Signal::derive(move || cast.value().get().and_then(|r| r.err()));
+    let fields = ballot_fields(&items, current.as_ref());
     let label = if current.is_some() {
         "gov.change_vote"
     } else {
@@ -681,10 +714,15 @@ fn CommitteeTools(m: Meeting, acts: Acts) -> impl IntoView {
         MeetingStatus::Published => None,
     };
     let draft = m.row.status == MeetingStatus::Draft;
+    let counting = matches!(m.row.status, MeetingStatus::Open | MeetingStatus::Closed);
     view! {
         <section class="card committee" aria-labelledby="committee-title">
             <h2 class="card__title" id="committee-title">{move || i18n.t("gov.committee_tools")}</h2>
             {draft.then(|| view! { <DraftItems id items=m.items.clone() acts /> })}
+            {counting.then(|| view! {
+                <Conflicts id items=m.items.clone() acts />
+                <PaperEntry id items=m.items.clone() acts />
+            })}
             {step.map(|(action, label, hint)| view! {
                 <ActionForm action=advance attr:class="form">
                     <CsrfField />
@@ -760,6 +798,135 @@ fn DraftItems(id: MeetingId, items: Vec<MeetingItem>, acts: Acts) -> impl IntoVi
                 </fieldset>
                 <FormError error />
                 <button type="submit" class="btn" disabled=move || add.pending().get()>{move || i18n.t("gov.add_item")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// Voters holding a paper and an online ballot: the committee sees both, with the scan, and
+/// says which one stands.
+#[component]
+fn Conflicts(id: MeetingId, items: Vec<MeetingItem>, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let resolve = acts.resolve;
+    let error = Signal::derive(move || resolve.value().get().and_then(|r| r.err()));
+    let list = Resource::new(|| (), move |_| ballot_conflicts(id));
+    view! {
+        <Transition fallback=Loading>
+            {move || {
+                let items = items.clone();
+                Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                        Ok(l) if l.is_empty() => ().into_any(),
+                        Ok(l) => {
+                            let n = l.len().to_string();
+                            view! {
+                            <div class="conflicts" data-testid="conflicts">
+                                <p class="alert alert--warn" role="status">
+                                    {move || i18n.t("gov.conflicts_note").replace("{n}", &n)}
+                                </p>
+                                <FormError error />
+                                {l.into_iter().map(|c| {
+                                    let title = format!("{} · {} ㎡", c.units, fixed2(c.area));
+                                    let online_at = format_local(c.online_at);
+                                    let paper_at = format_local(c.paper_at);
+                                    let scan = c.scan.map(|f| format!("/api/v1/votes/{}/scans/{f}", id.0));
+                                    let keep = move |source: BallotSource, label: &'static str| view! {
+                                        <ActionForm action=resolve attr:class="inline-form">
+                                            <CsrfField />
+                                            <input type="hidden" name="meeting" value=id.0.to_string() />
+                                            <input type="hidden" name="voter" value=c.voter.to_string() />
+                                            <input type="hidden" name="keep" value=source.code() />
+                                            <button type="submit" class="btn btn--small" data-testid=format!("keep-{}", source.code())
+                                                disabled=move || resolve.pending().get()>{move || i18n.t(label)}</button>
+                                        </ActionForm>
+                                    };
+                                    view! {
+                                        <article class="conflict" data-testid="conflict" aria-label=title.clone()>
+                                            <h3 class="conflict__title">{title.clone()}</h3>
+                                            <div class="conflict__sides">
+                                                <div>
+                                                    <p class="small"><strong>{move || i18n.t("gov.online_ballot")}</strong>" · "{online_at}</p>
+                                                    <BallotSummary items=items.clone() ballot=c.online.clone() />
+                                                    {keep(BallotSource::Online, "gov.keep_online")}
+                                                </div>
+                                                <div>
+                                                    <p class="small"><strong>{move || i18n.t("gov.paper_ballot")}</strong>" · "{paper_at}</p>
+                                                    {scan.map(|u| view! {
+                                                        <a href=u.clone() target="_blank" rel="noopener">
+                                                            <img class="conflict__scan" src=format!("{u}?thumb=true") alt=move || i18n.t("gov.paper_scan") loading="lazy" width="96" height="96" />
+                                                        </a>
+                                                    })}
+                                                    <BallotSummary items=items.clone() ballot=c.paper.clone() />
+                                                    {keep(BallotSource::Paper, "gov.keep_paper")}
+                                                </div>
+                                            </div>
+                                        </article>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// Entering a paper ballot (书面表决票): find the voter by unit number, attach the scan, mark
+/// the answers as written on the paper.
+#[component]
+fn PaperEntry(id: MeetingId, items: Vec<MeetingItem>, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let paper = acts.paper;
+    let error = Signal::derive(move || paper.value().get().and_then(|r| r.err()));
+    let q = RwSignal::new(String::new());
+    let found = Resource::new(move || q.get(), move |q| find_register_voters(id, q));
+    let scan = RwSignal::new(Vec::<i64>::new());
+    let busy = RwSignal::new(false);
+    view! {
+        <details class="paper-entry" data-testid="paper-entry">
+            <summary>{move || i18n.t("gov.paper_entry")}</summary>
+            <p class="field__hint">{move || i18n.t("gov.paper_hint")}</p>
+            <label class="field">
+                <span class="field__label">{move || i18n.t("gov.find_voter")}</span>
+                <input class="input" type="search" name="unit_search" placeholder=move || i18n.t("gov.find_voter_hint")
+                    prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+            </label>
+            <ActionForm action=paper attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                <input type="hidden" name="meeting" value=id.0.to_string() />
+                <fieldset class="voter-pick">
+                    <legend>{move || i18n.t("gov.pick_voter")}</legend>
+                    <Transition fallback=Loading>
+                        {move || Suspend::new(async move {
+                            match found.await {
+                                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                                Ok(v) if v.is_empty() => view! { <p class="muted small">{move || i18n.t("gov.no_voter_found")}</p> }.into_any(),
+                                Ok(v) => v.into_iter().map(|r| {
+                                    let area = format!("{} ㎡", fixed2(r.area));
+                                    view! {
+                                        <label class="choice voter-pick__row">
+                                            <input type="radio" name="voter" value=r.voter.to_string() />
+                                            <span>{r.units.clone()}" · "{area}</span>
+                                            {r.developer.then(|| view! { <span class="badge">{move || i18n.t("gov.developer")}</span> })}
+                                            {r.online.then(|| view! { <span class="badge badge--ok">{move || i18n.t("gov.has_online")}</span> })}
+                                            {r.paper.then(|| view! { <span class="badge">{move || i18n.t("gov.has_paper")}</span> })}
+                                        </label>
+                                    }
+                                }).collect_view().into_any(),
+                            }
+                        })}
+                    </Transition>
+                </fieldset>
+                <PhotoPicker ids=scan max=1 label="gov.paper_scan" hint="gov.paper_scan_hint" busy error />
+                {move || scan.get().first().map(|f| view! { <input type="hidden" name="scan" value=f.to_string() /> })}
+                {ballot_fields(&items, None)}
+                <FormError error />
+                <button type="submit" class="btn btn--primary btn--block" data-testid="enter-paper"
+                    disabled=move || paper.pending().get() || busy.get()>{move || i18n.t("gov.enter_paper")}</button>
             </ActionForm>
         </details>
     }
