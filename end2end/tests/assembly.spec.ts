@@ -100,6 +100,27 @@ test("the chair drafts a meeting, adds a matter and gives notice", async ({ page
   await shot(page, "assembly-noticed-375");
 });
 
+test("the chair keeps the community's voting rules: never under 15 days' notice", async ({ page }) => {
+  await new LoginPage(page).loginAsResident("13800000001");
+  await page.goto("/community/assembly");
+  await hydrated(page);
+  const rules = page.getByTestId("assembly-rules");
+  await rules.getByText("本小区投票规则").click();
+  await rules.getByLabel("公告期（天）").fill("10");
+  await rules.getByRole("button", { name: "保存" }).click();
+  await expect(rules.getByText("公告期须在 15 到 60 天之间。")).toBeVisible();
+  await rules.getByLabel("公告期（天）").fill("15");
+  await rules.getByLabel("截止前提醒（天）").fill("5");
+  await rules.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByText("已保存")).toBeVisible();
+  await expect(rules.getByText("公告期须在 15 到 60 天之间。")).toHaveCount(0);
+  await page.reload();
+  await hydrated(page);
+  await page.getByTestId("assembly-rules").getByText("本小区投票规则").click();
+  await expect(page.getByTestId("assembly-rules").getByLabel("截止前提醒（天）")).toHaveValue("5");
+  await shot(page, "assembly-rules-375");
+});
+
 test("the published result at desk width, with the elected committee (1280 px)", async ({ browser }) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
   await new LoginPage(page).loginAsResident("13800000005");

@@ -12,6 +12,7 @@ pub fn registry(reconcile_minutes: u64) -> Registry {
     app::payments::jobs::register(&mut r, reconcile_minutes);
     app::tickets::jobs::register(&mut r);
     app::engineering::jobs::register(&mut r);
+    app::governance::jobs::register(&mut r);
     r
 }
 

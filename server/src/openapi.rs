@@ -197,6 +197,8 @@ impl Modify for CommonErrors {
         app::governance::rest::conflicts_list,
         app::governance::rest::conflicts_resolve,
         app::governance::rest::scan_get,
+        app::governance::rest::rules_get,
+        app::governance::rest::rules_put,
     ),
     modifiers(&Bearer, &CommonErrors),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"))

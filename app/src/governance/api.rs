@@ -1,5 +1,7 @@
 //! Server functions of owners' governance: authorize, call one use case, map the error.
-use super::model::{BallotConflict, Meeting, MeetingRow, MyMeeting, MyVoter, RegisterPreview, RegisterVoter};
+use super::model::{
+    AssemblyRules, BallotConflict, Meeting, MeetingRow, MyMeeting, MyVoter, RegisterPreview, RegisterVoter,
+};
 use crate::org::model::OrgNode;
 use crate::shared::error::AppError;
 use crate::shared::ids::{MeetingId, OrgId};
@@ -170,6 +172,30 @@ pub async fn resolve_conflict(meeting: MeetingId, voter: i32, keep: String) -> R
         let keep =
             super::model::BallotSource::parse(&keep).ok_or_else(|| AppError::validation("keep", "gov.err_keep"))?;
         super::ballots::resolve(&ctx, &meta, &auth, meeting, voter, keep).await
+    })
+    .await
+}
+
+/// The rules of each community whose owners' committee the caller sits on.
+#[server]
+pub async fn my_assembly_rules() -> Result<Vec<(OrgNode, AssemblyRules)>, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::rules::mine(&ctx, &auth).await).await
+}
+
+/// Saves a community's notice period and reminder day (its committee).
+#[server]
+pub async fn save_assembly_rules(
+    community: OrgId,
+    notice_days: i32,
+    remind_days: i32,
+) -> Result<AssemblyRules, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let r = AssemblyRules {
+            community,
+            notice_days,
+            remind_days,
+        };
+        super::rules::save(&ctx, &meta, &auth, r).await
     })
     .await
 }

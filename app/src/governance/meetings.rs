@@ -23,9 +23,6 @@ use std::collections::{BTreeSet, HashMap};
 
 /// The built-in role of the owners' committee, granted at its community.
 pub const COMMITTEE_ROLE: &str = "committee";
-/// Days between the notice and the opening of the vote (the usual local rule; kept per
-/// meeting, so a community whose rules differ changes only new meetings).
-pub const NOTICE_DAYS: i32 = 15;
 /// Rows per insert when the register is frozen.
 const BATCH: usize = 500;
 
@@ -172,6 +169,7 @@ pub(crate) async fn dto<C: ConnectionTrait>(c: &C, m: &gov_meetings::Model) -> R
         allow_change: m.allow_change,
         open_ballot: m.open_ballot,
         notice_days: m.notice_days,
+        remind_days: m.remind_days,
         noticed_at: m.noticed_at,
         opened_at: m.opened_at,
         closed_at: m.closed_at,
@@ -370,6 +368,7 @@ pub async fn create(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, new: NewMee
         return Err(AppError::validation("closes_on", "gov.err_closes_before_opens"));
     }
     let actor = actor_label(&ctx.db, auth.user_id).await;
+    let rules = super::rules::rules_of(&ctx.db, new.community).await?;
     let m = with_txn!(ctx.db, |txn| {
         let m = gov_meetings::ActiveModel {
             community_id: Set(new.community.0),
@@ -378,7 +377,9 @@ pub async fn create(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, new: NewMee
             status: Set(MeetingStatus::Draft.code().into()),
             allow_change: Set(new.allow_change),
             open_ballot: Set(new.open_ballot),
-            notice_days: Set(NOTICE_DAYS),
+            notice_days: Set(rules.notice_days),
+            remind_days: Set(rules.remind_days),
+            reminded_at: Set(None),
             opens_at: Set(start_of(new.opens_on)),
             closes_at: Set(start_of(new.closes_on + chrono::Days::new(1))),
             noticed_at: Set(None),
@@ -798,7 +799,7 @@ async fn open(
 
 /// Tells everyone living in the community about a step of meeting `m` (once per step: the
 /// notice is keyed by the meeting). `title` fills the meeting's title into its message.
-async fn tell<C: ConnectionTrait>(
+pub(crate) async fn tell<C: ConnectionTrait>(
     c: &C,
     users: &[UserId],
     m: &gov_meetings::Model,

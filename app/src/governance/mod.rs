@@ -10,11 +10,15 @@
 //! conflict the committee settles before publishing), each one a row of a per-meeting hash
 //! chain that `GET /api/v1/votes/{id}/ballots` exports and `linli admin verify-vote` re-walks
 //! and re-tallies.
-//! Owns `gov_meetings`, `gov_items`, `gov_voters`, `gov_voter_persons`, `gov_ballots` and
-//! `gov_ballot_log`. REST: `/votes…`, `/communities/{id}/voter-register`.
+//! Rules (`rules`): each community's notice period and reminder day, and the reminder pass.
+//! Owns `gov_settings`, `gov_meetings`, `gov_items`, `gov_voters`, `gov_voter_persons`, `gov_ballots` and
+//! `gov_ballot_log`. REST: `/votes…`, `/communities/{id}/voter-register`,
+//! `/communities/{id}/assembly-rules`.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod ballots;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod meetings;
 pub mod model;
@@ -22,6 +26,8 @@ pub mod model;
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod rules;
 pub mod ui;
 
 #[cfg(test)]
@@ -35,6 +41,7 @@ mod tests {
             include_str!("ui/assembly.rs"),
             include_str!("meetings.rs"),
             include_str!("ballots.rs"),
+            include_str!("rules.rs"),
             include_str!("model.rs"),
             include_str!("../access/ui/admin.rs")
         );

@@ -847,6 +847,9 @@ pub struct Meeting {
     /// 实名: the published log names each ballot's units.
     pub open_ballot: bool,
     pub notice_days: i32,
+    /// Days before the close that owners who have not voted are reminded (0: never).
+    #[serde(default)]
+    pub remind_days: i32,
     pub noticed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub opened_at: Option<chrono::DateTime<chrono::Utc>>,
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -965,6 +968,53 @@ pub struct BallotLog {
     pub total: Count,
     pub items: Vec<MeetingItem>,
     pub rows: Vec<LogRow>,
+}
+
+/// A community's rules for its owners' assemblies, kept by its committee. A meeting copies them
+/// when drafted, so a change never moves a meeting already under way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AssemblyRules {
+    /// Taken from the address on `PUT`.
+    #[serde(default = "no_org")]
+    pub community: crate::shared::ids::OrgId,
+    /// Days between the notice and the opening of a vote: at least 15 (物业管理条例 art. 14),
+    /// more where local rules ask, at most 60.
+    pub notice_days: i32,
+    /// Days before the close that owners who have not voted are reminded, 1 to 14; 0 never.
+    pub remind_days: i32,
+}
+
+fn no_org() -> crate::shared::ids::OrgId {
+    crate::shared::ids::OrgId(0)
+}
+
+/// The national minimum notice, and the most a community may ask.
+pub const MIN_NOTICE_DAYS: i32 = 15;
+pub const MAX_NOTICE_DAYS: i32 = 60;
+pub const MAX_REMIND_DAYS: i32 = 14;
+
+impl Default for AssemblyRules {
+    fn default() -> Self {
+        AssemblyRules {
+            community: crate::shared::ids::OrgId(0),
+            notice_days: MIN_NOTICE_DAYS,
+            remind_days: 3,
+        }
+    }
+}
+
+impl AssemblyRules {
+    /// The field and message key of the first value out of range.
+    pub fn problem(&self) -> Option<(&'static str, &'static str)> {
+        if !(MIN_NOTICE_DAYS..=MAX_NOTICE_DAYS).contains(&self.notice_days) {
+            Some(("notice_days", "gov.err_notice_days"))
+        } else if !(0..=MAX_REMIND_DAYS).contains(&self.remind_days) {
+            Some(("remind_days", "gov.err_remind_days"))
+        } else {
+            None
+        }
+    }
 }
 
 /// A new meeting as the committee drafts it.

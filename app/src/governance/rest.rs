@@ -2,7 +2,7 @@
 //! member sees their community's meetings, a resident those of their community from the
 //! notice on, nobody anything else.
 use super::model::*;
-use super::{ballots, meetings, register};
+use super::{ballots, meetings, register, rules};
 use crate::db::AppCtx;
 use crate::shared::ids::{MeetingId, OrgId};
 use crate::web::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
@@ -282,9 +282,43 @@ pub async fn scan_get(
         .map_err(|e| api.err(e))
 }
 
+#[utoipa::path(get, path = "/api/v1/communities/{id}/assembly-rules", tag = "governance", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = AssemblyRules), (status = 403, body = ErrorBody)))]
+/// The community's rules for its owners' assemblies (its owners' committee only).
+pub async fn rules_get(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<AssemblyRules>, ApiError> {
+    let auth = api.authed()?;
+    rules::get(&api.ctx, &api.meta, auth, OrgId(id))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(put, path = "/api/v1/communities/{id}/assembly-rules", tag = "governance", params(("id" = i64, Path)),
+    request_body = AssemblyRules, security(("bearer" = [])),
+    responses((status = 200, body = AssemblyRules), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Sets the notice period (15 to 60 days) and the reminder (0 to 14 days before the close) for
+/// meetings drafted from now on (its owners' committee only).
+pub async fn rules_put(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<AssemblyRules>,
+) -> Result<Json<AssemblyRules>, ApiError> {
+    let auth = api.authed()?;
+    let r = AssemblyRules {
+        community: OrgId(id),
+        ..r
+    };
+    rules::save(&api.ctx, &api.meta, auth, r)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/communities/{id}/voter-register", get(voter_register))
+        .route("/communities/{id}/assembly-rules", get(rules_get).put(rules_put))
         .route("/votes", get(votes_list).post(votes_create))
         .route("/votes/{id}", get(votes_get))
         .route("/votes/{id}/items", post(items_add))

@@ -872,3 +872,145 @@ async fn paper_ballots_and_online_ones_stand_side_by_side_until_the_committee_se
         .unwrap();
     assert!(v.problems.iter().any(|p| p.contains("row 2")), "{:?}", v.problems);
 }
+
+#[tokio::test]
+async fn a_community_keeps_its_own_notice_period_and_owners_who_have_not_voted_are_reminded_once() {
+    let w = world().await;
+    let chair = assembly(&w).await;
+    let pm = w.token("pm.a").await;
+    let jia = w.token("13900000001").await;
+    let yi = w.token("13900000002").await;
+    let rules = format!("/api/v1/communities/{}/assembly-rules", w.community_a.0);
+    let r = w.get(&rules, Some(&chair)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (r.json()["notice_days"].as_i64(), r.json()["remind_days"].as_i64()),
+        (Some(15), Some(3))
+    );
+    // The committee's rules: not the property company's, not an owner's.
+    for token in [&pm, &jia] {
+        assert_eq!(w.get(&rules, Some(token)).await.status, StatusCode::FORBIDDEN);
+        let r = w
+            .json(
+                "PUT",
+                &rules,
+                Some(token),
+                &json!({"notice_days": 20, "remind_days": 2}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    }
+    // Below the national 15 days, or a reminder out of range: refused by name.
+    for (body, field) in [
+        (json!({"notice_days": 10, "remind_days": 2}), "notice_days"),
+        (json!({"notice_days": 20, "remind_days": 20}), "remind_days"),
+    ] {
+        let r = w.json("PUT", &rules, Some(&chair), &body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], field);
+    }
+    let r = w
+        .json(
+            "PUT",
+            &rules,
+            Some(&chair),
+            &json!({"notice_days": 20, "remind_days": 2}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(w.get(&rules, Some(&chair)).await.json()["notice_days"], 20);
+
+    // A meeting drafted now follows them: 16 days is no longer enough notice.
+    let draft = async |opens: u64| {
+        let r = w
+            .json(
+                "POST",
+                "/api/v1/votes",
+                Some(&chair),
+                &json!({"community": w.community_a.0, "title": "续聘", "opens_on": day(opens), "closes_on": day(opens + 10)}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.json()["notice_days"], 20);
+        assert_eq!(r.json()["remind_days"], 2);
+        let id = r.json()["id"].as_i64().unwrap();
+        let r = w
+            .json(
+                "POST",
+                &format!("/api/v1/votes/{id}/items"),
+                Some(&chair),
+                &json!({"title": "续聘物业", "kind": "matter", "rule": "ordinary"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        id
+    };
+    let act = |a: &str| json!({"action": a});
+    let early = draft(16).await;
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/votes/{early}/actions"),
+            Some(&chair),
+            &act("notice"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "opens_on");
+    let id = draft(21).await;
+    let actions = format!("/api/v1/votes/{id}/actions");
+    assert_eq!(
+        w.json("POST", &actions, Some(&chair), &act("notice")).await.status,
+        StatusCode::OK
+    );
+    shift(&w, id, true, false).await;
+    assert_eq!(
+        w.json("POST", &actions, Some(&chair), &act("open")).await.status,
+        StatusCode::OK
+    );
+    let base = format!("/api/v1/votes/{id}");
+    let jia_v = w.get(&base, Some(&jia)).await.json()["voters"][0]["voter"]
+        .as_i64()
+        .unwrap();
+    let r = w
+        .json(
+            "POST",
+            &format!("{base}/ballots"),
+            Some(&jia),
+            &json!({"voter": jia_v, "answers": ["agree"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let reminded = |token: &str| {
+        let token = token.to_string();
+        let w = &w;
+        async move {
+            w.get("/api/v1/me/notifications", Some(&token))
+                .await
+                .json()
+                .to_string()
+                .contains("你还没有投票")
+        }
+    };
+    // Ten days before the close: too early.
+    assert_eq!(app::governance::rules::remind_due(&w.ctx).await.unwrap(), 0);
+    // A day before the close, within the two days: the owners who have not voted hear once.
+    {
+        use app::db::entities::gov_meetings;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        let m = gov_meetings::Entity::find_by_id(id)
+            .one(&w.ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut am: gov_meetings::ActiveModel = m.into();
+        am.closes_at = Set(chrono::Utc::now() + chrono::Duration::days(1));
+        am.update(&w.ctx.db).await.unwrap();
+    }
+    assert_eq!(app::governance::rules::remind_due(&w.ctx).await.unwrap(), 1);
+    assert_eq!(app::governance::rules::remind_due(&w.ctx).await.unwrap(), 0);
+    assert!(reminded(&yi).await, "乙 has not voted");
+    assert!(!reminded(&jia).await, "甲 has voted");
+    assert!(!reminded(&w.token("13900000005").await).await, "a tenant has no vote");
+}

@@ -25,6 +25,8 @@ pub struct Model {
     pub result_head: Option<String>,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
+    pub remind_days: i32,
+    pub reminded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

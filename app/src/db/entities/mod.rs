@@ -19,6 +19,7 @@ pub mod gov_ballot_log;
 pub mod gov_ballots;
 pub mod gov_items;
 pub mod gov_meetings;
+pub mod gov_settings;
 pub mod gov_voter_persons;
 pub mod gov_voters;
 pub mod grants;

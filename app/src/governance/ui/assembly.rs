@@ -94,7 +94,7 @@ fn AssemblyList() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match committees.await {
-                    Ok(c) if !c.is_empty() => view! { <NewMeetingForm communities=c /> }.into_any(),
+                    Ok(c) if !c.is_empty() => view! { <NewMeetingForm communities=c /> <RulesForms /> }.into_any(),
                     _ => ().into_any(),
                 }
             })}
@@ -193,6 +193,61 @@ fn NewMeetingForm(communities: Vec<crate::org::model::OrgNode>) -> impl IntoView
                 </button>
             </ActionForm>
         </details>
+    }
+}
+
+/// The committee's rules for its community's meetings: the notice period and the reminder.
+#[component]
+fn RulesForms() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveAssemblyRules>::new();
+    let rules = Resource::new(|| (), |_| my_assembly_rules());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            toast(i18n.t("common.saved"));
+        }
+    });
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let msg = move |f: &'static str| {
+        move || {
+            error
+                .get()
+                .filter(|e| e.field() == Some(f))
+                .map(|e| e.localized(i18n.code()))
+        }
+    };
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match rules.await {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(list) => list.into_iter().map(|(org, r)| view! {
+                        <details class="card new-meeting" data-testid="assembly-rules">
+                            <summary class="new-meeting__summary">{move || i18n.t("gov.rules")}" · "{org.name.clone()}</summary>
+                            <ActionForm action=save attr:class="form" attr:novalidate=true>
+                                <CsrfField />
+                                <input type="hidden" name="community" value=org.id.0.to_string() />
+                                <div class="form__row">
+                                    <label class="field"><span class="field__label">{move || i18n.t("gov.notice_days")}</span>
+                                        <input class="input" type="number" name="notice_days" min=MIN_NOTICE_DAYS max=MAX_NOTICE_DAYS
+                                            value=r.notice_days.to_string() inputmode="numeric" required />
+                                        <span class="field__error" role="alert">{msg("notice_days")}</span>
+                                    </label>
+                                    <label class="field"><span class="field__label">{move || i18n.t("gov.remind_days")}</span>
+                                        <input class="input" type="number" name="remind_days" min="0" max=MAX_REMIND_DAYS
+                                            value=r.remind_days.to_string() inputmode="numeric" required />
+                                        <span class="field__error" role="alert">{msg("remind_days")}</span>
+                                    </label>
+                                </div>
+                                <p class="field__hint">{move || i18n.t("gov.rules_hint")}</p>
+                                <FormError error fields=&["notice_days", "remind_days"] />
+                                <button type="submit" class="btn" disabled=move || save.pending().get()>{move || i18n.t("common.save")}</button>
+                            </ActionForm>
+                        </details>
+                    }).collect_view().into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
@@ -306,6 +361,7 @@ fn MeetingView(d: MyMeeting, acts: Acts) -> impl IntoView {
     let show_items = !(voting && d.voters.iter().any(|v| v.ballot.is_none() || m.allow_change));
     let before_opening = matches!(row.status, MeetingStatus::Draft | MeetingStatus::Noticed);
     let ended_unclosed = row.status == MeetingStatus::Open && !voting;
+    let notice_days = m.notice_days;
     view! {
         <article class="meeting" data-status=row.status.code()>
             <section class="card">
@@ -318,6 +374,7 @@ fn MeetingView(d: MyMeeting, acts: Acts) -> impl IntoView {
                     <dt>{move || i18n.t("gov.voting_time")}</dt><dd>{when}</dd>
                     <dt>{move || i18n.t("gov.ballot_mode")}</dt><dd>{move || i18n.t(mode)}" · "{move || i18n.t(change)}</dd>
                     {m.noticed_at.map(|t| view! { <dt>{move || i18n.t("gov.noticed_at")}</dt><dd>{format_local(t)}</dd> })}
+                    <dt>{move || i18n.t("gov.notice_period")}</dt><dd>{move || i18n.t("gov.n_days").replace("{n}", &notice_days.to_string())}</dd>
                 </dl>
                 {(!m.body.is_empty()).then(|| view! { <p class="meeting__body">{m.body.clone()}</p> })}
                 {ended_unclosed.then(|| view! { <p class="alert alert--warn" role="status">{move || i18n.t("gov.ended_awaiting")}</p> })}
