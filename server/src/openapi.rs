@@ -183,6 +183,7 @@ impl Modify for CommonErrors {
         app::engineering::rest::result_create,
         app::engineering::rest::result_photo,
         app::governance::rest::voter_register,
+        app::governance::rest::voter_register_xlsx,
         app::governance::rest::votes_list,
         app::governance::rest::votes_create,
         app::governance::rest::votes_get,

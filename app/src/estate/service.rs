@@ -353,6 +353,27 @@ pub async fn my_places<C: ConnectionTrait>(c: &C, user: crate::shared::ids::User
         .collect())
 }
 
+/// The phone on record of each of persons `ids` that has one.
+pub async fn phones_of_persons<C: ConnectionTrait>(
+    c: &C,
+    ids: &[crate::shared::ids::PersonId],
+) -> Result<std::collections::HashMap<crate::shared::ids::PersonId, String>, AppError> {
+    use crate::db::entities::persons;
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        for p in persons::Entity::find()
+            .filter(persons::Column::Id.is_in(chunk.iter().map(|p| p.0).collect::<Vec<_>>()))
+            .all(c)
+            .await?
+        {
+            if let Some(phone) = p.phone {
+                out.insert(crate::shared::ids::PersonId(p.id), phone);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The accounts of persons `ids` (matched by phone, as [`my_places`] matches them).
 pub async fn users_of_persons<C: ConnectionTrait>(
     c: &C,

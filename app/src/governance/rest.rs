@@ -27,6 +27,20 @@ pub async fn voter_register(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Reg
         .map_err(|e| api.err(e))
 }
 
+#[utoipa::path(get, path = "/api/v1/communities/{id}/voter-register.xlsx", tag = "governance", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// The voter register as a workbook for the city e-vote platforms: per unit its number,
+/// exclusive area and source, person key, masked owners and phones; and the totals.
+pub async fn voter_register_xlsx(api: ApiCtx, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let bytes = register::export(&api.ctx, &api.meta, auth, OrgId(id))
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(crate::web::xlsx_download(bytes, "voter-register.xlsx"))
+}
+
 #[utoipa::path(get, path = "/api/v1/votes", tag = "governance", security(("bearer" = [])),
     responses((status = 200, body = Vec<MeetingRow>)))]
 /// Owners' assembly meetings the caller may see, newest first.
@@ -318,6 +332,7 @@ pub async fn rules_put(
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/communities/{id}/voter-register", get(voter_register))
+        .route("/communities/{id}/voter-register.xlsx", get(voter_register_xlsx))
         .route("/communities/{id}/assembly-rules", get(rules_get).put(rules_put))
         .route("/votes", get(votes_list).post(votes_create))
         .route("/votes/{id}", get(votes_get))

@@ -137,6 +137,9 @@ fn RegisterView(r: RegisterPreview) -> impl IntoView {
             </dl>
             {developer.map(|d| view! { <p class="field__hint">{d}</p> })}
             <p class="field__hint">{move || i18n.t("gov.merged_note").replace("{n}", &merged.to_string())}</p>
+            <p><a class="btn" download data-testid="reg-export" href=format!("/api/v1/communities/{}/voter-register.xlsx", r.community_id.0)>
+                {move || i18n.t("gov.export_register")}
+            </a></p>
             {if r.complete {
                 view! { <p class="alert alert--ok" role="status">{move || i18n.t("gov.complete")}</p> }.into_any()
             } else {

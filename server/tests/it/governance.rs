@@ -1014,3 +1014,74 @@ async fn a_community_keeps_its_own_notice_period_and_owners_who_have_not_voted_a
     assert!(!reminded(&jia).await, "甲 has voted");
     assert!(!reminded(&w.token("13900000005").await).await, "a tenant has no vote");
 }
+
+#[tokio::test]
+async fn the_register_exports_for_city_platforms_one_row_per_unit_with_owners_masked() {
+    use calamine::Reader as _;
+    let w = world().await;
+    let chair = assembly(&w).await;
+    let pm = w.token("pm.a").await;
+    let jia = w.token("13900000001").await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    let other = w.token("pm.b").await;
+    let uri = format!("/api/v1/communities/{}/voter-register.xlsx", w.community_a.0);
+    // The committee and the community's staff; not an owner off the committee, not another office.
+    assert_eq!(w.get(&uri, Some(&jia)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.get(&uri, Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(w.get(&uri, Some(&pm)).await.status, StatusCode::OK);
+    // The committee also reads the register itself.
+    let reg = format!("/api/v1/communities/{}/voter-register", w.community_a.0);
+    assert_eq!(w.get(&reg, Some(&chair)).await.status, StatusCode::OK);
+    let bytes = w.get_bytes(&uri, &chair).await;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["表决名册", "汇总"]);
+    let range = book.worksheet_range("表决名册").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        [
+            "房号",
+            "专有部分面积（㎡）",
+            "面积来源",
+            "表决人编号",
+            "业主",
+            "手机号",
+            "备注"
+        ]
+    );
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    let units = &rows[1..];
+    assert!(units.iter().all(|r| r[1] == "89.57" && r[2] == "合同"), "{units:?}");
+    // 甲's two units count for one person; 乙 and 丙 own one together; 丁 alone; the two unsold
+    // units are the developer's. Names and phones are masked.
+    assert_eq!(units[0][3], units[1][3]);
+    assert_ne!(units[0][3], units[2][3]);
+    assert_eq!((units[0][4].as_str(), units[0][5].as_str()), ("甲", "139****0001"));
+    assert_eq!(units[2][4], "乙、丙");
+    assert_eq!(units[2][5], "139****0002、139****0003");
+    assert_eq!(units[2][6], "共有 2 人，计一人");
+    assert_eq!(units[3][5], "139****0004", "a tenant is not an owner");
+    for r in &units[4..] {
+        assert_eq!((r[3].as_str(), r[4].as_str()), ("开发商", ""));
+    }
+    assert!(
+        !rows.iter().flatten().any(|c| c.contains("13900000001")),
+        "no phone in clear"
+    );
+    let totals = book.worksheet_range("汇总").unwrap();
+    let totals: Vec<Vec<String>> = totals
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(
+        totals.contains(&vec!["业主总人数".to_string(), "4".to_string()]),
+        "{totals:?}"
+    );
+    assert!(
+        totals.contains(&vec!["专有部分总面积（㎡）".to_string(), "537.42".to_string()]),
+        "{totals:?}"
+    );
+}

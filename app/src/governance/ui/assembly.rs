@@ -243,6 +243,10 @@ fn RulesForms() -> impl IntoView {
                                 <FormError error fields=&["notice_days", "remind_days"] />
                                 <button type="submit" class="btn" disabled=move || save.pending().get()>{move || i18n.t("common.save")}</button>
                             </ActionForm>
+                            <p class="field__hint">{move || i18n.t("gov.export_hint")}</p>
+                            <a class="btn btn--block" download href=format!("/api/v1/communities/{}/voter-register.xlsx", org.id.0)>
+                                {move || i18n.t("gov.export_register")}
+                            </a>
                         </details>
                     }).collect_view().into_any(),
                 }
