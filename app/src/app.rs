@@ -113,9 +113,13 @@ crate::lazy_pages!(mod inspection_setup {
 crate::lazy_pages!(mod governance {
     Register => view! { <RegisterPage /> },
 });
-// 社区 → 业主大会: what an owner opens to vote, and the committee's tools on the same pages.
+// 社区 → 业主大会: the list with the committee's roster and rules, and one meeting (voting, and
+// the committee's paper entry and conflicts), each its own part: together they pass a part's
+// budget.
 crate::lazy_pages!(mod assembly {
     List => view! { <AssemblyPage /> },
+});
+crate::lazy_pages!(mod assembly_meeting {
     Meeting => view! { <MeetingPage /> },
 });
 // What an inspector on a round opens, often on a phone in a basement.
@@ -136,6 +140,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/inbox", &[me_more::prefetch]),
     ("/me/", &[me_more::prefetch]),
     ("/i/", &[rounds::prefetch]),
+    ("/community/assembly/", &[assembly_meeting::prefetch]),
     ("/community/assembly", &[assembly::prefetch]),
     ("/admin/users", &[staff_shell::prefetch, admin_access::prefetch]),
     ("/admin/roles", &[staff_shell::prefetch, admin_access::prefetch]),
@@ -265,7 +270,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/repair/:id") view={Lazy::<repair_more::MyTicket>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community") view=CommunityPage ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly") view={Lazy::<assembly::List>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/community/assembly/:id") view={Lazy::<assembly::Meeting>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/assembly/:id") view={Lazy::<assembly_meeting::Meeting>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/me") view=|| view! { <AccountPage homes=|| view! { <crate::estate::ui::MyHomes /> } /> } ssr=SsrMode::InOrder />
                     <Route path=path!("/me/password") view={Lazy::<me_more::Password>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/me/phone") view={Lazy::<me_more::Phone>::new()} ssr=SsrMode::InOrder />

@@ -86,6 +86,8 @@ test("the chair drafts a meeting, adds a matter and gives notice", async ({ page
   await page.getByLabel("投票截止日").fill(day(30));
   await page.getByRole("button", { name: "保存为草稿" }).click();
   await expect(page).toHaveURL(/\/community\/assembly\/\d+$/);
+  // The meeting page is its own part: it shows once loaded.
+  await expect(page.getByTestId("meeting-title")).toHaveText("关于调整停车费的表决");
   await expect(page.getByTestId("meeting-status")).toHaveText("草稿");
   await hydrated(page);
   // Notice without a matter is refused, with the reason.
@@ -204,6 +206,43 @@ test("the committee enters a paper ballot, sees it conflict with the online one 
   await owner.reload();
   await hydrated(owner);
   await expect(owner.getByTestId("paper-receipt")).toContainText("业委会已于");
+  await chairCtx.close();
+  await ownerCtx.close();
+});
+
+test("every household reads the committee's roster; the chair keeps it up to date", async ({ browser }) => {
+  const ownerCtx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+  const owner = await ownerCtx.newPage();
+  await new LoginPage(owner).loginAsResident("13800000005");
+  await owner.goto("/community/assembly");
+  await hydrated(owner);
+  const card = owner.getByTestId("roster");
+  await expect(card.getByRole("heading", { name: /本届业主委员会/ })).toBeVisible();
+  await expect(card.getByText("主任", { exact: true })).toHaveCount(1);
+  await expect(card.getByText(/向桂花街道办事处备案/)).toBeVisible();
+  // An owner reads it; only the committee edits it.
+  await expect(card.getByText("修改名册")).toHaveCount(0);
+  await shot(owner, "assembly-roster-375");
+
+  const chairCtx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+  const chair = await chairCtx.newPage();
+  await new LoginPage(chair).loginAsResident("13800000001");
+  await chair.goto("/community/assembly");
+  await hydrated(chair);
+  const mine = chair.getByTestId("roster");
+  await mine.getByText("修改名册").click();
+  const members = mine.getByLabel("成员");
+  const before = await members.inputValue();
+  // A second 主任 is refused, with the reason, and nothing changes.
+  await members.fill(`${before}\n赵六 主任`);
+  await mine.getByTestId("roster-save").click();
+  await expect(mine.getByText("主任只能有一位。")).toBeVisible();
+  await members.fill(`${before}\n赵六 委员`);
+  await mine.getByTestId("roster-save").click();
+  await expect(chair.getByTestId("roster").locator(".roster__members li").filter({ hasText: "赵六" })).toBeVisible();
+  await owner.reload();
+  await hydrated(owner);
+  await expect(owner.getByTestId("roster").locator(".roster__members li").filter({ hasText: "赵六" })).toHaveText(/委员\s*赵六/);
   await chairCtx.close();
   await ownerCtx.close();
 });

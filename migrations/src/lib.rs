@@ -25,6 +25,7 @@ mod m20261207_000002_notice_words;
 mod m20261208_000001_governance;
 mod m20261209_000001_paper_ballots;
 mod m20261209_000002_gov_settings;
+mod m20261209_000003_gov_committees;
 mod util;
 
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_governance::Migration),
             Box::new(m20261209_000001_paper_ballots::Migration),
             Box::new(m20261209_000002_gov_settings::Migration),
+            Box::new(m20261209_000003_gov_committees::Migration),
         ]
     }
 }

@@ -1303,6 +1303,50 @@ mod governance {
         .await?;
 
         let chair = who(ctx, "13800000001").await?;
+        // The committee's roster: the chair, the member with an account as vice chair, three
+        // more owners; filed with the street office.
+        let mut members = Vec::new();
+        for (i, phone) in [
+            "13800000001",
+            "13800000002",
+            "13800000007",
+            "13800000011",
+            "13800000016",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let p = persons::Entity::find()
+                .filter(persons::Column::Phone.eq(phone))
+                .one(&ctx.db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("demo owner {phone} missing"))?;
+            members.push(CommitteeMember {
+                name: p.name,
+                position: match i {
+                    0 => CommitteePosition::Chair,
+                    1 => CommitteePosition::ViceChair,
+                    _ => CommitteePosition::Member,
+                },
+            });
+        }
+        let term_start = app::shared::time::today_cn() - chrono::Days::new(400);
+        app::governance::roster::save(
+            ctx,
+            &meta,
+            &chair,
+            NewRoster {
+                community: ghy,
+                term_start,
+                term_end: term_start + chrono::Months::new(60) - chrono::Days::new(1),
+                filed_on: Some(term_start + chrono::Days::new(20)),
+                filed_with: "桂花街道办事处".into(),
+                members,
+                documents: vec![],
+            },
+        )
+        .await
+        .map_err(e)?;
         // 1. Published: renewing the property company, the elevator fund, the committee election.
         let candidates: Vec<String> = (0..7).map(|_| name(&mut r)).collect();
         let m1 = open_meeting(

@@ -200,6 +200,10 @@ impl Modify for CommonErrors {
         app::governance::rest::scan_get,
         app::governance::rest::rules_get,
         app::governance::rest::rules_put,
+        app::governance::rest::roster_get,
+        app::governance::rest::roster_put,
+        app::governance::rest::roster_document,
+        app::governance::rest::roster_document_remove,
     ),
     modifiers(&Bearer, &CommonErrors),
     tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"))

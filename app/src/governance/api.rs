@@ -1,6 +1,6 @@
 //! Server functions of owners' governance: authorize, call one use case, map the error.
 use super::model::{
-    AssemblyRules, BallotConflict, Meeting, MeetingRow, MyMeeting, MyVoter, RegisterPreview, RegisterVoter,
+    AssemblyRules, BallotConflict, Meeting, MeetingRow, MyMeeting, MyVoter, RegisterPreview, RegisterVoter, Roster,
 };
 use crate::org::model::OrgNode;
 use crate::shared::error::AppError;
@@ -198,4 +198,52 @@ pub async fn save_assembly_rules(
         super::rules::save(&ctx, &meta, &auth, r).await
     })
     .await
+}
+
+/// The committee rosters of the caller's communities, and the communities whose committee they
+/// sit on (who may edit).
+#[server]
+pub async fn my_rosters() -> Result<(Vec<Roster>, Vec<OrgId>), AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::roster::mine(&ctx, &auth).await).await
+}
+
+/// Saves a community's committee roster; members one per line, `姓名 职务`.
+#[server]
+pub async fn save_roster(
+    community: OrgId,
+    term_start: String,
+    term_end: String,
+    #[server(default)] filed_on: String,
+    #[server(default)] filed_with: String,
+    #[server(default)] members: String,
+    #[server(default)] documents: Vec<i64>,
+) -> Result<Roster, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let day = |field: &str, v: &str| {
+            chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+                .map_err(|_| AppError::validation(field, "err.date_invalid"))
+        };
+        let new = super::model::NewRoster {
+            community,
+            term_start: day("term_start", &term_start)?,
+            term_end: day("term_end", &term_end)?,
+            filed_on: if filed_on.trim().is_empty() {
+                None
+            } else {
+                Some(day("filed_on", &filed_on)?)
+            },
+            filed_with,
+            members: super::model::members_from_lines(&members),
+            documents,
+        };
+        super::roster::save(&ctx, &meta, &auth, new).await
+    })
+    .await
+}
+
+/// Takes a filing document off a community's committee roster.
+#[server]
+pub async fn remove_roster_document(community: OrgId, file: i64) -> Result<Roster, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::roster::remove_document(&ctx, &meta, &auth, community, file).await)
+        .await
 }

@@ -11,7 +11,8 @@
 //! chain that `GET /api/v1/votes/{id}/ballots` exports and `linli admin verify-vote` re-walks
 //! and re-tallies.
 //! Rules (`rules`): each community's notice period and reminder day, and the reminder pass.
-//! Owns `gov_settings`, `gov_meetings`, `gov_items`, `gov_voters`, `gov_voter_persons`, `gov_ballots` and
+//! The committee's roster (`roster`): its term, filing (备案) and members, read by residents.
+//! Owns `gov_committees`, `gov_settings`, `gov_meetings`, `gov_items`, `gov_voters`, `gov_voter_persons`, `gov_ballots` and
 //! `gov_ballot_log`. REST: `/votes…`, `/communities/{id}/voter-register`,
 //! `/communities/{id}/assembly-rules`.
 pub mod api;
@@ -26,6 +27,8 @@ pub mod model;
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod roster;
 #[cfg(feature = "ssr")]
 pub mod rules;
 pub mod ui;
@@ -42,6 +45,7 @@ mod tests {
             include_str!("meetings.rs"),
             include_str!("ballots.rs"),
             include_str!("rules.rs"),
+            include_str!("roster.rs"),
             include_str!("model.rs"),
             include_str!("../access/ui/admin.rs")
         );

@@ -970,6 +970,132 @@ pub struct BallotLog {
     pub rows: Vec<LogRow>,
 }
 
+crate::code_enum! {
+    /// A seat on the owners' committee.
+    pub enum CommitteePosition {
+        /// 主任
+        Chair = "chair",
+        /// 副主任
+        ViceChair = "vice_chair",
+        /// 委员
+        Member = "member",
+    }
+}
+
+/// One member of the owners' committee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CommitteeMember {
+    pub name: String,
+    pub position: CommitteePosition,
+}
+
+/// The owners' committee of a community as it keeps its roster: the current term, its filing
+/// (备案) and the filing documents, its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Roster {
+    pub community: crate::shared::ids::OrgId,
+    pub community_name: String,
+    pub term_start: chrono::NaiveDate,
+    pub term_end: chrono::NaiveDate,
+    /// When and with whom the committee was filed (备案); `None` until filed.
+    pub filed_on: Option<chrono::NaiveDate>,
+    pub filed_with: String,
+    pub members: Vec<CommitteeMember>,
+    /// The filing documents (PDF), at `GET /api/v1/communities/{id}/committee/documents/{file}`.
+    pub documents: Vec<crate::files::model::DocRef>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The roster as the committee saves it (the whole roster each time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewRoster {
+    /// Taken from the address on `PUT`.
+    #[serde(default = "no_org")]
+    pub community: crate::shared::ids::OrgId,
+    pub term_start: chrono::NaiveDate,
+    pub term_end: chrono::NaiveDate,
+    #[serde(default)]
+    pub filed_on: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub filed_with: String,
+    pub members: Vec<CommitteeMember>,
+    /// Filing documents uploaded through `POST /api/v1/files/documents`, added to those kept.
+    #[serde(default)]
+    pub documents: Vec<i64>,
+}
+
+/// Most members a roster holds, most years a term lasts (local rules keep terms at five years
+/// or less), most filing documents.
+pub const MAX_MEMBERS: usize = 21;
+pub const MAX_TERM_YEARS: u64 = 5;
+pub const MAX_ROSTER_DOCS: usize = 5;
+
+impl NewRoster {
+    /// The field and message key of the first problem: a member without a name or with a long
+    /// one, none or too many members, more than one 主任, a term that ends before it starts or
+    /// lasts over five years, a filing day without an office (or the reverse).
+    pub fn problem(&self) -> Option<(&'static str, &'static str)> {
+        if self.members.is_empty() || self.members.len() > MAX_MEMBERS {
+            return Some(("members", "gov.err_members_count"));
+        }
+        if self
+            .members
+            .iter()
+            .any(|m| m.name.trim().is_empty() || m.name.trim().chars().count() > 20)
+        {
+            return Some(("members", "gov.err_member_name"));
+        }
+        if self
+            .members
+            .iter()
+            .filter(|m| m.position == CommitteePosition::Chair)
+            .count()
+            > 1
+        {
+            return Some(("members", "gov.err_two_chairs"));
+        }
+        if self.term_end <= self.term_start {
+            return Some(("term_end", "gov.err_term_order"));
+        }
+        if self.term_end > self.term_start + chrono::Months::new(12 * MAX_TERM_YEARS as u32) {
+            return Some(("term_end", "gov.err_term_long"));
+        }
+        if self.filed_with.trim().chars().count() > 100 {
+            return Some(("filed_with", "err.too_long"));
+        }
+        if self.filed_on.is_some() == self.filed_with.trim().is_empty() {
+            return Some(("filed_with", "gov.err_filing"));
+        }
+        None
+    }
+}
+
+/// Members from text, one per line, `姓名 职务` (主任, 副主任 or 委员; 委员 when left out).
+pub fn members_from_lines(text: &str) -> Vec<CommitteeMember> {
+    text.lines()
+        .filter_map(|line| {
+            let mut words: Vec<&str> = line.split_whitespace().collect();
+            let position = match words.last().copied() {
+                Some("主任") | Some("chair") => Some(CommitteePosition::Chair),
+                Some("副主任") | Some("vice_chair") => Some(CommitteePosition::ViceChair),
+                Some("委员") | Some("member") => Some(CommitteePosition::Member),
+                _ => None,
+            };
+            if position.is_some() && words.len() > 1 {
+                words.pop();
+            }
+            let name = words.join(" ");
+            (!name.is_empty()).then(|| CommitteeMember {
+                name,
+                position: position.unwrap_or(CommitteePosition::Member),
+            })
+        })
+        .collect()
+}
+
 /// A community's rules for its owners' assemblies, kept by its committee. A meeting copies them
 /// when drafted, so a change never moves a meeting already under way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1553,5 +1679,53 @@ mod tests {
         assert!(Register::frozen(voters.clone(), r.total_area(), 3).is_some());
         voters.swap(0, 1);
         assert!(Register::frozen(voters, r.total_area(), 3).is_none());
+    }
+
+    #[test]
+    fn a_roster_reads_one_member_per_line_and_refuses_what_no_committee_can_be() {
+        let m = members_from_lines("张三 主任\n李四  副主任\n\n王五\nJohn Smith 委员\n");
+        assert_eq!(
+            m.iter().map(|m| (m.name.as_str(), m.position)).collect::<Vec<_>>(),
+            [
+                ("张三", CommitteePosition::Chair),
+                ("李四", CommitteePosition::ViceChair),
+                ("王五", CommitteePosition::Member),
+                ("John Smith", CommitteePosition::Member),
+            ]
+        );
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let ok = NewRoster {
+            community: crate::shared::ids::OrgId(1),
+            term_start: day("2025-01-01"),
+            term_end: day("2029-12-31"),
+            filed_on: Some(day("2025-02-01")),
+            filed_with: "桂花街道办事处".into(),
+            members: m,
+            documents: vec![],
+        };
+        assert_eq!(ok.problem(), None);
+        let with = |f: &dyn Fn(&mut NewRoster)| {
+            let mut r = ok.clone();
+            f(&mut r);
+            r.problem().map(|p| p.1)
+        };
+        assert_eq!(with(&|r| r.members.clear()), Some("gov.err_members_count"));
+        assert_eq!(
+            with(&|r| r.members[1].position = CommitteePosition::Chair),
+            Some("gov.err_two_chairs")
+        );
+        assert_eq!(with(&|r| r.members[0].name = " ".into()), Some("gov.err_member_name"));
+        assert_eq!(with(&|r| r.term_end = day("2025-01-01")), Some("gov.err_term_order"));
+        // Five years to the day is a term; a day more is not.
+        assert_eq!(with(&|r| r.term_end = day("2030-01-01")), None);
+        assert_eq!(with(&|r| r.term_end = day("2030-01-02")), Some("gov.err_term_long"));
+        assert_eq!(with(&|r| r.filed_with = String::new()), Some("gov.err_filing"));
+        assert_eq!(
+            with(&|r| {
+                r.filed_on = None;
+                r.filed_with = String::new();
+            }),
+            None
+        );
     }
 }

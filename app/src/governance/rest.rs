@@ -2,7 +2,7 @@
 //! member sees their community's meetings, a resident those of their community from the
 //! notice on, nobody anything else.
 use super::model::*;
-use super::{ballots, meetings, register, rules};
+use super::{ballots, meetings, register, roster, rules};
 use crate::db::AppCtx;
 use crate::shared::ids::{MeetingId, OrgId};
 use crate::web::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
@@ -329,11 +329,76 @@ pub async fn rules_put(
         .map_err(|e| api.err(e))
 }
 
+#[utoipa::path(get, path = "/api/v1/communities/{id}/committee", tag = "governance", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Roster), (status = 404, body = ErrorBody, description = "No roster kept, or not the caller's community")))]
+/// The owners' committee's roster: term, filing (备案) and its documents, members with their
+/// positions. For those living in the community, its committee and its staff.
+pub async fn roster_get(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Roster>, ApiError> {
+    let auth = api.authed()?;
+    roster::get(&api.ctx, &api.meta, auth, OrgId(id))
+        .await
+        .and_then(|r| r.ok_or(crate::shared::error::AppError::NotFound))
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(put, path = "/api/v1/communities/{id}/committee", tag = "governance", params(("id" = i64, Path)),
+    request_body = NewRoster, security(("bearer" = [])),
+    responses((status = 200, body = Roster), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Replaces the roster (the committee only): `term_start`, `term_end` (at most five years),
+/// `filed_on` with `filed_with` (or neither), `members` (1 to 21, at most one `chair`), and
+/// filing documents to add (ids from `POST /api/v1/files/documents`; five in all).
+pub async fn roster_put(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<NewRoster>,
+) -> Result<Json<Roster>, ApiError> {
+    let auth = api.authed()?;
+    let r = NewRoster {
+        community: OrgId(id),
+        ..r
+    };
+    roster::save(&api.ctx, &api.meta, auth, r)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/communities/{id}/committee/documents/{file}", tag = "governance",
+    params(("id" = i64, Path), ("file" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+/// Downloads a filing document of the roster.
+pub async fn roster_document(api: ApiCtx, Path((id, file)): Path<(i64, i64)>) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let (doc, bytes) = roster::document(&api.ctx, &api.meta, auth, OrgId(id), file)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(crate::files::rest::document_response(&doc, bytes))
+}
+
+#[utoipa::path(delete, path = "/api/v1/communities/{id}/committee/documents/{file}", tag = "governance",
+    params(("id" = i64, Path), ("file" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Roster), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Takes a filing document off the roster (the committee only).
+pub async fn roster_document_remove(api: ApiCtx, Path((id, file)): Path<(i64, i64)>) -> Result<Json<Roster>, ApiError> {
+    let auth = api.authed()?;
+    roster::remove_document(&api.ctx, &api.meta, auth, OrgId(id), file)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/communities/{id}/voter-register", get(voter_register))
         .route("/communities/{id}/voter-register.xlsx", get(voter_register_xlsx))
         .route("/communities/{id}/assembly-rules", get(rules_get).put(rules_put))
+        .route("/communities/{id}/committee", get(roster_get).put(roster_put))
+        .route(
+            "/communities/{id}/committee/documents/{file}",
+            get(roster_document).delete(roster_document_remove),
+        )
         .route("/votes", get(votes_list).post(votes_create))
         .route("/votes/{id}", get(votes_get))
         .route("/votes/{id}/items", post(items_add))

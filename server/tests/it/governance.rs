@@ -1085,3 +1085,88 @@ async fn the_register_exports_for_city_platforms_one_row_per_unit_with_owners_ma
         "{totals:?}"
     );
 }
+
+#[tokio::test]
+async fn the_committee_keeps_its_roster_and_every_household_reads_it() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let w = world().await;
+    let chair = assembly(&w).await;
+    let pm = w.token("pm.a").await;
+    let jia = w.token("13900000001").await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    let other = w.token("pm.b").await;
+    let uri = format!("/api/v1/communities/{}/committee", w.community_a.0);
+    // None kept yet.
+    assert_eq!(w.get(&uri, Some(&jia)).await.status, StatusCode::NOT_FOUND);
+    let mut pdf = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n".to_vec();
+    pdf.extend(std::iter::repeat_n(b'x', 2000));
+    pdf.extend_from_slice(b"\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+    let r = w
+        .send(
+            Request::post("/api/v1/files/documents?name=beian.pdf")
+                .header("authorization", format!("Bearer {chair}"))
+                .header("content-type", "application/pdf")
+                .body(Body::from(pdf.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let doc = r.json()["id"].as_i64().unwrap();
+    let roster = |members: serde_json::Value, end: &str| {
+        json!({"term_start": "2025-01-01", "term_end": end, "filed_on": "2025-02-01",
+               "filed_with": "桂花街道办事处", "members": members, "documents": [doc]})
+    };
+    let members = json!([
+        {"name": "丁", "position": "chair"},
+        {"name": "甲", "position": "vice_chair"},
+        {"name": "乙", "position": "member"},
+    ]);
+    // The committee's record alone: not the property company's, not an owner's.
+    for token in [&pm, &jia] {
+        let r = w
+            .json("PUT", &uri, Some(token), &roster(members.clone(), "2029-12-31"))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    }
+    // Two chairs, a six-year term: refused by name, nothing stored.
+    let two = json!([{"name": "丁", "position": "chair"}, {"name": "甲", "position": "chair"}]);
+    for (body, field) in [
+        (roster(two, "2029-12-31"), "members"),
+        (roster(members.clone(), "2031-01-01"), "term_end"),
+    ] {
+        let r = w.json("PUT", &uri, Some(&chair), &body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], field);
+    }
+    assert_eq!(w.get(&uri, Some(&jia)).await.status, StatusCode::NOT_FOUND);
+    let r = w
+        .json("PUT", &uri, Some(&chair), &roster(members.clone(), "2029-12-31"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["documents"][0]["name"], "beian.pdf");
+
+    // Every household of the community reads it, and its staff; another office does not.
+    let read = w.get(&uri, Some(&jia)).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert_eq!(read.json()["members"], members);
+    assert_eq!(read.json()["filed_with"], "桂花街道办事处");
+    assert_eq!(w.get(&uri, Some(&pm)).await.status, StatusCode::OK);
+    assert_eq!(w.get(&uri, Some(&other)).await.status, StatusCode::NOT_FOUND);
+    let file = format!("{uri}/documents/{doc}");
+    assert_eq!(w.get_bytes(&file, &jia).await, pdf);
+    assert_eq!(w.get(&file, Some(&other)).await.status, StatusCode::NOT_FOUND);
+
+    // Only the committee takes a document off.
+    let del = |token: &str| {
+        Request::delete(file.clone())
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(w.send(del(&jia)).await.status, StatusCode::FORBIDDEN);
+    let r = w.send(del(&chair)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["documents"], json!([]));
+    assert_eq!(w.get(&file, Some(&jia)).await.status, StatusCode::NOT_FOUND);
+}

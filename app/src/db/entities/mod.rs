@@ -17,6 +17,7 @@ pub mod fee_standards;
 pub mod files;
 pub mod gov_ballot_log;
 pub mod gov_ballots;
+pub mod gov_committees;
 pub mod gov_items;
 pub mod gov_meetings;
 pub mod gov_settings;

@@ -3,12 +3,12 @@
 //! committee, drafting a meeting and moving it from notice to publication on the same pages.
 use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
-use crate::files::ui::PhotoPicker;
+use crate::files::ui::{DocumentPicker, PhotoPicker};
 use crate::governance::api::*;
 use crate::governance::model::*;
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
-use crate::shared::ids::MeetingId;
+use crate::shared::ids::{MeetingId, OrgId};
 use crate::shared::money::fixed2;
 use crate::shared::time::format_local;
 use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, FormError, Loading, ResidentShell};
@@ -99,6 +99,7 @@ fn AssemblyList() -> impl IntoView {
                 }
             })}
         </Transition>
+        <Rosters />
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match list.await {
@@ -252,6 +253,192 @@ fn RulesForms() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+fn position_key(p: CommitteePosition) -> &'static str {
+    match p {
+        CommitteePosition::Chair => "gov.chair",
+        CommitteePosition::ViceChair => "gov.vice_chair",
+        CommitteePosition::Member => "gov.member",
+    }
+}
+
+/// 本届业主委员会: the rosters of the caller's communities, and the committee's form to keep its
+/// own (term, filing, members one per line, filing documents).
+#[component]
+fn Rosters() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveRoster>::new();
+    let remove = ServerAction::<RemoveRosterDocument>::new();
+    let rosters = Resource::new(move || (save.version().get(), remove.version().get()), |_| my_rosters());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            toast(i18n.t("common.saved"));
+        }
+    });
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                let Ok((list, mine)) = rosters.await else { return ().into_any() };
+                let editable: Vec<_> = mine.iter().filter(|c| !list.iter().any(|r| r.community == **c)).copied().collect();
+                view! {
+                    {list.into_iter().map(|r| {
+                        let edit = mine.contains(&r.community);
+                        view! { <RosterCard r edit save remove /> }
+                    }).collect_view()}
+                    {editable.into_iter().map(|c| view! {
+                        <details class="card new-meeting" data-testid="roster-new">
+                            <summary class="new-meeting__summary">{move || i18n.t("gov.roster_keep")}</summary>
+                            <RosterForm community=c current=None save />
+                        </details>
+                    }).collect_view()}
+                }.into_any()
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RosterCard(
+    r: Roster,
+    edit: bool,
+    save: ServerAction<SaveRoster>,
+    remove: ServerAction<RemoveRosterDocument>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let term = format!("{} – {}", r.term_start, r.term_end);
+    let filed = match r.filed_on {
+        Some(d) => {
+            let with = r.filed_with.clone();
+            let d = d.to_string();
+            view! { <p class="small">{move || i18n.t("gov.filed").replace("{on}", &d).replace("{with}", &with)}</p> }
+                .into_any()
+        }
+        None => view! { <p class="small alert alert--warn">{move || i18n.t("gov.not_filed")}</p> }.into_any(),
+    };
+    let community = r.community;
+    let docs = r.documents.clone();
+    view! {
+        <section class="card roster" data-testid="roster" aria-labelledby=format!("roster-{}", community.0)>
+            <h2 class="card__title" id=format!("roster-{}", community.0)>{move || i18n.t("gov.roster")}" · "{r.community_name.clone()}</h2>
+            <p class="muted small">{move || i18n.t("gov.term")}" "{term.clone()}</p>
+            {filed}
+            <ul class="roster__members">
+                {r.members.iter().map(|m| {
+                    let k = position_key(m.position);
+                    view! { <li><span class="badge">{move || i18n.t(k)}</span>" "{m.name.clone()}</li> }
+                }).collect_view()}
+            </ul>
+            {(!docs.is_empty()).then(|| view! {
+                <ul class="roster__docs">
+                    {docs.iter().map(|d| {
+                        let href = format!("/api/v1/communities/{}/committee/documents/{}", community.0, d.id);
+                        let file = d.id;
+                        view! {
+                            <li>
+                                <a href=href download>{d.name.clone()}</a>
+                                {edit.then(|| view! {
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <CsrfField />
+                                        <input type="hidden" name="community" value=community.0.to_string() />
+                                        <input type="hidden" name="file" value=file.to_string() />
+                                        <button type="submit" class="btn btn--small">{move || i18n.t("gov.remove_item")}</button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            {edit.then(|| view! {
+                <details class="add-item">
+                    <summary>{move || i18n.t("gov.roster_edit")}</summary>
+                    <RosterForm community current=Some(r.clone()) save />
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn RosterForm(community: OrgId, current: Option<Roster>, save: ServerAction<SaveRoster>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let msg = move |f: &'static str| {
+        move || {
+            error
+                .get()
+                .filter(|e| e.field() == Some(f))
+                .map(|e| e.localized(i18n.code()))
+        }
+    };
+    let documents = RwSignal::new(Vec::<i64>::new());
+    let busy = RwSignal::new(false);
+    let have = current.as_ref().map_or(0, |r| r.documents.len());
+    let lines = current
+        .as_ref()
+        .map(|r| {
+            r.members
+                .iter()
+                .map(|m| {
+                    let p = match m.position {
+                        CommitteePosition::Chair => "主任",
+                        CommitteePosition::ViceChair => "副主任",
+                        CommitteePosition::Member => "委员",
+                    };
+                    format!("{} {p}", m.name)
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    let start = current.as_ref().map(|r| r.term_start.to_string()).unwrap_or_default();
+    let end = current.as_ref().map(|r| r.term_end.to_string()).unwrap_or_default();
+    let filed_on = current
+        .as_ref()
+        .and_then(|r| r.filed_on)
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let filed_with = current.as_ref().map(|r| r.filed_with.clone()).unwrap_or_default();
+    view! {
+        <ActionForm action=save attr:class="form" attr:novalidate=true>
+            <CsrfField />
+            <input type="hidden" name="community" value=community.0.to_string() />
+            <div class="form__row">
+                <label class="field"><span class="field__label">{move || i18n.t("gov.term_start")}</span>
+                    <input class="input" type="date" name="term_start" value=start required />
+                    <span class="field__error" role="alert">{msg("term_start")}</span>
+                </label>
+                <label class="field"><span class="field__label">{move || i18n.t("gov.term_end")}</span>
+                    <input class="input" type="date" name="term_end" value=end required />
+                    <span class="field__error" role="alert">{msg("term_end")}</span>
+                </label>
+            </div>
+            <label class="field"><span class="field__label">{move || i18n.t("gov.members")}</span>
+                <textarea class="input" name="members" rows="6" placeholder=move || i18n.t("gov.members_hint")>{lines}</textarea>
+                <span class="field__hint">{move || i18n.t("gov.members_hint")}</span>
+                <span class="field__error" role="alert">{msg("members")}</span>
+            </label>
+            <div class="form__row">
+                <label class="field"><span class="field__label">{move || i18n.t("gov.filed_on")}</span>
+                    <input class="input" type="date" name="filed_on" value=filed_on />
+                    <span class="field__error" role="alert">{msg("filed_on")}</span>
+                </label>
+                <label class="field"><span class="field__label">{move || i18n.t("gov.filed_with")}</span>
+                    <input class="input" name="filed_with" maxlength="100" value=filed_with placeholder=move || i18n.t("gov.filed_with_hint") />
+                    <span class="field__error" role="alert">{msg("filed_with")}</span>
+                </label>
+            </div>
+            <DocumentPicker ids=documents busy error max=MAX_ROSTER_DOCS.saturating_sub(have) />
+            {move || documents.get().into_iter().enumerate().map(|(i, d)| view! {
+                <input type="hidden" name=format!("documents[{i}]") value=d.to_string() />
+            }).collect_view()}
+            <FormError error fields=&["term_start", "term_end", "members", "filed_on", "filed_with", "documents"] />
+            <button type="submit" class="btn btn--primary" data-testid="roster-save" disabled=move || save.pending().get() || busy.get()>
+                {move || i18n.t("common.save")}
+            </button>
+        </ActionForm>
     }
 }
 
