@@ -70,7 +70,7 @@ pub async fn enter_paper_marks(
     marks: &[String],
     scan: i64,
 ) -> Result<RegisterVoter, AppError> {
-    let (m, _) = visible(ctx, auth, id).await?;
+    let m = counting(ctx, meta, auth, id).await?;
     let items = meetings::items_of(&ctx.db, m.id).await?;
     let ballot = ballot_from_marks(&items, marks).map_err(|p| AppError::validation("answers", p.key()))?;
     enter_paper(ctx, meta, auth, id, voter, ballot, scan).await
@@ -358,6 +358,18 @@ const SCAN_KIND: &str = "gov_paper";
 /// Scans one meeting may hold: one per paper entry, replacements included.
 const MAX_SCANS: usize = 1_000_000;
 
+/// The meeting `id` for its committee. Errors: `NotFound` (not visible), `Forbidden` (audited).
+async fn for_committee(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: MeetingId,
+) -> Result<gov_meetings::Model, AppError> {
+    let (m, _) = visible(ctx, auth, id).await?;
+    meetings::require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    Ok(m)
+}
+
 /// The meeting `id` for its committee, while ballots are being collected or counted (open or
 /// closed, not yet published). Errors: `NotFound`, `Forbidden` (audited), a conflict naming
 /// `status` at any other step.
@@ -367,8 +379,7 @@ async fn counting(
     auth: &Authed,
     id: MeetingId,
 ) -> Result<gov_meetings::Model, AppError> {
-    let (m, _) = visible(ctx, auth, id).await?;
-    meetings::require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    let m = for_committee(ctx, meta, auth, id).await?;
     if !matches!(status(&m), MeetingStatus::Open | MeetingStatus::Closed) {
         return Err(AppError::conflict("status", "gov.err_not_counting"));
     }
@@ -411,8 +422,7 @@ pub async fn find_voters(
     id: MeetingId,
     q: &str,
 ) -> Result<Vec<RegisterVoter>, AppError> {
-    let (m, _) = visible(ctx, auth, id).await?;
-    meetings::require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    let m = for_committee(ctx, meta, auth, id).await?;
     if matches!(status(&m), MeetingStatus::Draft | MeetingStatus::Noticed) {
         return Err(AppError::conflict("status", "gov.err_not_counting"));
     }
@@ -426,15 +436,24 @@ pub async fn find_voters(
         .limit(20)
         .all(&ctx.db)
         .await?;
+    register_rows(&ctx.db, m.id, rows).await
+}
+
+/// Register voters of meeting `meeting` with the ballots each holds.
+async fn register_rows<C: ConnectionTrait>(
+    c: &C,
+    meeting: i64,
+    rows: Vec<gov_voters::Model>,
+) -> Result<Vec<RegisterVoter>, AppError> {
     let idxs: Vec<i32> = rows.iter().map(|v| v.idx).collect();
     let held: Vec<(i32, String)> = gov_ballots::Entity::find()
         .select_only()
         .column(gov_ballots::Column::VoterIdx)
         .column(gov_ballots::Column::Source)
-        .filter(gov_ballots::Column::MeetingId.eq(m.id))
+        .filter(gov_ballots::Column::MeetingId.eq(meeting))
         .filter(gov_ballots::Column::VoterIdx.is_in(idxs))
         .into_tuple()
-        .all(&ctx.db)
+        .all(c)
         .await?;
     Ok(rows
         .into_iter()
@@ -487,18 +506,10 @@ pub async fn enter_paper(
         let owners = owners_of(&ctx.db, m.id, v.idx).await?;
         tell_owners(ctx, None, &m, &owners, "gov.paper_body", &v.numbers, &b.receipt).await;
     }
-    Ok(find_voters(ctx, meta, auth, id, &v.numbers)
+    register_rows(&ctx.db, m.id, vec![v])
         .await?
-        .into_iter()
-        .find(|r| r.voter == v.idx)
-        .unwrap_or(RegisterVoter {
-            voter: v.idx,
-            units: v.numbers,
-            area: v.area,
-            developer: false,
-            online: false,
-            paper: true,
-        }))
+        .pop()
+        .ok_or(AppError::Internal)
 }
 
 /// The voters of a meeting holding both a paper and an online ballot, for its committee.
@@ -509,8 +520,7 @@ pub async fn conflicts(
     auth: &Authed,
     id: MeetingId,
 ) -> Result<Vec<BallotConflict>, AppError> {
-    let (m, _) = visible(ctx, auth, id).await?;
-    meetings::require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    let m = for_committee(ctx, meta, auth, id).await?;
     conflicts_of(&ctx.db, &m).await
 }
 
@@ -574,11 +584,15 @@ pub async fn resolve(
     let v = voter_of(&ctx.db, &m, voter).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let kept = with_txn!(ctx.db, |txn| {
-        gov_meetings::Entity::find_by_id(m.id)
+        // Under the meeting's row lock: a publication in between would have tallied both.
+        let fresh = gov_meetings::Entity::find_by_id(m.id)
             .lock_exclusive()
             .one(&txn)
             .await?
             .ok_or(AppError::NotFound)?;
+        if !matches!(status(&fresh), MeetingStatus::Open | MeetingStatus::Closed) {
+            return Err(AppError::conflict("status", "gov.err_not_counting"));
+        }
         let held = gov_ballots::Entity::find()
             .filter(gov_ballots::Column::MeetingId.eq(m.id))
             .filter(gov_ballots::Column::VoterIdx.eq(v.idx))
@@ -626,8 +640,7 @@ pub async fn scan(
     file: i64,
     thumb: bool,
 ) -> Result<Vec<u8>, AppError> {
-    let (m, _) = visible(ctx, auth, id).await?;
-    meetings::require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    let m = for_committee(ctx, meta, auth, id).await?;
     crate::files::service::read(ctx, file, SCAN_KIND, m.id, thumb).await
 }
 

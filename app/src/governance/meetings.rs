@@ -660,11 +660,21 @@ pub async fn act(
             })?;
         }
         MeetingAction::Publish => {
-            let result = super::ballots::tally(&ctx.db, &m).await?;
             let users = community_users(&ctx.db, m.community_id).await?;
-            let json = serde_json::to_string(&result).map_err(|_| AppError::Internal)?;
             with_txn!(ctx.db, |txn| {
-                let mut am: gov_meetings::ActiveModel = m.clone().into();
+                // Tallied under the meeting's row lock, which paper entries and settlements
+                // take too: the stored result is the log as it stands when published.
+                let fresh = gov_meetings::Entity::find_by_id(m.id)
+                    .lock_exclusive()
+                    .one(&txn)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                if status(&fresh) != MeetingStatus::Closed {
+                    return Err(AppError::conflict("status", "gov.err_wrong_step"));
+                }
+                let result = super::ballots::tally(&txn, &fresh).await?;
+                let json = serde_json::to_string(&result).map_err(|_| AppError::Internal)?;
+                let mut am: gov_meetings::ActiveModel = fresh.into();
                 am.status = Set(MeetingStatus::Published.code().into());
                 am.published_at = Set(Some(now));
                 am.result = Set(Some(json.clone()));

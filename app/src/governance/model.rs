@@ -982,6 +982,17 @@ crate::code_enum! {
     }
 }
 
+impl CommitteePosition {
+    /// The word a roster line ends with (`张三 主任`), as [`members_from_lines`] reads it.
+    pub fn word(self) -> &'static str {
+        match self {
+            CommitteePosition::Chair => "主任",
+            CommitteePosition::ViceChair => "副主任",
+            CommitteePosition::Member => "委员",
+        }
+    }
+}
+
 /// One member of the owners' committee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -1078,12 +1089,15 @@ pub fn members_from_lines(text: &str) -> Vec<CommitteeMember> {
     text.lines()
         .filter_map(|line| {
             let mut words: Vec<&str> = line.split_whitespace().collect();
-            let position = match words.last().copied() {
-                Some("主任") | Some("chair") => Some(CommitteePosition::Chair),
-                Some("副主任") | Some("vice_chair") => Some(CommitteePosition::ViceChair),
-                Some("委员") | Some("member") => Some(CommitteePosition::Member),
-                _ => None,
-            };
+            let position = words.last().and_then(|w| {
+                [
+                    CommitteePosition::Chair,
+                    CommitteePosition::ViceChair,
+                    CommitteePosition::Member,
+                ]
+                .into_iter()
+                .find(|p| p.word() == *w || p.code() == *w)
+            });
             if position.is_some() && words.len() > 1 {
                 words.pop();
             }

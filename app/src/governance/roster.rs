@@ -17,7 +17,7 @@ use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
 use crate::with_txn;
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set};
+use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set};
 
 /// The attachment kind of filing documents (attached to the community).
 const DOC_KIND: &str = "gov_committee";
@@ -124,15 +124,22 @@ pub async fn save(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, new: NewRoste
             updated_by: Set(auth.user_id.0),
             updated_at: Set(Utc::now()),
         };
-        if gov_committees::Entity::find_by_id(new.community.0)
-            .one(&txn)
-            .await?
-            .is_some()
-        {
-            row.update(&txn).await?;
-        } else {
-            row.insert(&txn).await?;
-        }
+        gov_committees::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(gov_committees::Column::CommunityId)
+                    .update_columns([
+                        gov_committees::Column::TermStart,
+                        gov_committees::Column::TermEnd,
+                        gov_committees::Column::FiledOn,
+                        gov_committees::Column::FiledWith,
+                        gov_committees::Column::Members,
+                        gov_committees::Column::UpdatedBy,
+                        gov_committees::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
         files::attach_documents(
             &txn,
             auth.user_id,

@@ -13,7 +13,7 @@ use crate::shared::i18n::Msg;
 use crate::shared::ids::{OrgId, PersonId};
 use crate::with_txn;
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set, QuerySelect, QueryTrait};
+use sea_orm::{prelude::*, sea_query::OnConflict, ActiveValue::Set, QuerySelect, QueryTrait};
 
 /// The rules of `community` (the defaults where its committee has set none).
 pub async fn rules_of<C: ConnectionTrait>(c: &C, community: OrgId) -> Result<AssemblyRules, AppError> {
@@ -59,15 +59,19 @@ pub async fn save(
             updated_by: Set(auth.user_id.0),
             updated_at: Set(Utc::now()),
         };
-        if gov_settings::Entity::find_by_id(r.community.0)
-            .one(&txn)
-            .await?
-            .is_some()
-        {
-            row.update(&txn).await?;
-        } else {
-            row.insert(&txn).await?;
-        }
+        gov_settings::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(gov_settings::Column::CommunityId)
+                    .update_columns([
+                        gov_settings::Column::NoticeDays,
+                        gov_settings::Column::RemindDays,
+                        gov_settings::Column::UpdatedBy,
+                        gov_settings::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
         audit::record(
             &txn,
             meta,

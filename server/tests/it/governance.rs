@@ -149,6 +149,43 @@ fn day(offset: u64) -> String {
     (app::shared::time::today_cn() + chrono::Days::new(offset)).to_string()
 }
 
+/// Drafts a ten-day meeting of community A opening `opens` days from today with one ordinary
+/// matter, as the chair; returns it.
+async fn draft(w: &World, chair: &str, opens: u64) -> serde_json::Value {
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/votes",
+            Some(chair),
+            &json!({"community": w.community_a.0, "title": "续聘", "opens_on": day(opens), "closes_on": day(opens + 10)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/votes/{id}/items"),
+            Some(chair),
+            &json!({"title": "续聘物业", "kind": "matter", "rule": "ordinary"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()
+}
+
+/// Gives notice of meeting `id`, lets the notice period pass and opens the vote.
+async fn open_now(w: &World, chair: &str, id: i64) {
+    let actions = format!("/api/v1/votes/{id}/actions");
+    let r = w
+        .json("POST", &actions, Some(chair), &json!({"action": "notice"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    shift(w, id, true, false).await;
+    let r = w.json("POST", &actions, Some(chair), &json!({"action": "open"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
 #[tokio::test]
 async fn a_meeting_goes_from_draft_to_a_published_result_that_its_log_re_tallies() {
     let w = world().await;
@@ -562,40 +599,14 @@ async fn scan(w: &World, token: &str) -> i64 {
 async fn paper_ballots_and_online_ones_stand_side_by_side_until_the_committee_settles_them() {
     let w = world().await;
     let chair = assembly(&w).await;
-    let r = w
-        .json(
-            "POST",
-            "/api/v1/votes",
-            Some(&chair),
-            &json!({"community": w.community_a.0, "title": "续聘", "opens_on": day(20), "closes_on": day(30)}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["id"].as_i64().unwrap();
+    let id = draft(&w, &chair, 20).await["id"].as_i64().unwrap();
     let base = format!("/api/v1/votes/{id}");
-    let r = w
-        .json(
-            "POST",
-            &format!("{base}/items"),
-            Some(&chair),
-            &json!({"title": "续聘物业", "kind": "matter", "rule": "ordinary"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let act = |a: &str| json!({"action": a});
     let actions = format!("{base}/actions");
-    assert_eq!(
-        w.json("POST", &actions, Some(&chair), &act("notice")).await.status,
-        StatusCode::OK
-    );
     // No paper before the register is frozen.
     let voters = format!("{base}/voters");
     assert_eq!(w.get(&voters, Some(&chair)).await.status, StatusCode::CONFLICT);
-    shift(&w, id, true, false).await;
-    assert_eq!(
-        w.json("POST", &actions, Some(&chair), &act("open")).await.status,
-        StatusCode::OK
-    );
+    open_now(&w, &chair, id).await;
 
     let jia = w.token("13900000001").await;
     let yi = w.token("13900000002").await;
@@ -921,53 +932,23 @@ async fn a_community_keeps_its_own_notice_period_and_owners_who_have_not_voted_a
     assert_eq!(w.get(&rules, Some(&chair)).await.json()["notice_days"], 20);
 
     // A meeting drafted now follows them: 16 days is no longer enough notice.
-    let draft = async |opens: u64| {
-        let r = w
-            .json(
-                "POST",
-                "/api/v1/votes",
-                Some(&chair),
-                &json!({"community": w.community_a.0, "title": "续聘", "opens_on": day(opens), "closes_on": day(opens + 10)}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        assert_eq!(r.json()["notice_days"], 20);
-        assert_eq!(r.json()["remind_days"], 2);
-        let id = r.json()["id"].as_i64().unwrap();
-        let r = w
-            .json(
-                "POST",
-                &format!("/api/v1/votes/{id}/items"),
-                Some(&chair),
-                &json!({"title": "续聘物业", "kind": "matter", "rule": "ordinary"}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        id
-    };
-    let act = |a: &str| json!({"action": a});
-    let early = draft(16).await;
+    let early = draft(&w, &chair, 16).await;
+    assert_eq!(
+        (early["notice_days"].as_i64(), early["remind_days"].as_i64()),
+        (Some(20), Some(2))
+    );
     let r = w
         .json(
             "POST",
-            &format!("/api/v1/votes/{early}/actions"),
+            &format!("/api/v1/votes/{}/actions", early["id"]),
             Some(&chair),
-            &act("notice"),
+            &json!({"action": "notice"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["field"], "opens_on");
-    let id = draft(21).await;
-    let actions = format!("/api/v1/votes/{id}/actions");
-    assert_eq!(
-        w.json("POST", &actions, Some(&chair), &act("notice")).await.status,
-        StatusCode::OK
-    );
-    shift(&w, id, true, false).await;
-    assert_eq!(
-        w.json("POST", &actions, Some(&chair), &act("open")).await.status,
-        StatusCode::OK
-    );
+    let id = draft(&w, &chair, 21).await["id"].as_i64().unwrap();
+    open_now(&w, &chair, id).await;
     let base = format!("/api/v1/votes/{id}");
     let jia_v = w.get(&base, Some(&jia)).await.json()["voters"][0]["voter"]
         .as_i64()

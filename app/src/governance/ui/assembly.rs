@@ -11,7 +11,7 @@ use crate::shared::i18n::use_i18n;
 use crate::shared::ids::{MeetingId, OrgId};
 use crate::shared::money::fixed2;
 use crate::shared::time::format_local;
-use crate::shared::ui::{toast, CsrfField, EmptyState, ErrorState, FormError, Loading, ResidentShell};
+use crate::shared::ui::{field_error, toast, CsrfField, EmptyState, ErrorState, FormError, Loading, ResidentShell};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -143,12 +143,8 @@ fn NewMeetingForm(communities: Vec<crate::org::model::OrgNode>) -> impl IntoView
     });
     let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let msg = move |f: &'static str| {
-        move || {
-            error
-                .get()
-                .filter(|e| e.field() == Some(f))
-                .map(|e| e.localized(i18n.code()))
-        }
+        let m = field_error(error, f);
+        move || m.get()
     };
     let one = (communities.len() == 1).then(|| communities[0].id.0);
     view! {
@@ -210,12 +206,8 @@ fn RulesForms() -> impl IntoView {
     });
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let msg = move |f: &'static str| {
-        move || {
-            error
-                .get()
-                .filter(|e| e.field() == Some(f))
-                .map(|e| e.localized(i18n.code()))
-        }
+        let m = field_error(error, f);
+        move || m.get()
     };
     view! {
         <Transition fallback=Loading>
@@ -366,12 +358,8 @@ fn RosterForm(community: OrgId, current: Option<Roster>, save: ServerAction<Save
     let i18n = use_i18n();
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let msg = move |f: &'static str| {
-        move || {
-            error
-                .get()
-                .filter(|e| e.field() == Some(f))
-                .map(|e| e.localized(i18n.code()))
-        }
+        let m = field_error(error, f);
+        move || m.get()
     };
     let documents = RwSignal::new(Vec::<i64>::new());
     let busy = RwSignal::new(false);
@@ -381,14 +369,7 @@ fn RosterForm(community: OrgId, current: Option<Roster>, save: ServerAction<Save
         .map(|r| {
             r.members
                 .iter()
-                .map(|m| {
-                    let p = match m.position {
-                        CommitteePosition::Chair => "主任",
-                        CommitteePosition::ViceChair => "副主任",
-                        CommitteePosition::Member => "委员",
-                    };
-                    format!("{} {p}", m.name)
-                })
+                .map(|m| format!("{} {}", m.name, m.position.word()))
                 .collect::<Vec<_>>()
                 .join("\n")
         })
