@@ -26,6 +26,7 @@ mod m20261208_000001_governance;
 mod m20261209_000001_paper_ballots;
 mod m20261209_000002_gov_settings;
 mod m20261209_000003_gov_committees;
+mod m20261210_000001_gov_proxies;
 mod util;
 
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000001_paper_ballots::Migration),
             Box::new(m20261209_000002_gov_settings::Migration),
             Box::new(m20261209_000003_gov_committees::Migration),
+            Box::new(m20261210_000001_gov_proxies::Migration),
         ]
     }
 }

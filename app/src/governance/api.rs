@@ -1,6 +1,7 @@
 //! Server functions of owners' governance: authorize, call one use case, map the error.
 use super::model::{
-    AssemblyRules, BallotConflict, Meeting, MeetingRow, MyMeeting, MyVoter, RegisterPreview, RegisterVoter, Roster,
+    AssemblyRules, BallotConflict, Meeting, MeetingRow, MyMeeting, MyVoter, Proxy, RegisterFix, RegisterPreview,
+    RegisterVoter, Roster,
 };
 use crate::org::model::OrgNode;
 use crate::shared::error::AppError;
@@ -26,10 +27,11 @@ pub async fn assembly_list() -> Result<Vec<MeetingRow>, AppError> {
     crate::web::serve(async |ctx, _meta, auth| super::meetings::list(&ctx, &auth).await).await
 }
 
-/// The communities whose owners' committee the caller sits on (for the new-meeting form).
+/// The communities whose meetings the caller runs (for the new-meeting form): those whose
+/// owners' committee they sit on, and those whose committee lets them assist as staff.
 #[server]
 pub async fn committee_communities() -> Result<Vec<OrgNode>, AppError> {
-    crate::web::serve(async |ctx, _meta, auth| super::meetings::committee_choices(&ctx, &auth).await).await
+    crate::web::serve(async |ctx, _meta, auth| super::meetings::runner_choices(&ctx, &auth).await).await
 }
 
 /// One meeting as the caller sees it: the matters, their ballots and receipts, the tools when
@@ -188,12 +190,16 @@ pub async fn save_assembly_rules(
     community: OrgId,
     notice_days: i32,
     remind_days: i32,
+    #[server(default)] proxy_max: Option<i32>,
+    #[server(default)] staff_assist: Option<String>,
 ) -> Result<AssemblyRules, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
         let r = AssemblyRules {
             community,
             notice_days,
             remind_days,
+            proxy_max: proxy_max.unwrap_or(super::model::DEFAULT_PROXY_MAX),
+            staff_assist: staff_assist.is_some_and(|v| v == "on" || v == "true"),
         };
         super::rules::save(&ctx, &meta, &auth, r).await
     })
@@ -245,5 +251,96 @@ pub async fn save_roster(
 #[server]
 pub async fn remove_roster_document(community: OrgId, file: i64) -> Result<Roster, AppError> {
     crate::web::serve(async |ctx, meta, auth| super::roster::remove_document(&ctx, &meta, &auth, community, file).await)
+        .await
+}
+
+/// Names a proxy (委托代理人) for register voter `voter`, with the photo of the signed
+/// authorization (an owner of the voter, while voting is open).
+#[server]
+pub async fn request_proxy(
+    meeting: MeetingId,
+    voter: i32,
+    #[server(default)] name: String,
+    #[server(default)] phone: String,
+    #[server(default)] authorization: Option<i64>,
+) -> Result<Proxy, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let authorization =
+            authorization.ok_or_else(|| AppError::validation("authorization", "gov.err_proxy_authorization"))?;
+        let new = super::model::NewProxy {
+            voter,
+            name,
+            phone,
+            authorization,
+        };
+        super::proxies::request(&ctx, &meta, &auth, meeting, new).await
+    })
+    .await
+}
+
+/// Withdraws a proxy the caller's voter named.
+#[server]
+pub async fn withdraw_proxy(meeting: MeetingId, proxy: i64) -> Result<Proxy, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::proxies::withdraw(&ctx, &meta, &auth, meeting, proxy).await).await
+}
+
+/// Every proxy of a meeting, pending first (the committee).
+#[server]
+pub async fn meeting_proxies(meeting: MeetingId) -> Result<Vec<Proxy>, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::proxies::list(&ctx, &meta, &auth, meeting).await).await
+}
+
+/// Accepts (`decision` = `accept`) or rejects (`reject`, with a reason) a pending proxy (the
+/// committee).
+#[server]
+pub async fn decide_proxy(
+    meeting: MeetingId,
+    proxy: i64,
+    decision: String,
+    #[server(default)] reason: String,
+) -> Result<Proxy, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let accept = match decision.as_str() {
+            "accept" => true,
+            "reject" => false,
+            _ => return Err(AppError::validation("decision", "gov.err_decision")),
+        };
+        let d = super::model::ProxyDecision { accept, reason };
+        super::proxies::decide(&ctx, &meta, &auth, meeting, proxy, d).await
+    })
+    .await
+}
+
+/// Re-reads register voter `voter` from today's estate records, with the reason (the committee,
+/// before the close).
+#[server]
+pub async fn correct_register_voter(
+    meeting: MeetingId,
+    #[server(default)] voter: Option<i32>,
+    #[server(default)] reason: String,
+) -> Result<RegisterFix, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let voter = voter.ok_or_else(|| AppError::validation("voter", "gov.err_pick_voter"))?;
+        super::corrections::correct(&ctx, &meta, &auth, meeting, voter, &reason).await
+    })
+    .await
+}
+
+/// Attaches uploaded PDFs to a draft meeting's notice.
+#[server]
+pub async fn add_meeting_documents(
+    meeting: MeetingId,
+    #[server(default)] documents: Vec<i64>,
+) -> Result<Meeting, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        super::meetings::add_documents(&ctx, &meta, &auth, meeting, &documents).await
+    })
+    .await
+}
+
+/// Takes a PDF off a draft meeting's notice.
+#[server]
+pub async fn remove_meeting_document(meeting: MeetingId, file: i64) -> Result<Meeting, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::meetings::remove_document(&ctx, &meta, &auth, meeting, file).await)
         .await
 }

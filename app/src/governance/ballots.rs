@@ -27,6 +27,8 @@ use std::collections::HashMap;
 
 /// The `prev_hash` of a meeting's first log row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// Log rows that carry no ballot: a proxy accepted or revoked, a register correction.
+pub const NO_BALLOT: [&str; 3] = ["proxy", "revoke", "correct"];
 /// Log rows read per query when a meeting is tallied or verified.
 const PAGE: u64 = 5_000;
 
@@ -77,7 +79,8 @@ pub async fn enter_paper_marks(
 }
 
 /// Casts (or, where the meeting allows it, replaces) the ballot of register voter `voter` for
-/// the caller, who must be one of that voter's owners. Returns the voter's standing with the
+/// the caller, who must be one of that voter's owners or its accepted proxy (the owners are
+/// told, with the receipt). Returns the voter's standing with the
 /// receipt. Errors (nothing stored): `NotFound` for a meeting the caller cannot see;
 /// `gov.err_not_voting` outside the voting window; `gov.err_not_your_voter` for a voter the
 /// caller does not own (a tenant, a family member, another household); the ballot's problem
@@ -109,7 +112,13 @@ pub async fn cast(
         .into_iter()
         .map(|p| PersonId(p.person_id))
         .collect();
-    if !owners.iter().any(|p| mine.contains(&p.0)) {
+    let owner = owners.iter().any(|p| mine.contains(&p.0));
+    // Not an owner: the voter's accepted proxy (委托代理人) casts it too.
+    let as_proxy = !owner
+        && super::proxies::held_by(&ctx.db, m.id, auth.user_id)
+            .await?
+            .contains(&voter);
+    if !owner && !as_proxy {
         let here: Vec<_> = places
             .iter()
             .filter(|p| p.community.0 == m.community_id)
@@ -134,13 +143,17 @@ pub async fn cast(
         .await?
         .ok_or(AppError::NotFound)?;
     let (row, written) = record(ctx, m.id, &v, &ballot, auth.user_id).await?;
-    if written && owners.len() > 1 {
+    if written && (as_proxy || owners.len() > 1) {
         tell_owners(
             ctx,
             Some(auth.user_id),
             &m,
             &owners,
-            "gov.co_owner_body",
+            if as_proxy {
+                "gov.proxy_cast_body"
+            } else {
+                "gov.co_owner_body"
+            },
             &v.numbers,
             &row.receipt,
         )
@@ -161,6 +174,8 @@ pub async fn cast(
         cast_at: Some(row.cast_at),
         paper_receipt: paper.as_ref().map(|p| p.receipt.clone()),
         paper_at: paper.map(|p| p.cast_at),
+        as_proxy,
+        proxy: None,
     })
 }
 
@@ -251,7 +266,7 @@ async fn write(
             meeting,
             v,
             kind,
-            source,
+            source.code(),
             ballot,
             scan.as_ref().map(|s| s.sha256.clone()),
         )
@@ -304,12 +319,12 @@ fn parse_at(at: &str) -> chrono::DateTime<Utc> {
 
 /// Appends one row to meeting `meeting`'s log, after its head, and returns it with its id.
 /// The caller holds the meeting's row lock.
-async fn append<C: ConnectionTrait>(
+pub(super) async fn append<C: ConnectionTrait>(
     c: &C,
     meeting: i64,
     v: &gov_voters::Model,
     kind: &str,
-    source: BallotSource,
+    source: &str,
     ballot: &Ballot,
     scan: Option<String>,
 ) -> Result<(LogRow, i64), AppError> {
@@ -327,7 +342,7 @@ async fn append<C: ConnectionTrait>(
         voter: v.token.clone(),
         units: None,
         area: v.area,
-        source: source.code().into(),
+        source: source.into(),
         answers: ballot.clone(),
         at: now.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
         scan,
@@ -346,6 +361,7 @@ async fn append<C: ConnectionTrait>(
         prev_hash: Set(log.prev_hash.clone()),
         hash: Set(log.hash.clone()),
         scan: Set(log.scan.clone()),
+        area: Set(Some(log.area)),
         ..Default::default()
     }
     .insert(c)
@@ -359,7 +375,7 @@ const SCAN_KIND: &str = "gov_paper";
 const MAX_SCANS: usize = 1_000_000;
 
 /// The meeting `id` for its committee. Errors: `NotFound` (not visible), `Forbidden` (audited).
-async fn for_committee(
+pub(super) async fn for_committee(
     ctx: &AppCtx,
     meta: &RequestMeta,
     auth: &Authed,
@@ -387,7 +403,7 @@ async fn counting(
 }
 
 /// The register voter `voter` of meeting `m`. Errors: a validation error naming `voter`.
-async fn voter_of<C: ConnectionTrait>(
+pub(super) async fn voter_of<C: ConnectionTrait>(
     c: &C,
     m: &gov_meetings::Model,
     voter: i32,
@@ -401,7 +417,7 @@ async fn voter_of<C: ConnectionTrait>(
 }
 
 /// The persons a register voter stands for (its owners; none for the developer).
-async fn owners_of<C: ConnectionTrait>(c: &C, meeting: i64, voter: i32) -> Result<Vec<PersonId>, AppError> {
+pub(super) async fn owners_of<C: ConnectionTrait>(c: &C, meeting: i64, voter: i32) -> Result<Vec<PersonId>, AppError> {
     Ok(gov_voter_persons::Entity::find()
         .filter(gov_voter_persons::Column::MeetingId.eq(meeting))
         .filter(gov_voter_persons::Column::VoterIdx.eq(voter))
@@ -605,7 +621,7 @@ pub async fn resolve(
             return Err(AppError::conflict("voter", "gov.err_no_conflict"));
         };
         let ballot: Ballot = serde_json::from_str(&kept.answers).map_err(|_| AppError::Internal)?;
-        let (log, _) = append(&txn, m.id, &v, "resolve", keep, &ballot, None).await?;
+        let (log, _) = append(&txn, m.id, &v, "resolve", keep.code(), &ballot, None).await?;
         gov_ballots::Entity::delete_by_id(dropped.id).exec(&txn).await?;
         audit::record(
             &txn,
@@ -647,7 +663,7 @@ pub async fn scan(
 /// The owners of a register voter hear that its ballot was cast, replaced, entered from paper
 /// or settled (the law lets any co-owner cast it; none may be surprised), all but `except` (who
 /// did it). `body` fills `who`, `units` and `receipt`. A failure is logged: the ballot stands.
-async fn tell_owners(
+pub(super) async fn tell_owners(
     ctx: &AppCtx,
     except: Option<UserId>,
     m: &gov_meetings::Model,
@@ -656,15 +672,12 @@ async fn tell_owners(
     units: &str,
     receipt: &str,
 ) {
-    let told = async {
+    let users = async {
         let users: Vec<_> = estate::users_of_persons(&ctx.db, owners)
             .await?
             .into_iter()
             .filter(|u| Some(*u) != except)
             .collect();
-        if users.is_empty() {
-            return Ok::<(), AppError>(());
-        }
         let who = match except {
             Some(u) => crate::access::service::display_names(&ctx.db, &[u.0])
                 .await?
@@ -672,34 +685,50 @@ async fn tell_owners(
                 .unwrap_or_default(),
             None => String::new(),
         };
-        with_txn!(ctx.db, |txn| {
-            notify_svc::raise(
-                &txn,
-                &users,
-                &Notice {
-                    category: Category::Votes,
-                    title: Msg::fill("gov.co_owner_title", [("title", Msg::text(&m.title))]),
-                    body: Msg::fill(
-                        body,
-                        [
-                            ("who", Msg::text(&who)),
-                            ("units", Msg::text(units)),
-                            ("receipt", Msg::text(receipt)),
-                        ],
-                    ),
-                    link: format!("/community/assembly/{}", m.id),
-                    dedupe: None,
-                    ttl: chrono::Duration::days(1),
-                    broadcast: None,
-                    replace: false,
-                },
-            )
-            .await?;
-            Ok(())
-        })
+        Ok::<_, AppError>((users, who))
     };
-    if let Err(e) = told.await {
-        tracing::warn!(meeting = m.id, error = ?e, "the owners were not told of a ballot");
+    match users.await {
+        Ok((users, who)) => {
+            let body = Msg::fill(
+                body,
+                [
+                    ("who", Msg::text(&who)),
+                    ("units", Msg::text(units)),
+                    ("receipt", Msg::text(receipt)),
+                ],
+            );
+            tell_users(ctx, m, &users, body).await;
+        }
+        Err(e) => tracing::warn!(meeting = m.id, error = ?e, "the owners were not told of a ballot"),
+    }
+}
+
+/// Tells `users` about something that happened to their ballot, proxy or register entry in
+/// meeting `m` (titled with the meeting). A failure is logged: what happened stands.
+pub(super) async fn tell_users(ctx: &AppCtx, m: &gov_meetings::Model, users: &[UserId], body: Msg) {
+    if users.is_empty() {
+        return;
+    }
+    let told = with_txn!(ctx.db, |txn| {
+        notify_svc::raise(
+            &txn,
+            users,
+            &Notice {
+                category: Category::Votes,
+                title: Msg::fill("gov.co_owner_title", [("title", Msg::text(&m.title))]),
+                body: body.clone(),
+                link: format!("/community/assembly/{}", m.id),
+                dedupe: None,
+                ttl: chrono::Duration::days(1),
+                broadcast: None,
+                replace: false,
+            },
+        )
+        .await?;
+        Ok(())
+    });
+    if let Err(e) = told {
+        tracing::warn!(meeting = m.id, error = ?e, "a voter's owners were not told");
     }
 }
 
@@ -800,7 +829,7 @@ pub async fn log(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<BallotLog
             st,
             MeetingStatus::Open | MeetingStatus::Closed | MeetingStatus::Published
         ),
-        Seat::Resident => st == MeetingStatus::Published,
+        Seat::Resident | Seat::Staff => st == MeetingStatus::Published,
     };
     if !allowed {
         return Err(AppError::NotFound);
@@ -843,7 +872,8 @@ async fn log_rows<C: ConnectionTrait>(
                 kind: r.kind,
                 voter: v.map(|v| v.token.clone()).unwrap_or_default(),
                 units: v.filter(|_| m.open_ballot).map(|v| v.numbers.clone()),
-                area: v.map_or(0, |v| v.area),
+                // Rows keep the area they were written with (a later correction moves it).
+                area: r.area.unwrap_or_else(|| v.map_or(0, |v| v.area)),
                 source: r.source,
                 answers: serde_json::from_str(&r.answers).unwrap_or_default(),
                 at: r.at,
@@ -902,6 +932,11 @@ pub async fn verify<C: ConnectionTrait>(c: &C, id: MeetingId) -> Result<Verifica
         }
         match by_token.get(r.voter.as_str()) {
             None => problems.push(format!("row {}: names no voter of the register", r.seq)),
+            Some(_) if NO_BALLOT.contains(&r.kind.as_str()) => {
+                if !r.answers.is_empty() {
+                    problems.push(format!("row {}: a {} row carries a ballot", r.seq, r.kind));
+                }
+            }
             Some(&v) => {
                 if check_ballot(&items, &r.answers).is_err() {
                     problems.push(format!("row {}: the ballot does not fit the items", r.seq));

@@ -2,10 +2,10 @@
 //! opens the vote (freezing the voter register), closes it after the announced close and
 //! publishes the tally; the community's residents read them. Ballots are in `ballots`.
 use super::model::*;
-use crate::access::model::{Authed, RequestMeta};
+use crate::access::model::{Authed, Permission, RequestMeta};
 use crate::access::service::{self as access, actor_label};
 use crate::audit::service::{self as audit, AuditEntry};
-use crate::db::entities::{gov_ballots, gov_items, gov_meetings, gov_voter_persons, gov_voters};
+use crate::db::entities::{gov_ballots, gov_items, gov_meetings, gov_settings, gov_voter_persons, gov_voters};
 use crate::db::AppCtx;
 use crate::estate::model::Relation;
 use crate::estate::service as estate;
@@ -42,6 +42,21 @@ pub async fn committee_choices(ctx: &AppCtx, auth: &Authed) -> Result<Vec<OrgNod
     Ok(out)
 }
 
+/// The communities whose meetings the caller runs, with their names (for the new-meeting form):
+/// their committee's, and those they assist as staff.
+pub async fn runner_choices(ctx: &AppCtx, auth: &Authed) -> Result<Vec<OrgNode>, AppError> {
+    let mut out = committee_choices(ctx, auth).await?;
+    for id in assisted(ctx, auth).await? {
+        if out.iter().any(|n| n.id == id) {
+            continue;
+        }
+        if let Some(n) = org::get(&ctx.db, id).await?.filter(|n| n.kind == OrgKind::Community) {
+            out.push(n);
+        }
+    }
+    Ok(out)
+}
+
 /// `Forbidden` (audited) unless the caller sits on `community`'s committee.
 pub(crate) async fn require_committee(
     ctx: &AppCtx,
@@ -56,11 +71,47 @@ pub(crate) async fn require_committee(
     Err(AppError::Forbidden)
 }
 
+/// The communities whose committee lets staff run its meetings' procedure (`staff_assist`) and
+/// over which the caller holds `people.write`.
+pub(crate) async fn assisted(ctx: &AppCtx, auth: &Authed) -> Result<Vec<OrgId>, AppError> {
+    let on: Vec<i64> = gov_settings::Entity::find()
+        .filter(gov_settings::Column::StaffAssist.eq(true))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|s| s.community_id)
+        .collect();
+    if on.is_empty() {
+        return Ok(vec![]);
+    }
+    let scope = access::scope_for(&ctx.db, auth.user_id, Permission::PeopleWrite).await?;
+    Ok(on.into_iter().map(OrgId).filter(|c| scope.covers(*c)).collect())
+}
+
+/// `Forbidden` (audited) unless the caller runs `community`'s meetings: its committee, or staff
+/// where the committee allows it ([`assisted`]). For the procedure only (drafting, notice,
+/// opening, closing, publishing), never for ballots.
+pub(crate) async fn require_runner(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    community: OrgId,
+) -> Result<(), AppError> {
+    if committee_communities(ctx, auth).await?.contains(&community) || assisted(ctx, auth).await?.contains(&community) {
+        return Ok(());
+    }
+    access::deny(ctx, meta, auth, "governance.manage", Some(community)).await;
+    Err(AppError::Forbidden)
+}
+
 /// Who the caller is to one meeting.
 pub(crate) enum Seat {
     /// On the community's committee.
     Committee,
-    /// A resident of the community (any relation) who is not on its committee.
+    /// Staff the committee lets run the procedure.
+    Staff,
+    /// A resident of the community (any relation) who is not on its committee, or an accepted
+    /// proxy of one of its voters.
     Resident,
 }
 
@@ -78,11 +129,17 @@ pub(crate) async fn visible(
     if committee_communities(ctx, auth).await?.contains(&OrgId(m.community_id)) {
         return Ok((m, Seat::Committee));
     }
+    if assisted(ctx, auth).await?.contains(&OrgId(m.community_id)) {
+        return Ok((m, Seat::Staff));
+    }
+    if status(&m) == MeetingStatus::Draft {
+        return Err(AppError::NotFound);
+    }
     let lives_here = estate::my_places(&ctx.db, auth.user_id)
         .await?
         .iter()
         .any(|p| p.community.0 == m.community_id);
-    if lives_here && status(&m) != MeetingStatus::Draft {
+    if lives_here || !super::proxies::held_by(&ctx.db, m.id, auth.user_id).await?.is_empty() {
         return Ok((m, Seat::Resident));
     }
     Err(AppError::NotFound)
@@ -181,11 +238,19 @@ pub(crate) async fn dto<C: ConnectionTrait>(c: &C, m: &gov_meetings::Model) -> R
         }),
         turnout: if frozen { Some(turnout(c, m.id).await?) } else { None },
         result: m.result.as_deref().and_then(|r| serde_json::from_str(r).ok()),
+        proxy_max: m.proxy_max,
+        attachments: crate::files::service::documents_of(c, NOTICE_KIND, m.id).await?,
+        corrections: if frozen {
+            super::corrections::of_meeting(c, m.id).await?
+        } else {
+            vec![]
+        },
     })
 }
 
-/// Meetings the caller may see: every meeting of the communities whose committee they sit on,
-/// and those of the communities they live in from the notice on. Newest first.
+/// Meetings the caller may see: every meeting of the communities whose committee they sit on
+/// (or whose procedure they assist with as staff), those of the communities they live in from
+/// the notice on, and those where they are an accepted proxy. Newest first.
 pub async fn list(ctx: &AppCtx, auth: &Authed) -> Result<Vec<MeetingRow>, AppError> {
     let committee: BTreeSet<i64> = committee_communities(ctx, auth)
         .await?
@@ -197,12 +262,21 @@ pub async fn list(ctx: &AppCtx, auth: &Authed) -> Result<Vec<MeetingRow>, AppErr
         .into_iter()
         .map(|p| p.community.0)
         .collect();
+    let committee: BTreeSet<i64> = committee
+        .into_iter()
+        .chain(assisted(ctx, auth).await?.into_iter().map(|o| o.0))
+        .collect();
     let all: Vec<i64> = committee.union(&home).copied().collect();
-    if all.is_empty() {
+    let held = super::proxies::meetings_held(&ctx.db, auth.user_id).await?;
+    if all.is_empty() && held.is_empty() {
         return Ok(vec![]);
     }
     let ms = gov_meetings::Entity::find()
-        .filter(gov_meetings::Column::CommunityId.is_in(all))
+        .filter(
+            sea_orm::Condition::any()
+                .add(gov_meetings::Column::CommunityId.is_in(all))
+                .add(gov_meetings::Column::Id.is_in(held)),
+        )
         .order_by_desc(gov_meetings::Column::Id)
         .limit(200)
         .all(&ctx.db)
@@ -246,8 +320,8 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<MyMeetin
     let places = estate::my_places(&ctx.db, auth.user_id).await?;
     let here: Vec<_> = places.iter().filter(|p| p.community.0 == m.community_id).collect();
     let persons: Vec<i64> = here.iter().map(|p| p.person.0).collect();
-    let idxs: Vec<i32> = if persons.is_empty() {
-        vec![]
+    let owned: BTreeSet<i32> = if persons.is_empty() {
+        BTreeSet::new()
     } else {
         gov_voter_persons::Entity::find()
             .filter(gov_voter_persons::Column::MeetingId.eq(m.id))
@@ -256,10 +330,17 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<MyMeetin
             .await?
             .into_iter()
             .map(|v| v.voter_idx)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
             .collect()
     };
+    // The voters the caller casts for as their accepted proxy (委托代理人).
+    let held: BTreeSet<i32> = super::proxies::held_by(&ctx.db, m.id, auth.user_id)
+        .await?
+        .into_iter()
+        .filter(|v| !owned.contains(v))
+        .collect();
+    let idxs: Vec<i32> = owned.union(&held).copied().collect();
+    let owned_list: Vec<i32> = owned.iter().copied().collect();
+    let mut proxies = super::proxies::latest_of(&ctx.db, m.id, &owned_list).await?;
     let voters = if idxs.is_empty() {
         vec![]
     } else {
@@ -296,6 +377,8 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<MyMeetin
                     cast_at: b.map(|b| b.cast_at),
                     paper_receipt: p.map(|p| p.receipt.clone()),
                     paper_at: p.map(|p| p.cast_at),
+                    as_proxy: held.contains(&v.idx),
+                    proxy: proxies.remove(&v.idx),
                 }
             })
             .collect()
@@ -316,6 +399,7 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<MyMeetin
         voters,
         cannot_vote,
         manages: matches!(seat, Seat::Committee),
+        assists: matches!(seat, Seat::Staff),
     })
 }
 
@@ -358,7 +442,7 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
 /// Drafts a meeting. Errors: `Forbidden` off the community's committee; a validation error
 /// naming `title`, `body` or `closes_on` (not after the opening day).
 pub async fn create(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, new: NewMeeting) -> Result<Meeting, AppError> {
-    require_committee(ctx, meta, auth, new.community).await?;
+    require_runner(ctx, meta, auth, new.community).await?;
     let title = text("title", &new.title, 120)?;
     let body = new.body.trim().to_string();
     if body.chars().count() > 20_000 {
@@ -379,6 +463,7 @@ pub async fn create(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, new: NewMee
             open_ballot: Set(new.open_ballot),
             notice_days: Set(rules.notice_days),
             remind_days: Set(rules.remind_days),
+            proxy_max: Set(rules.proxy_max),
             reminded_at: Set(None),
             opens_at: Set(start_of(new.opens_on)),
             closes_at: Set(start_of(new.closes_on + chrono::Days::new(1))),
@@ -420,7 +505,7 @@ async fn draft(
     id: MeetingId,
 ) -> Result<gov_meetings::Model, AppError> {
     let (m, _) = visible(ctx, auth, id).await?;
-    require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    require_runner(ctx, meta, auth, OrgId(m.community_id)).await?;
     if status(&m) != MeetingStatus::Draft {
         return Err(AppError::conflict("status", "gov.err_not_draft"));
     }
@@ -586,7 +671,7 @@ pub async fn act(
     action: MeetingAction,
 ) -> Result<Meeting, AppError> {
     let (m, _) = visible(ctx, auth, id).await?;
-    require_committee(ctx, meta, auth, OrgId(m.community_id)).await?;
+    require_runner(ctx, meta, auth, OrgId(m.community_id)).await?;
     let now = Utc::now();
     let needs = match action {
         MeetingAction::Notice => MeetingStatus::Draft,
@@ -842,4 +927,77 @@ fn token() -> String {
     let mut b = [0u8; 8];
     rand::rngs::OsRng.fill_bytes(&mut b);
     hex::encode(b)
+}
+
+/// The attachment kind of a notice's documents (attached to the meeting).
+const NOTICE_KIND: &str = "gov_notice";
+
+/// Attaches the caller's uploaded PDFs to a draft meeting's notice (its runners: the committee,
+/// or staff it lets assist). Errors: as [`draft`]; a validation error naming `documents` for
+/// uploads that are not the caller's or over [`MAX_NOTICE_DOCS`] in all.
+pub async fn add_documents(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: MeetingId,
+    documents: &[i64],
+) -> Result<Meeting, AppError> {
+    let m = draft(ctx, meta, auth, id).await?;
+    if documents.is_empty() {
+        return Err(AppError::validation("documents", "err.required"));
+    }
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    with_txn!(ctx.db, |txn| {
+        crate::files::service::attach_documents(&txn, auth.user_id, documents, NOTICE_KIND, m.id, MAX_NOTICE_DOCS)
+            .await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("assembly.documents", "meeting", m.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(m.community_id)))
+                .summary(serde_json::json!({ "documents": documents })),
+        )
+        .await?;
+        Ok(())
+    })?;
+    dto(&ctx.db, &m).await
+}
+
+/// Takes a document off a draft meeting's notice. Errors: as [`draft`]; `NotFound`.
+pub async fn remove_document(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: MeetingId,
+    file: i64,
+) -> Result<Meeting, AppError> {
+    let m = draft(ctx, meta, auth, id).await?;
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    let removed = with_txn!(ctx.db, |txn| {
+        let r = crate::files::service::remove_document(&txn, NOTICE_KIND, m.id, file).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("assembly.document_remove", "meeting", m.id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(m.community_id)))
+                .summary(serde_json::json!({ "file": file, "name": r.name })),
+        )
+        .await?;
+        Ok(r)
+    })?;
+    crate::files::service::delete_objects(ctx, &removed).await;
+    dto(&ctx.db, &m).await
+}
+
+/// A document of a meeting's notice, for everyone who sees the meeting. Errors: `NotFound`.
+pub async fn document(
+    ctx: &AppCtx,
+    auth: &Authed,
+    id: MeetingId,
+    file: i64,
+) -> Result<(crate::files::model::DocRef, Vec<u8>), AppError> {
+    let (m, _) = visible(ctx, auth, id).await?;
+    crate::files::service::read_document(ctx, file, NOTICE_KIND, m.id).await
 }

@@ -12,17 +12,26 @@
 //! and re-tallies.
 //! Rules (`rules`): each community's notice period and reminder day, and the reminder pass.
 //! The committee's roster (`roster`): its term, filing (备案) and members, read by residents.
-//! Owns `gov_committees`, `gov_settings`, `gov_meetings`, `gov_items`, `gov_voters`, `gov_voter_persons`, `gov_ballots` and
-//! `gov_ballot_log`. REST: `/votes…`, `/communities/{id}/voter-register`,
-//! `/communities/{id}/assembly-rules`.
+//! Proxies (`proxies`): an owner names one with the signed authorization, the committee accepts
+//! or rejects it, the proxy then votes. Register corrections (`corrections`): one voter re-read
+//! from the estate records before the close, audited and shown on the meeting.
+//! Owns `gov_committees`, `gov_settings`, `gov_meetings`, `gov_items`, `gov_voters`,
+//! `gov_voter_persons`, `gov_ballots`, `gov_ballot_log`, `gov_proxies` and `gov_register_fixes`.
+//! Staff holding `people.write` run a community's procedure (never its ballots) where its
+//! committee allows it. REST: `/votes…`, `/communities/{id}/voter-register`,
+//! `/communities/{id}/assembly-rules`, `/communities/{id}/committee`.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod ballots;
+#[cfg(feature = "ssr")]
+pub mod corrections;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod meetings;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod proxies;
 #[cfg(feature = "ssr")]
 pub mod register;
 #[cfg(feature = "ssr")]
@@ -46,6 +55,9 @@ mod tests {
             include_str!("ballots.rs"),
             include_str!("rules.rs"),
             include_str!("roster.rs"),
+            include_str!("proxies.rs"),
+            include_str!("corrections.rs"),
+            include_str!("api.rs"),
             include_str!("model.rs"),
             include_str!("../access/ui/admin.rs")
         );

@@ -860,6 +860,15 @@ pub struct Meeting {
     /// Who has voted so far (from the opening on).
     pub turnout: Option<Count>,
     pub result: Option<MeetingResult>,
+    /// Owners one proxy may vote for in this meeting.
+    #[serde(default)]
+    pub proxy_max: i32,
+    /// The notice's attachments (PDF), readable by everyone who sees the meeting.
+    #[serde(default)]
+    pub attachments: Vec<crate::files::model::DocRef>,
+    /// Corrections of the frozen register, oldest first.
+    #[serde(default)]
+    pub corrections: Vec<RegisterFix>,
 }
 
 /// A person of the frozen register the caller may cast for.
@@ -881,6 +890,12 @@ pub struct MyVoter {
     pub paper_receipt: Option<String>,
     #[serde(default)]
     pub paper_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The caller casts this voter's ballot as its accepted proxy, not as an owner.
+    #[serde(default)]
+    pub as_proxy: bool,
+    /// The voter's latest proxy (not for a proxy's own view).
+    #[serde(default)]
+    pub proxy: Option<Proxy>,
 }
 
 /// A voter of a meeting's frozen register, as the committee looks one up to enter a paper
@@ -919,6 +934,92 @@ pub struct BallotConflict {
     pub scan: Option<i64>,
 }
 
+crate::code_enum! {
+    /// Where an owner's proxy (委托投票) stands.
+    pub enum ProxyStatus {
+        /// 待审核: named by the owner, not yet checked by the committee.
+        Pending = "pending",
+        /// 已确认: the committee checked the signed authorization; the proxy may vote.
+        Accepted = "accepted",
+        /// 未通过: the committee rejected it, with its reason.
+        Rejected = "rejected",
+        /// 已撤回: the owner withdrew it (before or after acceptance).
+        Withdrawn = "withdrawn",
+    }
+}
+
+/// A proxy (委托代理人) an owner named for their register voter in one meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Proxy {
+    pub id: i64,
+    pub meeting: crate::shared::ids::MeetingId,
+    /// The principal: the voter's index in the register, and their units.
+    pub voter: i32,
+    pub units: String,
+    /// Hundredths of a square metre.
+    pub area: i64,
+    /// The proxy as the authorization names them, and the phone they sign in with.
+    pub name: String,
+    pub phone: String,
+    pub status: ProxyStatus,
+    /// Why the committee rejected it.
+    pub reason: Option<String>,
+    pub requested_at: chrono::DateTime<chrono::Utc>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The photo of the signed authorization (`GET /api/v1/votes/{id}/proxies/{proxy}/authorization`).
+    pub authorization: i64,
+    /// Accepted proxies the same person holds in this meeting (the community allows
+    /// `proxy_max`).
+    pub holds: i64,
+}
+
+/// An owner names a proxy for register voter `voter`: the photo `authorization` of the signed
+/// authorization is their own fresh upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewProxy {
+    pub voter: i32,
+    pub name: String,
+    pub phone: String,
+    pub authorization: i64,
+}
+
+/// The committee's word on a proxy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProxyDecision {
+    pub accept: bool,
+    /// Required when rejecting: the owner reads it.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A correction of a meeting's frozen register: one voter's units re-read from the estate
+/// records before the close. Everyone who sees the meeting sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegisterFix {
+    pub voter: i32,
+    pub units: String,
+    /// Hundredths of a square metre, before and after.
+    pub old_area: i64,
+    pub new_area: i64,
+    /// The owners who may cast the voter's ballot changed (a transfer recorded late).
+    pub owners_changed: bool,
+    pub reason: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The log row recording it.
+    pub seq: i64,
+}
+
+/// Whether `phone` is a mainland mobile number (11 digits starting with 1), as typed with
+/// spaces or dashes; the digits when it is.
+pub fn mobile_digits(phone: &str) -> Option<String> {
+    let d: String = phone.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    (d.len() == 11 && d.starts_with('1') && d.chars().all(|c| c.is_ascii_digit())).then_some(d)
+}
+
 /// A meeting as an owner (or another resident of the community) sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -931,6 +1032,10 @@ pub struct MyMeeting {
     pub cannot_vote: Option<String>,
     /// The caller sits on the committee of the meeting's community: the page shows its tools.
     pub manages: bool,
+    /// The caller is staff the community lets run its meetings' procedure (draft, notice,
+    /// open, close, publish), nothing of the ballots.
+    #[serde(default)]
+    pub assists: bool,
 }
 
 /// One row of the exported ballot log.
@@ -941,7 +1046,10 @@ pub struct LogRow {
     /// `cast` (a voter's first ballot from this source), `replace` (a later one from the same
     /// source), or `resolve` (the committee settled a voter holding both a paper and an online
     /// ballot: `source` names the one that stands and `answers` repeats it; the other one no
-    /// longer counts).
+    /// longer counts). Rows that carry no ballot (`answers` is empty): `proxy` (the committee
+    /// accepted a proxy for the voter; `scan` is the SHA-256 of the signed authorization),
+    /// `revoke` (the owner withdrew an accepted proxy), and `correct` (the register was
+    /// corrected: `area` is the voter's area from this row on).
     pub kind: String,
     /// The voter's token in the register.
     pub voter: String,
@@ -1043,6 +1151,8 @@ pub struct NewRoster {
 pub const MAX_MEMBERS: usize = 21;
 pub const MAX_TERM_YEARS: u64 = 5;
 pub const MAX_ROSTER_DOCS: usize = 5;
+/// PDFs one meeting's notice may carry.
+pub const MAX_NOTICE_DOCS: usize = 10;
 
 impl NewRoster {
     /// The field and message key of the first problem: a member without a name or with a long
@@ -1123,6 +1233,17 @@ pub struct AssemblyRules {
     pub notice_days: i32,
     /// Days before the close that owners who have not voted are reminded, 1 to 14; 0 never.
     pub remind_days: i32,
+    /// How many owners one proxy (委托代理人) may vote for in one meeting, 1 to 20.
+    #[serde(default = "default_proxy_max")]
+    pub proxy_max: i32,
+    /// Property staff holding `people.write` over the community may run its meetings' procedure
+    /// (draft, notice, open, close, publish). They never cast, enter, settle or accept ballots.
+    #[serde(default)]
+    pub staff_assist: bool,
+}
+
+fn default_proxy_max() -> i32 {
+    DEFAULT_PROXY_MAX
 }
 
 fn no_org() -> crate::shared::ids::OrgId {
@@ -1133,6 +1254,9 @@ fn no_org() -> crate::shared::ids::OrgId {
 pub const MIN_NOTICE_DAYS: i32 = 15;
 pub const MAX_NOTICE_DAYS: i32 = 60;
 pub const MAX_REMIND_DAYS: i32 = 14;
+/// Owners one proxy may vote for, by default and at most.
+pub const DEFAULT_PROXY_MAX: i32 = 3;
+pub const MAX_PROXY_MAX: i32 = 20;
 
 impl Default for AssemblyRules {
     fn default() -> Self {
@@ -1140,6 +1264,8 @@ impl Default for AssemblyRules {
             community: crate::shared::ids::OrgId(0),
             notice_days: MIN_NOTICE_DAYS,
             remind_days: 3,
+            proxy_max: DEFAULT_PROXY_MAX,
+            staff_assist: false,
         }
     }
 }
@@ -1151,6 +1277,8 @@ impl AssemblyRules {
             Some(("notice_days", "gov.err_notice_days"))
         } else if !(0..=MAX_REMIND_DAYS).contains(&self.remind_days) {
             Some(("remind_days", "gov.err_remind_days"))
+        } else if !(1..=MAX_PROXY_MAX).contains(&self.proxy_max) {
+            Some(("proxy_max", "gov.err_proxy_max_range"))
         } else {
             None
         }

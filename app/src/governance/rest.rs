@@ -2,7 +2,7 @@
 //! member sees their community's meetings, a resident those of their community from the
 //! notice on, nobody anything else.
 use super::model::*;
-use super::{ballots, meetings, register, roster, rules};
+use super::{ballots, corrections, meetings, proxies, register, roster, rules};
 use crate::db::AppCtx;
 use crate::shared::ids::{MeetingId, OrgId};
 use crate::web::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
@@ -311,8 +311,9 @@ pub async fn rules_get(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Assembly
 #[utoipa::path(put, path = "/api/v1/communities/{id}/assembly-rules", tag = "governance", params(("id" = i64, Path)),
     request_body = AssemblyRules, security(("bearer" = [])),
     responses((status = 200, body = AssemblyRules), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-/// Sets the notice period (15 to 60 days) and the reminder (0 to 14 days before the close) for
-/// meetings drafted from now on (its owners' committee only).
+/// Sets the notice period (15 to 60 days), the reminder (0 to 14 days before the close) and how
+/// many owners one proxy may vote for (1 to 20) for meetings drafted from now on, and whether
+/// staff holding `people.write` may run the meetings' procedure (its owners' committee only).
 pub async fn rules_put(
     api: ApiCtx,
     Path(id): Path<i64>,
@@ -389,6 +390,163 @@ pub async fn roster_document_remove(api: ApiCtx, Path((id, file)): Path<(i64, i6
         .map_err(|e| api.err(e))
 }
 
+#[utoipa::path(get, path = "/api/v1/votes/{id}/proxies", tag = "governance", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<Proxy>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Every proxy (委托投票) of the meeting, pending first, with how many each proxy holds (the
+/// committee only). Owners see their own voters' proxies on `GET /api/v1/votes/{id}`.
+pub async fn proxies_list(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Vec<Proxy>>, ApiError> {
+    let auth = api.authed()?;
+    proxies::list(&api.ctx, &api.meta, auth, MeetingId(id))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/votes/{id}/proxies", tag = "governance", params(("id" = i64, Path)),
+    request_body = NewProxy, security(("bearer" = [])),
+    responses((status = 201, body = Proxy), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Names a proxy for one of the caller's register voters while voting is open: the proxy's
+/// name, their mobile number (they vote signed in with it), and the photo of the signed
+/// authorization (uploaded through `POST /api/v1/files/photos`). The committee then accepts
+/// or rejects it.
+pub async fn proxies_request(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(p): ApiJson<NewProxy>,
+) -> Result<(StatusCode, Json<Proxy>), ApiError> {
+    let auth = api.authed()?;
+    let p = proxies::request(&api.ctx, &api.meta, auth, MeetingId(id), p)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+#[utoipa::path(post, path = "/api/v1/votes/{id}/proxies/{proxy}/decision", tag = "governance",
+    params(("id" = i64, Path), ("proxy" = i64, Path)), request_body = ProxyDecision, security(("bearer" = [])),
+    responses((status = 200, body = Proxy), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Accepts or rejects (with a reason) a pending proxy (the committee, while voting is open). An
+/// acceptance is a `proxy` row of the ballot log; a proxy holds at most the meeting's
+/// `proxy_max`.
+pub async fn proxies_decide(
+    api: ApiCtx,
+    Path((id, proxy)): Path<(i64, i64)>,
+    ApiJson(d): ApiJson<ProxyDecision>,
+) -> Result<Json<Proxy>, ApiError> {
+    let auth = api.authed()?;
+    proxies::decide(&api.ctx, &api.meta, auth, MeetingId(id), proxy, d)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(delete, path = "/api/v1/votes/{id}/proxies/{proxy}", tag = "governance",
+    params(("id" = i64, Path), ("proxy" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Proxy), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// Withdraws a proxy (an owner of its voter, until the close); an accepted one leaves a
+/// `revoke` row in the log.
+pub async fn proxies_withdraw(api: ApiCtx, Path((id, proxy)): Path<(i64, i64)>) -> Result<Json<Proxy>, ApiError> {
+    let auth = api.authed()?;
+    proxies::withdraw(&api.ctx, &api.meta, auth, MeetingId(id), proxy)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/votes/{id}/proxies/{proxy}/authorization", tag = "governance",
+    params(("id" = i64, Path), ("proxy" = i64, Path), ScanQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+/// The photo of a proxy's signed authorization (the committee and the voter's owners).
+pub async fn proxies_authorization(
+    api: ApiCtx,
+    Path((id, proxy)): Path<(i64, i64)>,
+    q: Result<Query<ScanQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    proxies::authorization(&api.ctx, auth, MeetingId(id), proxy, q.thumb)
+        .await
+        .map(crate::files::rest::photo_response)
+        .map_err(|e| api.err(e))
+}
+
+/// Why one register voter is re-read from the estate records.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CorrectionInput {
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/votes/{id}/register/{voter}/correction", tag = "governance",
+    params(("id" = i64, Path), ("voter" = i32, Path)), request_body = CorrectionInput, security(("bearer" = [])),
+    responses((status = 201, body = RegisterFix), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Corrects the frozen register before the close (the committee): the voter's units are re-read
+/// from today's estate records (area, and owners while the voter holds no ballot or proxy).
+/// Audited, a `correct` row of the log, and listed on the meeting as `corrections`.
+pub async fn register_correct(
+    api: ApiCtx,
+    Path((id, voter)): Path<(i64, i32)>,
+    ApiJson(i): ApiJson<CorrectionInput>,
+) -> Result<(StatusCode, Json<RegisterFix>), ApiError> {
+    let auth = api.authed()?;
+    let f = corrections::correct(&api.ctx, &api.meta, auth, MeetingId(id), voter, &i.reason)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(f)))
+}
+
+/// Documents to attach to a draft meeting's notice.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DocumentsInput {
+    /// Ids from `POST /api/v1/files/documents` (PDF).
+    pub documents: Vec<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/votes/{id}/documents", tag = "governance", params(("id" = i64, Path)),
+    request_body = DocumentsInput, security(("bearer" = [])),
+    responses((status = 200, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Attaches PDFs to a draft meeting's notice (its committee, or staff it lets assist); ten in
+/// all. The owners read them with the notice.
+pub async fn documents_add(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<DocumentsInput>,
+) -> Result<Json<Meeting>, ApiError> {
+    let auth = api.authed()?;
+    meetings::add_documents(&api.ctx, &api.meta, auth, MeetingId(id), &i.documents)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/votes/{id}/documents/{file}", tag = "governance",
+    params(("id" = i64, Path), ("file" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+/// Downloads a document of the meeting's notice (everyone who sees the meeting).
+pub async fn documents_get(api: ApiCtx, Path((id, file)): Path<(i64, i64)>) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let (doc, bytes) = meetings::document(&api.ctx, auth, MeetingId(id), file)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(crate::files::rest::document_response(&doc, bytes))
+}
+
+#[utoipa::path(delete, path = "/api/v1/votes/{id}/documents/{file}", tag = "governance",
+    params(("id" = i64, Path), ("file" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+/// Takes a document off a draft meeting's notice.
+pub async fn documents_remove(api: ApiCtx, Path((id, file)): Path<(i64, i64)>) -> Result<Json<Meeting>, ApiError> {
+    let auth = api.authed()?;
+    meetings::remove_document(&api.ctx, &api.meta, auth, MeetingId(id), file)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/communities/{id}/voter-register", get(voter_register))
@@ -411,4 +569,14 @@ pub fn router() -> Router<AppCtx> {
         .route("/votes/{id}/conflicts", get(conflicts_list))
         .route("/votes/{id}/conflicts/{voter}", post(conflicts_resolve))
         .route("/votes/{id}/scans/{file}", get(scan_get))
+        .route("/votes/{id}/proxies", get(proxies_list).post(proxies_request))
+        .route("/votes/{id}/proxies/{proxy}", delete(proxies_withdraw))
+        .route("/votes/{id}/proxies/{proxy}/decision", post(proxies_decide))
+        .route("/votes/{id}/proxies/{proxy}/authorization", get(proxies_authorization))
+        .route("/votes/{id}/register/{voter}/correction", post(register_correct))
+        .route("/votes/{id}/documents", post(documents_add))
+        .route(
+            "/votes/{id}/documents/{file}",
+            get(documents_get).delete(documents_remove),
+        )
 }

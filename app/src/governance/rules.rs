@@ -22,6 +22,8 @@ pub async fn rules_of<C: ConnectionTrait>(c: &C, community: OrgId) -> Result<Ass
             community,
             notice_days: s.notice_days,
             remind_days: s.remind_days,
+            proxy_max: s.proxy_max,
+            staff_assist: s.staff_assist,
         },
         None => AssemblyRules {
             community,
@@ -37,8 +39,8 @@ pub async fn get(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, community: Org
 }
 
 /// Saves the rules of `r.community` (its committee only); meetings drafted from now on follow
-/// them. Errors: `Forbidden`; a validation error naming `notice_days` (15 to 60) or
-/// `remind_days` (0 to 14).
+/// them. Errors: `Forbidden`; a validation error naming `notice_days` (15 to 60),
+/// `remind_days` (0 to 14) or `proxy_max` (1 to 20).
 pub async fn save(
     ctx: &AppCtx,
     meta: &RequestMeta,
@@ -56,6 +58,8 @@ pub async fn save(
             community_id: Set(r.community.0),
             notice_days: Set(r.notice_days),
             remind_days: Set(r.remind_days),
+            proxy_max: Set(r.proxy_max),
+            staff_assist: Set(r.staff_assist),
             updated_by: Set(auth.user_id.0),
             updated_at: Set(Utc::now()),
         };
@@ -65,6 +69,8 @@ pub async fn save(
                     .update_columns([
                         gov_settings::Column::NoticeDays,
                         gov_settings::Column::RemindDays,
+                        gov_settings::Column::ProxyMax,
+                        gov_settings::Column::StaffAssist,
                         gov_settings::Column::UpdatedBy,
                         gov_settings::Column::UpdatedAt,
                     ])
@@ -81,6 +87,8 @@ pub async fn save(
                 .summary(serde_json::json!({
                     "notice_days": [before.notice_days, r.notice_days],
                     "remind_days": [before.remind_days, r.remind_days],
+                    "proxy_max": [before.proxy_max, r.proxy_max],
+                    "staff_assist": [before.staff_assist, r.staff_assist],
                 })),
         )
         .await?;

@@ -578,6 +578,26 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// A PDF uploaded by `token` as `name`; its id and bytes.
+async fn pdf(w: &World, token: &str, name: &str) -> (i64, Vec<u8>) {
+    use axum::body::Body;
+    use axum::http::Request;
+    let mut pdf = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n".to_vec();
+    pdf.extend(std::iter::repeat_n(b'x', 2000));
+    pdf.extend_from_slice(b"\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+    let r = w
+        .send(
+            Request::post(format!("/api/v1/files/documents?name={name}"))
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/pdf")
+                .body(Body::from(pdf.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    (r.json()["id"].as_i64().unwrap(), pdf)
+}
+
 /// A photo uploaded by `token` (a scanned paper ballot); its id.
 async fn scan(w: &World, token: &str) -> i64 {
     use axum::body::Body;
@@ -1080,20 +1100,7 @@ async fn the_committee_keeps_its_roster_and_every_household_reads_it() {
     let uri = format!("/api/v1/communities/{}/committee", w.community_a.0);
     // None kept yet.
     assert_eq!(w.get(&uri, Some(&jia)).await.status, StatusCode::NOT_FOUND);
-    let mut pdf = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n".to_vec();
-    pdf.extend(std::iter::repeat_n(b'x', 2000));
-    pdf.extend_from_slice(b"\ntrailer<</Root 1 0 R>>\n%%EOF\n");
-    let r = w
-        .send(
-            Request::post("/api/v1/files/documents?name=beian.pdf")
-                .header("authorization", format!("Bearer {chair}"))
-                .header("content-type", "application/pdf")
-                .body(Body::from(pdf.clone()))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let doc = r.json()["id"].as_i64().unwrap();
+    let (doc, pdf) = pdf(&w, &chair, "beian.pdf").await;
     let roster = |members: serde_json::Value, end: &str| {
         json!({"term_start": "2025-01-01", "term_end": end, "filed_on": "2025-02-01",
                "filed_with": "桂花街道办事处", "members": members, "documents": [doc]})
@@ -1150,4 +1157,525 @@ async fn the_committee_keeps_its_roster_and_every_household_reads_it() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["documents"], json!([]));
     assert_eq!(w.get(&file, Some(&jia)).await.status, StatusCode::NOT_FOUND);
+}
+
+/// The kinds of a meeting's log rows, in order, as the committee exports them.
+async fn log_kinds(w: &World, chair: &str, id: i64) -> Vec<String> {
+    let log = w.get(&format!("/api/v1/votes/{id}/ballots"), Some(chair)).await.json();
+    log["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_owner_names_a_proxy_the_committee_checks_it_and_the_proxy_votes_within_the_limit() {
+    let w = world().await;
+    let chair = assembly(&w).await;
+    // One proxy each in this community.
+    let rules = format!("/api/v1/communities/{}/assembly-rules", w.community_a.0);
+    let r = w
+        .json(
+            "PUT",
+            &rules,
+            Some(&chair),
+            &json!({"notice_days": 15, "remind_days": 3, "proxy_max": 0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "proxy_max");
+    let r = w
+        .json(
+            "PUT",
+            &rules,
+            Some(&chair),
+            &json!({"notice_days": 15, "remind_days": 3, "proxy_max": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = draft(&w, &chair, 20).await["id"].as_i64().unwrap();
+    let base = format!("/api/v1/votes/{id}");
+    open_now(&w, &chair, id).await;
+    let (jia, yi, wu) = (
+        w.token("13900000001").await,
+        w.token("13900000002").await,
+        w.token("13900000005").await,
+    );
+    let voter_of = async |token: &str| {
+        w.get(&base, Some(token)).await.json()["voters"][0]["voter"]
+            .as_i64()
+            .unwrap()
+    };
+    let (jia_v, yi_v) = (voter_of(&jia).await, voter_of(&yi).await);
+    let proxies = format!("{base}/proxies");
+    let photo = scan(&w, &jia).await;
+    let named = |voter: i64, phone: &str, photo: i64| json!({"voter": voter, "name": "戊", "phone": phone, "authorization": photo});
+
+    // The tenant cannot name a proxy for 甲's unit; 甲 cannot name himself, a landline, or
+    // someone else's photo. Nothing is stored.
+    let wu_photo = scan(&w, &wu).await;
+    for (token, body, field) in [
+        (&wu, named(jia_v, "13900000005", wu_photo), "voter"),
+        (&jia, named(jia_v, "13900000001", photo), "phone"),
+        (&jia, named(jia_v, "021-5555", photo), "phone"),
+        (&jia, named(jia_v, "13900000005", wu_photo), "authorization"),
+    ] {
+        let r = w.json("POST", &proxies, Some(token), &body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{}", r.body);
+    }
+    let r = w
+        .json("POST", &proxies, Some(&jia), &named(jia_v, "139 0000 0005", photo))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let jia_proxy = r.json()["id"].as_i64().unwrap();
+    assert_eq!(r.json()["phone"], "13900000005");
+    assert_eq!(r.json()["status"], "pending");
+    let again = scan(&w, &jia).await;
+    let r = w
+        .json("POST", &proxies, Some(&jia), &named(jia_v, "13900000005", again))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(
+        w.get(&base, Some(&jia)).await.json()["voters"][0]["proxy"]["status"],
+        "pending"
+    );
+
+    // Not yet accepted: the proxy cannot vote.
+    let ballots = format!("{base}/ballots");
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&wu),
+            &json!({"voter": jia_v, "answers": ["agree"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    // Only the committee reviews; another owner is refused, staff do not see the meeting.
+    assert_eq!(w.get(&proxies, Some(&yi)).await.status, StatusCode::FORBIDDEN);
+    let pm = w.token("pm.a").await;
+    assert_eq!(w.get(&proxies, Some(&pm)).await.status, StatusCode::NOT_FOUND);
+    let list = w.get(&proxies, Some(&chair)).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["holds"], 0);
+    let decision = format!("{proxies}/{jia_proxy}/decision");
+    let r = w
+        .json(
+            "POST",
+            &decision,
+            Some(&chair),
+            &json!({"accept": false, "reason": " "}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "reason");
+    let r = w.json("POST", &decision, Some(&jia), &json!({"accept": true})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = w.json("POST", &decision, Some(&chair), &json!({"accept": true})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "accepted");
+    assert_eq!(r.json()["holds"], 1);
+    let r = w.json("POST", &decision, Some(&chair), &json!({"accept": true})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "settled once: {}", r.body);
+    assert_eq!(log_kinds(&w, &chair, id).await, ["proxy"]);
+    let sha = {
+        use app::db::entities::files;
+        use sea_orm::EntityTrait;
+        files::Entity::find_by_id(photo)
+            .one(&w.ctx.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .sha256
+    };
+    let log = w.get(&ballots, Some(&chair)).await.json();
+    assert_eq!(
+        log["rows"][0]["scan"],
+        sha.as_str(),
+        "the authorization's fingerprint is chained"
+    );
+    assert_eq!(log["rows"][0]["answers"], json!([]));
+
+    // The signed authorization: the committee and 甲, nobody else.
+    let auth_photo = format!("{proxies}/{jia_proxy}/authorization");
+    assert_eq!(w.get(&auth_photo, Some(&chair)).await.status, StatusCode::OK);
+    assert_eq!(w.get(&auth_photo, Some(&jia)).await.status, StatusCode::OK);
+    assert_eq!(w.get(&auth_photo, Some(&yi)).await.status, StatusCode::NOT_FOUND);
+
+    // The proxy sees 甲's voter as theirs to cast, votes, and 甲 hears of it.
+    let mine = w.get(&base, Some(&wu)).await.json();
+    assert_eq!(mine["voters"][0]["voter"], jia_v, "{mine}");
+    assert_eq!(mine["voters"][0]["as_proxy"], true);
+    assert_eq!(mine["cannot_vote"], serde_json::Value::Null);
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&wu),
+            &json!({"voter": jia_v, "answers": ["agree"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let inbox = w.get("/api/v1/me/notifications", Some(&jia)).await.json();
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["body"].as_str().unwrap().contains("委托代理人")),
+        "{inbox}"
+    );
+
+    // 乙 names the same person: one proxy each here, so the committee cannot accept it; it
+    // rejects it with a reason 乙 reads, and 乙 may name someone else.
+    let yi_photo = scan(&w, &yi).await;
+    let r = w
+        .json("POST", &proxies, Some(&yi), &named(yi_v, "13900000005", yi_photo))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let yi_proxy = r.json()["id"].as_i64().unwrap();
+    let yi_decision = format!("{proxies}/{yi_proxy}/decision");
+    let r = w
+        .json("POST", &yi_decision, Some(&chair), &json!({"accept": true}))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "phone");
+    let r = w
+        .json(
+            "POST",
+            &yi_decision,
+            Some(&chair),
+            &json!({"accept": false, "reason": "代理人已代理其他业主"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mine = w.get(&base, Some(&yi)).await.json();
+    assert_eq!(mine["voters"][0]["proxy"]["status"], "rejected");
+    assert_eq!(mine["voters"][0]["proxy"]["reason"], "代理人已代理其他业主");
+    let yi_photo = scan(&w, &yi).await;
+    let r = w
+        .json("POST", &proxies, Some(&yi), &named(yi_v, "13900000001", yi_photo))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // 甲 withdraws the accepted proxy: a `revoke` row; the proxy's ballot stands, but they
+    // cast no more. Someone else cannot withdraw it.
+    let withdraw = format!("{proxies}/{jia_proxy}");
+    let r = w.json("DELETE", &withdraw, Some(&yi), &json!({})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = w.json("DELETE", &withdraw, Some(&jia), &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "withdrawn");
+    let r = w.json("DELETE", &withdraw, Some(&jia), &json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(log_kinds(&w, &chair, id).await, ["proxy", "cast", "revoke"]);
+    let r = w
+        .json(
+            "POST",
+            &ballots,
+            Some(&wu),
+            &json!({"voter": jia_v, "answers": ["oppose"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        w.get(&base, Some(&jia)).await.json()["meeting"]["turnout"]["persons"],
+        1
+    );
+
+    // Closed and published: the log re-walks with its proxy rows, and the tally counts the
+    // proxy's ballot once.
+    shift(&w, id, true, true).await;
+    let actions = format!("{base}/actions");
+    for a in ["close", "publish"] {
+        let r = w.json("POST", &actions, Some(&chair), &json!({"action": a})).await;
+        assert_eq!(r.status, StatusCode::OK, "{a}: {}", r.body);
+    }
+    let v = app::governance::ballots::verify(&w.ctx.db, app::shared::ids::MeetingId(id))
+        .await
+        .unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    let result = w.get(&format!("{base}/result"), Some(&jia)).await.json();
+    assert_eq!(result["participating"]["persons"], 1, "{result}");
+}
+
+#[tokio::test]
+async fn the_register_is_corrected_from_the_records_before_the_close_audited_and_shown() {
+    let w = world().await;
+    let chair = assembly(&w).await;
+    let pm = w.token("pm.a").await;
+    let jia = w.token("13900000001").await;
+    let id = draft(&w, &chair, 20).await["id"].as_i64().unwrap();
+    let base = format!("/api/v1/votes/{id}");
+    open_now(&w, &chair, id).await;
+    let ding_v = w.get(&base, Some(&chair)).await.json()["voters"][0]["voter"]
+        .as_i64()
+        .unwrap();
+    let jia_v = w.get(&base, Some(&jia)).await.json()["voters"][0]["voter"]
+        .as_i64()
+        .unwrap();
+    let fix = |v: i64| format!("{base}/register/{v}/correction");
+    let why = json!({"reason": "不动产登记面积已补录"});
+    // A reason is required; the records still say what the register says.
+    let r = w
+        .json("POST", &fix(ding_v), Some(&chair), &json!({"reason": " "}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "reason");
+    let r = w.json("POST", &fix(ding_v), Some(&chair), &why).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "gov.err_fix_nothing", "{}", r.body);
+
+    // Staff record 丁's registered area; an owner off the committee and staff may not correct.
+    let units = w
+        .get(
+            &format!("/api/v1/units?community_id={}&q=1-", w.community_a.0),
+            Some(&pm),
+        )
+        .await
+        .json();
+    let unit_of = |i: usize| units["items"][i]["id"].as_i64().unwrap();
+    let r = w
+        .json(
+            "PATCH",
+            &format!("/api/v1/units/{}", unit_of(3)),
+            Some(&pm),
+            &json!({"area_registered": "95.00"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        w.json("POST", &fix(ding_v), Some(&jia), &why).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.json("POST", &fix(ding_v), Some(&pm), &why).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let before = w.get(&base, Some(&jia)).await.json()["meeting"]["total"]["area"]
+        .as_i64()
+        .unwrap();
+    let r = w.json("POST", &fix(ding_v), Some(&chair), &why).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (r.json()["old_area"].as_i64(), r.json()["new_area"].as_i64()),
+        (Some(8_957), Some(9_500))
+    );
+    assert_eq!(r.json()["owners_changed"], false);
+    // Every owner sees it, and the totals moved by exactly the difference.
+    let m = w.get(&base, Some(&jia)).await.json();
+    assert_eq!(m["meeting"]["total"]["area"].as_i64(), Some(before + 543));
+    assert_eq!(m["meeting"]["corrections"][0]["reason"], "不动产登记面积已补录");
+    assert_eq!(log_kinds(&w, &chair, id).await, ["correct"]);
+    let log = w.get(&format!("{base}/ballots"), Some(&chair)).await.json();
+    assert_eq!(log["rows"][0]["area"], 9_500);
+
+    // A co-owner recorded late for 丁's unit, who has not voted: the owners change, and the
+    // new co-owner may vote.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{}/occupants", unit_of(3)),
+            Some(&pm),
+            &json!({"name": "己", "phone": "13900000006", "relation": "co_owner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = w
+        .json("POST", &fix(ding_v), Some(&chair), &json!({"reason": "共有人漏登"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["owners_changed"], true);
+    w.resident("13900000006", "己").await;
+    let ji = w.token("13900000006").await;
+    let r = w
+        .json(
+            "POST",
+            &format!("{base}/ballots"),
+            Some(&ji),
+            &json!({"voter": ding_v, "answers": ["agree"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // 甲 has voted: his units' owners no longer change during the vote.
+    let r = w
+        .json(
+            "POST",
+            &format!("{base}/ballots"),
+            Some(&jia),
+            &json!({"voter": jia_v, "answers": ["agree"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for unit in [0, 1] {
+        let r = w
+            .json(
+                "POST",
+                &format!("/api/v1/units/{}/occupants", unit_of(unit)),
+                Some(&pm),
+                &json!({"name": "庚", "phone": "13900000007", "relation": "co_owner"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let r = w
+        .json("POST", &fix(jia_v), Some(&chair), &json!({"reason": "共有人漏登"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "gov.err_fix_voted", "{}", r.body);
+
+    // After the close the register stands; the published result re-tallies with the
+    // corrected area.
+    shift(&w, id, true, true).await;
+    let actions = format!("{base}/actions");
+    let r = w
+        .json("POST", &actions, Some(&chair), &json!({"action": "close"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w.json("POST", &fix(ding_v), Some(&chair), &why).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "status");
+    let r = w
+        .json("POST", &actions, Some(&chair), &json!({"action": "publish"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let result = w.get(&format!("{base}/result"), Some(&jia)).await.json();
+    assert_eq!(result["participating"]["area"], 9_500 + 2 * 8_957, "{result}");
+    let v = app::governance::ballots::verify(&w.ctx.db, app::shared::ids::MeetingId(id))
+        .await
+        .unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+}
+
+#[tokio::test]
+async fn staff_run_the_procedure_only_where_the_committee_lets_them_and_never_the_ballots() {
+    let w = world().await;
+    let chair = assembly(&w).await;
+    let pm = w.token("pm.a").await;
+    let jia = w.token("13900000001").await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    let other = w.token("pm.b").await;
+    let new =
+        json!({"community": w.community_a.0, "title": "第二次业主大会", "opens_on": day(20), "closes_on": day(30)});
+    assert_eq!(
+        w.json("POST", "/api/v1/votes", Some(&pm), &new).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let rules = format!("/api/v1/communities/{}/assembly-rules", w.community_a.0);
+    let on = json!({"notice_days": 15, "remind_days": 3, "proxy_max": 3, "staff_assist": true});
+    // Staff cannot let themselves in.
+    assert_eq!(
+        w.json("PUT", &rules, Some(&pm), &on).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = w.json("PUT", &rules, Some(&chair), &on).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["staff_assist"], true);
+
+    // Now the community's manager drafts, with the notice's PDF; another office's cannot.
+    assert_eq!(
+        w.json("POST", "/api/v1/votes", Some(&other), &new).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = w.json("POST", "/api/v1/votes", Some(&pm), &new).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let base = format!("/api/v1/votes/{id}");
+    assert_eq!(w.get(&base, Some(&other)).await.status, StatusCode::NOT_FOUND);
+    let r = w
+        .json(
+            "POST",
+            &format!("{base}/items"),
+            Some(&pm),
+            &json!({"title": "维修资金续筹", "kind": "matter", "rule": "special"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let (doc, bytes) = pdf(&w, &pm, "yuan.pdf").await;
+    let docs = format!("{base}/documents");
+    let (theirs, _) = pdf(&w, &chair, "other.pdf").await;
+    let r = w.json("POST", &docs, Some(&pm), &json!({"documents": [theirs]})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "documents");
+    let r = w.json("POST", &docs, Some(&pm), &json!({"documents": [doc]})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["attachments"][0]["name"], "yuan.pdf");
+    let actions = format!("{base}/actions");
+    let r = w.json("POST", &actions, Some(&pm), &json!({"action": "notice"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The notice is fixed: no more documents. Owners read them; another office does not.
+    let (late, _) = pdf(&w, &pm, "late.pdf").await;
+    let r = w.json("POST", &docs, Some(&pm), &json!({"documents": [late]})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let file = format!("{docs}/{doc}");
+    assert_eq!(w.get_bytes(&file, &jia).await, bytes);
+    assert_eq!(w.get(&file, Some(&other)).await.status, StatusCode::NOT_FOUND);
+    let r = w.json("DELETE", &file, Some(&pm), &json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    shift(&w, id, true, false).await;
+    let r = w.json("POST", &actions, Some(&pm), &json!({"action": "open"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(w.get(&base, Some(&pm)).await.json()["assists"], true);
+    // Ballots stay with the owners and the committee: staff neither look up voters, nor enter
+    // paper, nor review proxies, nor correct the register, nor read the log before publication.
+    let jia_v = w.get(&base, Some(&jia)).await.json()["voters"][0]["voter"]
+        .as_i64()
+        .unwrap();
+    let photo = scan(&w, &pm).await;
+    assert_eq!(
+        w.get(&format!("{base}/voters"), Some(&pm)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = w
+        .json(
+            "POST",
+            &format!("{base}/paper-ballots"),
+            Some(&pm),
+            &json!({"voter": jia_v, "answers": ["agree"], "scan": photo}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(
+        w.get(&format!("{base}/proxies"), Some(&pm)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = w
+        .json(
+            "POST",
+            &format!("{base}/register/{jia_v}/correction"),
+            Some(&pm),
+            &json!({"reason": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(
+        w.get(&format!("{base}/ballots"), Some(&pm)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = w
+        .json(
+            "POST",
+            &format!("{base}/ballots"),
+            Some(&pm),
+            &json!({"voter": jia_v, "answers": ["agree"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    // The committee takes the help back: staff can no longer close the vote.
+    let off = json!({"notice_days": 15, "remind_days": 3, "proxy_max": 3, "staff_assist": false});
+    assert_eq!(w.json("PUT", &rules, Some(&chair), &off).await.status, StatusCode::OK);
+    shift(&w, id, true, true).await;
+    let r = w.json("POST", &actions, Some(&pm), &json!({"action": "close"})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = w
+        .json("POST", &actions, Some(&chair), &json!({"action": "close"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }

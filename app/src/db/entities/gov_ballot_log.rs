@@ -15,6 +15,7 @@ pub struct Model {
     pub prev_hash: String,
     pub hash: String,
     pub scan: Option<String>,
+    pub area: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

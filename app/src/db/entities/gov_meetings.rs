@@ -27,6 +27,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub remind_days: i32,
     pub reminded_at: Option<DateTimeUtc>,
+    pub proxy_max: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

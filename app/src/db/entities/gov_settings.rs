@@ -7,6 +7,8 @@ pub struct Model {
     pub community_id: i64,
     pub notice_days: i32,
     pub remind_days: i32,
+    pub proxy_max: i32,
+    pub staff_assist: bool,
     pub updated_by: i64,
     pub updated_at: DateTimeUtc,
 }

@@ -20,6 +20,8 @@ pub mod gov_ballots;
 pub mod gov_committees;
 pub mod gov_items;
 pub mod gov_meetings;
+pub mod gov_proxies;
+pub mod gov_register_fixes;
 pub mod gov_settings;
 pub mod gov_voter_persons;
 pub mod gov_voters;

@@ -231,9 +231,18 @@ fn RulesForms() -> impl IntoView {
                                             value=r.remind_days.to_string() inputmode="numeric" required />
                                         <span class="field__error" role="alert">{msg("remind_days")}</span>
                                     </label>
+                                    <label class="field"><span class="field__label">{move || i18n.t("gov.proxy_max")}</span>
+                                        <input class="input" type="number" name="proxy_max" min="1" max=MAX_PROXY_MAX
+                                            value=r.proxy_max.to_string() inputmode="numeric" required />
+                                        <span class="field__error" role="alert">{msg("proxy_max")}</span>
+                                    </label>
                                 </div>
+                                <label class="choice">
+                                    <input type="checkbox" name="staff_assist" value="on" checked=r.staff_assist />
+                                    <span>{move || i18n.t("gov.staff_assist")}</span>
+                                </label>
                                 <p class="field__hint">{move || i18n.t("gov.rules_hint")}</p>
-                                <FormError error fields=&["notice_days", "remind_days"] />
+                                <FormError error fields=&["notice_days", "remind_days", "proxy_max"] />
                                 <button type="submit" class="btn" disabled=move || save.pending().get()>{move || i18n.t("common.save")}</button>
                             </ActionForm>
                             <p class="field__hint">{move || i18n.t("gov.export_hint")}</p>
@@ -449,6 +458,12 @@ struct Acts {
     advance: ServerAction<AdvanceMeeting>,
     paper: ServerAction<EnterPaperBallot>,
     resolve: ServerAction<ResolveConflict>,
+    proxy: ServerAction<RequestProxy>,
+    withdraw: ServerAction<WithdrawProxy>,
+    decide: ServerAction<DecideProxy>,
+    correct: ServerAction<CorrectRegisterVoter>,
+    docs: ServerAction<AddMeetingDocuments>,
+    undoc: ServerAction<RemoveMeetingDocument>,
 }
 
 #[component]
@@ -463,6 +478,12 @@ fn MeetingLoader() -> impl IntoView {
         advance: ServerAction::new(),
         paper: ServerAction::new(),
         resolve: ServerAction::new(),
+        proxy: ServerAction::new(),
+        withdraw: ServerAction::new(),
+        decide: ServerAction::new(),
+        correct: ServerAction::new(),
+        docs: ServerAction::new(),
+        undoc: ServerAction::new(),
     };
     let taken = RwSignal::new(0u32);
     let on_ok = move |key: &'static str| {
@@ -497,6 +518,36 @@ fn MeetingLoader() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(_)) = acts.resolve.value().get() {
             on_ok("gov.conflict_resolved");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.proxy.value().get() {
+            on_ok("gov.proxy_requested");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.withdraw.value().get() {
+            on_ok("gov.proxy_withdrawn");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.decide.value().get() {
+            on_ok("common.saved");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.correct.value().get() {
+            on_ok("gov.fix_done");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.docs.value().get() {
+            on_ok("common.saved");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.undoc.value().get() {
+            on_ok("common.saved");
         }
     });
     let meeting = Resource::new(move || (id(), taken.get()), |(id, _)| assembly_meeting(MeetingId(id)));
@@ -549,9 +600,20 @@ fn MeetingView(d: MyMeeting, acts: Acts) -> impl IntoView {
                     <dt>{move || i18n.t("gov.notice_period")}</dt><dd>{move || i18n.t("gov.n_days").replace("{n}", &notice_days.to_string())}</dd>
                 </dl>
                 {(!m.body.is_empty()).then(|| view! { <p class="meeting__body">{m.body.clone()}</p> })}
+                {(!m.attachments.is_empty()).then(|| {
+                    let id = row.id.0;
+                    view! {
+                        <ul class="doc-list" aria-label=move || i18n.t("gov.attachments") data-testid="notice-documents">
+                            {m.attachments.clone().into_iter().map(|d| view! {
+                                <li class="doc-list__item"><a href=format!("/api/v1/votes/{id}/documents/{}", d.id) target="_blank" rel="noopener">{d.name.clone()}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    }
+                })}
                 {ended_unclosed.then(|| view! { <p class="alert alert--warn" role="status">{move || i18n.t("gov.ended_awaiting")}</p> })}
             </section>
             {m.total.zip(m.turnout).map(|(total, turnout)| view! { <Turnout total turnout /> })}
+            {(!m.corrections.is_empty()).then(|| view! { <Corrections fixes=m.corrections.clone() /> })}
             {d.cannot_vote.clone().map(|k| view! {
                 <p class="alert alert--info" role="status" data-testid="cannot-vote">{move || i18n.t(&k)}</p>
             })}
@@ -560,12 +622,12 @@ fn MeetingView(d: MyMeeting, acts: Acts) -> impl IntoView {
             })}
             {d.voters.into_iter().map(|v| {
                 let can_cast = voting && (v.ballot.is_none() || m.allow_change);
-                view! { <VoterCard meeting=row.id v items=items.clone() can_cast acts /> }
+                view! { <VoterCard meeting=row.id v items=items.clone() can_cast voting acts /> }
             }).collect_view()}
             {show_items.then(|| view! { <ItemList items=items.clone() /> })}
             {m.result.clone().map(|r| view! { <ResultView r items=items.clone() /> })}
             // A published meeting leaves the committee nothing to do.
-            {(d.manages && row.status != MeetingStatus::Published).then(|| view! { <CommitteeTools m=m.clone() acts /> })}
+            {((d.manages || d.assists) && row.status != MeetingStatus::Published).then(|| view! { <CommitteeTools m=m.clone() full=d.manages acts /> })}
         </article>
     }
 }
@@ -642,13 +704,26 @@ fn ItemList(items: Vec<MeetingItem>) -> impl IntoView {
 /// A register voter the caller casts for: their ballot and receipt, and the form while they may
 /// (still) vote.
 #[component]
-fn VoterCard(meeting: MeetingId, v: MyVoter, items: Vec<MeetingItem>, can_cast: bool, acts: Acts) -> impl IntoView {
+fn VoterCard(
+    meeting: MeetingId,
+    v: MyVoter,
+    items: Vec<MeetingItem>,
+    can_cast: bool,
+    voting: bool,
+    acts: Acts,
+) -> impl IntoView {
     let i18n = use_i18n();
     let title = format!("{} · {} ㎡", v.units, fixed2(v.area));
+    let heading = if v.as_proxy {
+        "gov.proxy_ballot"
+    } else {
+        "gov.your_ballot"
+    };
     view! {
-        <section class="card ballot" aria-label=title.clone()>
-            <h2 class="card__title">{move || i18n.t("gov.your_ballot")}</h2>
+        <section class="card ballot" aria-label=title.clone() data-testid=if v.as_proxy { "proxy-ballot" } else { "own-ballot" }>
+            <h2 class="card__title">{move || i18n.t(heading)}</h2>
             <p class="muted small">{title.clone()}</p>
+            {v.as_proxy.then(|| view! { <p class="alert alert--info" role="status">{move || i18n.t("gov.as_proxy_note")}</p> })}
             {v.receipt.clone().map(|r| {
                 let at = v.cast_at.map(format_local).unwrap_or_default();
                 view! {
@@ -675,6 +750,111 @@ fn VoterCard(meeting: MeetingId, v: MyVoter, items: Vec<MeetingItem>, can_cast: 
                 (false, Some(b)) => view! { <BallotSummary items ballot=b /> }.into_any(),
                 (false, None) => ().into_any(),
             }}
+            {(!v.as_proxy).then(|| view! { <ProxySection meeting voter=v.voter proxy=v.proxy.clone() voting acts /> })}
+        </section>
+    }
+}
+
+/// An owner's proxy (委托投票) for one voter: who it names and where it stands, withdrawing
+/// it, or naming one while voting is open.
+#[component]
+fn ProxySection(meeting: MeetingId, voter: i32, proxy: Option<Proxy>, voting: bool, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let withdraw = acts.withdraw;
+    let werror = Signal::derive(move || withdraw.value().get().and_then(|r| r.err()));
+    let live = proxy
+        .as_ref()
+        .is_some_and(|p| matches!(p.status, ProxyStatus::Pending | ProxyStatus::Accepted));
+    let status = proxy.map(|p| {
+        let who = format!("{}（{}）", p.name, crate::access::model::mask_phone(&p.phone));
+        let key = match p.status {
+            ProxyStatus::Pending => "gov.proxy_pending",
+            ProxyStatus::Accepted => "gov.proxy_accepted",
+            ProxyStatus::Rejected => "gov.proxy_rejected",
+            ProxyStatus::Withdrawn => "gov.proxy_withdrawn",
+        };
+        let reason = p.reason.clone().unwrap_or_default();
+        let can_withdraw = voting && matches!(p.status, ProxyStatus::Pending | ProxyStatus::Accepted);
+        view! {
+            <div class="proxy" data-testid="proxy-status" data-status=p.status.code()>
+                <p>{move || i18n.t(key).replace("{who}", &who).replace("{reason}", &reason)}</p>
+                {can_withdraw.then(|| view! {
+                    <ActionForm action=withdraw attr:class="inline-form">
+                        <CsrfField />
+                        <input type="hidden" name="meeting" value=meeting.0.to_string() />
+                        <input type="hidden" name="proxy" value=p.id.to_string() />
+                        <FormError error=werror />
+                        <button type="submit" class="btn btn--small" data-testid="proxy-withdraw"
+                            disabled=move || withdraw.pending().get()>{move || i18n.t("gov.proxy_withdraw")}</button>
+                    </ActionForm>
+                })}
+            </div>
+        }
+    });
+    view! {
+        {status}
+        {(voting && !live).then(|| view! { <ProxyForm meeting voter acts /> })}
+    }
+}
+
+#[component]
+fn ProxyForm(meeting: MeetingId, voter: i32, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let proxy = acts.proxy;
+    let error = Signal::derive(move || proxy.value().get().and_then(|r| r.err()));
+    let msg = move |f: &'static str| {
+        let m = field_error(error, f);
+        move || m.get()
+    };
+    let photo = RwSignal::new(Vec::<i64>::new());
+    let busy = RwSignal::new(false);
+    view! {
+        <details class="proxy-form" data-testid="proxy-form">
+            <summary>{move || i18n.t("gov.proxy_name_one")}</summary>
+            <p class="field__hint">{move || i18n.t("gov.proxy_hint")}</p>
+            <ActionForm action=proxy attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                <input type="hidden" name="meeting" value=meeting.0.to_string() />
+                <input type="hidden" name="voter" value=voter.to_string() />
+                <label class="field"><span class="field__label">{move || i18n.t("gov.proxy_person")}</span>
+                    <input class="input" name="name" maxlength="40" autocomplete="off" required />
+                    <span class="field__error" role="alert">{msg("name")}</span>
+                </label>
+                <label class="field"><span class="field__label">{move || i18n.t("gov.proxy_phone")}</span>
+                    <input class="input" name="phone" type="tel" inputmode="tel" maxlength="13" autocomplete="off" required />
+                    <span class="field__error" role="alert">{msg("phone")}</span>
+                </label>
+                <PhotoPicker ids=photo max=1 label="gov.proxy_authorization" hint="gov.proxy_authorization_hint" busy error />
+                {move || photo.get().first().map(|f| view! { <input type="hidden" name="authorization" value=f.to_string() /> })}
+                <FormError error fields=&["name", "phone", "authorization"] />
+                <button type="submit" class="btn btn--block" data-testid="proxy-submit"
+                    disabled=move || proxy.pending().get() || busy.get()>{move || i18n.t("gov.proxy_submit")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The corrections of the frozen register, for everyone who sees the meeting.
+#[component]
+fn Corrections(fixes: Vec<RegisterFix>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" aria-labelledby="fixes-title" data-testid="corrections">
+            <h2 class="card__title" id="fixes-title">{move || i18n.t("gov.corrections")}</h2>
+            <ul class="items">
+                {fixes.into_iter().map(|f| {
+                    let area = format!("{} → {} ㎡", fixed2(f.old_area), fixed2(f.new_area));
+                    let at = format_local(f.at);
+                    view! {
+                        <li class="items__item">
+                            <strong>{f.units.clone()}</strong>
+                            <span class="small">{area}</span>
+                            {f.owners_changed.then(|| view! { <span class="badge">{move || i18n.t("gov.fix_owners_changed")}</span> })}
+                            <span class="muted small">{f.reason.clone()}" · "{at}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
         </section>
     }
 }
@@ -930,7 +1110,7 @@ fn ItemResultView(ir: ItemResult, item: Option<MeetingItem>) -> impl IntoView {
 
 /// The committee's tools for the meeting's current step.
 #[component]
-fn CommitteeTools(m: Meeting, acts: Acts) -> impl IntoView {
+fn CommitteeTools(m: Meeting, full: bool, acts: Acts) -> impl IntoView {
     let i18n = use_i18n();
     let id = m.row.id;
     let advance = acts.advance;
@@ -943,14 +1123,25 @@ fn CommitteeTools(m: Meeting, acts: Acts) -> impl IntoView {
         MeetingStatus::Published => None,
     };
     let draft = m.row.status == MeetingStatus::Draft;
-    let counting = matches!(m.row.status, MeetingStatus::Open | MeetingStatus::Closed);
+    // Staff who assist run the procedure only: ballots, proxies and the register stay with the
+    // committee.
+    let counting = full && matches!(m.row.status, MeetingStatus::Open | MeetingStatus::Closed);
+    let open = full && m.row.status == MeetingStatus::Open;
+    let proxy_max = m.proxy_max;
     view! {
         <section class="card committee" aria-labelledby="committee-title">
-            <h2 class="card__title" id="committee-title">{move || i18n.t("gov.committee_tools")}</h2>
-            {draft.then(|| view! { <DraftItems id items=m.items.clone() acts /> })}
+            <h2 class="card__title" id="committee-title">{move || i18n.t(if full { "gov.committee_tools" } else { "gov.staff_tools" })}</h2>
+            {draft.then(|| view! {
+                <DraftItems id items=m.items.clone() acts />
+                <NoticeDocuments id docs=m.attachments.clone() acts />
+            })}
             {counting.then(|| view! {
                 <Conflicts id items=m.items.clone() acts />
                 <PaperEntry id items=m.items.clone() acts />
+            })}
+            {open.then(|| view! {
+                <ProxyReview id proxy_max acts />
+                <CorrectRegister id acts />
             })}
             {step.map(|(action, label, hint)| view! {
                 <ActionForm action=advance attr:class="form">
@@ -1156,6 +1347,186 @@ fn PaperEntry(id: MeetingId, items: Vec<MeetingItem>, acts: Acts) -> impl IntoVi
                 <FormError error />
                 <button type="submit" class="btn btn--primary btn--block" data-testid="enter-paper"
                     disabled=move || paper.pending().get() || busy.get()>{move || i18n.t("gov.enter_paper")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The notice's PDFs while the meeting is a draft: listed, removable, and more to upload.
+#[component]
+fn NoticeDocuments(id: MeetingId, docs: Vec<crate::files::model::DocRef>, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let add = acts.docs;
+    let undoc = acts.undoc;
+    let error: Signal<Option<AppError>> = Signal::derive(move || add.value().get().and_then(|r| r.err()));
+    let documents = RwSignal::new(Vec::<i64>::new());
+    let busy = RwSignal::new(false);
+    let have = docs.len();
+    view! {
+        <details class="add-item" data-testid="notice-docs">
+            <summary>{move || i18n.t("gov.attachments")}" ("{have}")"</summary>
+            <ul class="items">
+                {docs.into_iter().map(|d| view! {
+                    <li class="items__item items__item--row">
+                        <a href=format!("/api/v1/votes/{}/documents/{}", id.0, d.id) target="_blank" rel="noopener">{d.name.clone()}</a>
+                        <ActionForm action=undoc attr:class="inline-form">
+                            <CsrfField />
+                            <input type="hidden" name="meeting" value=id.0.to_string() />
+                            <input type="hidden" name="file" value=d.id.to_string() />
+                            <button type="submit" class="btn btn--small">{move || i18n.t("gov.remove_item")}</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <ActionForm action=add attr:class="form">
+                <CsrfField />
+                <input type="hidden" name="meeting" value=id.0.to_string() />
+                <p class="field__hint">{move || i18n.t("gov.attachments_hint")}</p>
+                <DocumentPicker ids=documents busy error max=MAX_NOTICE_DOCS.saturating_sub(have) />
+                {move || documents.get().into_iter().enumerate().map(|(i, d)| view! {
+                    <input type="hidden" name=format!("documents[{i}]") value=d.to_string() />
+                }).collect_view()}
+                <FormError error fields=&["documents"] />
+                <button type="submit" class="btn" data-testid="notice-docs-save"
+                    disabled=move || add.pending().get() || busy.get() || documents.with(|d| d.is_empty())>{move || i18n.t("gov.attach")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The committee checks each proxy's signed authorization and accepts or rejects it.
+#[component]
+fn ProxyReview(id: MeetingId, proxy_max: i32, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let decide = acts.decide;
+    let error = Signal::derive(move || decide.value().get().and_then(|r| r.err()));
+    let list = Resource::new(|| (), move |_| meeting_proxies(id));
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(l) if l.is_empty() => ().into_any(),
+                    Ok(l) => {
+                        let waiting = l.iter().filter(|p| p.status == ProxyStatus::Pending).count();
+                        let pending = waiting.to_string();
+                        view! {
+                        <details class="proxies" data-testid="proxy-review" open=waiting > 0>
+                            <summary>{move || i18n.t("gov.proxies").replace("{n}", &pending)}</summary>
+                            <p class="field__hint">{move || i18n.t("gov.proxy_max_note").replace("{n}", &proxy_max.to_string())}</p>
+                            <FormError error />
+                            {l.into_iter().map(|p| {
+                                let title = format!("{} · {} ㎡", p.units, fixed2(p.area));
+                                let who = format!("{} {}", p.name, p.phone);
+                                let holds = i18n.t("gov.proxy_holds").replace("{n}", &p.holds.to_string());
+                                let photo = format!("/api/v1/votes/{}/proxies/{}/authorization", id.0, p.id);
+                                let st = match p.status {
+                                    ProxyStatus::Pending => "gov.proxy_st_pending",
+                                    ProxyStatus::Accepted => "gov.proxy_st_accepted",
+                                    ProxyStatus::Rejected => "gov.proxy_st_rejected",
+                                    ProxyStatus::Withdrawn => "gov.proxy_st_withdrawn",
+                                };
+                                let pending = p.status == ProxyStatus::Pending;
+                                let pid = p.id;
+                                view! {
+                                    <article class="conflict" data-testid="proxy-row" data-status=p.status.code() aria-label=title.clone()>
+                                        <h3 class="conflict__title">{title.clone()}" "<span class="badge">{move || i18n.t(st)}</span></h3>
+                                        <div class="proxy__body">
+                                            <a href=photo.clone() target="_blank" rel="noopener">
+                                                <img class="conflict__scan" src=format!("{photo}?thumb=true") alt=move || i18n.t("gov.proxy_authorization") loading="lazy" width="96" height="96" />
+                                            </a>
+                                            <div>
+                                                <p><strong>{who}</strong></p>
+                                                <p class="muted small">{holds}</p>
+                                                {p.reason.clone().map(|r| view! { <p class="small">{r}</p> })}
+                                            </div>
+                                        </div>
+                                        {pending.then(|| view! {
+                                            <div class="proxy__actions">
+                                                <ActionForm action=decide attr:class="inline-form">
+                                                    <CsrfField />
+                                                    <input type="hidden" name="meeting" value=id.0.to_string() />
+                                                    <input type="hidden" name="proxy" value=pid.to_string() />
+                                                    <input type="hidden" name="decision" value="accept" />
+                                                    <button type="submit" class="btn btn--small btn--primary" data-testid="proxy-accept"
+                                                        disabled=move || decide.pending().get()>{move || i18n.t("gov.proxy_accept")}</button>
+                                                </ActionForm>
+                                                <ActionForm action=decide attr:class="form proxy__reject" attr:novalidate=true>
+                                                    <CsrfField />
+                                                    <input type="hidden" name="meeting" value=id.0.to_string() />
+                                                    <input type="hidden" name="proxy" value=pid.to_string() />
+                                                    <input type="hidden" name="decision" value="reject" />
+                                                    <label class="field"><span class="field__label">{move || i18n.t("gov.proxy_reason")}</span>
+                                                        <input class="input" name="reason" maxlength="200" />
+                                                    </label>
+                                                    <button type="submit" class="btn btn--small" data-testid="proxy-reject"
+                                                        disabled=move || decide.pending().get()>{move || i18n.t("gov.proxy_reject")}</button>
+                                                </ActionForm>
+                                            </div>
+                                        })}
+                                    </article>
+                                }
+                            }).collect_view()}
+                        </details>
+                    }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Re-reading one voter of the frozen register from the estate records, with the reason.
+#[component]
+fn CorrectRegister(id: MeetingId, acts: Acts) -> impl IntoView {
+    let i18n = use_i18n();
+    let correct = acts.correct;
+    let error = Signal::derive(move || correct.value().get().and_then(|r| r.err()));
+    let msg = move |f: &'static str| {
+        let m = field_error(error, f);
+        move || m.get()
+    };
+    let q = RwSignal::new(String::new());
+    let found = Resource::new(move || q.get(), move |q| find_register_voters(id, q));
+    view! {
+        <details class="paper-entry" data-testid="correct-register">
+            <summary>{move || i18n.t("gov.fix_register")}</summary>
+            <p class="field__hint">{move || i18n.t("gov.fix_hint")}</p>
+            <label class="field">
+                <span class="field__label">{move || i18n.t("gov.find_voter")}</span>
+                <input class="input" type="search" name="fix_search" placeholder=move || i18n.t("gov.find_voter_hint")
+                    prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+            </label>
+            <ActionForm action=correct attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                <input type="hidden" name="meeting" value=id.0.to_string() />
+                <fieldset class="voter-pick">
+                    <legend>{move || i18n.t("gov.pick_voter")}</legend>
+                    <Transition fallback=Loading>
+                        {move || Suspend::new(async move {
+                            match found.await {
+                                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                                Ok(v) if v.is_empty() => view! { <p class="muted small">{move || i18n.t("gov.no_voter_found")}</p> }.into_any(),
+                                Ok(v) => v.into_iter().map(|r| {
+                                    let area = format!("{} ㎡", fixed2(r.area));
+                                    view! {
+                                        <label class="choice voter-pick__row">
+                                            <input type="radio" name="voter" value=r.voter.to_string() />
+                                            <span>{r.units.clone()}" · "{area}</span>
+                                        </label>
+                                    }
+                                }).collect_view().into_any(),
+                            }
+                        })}
+                    </Transition>
+                </fieldset>
+                <label class="field"><span class="field__label">{move || i18n.t("gov.fix_reason")}</span>
+                    <input class="input" name="reason" maxlength="200" required />
+                    <span class="field__error" role="alert">{msg("reason")}</span>
+                </label>
+                <FormError error fields=&["reason"] />
+                <button type="submit" class="btn btn--block" data-testid="fix-submit"
+                    disabled=move || correct.pending().get()>{move || i18n.t("gov.fix_submit")}</button>
             </ActionForm>
         </details>
     }
