@@ -15,7 +15,7 @@ use crate::engineering::ui::{
 use crate::estate::ui::{
     BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
 };
-use crate::governance::ui::{AssemblyPage, MeetingPage, RegisterPage};
+use crate::governance::ui::{AssemblyPage, CommitteePage, MeetingPage, RegisterPage};
 use crate::home::{CommunityPage, HomePage};
 use crate::notify::ui::{BroadcastsPage, InboxPage, NotifySettingsPage, StaffInboxPage};
 use crate::payments::ui::{CheckoutPage, OnlinePaymentsPage};
@@ -113,14 +113,19 @@ crate::lazy_pages!(mod inspection_setup {
 crate::lazy_pages!(mod governance {
     Register => view! { <RegisterPage /> },
 });
-// 社区 → 业主大会: the list with the committee's roster and rules, and one meeting (voting, and
-// the committee's paper entry and conflicts), each its own part: together they pass a part's
+// 社区 → 业主大会: the list with the committee's roster and rules, one meeting (voting, proxies,
+// the result), and the committee's tools for it, each its own part: together they pass a part's
 // budget.
 crate::lazy_pages!(mod assembly {
     List => view! { <AssemblyPage /> },
 });
 crate::lazy_pages!(mod assembly_meeting {
     Meeting => view! { <MeetingPage /> },
+});
+// The committee's tools for one meeting: owners never fetch them. No link prefix leads only to
+// it, so it is fetched when opened, never on intent.
+crate::lazy_pages!(#[allow(dead_code)] mod assembly_committee {
+    Manage => view! { <CommitteePage /> },
 });
 // What an inspector on a round opens, often on a phone in a basement.
 crate::lazy_pages!(mod rounds {
@@ -140,6 +145,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/inbox", &[me_more::prefetch]),
     ("/me/", &[me_more::prefetch]),
     ("/i/", &[rounds::prefetch]),
+    // The committee's page under it loads its own part when opened: owners never fetch it.
     ("/community/assembly/", &[assembly_meeting::prefetch]),
     ("/community/assembly", &[assembly::prefetch]),
     ("/admin/users", &[staff_shell::prefetch, admin_access::prefetch]),
@@ -271,6 +277,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/community") view=CommunityPage ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly") view={Lazy::<assembly::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id") view={Lazy::<assembly_meeting::Meeting>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/assembly/:id/manage") view={Lazy::<assembly_committee::Manage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/me") view=|| view! { <AccountPage homes=|| view! { <crate::estate::ui::MyHomes /> } /> } ssr=SsrMode::InOrder />
                     <Route path=path!("/me/password") view={Lazy::<me_more::Password>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/me/phone") view={Lazy::<me_more::Phone>::new()} ssr=SsrMode::InOrder />

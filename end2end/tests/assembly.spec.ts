@@ -16,6 +16,15 @@ async function openMeeting(page: Page, title: string) {
   await hydrated(page);
 }
 
+/// The committee's page of a meeting, from the meeting's own page.
+async function manage(page: Page, title: string) {
+  await openMeeting(page, title);
+  await page.getByTestId("manage-link").click();
+  await expect(page).toHaveURL(/\/community\/assembly\/\d+\/manage$/);
+  await expect(page.getByTestId("meeting-title")).toHaveText(title);
+  await hydrated(page);
+}
+
 test("an owner votes on a phone, changes the ballot and keeps the receipt (375 px)", async ({ page }) => {
   await new LoginPage(page).loginAsResident("13800000003");
   await page.goto("/community");
@@ -61,9 +70,12 @@ test("the chair closes the ended vote and publishes it; the result shows every f
   await new LoginPage(page).loginAsResident("13800000001");
   await openMeeting(page, ENDED);
   await expect(page.getByText("投票时间已过")).toBeVisible();
+  await manage(page, ENDED);
   await page.getByTestId("act-close").click();
   await expect(page.getByTestId("meeting-status")).toHaveText("已截止");
   await page.getByTestId("act-publish").click();
+  await expect(page.getByTestId("meeting-status")).toHaveText("已公布");
+  await page.getByTestId("meeting-link").click();
   const result = page.getByTestId("result");
   await expect(result).toBeVisible();
   await expect(page.getByTestId("meeting-status")).toHaveText("已公布");
@@ -85,8 +97,8 @@ test("the chair drafts a meeting, adds a matter and gives notice", async ({ page
   await page.getByLabel("投票开始日").fill(day(20));
   await page.getByLabel("投票截止日").fill(day(30));
   await page.getByRole("button", { name: "保存为草稿" }).click();
-  await expect(page).toHaveURL(/\/community\/assembly\/\d+$/);
-  // The meeting page is its own part: it shows once loaded.
+  // The committee's page of the new draft is its own part: it shows once loaded.
+  await expect(page).toHaveURL(/\/community\/assembly\/\d+\/manage$/);
   await expect(page.getByTestId("meeting-title")).toHaveText("关于调整停车费的表决");
   await expect(page.getByTestId("meeting-status")).toHaveText("草稿");
   await hydrated(page);
@@ -167,7 +179,7 @@ test("the committee enters a paper ballot, sees it conflict with the online one 
   const chairCtx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
   const chair = await chairCtx.newPage();
   await new LoginPage(chair).loginAsResident("13800000001");
-  await openMeeting(chair, OPEN);
+  await manage(chair, OPEN);
   const entry = chair.getByTestId("paper-entry");
   await entry.getByText("录入书面表决票").click();
   // Nothing is entered without saying whose ballot it is.
@@ -195,6 +207,8 @@ test("the committee enters a paper ballot, sees it conflict with the online one 
   const conflict = chair.getByTestId("conflict").filter({ hasText: unit });
   await expect(conflict).toBeVisible();
   await expect(conflict.getByText("网络投票", { exact: true })).toBeVisible();
+  // The owner answered item 1 differently on paper: marked on both sides.
+  await expect(conflict.getByTestId("differs")).toHaveCount(2);
   await conflict.scrollIntoViewIfNeeded();
   const thumb = conflict.locator("img.conflict__scan");
   await expect.poll(() => thumb.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
@@ -243,6 +257,68 @@ test("every household reads the committee's roster; the chair keeps it up to dat
   await owner.reload();
   await hydrated(owner);
   await expect(owner.getByTestId("roster").locator(".roster__members li").filter({ hasText: "赵六" })).toHaveText(/委员\s*赵六/);
+  await chairCtx.close();
+  await ownerCtx.close();
+});
+
+test("an owner names a proxy, the chair checks the authorization, and the proxy votes for them (375 px)", async ({ browser }) => {
+  const phone = { width: 375, height: 812 };
+  const ownerCtx = await browser.newContext({ viewport: phone, locale: "zh-CN" });
+  const owner = await ownerCtx.newPage();
+  await new LoginPage(owner).loginAsResident("13800000018");
+  await openMeeting(owner, OPEN);
+  const own = owner.getByTestId("own-ballot");
+  const form = own.getByTestId("proxy-form");
+  await form.getByText("委托他人投票").click();
+  await form.getByLabel("代理人姓名").fill("邻居老周");
+  await form.getByLabel("代理人手机号").fill("138 0000 0019");
+  // Without the signed authorization: refused by name, nothing stored.
+  await form.getByTestId("proxy-submit").click();
+  await expect(form.getByRole("alert").filter({ hasText: "授权委托书" })).toBeVisible();
+  await form.getByTestId("photo-picker").getByLabel("从相册选择").setInputFiles({ name: "auth.png", mimeType: "image/png", buffer: png(120, 160) });
+  await expect(form.locator(".photo-picker__thumb")).toHaveCount(1);
+  await form.getByTestId("proxy-submit").click();
+  const status = own.getByTestId("proxy-status");
+  await expect(status).toHaveAttribute("data-status", "pending");
+  await expect(status).toContainText("邻居老周");
+  await expect(status).toContainText("138****0019");
+  await shot(owner, "assembly-proxy-named-375");
+
+  // The chair sees the authorization and accepts it.
+  const chairCtx = await browser.newContext({ viewport: phone, locale: "zh-CN" });
+  const chair = await chairCtx.newPage();
+  await new LoginPage(chair).loginAsResident("13800000001");
+  await manage(chair, OPEN);
+  const review = chair.getByTestId("proxy-review");
+  const row = review.getByTestId("proxy-row").filter({ hasText: "邻居老周" });
+  await expect(row).toHaveAttribute("data-status", "pending");
+  const thumb = row.locator("img.conflict__scan");
+  await thumb.scrollIntoViewIfNeeded();
+  await expect.poll(() => thumb.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+  await shot(chair, "assembly-proxy-review-375");
+  await row.getByTestId("proxy-accept").click();
+  await expect(chair.getByTestId("proxy-review").getByTestId("proxy-row").filter({ hasText: "邻居老周" })).toHaveAttribute("data-status", "accepted");
+
+  // The proxy votes for the owner, on their own phone, next to their own ballot.
+  const proxyCtx = await browser.newContext({ viewport: phone, locale: "zh-CN" });
+  const proxy = await proxyCtx.newPage();
+  await new LoginPage(proxy).loginAsResident("13800000019");
+  await openMeeting(proxy, OPEN);
+  const card = proxy.getByTestId("proxy-ballot");
+  await expect(card.getByText("委托代理人")).toBeVisible();
+  await card.getByTestId("item-0").getByRole("radio", { name: "同意" }).check();
+  await card.getByTestId("item-1").getByRole("radio", { name: "弃权" }).check();
+  await card.getByRole("button", { name: /提交表决|修改表决/ }).click();
+  const receipt = proxy.getByTestId("proxy-ballot").getByTestId("receipt");
+  await expect(receipt).toHaveText(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
+  await shot(proxy, "assembly-proxy-voted-375");
+
+  // The owner sees the proxy accepted and the ballot with the same receipt.
+  await owner.reload();
+  await hydrated(owner);
+  await expect(owner.getByTestId("own-ballot").getByTestId("proxy-status")).toHaveAttribute("data-status", "accepted");
+  await expect(owner.getByTestId("own-ballot").getByTestId("receipt")).toHaveText(await receipt.innerText());
+  await proxyCtx.close();
   await chairCtx.close();
   await ownerCtx.close();
 });

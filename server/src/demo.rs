@@ -1109,7 +1109,7 @@ mod governance {
     use app::db::entities::{gov_meetings, gov_voter_persons, gov_voters, occupancies, persons, units, users};
     use app::db::AppCtx;
     use app::estate::model::Relation;
-    use app::governance::{ballots, meetings, model::*};
+    use app::governance::{ballots, meetings, model::*, proxies};
     use app::shared::ids::{MeetingId, OrgId, UserId};
     use chrono::{Duration, Utc};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -1456,6 +1456,34 @@ mod governance {
             vec![choice(r, 80, 10), choice(r, 72, 10)]
         })
         .await?;
+        // 13800000034 is away and names their neighbour 13800000035 as proxy, with a photo of
+        // the signed authorization; the chair accepts it (a `proxy` row of the log).
+        let owner = who(ctx, "13800000034").await?;
+        let id = MeetingId(m3.id);
+        let mine = meetings::mine(ctx, &owner, id).await.map_err(e)?;
+        if let Some(v) = mine.voters.first() {
+            let img = image::RgbImage::from_fn(120, 160, |x, y| {
+                image::Rgb([245, (200 + x % 40) as u8, (170 + y % 80) as u8])
+            });
+            let mut png = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut png, image::ImageFormat::Png)?;
+            let photo = app::files::service::upload_photo(ctx, &owner, png.into_inner(), "委托书.png")
+                .await
+                .map_err(e)?;
+            let meta = RequestMeta::default();
+            let new = NewProxy {
+                voter: v.voter,
+                name: name(&mut r),
+                phone: "13800000035".into(),
+                authorization: photo.id,
+            };
+            let p = proxies::request(ctx, &meta, &owner, id, new).await.map_err(e)?;
+            let yes = ProxyDecision {
+                accept: true,
+                reason: String::new(),
+            };
+            proxies::decide(ctx, &meta, &chair, id, p.id, yes).await.map_err(e)?;
+        }
         Ok(())
     }
 }

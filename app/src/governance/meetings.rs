@@ -341,7 +341,7 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<MyMeetin
     let idxs: Vec<i32> = owned.union(&held).copied().collect();
     let owned_list: Vec<i32> = owned.iter().copied().collect();
     let mut proxies = super::proxies::latest_of(&ctx.db, m.id, &owned_list).await?;
-    let voters = if idxs.is_empty() {
+    let mut voters = if idxs.is_empty() {
         vec![]
     } else {
         let mut ballots: HashMap<i32, gov_ballots::Model> = HashMap::new();
@@ -383,6 +383,8 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, id: MeetingId) -> Result<MyMeetin
             })
             .collect()
     };
+    // The caller's own voters first, then those they vote for as a proxy.
+    voters.sort_by_key(|v: &MyVoter| v.as_proxy);
     let cannot_vote = if !voters.is_empty() {
         None
     } else if meeting.total.is_none() {

@@ -51,6 +51,7 @@ mod tests {
         let src = concat!(
             include_str!("ui.rs"),
             include_str!("ui/assembly.rs"),
+            include_str!("ui/committee.rs"),
             include_str!("meetings.rs"),
             include_str!("ballots.rs"),
             include_str!("rules.rs"),

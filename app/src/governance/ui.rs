@@ -11,7 +11,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 mod assembly;
+mod committee;
 pub use assembly::{AssemblyPage, MeetingPage};
+pub use committee::CommitteePage;
 
 /// How many persons the list shows at once (the filter finds the others).
 const SHOWN: usize = 100;
