@@ -220,11 +220,7 @@ async fn write(
     with_txn!(ctx.db, |txn| {
         // Under the meeting's row lock (PostgreSQL; SQLite's writer lock already serializes):
         // the status, the voter's ballot and the log head are read and written as one step.
-        let fresh = gov_meetings::Entity::find_by_id(meeting)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let fresh = meetings::locked(&txn, meeting).await?;
         let open = match source {
             BallotSource::Online => voting(&fresh, Utc::now()),
             BallotSource::Paper => matches!(status(&fresh), MeetingStatus::Open | MeetingStatus::Closed),
@@ -601,11 +597,7 @@ pub async fn resolve(
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let kept = with_txn!(ctx.db, |txn| {
         // Under the meeting's row lock: a publication in between would have tallied both.
-        let fresh = gov_meetings::Entity::find_by_id(m.id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let fresh = meetings::locked(&txn, m.id).await?;
         if !matches!(status(&fresh), MeetingStatus::Open | MeetingStatus::Closed) {
             return Err(AppError::conflict("status", "gov.err_not_counting"));
         }

@@ -19,7 +19,7 @@ use crate::shared::i18n::Msg;
 use crate::shared::ids::{MeetingId, OrgId, PersonId};
 use crate::with_txn;
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder};
 
 /// The corrections of meeting `meeting`'s register, oldest first.
 pub(crate) async fn of_meeting<C: ConnectionTrait>(c: &C, meeting: i64) -> Result<Vec<RegisterFix>, AppError> {
@@ -110,11 +110,7 @@ pub async fn correct(
     let new_owners = ids_of(&nv.key);
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let fix = with_txn!(ctx.db, |txn| {
-        let fresh_m = gov_meetings::Entity::find_by_id(m.id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let fresh_m = super::meetings::locked(&txn, m.id).await?;
         if status(&fresh_m) != MeetingStatus::Open {
             return Err(AppError::conflict("status", "gov.err_fix_closed"));
         }
@@ -139,7 +135,7 @@ pub async fn correct(
             let proxies = gov_proxies::Entity::find()
                 .filter(gov_proxies::Column::MeetingId.eq(m.id))
                 .filter(gov_proxies::Column::VoterIdx.eq(v.idx))
-                .filter(gov_proxies::Column::Status.is_in([ProxyStatus::Pending.code(), ProxyStatus::Accepted.code()]))
+                .filter(gov_proxies::Column::Status.is_in(ProxyStatus::LIVE))
                 .count(&txn)
                 .await?;
             if ballots + proxies > 0 {

@@ -145,6 +145,16 @@ pub(crate) async fn visible(
     Err(AppError::NotFound)
 }
 
+/// Meeting `id` under its row lock (PostgreSQL; SQLite's writer lock already serializes), for a
+/// transaction that reads its step and then writes to it or its log. Errors: `NotFound`.
+pub(crate) async fn locked<C: ConnectionTrait>(c: &C, id: i64) -> Result<gov_meetings::Model, AppError> {
+    gov_meetings::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(c)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 pub(crate) fn status(m: &gov_meetings::Model) -> MeetingStatus {
     MeetingStatus::parse(&m.status).unwrap_or(MeetingStatus::Draft)
 }
@@ -751,11 +761,7 @@ pub async fn act(
             with_txn!(ctx.db, |txn| {
                 // Tallied under the meeting's row lock, which paper entries and settlements
                 // take too: the stored result is the log as it stands when published.
-                let fresh = gov_meetings::Entity::find_by_id(m.id)
-                    .lock_exclusive()
-                    .one(&txn)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
+                let fresh = locked(&txn, m.id).await?;
                 if status(&fresh) != MeetingStatus::Closed {
                     return Err(AppError::conflict("status", "gov.err_wrong_step"));
                 }
@@ -844,11 +850,7 @@ async fn open(
     let users = community_users(&ctx.db, m.community_id).await?;
     with_txn!(ctx.db, |txn| {
         // The status is re-checked under the write lock: two openings freeze one register.
-        let fresh = gov_meetings::Entity::find_by_id(m.id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let fresh = locked(&txn, m.id).await?;
         if status(&fresh) != MeetingStatus::Noticed {
             return Err(AppError::conflict("status", "gov.err_wrong_step"));
         }

@@ -948,6 +948,11 @@ crate::code_enum! {
     }
 }
 
+impl ProxyStatus {
+    /// The codes of a proxy that still stands: pending or accepted (one per voter at most).
+    pub const LIVE: [&'static str; 2] = ["pending", "accepted"];
+}
+
 /// A proxy (委托代理人) an owner named for their register voter in one meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

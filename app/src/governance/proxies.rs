@@ -21,7 +21,7 @@ use crate::shared::i18n::Msg;
 use crate::shared::ids::{MeetingId, OrgId, UserId};
 use crate::with_txn;
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder};
 use std::collections::HashMap;
 
 /// The attachment kind of signed authorizations (attached to their proxy row).
@@ -84,6 +84,21 @@ async fn owns(ctx: &AppCtx, auth: &Authed, m: &gov_meetings::Model, voter: i32) 
         .await?
         .iter()
         .any(|p| mine.contains(&p.0)))
+}
+
+/// Writes a `proxy` or `revoke` row for voter `v` (no ballot; the authorization's SHA-256 as its
+/// `scan`) and returns its `seq`. The caller holds the meeting's row lock.
+async fn chain<C: ConnectionTrait>(
+    c: &C,
+    meeting: i64,
+    v: &gov_voters::Model,
+    kind: &str,
+    sha256: &str,
+) -> Result<i64, AppError> {
+    Ok(append(c, meeting, v, kind, SOURCE, &vec![], Some(sha256.to_string()))
+        .await?
+        .0
+        .seq)
 }
 
 /// Accepted proxies per phone in meeting `meeting`.
@@ -209,18 +224,14 @@ pub async fn request(
     let v = voter_of(&ctx.db, &m, new.voter).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let row = with_txn!(ctx.db, |txn| {
-        let fresh = gov_meetings::Entity::find_by_id(m.id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let fresh = super::meetings::locked(&txn, m.id).await?;
         if !voting(&fresh, Utc::now()) {
             return Err(AppError::conflict("meeting", "gov.err_not_voting"));
         }
         let live = gov_proxies::Entity::find()
             .filter(gov_proxies::Column::MeetingId.eq(m.id))
             .filter(gov_proxies::Column::VoterIdx.eq(v.idx))
-            .filter(gov_proxies::Column::Status.is_in([ProxyStatus::Pending.code(), ProxyStatus::Accepted.code()]))
+            .filter(gov_proxies::Column::Status.is_in(ProxyStatus::LIVE))
             .count(&txn)
             .await?;
         if live > 0 {
@@ -307,11 +318,7 @@ pub async fn withdraw(
     let v = voter_of(&ctx.db, &m, p.voter_idx).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let (row, was_accepted) = with_txn!(ctx.db, |txn| {
-        let fresh = gov_meetings::Entity::find_by_id(m.id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let fresh = super::meetings::locked(&txn, m.id).await?;
         let p = proxy_of(&txn, &fresh, proxy).await?;
         let st = ProxyStatus::parse(&p.status);
         if status(&fresh) != MeetingStatus::Open || !matches!(st, Some(ProxyStatus::Pending | ProxyStatus::Accepted)) {
@@ -319,12 +326,7 @@ pub async fn withdraw(
         }
         let accepted = st == Some(ProxyStatus::Accepted);
         let seq = if accepted {
-            Some(
-                append(&txn, m.id, &v, "revoke", SOURCE, &vec![], Some(p.sha256.clone()))
-                    .await?
-                    .0
-                    .seq,
-            )
+            Some(chain(&txn, m.id, &v, "revoke", &p.sha256).await?)
         } else {
             None
         };
@@ -394,11 +396,7 @@ pub async fn decide(
     let v = voter_of(&ctx.db, &m, p.voter_idx).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     let row = with_txn!(ctx.db, |txn| {
-        let fresh = gov_meetings::Entity::find_by_id(m.id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let fresh = super::meetings::locked(&txn, m.id).await?;
         let p = proxy_of(&txn, &fresh, proxy).await?;
         if status(&fresh) != MeetingStatus::Open || p.status != ProxyStatus::Pending.code() {
             return Err(AppError::conflict("status", "gov.err_proxy_settled"));
@@ -413,12 +411,7 @@ pub async fn decide(
             if held >= u64::try_from(fresh.proxy_max).unwrap_or(0) {
                 return Err(AppError::conflict("phone", "gov.err_proxy_max"));
             }
-            Some(
-                append(&txn, m.id, &v, "proxy", SOURCE, &vec![], Some(p.sha256.clone()))
-                    .await?
-                    .0
-                    .seq,
-            )
+            Some(chain(&txn, m.id, &v, "proxy", &p.sha256).await?)
         } else {
             None
         };
