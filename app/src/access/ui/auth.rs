@@ -277,13 +277,15 @@ pub fn CodeField(
     }
 }
 
-/// Counts `left` down to zero, a second at a time.
+/// Counts `left` down to zero, a second at a time; stops when the page that shows it is gone
+/// (after signing up, the next page replaces the form while the count still runs).
 fn count_down(left: RwSignal<i64>) {
-    if left.get_untracked() > 0 {
+    if left.try_get_untracked().is_some_and(|n| n > 0) {
         set_timeout(
             move || {
-                left.update(|n| *n -= 1);
-                count_down(left);
+                if left.try_update(|n| *n -= 1).is_some() {
+                    count_down(left);
+                }
             },
             std::time::Duration::from_secs(1),
         );
