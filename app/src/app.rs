@@ -31,14 +31,46 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::{Lazy, SsrMode};
 
-// The browser bundle's parts. The resident's tabs (首页, 缴费, 报修, 社区, 我的) and signing in
-// are in the first part every page loads; the pages below load with their part the first time
-// one is visited (see `shared::ui::lazy`). A part should be what one person opens together: a
-// resident's second-level pages by tab, the back office by area.
+// The browser bundle's parts. The first part every page loads holds the app's frame (router,
+// session, language, toasts) and no page; each page loads with its part, which the server's
+// preload hints fetch alongside the first part on a direct visit (see `shared::ui::lazy`). A part
+// should be what one person opens together: each of the resident's tabs (首页, 缴费, 报修, 社区,
+// 我的) is one, so a resident's first page is the frame and one tab; their second-level pages by
+// tab; signing in; the back office by area.
+// Signing in is the first page of everyone not signed in: it goes alone, without signing up
+// and the forgotten password.
+crate::lazy_pages!(mod login {
+    Login => view! { <LoginPage /> },
+});
 crate::lazy_pages!(mod auth_more {
     Signup => view! { <SignupPage /> },
     Forgot => view! { <ForgotPage /> },
 });
+crate::lazy_pages!(mod tab_home {
+    Home => view! { <HomePage /> },
+});
+crate::lazy_pages!(mod tab_pay {
+    Bills => view! { <MyBillsPage online=online_pay() /> },
+});
+crate::lazy_pages!(mod tab_repair {
+    Repair => view! { <RepairPage /> },
+});
+crate::lazy_pages!(mod tab_community {
+    Community => view! { <CommunityPage /> },
+});
+crate::lazy_pages!(mod tab_me {
+    Account => view! { <AccountPage homes=|| view! { <crate::estate::ui::MyHomes /> } /> },
+});
+/// The resident's tabs, fetched one by one once the first page is interactive so that
+/// switching tabs never waits for the network (the service worker keeps them from then on).
+/// 首页 first: it is where signing in leads.
+const TABS: &[crate::shared::ui::PartFetch] = &[
+    tab_home::fetch,
+    tab_pay::fetch,
+    tab_repair::fetch,
+    tab_community::fetch,
+    tab_me::fetch,
+];
 // The back office's frame (menu, bar): only staff load it.
 crate::lazy_pages!(mod staff_shell {
     Layout => view! { <StaffLayout /> },
@@ -137,17 +169,23 @@ crate::lazy_pages!(mod rounds {
 /// office's frame for its pages). A prefix ending
 /// in `/` matches every path under it; any other matches itself and the paths under it.
 const PART_OF_PATH: &[(&str, &[fn()])] = &[
+    ("/login", &[login::prefetch]),
     ("/signup", &[auth_more::prefetch]),
     ("/forgot", &[auth_more::prefetch]),
     ("/pay/receipts/", &[pay_more::prefetch]),
     ("/pay/online/", &[pay_more::prefetch]),
+    ("/pay", &[tab_pay::prefetch]),
     ("/repair/", &[repair_more::prefetch]),
+    ("/repair", &[tab_repair::prefetch]),
     ("/inbox", &[me_more::prefetch]),
     ("/me/", &[me_more::prefetch]),
+    ("/me", &[tab_me::prefetch]),
     ("/i/", &[rounds::prefetch]),
     // The committee's page under it loads its own part when opened: owners never fetch it.
     ("/community/assembly/", &[assembly_meeting::prefetch]),
     ("/community/assembly", &[assembly::prefetch]),
+    ("/community", &[tab_community::prefetch]),
+    ("/", &[tab_home::prefetch]),
     ("/admin/users", &[staff_shell::prefetch, admin_access::prefetch]),
     ("/admin/roles", &[staff_shell::prefetch, admin_access::prefetch]),
     ("/admin/keys", &[staff_shell::prefetch, admin_access::prefetch]),
@@ -194,6 +232,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = initial_locale();
     // The build names assets after their content hash, so they can be cached for a year.
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    // The words of the page's language, which the bundle reads before it hydrates the page.
+    let words = format!("/{}/words.{}.json", options.site_pkg_dir, locale.code());
     #[cfg(feature = "ssr")]
     if let (Some(res), Some(nonce)) = (
         use_context::<leptos_axum::ResponseOptions>(),
@@ -217,6 +257,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f766e" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="stylesheet" href=css />
+                <link rel="preload" href={words} as="fetch" crossorigin="anonymous" id=crate::shared::i18n::WORDS_LINK_ID />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <script src="/csrf.js"></script>
                 <script src="/pwa.js" defer></script>
@@ -242,7 +283,10 @@ pub fn App() -> impl IntoView {
     })));
     provide_session();
     // Runs once, in the browser, after hydration.
-    Effect::new(|_| crate::shared::ui::prefetch_on_intent(PART_OF_PATH));
+    Effect::new(|_| {
+        crate::shared::ui::prefetch_on_intent(PART_OF_PATH);
+        crate::shared::ui::prefetch_when_settled(TABS);
+    });
     let session = use_session();
     let i18n = use_i18n();
     // The large-text (适老化) mode: rendered from its cookie, then kept in step with the
@@ -266,24 +310,24 @@ pub fn App() -> impl IntoView {
                 // needed to put its data in place, so it works on a slow phone before the WASM
                 // arrives and with JavaScript off (the forms post natively, with their token).
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::InOrder />
-                    <Route path=path!("/pay") view=|| view! { <MyBillsPage online=online_pay() /> } ssr=SsrMode::InOrder />
+                    <Route path=path!("/") view={Lazy::<tab_home::Home>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/pay") view={Lazy::<tab_pay::Bills>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/pay/receipts/:id") view={Lazy::<pay_more::Receipt>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/pay/online/:id") view={Lazy::<pay_more::Checkout>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/inbox") view={Lazy::<me_more::Inbox>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/repair") view=RepairPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/repair") view={Lazy::<tab_repair::Repair>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/repair/new") view={Lazy::<repair_more::NewTicket>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/repair/:id") view={Lazy::<repair_more::MyTicket>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/community") view=CommunityPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/community") view={Lazy::<tab_community::Community>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly") view={Lazy::<assembly::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id") view={Lazy::<assembly_meeting::Meeting>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id/manage") view={Lazy::<assembly_committee::Manage>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/me") view=|| view! { <AccountPage homes=|| view! { <crate::estate::ui::MyHomes /> } /> } ssr=SsrMode::InOrder />
+                    <Route path=path!("/me") view={Lazy::<tab_me::Account>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/me/password") view={Lazy::<me_more::Password>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/me/phone") view={Lazy::<me_more::Phone>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/me/notifications") view={Lazy::<me_more::Notify>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/i/:token") view={Lazy::<rounds::Scan>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/login") view={Lazy::<login::Login>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/signup") view={Lazy::<auth_more::Signup>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/forgot") view={Lazy::<auth_more::Forgot>::new()} ssr=SsrMode::InOrder />
                     <ParentRoute path=path!("/admin") view={Lazy::<staff_shell::Layout>::new()} ssr=SsrMode::InOrder>

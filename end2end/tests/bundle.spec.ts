@@ -2,33 +2,51 @@ import { test, expect, Page, Request } from "@playwright/test";
 import { hydrated, LoginPage, shot } from "./fixtures/pages";
 
 // The browser bundle comes in parts (ARCHITECTURE.md, "Lazy parts"): a resident's first page
-// loads only the main part; a page elsewhere loads its part on the first visit, or earlier
-// when a link to it is about to be followed; a part that cannot be fetched shows a retry.
+// loads the frame and its tab's part, and the other tabs once it is interactive; a page
+// elsewhere loads its part on the first visit, or earlier when a link to it is about to be
+// followed; a part that cannot be fetched shows a retry.
 
-/** Names of the lazily loaded parts (split_*.wasm, chunk_*.wasm) a page requested. */
+/** Names of the lazily loaded files a page requested: a part (split_*.wasm), code parts share
+ * (chunk_*.wasm), or a resident's page's part with all it needs in one file (pack_*.wasm). */
 function partsRequested(page: Page): string[] {
   const seen: string[] = [];
   page.on("request", (r: Request) => {
-    const m = new URL(r.url()).pathname.match(/^\/pkg\/[0-9a-f]{16}\/((?:split|chunk)_[a-z0-9_]+)\.wasm$/);
+    const m = new URL(r.url()).pathname.match(/^\/pkg\/[0-9a-f]{16}\/((?:split|chunk|pack)_[a-z0-9_]+)\.wasm$/);
     if (m) seen.push(m[1]);
   });
   return seen;
 }
 
-test("a resident's home loads no lazy part; 修改密码 fetches its part on hover and opens", async ({ browser }) => {
+test("a resident's home loads the frame and its tab's part, then the other tabs; 修改密码 fetches its part on hover", async ({ browser }) => {
   const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", serviceWorkers: "block" });
   const page = await ctx.newPage();
   await new LoginPage(page).loginAsResident("13800000014");
   const parts = partsRequested(page);
+  const words: string[] = [];
+  page.on("request", (r) => {
+    if (/\/pkg\/[0-9a-f]{16}\/words\./.test(new URL(r.url()).pathname)) words.push(new URL(r.url()).pathname.split("/").pop()!);
+  });
   await page.goto("/");
+  // The server names the home tab's pack (its part and the code it shares, in one file) in a
+  // preload hint, so it comes with the frame: one request, not one per shared file.
+  const hints = await page.locator('link[rel="preload"][href*="/pkg/"]').evaluateAll((ls) => ls.map((l) => l.getAttribute("href")));
+  expect(hints.some((h) => h!.endsWith("/pack_tab_home.wasm")), hints.join(" ")).toBe(true);
+  expect(hints.filter((h) => /\/(split|chunk)_/.test(h!)), "no single shared file is hinted").toEqual([]);
   await hydrated(page);
-  await page.goto("/me");
-  await hydrated(page);
-  expect(parts, "the home page and 我的 are in the main part").toEqual([]);
+  expect(parts).toEqual(expect.arrayContaining(["pack_tab_home"]));
+  expect(parts.filter((p) => p.startsWith("chunk_") || p.startsWith("split_")), "the home page came in one file").toEqual([]);
+  expect(words, "only the page's language's words are fetched").toEqual(["words.zh-CN.json"]);
+  // Once the page is interactive, the other tabs follow, so switching tabs never waits.
+  for (const tab of ["pack_tab_pay", "pack_tab_me", "pack_tab_repair", "pack_tab_community"]) {
+    await expect.poll(() => parts.includes(tab), { message: `${tab} is fetched after the first page` }).toBe(true);
+  }
+  expect(parts.filter((p) => /^split_(admin_|staff_shell|cashier|bill_run|billing_setup|equipment)/.test(p)), "no back-office part").toEqual([]);
 
+  await page.getByRole("link", { name: "我的" }).first().click();
+  await expect(page).toHaveURL(/\/me$/);
   const link = page.getByRole("link", { name: "修改密码" });
   await link.hover();
-  await expect.poll(() => parts.includes("split_me_more"), { message: "hovering the link fetches its part" }).toBe(true);
+  await expect.poll(() => parts.includes("pack_me_more"), { message: "hovering the link fetches its part" }).toBe(true);
   await link.click();
   await expect(page).toHaveURL(/\/me\/password$/);
   await expect(page.getByLabel("当前密码")).toBeVisible();
@@ -56,10 +74,14 @@ test("a part that cannot be fetched shows a retry, and the app keeps working", a
   const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", serviceWorkers: "block" });
   const page = await ctx.newPage();
   await new LoginPage(page).loginAsResident("13800000015");
+  const parts = partsRequested(page);
   await page.goto("/me");
   await hydrated(page);
+  // The tabs' parts arrive once the page is interactive (the home page's among them).
+  await expect.poll(() => parts.includes("pack_tab_home")).toBe(true);
+  await page.waitForLoadState("networkidle");
   // The network drops just as the resident opens 修改密码.
-  await page.route(/\/pkg\/[0-9a-f]{16}\/(split|chunk)_/, (route) => route.abort("internetdisconnected"));
+  await page.route(/\/pkg\/[0-9a-f]{16}\/(split|chunk|pack)_/, (route) => route.abort("internetdisconnected"));
   await page.getByRole("link", { name: "修改密码" }).click();
   await expect(page.getByText("这一页没能载入")).toBeVisible();
   await shot(page, "bundle-part-failed-375");
@@ -71,7 +93,7 @@ test("a part that cannot be fetched shows a retry, and the app keeps working", a
   await expect(page.getByRole("link", { name: "缴费" }).first()).toBeVisible();
   expect(await page.evaluate(() => (window as any).__stillHere), "no reload: the app kept running").toBe(true);
   // Back online, the retry loads the page.
-  await page.unroute(/\/pkg\/[0-9a-f]{16}\/(split|chunk)_/);
+  await page.unroute(/\/pkg\/[0-9a-f]{16}\/(split|chunk|pack)_/);
   await page.goto("/me/password");
   await hydrated(page);
   await expect(page.getByLabel("当前密码")).toBeVisible();

@@ -14,6 +14,13 @@ pub fn hydrate() {
     };
     // `hydrate_from_async` sets up Leptos's executor itself.
     wasm_bindgen_futures::spawn_local(async move {
+        // The page's words come beside the bundle (the preload link has usually fetched them
+        // already). Without them the page would hydrate showing keys: it stays as the server
+        // rendered it instead, which works without script (its forms post natively).
+        if let Err(e) = app::shared::i18n::load_words(app::shared::i18n::initial_locale()).await {
+            leptos::logging::error!("not hydrating this page: {e}");
+            return;
+        }
         leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
         // A marker for end-to-end tests and for CSS that should only apply once interactive.
         let _ = body.set_attribute("data-hydrated", "");

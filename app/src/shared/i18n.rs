@@ -3,8 +3,12 @@
 //! the fallback, and adds the reactive current locale that pages read, so switching language
 //! re-renders text without a reload.
 //!
-//! The files are compiled in as text and read into a table the first time a language is used:
-//! as data they weigh a fifth of what generated code for every string did in the browser bundle.
+//! On the server the files are compiled in as text and read into a table the first time a
+//! language is used. The browser bundle carries none of them: the build writes each language's
+//! table as `words.<lang>.json` beside the bundle (`xtask words`), the page names the one it was
+//! rendered in in a preload link (`#linli-words`), and [`load_words`] reads it before hydration
+//! (and another language's before switching to it). A phone so downloads one language's words,
+//! once: the service worker keeps them with the build.
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -62,6 +66,7 @@ impl Locale {
 }
 
 /// Every string file, by language. A test checks that each file in `app/locales` is here.
+#[cfg(not(feature = "hydrate"))]
 const SOURCES: &[(&str, &str, &str)] = &[
     ("zh-CN", "zh-CN.json", include_str!("../../locales/zh-CN.json")),
     (
@@ -102,6 +107,7 @@ const SOURCES: &[(&str, &str, &str)] = &[
 type Table = std::collections::HashMap<String, String>;
 
 /// A language's strings, keyed by their dotted path (`"billing.pay"`), read on first use.
+#[cfg(not(feature = "hydrate"))]
 fn table(locale: &str) -> Option<&'static Table> {
     use std::sync::OnceLock;
     static ZH: OnceLock<Table> = OnceLock::new();
@@ -138,6 +144,65 @@ fn table(locale: &str) -> Option<&'static Table> {
         }
         out
     }))
+}
+
+/// The browser's tables, filled by [`load_words`].
+#[cfg(feature = "hydrate")]
+fn cell(locale: &str) -> Option<&'static std::sync::OnceLock<Table>> {
+    use std::sync::OnceLock;
+    static ZH: OnceLock<Table> = OnceLock::new();
+    static EN: OnceLock<Table> = OnceLock::new();
+    match locale {
+        "zh-CN" => Some(&ZH),
+        "en" => Some(&EN),
+        _ => None,
+    }
+}
+
+/// A language's strings in the browser, once [`load_words`] has read them.
+#[cfg(feature = "hydrate")]
+fn table(locale: &str) -> Option<&'static Table> {
+    cell(locale)?.get()
+}
+
+/// The id of the preload link through which the server names the words of the page's language.
+pub const WORDS_LINK_ID: &str = "linli-words";
+
+/// Reads a language's words in the browser, from the build's `words.<lang>.json` beside the
+/// one the page's preload link names (the preload has usually fetched it with the bundle).
+/// Does nothing when they are already there.
+#[cfg(feature = "hydrate")]
+pub async fn load_words(locale: Locale) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let Some(cell) = cell(locale.code()) else {
+        return Err(format!("no words for {}", locale.code()));
+    };
+    if cell.get().is_some() {
+        return Ok(());
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let named = window
+        .document()
+        .and_then(|d| d.get_element_by_id(WORDS_LINK_ID))
+        .and_then(|l| l.get_attribute("href"))
+        .ok_or("the page names no words file")?;
+    let dir = named.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let url = format!("{dir}/words.{}.json", locale.code());
+    let failed = |e: wasm_bindgen::JsValue| format!("fetching {url}: {e:?}");
+    let res: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
+        .await
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(failed)?;
+    if !res.ok() {
+        return Err(format!("fetching {url}: HTTP {}", res.status()));
+    }
+    let text = JsFuture::from(res.text().map_err(failed)?).await.map_err(failed)?;
+    let text = text.as_string().unwrap_or_default();
+    let words: Table = serde_json::from_str(&text).map_err(|e| format!("reading {url}: {e}"))?;
+    let _ = cell.set(words);
+    Ok(())
 }
 
 /// Looks a key up in a locale, then in zh-CN; a missing key shows the key itself (and fails
@@ -266,12 +331,22 @@ impl I18n {
         self.current().code()
     }
 
-    /// Switches language: remembers it in a cookie for the server's next render.
+    /// Switches language once its words are in: remembers it in a cookie for the server's next
+    /// render.
     pub fn set(&self, l: Locale) {
+        #[cfg(not(feature = "hydrate"))]
         self.locale.set(l);
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
+            let i18n = *self;
+            leptos::task::spawn_local(async move {
+                if let Err(e) = load_words(l).await {
+                    // The texts fall back to Chinese, key by key, rather than the switch failing.
+                    leptos::logging::error!("{e}");
+                }
+                i18n.locale.set(l);
+            });
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                 if let Ok(html) = doc.clone().dyn_into::<web_sys::HtmlDocument>() {
                     let _ = html.set_cookie(&format!(

@@ -49,10 +49,17 @@ macro_rules! lazy_pages {
             /// Starts fetching this part, so that following a link to it does not wait.
             pub fn prefetch() {
                 #[cfg(feature = "hydrate")]
-                ::leptos::task::spawn_local(async {
-                    // A failed fetch is not remembered: the visit itself tries again.
+                ::leptos::task::spawn_local(fetch());
+            }
+
+            /// Fetches this part; done when it is loaded (or could not be: a failed fetch is not
+            /// remembered, the visit itself tries again).
+            #[allow(dead_code)]
+            pub fn fetch() -> ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ()>>> {
+                ::std::boxed::Box::pin(async {
+                    #[cfg(feature = "hydrate")]
                     let _ = __preload().await;
-                });
+                })
             }
 
             $(
@@ -170,6 +177,37 @@ pub fn prefetch_on_intent(parts: &'static [(&'static str, &'static [fn()])]) {
     let _ = parts;
 }
 
+/// A part's [`fetch`](crate::lazy_pages): done when the part is loaded.
+pub type PartFetch = fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// Fetches the given parts a little after the page became interactive, one after the other and
+/// in the order given, outside the back office (whose users do not open the resident's tabs): a
+/// tab then opens without waiting for the network. One at a time, so that they never crowd out
+/// what the user asks for meanwhile (a browser opens six connections to a server over HTTP/1.1,
+/// and a part comes in up to a few hundred files).
+pub fn prefetch_when_settled(parts: &'static [PartFetch]) {
+    #[cfg(feature = "hydrate")]
+    {
+        let staff = web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .is_some_and(|p| p == "/admin" || p.starts_with("/admin/"));
+        if !staff {
+            leptos::prelude::set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        for fetch in parts {
+                            fetch().await;
+                        }
+                    })
+                },
+                std::time::Duration::from_millis(1500),
+            );
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = parts;
+}
+
 #[cfg(test)]
 mod tests {
     use super::part_matches;
@@ -180,7 +218,7 @@ mod tests {
         assert!(part_matches("/repair/", "/repair/42"));
         assert!(
             !part_matches("/repair/", "/repair"),
-            "the 报修 tab itself is in the first part"
+            "the 报修 tab itself is its own part"
         );
         assert!(!part_matches("/repair/", "/repairs/1"));
     }
