@@ -252,53 +252,11 @@ fn patch_loader(loader: &str, packs_json: &str) -> Result<String, String> {
 }
 
 /// The language every other falls back to, as `shared::i18n::tr_in` does.
-const FALLBACK: &str = "zh-CN";
-
-type Words = std::collections::BTreeMap<String, String>;
-
-/// A locale file's keys at their dotted paths (`{"billing": {"pay": ".."}}` → `billing.pay`),
-/// the same paths `shared::i18n` builds on the server.
-fn flatten(v: serde_json::Value, prefix: &str, out: &mut Words) {
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, v) in m {
-                let path = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
-                flatten(v, &path, out);
-            }
-        }
-        serde_json::Value::String(s) => {
-            out.insert(prefix.to_string(), s);
-        }
-        other => {
-            out.insert(prefix.to_string(), other.to_string());
-        }
-    }
-}
-
-/// Every language's words from the locale files (`<lang>.json`, `<area>.<lang>.json`), with
-/// each key a language lacks taken from the fallback language.
-fn merge_words(files: &[(String, String)]) -> Result<std::collections::BTreeMap<String, Words>, String> {
-    let mut langs: std::collections::BTreeMap<String, Words> = Default::default();
-    for (name, text) in files {
-        let stem = name
-            .strip_suffix(".json")
-            .ok_or_else(|| format!("{name} is not a .json file"))?;
-        // `zh-CN` or `governance.zh-CN`: the language is what follows the area.
-        let lang = stem.split_once('.').map_or(stem, |(_, l)| l);
-        let value = serde_json::from_str(text).map_err(|e| format!("app/locales/{name} is not valid JSON: {e}"))?;
-        flatten(value, "", langs.entry(lang.to_string()).or_default());
-    }
-    let fallback = langs
-        .get(FALLBACK)
-        .cloned()
-        .ok_or_else(|| format!("no {FALLBACK} words"))?;
-    for words in langs.values_mut() {
-        for (k, v) in &fallback {
-            words.entry(k.clone()).or_insert_with(|| v.clone());
-        }
-    }
-    Ok(langs)
-}
+// The locale files' merge, shared with the server (`app::shared::words`): one source file
+// included in both, so the browser's words and the server's are built the same way.
+#[path = "../../app/src/shared/words.rs"]
+mod locale_words;
+use locale_words::merge as merge_words;
 
 fn words(locales: &Path, out_dir: &Path) -> Res {
     let mut files = Vec::new();

@@ -89,6 +89,11 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "governance.zh-CN.json",
         include_str!("../../locales/governance.zh-CN.json"),
     ),
+    (
+        "zh-CN",
+        "community.zh-CN.json",
+        include_str!("../../locales/community.zh-CN.json"),
+    ),
     ("en", "en.json", include_str!("../../locales/en.json")),
     (
         "en",
@@ -102,6 +107,11 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "governance.en.json",
         include_str!("../../locales/governance.en.json"),
     ),
+    (
+        "en",
+        "community.en.json",
+        include_str!("../../locales/community.en.json"),
+    ),
 ];
 
 type Table = std::collections::HashMap<String, String>;
@@ -110,40 +120,26 @@ type Table = std::collections::HashMap<String, String>;
 #[cfg(not(feature = "hydrate"))]
 fn table(locale: &str) -> Option<&'static Table> {
     use std::sync::OnceLock;
-    static ZH: OnceLock<Table> = OnceLock::new();
-    static EN: OnceLock<Table> = OnceLock::new();
-    let (cell, code) = match locale {
-        "zh-CN" => (&ZH, "zh-CN"),
-        "en" => (&EN, "en"),
-        _ => return None,
-    };
-    Some(cell.get_or_init(|| {
-        fn flatten(v: serde_json::Value, prefix: &str, out: &mut Table) {
-            match v {
-                serde_json::Value::Object(m) => {
-                    for (k, v) in m {
-                        let path = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
-                        flatten(v, &path, out);
-                    }
-                }
-                serde_json::Value::String(s) => {
-                    out.insert(prefix.to_string(), s);
-                }
-                other => {
-                    out.insert(prefix.to_string(), other.to_string());
-                }
+    static ALL: OnceLock<std::collections::HashMap<String, Table>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let files: Vec<(String, String)> = SOURCES
+            .iter()
+            .map(|(_, name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        // Built as the browser's `words.<lang>.json` are (`xtask words`, the same merge). The
+        // files are checked by the tests; a broken one would show keys, not stop the app.
+        match super::words::merge(&files) {
+            Ok(langs) => langs
+                .into_iter()
+                .map(|(lang, words)| (lang, words.into_iter().collect()))
+                .collect(),
+            Err(e) => {
+                leptos::logging::error!("{e}");
+                Default::default()
             }
         }
-        let mut out = Table::new();
-        for (_, name, text) in SOURCES.iter().filter(|(l, _, _)| *l == code) {
-            // The files are checked by the tests; a broken one would show keys, not stop the app.
-            match serde_json::from_str(text) {
-                Ok(v) => flatten(v, "", &mut out),
-                Err(e) => leptos::logging::error!("app/locales/{name} is not valid JSON: {e}"),
-            }
-        }
-        out
-    }))
+    })
+    .get(locale)
 }
 
 /// The browser's tables, filled by [`load_words`].

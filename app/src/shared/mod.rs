@@ -12,6 +12,7 @@ pub mod sealed;
 pub mod text;
 pub mod time;
 pub mod ui;
+pub mod words;
 #[cfg(feature = "ssr")]
 pub mod xlsx;
 
