@@ -9,6 +9,8 @@ use crate::billing::ui::{
     BillRunPage, CounterPage, DayEndPage, ItemsPage, MetersPage, MyBillsPage, NoticePage, ReceiptPage, ReportsPage,
     SettingsPage,
 };
+use crate::community::ui::staff::{NoticeAdminPage, NoticesAdminPage};
+use crate::community::ui::{CommunityPage, NoticePage as CommunityNoticePage, NoticesPage};
 use crate::engineering::ui::{
     CheckpointsPage, EquipmentDetailPage, EquipmentPage, QrPage, RoundsPage, RoutesPage, ScanPage,
 };
@@ -16,7 +18,7 @@ use crate::estate::ui::{
     BindRequestsPage, ImportPage, OrgsPage, PeoplePage, PersonPage, SpacesPage, UnitPage, UnitsPage,
 };
 use crate::governance::ui::{AssemblyPage, CommitteePage, MeetingPage, RegisterPage};
-use crate::home::{CommunityPage, HomePage};
+use crate::home::HomePage;
 use crate::notify::ui::{BroadcastsPage, InboxPage, NotifySettingsPage, StaffInboxPage};
 use crate::payments::ui::{CheckoutPage, OnlinePaymentsPage};
 use crate::shared::i18n::{initial_locale, use_i18n, I18n};
@@ -130,7 +132,11 @@ crate::lazy_pages!(mod admin_service {
     Setup => view! { <ServiceSetupPage /> },
     Reports => view! { <ServiceReportsPage /> },
     Inbox => view! { <StaffInboxPage /> },
-    Notices => view! { <BroadcastsPage /> },
+    Broadcasts => view! { <BroadcastsPage /> },
+});
+crate::lazy_pages!(mod admin_notices {
+    List => view! { <NoticesAdminPage /> },
+    Detail => view! { <NoticeAdminPage /> },
 });
 crate::lazy_pages!(mod equipment {
     List => view! { <EquipmentPage /> },
@@ -148,6 +154,11 @@ crate::lazy_pages!(mod governance {
 // 社区 → 业主大会: the list with the committee's roster and rules, one meeting (voting, proxies,
 // the result), and the committee's tools for it, each its own part: together they pass a part's
 // budget.
+// 社区 → 公告: the list and one notice, one part (a notice is usually opened from the list).
+crate::lazy_pages!(mod notices {
+    List => view! { <NoticesPage /> },
+    Notice => view! { <CommunityNoticePage /> },
+});
 crate::lazy_pages!(mod assembly {
     List => view! { <AssemblyPage /> },
 });
@@ -184,6 +195,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     // The committee's page under it loads its own part when opened: owners never fetch it.
     ("/community/assembly/", &[assembly_meeting::prefetch]),
     ("/community/assembly", &[assembly::prefetch]),
+    ("/community/notices", &[notices::prefetch]),
     ("/community", &[tab_community::prefetch]),
     ("/", &[tab_home::prefetch]),
     ("/admin/users", &[staff_shell::prefetch, admin_access::prefetch]),
@@ -212,7 +224,8 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/admin/billing", &[staff_shell::prefetch, bill_run::prefetch]),
     ("/admin/service", &[staff_shell::prefetch, admin_service::prefetch]),
     ("/admin/inbox", &[staff_shell::prefetch, admin_service::prefetch]),
-    ("/admin/notices", &[staff_shell::prefetch, admin_service::prefetch]),
+    ("/admin/broadcasts", &[staff_shell::prefetch, admin_service::prefetch]),
+    ("/admin/notices", &[staff_shell::prefetch, admin_notices::prefetch]),
     ("/admin/governance/", &[staff_shell::prefetch, governance::prefetch]),
     ("/admin/engineering/rounds", &[staff_shell::prefetch, rounds::prefetch]),
     (
@@ -319,6 +332,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/repair/new") view={Lazy::<repair_more::NewTicket>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/repair/:id") view={Lazy::<repair_more::MyTicket>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community") view={Lazy::<tab_community::Community>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/notices") view={Lazy::<notices::List>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/notices/:id") view={Lazy::<notices::Notice>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly") view={Lazy::<assembly::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id") view={Lazy::<assembly_meeting::Meeting>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id/manage") view={Lazy::<assembly_committee::Manage>::new()} ssr=SsrMode::InOrder />
@@ -355,7 +370,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("billing/reports") view={Lazy::<cashier::Reports>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("billing/online") view={Lazy::<cashier::Online>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("inbox") view={Lazy::<admin_service::Inbox>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("notices") view={Lazy::<admin_service::Notices>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("broadcasts") view={Lazy::<admin_service::Broadcasts>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("notices") view={Lazy::<admin_notices::List>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("notices/:id") view={Lazy::<admin_notices::Detail>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("governance/register") view={Lazy::<governance::Register>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment") view={Lazy::<equipment::List>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment/:id") view={Lazy::<equipment::Detail>::new()} ssr=SsrMode::InOrder />

@@ -8,6 +8,7 @@ pub mod shared;
 pub mod access;
 pub mod audit;
 pub mod billing;
+pub mod community;
 pub mod engineering;
 pub mod estate;
 pub mod files;

@@ -10,18 +10,13 @@
 //!     LINLI_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres cargo bench -p server --bench governance
 use app::access::model::{AuthVia, Authed, RequestMeta};
 use app::access::service as access;
-use app::db::entities::{
-    buildings, gov_ballot_log, gov_ballots, gov_meetings, gov_voter_persons, occupancies, persons, sessions, units,
-    users,
-};
+use app::db::entities::{gov_ballot_log, gov_ballots, gov_meetings, gov_voter_persons, sessions};
 use app::db::{AppCtx, RuntimeConfig};
 use app::governance::model::{ItemKind, MeetingAction, NewMeeting, NewMeetingItem, Rule};
 use app::governance::{ballots, meetings};
-use app::org::model::OrgKind;
-use app::org::service as org;
 use app::shared::ids::{MeetingId, UserId};
 use axum::body::Bytes;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -44,129 +39,12 @@ fn env(name: &str, default: usize) -> usize {
 /// committee chair and each owner's (person id, token).
 async fn seed(ctx: &AppCtx, n: usize) -> (Authed, app::shared::ids::OrgId, Vec<(i64, String)>) {
     let db = &ctx.db;
-    let company = org::create_org(db, None, OrgKind::Company, "基准物业", "BM")
-        .await
-        .unwrap();
-    let office = org::create_org(db, Some(company.id), OrgKind::Office, "管理处", "BM-0")
-        .await
-        .unwrap();
-    let community = org::create_org(db, Some(office.id), OrgKind::Community, "基准小区", "BM-C")
-        .await
-        .unwrap();
+    let e = common::estate(ctx, n, |_| "owner").await;
     let now = Utc::now();
-    let since = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-    let mut bids = vec![];
-    for b in 0..n.div_ceil(400) {
-        let row = buildings::ActiveModel {
-            community_id: Set(community.id.0),
-            code: Set((b + 1).to_string()),
-            name: Set(format!("{}栋", b + 1)),
-            floors: Set(20),
-            created_at: Set(now),
-            ..Default::default()
-        };
-        bids.push(buildings::Entity::insert(row).exec(db).await.unwrap().last_insert_id);
-    }
-    let rows: Vec<units::ActiveModel> = (0..n)
-        .map(|k| {
-            let (b, rest) = (k / 400, k % 400);
-            let (floor, m) = (rest / 20 + 1, rest % 20 + 1);
-            units::ActiveModel {
-                community_id: Set(community.id.0),
-                building_id: Set(bids[b]),
-                cell: Set("1".into()),
-                number: Set(format!("{}-1-{floor:02}{m:02}", b + 1)),
-                floor: Set(floor as i32),
-                layout: Set("三室两厅".into()),
-                use_type: Set("residential".into()),
-                area_registered: Set(Some(7_000 + (k as i64 % 50) * 137)),
-                area_measured: Set(None),
-                area_contract: Set(None),
-                shared_area: Set(None),
-                status: Set("occupied".into()),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-        })
-        .collect();
-    for chunk in rows.chunks(1000) {
-        units::Entity::insert_many(chunk.to_vec()).exec(db).await.unwrap();
-    }
-    let unit_ids: Vec<i64> = units::Entity::find()
-        .filter(units::Column::CommunityId.eq(community.id.0))
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
-    let phone = |p: usize| format!("137{p:08}");
-    let people: Vec<persons::ActiveModel> = (0..n)
-        .map(|p| persons::ActiveModel {
-            name: Set(format!("业主{p}")),
-            phone: Set(Some(phone(p))),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    for chunk in people.chunks(1000) {
-        persons::Entity::insert_many(chunk.to_vec()).exec(db).await.unwrap();
-    }
-    let person_ids: HashMap<String, i64> = persons::Entity::find()
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|p| Some((p.phone?, p.id)))
-        .collect();
-    let occ: Vec<occupancies::ActiveModel> = (0..n)
-        .map(|p| occupancies::ActiveModel {
-            unit_id: Set(unit_ids[p]),
-            person_id: Set(person_ids[&phone(p)]),
-            community_id: Set(community.id.0),
-            relation: Set("owner".into()),
-            share_bp: Set(Some(10_000)),
-            start_date: Set(since),
-            end_date: Set(None),
-            lease_end: Set(None),
-            pays_fees: Set(true),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    for chunk in occ.chunks(1000) {
-        occupancies::Entity::insert_many(chunk.to_vec()).exec(db).await.unwrap();
-    }
-    // Accounts without a usable password (nobody logs in here) and a session each: the
-    // clients send the session's token as a bearer, as the app does after a login.
-    let accounts: Vec<users::ActiveModel> = (0..n)
-        .map(|p| users::ActiveModel {
-            login: Set(phone(p)),
-            phone: Set(Some(phone(p))),
-            display_name: Set(format!("业主{p}")),
-            password_hash: Set("!".into()),
-            kind: Set("resident".into()),
-            status: Set("active".into()),
-            locale: Set("zh-CN".into()),
-            large_text: Set(false),
-            password_changed_at: Set(now),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    for chunk in accounts.chunks(1000) {
-        users::Entity::insert_many(chunk.to_vec()).exec(db).await.unwrap();
-    }
-    let user_ids: HashMap<String, i64> = users::Entity::find()
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|u| (u.login, u.id))
-        .collect();
+    let phone = common::phone;
+    let (person_ids, user_ids) = (e.persons, e.users);
+    // A session each: the clients send the session's token as a bearer, as the app does after
+    // a login.
     let mut owners = Vec::with_capacity(n);
     let mut rows = Vec::with_capacity(n);
     for p in 0..n {
@@ -187,7 +65,7 @@ async fn seed(ctx: &AppCtx, n: usize) -> (Authed, app::shared::ids::OrgId, Vec<(
     for chunk in rows.chunks(1000) {
         sessions::Entity::insert_many(chunk.to_vec()).exec(db).await.unwrap();
     }
-    access::grant_system(ctx, &phone(0), meetings::COMMITTEE_ROLE, community.id)
+    access::grant_system(ctx, &phone(0), meetings::COMMITTEE_ROLE, e.community)
         .await
         .unwrap();
     let chair = Authed {
@@ -196,7 +74,7 @@ async fn seed(ctx: &AppCtx, n: usize) -> (Authed, app::shared::ids::OrgId, Vec<(
         csrf_token: String::new(),
         via: AuthVia::Cookie,
     };
-    (chair, community.id, owners)
+    (chair, e.community, owners)
 }
 
 async fn run(label: &str, url: Option<&str>) {

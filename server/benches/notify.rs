@@ -5,7 +5,7 @@
 //!
 //!     cargo bench -p server --bench notify
 //!     LINLI_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres cargo bench -p server --bench notify
-use app::db::entities::{jobs, push_subscriptions, users};
+use app::db::entities::{jobs, users};
 use app::db::{AppCtx, RuntimeConfig};
 use app::jobs::queue;
 use app::notify::{model::Category, push::PushSender, service, vapid::Vapid};
@@ -94,25 +94,7 @@ async fn run(label: &str, url: Option<&str>) {
         .into_iter()
         .map(|u| u.id)
         .collect();
-    for chunk in ids.chunks(1_000) {
-        let subs: Vec<push_subscriptions::ActiveModel> = chunk
-            .iter()
-            .map(|u| push_subscriptions::ActiveModel {
-                user_id: Set(*u),
-                endpoint: Set(format!("{base}/p/{u}")),
-                p256dh: Set(device_key.clone()),
-                auth: Set(device_auth.clone()),
-                label: Set("bench".into()),
-                created_at: Set(now),
-                last_ok_at: Set(None),
-                ..Default::default()
-            })
-            .collect();
-        push_subscriptions::Entity::insert_many(subs)
-            .exec_without_returning(&ctx.db)
-            .await
-            .unwrap();
-    }
+    common::devices(&ctx.db, &ids, |u| format!("{base}/p/{u}"), &device_key, &device_auth).await;
     println!(
         "[{label}] seeded {DEVICES} users and devices in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -128,6 +110,7 @@ async fn run(label: &str, url: Option<&str>) {
         ttl: chrono::Duration::hours(6),
         broadcast: None,
         replace: false,
+        urgent: false,
     };
     let t = Instant::now();
     let mut raised = 0;

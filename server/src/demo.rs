@@ -45,6 +45,23 @@ pub async fn is_loaded(ctx: &AppCtx) -> anyhow::Result<bool> {
     Ok(app::db::entities::org_units::Entity::find().count(&ctx.db).await? > 0)
 }
 
+/// A demo account signed in, as the services see a caller.
+async fn who(ctx: &AppCtx, login: &str) -> anyhow::Result<app::access::model::Authed> {
+    use app::db::entities::users;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let u = users::Entity::find()
+        .filter(users::Column::Login.eq(login))
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo user {login} missing"))?;
+    Ok(app::access::model::Authed {
+        user_id: app::shared::ids::UserId(u.id),
+        session_id: String::new(),
+        csrf_token: String::new(),
+        via: app::access::model::AuthVia::Cookie,
+    })
+}
+
 fn e(err: app::shared::error::AppError) -> anyhow::Error {
     anyhow::anyhow!("{err}")
 }
@@ -160,33 +177,18 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     tickets::load(ctx, office_a.id).await?;
     engineering::load(ctx, ghy.id).await?;
     governance::load(ctx, ghy.id).await?;
+    community::load(ctx, ghy.id).await?;
     Ok(n + 1)
 }
 
 /// Service tickets of 桂花苑: a price list and a team, and a few tickets at different steps
 /// (new, dispatched, rated, a logged complaint), made through the service as staff would.
 mod tickets {
-    use super::e;
-    use app::access::model::{AuthVia, Authed, RequestMeta};
-    use app::db::entities::users;
+    use super::{e, who};
+    use app::access::model::{Authed, RequestMeta};
     use app::db::AppCtx;
-    use app::shared::ids::{OrgId, UserId};
+    use app::shared::ids::OrgId;
     use app::tickets::{act, config, model::*, submit::submit};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
-    async fn who(ctx: &AppCtx, login: &str) -> anyhow::Result<Authed> {
-        let u = users::Entity::find()
-            .filter(users::Column::Login.eq(login))
-            .one(&ctx.db)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("demo user {login} missing"))?;
-        Ok(Authed {
-            user_id: UserId(u.id),
-            session_id: String::new(),
-            csrf_token: String::new(),
-            via: AuthVia::Cookie,
-        })
-    }
 
     /// A generated picture of the finished job (a soft gradient), uploaded as the technician:
     /// the demo office asks for an after photo like any office does by default.
@@ -1103,10 +1105,10 @@ mod engineering {
 /// Ballots go through the same hash-chained log as an owner's; the notice period is the one
 /// liberty taken (the notice is dated 16 days before the opening, as the rules ask).
 mod governance {
-    use super::{e, name, Lcg, DEMO_PASSWORD};
-    use app::access::model::{AuthVia, Authed, RequestMeta, UserKind};
+    use super::{e, name, who, Lcg, DEMO_PASSWORD};
+    use app::access::model::{Authed, RequestMeta, UserKind};
     use app::access::service as access;
-    use app::db::entities::{gov_meetings, gov_voter_persons, gov_voters, occupancies, persons, units, users};
+    use app::db::entities::{gov_meetings, gov_voter_persons, gov_voters, occupancies, persons, units};
     use app::db::AppCtx;
     use app::estate::model::Relation;
     use app::governance::{ballots, meetings, model::*, proxies};
@@ -1114,20 +1116,6 @@ mod governance {
     use chrono::{Duration, Utc};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     use std::collections::HashSet;
-
-    async fn who(ctx: &AppCtx, login: &str) -> anyhow::Result<Authed> {
-        let u = users::Entity::find()
-            .filter(users::Column::Login.eq(login))
-            .one(&ctx.db)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("demo user {login} missing"))?;
-        Ok(Authed {
-            user_id: UserId(u.id),
-            session_id: String::new(),
-            csrf_token: String::new(),
-            via: AuthVia::Cookie,
-        })
-    }
 
     fn matter(title: &str, body: &str, rule: Rule) -> NewMeetingItem {
         NewMeetingItem {
@@ -1483,6 +1471,102 @@ mod governance {
                 reason: String::new(),
             };
             proxies::decide(ctx, &meta, &chair, id, p.id, yes).await.map_err(e)?;
+        }
+        Ok(())
+    }
+}
+
+/// 桂花苑's notices, written by its manager as staff would: a water cut (an emergency, until the
+/// day after tomorrow), the property fee publicity (pinned), a fire drill, a winter tip, and a
+/// lift notice for building 1's tenants. The server's worker sends them once it runs.
+mod community {
+    use super::{e, who};
+    use app::community::{model::*, notices};
+    use app::db::AppCtx;
+    use app::shared::ids::OrgId;
+    use chrono::{Duration, Utc};
+
+    pub async fn load(ctx: &AppCtx, ghy: OrgId) -> anyhow::Result<()> {
+        let pm = who(ctx, "pm.ghy").await?;
+        let local = |d: Duration| {
+            (Utc::now() + d)
+                .with_timezone(&app::shared::time::shanghai())
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        };
+        let building_1 = app::estate::service::buildings_of(&ctx.db, ghy.0)
+            .await
+            .map_err(e)?
+            .into_iter()
+            .next()
+            .map(|b| b.0);
+        let list = [
+            (
+                "明日 9:00–17:00 全小区停水",
+                "<p>因市政供水管网检修，<strong>明日 9:00 至 17:00</strong> 全小区停水。</p><p>请提前储水，关好水龙头，以免来水时跑水。如有疑问请致电物业服务中心。</p>",
+                NoticeCategory::Outage,
+                NoticeKind::Emergency,
+                Audience::Everyone,
+                vec![],
+                local(Duration::days(2)),
+            ),
+            (
+                "2026 年度物业费收支情况公示",
+                "根据《物业管理条例》，现将本年度物业服务费收支情况公示如下，公示期 15 天。\n\n收入：物业服务费、停车管理费、公共收益。\n支出：人员、保洁、绿化、秩序维护、设施设备维保。\n\n业主如有异议，请在公示期内向物业服务中心或业主委员会书面反映。",
+                NoticeCategory::Publicity,
+                NoticeKind::Pinned,
+                Audience::Owners,
+                vec![],
+                local(Duration::days(15)),
+            ),
+            (
+                "消防安全演练通知",
+                "本周六上午 10:00 在中心花园举行消防演练，届时会有警报声，请勿惊慌。欢迎住户参加，学习灭火器使用。",
+                NoticeCategory::Activity,
+                NoticeKind::Normal,
+                Audience::Everyone,
+                vec![],
+                String::new(),
+            ),
+            (
+                "冬季防冻温馨提示",
+                "气温骤降，请关好门窗，阳台和室外水管做好保温；长期不在家的住户请关闭总水阀。",
+                NoticeCategory::Tip,
+                NoticeKind::Normal,
+                Audience::Everyone,
+                vec![],
+                String::new(),
+            ),
+            (
+                "1 栋电梯年检，租户请留意",
+                "1 栋电梯将于下周二进行年度检验，当天 9:00–12:00 暂停使用，请合理安排出行。",
+                NoticeCategory::Notice,
+                NoticeKind::Normal,
+                Audience::Tenants,
+                building_1.into_iter().collect(),
+                String::new(),
+            ),
+        ];
+        for (title, body, category, kind, audience, buildings, ends_at) in list {
+            notices::create(
+                ctx,
+                &app::access::model::RequestMeta::default(),
+                &pm,
+                NewNotice {
+                    community_id: ghy,
+                    title: title.into(),
+                    body: body.into(),
+                    category,
+                    kind,
+                    audience,
+                    buildings,
+                    units: String::new(),
+                    publish_at: String::new(),
+                    ends_at,
+                },
+            )
+            .await
+            .map_err(e)?;
         }
         Ok(())
     }

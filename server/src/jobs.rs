@@ -13,6 +13,7 @@ pub fn registry(reconcile_minutes: u64) -> Registry {
     app::tickets::jobs::register(&mut r);
     app::engineering::jobs::register(&mut r);
     app::governance::jobs::register(&mut r);
+    app::community::jobs::register(&mut r);
     r
 }
 

@@ -213,9 +213,17 @@ impl Modify for CommonErrors {
         app::governance::rest::roster_put,
         app::governance::rest::roster_document,
         app::governance::rest::roster_document_remove,
+        app::community::rest::notices_list,
+        app::community::rest::notices_create,
+        app::community::rest::notices_get,
+        app::community::rest::receipts_xlsx,
+        app::community::rest::notices_remind,
+        app::community::rest::notices_withdraw,
+        app::community::rest::my_notices,
+        app::community::rest::my_notice,
     ),
     modifiers(&Bearer, &CommonErrors),
-    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"))
+    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"), (name = "community"))
 )]
 pub struct ApiDoc;
 

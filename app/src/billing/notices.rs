@@ -55,6 +55,7 @@ async fn notify_units(
                 ttl: chrono::Duration::days(3),
                 broadcast: None,
                 replace: false,
+                urgent: false,
             },
         )
         .await?;
@@ -93,13 +94,7 @@ pub async fn bill_issued(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult
         .await
     }
     .await;
-    match r {
-        Ok(_) => JobResult::Done,
-        Err(e) => JobResult::Retry {
-            after: None,
-            error: e.to_string(),
-        },
-    }
+    r.into()
 }
 
 /// Reminds households of lines past their due date, once per home and month. Returns how many

@@ -432,6 +432,7 @@ pub async fn invite_family(
                 ttl: chrono::Duration::days(7),
                 broadcast: None,
                 replace: false,
+                urgent: false,
             },
         )
         .await?;
@@ -556,6 +557,7 @@ pub async fn answer_invite(
                 ttl: chrono::Duration::days(3),
                 broadcast: None,
                 replace: false,
+                urgent: false,
             },
         )
         .await?;

@@ -535,15 +535,21 @@ pub async fn units_by_number<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The accounts of the households living in `units` now (what [`my_unit_ids`] answers the
-/// other way round): unit → user ids, for notices.
-pub async fn household_users<C: ConnectionTrait>(
-    c: &C,
-    units: &[i64],
-) -> Result<std::collections::HashMap<i64, Vec<crate::shared::ids::UserId>>, AppError> {
+/// Someone living in a unit now: their relation to it and their account, where one signs in
+/// with the phone on record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occupant {
+    pub unit: i64,
+    pub relation: super::model::Relation,
+    pub user: Option<crate::shared::ids::UserId>,
+}
+
+/// Everyone living in `units` now (what [`my_places`] answers the other way round), for notices
+/// aimed at owners or tenants.
+pub async fn occupants<C: ConnectionTrait>(c: &C, units: &[i64]) -> Result<Vec<Occupant>, AppError> {
     use crate::db::entities::{occupancies, persons, users};
     use std::collections::HashMap;
-    let mut out: HashMap<i64, Vec<crate::shared::ids::UserId>> = HashMap::new();
+    let mut out = vec![];
     for chunk in units.chunks(500) {
         let occ = occupancies::Entity::find()
             .filter(occupancies::Column::UnitId.is_in(chunk.to_vec()))
@@ -569,15 +575,51 @@ pub async fn household_users<C: ConnectionTrait>(
             .filter_map(|u| u.phone.map(|ph| (ph, u.id)))
             .collect();
         for o in occ {
-            if let Some(u) = phones.get(&o.person_id).and_then(|ph| by_phone.get(ph)) {
-                let v = out.entry(o.unit_id).or_default();
-                if !v.iter().any(|x| x.0 == *u) {
-                    v.push(crate::shared::ids::UserId(*u));
-                }
+            let Some(relation) = super::model::Relation::parse(&o.relation) else {
+                continue;
+            };
+            out.push(Occupant {
+                unit: o.unit_id,
+                relation,
+                user: phones
+                    .get(&o.person_id)
+                    .and_then(|ph| by_phone.get(ph))
+                    .map(|u| crate::shared::ids::UserId(*u)),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The accounts of the households living in `units` now: unit → user ids, for notices.
+pub async fn household_users<C: ConnectionTrait>(
+    c: &C,
+    units: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<crate::shared::ids::UserId>>, AppError> {
+    let mut out: std::collections::HashMap<i64, Vec<crate::shared::ids::UserId>> = Default::default();
+    for o in occupants(c, units).await? {
+        if let Some(u) = o.user {
+            let v = out.entry(o.unit).or_default();
+            if !v.contains(&u) {
+                v.push(u);
             }
         }
     }
     Ok(out)
+}
+
+/// The homes of `communities`, or of these buildings of them only (`buildings` not empty).
+pub async fn unit_ids_in<C: ConnectionTrait>(c: &C, community: i64, buildings: &[i64]) -> Result<Vec<i64>, AppError> {
+    use crate::db::entities::units;
+    use sea_orm::QuerySelect;
+    let mut q = units::Entity::find()
+        .select_only()
+        .column(units::Column::Id)
+        .filter(units::Column::CommunityId.eq(community));
+    if !buildings.is_empty() {
+        q = q.filter(units::Column::BuildingId.is_in(buildings.to_vec()));
+    }
+    Ok(q.into_tuple::<i64>().all(c).await?)
 }
 
 /// The homes of `communities`.

@@ -714,6 +714,7 @@ pub(super) async fn tell_users(ctx: &AppCtx, m: &gov_meetings::Model, users: &[U
                 ttl: chrono::Duration::days(1),
                 broadcast: None,
                 replace: false,
+                urgent: false,
             },
         )
         .await?;

@@ -919,6 +919,7 @@ pub(crate) async fn tell<C: ConnectionTrait>(
             ttl: chrono::Duration::days(ttl_days),
             broadcast: None,
             replace: false,
+            urgent: false,
         },
     )
     .await?;

@@ -1,7 +1,6 @@
-//! The resident's tabs. 首页 greets and links onward; 缴费, 报修 and 社区 show their empty
-//! states until the billing, service and governance areas fill them.
+//! 首页, the resident's first tab: it greets and links onward (社区 is the community area's).
 use crate::access::model::Me;
-use crate::access::ui::{use_session, LangSwitch, RequireLogin};
+use crate::access::ui::{use_session, LangSwitch};
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::ResidentShell;
 use leptos::prelude::*;
@@ -54,23 +53,5 @@ fn Shortcuts(me: Me) -> impl IntoView {
             <a class="grid-link" href="/community"><span aria-hidden="true">"☷"</span>{move || i18n.t("nav.community")}</a>
             {staff.then(|| view! { <a class="grid-link" href="/admin"><span aria-hidden="true">"▦"</span>{move || i18n.t("account.back_office")}</a> })}
         </nav>
-    }
-}
-
-/// 社区: the community's shared life. So far the owners' assembly (业主大会); the clubhouse,
-/// the marketplace and group buys join it.
-#[component]
-pub fn CommunityPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Title text=move || i18n.t("nav.community") />
-        <ResidentShell>
-            <header class="page-head"><h1>{move || i18n.t("nav.community")}</h1></header>
-            <RequireLogin f=move |_me: Me| view! {
-                <nav class="grid-links" aria-label=move || i18n.t("nav.community")>
-                    <a class="grid-link" href="/community/assembly"><span aria-hidden="true">"☷"</span>{move || i18n.t("gov.assembly")}</a>
-                </nav>
-            } />
-        </ResidentShell>
     }
 }

@@ -46,6 +46,20 @@ pub enum JobResult {
     Failed(String),
 }
 
+/// A job's work done, or to be tried again after the backoff when it failed (the database was
+/// busy or away): what most handlers answer.
+impl<T> From<Result<T, AppError>> for JobResult {
+    fn from(r: Result<T, AppError>) -> JobResult {
+        match r {
+            Ok(_) => JobResult::Done,
+            Err(e) => JobResult::Retry {
+                after: None,
+                error: e.to_string(),
+            },
+        }
+    }
+}
+
 /// Times in the queue are whole seconds, so SQLite's text timestamps compare in order.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(0)

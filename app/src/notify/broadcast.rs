@@ -111,6 +111,7 @@ pub async fn deliver(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
             ttl: chrono::Duration::days(2),
             broadcast: Some(b.id),
             replace: false,
+            urgent: false,
         };
         // Chunks keep each transaction short; the dedupe key makes a rerun add nothing.
         for chunk in users.chunks(1_000) {
@@ -128,13 +129,7 @@ pub async fn deliver(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
         Ok::<_, AppError>(())
     }
     .await;
-    match r {
-        Ok(()) => JobResult::Done,
-        Err(e) => JobResult::Retry {
-            after: None,
-            error: e.to_string(),
-        },
-    }
+    r.into()
 }
 
 async fn stats<C: ConnectionTrait>(c: &C, b: broadcasts::Model) -> Result<BroadcastRow, AppError> {

@@ -41,6 +41,9 @@ pub struct Notice {
     /// With a `dedupe` key: a newer notice under the key replaces the stored one (its text,
     /// time, and unread again) instead of being dropped, so one thing's updates are one row.
     pub replace: bool,
+    /// Pushed even where the reader muted its category, and at once, in quiet hours too (an
+    /// emergency notice: 停水, 停电, a gas leak).
+    pub urgent: bool,
 }
 
 /// Stores `n` in each user's inbox and queues its pushes and e-mails (not for muted categories;
@@ -113,7 +116,7 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
     for (note, user) in &fresh {
         let mut run_at = t;
         let pref = prefs.get(user);
-        if let Some(p) = pref {
+        if let Some(p) = pref.filter(|_| !n.urgent) {
             if p.muted.split(',').any(|m| m == n.category.code()) {
                 continue;
             }

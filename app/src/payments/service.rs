@@ -669,6 +669,7 @@ async fn dispute<C: ConnectionTrait>(
             ttl: chrono::Duration::days(1),
             broadcast: None,
             replace: false,
+            urgent: false,
         },
     )
     .await?;

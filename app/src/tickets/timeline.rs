@@ -81,6 +81,7 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
                     ttl: Duration::days(3),
                     broadcast: None,
                     replace: true,
+                    urgent: false,
                 },
             )
             .await?;
@@ -100,6 +101,7 @@ pub(super) async fn notify_change<C: ConnectionTrait>(
                     ttl: Duration::hours(4),
                     broadcast: None,
                     replace: false,
+                    urgent: false,
                 },
             )
             .await?;
@@ -166,6 +168,7 @@ pub(super) async fn notify_desk<C: ConnectionTrait>(
             ttl: Duration::hours(4),
             broadcast: None,
             replace: true,
+            urgent: false,
         },
     )
     .await?;
@@ -201,6 +204,7 @@ pub(super) async fn notify_supervisors<C: ConnectionTrait>(
             ttl: Duration::hours(4),
             broadcast: None,
             replace: false,
+            urgent: false,
         },
     )
     .await?;

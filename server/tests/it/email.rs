@@ -170,6 +170,7 @@ fn notice(category: Category, key: &str) -> Notice {
         ttl: chrono::Duration::hours(6),
         broadcast: None,
         replace: false,
+        urgent: false,
     }
 }
 

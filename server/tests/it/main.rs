@@ -5,6 +5,7 @@
 mod common;
 
 mod billing;
+mod community;
 mod email;
 mod engineering;
 mod governance;

@@ -447,6 +447,7 @@ async fn deliveries_retry_back_off_drop_gone_devices_and_never_deliver_twice() {
         ttl: chrono::Duration::hours(6),
         broadcast: None,
         replace: false,
+        urgent: false,
     };
     assert_eq!(
         app::notify::service::raise(&w.ctx.db, &[user], &notice).await.unwrap(),

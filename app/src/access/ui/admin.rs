@@ -160,9 +160,14 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
     }
     if me.can(Permission::NoticesPublish) {
         v.push(NavItem {
-            label: "notify.broadcasts",
+            label: "cm.notices",
             href: "/admin/notices",
             icon: "⚑",
+        });
+        v.push(NavItem {
+            label: "notify.broadcasts",
+            href: "/admin/broadcasts",
+            icon: "✉",
         });
     }
     v.push(NavItem {

@@ -10,6 +10,8 @@ pub mod buildings;
 pub mod charge_assignments;
 pub mod charge_items;
 pub mod checkpoints;
+pub mod cm_notice_receipts;
+pub mod cm_notices;
 pub mod deposits;
 pub mod equipment;
 pub mod family_invites;

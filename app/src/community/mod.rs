@@ -1,0 +1,48 @@
+//! 社区: the community's shared life as residents see it. So far notices (公告 / 公示,
+//! `notices`): staff write one to a community, some of its buildings or units, and its owners,
+//! tenants or everyone, now or at a set time, pinned or as an emergency (pushed to everyone
+//! whatever their settings), with an end after which it is archived; one receipt per targeted
+//! household shows who has read it, and a reminder reaches only those who have not. Residents
+//! read them at `/community/notices`; staff write them at `/admin/notices`.
+//! Owns `cm_notices` and `cm_notice_receipts`. Job kinds: `community.notice_publish`,
+//! `community.notice_remind`. REST: `/notices…`, `/me/notices…`.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod jobs;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod notices;
+#[cfg(feature = "ssr")]
+pub mod rest;
+pub mod ui;
+
+#[cfg(test)]
+mod tests {
+    /// Every message key the area names resolves in both languages.
+    #[test]
+    fn every_key_the_pages_name_is_worded_in_both_languages() {
+        use crate::shared::i18n::tr_in;
+        let src = concat!(
+            include_str!("ui.rs"),
+            include_str!("ui/staff.rs"),
+            include_str!("notices.rs"),
+            include_str!("model.rs"),
+        );
+        let mut keys: Vec<String> = src
+            .split('"')
+            .filter(|s| s.starts_with("cm.") && s.len() > 3 && !s.contains([' ', '{']) && !s.ends_with('.'))
+            .map(String::from)
+            .collect();
+        use super::model::{Audience, NoticeCategory, NoticeKind, NoticeState};
+        keys.extend(NoticeCategory::ALL.iter().map(|c| c.key()));
+        keys.extend(NoticeKind::ALL.iter().map(|c| c.key()));
+        keys.extend(Audience::ALL.iter().map(|c| c.key()));
+        keys.extend(NoticeState::ALL.iter().map(|c| c.key()));
+        assert!(keys.len() >= 30, "found {} keys", keys.len());
+        for k in keys {
+            for l in ["zh-CN", "en"] {
+                assert_ne!(tr_in(l, &k), k, "{l}: {k}");
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! `/api/v1` routes of the community area. Same services as the pages, same scope: staff with
+//! `notices.publish` see their org subtree's notices, a resident only those that reached them.
+use super::model::*;
+use super::notices;
+use crate::db::AppCtx;
+use crate::web::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+#[utoipa::path(get, path = "/api/v1/notices", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = Vec<NoticeSummary>), (status = 403, body = ErrorBody)))]
+/// Notices of the communities in the caller's scope, newest first (at most 100), with how many
+/// households each reached and how many of them read it.
+pub async fn notices_list(api: ApiCtx) -> Result<Json<Vec<NoticeSummary>>, ApiError> {
+    let auth = api.authed()?;
+    notices::list(&api.ctx, &api.meta, auth)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/notices", tag = "community", request_body = NewNotice, security(("bearer" = [])),
+    responses((status = 201, body = NoticeSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Writes a notice to a community, some of its buildings or units, and its owners, tenants or
+/// everyone; it goes out now or at `publish_at` (an emergency one pushed to everyone targeted).
+pub async fn notices_create(
+    api: ApiCtx,
+    ApiJson(n): ApiJson<NewNotice>,
+) -> Result<(StatusCode, Json<NoticeSummary>), ApiError> {
+    let auth = api.authed()?;
+    let row = notices::create(&api.ctx, &api.meta, auth, n)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+#[utoipa::path(get, path = "/api/v1/notices/{id}", tag = "community", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = NoticeDetail), (status = 404, body = ErrorBody)))]
+/// One notice with its read count and the households that have not read it.
+pub async fn notices_get(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<NoticeDetail>, ApiError> {
+    let auth = api.authed()?;
+    notices::detail(&api.ctx, &api.meta, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/notices/{id}/receipts.xlsx", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, body = ErrorBody)))]
+/// Every household's receipt of a notice: unit, read or not, when.
+pub async fn receipts_xlsx(api: ApiCtx, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let bytes = notices::export(&api.ctx, &api.meta, auth, id)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(crate::web::xlsx_download(bytes, "notice-receipts.xlsx"))
+}
+
+#[utoipa::path(post, path = "/api/v1/notices/{id}/reminders", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = NoticeDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// Pushes the notice once more, only to the households that have not read it (at most once an
+/// hour).
+pub async fn notices_remind(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<NoticeDetail>, ApiError> {
+    let auth = api.authed()?;
+    notices::remind(&api.ctx, &api.meta, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/notices/{id}/withdrawal", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = NoticeDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// Takes a notice back: residents no longer see it, and a scheduled one never goes out.
+pub async fn notices_withdraw(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<NoticeDetail>, ApiError> {
+    let auth = api.authed()?;
+    notices::withdraw(&api.ctx, &api.meta, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CategoryQuery {
+    /// One category's code (`notice`, `publicity`, `outage`, `activity`, `tip`); absent: all.
+    pub category: Option<NoticeCategory>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/notices", tag = "community", params(CategoryQuery), security(("bearer" = [])),
+    responses((status = 200, body = MyNotices), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// The notices that reached the caller's homes and are not archived: emergencies, pinned, then
+/// unread, newest first.
+pub async fn my_notices(
+    api: ApiCtx,
+    q: Result<Query<CategoryQuery>, QueryRejection>,
+) -> Result<Json<MyNotices>, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    notices::mine(&api.ctx, auth, q.category)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/notices/{id}", tag = "community", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MyNotice), (status = 404, body = ErrorBody)))]
+/// A notice that reached the caller; reading it marks it read for their household.
+pub async fn my_notice(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MyNotice>, ApiError> {
+    let auth = api.authed()?;
+    notices::open(&api.ctx, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+pub fn router() -> Router<AppCtx> {
+    Router::new()
+        .route("/notices", get(notices_list).post(notices_create))
+        .route("/notices/{id}", get(notices_get))
+        .route("/notices/{id}/receipts.xlsx", get(receipts_xlsx))
+        .route("/notices/{id}/reminders", post(notices_remind))
+        .route("/notices/{id}/withdrawal", post(notices_withdraw))
+        .route("/me/notices", get(my_notices))
+        .route("/me/notices/{id}", get(my_notice))
+}

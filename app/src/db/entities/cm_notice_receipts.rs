@@ -1,0 +1,17 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cm_notice_receipts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub notice_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i64,
+    pub read_at: Option<DateTimeUtc>,
+    pub read_by: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,497 @@
+//! Community notices through the HTTP API: exact targeting by building, unit and audience,
+//! read receipts per household, reminders only to the unread, scheduling and withdrawal, scope.
+use crate::common::*;
+use app::db::entities::{cm_notice_receipts, jobs, notifications, users};
+use axum::http::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+
+/// Two buildings of four homes in community A, and who lives where: (building, unit index,
+/// name, phone, relation). Building 1's fourth home stands empty.
+const LIVING: [(usize, usize, &str, &str, &str); 9] = [
+    (0, 0, "业主一", "13900000001", "owner"),
+    (0, 0, "租户一", "13900000011", "tenant"),
+    (0, 1, "业主二", "13900000002", "owner"),
+    (0, 1, "家属二", "13900000012", "family"),
+    (0, 2, "业主三", "13900000003", "owner"),
+    (1, 0, "业主四", "13900000004", "owner"),
+    (1, 0, "租户四", "13900000014", "tenant"),
+    (1, 1, "业主五", "13900000005", "owner"),
+    (1, 2, "住户六", "13900000016", "resident"),
+];
+
+struct Estate {
+    pm: String,
+    /// Per building: its id and its units' (id, number).
+    buildings: Vec<(i64, Vec<(i64, String)>)>,
+}
+
+async fn estate(w: &World) -> Estate {
+    w.staff("pm.a", "甲经理", "project_manager", w.office_a).await;
+    w.staff("pm.b", "乙经理", "project_manager", w.office_b).await;
+    let pm = w.token("pm.a").await;
+    let mut buildings = vec![];
+    for code in ["1", "2"] {
+        let r = w
+            .json(
+                "POST",
+                "/api/v1/buildings",
+                Some(&pm),
+                &json!({"community_id": w.community_a.0, "code": code, "cells": 1, "floors": 2, "per_floor": 2, "area": "89.57"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        let r = w
+            .get(
+                &format!("/api/v1/units?community_id={}&q={code}-", w.community_a.0),
+                Some(&pm),
+            )
+            .await;
+        let units: Vec<(i64, String)> = r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| (u["id"].as_i64().unwrap(), u["number"].as_str().unwrap().to_string()))
+            .collect();
+        assert_eq!(units.len(), 4);
+        buildings.push((id, units));
+    }
+    for (b, u, name, phone, relation) in LIVING {
+        let r = w
+            .json(
+                "POST",
+                &format!("/api/v1/units/{}/occupants", buildings[b].1[u].0),
+                Some(&pm),
+                &json!({"name": name, "phone": phone, "relation": relation}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        w.resident(phone, name).await;
+    }
+    w.resident("13900000099", "别处的人").await;
+    Estate { pm, buildings }
+}
+
+/// A notice to all of community A, with `fields` changed.
+fn notice_with(w: &World, fields: &serde_json::Value) -> serde_json::Value {
+    let mut b = json!({
+        "community_id": w.community_a.0, "title": "通知", "body": "正文", "category": "notice",
+        "kind": "normal", "audience": "everyone",
+    });
+    for (k, v) in fields.as_object().unwrap() {
+        b[k] = v.clone();
+    }
+    b
+}
+
+async fn notice(w: &World, pm: &str, fields: serde_json::Value) -> i64 {
+    let r = w
+        .json("POST", "/api/v1/notices", Some(pm), &notice_with(w, &fields))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["state"], "scheduled");
+    r.json()["id"].as_i64().unwrap()
+}
+
+/// The ids of the notices `phone` sees in their list.
+async fn seen(w: &World, phone: &str) -> Vec<i64> {
+    let t = w.token(phone).await;
+    let r = w.get("/api/v1/me/notices", Some(&t)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn user_id(w: &World, phone: &str) -> i64 {
+    users::Entity::find()
+        .filter(users::Column::Login.eq(phone))
+        .one(&w.ctx.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn each_notice_reaches_exactly_its_households_and_nobody_else_can_open_it() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let b1 = e.buildings[0].0;
+    let unit_2_0 = e.buildings[1].1[0].1.clone();
+    let tenants_b1 = notice(
+        &w,
+        &e.pm,
+        json!({"title": "1栋租户：电梯维保", "audience": "tenants", "buildings": [b1]}),
+    )
+    .await;
+    let owners = notice(&w, &e.pm, json!({"title": "业主大会筹备", "audience": "owners"})).await;
+    let one_unit = notice(&w, &e.pm, json!({"title": "您家漏水", "units": unit_2_0})).await;
+    let everyone = notice(&w, &e.pm, json!({"title": "全体：消防演练", "category": "activity"})).await;
+    // Saved but not sent before the job runs.
+    assert!(seen(&w, "13900000001").await.is_empty());
+    drain(&w).await;
+
+    let expect: [(&str, Vec<i64>); 10] = [
+        ("13900000001", vec![owners, everyone]),
+        ("13900000011", vec![tenants_b1, everyone]),
+        ("13900000002", vec![owners, everyone]),
+        ("13900000012", vec![owners, everyone]),
+        ("13900000003", vec![owners, everyone]),
+        ("13900000004", vec![owners, one_unit, everyone]),
+        ("13900000014", vec![one_unit, everyone]),
+        ("13900000005", vec![owners, everyone]),
+        ("13900000016", vec![everyone]),
+        ("13900000099", vec![]),
+    ];
+    for (phone, want) in &expect {
+        let mut got = seen(&w, phone).await;
+        got.sort_unstable();
+        let mut want = want.clone();
+        want.sort_unstable();
+        assert_eq!(got, want, "{phone}");
+    }
+    // Households reached: units, not people; the empty home gets nothing.
+    let pm = e.pm.as_str();
+    let households = |id: i64| {
+        let w = &w;
+        async move {
+            w.get(&format!("/api/v1/notices/{id}"), Some(pm)).await.json()["notice"]["households"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    assert_eq!(households(tenants_b1).await, 1);
+    assert_eq!(households(owners).await, 5);
+    assert_eq!(households(one_unit).await, 1);
+    assert_eq!(households(everyone).await, 6);
+
+    // A notice not aimed at someone does not exist for them.
+    for (phone, id) in [
+        ("13900000001", tenants_b1),
+        ("13900000014", owners),
+        ("13900000099", everyone),
+        ("13900000005", one_unit),
+    ] {
+        let t = w.token(phone).await;
+        let r = w.get(&format!("/api/v1/me/notices/{id}"), Some(&t)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{phone} opened {id}: {}", r.body);
+    }
+    // Nor for staff of another office, in the list or by id.
+    let pm_b = w.token("pm.b").await;
+    let r = w.get(&format!("/api/v1/notices/{owners}"), Some(&pm_b)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w.get("/api/v1/notices", Some(&pm_b)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json().as_array().unwrap().len(), 0);
+    let r = w.get("/api/v1/notices", Some(&e.pm)).await;
+    assert_eq!(r.json().as_array().unwrap().len(), 4);
+    // Residents write no notices.
+    let t = w.token("13900000001").await;
+    let r = w
+        .json("POST", "/api/v1/notices", Some(&t), &notice_with(&w, &json!({})))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+#[tokio::test]
+async fn reading_marks_the_household_and_a_reminder_goes_only_to_the_unread() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let id = notice(
+        &w,
+        &e.pm,
+        json!({"title": "停水通知", "category": "outage", "audience": "owners"}),
+    )
+    .await;
+    drain(&w).await;
+
+    // 业主二's family member opens it: their household (1-1-0102's) has read it.
+    let t = w.token("13900000012").await;
+    let r = w.get(&format!("/api/v1/me/notices/{id}"), Some(&t)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["title"], "停水通知");
+    assert_eq!(r.json()["category"], "outage");
+    // Twice is still one household.
+    w.get(&format!("/api/v1/me/notices/{id}"), Some(&t)).await;
+    let t2 = w.token("13900000002").await;
+    let mine = w.get("/api/v1/me/notices", Some(&t2)).await.json();
+    assert_eq!(mine["items"][0]["read"], true, "the household read it: {mine}");
+    assert_eq!(mine["unread"], 0);
+    let d = w.get(&format!("/api/v1/notices/{id}"), Some(&e.pm)).await.json();
+    assert_eq!(d["notice"]["households"], 5);
+    assert_eq!(d["notice"]["read"], 1);
+    assert_eq!(d["unread_total"], 4);
+    let unread: Vec<&str> = d["unread"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["number"].as_str().unwrap())
+        .collect();
+    let number = |b: usize, u: usize| e.buildings[b].1[u].1.as_str();
+    assert_eq!(unread, [number(0, 0), number(0, 2), number(1, 0), number(1, 1)]);
+    // Filtering by another category leaves it out; by its own keeps it.
+    let r = w.get("/api/v1/me/notices?category=activity", Some(&t2)).await;
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 0);
+    let r = w.get("/api/v1/me/notices?category=outage", Some(&t2)).await;
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 1);
+    let r = w.get("/api/v1/me/notices?category=nonsense", Some(&t2)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    // The reminder reaches the owners of the four unread homes, not the household that read it
+    // nor the tenant of an unread one.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/notices/{id}/reminders"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["reminders"], 1);
+    let again = w
+        .json(
+            "POST",
+            &format!("/api/v1/notices/{id}/reminders"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert_eq!(again.json()["error"]["code"], "cm.err.reminded_recently");
+    drain(&w).await;
+    let key = format!("cm-notice:{id}:r1");
+    let mut reminded = vec![];
+    for phone in [
+        "13900000001",
+        "13900000011",
+        "13900000002",
+        "13900000012",
+        "13900000003",
+        "13900000004",
+        "13900000014",
+        "13900000005",
+    ] {
+        let n = notifications::Entity::find()
+            .filter(notifications::Column::UserId.eq(user_id(&w, phone).await))
+            .filter(notifications::Column::DedupeKey.eq(key.clone()))
+            .count(&w.ctx.db)
+            .await
+            .unwrap();
+        if n > 0 {
+            reminded.push(phone);
+        }
+    }
+    assert_eq!(reminded, ["13900000001", "13900000003", "13900000004", "13900000005"]);
+
+    // The receipts as a workbook: every household, read or not.
+    let bytes = w.get_bytes(&format!("/api/v1/notices/{id}/receipts.xlsx"), &e.pm).await;
+    let book = app::shared::xlsx::open_workbook(&bytes, &app::shared::xlsx::Limits::default()).unwrap();
+    let rows = &book.sheets[0].rows;
+    assert_eq!(rows[0].cells, ["房号", "状态", "阅读时间"]);
+    assert_eq!(rows.len(), 6, "a header and five households");
+    let read: Vec<&str> = rows
+        .iter()
+        .skip(1)
+        .filter(|r| r.cell(1) == "已读")
+        .map(|r| r.cell(0))
+        .collect();
+    assert_eq!(read, [number(0, 1)]);
+    let pm_b = w.token("pm.b").await;
+    let r = w.get(&format!("/api/v1/notices/{id}/receipts.xlsx"), Some(&pm_b)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Withdrawn: gone for residents, stays for staff.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/notices/{id}/withdrawal"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["notice"]["state"], "withdrawn");
+    assert!(seen(&w, "13900000002").await.is_empty());
+    let r = w.get(&format!("/api/v1/me/notices/{id}"), Some(&t)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn emergencies_come_first_scheduled_ones_wait_and_bad_input_is_named() {
+    let w = world().await;
+    let e = estate(&w).await;
+    // 业主一 muted notices and keeps quiet hours all day long, with notices by e-mail.
+    use app::db::entities::notify_prefs;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let o1 = user_id(&w, "13900000001").await;
+    notify_prefs::ActiveModel {
+        user_id: Set(o1),
+        muted: Set("announcements".into()),
+        quiet_from: Set(0),
+        quiet_to: Set(1439),
+        updated_at: Set(chrono::Utc::now()),
+        email: Set(Some("o1@example.com".into())),
+        ..Default::default()
+    }
+    .insert(&w.ctx.db)
+    .await
+    .unwrap();
+    let normal = notice(&w, &e.pm, json!({"title": "普通"})).await;
+    let pinned = notice(&w, &e.pm, json!({"title": "置顶", "kind": "pinned"})).await;
+    let emergency = notice(
+        &w,
+        &e.pm,
+        json!({"title": "燃气泄漏", "kind": "emergency", "category": "outage", "ends_at": "2099-01-01T00:00"}),
+    )
+    .await;
+    let ended = notice(&w, &e.pm, json!({"title": "过期"})).await;
+    // Scheduled for tomorrow: the job waits for it.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .with_timezone(&app::shared::time::shanghai())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let later = notice(&w, &e.pm, json!({"title": "明天发", "publish_at": tomorrow})).await;
+    drain(&w).await;
+    // The emergency still reached them at once; the normal notice only in the inbox.
+    let mailed = |id: i64| {
+        let w = &w;
+        async move {
+            let n = notifications::Entity::find()
+                .filter(notifications::Column::UserId.eq(o1))
+                .filter(notifications::Column::DedupeKey.eq(format!("cm-notice:{id}")))
+                .one(&w.ctx.db)
+                .await
+                .unwrap()
+                .expect("in the inbox");
+            jobs::Entity::find()
+                .filter(jobs::Column::Kind.eq("email"))
+                .filter(jobs::Column::Payload.eq(json!({ "n": n.id }).to_string()))
+                .count(&w.ctx.db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(mailed(emergency).await, 1);
+    assert_eq!(mailed(normal).await, 0);
+    // `ended` is archived once its end time has passed.
+    use app::db::entities::cm_notices;
+    let m = cm_notices::Entity::find_by_id(ended)
+        .one(&w.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: cm_notices::ActiveModel = m.into();
+    am.ends_at = Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
+    am.update(&w.ctx.db).await.unwrap();
+
+    assert_eq!(seen(&w, "13900000001").await, [emergency, pinned, normal]);
+    let t = w.token("13900000001").await;
+    // The read normal notice drops below the unread ones it was newer than; the emergency stays on top.
+    w.get(&format!("/api/v1/me/notices/{emergency}"), Some(&t)).await;
+    assert_eq!(seen(&w, "13900000001").await, [emergency, pinned, normal]);
+    let r = w.get(&format!("/api/v1/me/notices/{ended}"), Some(&t)).await;
+    assert_eq!(r.status, StatusCode::OK, "an archived notice still opens from its link");
+    let d = w.get(&format!("/api/v1/notices/{ended}"), Some(&e.pm)).await.json();
+    assert_eq!(d["notice"]["archived"], true);
+
+    let d = w.get(&format!("/api/v1/notices/{later}"), Some(&e.pm)).await.json();
+    assert_eq!(d["notice"]["state"], "scheduled");
+    assert_eq!(
+        cm_notice_receipts::Entity::find()
+            .filter(cm_notice_receipts::Column::NoticeId.eq(later))
+            .count(&w.ctx.db)
+            .await
+            .unwrap(),
+        0
+    );
+    // Withdrawn before its time, it never goes even when its job runs.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/notices/{later}/withdrawal"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    jobs::Entity::update_many()
+        .col_expr(jobs::Column::RunAt, sea_orm::sea_query::Expr::value(chrono::Utc::now()))
+        .exec(&w.ctx.db)
+        .await
+        .unwrap();
+    drain(&w).await;
+    let d = w.get(&format!("/api/v1/notices/{later}"), Some(&e.pm)).await.json();
+    assert_eq!(d["notice"]["state"], "withdrawn");
+    assert_eq!(d["notice"]["households"], 0);
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/notices/{later}/reminders"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // Bad input: named, nothing stored.
+    let before = cm_notices::Entity::find().count(&w.ctx.db).await.unwrap();
+    for (body, field) in [
+        (json!({"title": "  "}), "title"),
+        (json!({"title": "x".repeat(121)}), "title"),
+        (json!({"body": "<script>alert(1)</script>"}), "body"),
+        (json!({"units": "1-1-0101, 9-9-9999"}), "units"),
+        (json!({"buildings": [999_999]}), "buildings"),
+        (json!({"publish_at": "明天上午"}), "publish_at"),
+        (
+            json!({"publish_at": "2099-01-02T10:00", "ends_at": "2099-01-01T10:00"}),
+            "ends_at",
+        ),
+    ] {
+        let r = w
+            .json("POST", "/api/v1/notices", Some(&e.pm), &notice_with(&w, &body))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{body}: {}", r.body);
+    }
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/notices",
+            Some(&e.pm),
+            &notice_with(&w, &json!({"category": "gossip"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // Another office's community does not exist for this manager.
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/notices",
+            Some(&e.pm),
+            &notice_with(&w, &json!({"community_id": w.community_b.0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(cm_notices::Entity::find().count(&w.ctx.db).await.unwrap(), before);
+
+    // Script and handlers are stripped from what is kept; the text stays.
+    let id = notice(
+        &w,
+        &e.pm,
+        json!({"body": "<p onclick=\"x()\">请关好门窗<script>steal()</script></p><img src=\"https://evil.example/t.gif\">"}),
+    )
+    .await;
+    let d = w.get(&format!("/api/v1/notices/{id}"), Some(&e.pm)).await.json();
+    let body = d["body"].as_str().unwrap();
+    assert!(body.contains("请关好门窗"), "{body}");
+    assert!(
+        !body.contains("script") && !body.contains("onclick") && !body.contains("evil"),
+        "{body}"
+    );
+}
