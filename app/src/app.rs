@@ -10,6 +10,8 @@ use crate::billing::ui::{
     SettingsPage,
 };
 use crate::community::ui::staff::{NoticeAdminPage, NoticesAdminPage};
+use crate::community::ui::staff_surveys::{SurveyAdminPage, SurveysAdminPage};
+use crate::community::ui::surveys::{SurveyPage, SurveysPage};
 use crate::community::ui::{CommunityPage, NoticePage as CommunityNoticePage, NoticesPage};
 use crate::engineering::ui::{
     CheckpointsPage, EquipmentDetailPage, EquipmentPage, QrPage, RoundsPage, RoutesPage, ScanPage,
@@ -138,6 +140,10 @@ crate::lazy_pages!(mod admin_notices {
     List => view! { <NoticesAdminPage /> },
     Detail => view! { <NoticeAdminPage /> },
 });
+crate::lazy_pages!(mod admin_surveys {
+    List => view! { <SurveysAdminPage /> },
+    Results => view! { <SurveyAdminPage /> },
+});
 crate::lazy_pages!(mod equipment {
     List => view! { <EquipmentPage /> },
     Detail => view! { <EquipmentDetailPage /> },
@@ -158,6 +164,11 @@ crate::lazy_pages!(mod governance {
 crate::lazy_pages!(mod notices {
     List => view! { <NoticesPage /> },
     Notice => view! { <CommunityNoticePage /> },
+});
+// 社区 → 问卷: the list and one survey's form, one part.
+crate::lazy_pages!(mod surveys {
+    List => view! { <SurveysPage /> },
+    Survey => view! { <SurveyPage /> },
 });
 crate::lazy_pages!(mod assembly {
     List => view! { <AssemblyPage /> },
@@ -196,6 +207,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/community/assembly/", &[assembly_meeting::prefetch]),
     ("/community/assembly", &[assembly::prefetch]),
     ("/community/notices", &[notices::prefetch]),
+    ("/community/surveys", &[surveys::prefetch]),
     ("/community", &[tab_community::prefetch]),
     ("/", &[tab_home::prefetch]),
     ("/admin/users", &[staff_shell::prefetch, admin_access::prefetch]),
@@ -226,6 +238,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/admin/inbox", &[staff_shell::prefetch, admin_service::prefetch]),
     ("/admin/broadcasts", &[staff_shell::prefetch, admin_service::prefetch]),
     ("/admin/notices", &[staff_shell::prefetch, admin_notices::prefetch]),
+    ("/admin/surveys", &[staff_shell::prefetch, admin_surveys::prefetch]),
     ("/admin/governance/", &[staff_shell::prefetch, governance::prefetch]),
     ("/admin/engineering/rounds", &[staff_shell::prefetch, rounds::prefetch]),
     (
@@ -334,6 +347,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/community") view={Lazy::<tab_community::Community>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/notices") view={Lazy::<notices::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/notices/:id") view={Lazy::<notices::Notice>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/surveys") view={Lazy::<surveys::List>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/surveys/:id") view={Lazy::<surveys::Survey>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly") view={Lazy::<assembly::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id") view={Lazy::<assembly_meeting::Meeting>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id/manage") view={Lazy::<assembly_committee::Manage>::new()} ssr=SsrMode::InOrder />
@@ -373,6 +388,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("broadcasts") view={Lazy::<admin_service::Broadcasts>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("notices") view={Lazy::<admin_notices::List>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("notices/:id") view={Lazy::<admin_notices::Detail>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("surveys") view={Lazy::<admin_surveys::List>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("surveys/:id") view={Lazy::<admin_surveys::Results>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("governance/register") view={Lazy::<governance::Register>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment") view={Lazy::<equipment::List>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment/:id") view={Lazy::<equipment::Detail>::new()} ssr=SsrMode::InOrder />

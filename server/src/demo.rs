@@ -1481,7 +1481,7 @@ mod governance {
 /// lift notice for building 1's tenants. The server's worker sends them once it runs.
 mod community {
     use super::{e, who};
-    use app::community::{model::*, notices};
+    use app::community::{model::*, notices, surveys};
     use app::db::AppCtx;
     use app::shared::ids::OrgId;
     use chrono::{Duration, Utc};
@@ -1567,6 +1567,80 @@ mod community {
             )
             .await
             .map_err(e)?;
+        }
+        survey(ctx, ghy, &pm, local(Duration::days(30))).await
+    }
+
+    /// The yearly satisfaction survey, open for a month, opened at once and already answered by
+    /// a dozen households (not by the residents the end-to-end tests sign in as), so that its
+    /// results page has something to show.
+    async fn survey(
+        ctx: &AppCtx,
+        ghy: OrgId,
+        pm: &app::access::model::Authed,
+        closes_at: String,
+    ) -> anyhow::Result<()> {
+        let (title, intro, questions) = satisfaction_template();
+        let s = surveys::create(
+            ctx,
+            &app::access::model::RequestMeta::default(),
+            pm,
+            NewSurvey {
+                community_id: ghy,
+                title,
+                intro,
+                questions,
+                audience: Audience::Everyone,
+                buildings: vec![],
+                units: String::new(),
+                anonymous: false,
+                per_person: false,
+                replace: true,
+                opens_at: String::new(),
+                closes_at,
+            },
+        )
+        .await
+        .map_err(e)?;
+        if let app::jobs::JobResult::Failed(why) = surveys::open_job(ctx, &serde_json::json!({ "s": s.id })).await {
+            anyhow::bail!("opening the demo survey: {why}");
+        }
+        let notes = [
+            "电梯经常停运，希望加快维修",
+            "",
+            "垃圾清运及时，点赞保洁阿姨",
+            "",
+            "晚上门岗对外卖车辆管理不严",
+            "",
+        ];
+        for n in 2..=13u32 {
+            let phone = format!("138{:08}", n);
+            let resident = who(ctx, &phone).await?;
+            // Mostly content, some not: a spread that differs by service.
+            let stars = |q: u32| Some([5, 5, 4, 4, 4, 3, 3, 2, 5, 1][((n * n * 7 + q * 13 + n * q * 5) % 10) as usize]);
+            let mut answers: Vec<QuestionAnswer> = (0..7)
+                .map(|q| QuestionAnswer {
+                    question: q,
+                    rating: stars(q),
+                    ..Default::default()
+                })
+                .collect();
+            answers.push(QuestionAnswer {
+                question: 7,
+                choices: vec![n % 3],
+                ..Default::default()
+            });
+            answers.push(QuestionAnswer {
+                question: 8,
+                choices: vec![n % 8, (n + 3) % 8],
+                ..Default::default()
+            });
+            answers.push(QuestionAnswer {
+                question: 9,
+                text: notes[n as usize % notes.len()].into(),
+                ..Default::default()
+            });
+            surveys::answer(ctx, &resident, s.id, None, &answers).await.map_err(e)?;
         }
         Ok(())
     }

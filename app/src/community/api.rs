@@ -100,3 +100,112 @@ pub async fn remind_notice(id: i64) -> Result<NoticeDetail, AppError> {
 pub async fn withdraw_notice(id: i64) -> Result<NoticeDetail, AppError> {
     crate::web::serve(async |ctx, meta, auth| super::notices::withdraw(&ctx, &meta, &auth, id).await).await
 }
+
+/// The surveys that reached the caller: open ones first.
+#[server]
+pub async fn resident_surveys() -> Result<Vec<super::model::MySurveyRow>, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::surveys::mine(&ctx, &auth).await).await
+}
+
+/// One survey that reached the caller, with their answers so far.
+#[server]
+pub async fn open_survey(id: i64) -> Result<super::model::MySurvey, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::surveys::open(&ctx, &auth, id).await).await
+}
+
+/// Answers a survey from its form: `marks` are `"<question>:<option or stars>"`, `texts` are
+/// keyed by the question's position; `unit` is the home answered for (empty: the first).
+#[server]
+pub async fn answer_survey(
+    id: i64,
+    #[server(default)] unit: String,
+    #[server(default)] marks: Vec<String>,
+    #[server(default)] texts: std::collections::HashMap<String, String>,
+) -> Result<super::model::MySurvey, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| {
+        let unit = match unit.trim() {
+            "" => None,
+            u => Some(
+                u.parse::<i64>()
+                    .map_err(|_| AppError::validation("unit_id", "cm.err.survey_home"))?,
+            ),
+        };
+        let qs = super::surveys::open(&ctx, &auth, id).await?.questions;
+        let answers = super::model::answers_from_form(&qs, &marks, &texts);
+        super::surveys::answer(&ctx, &auth, id, unit, &answers).await
+    })
+    .await
+}
+
+/// The surveys of the caller's scope, newest first.
+#[server]
+pub async fn staff_surveys() -> Result<Vec<super::model::SurveySummary>, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::surveys::list(&ctx, &meta, &auth).await).await
+}
+
+/// One survey's live results.
+#[server]
+pub async fn survey_results(id: i64) -> Result<super::model::SurveyResults, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::surveys::results(&ctx, &meta, &auth, id).await).await
+}
+
+/// Saves a survey from the staff form: `questions` as JSON (the form's editor writes it),
+/// `audience` a code, `buildings` comma-separated ids, tick boxes `on` when ticked.
+#[allow(clippy::too_many_arguments)]
+#[server]
+pub async fn create_survey(
+    community_id: OrgId,
+    title: String,
+    #[server(default)] intro: String,
+    #[server(default)] questions: String,
+    audience: String,
+    #[server(default)] buildings: String,
+    #[server(default)] units: String,
+    #[server(default)] anonymous: Option<String>,
+    #[server(default)] per_person: Option<String>,
+    #[server(default)] replace: Option<String>,
+    #[server(default)] opens_at: String,
+    #[server(default)] closes_at: String,
+) -> Result<super::model::SurveySummary, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        use super::model::{Audience, NewSurvey, Question};
+        let questions: Vec<Question> =
+            serde_json::from_str(&questions).map_err(|_| AppError::validation("questions", "cm.err.no_questions"))?;
+        let survey = NewSurvey {
+            community_id,
+            title,
+            intro,
+            questions,
+            audience: Audience::parse(&audience).ok_or_else(|| AppError::validation("audience", "cm.err.audience"))?,
+            buildings: buildings
+                .split(',')
+                .filter(|b| !b.trim().is_empty())
+                .map(|b| {
+                    b.trim()
+                        .parse::<i64>()
+                        .map_err(|_| AppError::validation("buildings", "cm.err.building"))
+                })
+                .collect::<Result<_, _>>()?,
+            units,
+            anonymous: anonymous.is_some(),
+            per_person: per_person.is_some(),
+            replace: replace.is_some(),
+            opens_at,
+            closes_at,
+        };
+        super::surveys::create(&ctx, &meta, &auth, survey).await
+    })
+    .await
+}
+
+/// Closes an open survey now.
+#[server]
+pub async fn close_survey(id: i64) -> Result<super::model::SurveyResults, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::surveys::close(&ctx, &meta, &auth, id).await).await
+}
+
+/// Takes a survey back.
+#[server]
+pub async fn withdraw_survey(id: i64) -> Result<super::model::SurveyResults, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::surveys::withdraw(&ctx, &meta, &auth, id).await).await
+}

@@ -1,11 +1,17 @@
-//! 社区: the community's shared life as residents see it. So far notices (公告 / 公示,
-//! `notices`): staff write one to a community, some of its buildings or units, and its owners,
-//! tenants or everyone, now or at a set time, pinned or as an emergency (pushed to everyone
-//! whatever their settings), with an end after which it is archived; one receipt per targeted
-//! household shows who has read it, and a reminder reaches only those who have not. Residents
-//! read them at `/community/notices`; staff write them at `/admin/notices`.
-//! Owns `cm_notices` and `cm_notice_receipts`. Job kinds: `community.notice_publish`,
-//! `community.notice_remind`. REST: `/notices…`, `/me/notices…`.
+//! 社区: the community's shared life as residents see it.
+//! - Notices (公告 / 公示, `notices`): staff write one to a community, some of its buildings or
+//!   units, and its owners, tenants or everyone, now or at a set time, pinned or as an emergency
+//!   (pushed to everyone whatever their settings), with an end after which it is archived; one
+//!   receipt per targeted household shows who has read it, and a reminder reaches only those who
+//!   have not. Residents read them at `/community/notices`; staff write them at `/admin/notices`.
+//! - Surveys (问卷, `surveys`): questions to the same kind of target, open from a time to a
+//!   time, answered once per household or per person; results live for staff at
+//!   `/admin/surveys`, residents answer at `/community/surveys`.
+//!
+//! Whom both reach is `target`. Owns `cm_notices`, `cm_notice_receipts`, `cm_surveys`,
+//! `cm_survey_targets`, `cm_survey_responses`, `cm_survey_answers`. Job kinds:
+//! `community.notice_publish`, `community.notice_remind`, `community.survey_open`. REST:
+//! `/notices…`, `/me/notices…`, `/surveys…`, `/me/surveys…`.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod jobs;
@@ -14,6 +20,10 @@ pub mod model;
 pub mod notices;
 #[cfg(feature = "ssr")]
 pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod surveys;
+#[cfg(feature = "ssr")]
+pub mod target;
 pub mod ui;
 
 #[cfg(test)]
@@ -25,7 +35,10 @@ mod tests {
         let src = concat!(
             include_str!("ui.rs"),
             include_str!("ui/staff.rs"),
+            include_str!("ui/surveys.rs"),
+            include_str!("ui/staff_surveys.rs"),
             include_str!("notices.rs"),
+            include_str!("surveys.rs"),
             include_str!("model.rs"),
         );
         let mut keys: Vec<String> = src
@@ -33,11 +46,13 @@ mod tests {
             .filter(|s| s.starts_with("cm.") && s.len() > 3 && !s.contains([' ', '{']) && !s.ends_with('.'))
             .map(String::from)
             .collect();
-        use super::model::{Audience, NoticeCategory, NoticeKind, NoticeState};
+        use super::model::{Audience, NoticeCategory, NoticeKind, NoticeState, QuestionKind, SurveyState};
         keys.extend(NoticeCategory::ALL.iter().map(|c| c.key()));
         keys.extend(NoticeKind::ALL.iter().map(|c| c.key()));
         keys.extend(Audience::ALL.iter().map(|c| c.key()));
         keys.extend(NoticeState::ALL.iter().map(|c| c.key()));
+        keys.extend(QuestionKind::ALL.iter().map(|c| c.key()));
+        keys.extend(SurveyState::ALL.iter().map(|c| c.key()));
         assert!(keys.len() >= 30, "found {} keys", keys.len());
         for k in keys {
             for l in ["zh-CN", "en"] {

@@ -3,7 +3,7 @@
 use crate::code_enum;
 use crate::estate::model::Relation;
 use crate::shared::ids::OrgId;
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 code_enum! {
@@ -233,31 +233,458 @@ pub fn unit_numbers(s: &str) -> Vec<String> {
     out
 }
 
-/// A time that is not one (`明天`, `2026-13-08T09:30`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BadTime;
+// ---- Surveys (问卷) ----
 
-/// A local (Asia/Shanghai) minute as a form's `datetime-local` sends it (`2026-12-08T09:30`,
-/// seconds allowed), in UTC; `Ok(None)` for an empty field.
-pub fn parse_local_minute(s: &str) -> Result<Option<DateTime<Utc>>, BadTime> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
+code_enum! {
+    /// How a survey question is answered.
+    pub enum QuestionKind {
+        /// One of the options.
+        Single = "single",
+        /// Any number of the options (at least one).
+        Multi = "multi",
+        /// 1 to 5 stars.
+        Rating = "rating",
+        /// A few words (at most 500 characters).
+        Text = "text",
     }
-    let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .ok_or(BadTime)?;
-    crate::shared::time::shanghai()
-        .from_local_datetime(&naive)
-        .single()
-        .map(|t| Some(t.with_timezone(&Utc)))
-        .ok_or(BadTime)
+}
+
+impl QuestionKind {
+    pub fn key(self) -> String {
+        format!("cm.qkind.{}", self.code())
+    }
+
+    /// Whether it is answered by picking options.
+    pub fn has_options(self) -> bool {
+        matches!(self, QuestionKind::Single | QuestionKind::Multi)
+    }
+}
+
+code_enum! {
+    /// Where a survey stands. Stored are `scheduled`, `open` and `withdrawn`; an open survey past
+    /// its close time is closed (nothing has to run for it).
+    pub enum SurveyState {
+        Scheduled = "scheduled",
+        Open = "open",
+        Closed = "closed",
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl SurveyState {
+    pub fn key(self) -> String {
+        format!("cm.sstate.{}", self.code())
+    }
+
+    /// The state shown at `now` of a survey stored as `stored` closing at `closes_at`.
+    pub fn at(stored: &str, closes_at: DateTime<Utc>, now: DateTime<Utc>) -> SurveyState {
+        match SurveyState::parse(stored) {
+            Some(SurveyState::Open) if closes_at <= now => SurveyState::Closed,
+            Some(s) => s,
+            None => SurveyState::Withdrawn,
+        }
+    }
+}
+
+/// One question of a survey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Question {
+    /// At most 200 characters.
+    pub text: String,
+    pub kind: QuestionKind,
+    #[serde(default)]
+    pub required: bool,
+    /// The options of a choice question (2 to 20, each at most 60 characters, all different);
+    /// empty for the others.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// A survey as staff write it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewSurvey {
+    pub community_id: OrgId,
+    /// At most 120 characters.
+    pub title: String,
+    /// Plain text above the questions, at most 2 000 characters.
+    #[serde(default)]
+    pub intro: String,
+    /// 1 to 50 questions.
+    pub questions: Vec<Question>,
+    pub audience: Audience,
+    /// Buildings of the community it is limited to.
+    #[serde(default)]
+    pub buildings: Vec<i64>,
+    /// Unit numbers it is limited to, as for a notice.
+    #[serde(default)]
+    pub units: String,
+    /// Staff never see who answered (the server keeps the link only to hold one answer per
+    /// household or person).
+    #[serde(default)]
+    pub anonymous: bool,
+    /// One answer per person; otherwise one per household.
+    #[serde(default)]
+    pub per_person: bool,
+    /// An answer may be changed until the survey closes; otherwise the first is final.
+    #[serde(default)]
+    pub replace: bool,
+    /// When it opens, local time `YYYY-MM-DDTHH:MM`; empty: now.
+    #[serde(default)]
+    pub opens_at: String,
+    /// When it closes, local time `YYYY-MM-DDTHH:MM`.
+    pub closes_at: String,
+}
+
+/// A survey in staff's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SurveySummary {
+    pub id: i64,
+    pub community_id: OrgId,
+    pub community: String,
+    pub title: String,
+    pub audience: Audience,
+    /// Building codes and unit numbers it is limited to (both empty: the whole community).
+    pub buildings: Vec<String>,
+    pub units: Vec<String>,
+    pub anonymous: bool,
+    pub per_person: bool,
+    pub replace: bool,
+    pub state: SurveyState,
+    /// Local times.
+    pub opens_at: String,
+    pub closes_at: String,
+    pub questions: u32,
+    /// Households targeted (counted when it opened), households that answered, answers.
+    pub households: i64,
+    pub households_answered: i64,
+    pub responses: i64,
+}
+
+/// One answer to one question. Choices are option positions (from 0); `rating` 1–5.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct QuestionAnswer {
+    /// The question's position (from 0).
+    pub question: u32,
+    #[serde(default)]
+    pub choices: Vec<u32>,
+    #[serde(default)]
+    pub rating: Option<u8>,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// A resident's answers (REST body).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SurveyAnswers {
+    /// The home answered for (one the survey reached); absent: the first such home.
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    pub answers: Vec<QuestionAnswer>,
+}
+
+/// How often an option (or a star rating) was chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OptionCount {
+    pub label: String,
+    pub count: i64,
+}
+
+/// A text answer, with who wrote it on a named survey for staff allowed to see people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TextAnswer {
+    pub text: String,
+    pub who: Option<String>,
+}
+
+/// One question's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct QuestionResult {
+    pub question: Question,
+    /// Answers that answered it.
+    pub answered: i64,
+    /// Per option (choice questions) or per star, 1 to 5 (ratings); empty for text.
+    pub counts: Vec<OptionCount>,
+    /// A rating's average with two decimals (`4.25`).
+    pub average: Option<String>,
+    /// The newest text answers (at most 100); `texts_total` counts all.
+    pub texts: Vec<TextAnswer>,
+    pub texts_total: i64,
+}
+
+/// A survey's results for staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SurveyResults {
+    pub survey: SurveySummary,
+    pub intro: String,
+    pub results: Vec<QuestionResult>,
+}
+
+/// A survey in a resident's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MySurveyRow {
+    pub id: i64,
+    pub title: String,
+    pub community: String,
+    pub state: SurveyState,
+    pub closes_at: String,
+    pub questions: u32,
+    /// The caller (or their household, per the survey's rule) has answered.
+    pub answered: bool,
+}
+
+/// A home a survey reached the caller through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SurveyHome {
+    pub unit_id: i64,
+    pub number: String,
+    pub answered: bool,
+}
+
+/// A survey as a resident answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MySurvey {
+    pub id: i64,
+    pub title: String,
+    pub intro: String,
+    pub community: String,
+    pub questions: Vec<Question>,
+    pub anonymous: bool,
+    pub per_person: bool,
+    pub replace: bool,
+    pub state: SurveyState,
+    pub closes_at: String,
+    pub homes: Vec<SurveyHome>,
+    /// The caller's answers so far (their own, or their first home's on a household survey).
+    pub mine: Option<Vec<QuestionAnswer>>,
+}
+
+/// Most questions a survey may have.
+pub const QUESTIONS_MAX: usize = 50;
+/// Most characters of a text answer.
+pub const TEXT_ANSWER_MAX: usize = 500;
+
+/// A survey's questions checked and tidied (text and options trimmed, options dropped from
+/// ratings and text): or the field (`questions`, `q3`) and the message key of what is wrong.
+pub fn check_questions(qs: &[Question]) -> Result<Vec<Question>, (String, &'static str)> {
+    if qs.is_empty() {
+        return Err(("questions".into(), "cm.err.no_questions"));
+    }
+    if qs.len() > QUESTIONS_MAX {
+        return Err(("questions".into(), "cm.err.questions_many"));
+    }
+    let mut out = vec![];
+    for (i, q) in qs.iter().enumerate() {
+        let field = format!("q{i}");
+        let text = q.text.trim();
+        if text.is_empty() || text.chars().count() > 200 {
+            return Err((field, "cm.err.question_text"));
+        }
+        let options: Vec<String> = if q.kind.has_options() {
+            let o: Vec<String> = q
+                .options
+                .iter()
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect();
+            if o.len() < 2 || o.len() > 20 || o.iter().any(|x| x.chars().count() > 60) {
+                return Err((field, "cm.err.options"));
+            }
+            if o.iter().enumerate().any(|(k, x)| o[..k].contains(x)) {
+                return Err((field, "cm.err.options_same"));
+            }
+            o
+        } else {
+            vec![]
+        };
+        out.push(Question {
+            text: text.into(),
+            kind: q.kind,
+            required: q.required,
+            options,
+        });
+    }
+    Ok(out)
+}
+
+/// A resident's answers checked against the questions: each question answered at most once,
+/// choices among its options (exactly one for a single choice), ratings 1 to 5, text at most
+/// 500 characters, every required question answered. Empty answers to optional questions are
+/// dropped. Errors: the field (`q2`) and the message key.
+pub fn check_answers(qs: &[Question], given: &[QuestionAnswer]) -> Result<Vec<QuestionAnswer>, (String, &'static str)> {
+    let mut out: Vec<QuestionAnswer> = vec![];
+    for a in given {
+        let i = a.question as usize;
+        let field = format!("q{i}");
+        let Some(q) = qs.get(i) else {
+            return Err((field, "cm.err.question"));
+        };
+        if out.iter().any(|o| o.question == a.question) {
+            return Err((field, "cm.err.question"));
+        }
+        let mut choices = a.choices.clone();
+        choices.sort_unstable();
+        choices.dedup();
+        let text = a.text.trim().to_string();
+        let clean = match q.kind {
+            QuestionKind::Single | QuestionKind::Multi => {
+                if choices.iter().any(|c| *c as usize >= q.options.len()) {
+                    return Err((field, "cm.err.choice"));
+                }
+                if q.kind == QuestionKind::Single && choices.len() > 1 {
+                    return Err((field, "cm.err.one_choice"));
+                }
+                (!choices.is_empty()).then_some(QuestionAnswer {
+                    question: a.question,
+                    choices,
+                    ..Default::default()
+                })
+            }
+            QuestionKind::Rating => match a.rating {
+                None => None,
+                Some(r @ 1..=5) => Some(QuestionAnswer {
+                    question: a.question,
+                    rating: Some(r),
+                    ..Default::default()
+                }),
+                Some(_) => return Err((field, "cm.err.rating")),
+            },
+            QuestionKind::Text => {
+                if text.chars().count() > TEXT_ANSWER_MAX {
+                    return Err((field, "cm.err.text_long"));
+                }
+                (!text.is_empty()).then_some(QuestionAnswer {
+                    question: a.question,
+                    text,
+                    ..Default::default()
+                })
+            }
+        };
+        out.extend(clean);
+    }
+    for (i, q) in qs.iter().enumerate() {
+        if q.required && !out.iter().any(|a| a.question as usize == i) {
+            return Err((format!("q{i}"), "cm.err.required"));
+        }
+    }
+    out.sort_by_key(|a| a.question);
+    Ok(out)
+}
+
+/// The answers a form without script posts: marks `"<question>:<option or stars>"` (radio
+/// buttons and tick boxes) and texts keyed by the question's position. Unreadable marks are
+/// passed on as an out-of-range choice, so that [`check_answers`] names the question.
+pub fn answers_from_form(
+    qs: &[Question],
+    marks: &[String],
+    texts: &std::collections::HashMap<String, String>,
+) -> Vec<QuestionAnswer> {
+    fn at(out: &mut Vec<QuestionAnswer>, q: u32) -> usize {
+        match out.iter().position(|a| a.question == q) {
+            Some(p) => p,
+            None => {
+                out.push(QuestionAnswer {
+                    question: q,
+                    ..Default::default()
+                });
+                out.len() - 1
+            }
+        }
+    }
+    let mut out: Vec<QuestionAnswer> = vec![];
+    for m in marks {
+        let Some((q, v)) = m.split_once(':') else { continue };
+        let Ok(q) = q.trim().parse::<u32>() else { continue };
+        let v = v.trim().parse::<u32>().unwrap_or(u32::MAX);
+        let p = at(&mut out, q);
+        match qs.get(q as usize).map(|x| x.kind) {
+            Some(QuestionKind::Rating) => out[p].rating = Some(u8::try_from(v).unwrap_or(u8::MAX)),
+            _ => out[p].choices.push(v),
+        }
+    }
+    for (k, t) in texts {
+        let Ok(q) = k.trim().trim_start_matches('q').parse::<u32>() else {
+            continue;
+        };
+        let p = at(&mut out, q);
+        out[p].text = t.clone();
+    }
+    out.sort_by_key(|a| a.question);
+    out
+}
+
+/// `sum / n` with two decimals, from integers (`17 / 4` → `4.25`).
+pub fn average_2dp(sum: i64, n: i64) -> Option<String> {
+    if n <= 0 {
+        return None;
+    }
+    let hundredths = (i128::from(sum) * 100 * 2 + i128::from(n)) / (2 * i128::from(n));
+    Some(format!("{}.{:02}", hundredths / 100, hundredths % 100))
+}
+
+/// The yearly property service satisfaction survey (物业服务满意度调查) the service standards
+/// ask for: ratings of each service, an overall judgement, what to improve first, and a word.
+pub fn satisfaction_template() -> (String, String, Vec<Question>) {
+    let rating = |t: &str| Question {
+        text: t.into(),
+        kind: QuestionKind::Rating,
+        required: true,
+        options: vec![],
+    };
+    let choice = |t: &str, kind: QuestionKind, required: bool, o: &[&str]| Question {
+        text: t.into(),
+        kind,
+        required,
+        options: o.iter().map(|x| x.to_string()).collect(),
+    };
+    (
+        "物业服务满意度调查".into(),
+        "为了解您对本年度物业服务的评价、改进服务，请花两分钟填写本问卷。1 星为很不满意，5 星为很满意。".into(),
+        vec![
+            rating("客服接待（态度、响应、办事效率）"),
+            rating("报修维修（及时、质量、回访）"),
+            rating("环境卫生（楼道、垃圾清运、公共区域）"),
+            rating("绿化养护"),
+            rating("秩序维护（门岗、巡逻、车辆管理）"),
+            rating("公共设施设备（电梯、照明、门禁）"),
+            rating("收费公开透明"),
+            choice(
+                "总体而言，您对物业服务",
+                QuestionKind::Single,
+                true,
+                &["非常满意", "满意", "一般", "不满意", "非常不满意"],
+            ),
+            choice(
+                "您最希望优先改进的方面（可多选）",
+                QuestionKind::Multi,
+                false,
+                &["客服", "维修", "保洁", "绿化", "安保", "停车", "设施设备", "收费"],
+            ),
+            Question {
+                text: "其他意见和建议".into(),
+                kind: QuestionKind::Text,
+                required: false,
+                options: vec![],
+            },
+        ],
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn an_audience_reaches_exactly_its_relations() {
@@ -303,18 +730,150 @@ mod tests {
         assert!(unit_numbers(" ,\n ").is_empty());
     }
 
+    fn q(kind: QuestionKind, required: bool, options: &[&str]) -> Question {
+        Question {
+            text: "问题".into(),
+            kind,
+            required,
+            options: options.iter().map(|o| o.to_string()).collect(),
+        }
+    }
+
     #[test]
-    fn local_minutes_are_read_in_shanghai_time() {
-        assert_eq!(parse_local_minute(""), Ok(None));
+    fn questions_need_text_and_choice_questions_two_to_twenty_different_options() {
+        assert_eq!(check_questions(&[]), Err(("questions".into(), "cm.err.no_questions")));
+        let ok = check_questions(&[
+            q(QuestionKind::Single, true, &[" 是 ", "否", " "]),
+            q(QuestionKind::Rating, true, &["ignored"]),
+        ])
+        .unwrap();
+        assert_eq!(ok[0].options, ["是", "否"]);
+        assert!(ok[1].options.is_empty());
         assert_eq!(
-            parse_local_minute("2026-12-08T09:30"),
-            Ok(Some(Utc.with_ymd_and_hms(2026, 12, 8, 1, 30, 0).unwrap()))
+            check_questions(&[
+                q(QuestionKind::Text, false, &[]),
+                q(QuestionKind::Multi, false, &["一"])
+            ]),
+            Err(("q1".into(), "cm.err.options"))
         );
         assert_eq!(
-            parse_local_minute("2026-12-08T09:30:15"),
-            Ok(Some(Utc.with_ymd_and_hms(2026, 12, 8, 1, 30, 15).unwrap()))
+            check_questions(&[q(QuestionKind::Single, false, &["是", "是"])]),
+            Err(("q0".into(), "cm.err.options_same"))
         );
-        assert_eq!(parse_local_minute("明天"), Err(BadTime));
-        assert_eq!(parse_local_minute("2026-13-08T09:30"), Err(BadTime));
+        let mut blank = q(QuestionKind::Text, false, &[]);
+        blank.text = "  ".into();
+        assert_eq!(check_questions(&[blank]), Err(("q0".into(), "cm.err.question_text")));
+        let many = vec![q(QuestionKind::Text, false, &[]); QUESTIONS_MAX + 1];
+        assert_eq!(
+            check_questions(&many),
+            Err(("questions".into(), "cm.err.questions_many"))
+        );
+        let (_, _, template) = satisfaction_template();
+        assert_eq!(check_questions(&template).unwrap(), template);
+    }
+
+    #[test]
+    fn answers_are_checked_against_their_questions() {
+        let qs = [
+            q(QuestionKind::Single, true, &["满意", "一般", "不满意"]),
+            q(QuestionKind::Multi, false, &["保洁", "绿化", "安保"]),
+            q(QuestionKind::Rating, true, &[]),
+            q(QuestionKind::Text, false, &[]),
+        ];
+        let a = |question: u32, choices: &[u32], rating: Option<u8>, text: &str| QuestionAnswer {
+            question,
+            choices: choices.to_vec(),
+            rating,
+            text: text.into(),
+        };
+        let ok = check_answers(
+            &qs,
+            &[
+                a(2, &[], Some(4), ""),
+                a(0, &[1], None, ""),
+                a(1, &[2, 0, 2], None, ""),
+                a(3, &[], None, "  "),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            ok,
+            [a(0, &[1], None, ""), a(1, &[0, 2], None, ""), a(2, &[], Some(4), "")]
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(2, &[], Some(4), "")]),
+            Err(("q0".into(), "cm.err.required"))
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(0, &[0, 1], None, ""), a(2, &[], Some(4), "")]),
+            Err(("q0".into(), "cm.err.one_choice"))
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(0, &[3], None, ""), a(2, &[], Some(4), "")]),
+            Err(("q0".into(), "cm.err.choice"))
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(0, &[0], None, ""), a(2, &[], Some(6), "")]),
+            Err(("q2".into(), "cm.err.rating"))
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(0, &[0], None, ""), a(2, &[], Some(0), "")]),
+            Err(("q2".into(), "cm.err.rating"))
+        );
+        let long = "字".repeat(TEXT_ANSWER_MAX + 1);
+        assert_eq!(
+            check_answers(
+                &qs,
+                &[a(0, &[0], None, ""), a(2, &[], Some(3), ""), a(3, &[], None, &long)]
+            ),
+            Err(("q3".into(), "cm.err.text_long"))
+        );
+        assert_eq!(
+            check_answers(
+                &qs,
+                &[a(0, &[0], None, ""), a(0, &[1], None, ""), a(2, &[], Some(3), "")]
+            ),
+            Err(("q0".into(), "cm.err.question"))
+        );
+        assert_eq!(
+            check_answers(&qs, &[a(9, &[0], None, "")]),
+            Err(("q9".into(), "cm.err.question"))
+        );
+    }
+
+    #[test]
+    fn a_form_posts_marks_and_texts_that_read_as_answers() {
+        let qs = [
+            q(QuestionKind::Single, true, &["满意", "一般"]),
+            q(QuestionKind::Multi, false, &["保洁", "绿化", "安保"]),
+            q(QuestionKind::Rating, true, &[]),
+            q(QuestionKind::Text, false, &[]),
+        ];
+        let marks: Vec<String> = ["1:2", "0:1", "1:0", "2:5", "junk", "0:x"].map(String::from).to_vec();
+        let texts = [("3".to_string(), "电梯常坏".to_string())].into_iter().collect();
+        let got = answers_from_form(&qs, &marks, &texts);
+        assert_eq!(got[0].choices, [1, u32::MAX]);
+        assert_eq!(got[1].choices, [2, 0]);
+        assert_eq!(got[2].rating, Some(5));
+        assert_eq!(got[3].text, "电梯常坏");
+        // The unreadable mark is named, not dropped.
+        assert_eq!(check_answers(&qs, &got), Err(("q0".into(), "cm.err.choice")));
+    }
+
+    #[test]
+    fn averages_have_two_decimals_rounded_half_up() {
+        assert_eq!(average_2dp(17, 4).as_deref(), Some("4.25"));
+        assert_eq!(average_2dp(14, 3).as_deref(), Some("4.67"));
+        assert_eq!(average_2dp(5, 1).as_deref(), Some("5.00"));
+        assert_eq!(average_2dp(0, 0), None);
+    }
+
+    #[test]
+    fn an_open_survey_past_its_close_is_closed() {
+        let t = |h: u32| Utc.with_ymd_and_hms(2026, 12, 7, h, 0, 0).unwrap();
+        assert_eq!(SurveyState::at("open", t(10), t(9)), SurveyState::Open);
+        assert_eq!(SurveyState::at("open", t(10), t(10)), SurveyState::Closed);
+        assert_eq!(SurveyState::at("scheduled", t(10), t(11)), SurveyState::Scheduled);
+        assert_eq!(SurveyState::at("withdrawn", t(10), t(9)), SurveyState::Withdrawn);
     }
 }

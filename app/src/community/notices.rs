@@ -18,18 +18,16 @@ use crate::org::service as org;
 use crate::shared::error::AppError;
 use crate::shared::i18n::Msg;
 use crate::shared::ids::{OrgId, UserId};
-use crate::shared::time::format_local;
+use crate::shared::time::{format_local, parse_local_minute};
 use crate::with_txn;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{prelude::*, sea_query::ExprTrait, ActiveValue::Set, QueryOrder, QuerySelect};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 const PERM: Permission = Permission::NoticesPublish;
 const TITLE_MAX: usize = 120;
 const BODY_MAX: usize = 20_000;
-/// Unit numbers one notice may name.
-const UNITS_MAX: usize = 2_000;
 /// Unread households a notice's page lists (the export has them all).
 const UNREAD_SHOWN: u64 = 200;
 /// How long after one reminder the next may go.
@@ -79,27 +77,7 @@ pub async fn create(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewNotic
     if text_of(&body).trim().is_empty() && !body.contains("<img") {
         return Err(AppError::validation("body", "cm.err.body"));
     }
-    let known: Vec<i64> = estate::buildings_of(&ctx.db, n.community_id.0)
-        .await?
-        .into_iter()
-        .map(|b| b.0)
-        .collect();
-    let mut buildings = n.buildings.clone();
-    buildings.sort_unstable();
-    buildings.dedup();
-    if buildings.iter().any(|b| !known.contains(b)) {
-        return Err(AppError::validation("buildings", "cm.err.building"));
-    }
-    let numbers = unit_numbers(&n.units);
-    if numbers.len() > UNITS_MAX {
-        return Err(AppError::validation("units", "cm.err.units_many"));
-    }
-    let found = estate::units_by_number(&ctx.db, n.community_id.0, &numbers).await?;
-    if numbers.iter().any(|u| !found.contains_key(u)) {
-        return Err(AppError::validation("units", "cm.err.unit_unknown"));
-    }
-    let mut units: Vec<i64> = found.values().map(|u| u.0).collect();
-    units.sort_unstable();
+    let (buildings, units) = super::target::check(&ctx.db, n.community_id, &n.buildings, &n.units).await?;
     let now = queue::now();
     let publish_at = parse_local_minute(&n.publish_at)
         .map_err(|_| AppError::validation("publish_at", "cm.err.time"))?
@@ -158,40 +136,6 @@ pub async fn create(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewNotic
     rows.pop().ok_or(AppError::Internal)
 }
 
-/// The units a notice names: its buildings' and its own, or the whole community's.
-async fn target_units<C: ConnectionTrait>(c: &C, n: &notices::Model) -> Result<Vec<i64>, AppError> {
-    let buildings: Vec<i64> = serde_json::from_str(&n.buildings).unwrap_or_default();
-    let mut units: Vec<i64> = serde_json::from_str(&n.units).unwrap_or_default();
-    if buildings.is_empty() && units.is_empty() {
-        return estate::unit_ids_in(c, n.community_id, &[]).await;
-    }
-    if !buildings.is_empty() {
-        units.extend(estate::unit_ids_in(c, n.community_id, &buildings).await?);
-    }
-    units.sort_unstable();
-    units.dedup();
-    Ok(units)
-}
-
-/// Of the people living in `units`, the households (units) and accounts `audience` reaches.
-async fn reach<C: ConnectionTrait>(
-    c: &C,
-    units: &[i64],
-    audience: Audience,
-) -> Result<(Vec<i64>, Vec<UserId>), AppError> {
-    let mut homes = BTreeSet::new();
-    let mut users = BTreeSet::new();
-    for o in estate::occupants(c, units).await? {
-        if audience.reaches(o.relation) {
-            homes.insert(o.unit);
-            if let Some(u) = o.user {
-                users.insert(u);
-            }
-        }
-    }
-    Ok((homes.into_iter().collect(), users.into_iter().collect()))
-}
-
 fn inbox_notice(n: &notices::Model, dedupe: String) -> Notice {
     let emergency = n.kind == NoticeKind::Emergency.code();
     let category = NoticeCategory::parse(&n.category).unwrap_or(NoticeCategory::Notice);
@@ -224,8 +168,8 @@ pub async fn publish(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
             return Ok(());
         }
         let audience = Audience::parse(&n.audience).unwrap_or(Audience::Everyone);
-        let units = target_units(&ctx.db, &n).await?;
-        let (homes, users) = reach(&ctx.db, &units, audience).await?;
+        let units = super::target::units(&ctx.db, n.community_id, &n.buildings, &n.units).await?;
+        let (homes, users) = super::target::reach(&ctx.db, &units, audience).await?;
         // Chunks keep each transaction short.
         for chunk in homes.chunks(1_000) {
             let rows: Vec<receipts::ActiveModel> = chunk
@@ -289,7 +233,7 @@ pub async fn remind_unread(ctx: &AppCtx, payload: &serde_json::Value) -> JobResu
             .all(&ctx.db)
             .await?;
         let audience = Audience::parse(&n.audience).unwrap_or(Audience::Everyone);
-        let (_, users) = reach(&ctx.db, &unread, audience).await?;
+        let (_, users) = super::target::reach(&ctx.db, &unread, audience).await?;
         let mut note = inbox_notice(&n, format!("cm-notice:{id}:r{round}"));
         note.title = Msg::key("cm.remind_title").then(Msg::text(n.title.clone()));
         for chunk in users.chunks(1_000) {
@@ -320,26 +264,10 @@ async fn rows_of<C: ConnectionTrait>(c: &C, rows: Vec<notices::Model>) -> Result
     communities.sort_unstable();
     communities.dedup();
     let names = org::org_names(c, &communities).await?;
-    let mut codes: HashMap<i64, String> = HashMap::new();
-    for cm in &communities {
-        codes.extend(estate::buildings_of(c, *cm).await?);
-    }
+    let targets = super::target::labels(c, rows.iter().map(|n| (n.buildings.as_str(), n.units.as_str()))).await?;
     let now = Utc::now();
     let mut out = vec![];
-    for n in rows {
-        let buildings: Vec<i64> = serde_json::from_str(&n.buildings).unwrap_or_default();
-        let units: Vec<i64> = serde_json::from_str(&n.units).unwrap_or_default();
-        let numbers = estate::unit_numbers(c, &units).await?;
-        let mut building_codes: Vec<String> = buildings
-            .iter()
-            .map(|b| codes.get(b).cloned().unwrap_or_default())
-            .collect();
-        building_codes.sort_by_key(|s| estate::natural_key(s));
-        let mut unit_labels: Vec<String> = units
-            .iter()
-            .filter_map(|u| numbers.get(u).map(|x| x.0.clone()))
-            .collect();
-        unit_labels.sort_by_key(|s| estate::natural_key(s));
+    for (n, (building_codes, unit_labels)) in rows.into_iter().zip(targets) {
         let state = NoticeState::parse(&n.state).unwrap_or(NoticeState::Withdrawn);
         out.push(NoticeSummary {
             id: n.id,
@@ -497,6 +425,8 @@ pub async fn withdraw(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) 
         if done.rows_affected == 0 {
             return Err(AppError::conflict("state", "cm.err.withdrawn"));
         }
+        // Its inbox rows (and reminders) go too: they would lead to a notice no longer there.
+        crate::notify::service::retract(&txn, &format!("cm-notice:{id}")).await?;
         audit::record(
             &txn,
             meta,

@@ -1,14 +1,15 @@
 //! `/api/v1` routes of the community area. Same services as the pages, same scope: staff with
-//! `notices.publish` see their org subtree's notices, a resident only those that reached them.
+//! `notices.publish` see their org subtree's notices and surveys, a resident only those that
+//! reached them.
 use super::model::*;
-use super::notices;
+use super::{notices, surveys};
 use crate::db::AppCtx;
 use crate::web::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 
@@ -123,6 +124,121 @@ pub async fn my_notice(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MyNotice
         .map_err(|e| api.err(e))
 }
 
+#[utoipa::path(get, path = "/api/v1/surveys", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SurveySummary>), (status = 403, body = ErrorBody)))]
+/// Surveys of the communities in the caller's scope, newest first (at most 100), with how many
+/// households each reached and how many answered.
+pub async fn surveys_list(api: ApiCtx) -> Result<Json<Vec<SurveySummary>>, ApiError> {
+    let auth = api.authed()?;
+    surveys::list(&api.ctx, &api.meta, auth)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/surveys", tag = "community", request_body = NewSurvey, security(("bearer" = [])),
+    responses((status = 201, body = SurveySummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Puts a survey to a community, some of its buildings or units, and its owners, tenants or
+/// everyone, open from `opens_at` (or now) to `closes_at`.
+pub async fn surveys_create(
+    api: ApiCtx,
+    ApiJson(n): ApiJson<NewSurvey>,
+) -> Result<(StatusCode, Json<SurveySummary>), ApiError> {
+    let auth = api.authed()?;
+    let row = surveys::create(&api.ctx, &api.meta, auth, n)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+#[utoipa::path(get, path = "/api/v1/surveys/{id}/results", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 200, body = SurveyResults), (status = 404, body = ErrorBody)))]
+/// A survey's live results: per question the answers, counts per option or star, the star
+/// average and the newest text answers (with who wrote them on a named survey, for staff who may
+/// read people).
+pub async fn surveys_results(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<SurveyResults>, ApiError> {
+    let auth = api.authed()?;
+    surveys::results(&api.ctx, &api.meta, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/surveys/{id}/results.xlsx", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, body = ErrorBody)))]
+/// A survey's results and every answer as a workbook.
+pub async fn surveys_xlsx(api: ApiCtx, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let bytes = surveys::export(&api.ctx, &api.meta, auth, id)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(crate::web::xlsx_download(bytes, "survey-results.xlsx"))
+}
+
+#[utoipa::path(post, path = "/api/v1/surveys/{id}/closing", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = SurveyResults), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// Closes an open survey now.
+pub async fn surveys_close(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<SurveyResults>, ApiError> {
+    let auth = api.authed()?;
+    surveys::close(&api.ctx, &api.meta, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/surveys/{id}/withdrawal", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = SurveyResults), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// Takes a survey back: residents no longer see it; its answers stay on record.
+pub async fn surveys_withdraw(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<SurveyResults>, ApiError> {
+    let auth = api.authed()?;
+    surveys::withdraw(&api.ctx, &api.meta, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/surveys", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = Vec<MySurveyRow>), (status = 401, body = ErrorBody)))]
+/// The surveys that reached the caller's homes: open ones first, closing soonest first.
+pub async fn my_surveys(api: ApiCtx) -> Result<Json<Vec<MySurveyRow>>, ApiError> {
+    let auth = api.authed()?;
+    surveys::mine(&api.ctx, auth).await.map(Json).map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/surveys/{id}", tag = "community", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MySurvey), (status = 404, body = ErrorBody)))]
+/// A survey that reached the caller, with their answers so far.
+pub async fn my_survey(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MySurvey>, ApiError> {
+    let auth = api.authed()?;
+    surveys::open(&api.ctx, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(put, path = "/api/v1/me/surveys/{id}/answers", tag = "community", params(("id" = i64, Path)),
+    request_body = SurveyAnswers, security(("bearer" = [])),
+    responses((status = 200, body = MySurvey), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Answers a survey (for one of the caller's homes it reached), or replaces the answer when the
+/// survey allows; a closed survey, or a second answer where answers are final, is refused.
+pub async fn my_survey_answer(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(a): ApiJson<SurveyAnswers>,
+) -> Result<Json<MySurvey>, ApiError> {
+    let auth = api.authed()?;
+    surveys::answer(&api.ctx, auth, id, a.unit_id, &a.answers)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/notices", get(notices_list).post(notices_create))
@@ -132,4 +248,12 @@ pub fn router() -> Router<AppCtx> {
         .route("/notices/{id}/withdrawal", post(notices_withdraw))
         .route("/me/notices", get(my_notices))
         .route("/me/notices/{id}", get(my_notice))
+        .route("/surveys", get(surveys_list).post(surveys_create))
+        .route("/surveys/{id}/results", get(surveys_results))
+        .route("/surveys/{id}/results.xlsx", get(surveys_xlsx))
+        .route("/surveys/{id}/closing", post(surveys_close))
+        .route("/surveys/{id}/withdrawal", post(surveys_withdraw))
+        .route("/me/surveys", get(my_surveys))
+        .route("/me/surveys/{id}", get(my_survey))
+        .route("/me/surveys/{id}/answers", put(my_survey_answer))
 }

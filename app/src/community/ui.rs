@@ -1,8 +1,8 @@
 //! 社区 for residents: the tab (the newest notices that matter, and the community's features),
 //! the notice list with its category filter, and one notice (opening it marks it read). Staff's
 //! pages are in `ui/staff.rs`.
-use super::api::{open_notice, resident_notices};
-use super::model::{MyNoticeRow, NoticeCategory, NoticeKind};
+use super::api::{open_notice, resident_notices, resident_surveys};
+use super::model::{MyNoticeRow, MySurveyRow, NoticeCategory, NoticeKind, SurveyState};
 use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
 use crate::shared::i18n::use_i18n;
@@ -12,6 +12,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub mod staff;
+pub mod staff_surveys;
+pub mod surveys;
+use surveys::SurveyList;
 
 /// How many notices the tab shows before "all notices".
 const ON_TAB: usize = 3;
@@ -34,9 +37,11 @@ pub fn CommunityPage() -> impl IntoView {
 fn CommunityHome() -> impl IntoView {
     let i18n = use_i18n();
     let list = Resource::new(|| (), |_| resident_notices(String::new()));
+    let surveys = Resource::new(|| (), |_| resident_surveys());
     view! {
         <nav class="grid-links" aria-label=move || i18n.t("nav.community")>
             <a class="grid-link" href="/community/notices"><span aria-hidden="true">"⚑"</span>{move || i18n.t("cm.notices")}</a>
+            <a class="grid-link" href="/community/surveys"><span aria-hidden="true">"✎"</span>{move || i18n.t("cm.surveys")}</a>
             <a class="grid-link" href="/community/assembly"><span aria-hidden="true">"☷"</span>{move || i18n.t("gov.assembly")}</a>
         </nav>
         <Transition fallback=Loading>
@@ -64,6 +69,23 @@ fn CommunityHome() -> impl IntoView {
                     }.into_any()
                 }
             }})}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                // Only the surveys still waiting for an answer; none: the card stays away.
+                let waiting: Vec<MySurveyRow> = surveys.await.unwrap_or_default().into_iter()
+                    .filter(|s| s.state == SurveyState::Open && !s.answered)
+                    .take(ON_TAB).collect();
+                (!waiting.is_empty()).then(|| view! {
+                    <section class="card" aria-labelledby="cm-surveys">
+                        <div class="cm-head">
+                            <h2 class="card__title" id="cm-surveys">{move || i18n.t("cm.surveys_waiting")}</h2>
+                            <a class="small" href="/community/surveys">{move || i18n.t("cm.all_surveys")}" ›"</a>
+                        </div>
+                        <SurveyList items=waiting />
+                    </section>
+                })
+            })}
         </Transition>
     }
 }

@@ -153,6 +153,29 @@ pub async fn raise<C: ConnectionTrait>(c: &C, users: &[UserId], n: &Notice) -> R
     Ok(fresh.len())
 }
 
+/// Takes back what was raised under dedupe key `key` and its follow-ups (`key:…`, such as a
+/// reminder's rounds): gone from every inbox, and a push not yet sent finds nothing to send.
+/// Returns how many inbox rows went.
+pub async fn retract<C: ConnectionTrait>(c: &C, key: &str) -> Result<u64, AppError> {
+    use sea_orm::sea_query::ExprTrait;
+    let follow_ups = format!(
+        "{}:%",
+        key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    );
+    let r = notifications::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(notifications::Column::DedupeKey.eq(key))
+                .add(
+                    sea_orm::sea_query::Expr::col(notifications::Column::DedupeKey)
+                        .like(sea_orm::sea_query::LikeExpr::new(follow_ups).escape('\\')),
+                ),
+        )
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected)
+}
+
 /// Minutes after midnight in Asia/Shanghai.
 fn minutes_cn(t: chrono::DateTime<Utc>) -> i32 {
     let l = t.with_timezone(&crate::shared::time::shanghai());

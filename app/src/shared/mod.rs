@@ -5,6 +5,7 @@ pub mod i18n;
 pub mod ids;
 pub mod money;
 pub mod pagination;
+pub mod percent;
 pub mod period;
 pub mod request;
 #[cfg(feature = "ssr")]

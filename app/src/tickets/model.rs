@@ -1073,13 +1073,7 @@ pub struct ReportBundle {
 }
 
 /// Percent with one decimal from exact counts ("97.5"); "—" for none.
-pub fn percent(part: i64, whole: i64) -> String {
-    if whole <= 0 {
-        return "—".into();
-    }
-    let tenths = (part * 1000 + whole / 2) / whole;
-    format!("{}.{}", tenths / 10, tenths % 10)
-}
+pub use crate::shared::percent::rounded as percent;
 
 /// What a staff list shows.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]

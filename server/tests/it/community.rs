@@ -1,5 +1,6 @@
-//! Community notices through the HTTP API: exact targeting by building, unit and audience,
-//! read receipts per household, reminders only to the unread, scheduling and withdrawal, scope.
+//! Community notices and surveys through the HTTP API: exact targeting by building, unit and
+//! audience, read receipts per household, reminders only to the unread, scheduling and
+//! withdrawal, scope; survey answers per household or person, their rules and their results.
 use crate::common::*;
 use app::db::entities::{cm_notice_receipts, jobs, notifications, users};
 use axum::http::StatusCode;
@@ -320,6 +321,13 @@ async fn reading_marks_the_household_and_a_reminder_goes_only_to_the_unread() {
     assert!(seen(&w, "13900000002").await.is_empty());
     let r = w.get(&format!("/api/v1/me/notices/{id}"), Some(&t)).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Its inbox rows and reminders went with it: none leads to a notice no longer there.
+    let left = notifications::Entity::find()
+        .filter(notifications::Column::Link.eq(format!("/community/notices/{id}")))
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
 }
 
 #[tokio::test]
@@ -392,7 +400,7 @@ async fn emergencies_come_first_scheduled_ones_wait_and_bad_input_is_named() {
 
     assert_eq!(seen(&w, "13900000001").await, [emergency, pinned, normal]);
     let t = w.token("13900000001").await;
-    // The read normal notice drops below the unread ones it was newer than; the emergency stays on top.
+    // Reading the emergency does not move it: it stays on top until its end time.
     w.get(&format!("/api/v1/me/notices/{emergency}"), Some(&t)).await;
     assert_eq!(seen(&w, "13900000001").await, [emergency, pinned, normal]);
     let r = w.get(&format!("/api/v1/me/notices/{ended}"), Some(&t)).await;
@@ -494,4 +502,368 @@ async fn emergencies_come_first_scheduled_ones_wait_and_bad_input_is_named() {
         !body.contains("script") && !body.contains("onclick") && !body.contains("evil"),
         "{body}"
     );
+}
+
+/// A survey to all of community A closing in a week, with `fields` changed: a single choice
+/// (required), a multiple choice, a rating (required) and a text.
+async fn survey(w: &World, pm: &str, fields: serde_json::Value) -> i64 {
+    let closes = (chrono::Utc::now() + chrono::Duration::days(7))
+        .with_timezone(&app::shared::time::shanghai())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let mut b = json!({
+        "community_id": w.community_a.0, "title": "物业服务满意度", "audience": "everyone",
+        "closes_at": closes,
+        "questions": [
+            {"text": "总体满意吗", "kind": "single", "required": true, "options": ["满意", "一般", "不满意"]},
+            {"text": "希望改进", "kind": "multi", "options": ["保洁", "绿化", "安保"]},
+            {"text": "维修服务", "kind": "rating", "required": true},
+            {"text": "建议", "kind": "text"},
+        ],
+    });
+    for (k, v) in fields.as_object().unwrap() {
+        b[k] = v.clone();
+    }
+    let r = w.json("POST", "/api/v1/surveys", Some(pm), &b).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["state"], "scheduled");
+    r.json()["id"].as_i64().unwrap()
+}
+
+async fn answer(w: &World, phone: &str, id: i64, answers: serde_json::Value) -> Resp {
+    let t = w.token(phone).await;
+    w.json(
+        "PUT",
+        &format!("/api/v1/me/surveys/{id}/answers"),
+        Some(&t),
+        &json!({ "answers": answers }),
+    )
+    .await
+}
+
+async fn responses(w: &World, id: i64) -> u64 {
+    use app::db::entities::cm_survey_responses as r;
+    r::Entity::find()
+        .filter(r::Column::SurveyId.eq(id))
+        .count(&w.ctx.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_survey_reaches_its_households_holds_one_answer_each_and_counts_them() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let b1 = e.buildings[0].0;
+    let id = survey(&w, &e.pm, json!({"audience": "owners", "buildings": [b1]})).await;
+    // Not open before the job runs.
+    let t = w.token("13900000012").await;
+    let r = w.get(&format!("/api/v1/me/surveys/{id}"), Some(&t)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    drain(&w).await;
+
+    // Building 1's owners' households: three homes. Its tenant, building 2 and a stranger: none.
+    let r = w.get(&format!("/api/v1/me/surveys/{id}"), Some(&t)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["questions"].as_array().unwrap().len(), 4);
+    assert_eq!(r.json()["homes"][0]["answered"], false);
+    for phone in ["13900000011", "13900000004", "13900000099"] {
+        let t = w.token(phone).await;
+        let r = w.get(&format!("/api/v1/me/surveys/{id}"), Some(&t)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{phone}: {}", r.body);
+        let list = w.get("/api/v1/me/surveys", Some(&t)).await.json();
+        assert_eq!(list.as_array().unwrap().len(), 0, "{phone}: {list}");
+        let r = answer(
+            &w,
+            phone,
+            id,
+            json!([{"question": 0, "choices": [0]}, {"question": 2, "rating": 5}]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{phone}: {}", r.body);
+    }
+    // Everyone it reached was told.
+    let told = notifications::Entity::find()
+        .filter(notifications::Column::DedupeKey.eq(format!("cm-survey:{id}")))
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(told, 4, "three owners and one family member");
+
+    // Bad answers are named and store nothing.
+    for (answers, field, code) in [
+        (json!([{"question": 2, "rating": 4}]), "q0", "cm.err.required"),
+        (
+            json!([{"question": 0, "choices": [0, 1]}, {"question": 2, "rating": 4}]),
+            "q0",
+            "cm.err.one_choice",
+        ),
+        (
+            json!([{"question": 0, "choices": [7]}, {"question": 2, "rating": 4}]),
+            "q0",
+            "cm.err.choice",
+        ),
+        (
+            json!([{"question": 0, "choices": [0]}, {"question": 2, "rating": 6}]),
+            "q2",
+            "cm.err.rating",
+        ),
+        (
+            json!([{"question": 0, "choices": [0]}, {"question": 2, "rating": 4}, {"question": 3, "text": "长".repeat(501)}]),
+            "q3",
+            "cm.err.text_long",
+        ),
+        (
+            json!([{"question": 0, "choices": [0]}, {"question": 2, "rating": 4}, {"question": 9, "text": "x"}]),
+            "q9",
+            "cm.err.question",
+        ),
+    ] {
+        let r = answer(&w, "13900000012", id, answers).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["code"], code, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{}", r.body);
+    }
+    assert_eq!(responses(&w, id).await, 0);
+
+    // The family member answers for the household; the owner of the same home cannot answer again.
+    let r = answer(
+        &w,
+        "13900000012",
+        id,
+        json!([{"question": 0, "choices": [0]}, {"question": 1, "choices": [2, 0]}, {"question": 2, "rating": 5},
+               {"question": 3, "text": " 电梯常坏 "}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["homes"][0]["answered"], true);
+    assert_eq!(r.json()["mine"][1]["choices"], json!([0, 2]));
+    let r = answer(
+        &w,
+        "13900000002",
+        id,
+        json!([{"question": 0, "choices": [2]}, {"question": 2, "rating": 1}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "cm.err.answered");
+    let r = answer(
+        &w,
+        "13900000001",
+        id,
+        json!([{"question": 0, "choices": [1]}, {"question": 2, "rating": 4}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let t1 = w.token("13900000001").await;
+    let list = w.get("/api/v1/me/surveys", Some(&t1)).await.json();
+    assert_eq!(list[0]["answered"], true, "{list}");
+
+    // The results: counted per option and star, shares of those who answered, the average.
+    let r = w.get(&format!("/api/v1/surveys/{id}/results"), Some(&e.pm)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let res = r.json();
+    assert_eq!(res["survey"]["households"], 3);
+    assert_eq!(res["survey"]["households_answered"], 2);
+    assert_eq!(res["survey"]["responses"], 2);
+    let counts = |q: usize| -> Vec<i64> {
+        res["results"][q]["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(counts(0), [1, 1, 0]);
+    assert_eq!(res["results"][1]["answered"], 1);
+    assert_eq!(counts(1), [1, 0, 1]);
+    assert_eq!(counts(2), [0, 0, 0, 1, 1]);
+    assert_eq!(res["results"][2]["average"], "4.50");
+    assert_eq!(res["results"][3]["texts"][0]["text"], "电梯常坏");
+    // Named: the project manager, who may read people, sees whose answer it is.
+    let who = res["results"][3]["texts"][0]["who"].as_str().unwrap().to_string();
+    assert!(who.starts_with(&e.buildings[0].1[1].1), "{who}");
+
+    // Another office sees nothing of it; a resident cannot read results.
+    let pm_b = w.token("pm.b").await;
+    let r = w.get(&format!("/api/v1/surveys/{id}/results"), Some(&pm_b)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w.get(&format!("/api/v1/surveys/{id}/results"), Some(&t1)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn answers_per_person_can_be_replaced_until_the_survey_closes_and_anonymous_ones_name_nobody() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let id = survey(
+        &w,
+        &e.pm,
+        json!({"per_person": true, "replace": true, "anonymous": true}),
+    )
+    .await;
+    drain(&w).await;
+    // Two people of one household each answer.
+    for (phone, choice) in [("13900000002", 0), ("13900000012", 2)] {
+        let r = answer(
+            &w,
+            phone,
+            id,
+            json!([{"question": 0, "choices": [choice]}, {"question": 2, "rating": 3}, {"question": 3, "text": "意见"}]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    // One of them changes their mind: replaced, not added.
+    let r = answer(
+        &w,
+        "13900000002",
+        id,
+        json!([{"question": 0, "choices": [1]}, {"question": 2, "rating": 5}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.json()["mine"],
+        json!([{"question": 0, "choices": [1], "rating": null, "text": ""}, {"question": 2, "choices": [], "rating": 5, "text": ""}])
+    );
+    let res = w
+        .get(&format!("/api/v1/surveys/{id}/results"), Some(&e.pm))
+        .await
+        .json();
+    assert_eq!(res["survey"]["responses"], 2);
+    assert_eq!(res["survey"]["households_answered"], 1);
+    assert_eq!(res["survey"]["households"], 6);
+    assert_eq!(res["results"][0]["counts"][0]["count"], 0);
+    assert_eq!(res["results"][0]["counts"][1]["count"], 1);
+    assert_eq!(res["results"][0]["counts"][2]["count"], 1);
+    assert_eq!(res["results"][2]["average"], "4.00");
+    assert_eq!(res["results"][3]["texts_total"], 1);
+    // Anonymous: no one is named, to anyone.
+    assert!(res["results"][3]["texts"][0]["who"].is_null(), "{res}");
+
+    // The workbook: a summary and one row per answer, without a name column.
+    let bytes = w.get_bytes(&format!("/api/v1/surveys/{id}/results.xlsx"), &e.pm).await;
+    let book = app::shared::xlsx::open_workbook(&bytes, &app::shared::xlsx::Limits::default()).unwrap();
+    assert_eq!(book.sheets[0].rows[0].cells, ["题目", "选项", "人数", "占比"]);
+    let answers = &book.sheets[1].rows;
+    assert_eq!(answers.len(), 3, "a header and two answers");
+    assert_eq!(answers[0].cell(1), "1. 总体满意吗");
+
+    // Closed early: no more answers, and the list says so.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/surveys/{id}/closing"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["survey"]["state"], "closed");
+    let r = answer(
+        &w,
+        "13900000003",
+        id,
+        json!([{"question": 0, "choices": [0]}, {"question": 2, "rating": 5}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "cm.err.survey_closed");
+    assert_eq!(responses(&w, id).await, 2);
+    let t = w.token("13900000003").await;
+    let list = w.get("/api/v1/me/surveys", Some(&t)).await.json();
+    assert_eq!(list[0]["state"], "closed", "{list}");
+
+    // Withdrawn: gone for residents and from their inboxes; the answers stay on record.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/surveys/{id}/withdrawal"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w.get(&format!("/api/v1/me/surveys/{id}"), Some(&t)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let left = notifications::Entity::find()
+        .filter(notifications::Column::DedupeKey.eq(format!("cm-survey:{id}")))
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    assert_eq!(responses(&w, id).await, 2);
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/surveys/{id}/withdrawal"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "cm.err.survey_withdrawn");
+}
+
+#[tokio::test]
+async fn a_survey_that_cannot_be_answered_is_refused_with_the_field_named() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let base = |fields: serde_json::Value| {
+        let mut b = json!({
+            "community_id": w.community_a.0, "title": "问卷", "audience": "everyone",
+            "closes_at": "2099-01-01T10:00",
+            "questions": [{"text": "满意吗", "kind": "single", "options": ["是", "否"]}],
+        });
+        for (k, v) in fields.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    for (fields, field, code) in [
+        (json!({"questions": []}), "questions", "cm.err.no_questions"),
+        (
+            json!({"questions": [{"text": "满意吗", "kind": "single", "options": ["是", "是"]}]}),
+            "q0",
+            "cm.err.options_same",
+        ),
+        (
+            json!({"questions": [{"text": "满意吗", "kind": "multi", "options": ["是"]}]}),
+            "q0",
+            "cm.err.options",
+        ),
+        (
+            json!({"questions": [{"text": " ", "kind": "text"}]}),
+            "q0",
+            "cm.err.question_text",
+        ),
+        (json!({"closes_at": ""}), "closes_at", "cm.err.closes_missing"),
+        (json!({"closes_at": "明天"}), "closes_at", "cm.err.time"),
+        (
+            json!({"opens_at": "2098-06-01T10:00", "closes_at": "2098-05-01T10:00"}),
+            "closes_at",
+            "cm.err.closes_before",
+        ),
+        (
+            json!({"closes_at": "2099-01-01T10:00", "opens_at": "2097-01-01T10:00"}),
+            "closes_at",
+            "cm.err.closes_far",
+        ),
+        (json!({"title": ""}), "title", "cm.err.title"),
+        (json!({"units": "9-9-9999"}), "units", "cm.err.unit_unknown"),
+    ] {
+        let r = w
+            .json("POST", "/api/v1/surveys", Some(&e.pm), &base(fields.clone()))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields}: {}", r.body);
+        assert_eq!(r.json()["error"]["code"], code, "{fields}: {}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{fields}: {}", r.body);
+    }
+    let r = w.get("/api/v1/surveys", Some(&e.pm)).await;
+    assert_eq!(r.json().as_array().unwrap().len(), 0, "nothing stored");
+    // Residents put no surveys.
+    let t = w.token("13900000001").await;
+    let r = w.json("POST", "/api/v1/surveys", Some(&t), &base(json!({}))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }

@@ -165,6 +165,11 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             icon: "⚑",
         });
         v.push(NavItem {
+            label: "cm.surveys",
+            href: "/admin/surveys",
+            icon: "✎",
+        });
+        v.push(NavItem {
             label: "notify.broadcasts",
             href: "/admin/broadcasts",
             icon: "✉",

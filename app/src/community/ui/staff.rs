@@ -3,6 +3,7 @@
 //! read it, a reminder to only them, the receipts as XLSX, and withdrawal.
 use crate::community::api::*;
 use crate::community::model::{Audience, NoticeCategory, NoticeDetail, NoticeKind, NoticeState, NoticeSummary};
+use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::OrgId;
 use crate::shared::ui::{field_error, toast, CsrfField, EmptyState, ErrorState, FormError, Loading};
@@ -30,24 +31,31 @@ fn state_badge(n: &NoticeSummary) -> (String, &'static str) {
 
 /// Where a notice goes: its buildings (`2栋`) and units, or the whole community.
 fn target(n: &NoticeSummary, i18n: crate::shared::i18n::I18n) -> String {
-    if n.buildings.is_empty() && n.units.is_empty() {
+    target_text(&n.buildings, &n.units, i18n)
+}
+
+/// Buildings (`2栋`) and units, or the whole community when both are empty.
+pub(super) fn target_text(buildings: &[String], units: &[String], i18n: crate::shared::i18n::I18n) -> String {
+    if buildings.is_empty() && units.is_empty() {
         return i18n.t("cm.whole_community");
     }
     let suffix = i18n.t("cm.building_suffix");
-    n.buildings
+    buildings
         .iter()
         .map(|b| format!("{b}{suffix}"))
-        .chain(n.units.iter().cloned())
+        .chain(units.iter().cloned())
         .collect::<Vec<_>>()
         .join("、")
 }
 
-/// `part / whole` as a whole percentage.
-fn percent(part: i64, whole: i64) -> String {
+/// `part / whole` as a percentage with one decimal (`66.7%`).
+pub(super) fn percent(part: i64, whole: i64) -> String {
+    let p = crate::shared::percent::rounded(part, whole);
     if whole <= 0 {
-        return "—".into();
+        p
+    } else {
+        format!("{p}%")
     }
-    format!("{}%", part * 100 / whole)
 }
 
 /// `/admin/notices`: the form and the notices of the caller's scope.
@@ -116,18 +124,6 @@ fn NoticeTr(n: NoticeSummary) -> impl IntoView {
 #[component]
 fn NoticeForm(create: ServerAction<CreateNotice>) -> impl IntoView {
     let i18n = use_i18n();
-    let communities = Resource::new(|| (), |_| notice_communities());
-    let community = RwSignal::new(String::new());
-    let picked = RwSignal::new(Vec::<i64>::new());
-    let buildings = Resource::new(
-        move || community.get(),
-        |c| async move {
-            match c.parse::<i64>() {
-                Ok(id) => notice_buildings(OrgId(id)).await,
-                Err(_) => Ok(vec![]),
-            }
-        },
-    );
     let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let msg = move |f: &'static str| {
         let m = field_error(error, f);
@@ -136,28 +132,6 @@ fn NoticeForm(create: ServerAction<CreateNotice>) -> impl IntoView {
     view! {
         <ActionForm action=create attr:class="card form" attr:novalidate=true attr:data-testid="notice-form">
             <CsrfField />
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move { match communities.await {
-                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                    Ok(list) => {
-                        if community.get_untracked().is_empty() {
-                            if let Some(first) = list.first() {
-                                community.set(first.id.0.to_string());
-                            }
-                        }
-                        view! {
-                            <label class="field"><span class="field__label">{move || i18n.t("cm.community")}</span>
-                                <select class="input" name="community_id" required
-                                    on:change=move |ev| { picked.set(vec![]); community.set(event_target_value(&ev)); }>
-                                    {list.into_iter().map(|o| { let v = o.id.0.to_string(); view! {
-                                        <option value=v.clone() selected=move || community.get() == v>{o.name}</option>
-                                    } }).collect_view()}
-                                </select>
-                            </label>
-                        }.into_any()
-                    }
-                }})}
-            </Transition>
             <label class="field"><span class="field__label">{move || i18n.t("cm.title")}</span>
                 <input class="input" name="title" required maxlength="120" />
                 <span class="field__error" role="alert">{msg("title")}</span>
@@ -179,14 +153,84 @@ fn NoticeForm(create: ServerAction<CreateNotice>) -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <fieldset class="fieldset">
-                <legend class="field__label">{move || i18n.t("cm.audience")}</legend>
-                {Audience::ALL.iter().map(|a| { let k = a.key(); let first = *a == Audience::Everyone; view! {
-                    <label class="check"><input type="radio" name="audience" value=a.code() checked=first />{move || i18n.t(&k)}</label>
-                } }).collect_view()}
-            </fieldset>
-            <fieldset class="fieldset">
-                <legend class="field__label">{move || i18n.t("cm.buildings")}</legend>
+            <TargetFields error />
+            <div class="form__row">
+                <label class="field"><span class="field__label">{move || i18n.t("cm.publish_at")}</span>
+                    <input class="input" type="datetime-local" name="publish_at" />
+                    <span class="field__hint">{move || i18n.t("cm.publish_hint")}</span>
+                    <span class="field__error" role="alert">{msg("publish_at")}</span>
+                </label>
+                <label class="field"><span class="field__label">{move || i18n.t("cm.ends_at")}</span>
+                    <input class="input" type="datetime-local" name="ends_at" />
+                    <span class="field__error" role="alert">{msg("ends_at")}</span>
+                </label>
+            </div>
+            <FormError error fields=&["title", "body", "buildings", "units", "publish_at", "ends_at"] />
+            <button type="submit" class="btn btn--primary" disabled=move || create.pending().get()>
+                {move || i18n.t("cm.send")}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Whom a notice or a survey is for, as form fields: `community_id`, `audience`, `buildings`
+/// (comma-separated ids, from tick boxes of the chosen community's buildings) and `units`.
+#[component]
+pub(super) fn TargetFields(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let communities = Resource::new(|| (), |_| notice_communities());
+    let community = RwSignal::new(String::new());
+    let picked = RwSignal::new(Vec::<i64>::new());
+    // The community picked, or the first one offered: derived, not written while rendering.
+    let chosen = move || {
+        let c = community.get();
+        if !c.is_empty() {
+            return c;
+        }
+        communities
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|l| l.first().map(|f| f.id.0.to_string()))
+            .unwrap_or_default()
+    };
+    let buildings = Resource::new(chosen, |c| async move {
+        match c.parse::<i64>() {
+            Ok(id) => notice_buildings(OrgId(id)).await,
+            Err(_) => Ok(vec![]),
+        }
+    });
+    let msg = move |f: &'static str| {
+        let m = field_error(error, f);
+        move || m.get()
+    };
+    view! {
+        <fieldset class="fieldset">
+            <legend class="field__label">{move || i18n.t("cm.target_legend")}</legend>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move { match communities.await {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(list) => view! {
+                        <label class="field"><span class="field__label">{move || i18n.t("cm.community")}</span>
+                            <select class="input" name="community_id" required
+                                on:change=move |ev| { picked.set(vec![]); community.set(event_target_value(&ev)); }>
+                                {list.into_iter().map(|o| { let v = o.id.0.to_string(); view! {
+                                    <option value=v.clone() selected=move || chosen() == v>{o.name}</option>
+                                } }).collect_view()}
+                            </select>
+                        </label>
+                    }.into_any(),
+                }})}
+            </Transition>
+            <div class="field">
+                <span class="field__label">{move || i18n.t("cm.audience")}</span>
+                <div class="check-row">
+                    {Audience::ALL.iter().map(|a| { let k = a.key(); let first = *a == Audience::Everyone; view! {
+                        <label class="check"><input type="radio" name="audience" value=a.code() checked=first />{move || i18n.t(&k)}</label>
+                    } }).collect_view()}
+                </div>
+            </div>
+            <div class="field">
+                <span class="field__label">{move || i18n.t("cm.buildings")}</span>
                 <p class="field__hint">{move || i18n.t("cm.target_hint")}</p>
                 <input type="hidden" name="buildings" prop:value=move || picked.with(|p| p.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")) />
                 <Transition fallback=Loading>
@@ -207,27 +251,12 @@ fn NoticeForm(create: ServerAction<CreateNotice>) -> impl IntoView {
                     }})}
                 </Transition>
                 <span class="field__error" role="alert">{msg("buildings")}</span>
-                <label class="field"><span class="field__label">{move || i18n.t("cm.units")}</span>
-                    <input class="input" name="units" placeholder="1-1-0101, 1-1-0102" />
-                    <span class="field__error" role="alert">{msg("units")}</span>
-                </label>
-            </fieldset>
-            <div class="form__row">
-                <label class="field"><span class="field__label">{move || i18n.t("cm.publish_at")}</span>
-                    <input class="input" type="datetime-local" name="publish_at" />
-                    <span class="field__hint">{move || i18n.t("cm.publish_hint")}</span>
-                    <span class="field__error" role="alert">{msg("publish_at")}</span>
-                </label>
-                <label class="field"><span class="field__label">{move || i18n.t("cm.ends_at")}</span>
-                    <input class="input" type="datetime-local" name="ends_at" />
-                    <span class="field__error" role="alert">{msg("ends_at")}</span>
-                </label>
             </div>
-            <FormError error fields=&["title", "body", "buildings", "units", "publish_at", "ends_at"] />
-            <button type="submit" class="btn btn--primary" disabled=move || create.pending().get()>
-                {move || i18n.t("cm.send")}
-            </button>
-        </ActionForm>
+            <label class="field"><span class="field__label">{move || i18n.t("cm.units")}</span>
+                <input class="input" name="units" placeholder="1-1-0101, 1-1-0102" />
+                <span class="field__error" role="alert">{msg("units")}</span>
+            </label>
+        </fieldset>
     }
 }
 

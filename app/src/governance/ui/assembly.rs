@@ -16,13 +16,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-/// `part / whole` as a percentage with one decimal, from integers (`66.7%`).
+/// `part / whole` as a percentage cut to one decimal (`66.6%`): turnout never looks larger
+/// than it is.
 fn percent(part: i64, whole: i64) -> String {
+    let p = crate::shared::percent::floored(part, whole);
     if whole <= 0 {
-        return "—".into();
+        p
+    } else {
+        format!("{p}%")
     }
-    let per_mille = (i128::from(part) * 1000 / i128::from(whole)) as i64;
-    format!("{}.{}%", per_mille / 10, per_mille % 10)
 }
 
 fn status_key(s: MeetingStatus) -> &'static str {
