@@ -9,7 +9,9 @@ use crate::billing::ui::{
     BillRunPage, CounterPage, DayEndPage, ItemsPage, MetersPage, MyBillsPage, NoticePage, ReceiptPage, ReportsPage,
     SettingsPage,
 };
+use crate::community::ui::events::{EventPage, EventsPage};
 use crate::community::ui::staff::{NoticeAdminPage, NoticesAdminPage};
+use crate::community::ui::staff_events::{EventAdminPage, EventsAdminPage};
 use crate::community::ui::staff_surveys::{SurveyAdminPage, SurveysAdminPage};
 use crate::community::ui::surveys::{SurveyPage, SurveysPage};
 use crate::community::ui::{CommunityPage, NoticePage as CommunityNoticePage, NoticesPage};
@@ -144,6 +146,10 @@ crate::lazy_pages!(mod admin_surveys {
     List => view! { <SurveysAdminPage /> },
     Results => view! { <SurveyAdminPage /> },
 });
+crate::lazy_pages!(mod admin_events {
+    List => view! { <EventsAdminPage /> },
+    Detail => view! { <EventAdminPage /> },
+});
 crate::lazy_pages!(mod equipment {
     List => view! { <EquipmentPage /> },
     Detail => view! { <EquipmentDetailPage /> },
@@ -169,6 +175,11 @@ crate::lazy_pages!(mod notices {
 crate::lazy_pages!(mod surveys {
     List => view! { <SurveysPage /> },
     Survey => view! { <SurveyPage /> },
+});
+// 社区 → 活动: the list and one event, one part.
+crate::lazy_pages!(mod events {
+    List => view! { <EventsPage /> },
+    Event => view! { <EventPage /> },
 });
 crate::lazy_pages!(mod assembly {
     List => view! { <AssemblyPage /> },
@@ -208,6 +219,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/community/assembly", &[assembly::prefetch]),
     ("/community/notices", &[notices::prefetch]),
     ("/community/surveys", &[surveys::prefetch]),
+    ("/community/events", &[events::prefetch]),
     ("/community", &[tab_community::prefetch]),
     ("/", &[tab_home::prefetch]),
     ("/admin/users", &[staff_shell::prefetch, admin_access::prefetch]),
@@ -239,6 +251,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/admin/broadcasts", &[staff_shell::prefetch, admin_service::prefetch]),
     ("/admin/notices", &[staff_shell::prefetch, admin_notices::prefetch]),
     ("/admin/surveys", &[staff_shell::prefetch, admin_surveys::prefetch]),
+    ("/admin/events", &[staff_shell::prefetch, admin_events::prefetch]),
     ("/admin/governance/", &[staff_shell::prefetch, governance::prefetch]),
     ("/admin/engineering/rounds", &[staff_shell::prefetch, rounds::prefetch]),
     (
@@ -349,6 +362,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/community/notices/:id") view={Lazy::<notices::Notice>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/surveys") view={Lazy::<surveys::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/surveys/:id") view={Lazy::<surveys::Survey>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/events") view={Lazy::<events::List>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/events/:id") view={Lazy::<events::Event>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly") view={Lazy::<assembly::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id") view={Lazy::<assembly_meeting::Meeting>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id/manage") view={Lazy::<assembly_committee::Manage>::new()} ssr=SsrMode::InOrder />
@@ -390,6 +405,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("notices/:id") view={Lazy::<admin_notices::Detail>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("surveys") view={Lazy::<admin_surveys::List>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("surveys/:id") view={Lazy::<admin_surveys::Results>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("events") view={Lazy::<admin_events::List>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("events/:id") view={Lazy::<admin_events::Detail>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("governance/register") view={Lazy::<governance::Register>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment") view={Lazy::<equipment::List>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment/:id") view={Lazy::<equipment::Detail>::new()} ssr=SsrMode::InOrder />

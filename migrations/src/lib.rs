@@ -29,6 +29,7 @@ mod m20261209_000003_gov_committees;
 mod m20261210_000001_gov_proxies;
 mod m20261211_000001_community_notices;
 mod m20261212_000001_community_surveys;
+mod m20261213_000001_community_events;
 mod util;
 
 pub struct Migrator;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_gov_proxies::Migration),
             Box::new(m20261211_000001_community_notices::Migration),
             Box::new(m20261212_000001_community_surveys::Migration),
+            Box::new(m20261213_000001_community_events::Migration),
         ]
     }
 }

@@ -1481,7 +1481,7 @@ mod governance {
 /// lift notice for building 1's tenants. The server's worker sends them once it runs.
 mod community {
     use super::{e, who};
-    use app::community::{model::*, notices, surveys};
+    use app::community::{events, model::*, notices, surveys};
     use app::db::AppCtx;
     use app::shared::ids::OrgId;
     use chrono::{Duration, Utc};
@@ -1568,7 +1568,53 @@ mod community {
             .await
             .map_err(e)?;
         }
-        survey(ctx, ghy, &pm, local(Duration::days(30))).await
+        survey(ctx, ghy, &pm, local(Duration::days(30))).await?;
+        event(
+            ctx,
+            ghy,
+            &pm,
+            local(Duration::days(5)),
+            local(Duration::days(5) + Duration::hours(2)),
+        )
+        .await
+    }
+
+    /// A free craft class in five days for every household (20 places, up to 3 per household),
+    /// published at once so that residents find it on the 社区 tab.
+    async fn event(
+        ctx: &AppCtx,
+        ghy: OrgId,
+        pm: &app::access::model::Authed,
+        starts_at: String,
+        ends_at: String,
+    ) -> anyhow::Result<()> {
+        let ev = events::create(
+            ctx,
+            &app::access::model::RequestMeta::default(),
+            pm,
+            NewEvent {
+                community_id: ghy,
+                title: "亲子手工课：剪纸与灯笼".into(),
+                body: "迎新年，带孩子一起动手做剪纸和小灯笼。材料由物业准备，请穿方便活动的衣服。".into(),
+                place: "会所二楼活动室".into(),
+                starts_at,
+                ends_at,
+                signup_until: String::new(),
+                capacity: 20,
+                per_household: 3,
+                fee: String::new(),
+                audience: Audience::Everyone,
+                buildings: vec![],
+                units: String::new(),
+                publish_at: String::new(),
+            },
+        )
+        .await
+        .map_err(e)?;
+        if let app::jobs::JobResult::Failed(why) = events::publish_job(ctx, &serde_json::json!({ "e": ev.id })).await {
+            anyhow::bail!("publishing the demo event: {why}");
+        }
+        Ok(())
     }
 
     /// The yearly satisfaction survey, open for a month, opened at once and already answered by

@@ -835,6 +835,41 @@ pub async fn adjust(
     })
 }
 
+/// Reverses what another area charged and no longer wants (a cancelled event sign-up), when
+/// nothing is paid on it: the rest owed is adjusted away with a reversal on record, booked in
+/// the current month. `Conflict` (`err.reverse_paid_line`) when something is paid: the counter
+/// refunds it. A line already settled is left as it is. Runs inside the caller's transaction.
+pub async fn reverse_unpaid<C: ConnectionTrait>(c: &C, line: i64, reason: &str, by: UserId) -> Result<(), AppError> {
+    let Some(l) = bill_lines::Entity::find_by_id(line).one(c).await? else {
+        return Ok(());
+    };
+    if l.paid != 0 {
+        return Err(AppError::conflict("lines", "err.reverse_paid_line"));
+    }
+    let owed = l.amount - l.paid - l.adjusted;
+    if owed <= 0 {
+        return Ok(());
+    }
+    let booked = current_period();
+    ensure_open(c, OrgId(l.office_id), std::cmp::min(l.period, booked)).await?;
+    bump(c, l.id, Cache::Adjusted, owed).await?;
+    line_adjustments::ActiveModel {
+        line_id: Set(l.id),
+        office_id: Set(l.office_id),
+        kind: Set(AdjustKind::Reversal.code().into()),
+        amount: Set(owed),
+        reason: Set(reason.chars().take(200).collect()),
+        batch: Set(None),
+        booked_period: Set(booked),
+        created_by: Set(by.0),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
 /// Reverses a payment (红冲收款): a new negative payment with its own receipt number undoes
 /// the allocations and any prepaid top-up. A payment is reversed at most once.
 pub async fn reverse_payment(

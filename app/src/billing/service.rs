@@ -385,7 +385,7 @@ pub async fn still_owing<C: ConnectionTrait>(
 }
 
 /// Whether `unit` is one of the caller's homes.
-pub use super::counter::is_my_unit;
+pub use super::counter::{is_my_unit, reverse_unpaid};
 
 /// A receipt as online payment sees it.
 #[derive(Debug, Clone)]

@@ -5,6 +5,25 @@ use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
 use leptos::prelude::*;
 
+/// The building ids of a form's hidden field (`3,5`).
+#[cfg(feature = "ssr")]
+fn building_ids(s: &str) -> Result<Vec<i64>, AppError> {
+    s.split(',')
+        .filter(|b| !b.trim().is_empty())
+        .map(|b| {
+            b.trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::validation("buildings", "cm.err.building"))
+        })
+        .collect()
+}
+
+/// The 社区 tab's notices, surveys and events, in one request.
+#[server]
+pub async fn community_tab() -> Result<super::model::CommunityTab, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::tab::summary(&ctx, &auth).await).await
+}
+
 /// The notices that reached the caller's homes (`category`: one category's code, or empty).
 #[server]
 pub async fn resident_notices(#[server(default)] category: String) -> Result<MyNotices, AppError> {
@@ -59,15 +78,7 @@ pub async fn create_notice(
                 .ok_or_else(|| AppError::validation("category", "cm.err.category"))?,
             kind: NoticeKind::parse(&kind).ok_or_else(|| AppError::validation("kind", "cm.err.kind"))?,
             audience: Audience::parse(&audience).ok_or_else(|| AppError::validation("audience", "cm.err.audience"))?,
-            buildings: buildings
-                .split(',')
-                .filter(|b| !b.trim().is_empty())
-                .map(|b| {
-                    b.trim()
-                        .parse::<i64>()
-                        .map_err(|_| AppError::validation("buildings", "cm.err.building"))
-                })
-                .collect::<Result<_, _>>()?,
+            buildings: building_ids(&buildings)?,
             units,
             publish_at,
             ends_at,
@@ -177,15 +188,7 @@ pub async fn create_survey(
             intro,
             questions,
             audience: Audience::parse(&audience).ok_or_else(|| AppError::validation("audience", "cm.err.audience"))?,
-            buildings: buildings
-                .split(',')
-                .filter(|b| !b.trim().is_empty())
-                .map(|b| {
-                    b.trim()
-                        .parse::<i64>()
-                        .map_err(|_| AppError::validation("buildings", "cm.err.building"))
-                })
-                .collect::<Result<_, _>>()?,
+            buildings: building_ids(&buildings)?,
             units,
             anonymous: anonymous.is_some(),
             per_person: per_person.is_some(),
@@ -208,4 +211,116 @@ pub async fn close_survey(id: i64) -> Result<super::model::SurveyResults, AppErr
 #[server]
 pub async fn withdraw_survey(id: i64) -> Result<super::model::SurveyResults, AppError> {
     crate::web::serve(async |ctx, meta, auth| super::surveys::withdraw(&ctx, &meta, &auth, id).await).await
+}
+
+/// The events that reached the caller: upcoming first.
+#[server]
+pub async fn resident_events() -> Result<Vec<super::model::MyEventRow>, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::events::mine(&ctx, &auth).await).await
+}
+
+/// One event that reached the caller, with their household's sign-up.
+#[server]
+pub async fn open_event(id: i64) -> Result<super::model::MyEvent, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::events::open(&ctx, &auth, id).await).await
+}
+
+/// Signs the household up (`unit` empty: the first home the event reached).
+#[server]
+pub async fn sign_up(
+    id: i64,
+    #[server(default)] unit: String,
+    headcount: u32,
+) -> Result<super::model::MyEvent, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| {
+        let unit = match unit.trim() {
+            "" => None,
+            u => Some(
+                u.parse::<i64>()
+                    .map_err(|_| AppError::validation("unit_id", "cm.err.event_home"))?,
+            ),
+        };
+        super::events::sign_up(&ctx, &auth, id, unit, headcount).await
+    })
+    .await
+}
+
+/// Cancels the household's sign-up.
+#[server]
+pub async fn cancel_signup(id: i64) -> Result<super::model::MyEvent, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::events::cancel_signup(&ctx, &auth, id).await).await
+}
+
+/// The events of the caller's scope, newest first.
+#[server]
+pub async fn staff_events() -> Result<Vec<super::model::EventSummary>, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::events::list(&ctx, &meta, &auth).await).await
+}
+
+/// One event with its sign-ups.
+#[server]
+pub async fn staff_event(id: i64) -> Result<super::model::EventDetail, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::events::detail(&ctx, &meta, &auth, id).await).await
+}
+
+/// Puts on an event from the staff form (`capacity` and `per_household` as typed).
+#[allow(clippy::too_many_arguments)]
+#[server]
+pub async fn create_event(
+    community_id: OrgId,
+    title: String,
+    place: String,
+    #[server(default)] body: String,
+    #[server(default)] starts_at: String,
+    #[server(default)] ends_at: String,
+    #[server(default)] signup_until: String,
+    #[server(default)] capacity: String,
+    #[server(default)] per_household: String,
+    #[server(default)] fee: String,
+    audience: String,
+    #[server(default)] buildings: String,
+    #[server(default)] units: String,
+    #[server(default)] publish_at: String,
+) -> Result<super::model::EventSummary, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        use super::model::{Audience, NewEvent};
+        let number = |field: &str, s: &str, empty: u32| -> Result<u32, AppError> {
+            match s.trim() {
+                "" => Ok(empty),
+                t => t
+                    .parse::<u32>()
+                    .map_err(|_| AppError::validation(field, "cm.err.number")),
+            }
+        };
+        let event = NewEvent {
+            community_id,
+            title,
+            body,
+            place,
+            starts_at,
+            ends_at,
+            signup_until,
+            capacity: number("capacity", &capacity, 0)?,
+            per_household: number("per_household", &per_household, 0)?,
+            fee,
+            audience: Audience::parse(&audience).ok_or_else(|| AppError::validation("audience", "cm.err.audience"))?,
+            buildings: building_ids(&buildings)?,
+            units,
+            publish_at,
+        };
+        super::events::create(&ctx, &meta, &auth, event).await
+    })
+    .await
+}
+
+/// Marks a confirmed household as arrived.
+#[server]
+pub async fn check_in(id: i64, signup: i64) -> Result<super::model::EventDetail, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::events::check_in(&ctx, &meta, &auth, id, signup).await).await
+}
+
+/// Cancels an event.
+#[server]
+pub async fn cancel_event(id: i64) -> Result<super::model::EventDetail, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::events::cancel(&ctx, &meta, &auth, id).await).await
 }

@@ -7,12 +7,19 @@
 //! - Surveys (问卷, `surveys`): questions to the same kind of target, open from a time to a
 //!   time, answered once per household or per person; results live for staff at
 //!   `/admin/surveys`, residents answer at `/community/surveys`.
+//! - Events (社区活动, `events`): a time, a place, places and a fee; households sign up with a
+//!   headcount or join the line, are reminded the day before and checked in at the door
+//!   (`/community/events`, `/admin/events`).
 //!
 //! Whom both reach is `target`. Owns `cm_notices`, `cm_notice_receipts`, `cm_surveys`,
-//! `cm_survey_targets`, `cm_survey_responses`, `cm_survey_answers`. Job kinds:
-//! `community.notice_publish`, `community.notice_remind`, `community.survey_open`. REST:
-//! `/notices…`, `/me/notices…`, `/surveys…`, `/me/surveys…`.
+//! `cm_survey_targets`, `cm_survey_responses`, `cm_survey_answers`, `cm_events`,
+//! `cm_event_targets`, `cm_event_signups`. Job kinds: `community.notice_publish`,
+//! `community.notice_remind`, `community.survey_open`, `community.event_publish`,
+//! `community.event_remind`. REST: `/notices…`, `/me/notices…`, `/surveys…`, `/me/surveys…`,
+//! `/events…`, `/me/events…`.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod events;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 pub mod model;
@@ -22,6 +29,8 @@ pub mod notices;
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod surveys;
+#[cfg(feature = "ssr")]
+pub mod tab;
 #[cfg(feature = "ssr")]
 pub mod target;
 pub mod ui;
@@ -37,6 +46,9 @@ mod tests {
             include_str!("ui/staff.rs"),
             include_str!("ui/surveys.rs"),
             include_str!("ui/staff_surveys.rs"),
+            include_str!("ui/events.rs"),
+            include_str!("ui/staff_events.rs"),
+            include_str!("events.rs"),
             include_str!("notices.rs"),
             include_str!("surveys.rs"),
             include_str!("model.rs"),
@@ -46,13 +58,17 @@ mod tests {
             .filter(|s| s.starts_with("cm.") && s.len() > 3 && !s.contains([' ', '{']) && !s.ends_with('.'))
             .map(String::from)
             .collect();
-        use super::model::{Audience, NoticeCategory, NoticeKind, NoticeState, QuestionKind, SurveyState};
+        use super::model::{
+            Audience, EventState, NoticeCategory, NoticeKind, NoticeState, QuestionKind, SignupStatus, SurveyState,
+        };
         keys.extend(NoticeCategory::ALL.iter().map(|c| c.key()));
         keys.extend(NoticeKind::ALL.iter().map(|c| c.key()));
         keys.extend(Audience::ALL.iter().map(|c| c.key()));
         keys.extend(NoticeState::ALL.iter().map(|c| c.key()));
         keys.extend(QuestionKind::ALL.iter().map(|c| c.key()));
         keys.extend(SurveyState::ALL.iter().map(|c| c.key()));
+        keys.extend(EventState::ALL.iter().map(|c| c.key()));
+        keys.extend(SignupStatus::ALL.iter().map(|c| c.key()));
         assert!(keys.len() >= 30, "found {} keys", keys.len());
         for k in keys {
             for l in ["zh-CN", "en"] {

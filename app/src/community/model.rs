@@ -681,6 +681,255 @@ pub fn satisfaction_template() -> (String, String, Vec<Question>) {
     )
 }
 
+// ---- Events (社区活动) ----
+
+code_enum! {
+    /// Where an event stands. Stored are `scheduled`, `published` and `cancelled`; a published
+    /// event past its end has ended (nothing has to run for it).
+    pub enum EventState {
+        Scheduled = "scheduled",
+        Published = "published",
+        Ended = "ended",
+        Cancelled = "cancelled",
+    }
+}
+
+impl EventState {
+    pub fn key(self) -> String {
+        format!("cm.estate.{}", self.code())
+    }
+
+    /// The state shown at `now` of an event stored as `stored` ending at `ends_at`.
+    pub fn at(stored: &str, ends_at: DateTime<Utc>, now: DateTime<Utc>) -> EventState {
+        match EventState::parse(stored) {
+            Some(EventState::Published) if ends_at <= now => EventState::Ended,
+            Some(s) => s,
+            None => EventState::Cancelled,
+        }
+    }
+}
+
+code_enum! {
+    /// A household's place at an event.
+    pub enum SignupStatus {
+        /// Has seats.
+        Confirmed = "confirmed",
+        /// In line for seats freed by others, first come first served.
+        Waitlisted = "waitlisted",
+        Cancelled = "cancelled",
+    }
+}
+
+impl SignupStatus {
+    pub fn key(self) -> String {
+        format!("cm.signup.{}", self.code())
+    }
+}
+
+/// An event as staff put it on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewEvent {
+    pub community_id: OrgId,
+    /// At most 120 characters.
+    pub title: String,
+    /// Plain text, at most 5 000 characters.
+    #[serde(default)]
+    pub body: String,
+    /// Where (at most 120 characters).
+    pub place: String,
+    /// Local times `YYYY-MM-DDTHH:MM`: it starts, it ends (after it starts).
+    pub starts_at: String,
+    pub ends_at: String,
+    /// Sign-ups close (empty: when it starts; not after it starts).
+    #[serde(default)]
+    pub signup_until: String,
+    /// Most people in all; 0: no limit.
+    #[serde(default)]
+    pub capacity: u32,
+    /// Most people one household brings (1 to 20).
+    pub per_household: u32,
+    /// Per person, in yuan (`30` or `12.50`); empty: free. Charged to the household's bills when
+    /// its seats are confirmed.
+    #[serde(default)]
+    pub fee: String,
+    pub audience: Audience,
+    #[serde(default)]
+    pub buildings: Vec<i64>,
+    #[serde(default)]
+    pub units: String,
+    /// When residents see it, local time; empty: now.
+    #[serde(default)]
+    pub publish_at: String,
+}
+
+/// An event in staff's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EventSummary {
+    pub id: i64,
+    pub community_id: OrgId,
+    pub community: String,
+    pub title: String,
+    pub place: String,
+    /// Local times.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub signup_until: String,
+    /// 0: no limit.
+    pub capacity: i32,
+    /// People confirmed.
+    pub taken: i32,
+    pub per_household: i32,
+    /// Per person, `30.00`; none: free.
+    pub fee: Option<String>,
+    pub audience: Audience,
+    pub buildings: Vec<String>,
+    pub units: Vec<String>,
+    pub state: EventState,
+    /// Households reached; households confirmed, waiting and checked in.
+    pub households: i64,
+    pub confirmed: i64,
+    pub waitlisted: i64,
+    pub checked_in: i64,
+}
+
+/// A household's sign-up as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SignupRow {
+    pub id: i64,
+    pub unit: String,
+    pub name: String,
+    pub headcount: i32,
+    pub status: SignupStatus,
+    /// Place in line (from 1) of a waiting household.
+    pub position: Option<i64>,
+    pub checked_in: bool,
+    pub signed_up_at: String,
+}
+
+/// One event for staff: its text and its sign-ups (confirmed, then waiting in order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EventDetail {
+    pub event: EventSummary,
+    pub body: String,
+    pub signups: Vec<SignupRow>,
+}
+
+/// An event in a resident's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MyEventRow {
+    pub id: i64,
+    pub title: String,
+    pub community: String,
+    pub place: String,
+    pub starts_at: String,
+    pub state: EventState,
+    pub fee: Option<String>,
+    /// Seats left; none: no limit.
+    pub seats_left: Option<i64>,
+    /// The household's sign-up, if any (cancelled ones are none).
+    pub mine: Option<SignupStatus>,
+}
+
+/// A home an event reached the caller through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EventHome {
+    pub unit_id: i64,
+    pub number: String,
+}
+
+/// The caller's household's sign-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MySignup {
+    pub unit_id: i64,
+    pub number: String,
+    pub headcount: i32,
+    pub status: SignupStatus,
+    pub position: Option<i64>,
+    pub checked_in: bool,
+}
+
+/// One event as a resident sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MyEvent {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub community: String,
+    pub place: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub signup_until: String,
+    pub fee: Option<String>,
+    pub capacity: i32,
+    pub seats_left: Option<i64>,
+    pub per_household: i32,
+    pub state: EventState,
+    /// Sign-ups are open now.
+    pub open: bool,
+    /// The caller's homes it reached.
+    pub homes: Vec<EventHome>,
+    /// The sign-up of the caller's home (the first one signed up), if any.
+    pub mine: Option<MySignup>,
+}
+
+/// A household's sign-up (REST body).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SignupRequest {
+    /// The home signing up (one the event reached); absent: the first.
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    /// How many people come (1 to the event's limit per household).
+    pub headcount: u32,
+}
+
+/// Which of the waiting sign-ups (id, headcount), in line order, get seats when `free` seats
+/// open: first come first served, a party too large for what is left waits and the next that
+/// fits goes ahead of it.
+pub fn promotions(mut free: i64, waiting: &[(i64, i32)]) -> Vec<i64> {
+    let mut out = vec![];
+    for (id, n) in waiting {
+        let n = i64::from(*n);
+        if n <= free {
+            out.push(*id);
+            free -= n;
+        }
+    }
+    out
+}
+
+// ---- The 社区 tab ----
+
+/// A survey or an event on the 社区 tab: where it leads, what it is, a line under it
+/// (`note_key` worded with `at`), and a badge's message key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TabItem {
+    pub href: String,
+    pub title: String,
+    pub note_key: String,
+    pub at: String,
+    pub badge: Option<String>,
+}
+
+/// What the 社区 tab shows, in one request: the notices that matter now (emergencies, pinned,
+/// unread; at most three) and how many are unread, the surveys waiting for the caller's answer,
+/// and the events coming up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityTab {
+    pub notices: Vec<MyNoticeRow>,
+    pub unread: i64,
+    pub surveys: Vec<TabItem>,
+    pub events: Vec<TabItem>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -875,5 +1124,21 @@ mod tests {
         assert_eq!(SurveyState::at("open", t(10), t(10)), SurveyState::Closed);
         assert_eq!(SurveyState::at("scheduled", t(10), t(11)), SurveyState::Scheduled);
         assert_eq!(SurveyState::at("withdrawn", t(10), t(9)), SurveyState::Withdrawn);
+    }
+
+    #[test]
+    fn freed_seats_go_in_line_order_to_the_parties_that_fit() {
+        assert_eq!(promotions(3, &[(1, 2), (2, 3), (3, 1), (4, 1)]), [1, 3]);
+        assert_eq!(promotions(0, &[(1, 1)]), Vec::<i64>::new());
+        assert_eq!(promotions(10, &[(1, 4), (2, 4), (3, 4)]), [1, 2]);
+    }
+
+    #[test]
+    fn a_published_event_past_its_end_has_ended() {
+        let t = |h: u32| Utc.with_ymd_and_hms(2026, 12, 7, h, 0, 0).unwrap();
+        assert_eq!(EventState::at("published", t(10), t(9)), EventState::Published);
+        assert_eq!(EventState::at("published", t(10), t(10)), EventState::Ended);
+        assert_eq!(EventState::at("cancelled", t(10), t(11)), EventState::Cancelled);
+        assert_eq!(EventState::at("nonsense", t(10), t(11)), EventState::Cancelled);
     }
 }

@@ -21,7 +21,6 @@ use crate::shared::ids::{OrgId, UserId};
 use crate::shared::time::{format_local, parse_local_minute};
 use crate::with_txn;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{prelude::*, sea_query::ExprTrait, ActiveValue::Set, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
@@ -168,39 +167,26 @@ pub async fn publish(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
             return Ok(());
         }
         let audience = Audience::parse(&n.audience).unwrap_or(Audience::Everyone);
-        let units = super::target::units(&ctx.db, n.community_id, &n.buildings, &n.units).await?;
-        let (homes, users) = super::target::reach(&ctx.db, &units, audience).await?;
-        // Chunks keep each transaction short.
-        for chunk in homes.chunks(1_000) {
-            let rows: Vec<receipts::ActiveModel> = chunk
-                .iter()
-                .map(|u| receipts::ActiveModel {
-                    notice_id: Set(n.id),
-                    unit_id: Set(*u),
-                    read_at: Set(None),
-                    read_by: Set(None),
-                })
-                .collect();
-            with_txn!(ctx.db, |txn| {
-                receipts::Entity::insert_many(rows.clone())
-                    .on_conflict(
-                        OnConflict::columns([receipts::Column::NoticeId, receipts::Column::UnitId])
-                            .do_nothing()
-                            .to_owned(),
-                    )
-                    .exec_without_returning(&txn)
-                    .await?;
-                Ok(())
-            })?;
-        }
-        let note = inbox_notice(&n, format!("cm-notice:{}", n.id));
-        for chunk in users.chunks(1_000) {
-            with_txn!(ctx.db, |txn| { raise(&txn, chunk, &note).await })?;
-        }
+        let homes = super::target::send_out(
+            ctx,
+            n.community_id,
+            &n.buildings,
+            &n.units,
+            audience,
+            [receipts::Column::NoticeId, receipts::Column::UnitId],
+            |u| receipts::ActiveModel {
+                notice_id: Set(n.id),
+                unit_id: Set(u),
+                read_at: Set(None),
+                read_by: Set(None),
+            },
+            &inbox_notice(&n, format!("cm-notice:{}", n.id)),
+        )
+        .await?;
         notices::Entity::update_many()
             .col_expr(notices::Column::State, Expr::value(NoticeState::Published.code()))
             .col_expr(notices::Column::PublishedAt, Expr::value(queue::now()))
-            .col_expr(notices::Column::Households, Expr::value(homes.len() as i64))
+            .col_expr(notices::Column::Households, Expr::value(homes as i64))
             .filter(notices::Column::Id.eq(n.id))
             .filter(notices::Column::State.eq(NoticeState::Scheduled.code()))
             .exec(&ctx.db)

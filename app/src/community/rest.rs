@@ -2,7 +2,7 @@
 //! `notices.publish` see their org subtree's notices and surveys, a resident only those that
 //! reached them.
 use super::model::*;
-use super::{notices, surveys};
+use super::{events, notices, surveys};
 use crate::db::AppCtx;
 use crate::web::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::extract::rejection::QueryRejection;
@@ -239,6 +239,114 @@ pub async fn my_survey_answer(
         .map_err(|e| api.err(e))
 }
 
+#[utoipa::path(get, path = "/api/v1/events", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = Vec<EventSummary>), (status = 403, body = ErrorBody)))]
+/// Events of the communities in the caller's scope, newest first (at most 100), with seats
+/// taken and households confirmed, waiting and checked in.
+pub async fn events_list(api: ApiCtx) -> Result<Json<Vec<EventSummary>>, ApiError> {
+    let auth = api.authed()?;
+    events::list(&api.ctx, &api.meta, auth)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/events", tag = "community", request_body = NewEvent, security(("bearer" = [])),
+    responses((status = 201, body = EventSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Puts on an event for a community, some of its buildings or units, and its owners, tenants or
+/// everyone; it is published at `publish_at` (or now) and reminded the day before.
+pub async fn events_create(
+    api: ApiCtx,
+    ApiJson(n): ApiJson<NewEvent>,
+) -> Result<(StatusCode, Json<EventSummary>), ApiError> {
+    let auth = api.authed()?;
+    let row = events::create(&api.ctx, &api.meta, auth, n)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "community", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody)))]
+/// One event with its sign-ups: confirmed households, then the line in order.
+pub async fn events_get(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<EventDetail>, ApiError> {
+    let auth = api.authed()?;
+    events::detail(&api.ctx, &api.meta, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{id}/signups/{signup}/check-in", tag = "community",
+    params(("id" = i64, Path), ("signup" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// Marks a household with confirmed seats as arrived (once).
+pub async fn events_check_in(api: ApiCtx, Path((id, signup)): Path<(i64, i64)>) -> Result<Json<EventDetail>, ApiError> {
+    let auth = api.authed()?;
+    events::check_in(&api.ctx, &api.meta, auth, id, signup)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{id}/cancellation", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// Cancels the event: households signed up are told, unpaid fees reversed.
+pub async fn events_cancel(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<EventDetail>, ApiError> {
+    let auth = api.authed()?;
+    events::cancel(&api.ctx, &api.meta, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/events", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = Vec<MyEventRow>), (status = 401, body = ErrorBody)))]
+/// The events that reached the caller's homes: upcoming first, with the household's sign-up.
+pub async fn my_events(api: ApiCtx) -> Result<Json<Vec<MyEventRow>>, ApiError> {
+    let auth = api.authed()?;
+    events::mine(&api.ctx, auth).await.map(Json).map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/events/{id}", tag = "community", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MyEvent), (status = 404, body = ErrorBody)))]
+/// An event that reached the caller, with seats left and the household's sign-up.
+pub async fn my_event(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MyEvent>, ApiError> {
+    let auth = api.authed()?;
+    events::open(&api.ctx, auth, id).await.map(Json).map_err(|e| api.err(e))
+}
+
+#[utoipa::path(put, path = "/api/v1/me/events/{id}/signup", tag = "community", params(("id" = i64, Path)),
+    request_body = SignupRequest, security(("bearer" = [])),
+    responses((status = 200, body = MyEvent), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Signs the household up: confirmed while seats last, otherwise in line.
+pub async fn my_event_sign_up(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<SignupRequest>,
+) -> Result<Json<MyEvent>, ApiError> {
+    let auth = api.authed()?;
+    events::sign_up(&api.ctx, auth, id, r.unit_id, r.headcount)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/events/{id}/signup", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = MyEvent), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// Cancels the household's sign-up before sign-ups close; its seats go to the line.
+pub async fn my_event_cancel(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MyEvent>, ApiError> {
+    let auth = api.authed()?;
+    events::cancel_signup(&api.ctx, auth, id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/notices", get(notices_list).post(notices_create))
@@ -256,4 +364,11 @@ pub fn router() -> Router<AppCtx> {
         .route("/me/surveys", get(my_surveys))
         .route("/me/surveys/{id}", get(my_survey))
         .route("/me/surveys/{id}/answers", put(my_survey_answer))
+        .route("/events", get(events_list).post(events_create))
+        .route("/events/{id}", get(events_get))
+        .route("/events/{id}/signups/{signup}/check-in", post(events_check_in))
+        .route("/events/{id}/cancellation", post(events_cancel))
+        .route("/me/events", get(my_events))
+        .route("/me/events/{id}", get(my_event))
+        .route("/me/events/{id}/signup", put(my_event_sign_up).delete(my_event_cancel))
 }

@@ -16,7 +16,7 @@ use crate::db::AppCtx;
 use crate::estate::service as estate;
 use crate::jobs::{queue, JobResult, NewJob};
 use crate::notify::model::Category;
-use crate::notify::service::{raise, Notice};
+use crate::notify::service::Notice;
 use crate::org::model::OrgKind;
 use crate::org::service as org;
 use crate::shared::error::AppError;
@@ -142,28 +142,6 @@ pub async fn open_job(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
             return Ok(());
         }
         let audience = Audience::parse(&s.audience).unwrap_or(Audience::Everyone);
-        let units = super::target::units(&ctx.db, s.community_id, &s.buildings, &s.units).await?;
-        let (homes, users) = super::target::reach(&ctx.db, &units, audience).await?;
-        for chunk in homes.chunks(1_000) {
-            let rows: Vec<targets::ActiveModel> = chunk
-                .iter()
-                .map(|u| targets::ActiveModel {
-                    survey_id: Set(s.id),
-                    unit_id: Set(*u),
-                })
-                .collect();
-            with_txn!(ctx.db, |txn| {
-                targets::Entity::insert_many(rows.clone())
-                    .on_conflict(
-                        OnConflict::columns([targets::Column::SurveyId, targets::Column::UnitId])
-                            .do_nothing()
-                            .to_owned(),
-                    )
-                    .exec_without_returning(&txn)
-                    .await?;
-                Ok(())
-            })?;
-        }
         let note = Notice {
             category: Category::Announcements,
             title: Msg::key("cm.survey_new").then(Msg::text(s.title.clone())),
@@ -175,12 +153,23 @@ pub async fn open_job(ctx: &AppCtx, payload: &serde_json::Value) -> JobResult {
             replace: false,
             urgent: false,
         };
-        for chunk in users.chunks(1_000) {
-            with_txn!(ctx.db, |txn| { raise(&txn, chunk, &note).await })?;
-        }
+        let homes = super::target::send_out(
+            ctx,
+            s.community_id,
+            &s.buildings,
+            &s.units,
+            audience,
+            [targets::Column::SurveyId, targets::Column::UnitId],
+            |u| targets::ActiveModel {
+                survey_id: Set(s.id),
+                unit_id: Set(u),
+            },
+            &note,
+        )
+        .await?;
         surveys::Entity::update_many()
             .col_expr(surveys::Column::State, Expr::value(SurveyState::Open.code()))
-            .col_expr(surveys::Column::Households, Expr::value(homes.len() as i64))
+            .col_expr(surveys::Column::Households, Expr::value(homes as i64))
             .filter(surveys::Column::Id.eq(s.id))
             .filter(surveys::Column::State.eq(SurveyState::Scheduled.code()))
             .exec(&ctx.db)

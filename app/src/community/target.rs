@@ -1,11 +1,16 @@
 //! (ssr) Whom a notice or a survey is for: a community, some of its buildings or units, and its
 //! owners, tenants or everyone. Checked when staff write it, resolved once when it goes out into
-//! households (units) and accounts, and labelled for staff's lists.
+//! households (units) and accounts (`send_out` writes a row per household and tells the
+//! accounts), and labelled for staff's lists.
 use super::model::{unit_numbers, Audience};
+use crate::db::AppCtx;
 use crate::estate::service as estate;
+use crate::notify::service::{raise, Notice};
 use crate::shared::error::AppError;
 use crate::shared::ids::{OrgId, UserId};
-use sea_orm::ConnectionTrait;
+use crate::with_txn;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
 use std::collections::BTreeSet;
 
 /// Unit numbers one target may name.
@@ -82,6 +87,43 @@ pub async fn reach<C: ConnectionTrait>(
         }
     }
     Ok((homes.into_iter().collect(), users.into_iter().collect()))
+}
+
+/// Sends a stored target out: resolves it, writes one row per household reached (`row(unit)`,
+/// in chunks of 1 000, each its own transaction; rows already there are kept, so a rerun adds
+/// nothing) and raises `note` to every account of the audience. Returns the households reached.
+#[allow(clippy::too_many_arguments)]
+pub async fn send_out<A, F>(
+    ctx: &AppCtx,
+    community: i64,
+    buildings_json: &str,
+    units_json: &str,
+    audience: Audience,
+    key: [<A::Entity as EntityTrait>::Column; 2],
+    row: F,
+    note: &Notice,
+) -> Result<usize, AppError>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send + Sync + Clone + 'static,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    F: Fn(i64) -> A,
+{
+    let targeted = units(&ctx.db, community, buildings_json, units_json).await?;
+    let (homes, users) = reach(&ctx.db, &targeted, audience).await?;
+    for chunk in homes.chunks(1_000) {
+        let rows: Vec<A> = chunk.iter().map(|u| row(*u)).collect();
+        with_txn!(ctx.db, |txn| {
+            <A::Entity as EntityTrait>::insert_many(rows.clone())
+                .on_conflict(OnConflict::columns(key).do_nothing().to_owned())
+                .exec_without_returning(&txn)
+                .await?;
+            Ok(())
+        })?;
+    }
+    for chunk in users.chunks(1_000) {
+        with_txn!(ctx.db, |txn| { raise(&txn, chunk, note).await })?;
+    }
+    Ok(homes.len())
 }
 
 /// For each stored target (JSON building ids, JSON unit ids), its building codes and unit

@@ -1,8 +1,8 @@
 //! 社区 for residents: the tab (the newest notices that matter, and the community's features),
 //! the notice list with its category filter, and one notice (opening it marks it read). Staff's
 //! pages are in `ui/staff.rs`.
-use super::api::{open_notice, resident_notices, resident_surveys};
-use super::model::{MyNoticeRow, MySurveyRow, NoticeCategory, NoticeKind, SurveyState};
+use super::api::{community_tab, open_notice, resident_notices};
+use super::model::{MyNoticeRow, NoticeCategory, NoticeKind, TabItem};
 use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
 use crate::shared::i18n::use_i18n;
@@ -11,16 +11,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+pub mod events;
 pub mod staff;
+pub mod staff_events;
 pub mod staff_surveys;
 pub mod surveys;
-use surveys::SurveyList;
 
-/// How many notices the tab shows before "all notices".
-const ON_TAB: usize = 3;
-
-/// 社区: the notices that matter now (emergencies, pinned, unread), then the community's
-/// features: notices, the owners' assembly; the clubhouse, the marketplace and group buys join it.
+/// 社区: the community's features (notices, surveys, events, the owners' assembly; the
+/// clubhouse, the marketplace and group buys join them), then the notices that matter now
+/// (emergencies, pinned, unread), the surveys waiting for an answer and the events coming up.
 #[component]
 pub fn CommunityPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -36,22 +35,20 @@ pub fn CommunityPage() -> impl IntoView {
 #[component]
 fn CommunityHome() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| resident_notices(String::new()));
-    let surveys = Resource::new(|| (), |_| resident_surveys());
+    let tab = Resource::new(|| (), |_| community_tab());
     view! {
         <nav class="grid-links" aria-label=move || i18n.t("nav.community")>
             <a class="grid-link" href="/community/notices"><span aria-hidden="true">"⚑"</span>{move || i18n.t("cm.notices")}</a>
             <a class="grid-link" href="/community/surveys"><span aria-hidden="true">"✎"</span>{move || i18n.t("cm.surveys")}</a>
+            <a class="grid-link" href="/community/events"><span aria-hidden="true">"✦"</span>{move || i18n.t("cm.events")}</a>
             <a class="grid-link" href="/community/assembly"><span aria-hidden="true">"☷"</span>{move || i18n.t("gov.assembly")}</a>
         </nav>
         <Transition fallback=Loading>
-            {move || Suspend::new(async move { match list.await {
+            {move || Suspend::new(async move { match tab.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                Ok(l) => {
-                    let top: Vec<MyNoticeRow> = l.items.iter()
-                        .filter(|n| n.kind != NoticeKind::Normal || !n.read)
-                        .take(ON_TAB).cloned().collect();
-                    let unread = l.unread;
+                Ok(t) => {
+                    let unread = t.unread;
+                    let top = t.notices;
                     view! {
                         <section class="card" aria-labelledby="cm-latest">
                             <div class="cm-head">
@@ -66,28 +63,49 @@ fn CommunityHome() -> impl IntoView {
                                 view! { <NoticeList items=top /> }.into_any()
                             }}
                         </section>
+                        <TabSection title="cm.surveys_waiting" all="/community/surveys" all_label="cm.all_surveys" items=t.surveys testid="survey-list" />
+                        <TabSection title="cm.events_upcoming" all="/community/events" all_label="cm.all_events" items=t.events testid="event-list" />
                     }.into_any()
                 }
             }})}
         </Transition>
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                // Only the surveys still waiting for an answer; none: the card stays away.
-                let waiting: Vec<MySurveyRow> = surveys.await.unwrap_or_default().into_iter()
-                    .filter(|s| s.state == SurveyState::Open && !s.answered)
-                    .take(ON_TAB).collect();
-                (!waiting.is_empty()).then(|| view! {
-                    <section class="card" aria-labelledby="cm-surveys">
-                        <div class="cm-head">
-                            <h2 class="card__title" id="cm-surveys">{move || i18n.t("cm.surveys_waiting")}</h2>
-                            <a class="small" href="/community/surveys">{move || i18n.t("cm.all_surveys")}" ›"</a>
-                        </div>
-                        <SurveyList items=waiting />
-                    </section>
-                })
-            })}
-        </Transition>
     }
+}
+
+/// A card of surveys or events on the tab; none: the card stays away.
+#[component]
+fn TabSection(
+    title: &'static str,
+    all: &'static str,
+    all_label: &'static str,
+    items: Vec<TabItem>,
+    testid: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    (!items.is_empty()).then(|| view! {
+        <section class="card" aria-label=move || i18n.t(title)>
+            <div class="cm-head">
+                <h2 class="card__title">{move || i18n.t(title)}</h2>
+                <a class="small" href=all>{move || i18n.t(all_label)}" ›"</a>
+            </div>
+            <ul class="notice-list" data-testid=testid>
+                {items.into_iter().map(|it| {
+                    let note = i18n.t(&it.note_key).replace("{at}", &it.at);
+                    view! {
+                        <li>
+                            <a class="notice-item" href=it.href.clone()>
+                                <span class="notice-item__top">
+                                    {it.badge.clone().map(|k| view! { <span class="badge">{move || i18n.t(&k)}</span> })}
+                                    <span class="muted small notice-item__time">{note}</span>
+                                </span>
+                                <strong class="notice-item__title">{it.title.clone()}</strong>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    })
 }
 
 #[component]

@@ -867,3 +867,276 @@ async fn a_survey_that_cannot_be_answered_is_refused_with_the_field_named() {
     let r = w.json("POST", "/api/v1/surveys", Some(&t), &base(json!({}))).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+/// An event for all of community A starting in three days, with `fields` changed.
+async fn event(w: &World, pm: &str, fields: serde_json::Value) -> i64 {
+    let at = |days: i64, hours: i64| {
+        (chrono::Utc::now() + chrono::Duration::days(days) + chrono::Duration::hours(hours))
+            .with_timezone(&app::shared::time::shanghai())
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let mut b = json!({
+        "community_id": w.community_a.0, "title": "亲子手工课", "place": "会所二楼", "audience": "everyone",
+        "starts_at": at(3, 0), "ends_at": at(3, 2), "capacity": 5, "per_household": 3,
+    });
+    for (k, v) in fields.as_object().unwrap() {
+        b[k] = v.clone();
+    }
+    let r = w.json("POST", "/api/v1/events", Some(pm), &b).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
+async fn sign_up(w: &World, phone: &str, id: i64, headcount: u32) -> Resp {
+    let t = w.token(phone).await;
+    w.json(
+        "PUT",
+        &format!("/api/v1/me/events/{id}/signup"),
+        Some(&t),
+        &json!({ "headcount": headcount }),
+    )
+    .await
+}
+
+async fn withdraw_signup(w: &World, phone: &str, id: i64) -> Resp {
+    let t = w.token(phone).await;
+    w.json(
+        "DELETE",
+        &format!("/api/v1/me/events/{id}/signup"),
+        Some(&t),
+        &json!({}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn seats_go_first_come_first_served_and_a_cancellation_lets_the_line_in() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let id = event(&w, &e.pm, json!({})).await;
+    drain(&w).await;
+
+    // Five seats: 3 + 2 fill them; the next household waits, as does a second one.
+    let r = sign_up(&w, "13900000001", id, 3).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["mine"]["status"], "confirmed");
+    assert_eq!(r.json()["seats_left"], 2);
+    // One household, one sign-up: its tenant cannot sign it up again.
+    let r = sign_up(&w, "13900000011", id, 1).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "cm.err.signed_up");
+    // More than the limit per household is named.
+    let r = sign_up(&w, "13900000002", id, 4).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "headcount");
+    assert_eq!(
+        sign_up(&w, "13900000002", id, 2).await.json()["mine"]["status"],
+        "confirmed"
+    );
+    let r = sign_up(&w, "13900000003", id, 3).await;
+    assert_eq!(r.json()["mine"]["status"], "waitlisted", "{}", r.body);
+    assert_eq!(r.json()["mine"]["position"], 1);
+    let r = sign_up(&w, "13900000004", id, 1).await;
+    assert_eq!(r.json()["mine"]["status"], "waitlisted", "{}", r.body);
+    assert_eq!(r.json()["mine"]["position"], 2);
+    // A stranger and a household the event did not reach: nothing to sign up for.
+    let r = sign_up(&w, "13900000099", id, 1).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+
+    // The two-person household cancels: the head of the line needs three, so the one-person
+    // household behind it gets in, and is told.
+    let r = withdraw_signup(&w, "13900000002", id).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["mine"].is_null(), "{}", r.body);
+    let t4 = w.token("13900000004").await;
+    let mine = w.get(&format!("/api/v1/me/events/{id}"), Some(&t4)).await.json();
+    assert_eq!(mine["mine"]["status"], "confirmed", "{mine}");
+    let told = notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(user_id(&w, "13900000004").await))
+        .filter(notifications::Column::Link.eq(format!("/community/events/{id}")))
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(told, 2, "the new event and the seats");
+    // The first household cancels too: now the three-person one fits.
+    withdraw_signup(&w, "13900000001", id).await;
+    let t3 = w.token("13900000003").await;
+    let mine = w.get(&format!("/api/v1/me/events/{id}"), Some(&t3)).await.json();
+    assert_eq!(mine["mine"]["status"], "confirmed", "{mine}");
+    assert_eq!(mine["seats_left"], 1);
+
+    // Staff see the sign-ups, check a household in once, and nobody else's office sees it.
+    let d = w.get(&format!("/api/v1/events/{id}"), Some(&e.pm)).await.json();
+    assert_eq!(d["event"]["taken"], 4);
+    assert_eq!(d["event"]["confirmed"], 2);
+    assert_eq!(d["event"]["waitlisted"], 0);
+    let first = d["signups"][0]["id"].as_i64().unwrap();
+    let url = format!("/api/v1/events/{id}/signups/{first}/check-in");
+    let r = w.json("POST", &url, Some(&e.pm), &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["event"]["checked_in"], 1);
+    let r = w.json("POST", &url, Some(&e.pm), &json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let pm_b = w.token("pm.b").await;
+    let r = w.get(&format!("/api/v1/events/{id}"), Some(&pm_b)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w.json("POST", &url, Some(&pm_b), &json!({})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // The day before: the people of the two households with places are reminded (the owner of
+    // 1-1-0201 alone; the owner and the tenant of 2-1-0101), nobody else.
+    use app::db::entities::jobs as queued;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    for j in queued::Entity::find()
+        .filter(queued::Column::Kind.eq("community.event_remind"))
+        .all(&w.ctx.db)
+        .await
+        .unwrap()
+    {
+        let mut j = j.into_active_model();
+        j.run_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
+        j.update(&w.ctx.db).await.unwrap();
+    }
+    drain(&w).await;
+    let reminded = notifications::Entity::find()
+        .filter(notifications::Column::DedupeKey.eq(format!("cm-event:{id}:remind")))
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(reminded, 3);
+
+    // Cancelled: the households signed up are told, and nobody can sign up any more.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/events/{id}/cancellation"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["event"]["state"], "cancelled");
+    let r = sign_up(&w, "13900000005", id, 1).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "cm.err.signups_closed");
+    let told = notifications::Entity::find()
+        .filter(notifications::Column::DedupeKey.eq(format!("cm-event-cancelled:{id}")))
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(told, 2);
+}
+
+#[tokio::test]
+async fn a_fee_is_charged_with_the_seats_and_reversed_when_the_household_cancels() {
+    use app::db::entities::bill_lines;
+    let w = world().await;
+    let e = estate(&w).await;
+    let b2 = e.buildings[1].0;
+    let id = event(
+        &w,
+        &e.pm,
+        json!({"title": "温泉一日游", "fee": "88.50", "capacity": 0, "buildings": [b2], "audience": "owners"}),
+    )
+    .await;
+    drain(&w).await;
+    // Building 1 and building 2's tenant are not invited.
+    for phone in ["13900000001", "13900000014"] {
+        let r = sign_up(&w, phone, id, 1).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{phone}: {}", r.body);
+    }
+    let r = sign_up(&w, "13900000004", id, 2).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["mine"]["status"], "confirmed");
+    assert!(r.json()["seats_left"].is_null(), "no limit: {}", r.body);
+    let unit = e.buildings[1].1[0].0;
+    let line = bill_lines::Entity::find()
+        .filter(bill_lines::Column::UnitId.eq(unit))
+        .filter(bill_lines::Column::Source.starts_with(format!("event:{id}:")))
+        .one(&w.ctx.db)
+        .await
+        .unwrap()
+        .expect("a bill line for the seats");
+    assert_eq!(line.amount, 17_700, "2 × ¥88.50");
+    // The resident owes it like any bill.
+    let t = w.token("13900000004").await;
+    let bills = w.get("/api/v1/me/bills", Some(&t)).await;
+    assert!(bills.body.contains("社区活动"), "{}", bills.body);
+
+    // Cancelled before paying: the line is reversed, nothing is owed.
+    let r = withdraw_signup(&w, "13900000004", id).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let line = bill_lines::Entity::find_by_id(line.id)
+        .one(&w.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(line.amount - line.paid - line.adjusted, 0);
+    // Signed up again: a new charge, not the reversed one.
+    let r = sign_up(&w, "13900000004", id, 1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let lines = bill_lines::Entity::find()
+        .filter(bill_lines::Column::UnitId.eq(unit))
+        .filter(bill_lines::Column::Source.starts_with(format!("event:{id}:")))
+        .all(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines.iter().map(|l| l.amount - l.paid - l.adjusted).sum::<i64>(), 8_850);
+}
+
+#[tokio::test]
+async fn an_event_that_cannot_be_held_is_refused_with_the_field_named() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let base = |fields: serde_json::Value| {
+        let mut b = json!({
+            "community_id": w.community_a.0, "title": "活动", "place": "中心花园", "audience": "everyone",
+            "starts_at": "2099-01-01T10:00", "ends_at": "2099-01-01T12:00", "per_household": 2,
+        });
+        for (k, v) in fields.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    for (fields, field, code) in [
+        (json!({"place": " "}), "place", "cm.err.place"),
+        (json!({"starts_at": ""}), "starts_at", "cm.err.starts_missing"),
+        (
+            json!({"starts_at": "2020-01-01T10:00", "ends_at": "2020-01-01T12:00"}),
+            "starts_at",
+            "cm.err.starts_past",
+        ),
+        (
+            json!({"ends_at": "2099-01-01T09:00"}),
+            "ends_at",
+            "cm.err.event_ends_before",
+        ),
+        (
+            json!({"signup_until": "2099-01-02T09:00"}),
+            "signup_until",
+            "cm.err.signup_until",
+        ),
+        (json!({"per_household": 0}), "per_household", "cm.err.per_household"),
+        (json!({"per_household": 21}), "per_household", "cm.err.per_household"),
+        (json!({"fee": "abc"}), "fee", "err.amount_invalid"),
+        (
+            json!({"publish_at": "2099-01-01T11:00"}),
+            "publish_at",
+            "cm.err.publish_after_start",
+        ),
+    ] {
+        let r = w
+            .json("POST", "/api/v1/events", Some(&e.pm), &base(fields.clone()))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields}: {}", r.body);
+        assert_eq!(r.json()["error"]["code"], code, "{fields}: {}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{fields}: {}", r.body);
+    }
+    let r = w.get("/api/v1/events", Some(&e.pm)).await;
+    assert_eq!(r.json().as_array().unwrap().len(), 0, "nothing stored");
+    let t = w.token("13900000001").await;
+    let r = w.json("POST", "/api/v1/events", Some(&t), &base(json!({}))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}

@@ -170,6 +170,11 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             icon: "✎",
         });
         v.push(NavItem {
+            label: "cm.events",
+            href: "/admin/events",
+            icon: "✦",
+        });
+        v.push(NavItem {
             label: "notify.broadcasts",
             href: "/admin/broadcasts",
             icon: "✉",
