@@ -67,6 +67,16 @@ test("without signal the result and its photo wait on the phone and are sent whe
   await page.waitForFunction(() => !!navigator.serviceWorker && !!navigator.serviceWorker.controller, null, { timeout: 15_000 });
   await page.reload();
   await hydrated(page);
+  // The service worker keeps each bundle file as it passes through, after the page has it: wait
+  // until every file this page loaded is kept before the signal goes.
+  await page.waitForFunction(async () => {
+    const urls = performance
+      .getEntriesByType("resource")
+      .map((e) => e.name)
+      .filter((u) => new URL(u).pathname.startsWith("/pkg/"));
+    const kept = await Promise.all(urls.map((u) => caches.match(u)));
+    return urls.length > 0 && kept.every(Boolean);
+  }, null, { timeout: 15_000 });
 
   await context.setOffline(true);
   await page.reload();
