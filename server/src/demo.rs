@@ -1686,7 +1686,9 @@ mod community {
                 text: notes[n as usize % notes.len()].into(),
                 ..Default::default()
             });
-            surveys::answer(ctx, &resident, s.id, None, &answers).await.map_err(e)?;
+            surveys::answer(ctx, &resident, s.id, None, |_| answers)
+                .await
+                .map_err(e)?;
         }
         Ok(())
     }

@@ -141,9 +141,10 @@ pub async fn answer_survey(
                     .map_err(|_| AppError::validation("unit_id", "cm.err.survey_home"))?,
             ),
         };
-        let qs = super::surveys::open(&ctx, &auth, id).await?.questions;
-        let answers = super::model::answers_from_form(&qs, &marks, &texts);
-        super::surveys::answer(&ctx, &auth, id, unit, &answers).await
+        super::surveys::answer(&ctx, &auth, id, unit, |qs| {
+            super::model::answers_from_form(qs, &marks, &texts)
+        })
+        .await
     })
     .await
 }

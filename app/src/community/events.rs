@@ -343,7 +343,13 @@ pub async fn detail(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) ->
     let units: Vec<i64> = rows.iter().map(|s| s.unit_id).collect();
     let users: Vec<i64> = rows.iter().map(|s| s.user_id).collect();
     let numbers = estate::unit_numbers(&ctx.db, &units).await?;
-    let names = access::display_names(&ctx.db, &users).await?;
+    // Unit numbers are what the door needs; names only for staff who may read people there,
+    // the same rule as a named survey's answers.
+    let names = if super::target::may_see_people(&ctx.db, auth.user_id, e.community_id).await? {
+        access::display_names(&ctx.db, &users).await?
+    } else {
+        Default::default()
+    };
     let mut line = 0;
     let mut out: Vec<SignupRow> = rows
         .iter()

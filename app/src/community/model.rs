@@ -800,6 +800,7 @@ pub struct EventSummary {
 pub struct SignupRow {
     pub id: i64,
     pub unit: String,
+    /// Who signed up; empty for staff who may not read people in the community.
     pub name: String,
     pub headcount: i32,
     pub status: SignupStatus,

@@ -254,25 +254,20 @@ async fn load(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -> Resul
     .await
 }
 
-/// Who wrote each of `rs` ("2-1-0301 王芳"), when staff may see it: a named survey and the
-/// caller may read people in its community.
-async fn names_of(
-    ctx: &AppCtx,
-    auth: &Authed,
-    s: &surveys::Model,
+/// Who wrote each of `rs` ("2-1-0301 王芳") when staff may see it (`named`: a named survey and
+/// the caller may read people in its community).
+async fn names_of<C: ConnectionTrait>(
+    c: &C,
+    named: bool,
     rs: &[responses::Model],
 ) -> Result<Option<HashMap<i64, String>>, AppError> {
-    if s.anonymous
-        || !access::scope_for(&ctx.db, auth.user_id, Permission::PeopleRead)
-            .await?
-            .covers(OrgId(s.community_id))
-    {
+    if !named {
         return Ok(None);
     }
     let units: Vec<i64> = rs.iter().map(|r| r.unit_id).collect();
     let users: Vec<i64> = rs.iter().map(|r| r.user_id).collect();
-    let numbers = estate::unit_numbers(&ctx.db, &units).await?;
-    let names = access::display_names(&ctx.db, &users).await?;
+    let numbers = estate::unit_numbers(c, &units).await?;
+    let names = access::display_names(c, &users).await?;
     Ok(Some(
         rs.iter()
             .map(|r| {
@@ -284,10 +279,21 @@ async fn names_of(
     ))
 }
 
+/// Whether the caller sees who answered survey `s`.
+async fn named(ctx: &AppCtx, auth: &Authed, s: &surveys::Model) -> Result<bool, AppError> {
+    Ok(!s.anonymous && super::target::may_see_people(&ctx.db, auth.user_id, s.community_id).await?)
+}
+
 /// A survey's results: per question, how many answered it, counts per option or star, the star
 /// average, and the newest text answers. Errors: `NotFound` outside the caller's scope.
 pub async fn results(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -> Result<SurveyResults, AppError> {
     let s = load(ctx, meta, auth, id).await?;
+    results_of(ctx, auth, s).await
+}
+
+async fn results_of(ctx: &AppCtx, auth: &Authed, s: surveys::Model) -> Result<SurveyResults, AppError> {
+    let id = s.id;
+    let named = named(ctx, auth, &s).await?;
     let questions: Vec<Question> = serde_json::from_str(&s.questions).unwrap_or_default();
     // (question, choice, rating, count): every choice and star counted by the database.
     let tally: Vec<(i32, Option<i32>, Option<i32>, i64)> = answers::Entity::find()
@@ -376,7 +382,7 @@ pub async fn results(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -
                     .filter(responses::Column::Id.is_in(rids))
                     .all(&ctx.db)
                     .await?;
-                let who = names_of(ctx, auth, &s, &rs).await?;
+                let who = names_of(&ctx.db, named, &rs).await?;
                 r.texts = rows
                     .into_iter()
                     .map(|a| TextAnswer {
@@ -463,8 +469,9 @@ pub async fn withdraw(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) 
 /// with shares) and one row per answer sheet (who, on a named survey for staff allowed to see
 /// people). Errors: `NotFound` outside the scope.
 pub async fn export(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -> Result<Vec<u8>, AppError> {
-    let res = results(ctx, meta, auth, id).await?;
     let s = load(ctx, meta, auth, id).await?;
+    let named = named(ctx, auth, &s).await?;
+    let res = results_of(ctx, auth, s).await?;
     let mut summary: Vec<Vec<String>> = vec![];
     for (i, r) in res.results.iter().enumerate() {
         let head = format!("{}. {}", i + 1, r.question.text);
@@ -501,7 +508,7 @@ pub async fn export(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) ->
     for a in &all {
         by_response.entry(a.response_id).or_default().push(a);
     }
-    let who = names_of(ctx, auth, &s, &rs).await?;
+    let who = names_of(&ctx.db, named, &rs).await?;
     let qs = &res.results;
     let mut head = vec!["提交时间".to_string()];
     if who.is_some() {
@@ -759,7 +766,7 @@ pub async fn answer(
     auth: &Authed,
     id: i64,
     unit: Option<i64>,
-    given: &[QuestionAnswer],
+    read: impl FnOnce(&[Question]) -> Vec<QuestionAnswer>,
 ) -> Result<MySurvey, AppError> {
     let (s, homes) = load_mine(ctx, auth, id).await?;
     let unit = match unit {
@@ -772,7 +779,8 @@ pub async fn answer(
         return Err(AppError::conflict("state", "cm.err.survey_closed"));
     }
     let questions: Vec<Question> = serde_json::from_str(&s.questions).unwrap_or_default();
-    let clean = check_answers(&questions, given).map_err(field_err)?;
+    let given = read(&questions);
+    let clean = check_answers(&questions, &given).map_err(field_err)?;
     let key = taker(&s, unit, auth.user_id);
     let rows = |response: i64| -> Vec<answers::ActiveModel> {
         let mut v = vec![];

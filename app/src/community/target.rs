@@ -126,6 +126,16 @@ where
     Ok(homes.len())
 }
 
+/// Whether staff member `user` may see who residents of `community` are (names beside unit
+/// numbers on survey answers and event sign-ups): `people.read` over it.
+pub async fn may_see_people<C: ConnectionTrait>(c: &C, user: UserId, community: i64) -> Result<bool, AppError> {
+    Ok(
+        crate::access::service::scope_for(c, user, crate::access::model::Permission::PeopleRead)
+            .await?
+            .covers(OrgId(community)),
+    )
+}
+
 /// For each stored target (JSON building ids, JSON unit ids), its building codes and unit
 /// numbers in natural order: two queries whatever the number of targets.
 pub async fn labels<'a, C: ConnectionTrait>(

@@ -969,6 +969,28 @@ async fn seats_go_first_come_first_served_and_a_cancellation_lets_the_line_in() 
     // Staff see the sign-ups, check a household in once, and nobody else's office sees it.
     let d = w.get(&format!("/api/v1/events/{id}"), Some(&e.pm)).await.json();
     assert_eq!(d["event"]["taken"], 4);
+    assert_ne!(d["signups"][0]["name"], "", "the manager may read people: {d}");
+    // Staff who may publish but not read people see the units at the door, not who they are.
+    {
+        use app::db::entities::{role_permissions, roles};
+        let role = roles::Entity::find()
+            .filter(roles::Column::Code.eq("customer_service"))
+            .one(&w.ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        role_permissions::Entity::delete_many()
+            .filter(role_permissions::Column::RoleId.eq(role.id))
+            .filter(role_permissions::Column::Permission.eq("people.read"))
+            .exec(&w.ctx.db)
+            .await
+            .unwrap();
+    }
+    w.staff("cs.a", "甲客服", "customer_service", w.office_a).await;
+    let cs = w.token("cs.a").await;
+    let seen = w.get(&format!("/api/v1/events/{id}"), Some(&cs)).await.json();
+    assert_eq!(seen["signups"][0]["unit"], d["signups"][0]["unit"], "{seen}");
+    assert_eq!(seen["signups"][0]["name"], "", "{seen}");
     assert_eq!(d["event"]["confirmed"], 2);
     assert_eq!(d["event"]["waitlisted"], 0);
     let first = d["signups"][0]["id"].as_i64().unwrap();
