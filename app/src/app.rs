@@ -9,6 +9,7 @@ use crate::billing::ui::{
     BillRunPage, CounterPage, DayEndPage, ItemsPage, MetersPage, MyBillsPage, NoticePage, ReceiptPage, ReportsPage,
     SettingsPage,
 };
+use crate::community::ui::committee::{CommitteeNoticePage, CommitteeNoticesPage};
 use crate::community::ui::events::{EventPage, EventsPage};
 use crate::community::ui::staff::{NoticeAdminPage, NoticesAdminPage};
 use crate::community::ui::staff_events::{EventAdminPage, EventsAdminPage};
@@ -181,6 +182,11 @@ crate::lazy_pages!(mod events {
     List => view! { <EventsPage /> },
     Event => view! { <EventPage /> },
 });
+// The owners' committee's notices: only its members open them.
+crate::lazy_pages!(mod committee_notices {
+    Page => view! { <CommitteeNoticesPage /> },
+    Notice => view! { <CommitteeNoticePage /> },
+});
 crate::lazy_pages!(mod assembly {
     List => view! { <AssemblyPage /> },
 });
@@ -218,6 +224,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/community/assembly/", &[assembly_meeting::prefetch]),
     ("/community/assembly", &[assembly::prefetch]),
     ("/community/notices", &[notices::prefetch]),
+    ("/community/committee-notices", &[committee_notices::prefetch]),
     ("/community/surveys", &[surveys::prefetch]),
     ("/community/events", &[events::prefetch]),
     ("/community", &[tab_community::prefetch]),
@@ -359,6 +366,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/repair/:id") view={Lazy::<repair_more::MyTicket>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community") view={Lazy::<tab_community::Community>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/notices") view={Lazy::<notices::List>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/committee-notices") view={Lazy::<committee_notices::Page>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/committee-notices/:id") view={Lazy::<committee_notices::Notice>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/notices/:id") view={Lazy::<notices::Notice>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/surveys") view={Lazy::<surveys::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/surveys/:id") view={Lazy::<surveys::Survey>::new()} ssr=SsrMode::InOrder />

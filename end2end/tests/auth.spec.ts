@@ -35,6 +35,9 @@ test("a resident signs up, logs out and logs back in", async ({ page }) => {
   await shot(page, "signup-code-375");
   await signup.enterCode(phone);
   await expectLoggedInHome(page, "您好，测试住户");
+  // No home on record yet: 首页 says so and leads to binding one.
+  await expect(page.getByTestId("home-bind")).toContainText("还没有绑定房屋");
+  await expect(page.getByTestId("home-due")).toHaveCount(0);
   await shot(page, "home-resident-375");
 
   await new ResidentApp(page).followTab("我的");

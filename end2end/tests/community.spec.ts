@@ -1,4 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
+import { png, pdf } from "./fixtures/files";
 import { BackOffice, hydrated, LoginPage, shot } from "./fixtures/pages";
 
 // 社区 → 公告. The demo's manager of 桂花苑 wrote five notices when the demo loaded: a water cut
@@ -79,6 +80,15 @@ test("a manager writes to building 2's tenants, sees who has not read it and rem
   await form.getByRole("button", { name: "发布公告" }).click();
   await expect(form.getByText("有房号在这个小区找不到")).toBeVisible();
   await form.getByLabel(/指定房号/).fill("");
+  // A photo of the corridor and the clean-up list as a PDF go with it.
+  const photos = form.getByTestId("photo-picker");
+  await photos.getByLabel("从相册选择").setInputFiles({ name: "corridor.png", mimeType: "image/png", buffer: png(120, 90) });
+  await expect(photos.locator(".photo-picker__thumb")).toHaveCount(1);
+  const docs = form.getByTestId("doc-picker");
+  await expect(docs).toContainText("附件");
+  await docs.getByLabel("选择 PDF").setInputFiles({ name: "清理清单.pdf", mimeType: "application/pdf", buffer: pdf(40) });
+  await expect(docs.getByText("清理清单.pdf")).toBeVisible();
+  await expect(photos.locator(".photo-picker__status")).toHaveCount(0);
   await form.getByRole("button", { name: "发布公告" }).click();
   await expect(staff.getByText("公告已保存，将按时发送")).toBeVisible();
   const row = staff.getByTestId("staff-notices").getByRole("row").filter({ hasText: "租户：楼道堆物清理" });
@@ -101,6 +111,15 @@ test("a manager writes to building 2's tenants, sees who has not read it and rem
   await tenant.getByText("租户：楼道堆物清理").click();
   await expect(tenant.getByTestId("notice")).toContainText("本周五前请清理楼道堆放物品");
   await expect(tenant.getByTestId("notice")).not.toContainText("alert");
+  // The photo shows (its thumbnail loads) and the PDF opens.
+  const thumb = tenant.getByTestId("photos").locator("img");
+  await expect(thumb).toHaveCount(1);
+  await expect.poll(() => thumb.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+  const doc = tenant.getByTestId("documents").getByRole("link", { name: "清理清单.pdf" });
+  const res = await tenant.request.get((await doc.getAttribute("href"))!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("application/pdf");
+  await shot(tenant, "community-notice-files-375");
   await tenantCtx.close();
 
   // Staff see one household read it, the others listed as unread, and remind only them.
@@ -119,4 +138,55 @@ test("a manager writes to building 2's tenants, sees who has not read it and rem
   await staff.getByTestId("remind").click();
   await expect(staff.getByText("一小时内已提醒过")).toBeVisible();
   await staff.close();
+});
+
+test("the owners' committee signs a notice to the owners and follows its receipts (375 px)", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+  const chair = await ctx.newPage();
+  // 13800000001 chairs 桂花苑's owners' committee in the demo.
+  await new LoginPage(chair).loginAsResident("13800000001");
+  await chair.goto("/community/assembly");
+  await hydrated(chair);
+  await chair.getByTestId("committee-notices-link").click();
+  await expect(chair).toHaveURL(/\/community\/committee-notices$/);
+  await hydrated(chair);
+  const form = chair.getByTestId("notice-form");
+  // No emergency for the committee: that is the property office's.
+  await expect(form.getByLabel("类型").locator("option")).toHaveCount(2);
+  await form.getByLabel("标题").fill("业委会：公共收益使用意见征集");
+  await form.getByLabel("正文").fill("请各位业主于月底前向业委会提出公共收益使用建议。");
+  await form.getByLabel("仅业主").check();
+  await form.getByRole("button", { name: "发布公告" }).click();
+  await expect(chair.getByText("公告已保存，将按时发送")).toBeVisible();
+  const sent = chair.getByTestId("committee-notices").locator("li").filter({ hasText: "公共收益使用意见征集" });
+  await expect(async () => {
+    await chair.reload();
+    await hydrated(chair);
+    await expect(sent.getByTestId("read-count")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(sent.getByTestId("read-count")).toContainText(/^0 \/ \d+ 户已读$/);
+  await shot(chair, "community-committee-375");
+
+  // An owner reads it signed by the committee; the chair sees one household more has read it.
+  const ownerCtx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+  const owner = await ownerCtx.newPage();
+  await new LoginPage(owner).loginAsResident("13800000024");
+  await owner.goto("/community/notices");
+  await hydrated(owner);
+  const item = owner.getByTestId("notice-list").locator("a").filter({ hasText: "公共收益使用意见征集" });
+  await expect(item).toContainText("业委会");
+  await item.click();
+  await expect(owner.getByTestId("notice")).toContainText("业主委员会发布");
+  await ownerCtx.close();
+  await chair.reload();
+  await hydrated(chair);
+  await expect(sent.getByTestId("read-count")).toContainText(/^1 \/ \d+ 户已读$/);
+  // Its page says who has not read it yet, as staff's does.
+  await sent.locator("a").click();
+  await expect(chair).toHaveURL(/\/community\/committee-notices\/\d+$/);
+  await hydrated(chair);
+  await expect(chair.getByTestId("stat-read")).toHaveText("1");
+  await expect(chair.getByTestId("unread-units").locator("li").first()).toBeVisible();
+  await shot(chair, "community-committee-notice-375");
+  await ctx.close();
 });

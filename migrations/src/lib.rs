@@ -30,6 +30,7 @@ mod m20261210_000001_gov_proxies;
 mod m20261211_000001_community_notices;
 mod m20261212_000001_community_surveys;
 mod m20261213_000001_community_events;
+mod m20261214_000001_committee_notices;
 mod util;
 
 pub struct Migrator;
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_community_notices::Migration),
             Box::new(m20261212_000001_community_surveys::Migration),
             Box::new(m20261213_000001_community_events::Migration),
+            Box::new(m20261214_000001_committee_notices::Migration),
         ]
     }
 }

@@ -92,6 +92,9 @@ async fn run(label: &str, url: Option<&str>) {
             units: String::new(),
             publish_at: String::new(),
             ends_at: String::new(),
+            documents: vec![],
+            photos: vec![],
+            by_committee: false,
         },
     )
     .await

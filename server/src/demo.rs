@@ -1563,6 +1563,9 @@ mod community {
                     units: String::new(),
                     publish_at: String::new(),
                     ends_at,
+                    documents: vec![],
+                    photos: vec![],
+                    by_committee: false,
                 },
             )
             .await

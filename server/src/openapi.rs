@@ -217,6 +217,8 @@ impl Modify for CommonErrors {
         app::community::rest::notices_create,
         app::community::rest::notices_get,
         app::community::rest::receipts_xlsx,
+        app::community::rest::notices_document,
+        app::community::rest::notices_photo,
         app::community::rest::notices_remind,
         app::community::rest::notices_withdraw,
         app::community::rest::my_notices,
@@ -235,13 +237,16 @@ impl Modify for CommonErrors {
         app::community::rest::events_get,
         app::community::rest::events_check_in,
         app::community::rest::events_cancel,
+        app::community::rest::events_photos_add,
+        app::community::rest::events_photo,
         app::community::rest::my_events,
         app::community::rest::my_event,
         app::community::rest::my_event_sign_up,
         app::community::rest::my_event_cancel,
+        app::home::rest::my_home,
     ),
     modifiers(&Bearer, &CommonErrors),
-    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"), (name = "community"))
+    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"), (name = "community"), (name = "home"))
 )]
 pub struct ApiDoc;
 

@@ -305,6 +305,47 @@ pub async fn my_accounts(ctx: &AppCtx, auth: &Authed) -> Result<Vec<UnitAccount>
     Ok(out)
 }
 
+/// What each of the resident's homes owes today (principal and late fees), in one query for
+/// the lines of all of them.
+pub async fn my_dues(ctx: &AppCtx, auth: &Authed) -> Result<Vec<HomeDue>, AppError> {
+    let units: Vec<i64> = crate::estate::service::my_unit_ids(&ctx.db, auth.user_id)
+        .await?
+        .into_iter()
+        .map(|u| u.0)
+        .collect();
+    if units.is_empty() {
+        return Ok(vec![]);
+    }
+    let briefs = crate::estate::service::unit_briefs(&ctx.db, &units).await?;
+    let open = bill_lines::Entity::find()
+        .filter(bill_lines::Column::UnitId.is_in(units.clone()))
+        .filter(
+            Expr::col(bill_lines::Column::Amount)
+                .gt(Expr::col(bill_lines::Column::Paid).add(Expr::col(bill_lines::Column::Adjusted))),
+        )
+        .order_by_asc(bill_lines::Column::Period)
+        .order_by_asc(bill_lines::Column::Id)
+        .all(&ctx.db)
+        .await?;
+    let rows = line_rows(&ctx.db, open).await?;
+    Ok(briefs
+        .into_iter()
+        .map(|b| {
+            let mine: Vec<&LineRow> = rows.iter().filter(|l| l.unit_id == b.id).collect();
+            HomeDue {
+                unit_id: b.id,
+                unit: b.number,
+                community: b.community,
+                due: mine.iter().fold(Money::ZERO, |a, l| a + l.outstanding),
+                late_fees: mine.iter().fold(Money::ZERO, |a, l| a + l.late_fee),
+                lines: mine.len() as u32,
+                oldest: mine.first().map(|l| l.period.clone()),
+                overdue: mine.iter().any(|l| l.overdue),
+            }
+        })
+        .collect())
+}
+
 /// True when the resident's household holds `unit` now.
 pub async fn is_my_unit(ctx: &AppCtx, auth: &Authed, unit: i64) -> Result<bool, AppError> {
     Ok(crate::estate::service::my_unit_ids(&ctx.db, auth.user_id)

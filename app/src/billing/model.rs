@@ -674,6 +674,26 @@ pub struct ReceiptLine {
     pub late_fee: Money,
 }
 
+/// What one of the resident's homes owes today, as 首页 shows it: the unpaid principal, the
+/// late fees on it, and the oldest unpaid month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HomeDue {
+    pub unit_id: i64,
+    pub unit: String,
+    pub community: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub due: Money,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub late_fees: Money,
+    /// Unpaid lines.
+    pub lines: u32,
+    /// `YYYY-MM` of the oldest unpaid line; none when nothing is owed.
+    pub oldest: Option<String>,
+    /// Some unpaid line is past its due date.
+    pub overdue: bool,
+}
+
 /// Everything the counter (and the resident's 缴费 tab) shows for one unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

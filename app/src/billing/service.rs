@@ -384,8 +384,9 @@ pub async fn still_owing<C: ConnectionTrait>(
         .collect())
 }
 
-/// Whether `unit` is one of the caller's homes.
-pub use super::counter::{is_my_unit, reverse_unpaid};
+/// Whether `unit` is one of the caller's homes, what each of them owes today, and taking back
+/// what a cancelled charge left unpaid.
+pub use super::counter::{is_my_unit, my_dues, reverse_unpaid};
 
 /// A receipt as online payment sees it.
 #[derive(Debug, Clone)]

@@ -5,17 +5,23 @@ use crate::shared::error::AppError;
 use crate::shared::ids::OrgId;
 use leptos::prelude::*;
 
-/// The building ids of a form's hidden field (`3,5`).
+/// The ids of a form's hidden field (`3,5`); one that is no number is `message` on `field`.
 #[cfg(feature = "ssr")]
-fn building_ids(s: &str) -> Result<Vec<i64>, AppError> {
+fn id_list(s: &str, field: &str, message: &str) -> Result<Vec<i64>, AppError> {
     s.split(',')
         .filter(|b| !b.trim().is_empty())
         .map(|b| {
             b.trim()
                 .parse::<i64>()
-                .map_err(|_| AppError::validation("buildings", "cm.err.building"))
+                .map_err(|_| AppError::validation(field, message))
         })
         .collect()
+}
+
+/// The building ids of a form's hidden field (`3,5`).
+#[cfg(feature = "ssr")]
+fn building_ids(s: &str) -> Result<Vec<i64>, AppError> {
+    id_list(s, "buildings", "cm.err.building")
 }
 
 /// The 社区 tab's notices, surveys and events, in one request.
@@ -67,6 +73,9 @@ pub async fn create_notice(
     #[server(default)] units: String,
     #[server(default)] publish_at: String,
     #[server(default)] ends_at: String,
+    #[server(default)] documents: String,
+    #[server(default)] photos: String,
+    #[server(default)] by_committee: bool,
 ) -> Result<NoticeSummary, AppError> {
     crate::web::serve(async |ctx, meta, auth| {
         use super::model::{Audience, NewNotice, NoticeCategory, NoticeKind};
@@ -82,10 +91,25 @@ pub async fn create_notice(
             units,
             publish_at,
             ends_at,
+            documents: id_list(&documents, "documents", "err.doc_not_yours")?,
+            photos: id_list(&photos, "photos", "err.photo_not_yours")?,
+            by_committee,
         };
         super::notices::create(&ctx, &meta, &auth, notice).await
     })
     .await
+}
+
+/// The communities whose owners' committee the caller sits on (the committee's notice form).
+#[server]
+pub async fn committee_notice_communities() -> Result<Vec<OrgChoice>, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::notices::committee_choices(&ctx, &auth).await).await
+}
+
+/// The owners' committee's notices, for its members.
+#[server]
+pub async fn committee_notices() -> Result<Vec<NoticeSummary>, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::notices::committee_list(&ctx, &auth).await).await
 }
 
 /// The notices of the caller's scope, newest first.
@@ -318,6 +342,16 @@ pub async fn create_event(
 #[server]
 pub async fn check_in(id: i64, signup: i64) -> Result<super::model::EventDetail, AppError> {
     crate::web::serve(async |ctx, meta, auth| super::events::check_in(&ctx, &meta, &auth, id, signup).await).await
+}
+
+/// Adds photos taken at an event that has begun (`photos`: comma-separated upload ids).
+#[server]
+pub async fn add_event_photos(id: i64, photos: String) -> Result<super::model::EventDetail, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let photos = id_list(&photos, "photos", "err.photo_not_yours")?;
+        super::events::add_photos(&ctx, &meta, &auth, id, &photos).await
+    })
+    .await
 }
 
 /// Cancels an event.

@@ -36,6 +36,8 @@ const PER_HOUSEHOLD_MAX: u32 = 20;
 const CAPACITY_MAX: u32 = 100_000;
 /// The reminder goes this long before the start.
 const REMIND_BEFORE_HOURS: i64 = 24;
+/// The files area's kind for an event's photos.
+const PHOTO_KIND: &str = "cm_event_photo";
 
 fn time(field: &str, s: &str) -> Result<Option<DateTime<Utc>>, AppError> {
     parse_local_minute(s).map_err(|_| AppError::validation(field, "cm.err.time"))
@@ -384,12 +386,81 @@ pub async fn detail(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) ->
             ))
     });
     let body = e.body.clone();
+    let begun = begun(&e, Utc::now());
     let event = rows_of(&ctx.db, vec![e]).await?.pop().ok_or(AppError::Internal)?;
     Ok(EventDetail {
         event,
         body,
         signups: out,
+        begun,
+        photos: photos_of(&ctx.db, id).await?,
     })
+}
+
+/// Published and under way or over (photos may be added).
+fn begun(e: &events::Model, now: DateTime<Utc>) -> bool {
+    e.state == EventState::Published.code() && now >= e.starts_at
+}
+
+async fn photos_of<C: ConnectionTrait>(c: &C, id: i64) -> Result<Vec<crate::files::model::FileRef>, AppError> {
+    Ok(crate::files::service::attached(c, PHOTO_KIND, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default())
+}
+
+/// Adds photos taken at the event, once it has begun (at most [`EVENT_PHOTOS_MAX`]); everyone
+/// it reached sees them on its page. Errors: `NotFound` outside the scope, `Conflict` before
+/// it begins or when it was cancelled, `Validation{photos}` for none, too many, or an upload
+/// not the caller's.
+pub async fn add_photos(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: i64,
+    photos: &[i64],
+) -> Result<EventDetail, AppError> {
+    let e = load(ctx, meta, auth, id).await?;
+    if e.state == EventState::Cancelled.code() {
+        return Err(AppError::conflict("state", "cm.err.event_cancelled"));
+    }
+    if !begun(&e, Utc::now()) {
+        return Err(AppError::conflict("photos", "cm.err.photos_before"));
+    }
+    if photos.is_empty() {
+        return Err(AppError::validation("photos", "cm.err.photos_none"));
+    }
+    let actor = actor_label(&ctx.db, auth.user_id).await;
+    with_txn!(ctx.db, |txn| {
+        crate::files::service::attach(&txn, auth.user_id, photos, PHOTO_KIND, id, EVENT_PHOTOS_MAX).await?;
+        audit::record(
+            &txn,
+            meta,
+            AuditEntry::new("community.event_photos", "event", id)
+                .actor(Some(auth.user_id), &actor)
+                .org(Some(OrgId(e.community_id)))
+                .summary(serde_json::json!({ "photos": photos.len() })),
+        )
+        .await?;
+        Ok(())
+    })?;
+    detail(ctx, meta, auth, id).await
+}
+
+/// One of an event's photos (or its thumbnail), for a household it reached and for staff
+/// whose scope holds it. Errors: `NotFound` for anyone else.
+pub async fn photo(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: i64,
+    file: i64,
+    thumb: bool,
+) -> Result<Vec<u8>, AppError> {
+    if load_mine(ctx, auth, id).await.is_err() {
+        load(ctx, meta, auth, id).await.map_err(|_| AppError::NotFound)?;
+    }
+    crate::files::service::read(ctx, file, PHOTO_KIND, id, thumb).await
 }
 
 /// Marks a household with confirmed seats as arrived. Errors: `NotFound` outside the scope or
@@ -751,6 +822,7 @@ pub async fn open(ctx: &AppCtx, auth: &Authed, id: i64) -> Result<MyEvent, AppEr
         .unwrap_or_default();
     let now = Utc::now();
     let state = EventState::at(&e.state, e.ends_at, now);
+    let photos = photos_of(&ctx.db, e.id).await?;
     Ok(MyEvent {
         id: e.id,
         open: state == EventState::Published && now < e.signup_until,
@@ -768,6 +840,7 @@ pub async fn open(ctx: &AppCtx, auth: &Authed, id: i64) -> Result<MyEvent, AppEr
         state,
         homes,
         mine,
+        photos,
     })
 }
 

@@ -27,6 +27,9 @@ pub mod model;
 pub mod notices;
 #[cfg(feature = "ssr")]
 pub mod rest;
+/// (ssr) What other areas may call: the 社区 tab's summary for 首页.
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod surveys;
 #[cfg(feature = "ssr")]

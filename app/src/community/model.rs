@@ -2,6 +2,7 @@
 //! audience reaches, how a resident's list is ordered, and how staff's inputs are read.
 use crate::code_enum;
 use crate::estate::model::Relation;
+use crate::files::model::{DocRef, FileRef};
 use crate::shared::ids::OrgId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -117,7 +118,21 @@ pub struct NewNotice {
     /// When it is archived, local time `YYYY-MM-DDTHH:MM`; empty: never.
     #[serde(default)]
     pub ends_at: String,
+    /// PDF attachments: ids from `POST /api/v1/files/documents`, at most 5.
+    #[serde(default)]
+    pub documents: Vec<i64>,
+    /// Photos under the text: ids from `POST /api/v1/files/photos`, at most 9.
+    #[serde(default)]
+    pub photos: Vec<i64>,
+    /// Written by the community's owners' committee (the caller sits on it; no
+    /// `notices.publish` needed): residents read it signed 业主委员会. Never an emergency.
+    #[serde(default)]
+    pub by_committee: bool,
 }
+
+/// At most this many PDFs and photos go with a notice.
+pub const NOTICE_DOCS_MAX: usize = 5;
+pub const NOTICE_PHOTOS_MAX: usize = 9;
 
 /// A notice in staff's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +141,8 @@ pub struct NoticeSummary {
     pub id: i64,
     pub community_id: OrgId,
     pub community: String,
+    /// Written by the owners' committee.
+    pub by_committee: bool,
     pub title: String,
     pub category: NoticeCategory,
     pub kind: NoticeKind,
@@ -167,6 +184,10 @@ pub struct NoticeDetail {
     pub unread_total: i64,
     pub reminders: i32,
     pub reminded_at: Option<String>,
+    /// Read at `/api/v1/notices/{id}/documents/{file}`.
+    pub documents: Vec<DocRef>,
+    /// Read at `/api/v1/notices/{id}/photos/{file}` (`?thumb=true`: the small one).
+    pub photos: Vec<FileRef>,
 }
 
 /// A notice in a resident's list.
@@ -178,6 +199,8 @@ pub struct MyNoticeRow {
     pub category: NoticeCategory,
     pub kind: NoticeKind,
     pub community: String,
+    /// Written by the owners' committee (signed 业主委员会), not the property company.
+    pub by_committee: bool,
     pub published_at: String,
     /// The start of its text, without markup.
     pub excerpt: String,
@@ -204,8 +227,14 @@ pub struct MyNotice {
     pub category: NoticeCategory,
     pub kind: NoticeKind,
     pub community: String,
+    /// Written by the owners' committee (signed 业主委员会), not the property company.
+    pub by_committee: bool,
     pub published_at: String,
     pub ends_at: Option<String>,
+    /// Read at `/api/v1/notices/{id}/documents/{file}`.
+    pub documents: Vec<DocRef>,
+    /// Read at `/api/v1/notices/{id}/photos/{file}` (`?thumb=true`: the small one).
+    pub photos: Vec<FileRef>,
 }
 
 /// Where a notice stands in a resident's list (smaller first): an emergency, a pinned one, an
@@ -817,6 +846,22 @@ pub struct EventDetail {
     pub event: EventSummary,
     pub body: String,
     pub signups: Vec<SignupRow>,
+    /// It has begun (and was not cancelled): photos may be added.
+    pub begun: bool,
+    /// Photos taken at the event, added once it has begun; read at
+    /// `/api/v1/events/{id}/photos/{file}` (`?thumb=true`: the small one).
+    pub photos: Vec<FileRef>,
+}
+
+/// At most this many photos go with an event.
+pub const EVENT_PHOTOS_MAX: usize = 30;
+
+/// Photos to add to an event that has begun (REST body).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EventPhotos {
+    /// Ids from `POST /api/v1/files/photos`.
+    pub photos: Vec<i64>,
 }
 
 /// An event in a resident's list.
@@ -879,6 +924,8 @@ pub struct MyEvent {
     pub homes: Vec<EventHome>,
     /// The sign-up of the caller's home (the first one signed up), if any.
     pub mine: Option<MySignup>,
+    /// Photos taken at the event (`/api/v1/events/{id}/photos/{file}`).
+    pub photos: Vec<FileRef>,
 }
 
 /// A household's sign-up (REST body).
@@ -912,6 +959,7 @@ pub fn promotions(mut free: i64, waiting: &[(i64, i32)]) -> Vec<i64> {
 /// A survey or an event on the 社区 tab: where it leads, what it is, a line under it
 /// (`note_key` worded with `at`), and a badge's message key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TabItem {
     pub href: String,
     pub title: String,
@@ -924,6 +972,7 @@ pub struct TabItem {
 /// unread; at most three) and how many are unread, the surveys waiting for the caller's answer,
 /// and the events coming up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommunityTab {
     pub notices: Vec<MyNoticeRow>,
     pub unread: i64,

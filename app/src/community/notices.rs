@@ -10,6 +10,8 @@ use crate::audit::service::{self as audit, AuditEntry};
 use crate::db::entities::{cm_notice_receipts as receipts, cm_notices as notices};
 use crate::db::AppCtx;
 use crate::estate::service as estate;
+use crate::files::model::{DocRef, FileRef};
+use crate::files::service as files;
 use crate::jobs::{queue, JobResult, NewJob};
 use crate::notify::model::Category;
 use crate::notify::service::{raise, Notice};
@@ -31,6 +33,55 @@ const BODY_MAX: usize = 20_000;
 const UNREAD_SHOWN: u64 = 200;
 /// How long after one reminder the next may go.
 const REMIND_GAP_MINUTES: i64 = 60;
+/// The files area's kinds for a notice's PDFs and photos.
+const DOC_KIND: &str = "cm_notice_doc";
+const PHOTO_KIND: &str = "cm_notice_photo";
+
+/// The communities whose owners' committee the caller sits on.
+async fn committee_communities(ctx: &AppCtx, auth: &Authed) -> Result<Vec<OrgId>, AppError> {
+    access::orgs_with_role(&ctx.db, auth.user_id, crate::governance::model::COMMITTEE_ROLE).await
+}
+
+/// Errors `Forbidden` unless the caller sits on `community`'s owners' committee.
+async fn sits_on_committee(ctx: &AppCtx, auth: &Authed, community: OrgId) -> Result<(), AppError> {
+    if committee_communities(ctx, auth).await?.contains(&community) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The communities whose committee the caller sits on, for the committee's notice form.
+pub async fn committee_choices(ctx: &AppCtx, auth: &Authed) -> Result<Vec<OrgChoice>, AppError> {
+    let mut out = vec![];
+    for id in committee_communities(ctx, auth).await? {
+        if let Some(n) = org::get(&ctx.db, id).await?.filter(|n| n.kind == OrgKind::Community) {
+            out.push(n);
+        }
+    }
+    Ok(OrgChoice::list(out))
+}
+
+/// The committee's notices of the communities whose committee the caller sits on, newest
+/// first (at most 100), with their read counts.
+pub async fn committee_list(ctx: &AppCtx, auth: &Authed) -> Result<Vec<NoticeSummary>, AppError> {
+    let mine: Vec<i64> = committee_communities(ctx, auth)
+        .await?
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
+    if mine.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let rows = notices::Entity::find()
+        .filter(notices::Column::CommunityId.is_in(mine))
+        .filter(notices::Column::ByCommittee.eq(true))
+        .order_by_desc(notices::Column::Id)
+        .limit(100)
+        .all(&ctx.db)
+        .await?;
+    rows_of(&ctx.db, rows).await
+}
 
 /// The communities the caller may write notices to.
 pub async fn communities(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Result<Vec<OrgChoice>, AppError> {
@@ -40,25 +91,36 @@ pub async fn communities(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Res
 }
 
 /// The buildings of `community` (id, code) a notice may be limited to. Errors: `NotFound`
-/// outside the caller's scope.
+/// outside the caller's scope (a member of its owners' committee is within it).
 pub async fn buildings(
     ctx: &AppCtx,
     meta: &RequestMeta,
     auth: &Authed,
     community: OrgId,
 ) -> Result<Vec<(i64, String)>, AppError> {
-    let scope = access::require(ctx, meta, auth, PERM).await?;
-    access::within(ctx, meta, auth, PERM, &scope, community).await?;
+    // The committee's members target their own community's buildings too.
+    if sits_on_committee(ctx, auth, community).await.is_err() {
+        let scope = access::require(ctx, meta, auth, PERM).await?;
+        access::within(ctx, meta, auth, PERM, &scope, community).await?;
+    }
     estate::buildings_of(&ctx.db, community.0).await
 }
 
-/// Saves a notice and queues its sending (now, or at `publish_at`). Errors: `Forbidden` without
-/// `notices.publish`, `NotFound` for a community outside the scope, `Validation` naming the
+/// Saves a notice and queues its sending (now, or at `publish_at`); one `by_committee` is the
+/// community's owners' committee's, written by one of its members. Errors: `Forbidden` without
+/// `notices.publish` (or, for the committee's, without a seat on it), `NotFound` for a community outside the scope, `Validation` naming the
 /// field (title, body, a building or unit number not of the community, a time unreadable or an
 /// end before the start).
 pub async fn create(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewNotice) -> Result<NoticeSummary, AppError> {
-    let scope = access::require(ctx, meta, auth, PERM).await?;
-    access::within(ctx, meta, auth, PERM, &scope, n.community_id).await?;
+    if n.by_committee {
+        sits_on_committee(ctx, auth, n.community_id).await?;
+        if n.kind == NoticeKind::Emergency {
+            return Err(AppError::validation("kind", "cm.err.committee_emergency"));
+        }
+    } else {
+        let scope = access::require(ctx, meta, auth, PERM).await?;
+        access::within(ctx, meta, auth, PERM, &scope, n.community_id).await?;
+    }
     if !org::get(&ctx.db, n.community_id)
         .await?
         .is_some_and(|c| c.kind == OrgKind::Community)
@@ -105,10 +167,13 @@ pub async fn create(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewNotic
             reminded_at: Set(None),
             author_id: Set(auth.user_id.0),
             created_at: Set(now),
+            by_committee: Set(n.by_committee),
             ..Default::default()
         }
         .insert(&txn)
         .await?;
+        files::attach_documents(&txn, auth.user_id, &n.documents, DOC_KIND, row.id, NOTICE_DOCS_MAX).await?;
+        files::attach(&txn, auth.user_id, &n.photos, PHOTO_KIND, row.id, NOTICE_PHOTOS_MAX).await?;
         queue::enqueue(
             &txn,
             &[NewJob {
@@ -124,7 +189,7 @@ pub async fn create(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, n: NewNotic
                 .actor(Some(auth.user_id), &actor)
                 .org(Some(n.community_id))
                 .summary(serde_json::json!({
-                    "title": title, "kind": n.kind.code(), "audience": n.audience.code(),
+                    "title": title, "kind": n.kind.code(), "audience": n.audience.code(), "by_committee": n.by_committee,
                     "buildings": buildings.len(), "units": units.len(),
                 })),
         )
@@ -140,8 +205,13 @@ fn inbox_notice(n: &notices::Model, dedupe: String) -> Notice {
     let category = NoticeCategory::parse(&n.category).unwrap_or(NoticeCategory::Notice);
     Notice {
         category: Category::Announcements,
-        // Staff write a notice in one language; it reaches everyone as written.
-        title: Msg::text(n.title.clone()),
+        // Staff write a notice in one language; it reaches everyone as written. The committee's
+        // is signed as theirs.
+        title: if n.by_committee {
+            Msg::key("cm.by_committee").then(Msg::text(format!(" · {}", n.title)))
+        } else {
+            Msg::text(n.title.clone())
+        },
         body: Msg::key(category.key()).then(Msg::text(format!(" · {}", excerpt(&n.body, 80)))),
         link: format!("/community/notices/{}", n.id),
         dedupe: Some(dedupe),
@@ -221,7 +291,8 @@ pub async fn remind_unread(ctx: &AppCtx, payload: &serde_json::Value) -> JobResu
         let audience = Audience::parse(&n.audience).unwrap_or(Audience::Everyone);
         let (_, users) = super::target::reach(&ctx.db, &unread, audience).await?;
         let mut note = inbox_notice(&n, format!("cm-notice:{id}:r{round}"));
-        note.title = Msg::key("cm.remind_title").then(Msg::text(n.title.clone()));
+        // Signed as the first one was (the committee's says so).
+        note.title = Msg::key("cm.remind_title").then(note.title);
         for chunk in users.chunks(1_000) {
             with_txn!(ctx.db, |txn| { raise(&txn, chunk, &note).await })?;
         }
@@ -259,6 +330,7 @@ async fn rows_of<C: ConnectionTrait>(c: &C, rows: Vec<notices::Model>) -> Result
             id: n.id,
             community_id: OrgId(n.community_id),
             community: names.get(&n.community_id).cloned().unwrap_or_default(),
+            by_committee: n.by_committee,
             title: n.title,
             category: NoticeCategory::parse(&n.category).unwrap_or(NoticeCategory::Notice),
             kind: NoticeKind::parse(&n.kind).unwrap_or(NoticeKind::Normal),
@@ -290,11 +362,31 @@ pub async fn list(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed) -> Result<Vec
     rows_of(&ctx.db, rows).await
 }
 
+/// One of the owners' committee the caller sits on, or a notice within the caller's
+/// `notices.publish` scope (the committee first, so that a member's reading logs no denial).
 async fn load(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -> Result<notices::Model, AppError> {
+    if let Some(n) = notices::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .filter(|n| n.by_committee)
+    {
+        if sits_on_committee(ctx, auth, OrgId(n.community_id)).await.is_ok() {
+            return Ok(n);
+        }
+    }
     access::record_within(ctx, meta, auth, PERM, notices::Entity::find_by_id(id), |n| {
         OrgId(n.community_id)
     })
     .await
+}
+
+/// The owners' committee's notice is theirs: staff read its receipts, but only a member of the
+/// committee reminds or withdraws it. Errors: `Conflict{state}` for anyone else.
+async fn may_act(ctx: &AppCtx, auth: &Authed, n: &notices::Model) -> Result<(), AppError> {
+    if n.by_committee && sits_on_committee(ctx, auth, OrgId(n.community_id)).await.is_err() {
+        return Err(AppError::conflict("state", "cm.err.committee_only"));
+    }
+    Ok(())
 }
 
 /// One notice with who has not read it. Errors: `NotFound` outside the caller's scope.
@@ -326,6 +418,7 @@ async fn detail_of<C: ConnectionTrait>(c: &C, n: notices::Model) -> Result<Notic
         .collect();
     unread.sort_by_key(|u| estate::natural_key(&u.number));
     let body = n.body.clone();
+    let (documents, photos) = attachments(c, n.id).await?;
     let reminders = n.reminders;
     let reminded_at = n.reminded_at.map(format_local);
     let notice = rows_of(c, vec![n]).await?.pop().ok_or(AppError::Internal)?;
@@ -336,7 +429,54 @@ async fn detail_of<C: ConnectionTrait>(c: &C, n: notices::Model) -> Result<Notic
         unread_total,
         reminders,
         reminded_at,
+        documents,
+        photos,
     })
+}
+
+/// A notice's PDFs and photos.
+async fn attachments<C: ConnectionTrait>(c: &C, id: i64) -> Result<(Vec<DocRef>, Vec<FileRef>), AppError> {
+    let documents = files::documents_of(c, DOC_KIND, id).await?;
+    let photos = files::attached(c, PHOTO_KIND, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok((documents, photos))
+}
+
+/// Whether the caller may see notice `id`'s files: it reached one of their homes, or it is
+/// within their `notices.publish` scope. Errors: `NotFound` otherwise.
+async fn may_see(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -> Result<(), AppError> {
+    let (reached, _) = my_receipts(&ctx.db, auth.user_id, Some(id)).await?;
+    if reached.is_empty() {
+        load(ctx, meta, auth, id).await.map_err(|_| AppError::NotFound)?;
+    }
+    Ok(())
+}
+
+/// One of a notice's PDFs, for whoever may see the notice.
+pub async fn document(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: i64,
+    file: i64,
+) -> Result<(DocRef, Vec<u8>), AppError> {
+    may_see(ctx, meta, auth, id).await?;
+    files::read_document(ctx, file, DOC_KIND, id).await
+}
+
+/// One of a notice's photos (or its thumbnail), for whoever may see the notice.
+pub async fn photo(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    auth: &Authed,
+    id: i64,
+    file: i64,
+    thumb: bool,
+) -> Result<Vec<u8>, AppError> {
+    may_see(ctx, meta, auth, id).await?;
+    files::read(ctx, file, PHOTO_KIND, id, thumb).await
 }
 
 /// Pushes the notice once more to the households that have not read it (at most once an
@@ -344,6 +484,7 @@ async fn detail_of<C: ConnectionTrait>(c: &C, n: notices::Model) -> Result<Notic
 /// everyone has read it, or when the last reminder went less than an hour ago.
 pub async fn remind(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -> Result<NoticeDetail, AppError> {
     let n = load(ctx, meta, auth, id).await?;
+    may_act(ctx, auth, &n).await?;
     if n.state != NoticeState::Published.code() {
         return Err(AppError::conflict("state", "cm.err.not_published"));
     }
@@ -388,7 +529,7 @@ pub async fn remind(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) ->
             AuditEntry::new("community.notice_remind", "notice", id)
                 .actor(Some(auth.user_id), &actor)
                 .org(Some(OrgId(n.community_id)))
-                .summary(serde_json::json!({ "unread": unread })),
+                .summary(serde_json::json!({ "unread": unread, "by_committee": n.by_committee })),
         )
         .await?;
         Ok(())
@@ -400,6 +541,7 @@ pub async fn remind(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) ->
 /// `NotFound` outside the scope, `Conflict` when already withdrawn.
 pub async fn withdraw(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) -> Result<NoticeDetail, AppError> {
     let n = load(ctx, meta, auth, id).await?;
+    may_act(ctx, auth, &n).await?;
     let actor = actor_label(&ctx.db, auth.user_id).await;
     with_txn!(ctx.db, |txn| {
         let done = notices::Entity::update_many()
@@ -419,7 +561,7 @@ pub async fn withdraw(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) 
             AuditEntry::new("community.notice_withdraw", "notice", id)
                 .actor(Some(auth.user_id), &actor)
                 .org(Some(OrgId(n.community_id)))
-                .summary(serde_json::json!({ "title": n.title })),
+                .summary(serde_json::json!({ "title": n.title, "by_committee": n.by_committee })),
         )
         .await?;
         Ok(())
@@ -546,6 +688,7 @@ pub async fn mine(ctx: &AppCtx, auth: &Authed, category: Option<NoticeCategory>)
                 category: cat,
                 kind,
                 community: names.get(&n.community_id).cloned().unwrap_or_default(),
+                by_committee: n.by_committee,
                 published_at: format_local(published),
                 read,
             },
@@ -581,6 +724,7 @@ pub async fn open(ctx: &AppCtx, auth: &Authed, id: i64) -> Result<MyNotice, AppE
         .await?
         .map(|c| c.name)
         .unwrap_or_default();
+    let (documents, photos) = attachments(&ctx.db, n.id).await?;
     Ok(MyNotice {
         id: n.id,
         title: n.title,
@@ -588,8 +732,11 @@ pub async fn open(ctx: &AppCtx, auth: &Authed, id: i64) -> Result<MyNotice, AppE
         category: NoticeCategory::parse(&n.category).unwrap_or(NoticeCategory::Notice),
         kind: NoticeKind::parse(&n.kind).unwrap_or(NoticeKind::Normal),
         community,
+        by_committee: n.by_committee,
         published_at: format_local(n.published_at.unwrap_or(n.publish_at)),
         ends_at: n.ends_at.map(format_local),
+        documents,
+        photos,
     })
 }
 
@@ -634,8 +781,7 @@ pub fn sanitize(input: &str) -> String {
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some("noopener noreferrer nofollow"))
         .attribute_filter(|el, attr, value| {
-            let elsewhere = !value.starts_with('/') || value.starts_with("//");
-            if el == "img" && attr == "src" && elsewhere {
+            if el == "img" && attr == "src" && !own_image(value) {
                 None
             } else {
                 Some(value.into())
@@ -643,6 +789,22 @@ pub fn sanitize(input: &str) -> String {
         })
         .clean(&html)
         .to_string()
+}
+
+/// An image a notice may show: an upload of Linli's own (`/api/v1/files/…`, a notice's or an
+/// event's photo), never another site nor any other address of this one (an image's address is
+/// fetched with the reader's cookie, so `/api/v1/me/…` would act as them).
+fn own_image(src: &str) -> bool {
+    let lower = src.to_ascii_lowercase();
+    let plain = !lower.contains("..") && !lower.contains("%2e") && !lower.contains('\\') && !lower.contains("//");
+    let photo = |area: &str| {
+        src.strip_prefix(area)
+            .and_then(|r| r.split_once('/'))
+            .is_some_and(|(id, rest)| {
+                !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with("photos/")
+            })
+    };
+    plain && (src.starts_with("/api/v1/files/") || photo("/api/v1/notices/") || photo("/api/v1/events/"))
 }
 
 fn looks_like_html(s: &str) -> bool {
@@ -726,6 +888,36 @@ mod tests {
             text_of("<p>因检修，<strong>明日</strong>停水。</p><p>请储水</p>"),
             "因检修，明日停水。 请储水"
         );
+    }
+
+    #[test]
+    fn images_come_only_from_linlis_own_uploads() {
+        for ok in [
+            "/api/v1/files/1",
+            "/api/v1/notices/3/photos/9",
+            "/api/v1/notices/3/photos/9?thumb=true",
+            "/api/v1/events/12/photos/4",
+        ] {
+            assert!(own_image(ok), "{ok}");
+        }
+        // Anything else of this site would be fetched with the reader's cookie.
+        for bad in [
+            "/api/v1/me/notices/5",
+            "/api/v1/files/../me/notices/5",
+            "/api/v1/files/%2E%2E/me/notices/5",
+            "/api/v1/notices/x/photos/1",
+            "/api/v1/notices/3/receipts.xlsx",
+            "//evil.example/x.png",
+            "/api/v1/files//evil",
+            "https://evil.example/x.png",
+            "/logout",
+        ] {
+            assert!(!own_image(bad), "{bad}");
+        }
+        let clean =
+            sanitize(r#"<p>见图</p><img src="/api/v1/me/notices/5"><img src="/api/v1/notices/3/photos/9?thumb=true">"#);
+        assert!(!clean.contains("/api/v1/me/"), "{clean}");
+        assert!(clean.contains("/api/v1/notices/3/photos/9"), "{clean}");
     }
 
     #[test]

@@ -124,6 +124,44 @@ pub async fn my_notice(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<MyNotice
         .map_err(|e| api.err(e))
 }
 
+/// Which size of a photo.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ThumbQuery {
+    /// The 320 px thumbnail instead of the full photo.
+    #[serde(default)]
+    pub thumb: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/notices/{id}/documents/{file}", tag = "community",
+    params(("id" = i64, Path), ("file" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+/// A notice's PDF, for a household it reached and for staff whose scope holds it.
+pub async fn notices_document(api: ApiCtx, Path((id, file)): Path<(i64, i64)>) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let (doc, bytes) = notices::document(&api.ctx, &api.meta, auth, id, file)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(crate::files::rest::document_response(&doc, bytes))
+}
+
+#[utoipa::path(get, path = "/api/v1/notices/{id}/photos/{file}", tag = "community",
+    params(("id" = i64, Path), ("file" = i64, Path), ThumbQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+/// A notice's photo, for a household it reached and for staff whose scope holds it.
+pub async fn notices_photo(
+    api: ApiCtx,
+    Path((id, file)): Path<(i64, i64)>,
+    q: Result<Query<ThumbQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    let bytes = notices::photo(&api.ctx, &api.meta, auth, id, file, q.thumb)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(crate::files::rest::photo_response(bytes))
+}
+
 #[utoipa::path(get, path = "/api/v1/surveys", tag = "community", security(("bearer" = [])),
     responses((status = 200, body = Vec<SurveySummary>), (status = 403, body = ErrorBody)))]
 /// Surveys of the communities in the caller's scope, newest first (at most 100), with how many
@@ -290,6 +328,40 @@ pub async fn events_check_in(api: ApiCtx, Path((id, signup)): Path<(i64, i64)>) 
         .map_err(|e| api.err(e))
 }
 
+#[utoipa::path(post, path = "/api/v1/events/{id}/photos", tag = "community", params(("id" = i64, Path)),
+    request_body = EventPhotos, security(("bearer" = [])),
+    responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Adds photos taken at an event that has begun; everyone it reached sees them.
+pub async fn events_photos_add(
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    ApiJson(p): ApiJson<EventPhotos>,
+) -> Result<Json<EventDetail>, ApiError> {
+    let auth = api.authed()?;
+    events::add_photos(&api.ctx, &api.meta, auth, id, &p.photos)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{id}/photos/{file}", tag = "community",
+    params(("id" = i64, Path), ("file" = i64, Path), ThumbQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+/// An event's photo, for a household it reached and for staff whose scope holds it.
+pub async fn events_photo(
+    api: ApiCtx,
+    Path((id, file)): Path<(i64, i64)>,
+    q: Result<Query<ThumbQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    let bytes = events::photo(&api.ctx, &api.meta, auth, id, file, q.thumb)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(crate::files::rest::photo_response(bytes))
+}
+
 #[utoipa::path(post, path = "/api/v1/events/{id}/cancellation", tag = "community", params(("id" = i64, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -352,6 +424,8 @@ pub fn router() -> Router<AppCtx> {
         .route("/notices", get(notices_list).post(notices_create))
         .route("/notices/{id}", get(notices_get))
         .route("/notices/{id}/receipts.xlsx", get(receipts_xlsx))
+        .route("/notices/{id}/documents/{file}", get(notices_document))
+        .route("/notices/{id}/photos/{file}", get(notices_photo))
         .route("/notices/{id}/reminders", post(notices_remind))
         .route("/notices/{id}/withdrawal", post(notices_withdraw))
         .route("/me/notices", get(my_notices))
@@ -368,6 +442,8 @@ pub fn router() -> Router<AppCtx> {
         .route("/events/{id}", get(events_get))
         .route("/events/{id}/signups/{signup}/check-in", post(events_check_in))
         .route("/events/{id}/cancellation", post(events_cancel))
+        .route("/events/{id}/photos", post(events_photos_add))
+        .route("/events/{id}/photos/{file}", get(events_photo))
         .route("/me/events", get(my_events))
         .route("/me/events/{id}", get(my_event))
         .route("/me/events/{id}/signup", put(my_event_sign_up).delete(my_event_cancel))

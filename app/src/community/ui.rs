@@ -5,12 +5,14 @@ use super::api::{community_tab, open_notice, resident_notices};
 use super::model::{MyNoticeRow, NoticeCategory, NoticeKind, TabItem};
 use crate::access::model::Me;
 use crate::access::ui::RequireLogin;
+use crate::files::model::{size_label, DocRef, FileRef};
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{EmptyState, ErrorState, Loading, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+pub mod committee;
 pub mod events;
 pub mod staff;
 pub mod staff_events;
@@ -72,9 +74,9 @@ fn CommunityHome() -> impl IntoView {
     }
 }
 
-/// A card of surveys or events on the tab; none: the card stays away.
+/// A card of surveys or events on the tab (and on 首页); none: the card stays away.
 #[component]
-fn TabSection(
+pub fn TabSection(
     title: &'static str,
     all: &'static str,
     all_label: &'static str,
@@ -108,8 +110,9 @@ fn TabSection(
     })
 }
 
+/// Notices as a list, emergencies and pinned ones marked, unread ones dotted.
 #[component]
-fn NoticeList(items: Vec<MyNoticeRow>) -> impl IntoView {
+pub fn NoticeList(items: Vec<MyNoticeRow>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ul class="notice-list" data-testid="notice-list">
@@ -127,6 +130,7 @@ fn NoticeList(items: Vec<MyNoticeRow>) -> impl IntoView {
                             <span class="notice-item__top">
                                 {(kind != NoticeKind::Normal).then(|| { let k = kind.key(); view! { <span class="badge notice-item__kind">{move || i18n.t(&k)}</span> } })}
                                 <span class="badge">{move || i18n.t(&cat)}</span>
+                                {n.by_committee.then(|| view! { <span class="badge badge--committee">{move || i18n.t("cm.by_committee")}</span> })}
                                 {(!n.read).then(|| view! { <span class="notice-item__dot" role="img" aria-label=move || i18n.t("cm.unread")></span> })}
                                 <span class="muted small notice-item__time">{n.published_at.clone()}</span>
                             </span>
@@ -226,15 +230,49 @@ fn OneNotice() -> impl IntoView {
                             <p class="cm-notice__meta muted small">
                                 {(kind != NoticeKind::Normal).then(|| { let k = kind.key(); view! { <span class="badge notice-item__kind">{move || i18n.t(&k)}</span>" " } })}
                                 <span class="badge">{move || i18n.t(&cat)}</span>" "
+                                {n.by_committee.then(|| view! { <span class="badge badge--committee">{move || i18n.t("cm.committee_signed")}</span>" " })}
                                 {n.community.clone()}" · "{n.published_at.clone()}
                             </p>
                             // Sanitised on the server when it was saved (an allow-list of tags).
                             <div class="cm-notice__body" inner_html=n.body.clone()></div>
+                            <Attachments base=format!("/api/v1/notices/{}", n.id) documents=n.documents.clone() photos=n.photos.clone() />
                             {n.ends_at.clone().map(|e| view! { <p class="muted small">{move || i18n.t("cm.valid_until")}" "{e.clone()}</p> })}
                         </article>
                     }.into_any()
                 }
             }})}
         </Transition>
+    }
+}
+
+/// A notice's or an event's photos (thumbnails opening the full photo) and PDFs, read under
+/// `base` (`/api/v1/notices/7`): `base/photos/{file}`, `base/documents/{file}`.
+#[component]
+pub fn Attachments(base: String, documents: Vec<DocRef>, photos: Vec<FileRef>) -> impl IntoView {
+    let i18n = use_i18n();
+    let b = base.clone();
+    view! {
+        {(!photos.is_empty()).then(|| view! {
+            <ul class="photo-strip cm-photos" data-testid="photos">
+                {photos.into_iter().map(|f| view! {
+                    <li>
+                        <a href=format!("{b}/photos/{}", f.id) target="_blank" rel="noopener">
+                            <img src=format!("{b}/photos/{}?thumb=true", f.id) alt=move || i18n.t("cm.photo") loading="lazy" width="96" height="96" />
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        {(!documents.is_empty()).then(|| view! {
+            <ul class="doc-list" aria-label=move || i18n.t("cm.attachments") data-testid="documents">
+                {documents.into_iter().map(|d| view! {
+                    <li class="doc-list__item">
+                        <span class="badge" aria-hidden="true">"PDF"</span>
+                        <a href=format!("{base}/documents/{}", d.id) target="_blank" rel="noopener">{d.name.clone()}</a>
+                        <span class="muted small">{size_label(d.bytes)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
     }
 }

@@ -403,6 +403,10 @@ pub fn DocumentPicker(
     /// The uploaded documents' ids.
     ids: RwSignal<Vec<i64>>,
     #[prop(default = 10)] max: usize,
+    /// i18n keys of the group's label and of the hint under it.
+    #[prop(default = "files.documents")]
+    label: &'static str,
+    #[prop(default = "files.documents_hint")] hint: &'static str,
     /// True while an upload is under way (a form waits before sending).
     #[prop(optional)]
     busy: Option<RwSignal<bool>>,
@@ -423,8 +427,8 @@ pub fn DocumentPicker(
     };
     view! {
         <fieldset class="fieldset doc-picker" data-testid="doc-picker">
-            <legend class="photo-picker__label">{move || i18n.t("files.documents")}</legend>
-            <p class="field__hint">{move || i18n.t("files.documents_hint")}</p>
+            <legend class="photo-picker__label">{move || i18n.t(label)}</legend>
+            <p class="field__hint">{move || i18n.t(hint)}</p>
             <ul class="doc-picker__list">
                 {move || {
                     items

@@ -22,7 +22,7 @@ use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect, QueryTrait}
 use std::collections::{BTreeSet, HashMap};
 
 /// The built-in role of the owners' committee, granted at its community.
-pub const COMMITTEE_ROLE: &str = "committee";
+pub use super::model::COMMITTEE_ROLE;
 /// Rows per insert when the register is frozen.
 const BATCH: usize = 500;
 

@@ -1325,6 +1325,9 @@ pub struct NewMeetingItem {
     pub candidates: Vec<String>,
 }
 
+/// The role (granted on a community) of a member of its owners' committee (业委会).
+pub const COMMITTEE_ROLE: &str = "committee";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -132,6 +132,22 @@ pub async fn my_tickets(ctx: &AppCtx, auth: &Authed, before: Option<i64>) -> Res
     page(&ctx.db, rows, false).await
 }
 
+/// The resident's tickets still being worked on (submitted up to in progress), newest first:
+/// at most `limit` of them, and how many there are.
+pub async fn my_open(ctx: &AppCtx, auth: &Authed, limit: u64) -> Result<(Vec<TicketRow>, u64), AppError> {
+    let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.code()).collect();
+    let q = service_tickets::Entity::find()
+        .filter(service_tickets::Column::ReporterId.eq(auth.user_id.0))
+        .filter(service_tickets::Column::Status.is_in(open));
+    let count = q.clone().count(&ctx.db).await?;
+    let rows = q
+        .order_by_desc(service_tickets::Column::Id)
+        .limit(limit)
+        .all(&ctx.db)
+        .await?;
+    Ok((rows_of(&ctx.db, &rows, false).await?, count))
+}
+
 pub(super) async fn page<C: ConnectionTrait>(
     c: &C,
     rows: Page<service_tickets::Model>,

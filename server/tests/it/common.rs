@@ -379,6 +379,21 @@ pub mod fees {
         pub units: Vec<i64>,
     }
 
+    impl Setup {
+        /// The manager bills office A for next month (asserting it went through).
+        pub async fn bill_next_month(&self, w: &World) {
+            let r = w
+                .json(
+                    "POST",
+                    "/api/v1/billing/runs",
+                    Some(&self.pm),
+                    &json!({"org": w.office_a.0, "period": next_period(), "commit": true}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    }
+
     /// Office A: a building (one cell, `floors` × `per_floor` homes of 89.57 ㎡), each home with an
     /// owner (13900000001, …), a property fee of 2.50 元/㎡/月 assigned to community A, and staff
     /// pm.a, cashier.a (office A), cashier.b, pm.b (office B).
@@ -453,6 +468,58 @@ pub mod fees {
 }
 #[allow(unused_imports)]
 pub use fees::*;
+
+/// Files as a phone sends them, for the tests that attach photos and PDFs.
+pub mod uploads {
+    use super::World;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+
+    /// A `w`×`h` PNG with a gradient (so that it is no blank picture).
+    pub fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    }
+
+    /// A 64×48 photo uploaded by `token`; its id.
+    pub async fn photo(w: &World, token: &str) -> i64 {
+        let r = w
+            .send(
+                Request::post("/api/v1/files/photos?name=leak.png")
+                    .header("authorization", format!("Bearer {token}"))
+                    .header("content-type", "image/png")
+                    .body(Body::from(png(64, 48)))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.json()["id"].as_i64().unwrap()
+    }
+
+    /// A PDF uploaded by `token` as `name`; its id and bytes.
+    pub async fn pdf(w: &World, token: &str, name: &str) -> (i64, Vec<u8>) {
+        let mut pdf = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n".to_vec();
+        pdf.extend(std::iter::repeat_n(b'x', 2000));
+        pdf.extend_from_slice(b"\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+        let r = w
+            .send(
+                Request::post(format!("/api/v1/files/documents?name={name}"))
+                    .header("authorization", format!("Bearer {token}"))
+                    .header("content-type", "application/pdf")
+                    .body(Body::from(pdf.clone()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        (r.json()["id"].as_i64().unwrap(), pdf)
+    }
+}
+#[allow(unused_imports)]
+pub use uploads::*;
 
 /// Runs due jobs with the server's own registry until none is left; returns how many ran.
 pub async fn drain(w: &World) -> usize {

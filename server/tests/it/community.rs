@@ -1162,3 +1162,247 @@ async fn an_event_that_cannot_be_held_is_refused_with_the_field_named() {
     let r = w.json("POST", "/api/v1/events", Some(&t), &base(json!({}))).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_notices_photos_and_pdfs_open_for_the_households_it_reached_and_its_staff_only() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let b1 = e.buildings[0].0;
+    let (doc, bytes) = pdf(&w, &e.pm, "停水范围.pdf").await;
+    let pic = photo(&w, &e.pm).await;
+    let id = notice(
+        &w,
+        &e.pm,
+        json!({"title": "1栋停水", "buildings": [b1], "documents": [doc], "photos": [pic]}),
+    )
+    .await;
+    drain(&w).await;
+    let doc_url = format!("/api/v1/notices/{id}/documents/{doc}");
+    let photo_url = format!("/api/v1/notices/{id}/photos/{pic}?thumb=true");
+
+    // Building 1's owner sees both on the notice and can open them.
+    let t = w.token("13900000001").await;
+    let n = w.get(&format!("/api/v1/me/notices/{id}"), Some(&t)).await.json();
+    assert_eq!(n["documents"][0]["id"], doc, "{n}");
+    assert_eq!(n["documents"][0]["name"], "停水范围.pdf");
+    assert_eq!(n["photos"][0]["id"], pic);
+    assert_eq!(w.get_bytes(&doc_url, &t).await, bytes);
+    let r = w.get(&photo_url, Some(&t)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The manager who wrote it too; building 2, someone with no home and the other office: 404.
+    assert_eq!(w.get(&doc_url, Some(&e.pm)).await.status, StatusCode::OK);
+    let d = w.get(&format!("/api/v1/notices/{id}"), Some(&e.pm)).await.json();
+    assert_eq!(d["photos"][0]["id"], pic, "{d}");
+    for who in ["13900000004", "13900000099", "pm.b"] {
+        let t = w.token(who).await;
+        assert_eq!(w.get(&doc_url, Some(&t)).await.status, StatusCode::NOT_FOUND, "{who}");
+        assert_eq!(w.get(&photo_url, Some(&t)).await.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    // A file is one notice's: attaching it again is refused, and that notice is not stored.
+    let before = app::db::entities::cm_notices::Entity::find()
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/notices",
+            Some(&e.pm),
+            &notice_with(&w, &json!({"documents": [doc]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "documents");
+    let after = app::db::entities::cm_notices::Entity::find()
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    // Someone else's upload is not the manager's to attach.
+    let theirs = photo(&w, &t).await;
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/notices",
+            Some(&e.pm),
+            &notice_with(&w, &json!({"photos": [theirs]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "photos");
+}
+
+#[tokio::test]
+async fn photos_go_on_an_event_once_it_has_begun_and_show_to_the_households_it_reached() {
+    use app::db::entities::cm_events;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let w = world().await;
+    let e = estate(&w).await;
+    let b1 = e.buildings[0].0;
+    let id = event(&w, &e.pm, json!({"buildings": [b1]})).await;
+    drain(&w).await;
+    let pic = photo(&w, &e.pm).await;
+    let add = |photos: serde_json::Value| {
+        let w = &w;
+        let pm = e.pm.clone();
+        async move {
+            w.json(
+                "POST",
+                &format!("/api/v1/events/{id}/photos"),
+                Some(&pm),
+                &json!({ "photos": photos }),
+            )
+            .await
+        }
+    };
+    // Not before it begins.
+    let r = add(json!([pic])).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "photos");
+    // It began an hour ago.
+    let mut m: cm_events::ActiveModel = cm_events::Entity::find_by_id(id)
+        .one(&w.ctx.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    m.starts_at = Set(chrono::Utc::now() - chrono::Duration::hours(1));
+    m.update(&w.ctx.db).await.unwrap();
+    let r = add(json!([])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = add(json!([pic])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["photos"][0]["id"], pic);
+    assert_eq!(r.json()["begun"], true);
+
+    let url = format!("/api/v1/events/{id}/photos/{pic}?thumb=true");
+    let t = w.token("13900000002").await;
+    let mine = w.get(&format!("/api/v1/me/events/{id}"), Some(&t)).await.json();
+    assert_eq!(mine["photos"][0]["id"], pic, "{mine}");
+    assert_eq!(w.get(&url, Some(&t)).await.status, StatusCode::OK);
+    for who in ["13900000004", "13900000099", "pm.b"] {
+        let t = w.token(who).await;
+        assert_eq!(w.get(&url, Some(&t)).await.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    // A resident cannot add photos.
+    let theirs = photo(&w, &t).await;
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/events/{id}/photos"),
+            Some(&t),
+            &json!({ "photos": [theirs] }),
+        )
+        .await;
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.status
+    );
+}
+
+#[tokio::test]
+async fn the_owners_committee_signs_its_own_notices_and_follows_their_receipts() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let b2 = e.buildings[1].0;
+    app::access::service::grant_system(
+        &w.ctx,
+        "13900000002",
+        app::governance::model::COMMITTEE_ROLE,
+        w.community_a,
+    )
+    .await
+    .unwrap();
+    let member = w.token("13900000002").await;
+    let owner = w.token("13900000004").await;
+    // A committee notice to building 2's owners, by a member who holds no staff permission.
+    let body = notice_with(
+        &w,
+        &json!({"title": "业委会换届选举公告", "audience": "owners", "buildings": [b2], "by_committee": true}),
+    );
+    let r = w.json("POST", "/api/v1/notices", Some(&member), &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["by_committee"], true);
+    let id = r.json()["id"].as_i64().unwrap();
+    drain(&w).await;
+    // Building 2's owners read it signed by the committee; the member does not live there.
+    let n = w.get(&format!("/api/v1/me/notices/{id}"), Some(&owner)).await.json();
+    assert_eq!(n["by_committee"], true, "{n}");
+    assert_eq!(seen(&w, "13900000005").await, vec![id]);
+    assert!(seen(&w, "13900000014").await.is_empty(), "a tenant is not an owner");
+    assert!(seen(&w, "13900000001").await.is_empty(), "building 1 is not targeted");
+    // The member follows the receipts: one of building 2's two owner households has read it.
+    let d = w.get(&format!("/api/v1/notices/{id}"), Some(&member)).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.body);
+    assert_eq!(d.json()["notice"]["households"], 2);
+    assert_eq!(d.json()["notice"]["read"], 1);
+    // The manager of the community sees it among the office's notices too.
+    let list = w.get("/api/v1/notices", Some(&e.pm)).await.json();
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["id"] == id && n["by_committee"] == true));
+
+    // Not a member: neither the committee's notice nor anything else.
+    let r = w.json("POST", "/api/v1/notices", Some(&owner), &body).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = w
+        .json("POST", "/api/v1/notices", Some(&member), &notice_with(&w, &json!({})))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(
+        w.get(&format!("/api/v1/notices/{id}"), Some(&owner)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Another community's committee is not this one's.
+    let other = notice_with(&w, &json!({"community_id": w.community_b.0, "by_committee": true}));
+    let r = w.json("POST", "/api/v1/notices", Some(&member), &other).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // Never an emergency; nothing stored.
+    let before = app::db::entities::cm_notices::Entity::find()
+        .count(&w.ctx.db)
+        .await
+        .unwrap();
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/notices",
+            Some(&member),
+            &notice_with(&w, &json!({"kind": "emergency", "by_committee": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "kind");
+    assert_eq!(
+        app::db::entities::cm_notices::Entity::find()
+            .count(&w.ctx.db)
+            .await
+            .unwrap(),
+        before
+    );
+
+    // It is the committee's to withdraw: the manager may read its receipts, not take it back.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/notices/{id}/withdrawal"),
+            Some(&e.pm),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "cm.err.committee_only");
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/notices/{id}/withdrawal"),
+            Some(&member),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["notice"]["state"], "withdrawn");
+    assert!(seen(&w, "13900000005").await.is_empty());
+}

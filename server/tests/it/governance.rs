@@ -569,35 +569,6 @@ async fn a_meeting_is_seen_only_in_its_community_and_the_notice_period_holds() {
     assert_eq!(w.get("/api/v1/votes", None).await.status, StatusCode::UNAUTHORIZED);
 }
 
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 40]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
-}
-
-/// A PDF uploaded by `token` as `name`; its id and bytes.
-async fn pdf(w: &World, token: &str, name: &str) -> (i64, Vec<u8>) {
-    use axum::body::Body;
-    use axum::http::Request;
-    let mut pdf = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n".to_vec();
-    pdf.extend(std::iter::repeat_n(b'x', 2000));
-    pdf.extend_from_slice(b"\ntrailer<</Root 1 0 R>>\n%%EOF\n");
-    let r = w
-        .send(
-            Request::post(format!("/api/v1/files/documents?name={name}"))
-                .header("authorization", format!("Bearer {token}"))
-                .header("content-type", "application/pdf")
-                .body(Body::from(pdf.clone()))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    (r.json()["id"].as_i64().unwrap(), pdf)
-}
-
 /// A photo uploaded by `token` (a scanned paper ballot); its id.
 async fn scan(w: &World, token: &str) -> i64 {
     use axum::body::Body;

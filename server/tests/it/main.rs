@@ -9,6 +9,7 @@ mod community;
 mod email;
 mod engineering;
 mod governance;
+mod home;
 mod http;
 mod import;
 mod notify;

@@ -19,15 +19,7 @@ async fn a_bill_run_tells_each_household_once_and_only_them() {
     w.resident("13900000002", "业主1").await;
     let mine = w.token("13900000001").await;
     let other = w.token("13900000002").await;
-    let r = w
-        .json(
-            "POST",
-            "/api/v1/billing/runs",
-            Some(&s.pm),
-            &json!({"org": w.office_a.0, "period": next_period(), "commit": true}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    s.bill_next_month(&w).await;
     // Nothing in the inbox until the queued job has run.
     let r = w.get("/api/v1/me/notifications", Some(&mine)).await;
     assert_eq!(r.json()["items"].as_array().unwrap().len(), 0);
@@ -41,13 +33,7 @@ async fn a_bill_run_tells_each_household_once_and_only_them() {
     assert!(items[0]["body"].as_str().unwrap().contains("¥223.93"), "{inbox}");
     assert_eq!(inbox["unread"], 1);
     // A second run of the month adds no lines and no notice; the same job again adds nothing.
-    w.json(
-        "POST",
-        "/api/v1/billing/runs",
-        Some(&s.pm),
-        &json!({"org": w.office_a.0, "period": next_period(), "commit": true}),
-    )
-    .await;
+    s.bill_next_month(&w).await;
     let run = jobs::Entity::find().one(&w.ctx.db).await.unwrap().unwrap();
     queue::enqueue(
         &w.ctx.db,
@@ -108,13 +94,7 @@ async fn overdue_reminders_are_raised_once_per_home_and_month() {
     let s = fee_setup(&w, 1, 2).await;
     w.resident("13900000001", "业主0").await;
     let mine = w.token("13900000001").await;
-    w.json(
-        "POST",
-        "/api/v1/billing/runs",
-        Some(&s.pm),
-        &json!({"org": w.office_a.0, "period": next_period(), "commit": true}),
-    )
-    .await;
+    s.bill_next_month(&w).await;
     // Nothing is overdue yet.
     assert_eq!(app::billing::notices::overdue_reminders(&w.ctx).await.unwrap(), 0);
     // Move the due dates into the past.

@@ -172,15 +172,7 @@ async fn setup() -> T {
     });
     let w = world_with(cfg).await;
     let s = fee_setup(&w, 1, 2).await;
-    let r = w
-        .json(
-            "POST",
-            "/api/v1/billing/runs",
-            Some(&s.pm),
-            &json!({"org": w.office_a.0, "period": next_period(), "commit": true}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    s.bill_next_month(&w).await;
     w.resident("13900000001", "业主0").await;
     w.resident("13900000002", "业主1").await;
     let resident = w.token("13900000001").await;

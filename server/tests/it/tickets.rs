@@ -11,15 +11,6 @@ use axum::http::{header, Request, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
-}
-
 async fn upload(w: &World, token: &str, name: &str, bytes: Vec<u8>) -> Resp {
     w.send(
         Request::post(format!("/api/v1/files/photos?name={name}"))
@@ -29,12 +20,6 @@ async fn upload(w: &World, token: &str, name: &str, bytes: Vec<u8>) -> Resp {
             .unwrap(),
     )
     .await
-}
-
-async fn photo(w: &World, token: &str) -> i64 {
-    let r = upload(w, token, "leak.png", png(64, 48)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.json()["id"].as_i64().unwrap()
 }
 
 /// Office A with homes and owners (13900000001…), the desk cs.a, technicians tech.a1 and

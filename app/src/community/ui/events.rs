@@ -167,6 +167,10 @@ fn EventCard(e: MyEvent, sign_up: ServerAction<SignUp>, cancel: ServerAction<Can
                 <div><dt>{move || i18n.t("cm.signup_until")}</dt><dd>{e.signup_until.clone()}</dd></div>
             </dl>
             {(!e.body.is_empty()).then(|| view! { <p class="sv__intro">{e.body.clone()}</p> })}
+            {(!e.photos.is_empty()).then(|| view! {
+                <h3 class="doc-list__title">{move || i18n.t("cm.event_photos")}</h3>
+                <super::Attachments base=format!("/api/v1/events/{id}") documents=vec![] photos=e.photos.clone() />
+            })}
             {status}
             {state_note.map(|n| view! { <p class="muted" data-testid="event-note">{n}</p> })}
             {can_sign_up.then(|| view! {

@@ -2,7 +2,10 @@
 //! units and an audience, now or later; the list with read counts; one notice with who has not
 //! read it, a reminder to only them, the receipts as XLSX, and withdrawal.
 use crate::community::api::*;
-use crate::community::model::{Audience, NoticeCategory, NoticeDetail, NoticeKind, NoticeState, NoticeSummary};
+use crate::community::model::{
+    Audience, NoticeCategory, NoticeDetail, NoticeKind, NoticeState, NoticeSummary, NOTICE_DOCS_MAX, NOTICE_PHOTOS_MAX,
+};
+use crate::files::ui::{DocumentPicker, PhotoPicker};
 use crate::shared::error::AppError;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ids::OrgId;
@@ -111,6 +114,7 @@ fn NoticeTr(n: NoticeSummary) -> impl IntoView {
         <tr>
             <td>
                 {(kind != NoticeKind::Normal).then(|| { let k = kind.key(); view! { <span class="badge notice-item__kind">{move || i18n.t(&k)}</span>" " } })}
+                {n.by_committee.then(|| view! { <span class="badge">{move || i18n.t("cm.by_committee")}</span>" " })}
                 <a href=format!("/admin/notices/{}", n.id)>{n.title.clone()}</a>
             </td>
             <td>{n.community.clone()}" · "{target}" · "{move || i18n.t(&aud)}</td>
@@ -121,14 +125,28 @@ fn NoticeTr(n: NoticeSummary) -> impl IntoView {
     }
 }
 
+/// The notice form; `committee`: signed by the owners' committee of one of the caller's
+/// communities (no emergency).
 #[component]
-fn NoticeForm(create: ServerAction<CreateNotice>) -> impl IntoView {
+pub(super) fn NoticeForm(create: ServerAction<CreateNotice>, #[prop(optional)] committee: bool) -> impl IntoView {
     let i18n = use_i18n();
     let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let msg = move |f: &'static str| {
         let m = field_error(error, f);
         move || m.get()
     };
+    let documents: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
+    let photos: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
+    let busy = RwSignal::new(false);
+    // A sent notice took its files with it: the pickers start empty again.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            documents.set(vec![]);
+            photos.set(vec![]);
+        }
+    });
+    let joined =
+        |ids: RwSignal<Vec<i64>>| move || ids.with(|v| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(","));
     view! {
         <ActionForm action=create attr:class="card form" attr:novalidate=true attr:data-testid="notice-form">
             <CsrfField />
@@ -149,11 +167,12 @@ fn NoticeForm(create: ServerAction<CreateNotice>) -> impl IntoView {
                 </label>
                 <label class="field"><span class="field__label">{move || i18n.t("cm.kind_label")}</span>
                     <select class="input" name="kind">
-                        {NoticeKind::ALL.iter().map(|c| { let k = c.key(); view! { <option value=c.code()>{move || i18n.t(&k)}</option> } }).collect_view()}
+                        {NoticeKind::ALL.iter().filter(|c| !committee || **c != NoticeKind::Emergency).map(|c| { let k = c.key(); view! { <option value=c.code()>{move || i18n.t(&k)}</option> } }).collect_view()}
                     </select>
                 </label>
             </div>
-            <TargetFields error />
+            <TargetFields error committee />
+            {committee.then(|| view! { <input type="hidden" name="by_committee" value="true" /> })}
             <div class="form__row">
                 <label class="field"><span class="field__label">{move || i18n.t("cm.publish_at")}</span>
                     <input class="input" type="datetime-local" name="publish_at" />
@@ -165,8 +184,12 @@ fn NoticeForm(create: ServerAction<CreateNotice>) -> impl IntoView {
                     <span class="field__error" role="alert">{msg("ends_at")}</span>
                 </label>
             </div>
-            <FormError error fields=&["title", "body", "buildings", "units", "publish_at", "ends_at"] />
-            <button type="submit" class="btn btn--primary" disabled=move || create.pending().get()>
+            <PhotoPicker ids=photos max=NOTICE_PHOTOS_MAX busy error />
+            <DocumentPicker ids=documents max=NOTICE_DOCS_MAX label="cm.attachments" hint="cm.attachments_hint" busy error />
+            <input type="hidden" name="photos" prop:value=joined(photos) />
+            <input type="hidden" name="documents" prop:value=joined(documents) />
+            <FormError error fields=&["title", "body", "buildings", "units", "publish_at", "ends_at", "photos", "documents"] />
+            <button type="submit" class="btn btn--primary" disabled=move || create.pending().get() || busy.get()>
                 {move || i18n.t("cm.send")}
             </button>
         </ActionForm>
@@ -176,9 +199,23 @@ fn NoticeForm(create: ServerAction<CreateNotice>) -> impl IntoView {
 /// Whom a notice or a survey is for, as form fields: `community_id`, `audience`, `buildings`
 /// (comma-separated ids, from tick boxes of the chosen community's buildings) and `units`.
 #[component]
-pub(super) fn TargetFields(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub(super) fn TargetFields(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The communities whose owners' committee the caller sits on, not those of their scope.
+    #[prop(optional)]
+    committee: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let communities = Resource::new(|| (), |_| notice_communities());
+    let communities = Resource::new(
+        move || committee,
+        |committee| async move {
+            if committee {
+                committee_notice_communities().await
+            } else {
+                notice_communities().await
+            }
+        },
+    );
     let community = RwSignal::new(String::new());
     let picked = RwSignal::new(Vec::<i64>::new());
     // The community picked, or the first one offered: derived, not written while rendering.
@@ -264,6 +301,18 @@ pub(super) fn TargetFields(#[prop(into)] error: Signal<Option<AppError>>) -> imp
 #[component]
 pub fn NoticeAdminPage() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <Title text=move || i18n.t("cm.notice") />
+        <p><a href="/admin/notices">"‹ "{move || i18n.t("cm.notices")}</a></p>
+        <NoticeDesk />
+    }
+}
+
+/// The notice of the address's `:id` with who has not read it, reminders and withdrawal (staff
+/// and the owners' committee alike).
+#[component]
+pub(super) fn NoticeDesk() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let remind = ServerAction::<RemindNotice>::new();
@@ -283,8 +332,6 @@ pub fn NoticeAdminPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || i18n.t("cm.notice") />
-        <p><a href="/admin/notices">"‹ "{move || i18n.t("cm.notices")}</a></p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move { match detail.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
@@ -329,6 +376,7 @@ fn Detail(
             <p class="muted small">{move || i18n.t("cm.publish_at")}" "{n.publish_at.clone()}
                 {n.ends_at.clone().map(|e| view! { " · "{move || i18n.t("cm.ends_at")}" "{e.clone()} })}</p>
             <div class="cm-notice__body" inner_html=d.body.clone()></div>
+            <super::Attachments base=format!("/api/v1/notices/{id}") documents=d.documents.clone() photos=d.photos.clone() />
         </section>
         <section class="card">
             <div class="cm-head">

@@ -2,8 +2,10 @@
 //! limit per household, sign-up deadline, fee), the list with sign-up counts; one event's
 //! sign-ups with the line, check-in at the door, and cancelling it.
 use super::staff::{target_text, TargetFields};
+use super::Attachments;
 use crate::community::api::*;
-use crate::community::model::{EventDetail, EventState, EventSummary, SignupStatus};
+use crate::community::model::{EventDetail, EventState, EventSummary, SignupStatus, EVENT_PHOTOS_MAX};
+use crate::files::ui::PhotoPicker;
 use crate::shared::i18n::use_i18n;
 use crate::shared::ui::{confirm, field_error, toast, CsrfField, EmptyState, ErrorState, FormError, Loading};
 use leptos::form::ActionForm;
@@ -163,10 +165,26 @@ pub fn EventAdminPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let check_in = ServerAction::<CheckIn>::new();
     let cancel = ServerAction::<CancelEvent>::new();
+    let add_photos = ServerAction::<AddEventPhotos>::new();
+    // Reloaded after photos are added only: refused ones stay picked, with the reason.
+    let photos_added = RwSignal::new(0u32);
     let detail = Resource::new(
-        move || (id.get(), check_in.version().get(), cancel.version().get()),
-        |(id, _, _)| staff_event(id),
+        move || {
+            (
+                id.get(),
+                check_in.version().get(),
+                cancel.version().get(),
+                photos_added.get(),
+            )
+        },
+        |(id, _, _, _)| staff_event(id),
     );
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add_photos.value().get() {
+            toast(i18n.t("cm.photos_added"));
+            photos_added.update(|n| *n += 1);
+        }
+    });
     Effect::new(move |_| {
         for r in [check_in.value().get(), cancel.value().get()].into_iter().flatten() {
             if let Err(e) = r {
@@ -180,14 +198,19 @@ pub fn EventAdminPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move { match detail.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                Ok(d) => view! { <Detail d check_in cancel /> }.into_any(),
+                Ok(d) => view! { <Detail d check_in cancel add_photos /> }.into_any(),
             }})}
         </Transition>
     }
 }
 
 #[component]
-fn Detail(d: EventDetail, check_in: ServerAction<CheckIn>, cancel: ServerAction<CancelEvent>) -> impl IntoView {
+fn Detail(
+    d: EventDetail,
+    check_in: ServerAction<CheckIn>,
+    cancel: ServerAction<CancelEvent>,
+    add_photos: ServerAction<AddEventPhotos>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let e = d.event.clone();
     let id = e.id;
@@ -222,6 +245,13 @@ fn Detail(d: EventDetail, check_in: ServerAction<CheckIn>, cancel: ServerAction<
                 </ActionForm>
             })}
         </section>
+        {(d.begun || !d.photos.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="event-photos">
+                <h2 class="card__title" id="event-photos">{move || i18n.t("cm.event_photos")}</h2>
+                <Attachments base=format!("/api/v1/events/{id}") documents=vec![] photos=d.photos.clone() />
+                {d.begun.then(|| view! { <PhotoForm id add_photos /> })}
+            </section>
+        })}
         <section class="card">
             <h2 class="card__title">{move || i18n.t("cm.signups")}</h2>
             {if d.signups.is_empty() {
@@ -267,5 +297,27 @@ fn Detail(d: EventDetail, check_in: ServerAction<CheckIn>, cancel: ServerAction<
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Photos of an event under way or over: picked, uploaded, then added in one go.
+#[component]
+fn PhotoForm(id: i64, add_photos: ServerAction<AddEventPhotos>) -> impl IntoView {
+    let i18n = use_i18n();
+    let photos: RwSignal<Vec<i64>> = RwSignal::new(vec![]);
+    let busy = RwSignal::new(false);
+    let error = Signal::derive(move || add_photos.value().get().and_then(|r| r.err()));
+    view! {
+        <ActionForm action=add_photos attr:class="form" attr:data-testid="event-photo-form">
+            <CsrfField />
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="photos" prop:value=move || photos.with(|v| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")) />
+            <PhotoPicker ids=photos max=EVENT_PHOTOS_MAX busy error />
+            <FormError error fields=&["photos"] />
+            <button type="submit" class="btn btn--primary" data-testid="add-photos"
+                disabled=move || add_photos.pending().get() || busy.get() || photos.with(|v| v.is_empty())>
+                {move || i18n.t("cm.add_photos")}
+            </button>
+        </ActionForm>
     }
 }

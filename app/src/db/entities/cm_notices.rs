@@ -22,6 +22,7 @@ pub struct Model {
     pub reminded_at: Option<DateTimeUtc>,
     pub author_id: i64,
     pub created_at: DateTimeUtc,
+    pub by_committee: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

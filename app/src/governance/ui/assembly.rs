@@ -95,7 +95,10 @@ fn AssemblyList() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match committees.await {
-                    Ok(c) if !c.is_empty() => view! { <NewMeetingForm communities=c /> <RulesForms /> }.into_any(),
+                    Ok(c) if !c.is_empty() => view! {
+                        <a class="btn btn--block" href="/community/committee-notices" data-testid="committee-notices-link">{move || i18n.t("cm.committee_notices")}" ›"</a>
+                        <NewMeetingForm communities=c /> <RulesForms />
+                    }.into_any(),
                     _ => ().into_any(),
                 }
             })}

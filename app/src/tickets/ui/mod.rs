@@ -6,6 +6,8 @@ mod resident;
 mod setup;
 mod staff;
 
+/// A ticket in a list, as 首页 shows the open ones too.
+pub use parts::TicketCard;
 pub use reports::ServiceReportsPage;
 pub use resident::{MyTicketPage, NewTicketPage, RepairPage};
 pub use setup::ServiceSetupPage;

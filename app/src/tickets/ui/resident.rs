@@ -108,8 +108,10 @@ fn NewTicketForm() -> impl IntoView {
 #[component]
 fn TicketFields(units: Vec<(i64, String)>) -> impl IntoView {
     let i18n = use_i18n();
-    let kind = RwSignal::new(Kind::RepairHome);
-    let category = RwSignal::new("plumbing".to_string());
+    // `?kind=complaint` (首页's 投诉) opens the form on that kind.
+    let asked = use_query_map().with_untracked(|q| q.get("kind").and_then(|k| Kind::parse(&k)));
+    let kind = RwSignal::new(asked.unwrap_or(Kind::RepairHome));
+    let category = RwSignal::new(kind.get_untracked().categories()[0].to_string());
     let unit = RwSignal::new(units.first().map(|u| u.0).unwrap_or(0));
     let spot = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
