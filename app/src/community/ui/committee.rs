@@ -39,23 +39,21 @@ fn CommitteeNotices() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
+    // The form stands outside the list's suspense, as on staff's page: its own resources (the
+    // communities, then their buildings) are then not created only after the list resolved,
+    // which made hydration depend on when their data reached the browser.
     view! {
+        <p class="muted small">{move || i18n.t("cm.committee_hint")}</p>
+        <NoticeForm create committee=true />
+        <h2 class="card__title">{move || i18n.t("cm.sent")}</h2>
         <Transition fallback=Loading>
             {move || Suspend::new(async move { match list.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                Ok(l) if l.is_empty() => view! { <EmptyState title="cm.none" body="cm.none_committee" icon="⚑" /> }.into_any(),
                 Ok(l) => view! {
-                    <p class="muted small">{move || i18n.t("cm.committee_hint")}</p>
-                    <NoticeForm create committee=true />
-                    <h2 class="card__title">{move || i18n.t("cm.sent")}</h2>
-                    {if l.is_empty() {
-                        view! { <EmptyState title="cm.none" body="cm.none_committee" icon="⚑" /> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="notice-list" data-testid="committee-notices">
-                                {l.into_iter().map(|n| view! { <Sent n /> }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
+                    <ul class="notice-list" data-testid="committee-notices">
+                        {l.into_iter().map(|n| view! { <Sent n /> }).collect_view()}
+                    </ul>
                 }.into_any(),
             }})}
         </Transition>
