@@ -76,6 +76,17 @@ test("a manager writes to building 2's tenants, sees who has not read it and rem
   await form.getByLabel("正文").fill("本周五前请清理楼道堆放物品，谢谢配合。<script>alert(1)</script>");
   await form.getByLabel("仅租户").check();
   await form.getByTestId("notice-buildings").getByLabel("2栋", { exact: true }).check();
+  // Kept under a name, building 2's tenants are one pick the next time.
+  await form.getByLabel("保存为常用对象").fill("2栋租户");
+  await form.getByRole("button", { name: "保存", exact: true }).click();
+  await expect(staff.getByText("已保存为常用发送对象")).toBeVisible();
+  await form.getByLabel("常用发送对象").selectOption({ label: "不使用，自己选择" });
+  await form.getByLabel("全体住户").check();
+  await form.getByTestId("notice-buildings").getByLabel("2栋", { exact: true }).uncheck();
+  await form.getByLabel("常用发送对象").selectOption({ label: "2栋租户" });
+  await expect(form.getByLabel("仅租户")).toBeChecked();
+  await expect(form.getByTestId("notice-buildings").getByLabel("2栋", { exact: true })).toBeChecked();
+  await expect(form.getByTestId("notice-buildings").getByLabel("1栋", { exact: true })).not.toBeChecked();
   await form.getByLabel(/指定房号/).fill("9-9-9999");
   await form.getByRole("button", { name: "发布公告" }).click();
   await expect(form.getByText("有房号在这个小区找不到")).toBeVisible();
@@ -188,5 +199,40 @@ test("the owners' committee signs a notice to the owners and follows its receipt
   await expect(chair.getByTestId("stat-read")).toHaveText("1");
   await expect(chair.getByTestId("unread-units").locator("li").first()).toBeVisible();
   await shot(chair, "community-committee-notice-375");
+  await ctx.close();
+});
+
+test("a resident with two homes switches the current one, and 社区, 缴费 and 首页 follow it (375 px)", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  // 13800000007 owns 桂花苑 1-1-0401 and co-owns a home in 云栖府, whose office wrote no notices.
+  await new LoginPage(page).loginAsResident("13800000007");
+  await openWithNotices(page, "/community");
+  const home = page.getByTestId("home-switcher").getByRole("combobox", { name: "当前房屋" });
+  await expect(home.locator("option:checked")).toHaveText("桂花苑 1-1-0401");
+  await expect(page.getByTestId("notice-list")).toContainText("全小区停水");
+  await shot(page, "community-two-homes-375");
+
+  const other = (await home.locator("option").allInnerTexts()).find((t) => t.startsWith("云栖府"))!;
+  expect(other).toBeTruthy();
+  // Choosing loads the page again for that home: none of 桂花苑's notices.
+  await Promise.all([page.waitForEvent("load"), home.selectOption({ label: other })]);
+  await hydrated(page);
+  await expect(home.locator("option:checked")).toHaveText(other);
+  await expect(page.getByText("全小区停水")).toHaveCount(0);
+
+  // 缴费 shows the chosen home first; the choice is kept on the server, so it holds on every page.
+  await page.goto("/pay");
+  await hydrated(page);
+  await expect(page.locator(".account__title").first()).toHaveText(other);
+  await expect(page.locator(".account__title").nth(1)).toHaveText("桂花苑 1-1-0401");
+  await shot(page, "pay-two-homes-375");
+  await Promise.all([page.waitForEvent("load"), home.selectOption({ label: "桂花苑 1-1-0401" })]);
+  await hydrated(page);
+  await expect(page.locator(".account__title").first()).toHaveText("桂花苑 1-1-0401");
+
+  await page.goto("/");
+  await hydrated(page);
+  await expect(home.locator("option:checked")).toHaveText("桂花苑 1-1-0401");
   await ctx.close();
 });

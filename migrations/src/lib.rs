@@ -31,6 +31,8 @@ mod m20261211_000001_community_notices;
 mod m20261212_000001_community_surveys;
 mod m20261213_000001_community_events;
 mod m20261214_000001_committee_notices;
+mod m20261215_000001_target_groups;
+mod m20261215_000002_current_homes;
 mod util;
 
 pub struct Migrator;
@@ -68,6 +70,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_community_surveys::Migration),
             Box::new(m20261213_000001_community_events::Migration),
             Box::new(m20261214_000001_committee_notices::Migration),
+            Box::new(m20261215_000001_target_groups::Migration),
+            Box::new(m20261215_000002_current_homes::Migration),
         ]
     }
 }

@@ -296,19 +296,20 @@ pub async fn unit_account(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, unit:
     account(&ctx.db, unit).await
 }
 
-/// The signed-in resident's accounts: one per home their household holds now.
+/// The signed-in resident's accounts: one per home their household holds now, the current home
+/// (当前房屋) first.
 pub async fn my_accounts(ctx: &AppCtx, auth: &Authed) -> Result<Vec<UnitAccount>, AppError> {
     let mut out = vec![];
-    for u in crate::estate::service::my_unit_ids(&ctx.db, auth.user_id).await? {
+    for u in crate::estate::service::my_unit_ids_current_first(&ctx.db, auth.user_id).await? {
         out.push(account(&ctx.db, u.0).await?);
     }
     Ok(out)
 }
 
-/// What each of the resident's homes owes today (principal and late fees), in one query for
-/// the lines of all of them.
+/// What each of the resident's homes owes today (principal and late fees), the current home
+/// (当前房屋) first, in one query for the lines of all of them.
 pub async fn my_dues(ctx: &AppCtx, auth: &Authed) -> Result<Vec<HomeDue>, AppError> {
-    let units: Vec<i64> = crate::estate::service::my_unit_ids(&ctx.db, auth.user_id)
+    let units: Vec<i64> = crate::estate::service::my_unit_ids_current_first(&ctx.db, auth.user_id)
         .await?
         .into_iter()
         .map(|u| u.0)
@@ -316,7 +317,8 @@ pub async fn my_dues(ctx: &AppCtx, auth: &Authed) -> Result<Vec<HomeDue>, AppErr
     if units.is_empty() {
         return Ok(vec![]);
     }
-    let briefs = crate::estate::service::unit_briefs(&ctx.db, &units).await?;
+    let mut briefs = crate::estate::service::unit_briefs(&ctx.db, &units).await?;
+    briefs.sort_by_key(|b| units.iter().position(|u| *u == b.id));
     let open = bill_lines::Entity::find()
         .filter(bill_lines::Column::UnitId.is_in(units.clone()))
         .filter(

@@ -100,6 +100,42 @@ pub async fn create_notice(
     .await
 }
 
+/// The saved target groups of `community`, by name.
+#[server]
+pub async fn target_groups(community: OrgId) -> Result<Vec<super::model::TargetGroup>, AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::groups::list(&ctx, &meta, &auth, community).await).await
+}
+
+/// Keeps the target form's choice under `name` (`audience` a code, `buildings` comma-separated
+/// ids, `units` numbers), replacing the community's group of that name.
+#[server]
+pub async fn save_target_group(
+    community_id: OrgId,
+    name: String,
+    audience: String,
+    #[server(default)] buildings: String,
+    #[server(default)] units: String,
+) -> Result<super::model::TargetGroup, AppError> {
+    crate::web::serve(async |ctx, meta, auth| {
+        let g = super::model::NewTargetGroup {
+            community_id,
+            name,
+            audience: super::model::Audience::parse(&audience)
+                .ok_or_else(|| AppError::validation("audience", "cm.err.audience"))?,
+            buildings: building_ids(&buildings)?,
+            units,
+        };
+        super::groups::save(&ctx, &meta, &auth, g).await
+    })
+    .await
+}
+
+/// Forgets a saved target group.
+#[server]
+pub async fn delete_target_group(id: i64) -> Result<(), AppError> {
+    crate::web::serve(async |ctx, meta, auth| super::groups::delete(&ctx, &meta, &auth, id).await).await
+}
+
 /// The communities whose owners' committee the caller sits on (the committee's notice form).
 #[server]
 pub async fn committee_notice_communities() -> Result<Vec<OrgChoice>, AppError> {

@@ -703,10 +703,10 @@ async fn position<C: ConnectionTrait>(c: &C, s: &signups::Model) -> Result<Optio
     Ok(Some(ahead as i64 + 1))
 }
 
-/// The events that reached the caller's homes: upcoming ones first (soonest first), then past
+/// The events that reached the caller's current home (当前房屋): upcoming ones first (soonest first), then past
 /// and cancelled ones (newest first); at most 100.
 pub async fn mine(ctx: &AppCtx, auth: &Authed) -> Result<Vec<MyEventRow>, AppError> {
-    let places = estate::my_places(&ctx.db, auth.user_id).await?;
+    let places = estate::current_places(&ctx.db, auth.user_id).await?;
     if places.is_empty() {
         return Ok(vec![]);
     }

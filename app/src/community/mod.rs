@@ -11,15 +11,18 @@
 //!   headcount or join the line, are reminded the day before and checked in at the door
 //!   (`/community/events`, `/admin/events`).
 //!
-//! Whom both reach is `target`. Owns `cm_notices`, `cm_notice_receipts`, `cm_surveys`,
+//! Whom they reach is `target`; a target staff send to often is kept under a name (`groups`). Owns `cm_notices`, `cm_notice_receipts`, `cm_surveys`,
 //! `cm_survey_targets`, `cm_survey_responses`, `cm_survey_answers`, `cm_events`,
-//! `cm_event_targets`, `cm_event_signups`. Job kinds: `community.notice_publish`,
+//! `cm_event_targets`, `cm_event_signups`, `cm_target_groups`. Job kinds: `community.notice_publish`,
 //! `community.notice_remind`, `community.survey_open`, `community.event_publish`,
 //! `community.event_remind`. REST: `/notices…`, `/me/notices…`, `/surveys…`, `/me/surveys…`,
-//! `/events…`, `/me/events…`.
+//! `/events…`, `/me/events…`, `/target-groups…`.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod events;
+/// (ssr) Saved target groups (常用发送对象).
+#[cfg(feature = "ssr")]
+pub mod groups;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 pub mod model;

@@ -91,6 +91,42 @@ impl NoticeState {
     }
 }
 
+/// A saved target (常用发送对象): some of a community's buildings and units and an audience,
+/// under a name staff pick on the next notice, survey or event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TargetGroup {
+    pub id: i64,
+    pub community_id: OrgId,
+    pub name: String,
+    pub audience: Audience,
+    /// Building ids, ascending.
+    pub buildings: Vec<i64>,
+    /// The buildings' codes, natural order.
+    pub building_codes: Vec<String>,
+    /// Unit numbers, natural order.
+    pub units: Vec<String>,
+    /// Last saved, local time.
+    pub updated_at: String,
+}
+
+/// A target to keep under a name; a group of that name in the community is replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewTargetGroup {
+    pub community_id: OrgId,
+    /// 1 to 40 characters; runs of spaces become one.
+    pub name: String,
+    pub audience: Audience,
+    /// Buildings of the community.
+    #[serde(default)]
+    pub buildings: Vec<i64>,
+    /// Unit numbers (`1-1-0101`), separated by commas, spaces or new lines. With neither
+    /// buildings nor units, the whole community.
+    #[serde(default)]
+    pub units: String,
+}
+
 /// A notice as staff write it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

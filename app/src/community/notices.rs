@@ -605,15 +605,19 @@ pub async fn export(ctx: &AppCtx, meta: &RequestMeta, auth: &Authed, id: i64) ->
     .map_err(|_| AppError::Internal)
 }
 
-/// The published notices that reached the caller (`only` that one), each with the receipts of
-/// the caller's units it reached them through: a unit it was sent to where the caller's
-/// relation is in its audience.
+/// The published notices that reached the caller (`only` that one, through any of their homes;
+/// without it, the list of their current home, 当前房屋), each with the receipts of the caller's
+/// units it reached them through: a unit it was sent to where the caller's relation is in its
+/// audience.
 async fn my_receipts<C: ConnectionTrait>(
     c: &C,
     user: UserId,
     only: Option<i64>,
 ) -> Result<(Vec<notices::Model>, HashMap<i64, Vec<receipts::Model>>), AppError> {
-    let places = estate::my_places(c, user).await?;
+    let places = match only {
+        Some(_) => estate::my_places(c, user).await?,
+        None => estate::current_places(c, user).await?,
+    };
     if places.is_empty() {
         return Ok((vec![], HashMap::new()));
     }
@@ -652,8 +656,8 @@ async fn my_receipts<C: ConnectionTrait>(
     Ok((ns, by_notice))
 }
 
-/// The notices that reached the caller's homes and are not archived, in [`resident_rank`]
-/// order, of `category` only when given.
+/// The notices that reached the caller's current home (当前房屋) and are not archived, in
+/// [`resident_rank`] order, of `category` only when given.
 pub async fn mine(ctx: &AppCtx, auth: &Authed, category: Option<NoticeCategory>) -> Result<MyNotices, AppError> {
     let (ns, by_notice) = my_receipts(&ctx.db, auth.user_id, None).await?;
     let now = Utc::now();

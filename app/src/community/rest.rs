@@ -2,14 +2,14 @@
 //! `notices.publish` see their org subtree's notices and surveys, a resident only those that
 //! reached them.
 use super::model::*;
-use super::{events, notices, surveys};
+use super::{events, groups, notices, surveys};
 use crate::db::AppCtx;
 use crate::web::{query, ApiCtx, ApiError, ApiJson, ErrorBody};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 
@@ -419,6 +419,56 @@ pub async fn my_event_cancel(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<My
         .map_err(|e| api.err(e))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommunityQuery {
+    pub community_id: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/target-groups", tag = "community", params(CommunityQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<TargetGroup>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// The saved target groups (常用发送对象) of a community in the caller's scope, by name.
+pub async fn groups_list(
+    api: ApiCtx,
+    q: Result<Query<CommunityQuery>, QueryRejection>,
+) -> Result<Json<Vec<TargetGroup>>, ApiError> {
+    let auth = api.authed()?;
+    let q = query(&api, q)?;
+    groups::list(&api.ctx, &api.meta, auth, crate::shared::ids::OrgId(q.community_id))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/target-groups", tag = "community", request_body = NewTargetGroup, security(("bearer" = [])),
+    responses((status = 201, body = TargetGroup), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Keeps some of a community's buildings and units and an audience under a name; a group of that
+/// name in the community is replaced. Send to it by copying its `audience`, `buildings` and
+/// `units` into a notice, survey or event.
+pub async fn groups_save(
+    api: ApiCtx,
+    ApiJson(g): ApiJson<NewTargetGroup>,
+) -> Result<(StatusCode, Json<TargetGroup>), ApiError> {
+    let auth = api.authed()?;
+    let row = groups::save(&api.ctx, &api.meta, auth, g)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/target-groups/{id}", tag = "community", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Forgets a saved target group; what was sent to it keeps its households.
+pub async fn groups_delete(api: ApiCtx, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    let auth = api.authed()?;
+    groups::delete(&api.ctx, &api.meta, auth, id)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router() -> Router<AppCtx> {
     Router::new()
         .route("/notices", get(notices_list).post(notices_create))
@@ -447,4 +497,6 @@ pub fn router() -> Router<AppCtx> {
         .route("/me/events", get(my_events))
         .route("/me/events/{id}", get(my_event))
         .route("/me/events/{id}/signup", put(my_event_sign_up).delete(my_event_cancel))
+        .route("/target-groups", get(groups_list).post(groups_save))
+        .route("/target-groups/{id}", delete(groups_delete))
 }

@@ -592,10 +592,10 @@ fn taker(s: &surveys::Model, unit: i64, user: UserId) -> String {
     }
 }
 
-/// The open or closed surveys that reached the caller, open ones first (closing soonest
+/// The open or closed surveys that reached the caller's current home (当前房屋), open ones first (closing soonest
 /// first), then closed ones newest first; at most 100.
 pub async fn mine(ctx: &AppCtx, auth: &Authed) -> Result<Vec<MySurveyRow>, AppError> {
-    let places = estate::my_places(&ctx.db, auth.user_id).await?;
+    let places = estate::current_places(&ctx.db, auth.user_id).await?;
     if places.is_empty() {
         return Ok(vec![]);
     }

@@ -29,7 +29,7 @@ pub fn CommunityPage() -> impl IntoView {
         <Title text=move || i18n.t("nav.community") />
         <ResidentShell>
             <header class="page-head"><h1>{move || i18n.t("nav.community")}</h1></header>
-            <RequireLogin f=move |_me: Me| view! { <CommunityHome /> } />
+            <RequireLogin f=move |_me: Me| view! { <crate::estate::ui::HomeSwitcher /> <CommunityHome /> } />
         </ResidentShell>
     }
 }

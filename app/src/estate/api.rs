@@ -1,7 +1,7 @@
 //! Server functions of the property records: authorize, call one service fn, map the error.
 use super::model::{
-    BindRequestRow, CommunityChoice, FamilyInvite, Home, Occupant, PersonRow, Relation, SpaceKind, SpaceRow, UnitCard,
-    UnitRow, VehicleRow,
+    BindRequestRow, CommunityChoice, CurrentHome, FamilyInvite, Home, Occupant, PersonRow, Relation, SpaceKind,
+    SpaceRow, UnitCard, UnitRow, VehicleRow,
 };
 use crate::shared::error::AppError;
 use crate::shared::ids::{BindRequestId, OccupancyId, OrgId, PersonId, UnitId, VehicleId};
@@ -80,6 +80,18 @@ pub async fn add_occupant(
         super::records::add_occupant(&ctx, &meta, &auth, unit, who).await
     })
     .await
+}
+
+/// The caller's homes and the one they are looking at (当前房屋).
+#[server]
+pub async fn my_current_home() -> Result<CurrentHome, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::records::current_home(&ctx, &auth).await).await
+}
+
+/// Looks at home `unit` from now on (one of the caller's).
+#[server]
+pub async fn choose_home(unit: UnitId) -> Result<CurrentHome, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| super::records::choose_home(&ctx, &auth, unit).await).await
 }
 
 #[server]

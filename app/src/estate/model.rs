@@ -420,6 +420,33 @@ pub struct CommunityChoice {
     pub name: String,
 }
 
+/// One of a resident's homes, as the 当前房屋 switcher names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HomeChoice {
+    pub unit: UnitId,
+    pub community: String,
+    pub number: String,
+}
+
+/// A resident's homes and the one they are looking at (当前房屋): 社区 lists that home's notices,
+/// surveys and events, 缴费 shows it first, a new repair is for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CurrentHome {
+    /// `None` without a home.
+    pub current: Option<UnitId>,
+    /// By community, then unit number.
+    pub homes: Vec<HomeChoice>,
+}
+
+/// The home to look at from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ChosenHome {
+    pub unit_id: UnitId,
+}
+
 /// One of the caller's homes: the unit and who lives there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

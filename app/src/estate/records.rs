@@ -471,6 +471,35 @@ pub async fn move_out(
     Ok(occupant(&o, &p))
 }
 
+/// The caller's homes and the one they are looking at (当前房屋).
+pub async fn current_home(ctx: &AppCtx, auth: &Authed) -> Result<CurrentHome, AppError> {
+    let homes = super::service::my_unit_ids(&ctx.db, auth.user_id).await?;
+    let current = super::service::current_among(&ctx.db, auth.user_id, &homes).await?;
+    let ids: Vec<i64> = homes.iter().map(|u| u.0).collect();
+    let mut briefs = super::service::unit_briefs(&ctx.db, &ids).await?;
+    briefs.sort_by(|a, b| {
+        (a.community.as_str(), super::service::natural_key(&a.number))
+            .cmp(&(b.community.as_str(), super::service::natural_key(&b.number)))
+    });
+    Ok(CurrentHome {
+        current,
+        homes: briefs
+            .into_iter()
+            .map(|b| HomeChoice {
+                unit: UnitId(b.id),
+                community: b.community,
+                number: b.number,
+            })
+            .collect(),
+    })
+}
+
+/// Makes `unit` the caller's current home. Errors: `NotFound` unless the caller holds it now.
+pub async fn choose_home(ctx: &AppCtx, auth: &Authed, unit: UnitId) -> Result<CurrentHome, AppError> {
+    super::service::set_current_home(&ctx.db, auth.user_id, unit).await?;
+    current_home(ctx, auth).await
+}
+
 /// The caller's homes: every unit where a person with the caller's phone is on record now,
 /// with the household there. Residents see nothing else; no staff permission is involved.
 pub async fn my_homes(ctx: &AppCtx, auth: &Authed) -> Result<Vec<Home>, AppError> {

@@ -80,6 +80,33 @@ pub async fn create_building(
     Ok((StatusCode::CREATED, Json(b)))
 }
 
+#[utoipa::path(get, path = "/api/v1/me/current-home", tag = "estate", security(("bearer" = [])),
+    responses((status = 200, body = super::model::CurrentHome), (status = 401, body = ErrorBody)))]
+/// The caller's homes and the one they are looking at (当前房屋): `/me/notices`, `/me/surveys` and
+/// `/me/events` list that home's; with one home, it is that one.
+pub async fn my_current_home(api: ApiCtx) -> Result<Json<super::model::CurrentHome>, ApiError> {
+    let auth = api.authed()?;
+    records::current_home(&api.ctx, auth)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(put, path = "/api/v1/me/current-home", tag = "estate", request_body = super::model::ChosenHome,
+    security(("bearer" = [])),
+    responses((status = 200, body = super::model::CurrentHome), (status = 404, body = ErrorBody)))]
+/// Looks at another of the caller's homes from now on, on every device.
+pub async fn choose_home(
+    api: ApiCtx,
+    ApiJson(c): ApiJson<super::model::ChosenHome>,
+) -> Result<Json<super::model::CurrentHome>, ApiError> {
+    let auth = api.authed()?;
+    records::choose_home(&api.ctx, auth, c.unit_id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
 #[utoipa::path(get, path = "/api/v1/me/homes", tag = "estate", security(("bearer" = [])),
     responses((status = 200, body = [super::model::Home]), (status = 401, body = ErrorBody)))]
 pub async fn my_homes(api: ApiCtx) -> Result<Json<Vec<super::model::Home>>, ApiError> {
@@ -719,6 +746,7 @@ pub fn router() -> Router<AppCtx> {
         .route("/buildings/{id}", patch(rename_building))
         .route("/parking-spaces/{id}", patch(update_space))
         .route("/me/homes", get(my_homes))
+        .route("/me/current-home", get(my_current_home).put(choose_home))
         .route("/persons", get(persons))
         .route("/persons/{id}", get(person).patch(rename_person))
         .route("/persons/{id}/id-number", put(set_id_number))

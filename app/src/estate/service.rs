@@ -353,6 +353,88 @@ pub async fn my_places<C: ConnectionTrait>(c: &C, user: crate::shared::ids::User
         .collect())
 }
 
+/// The home a resident with several is looking at (当前房屋) among `homes` (theirs): the one
+/// they picked while they still hold it, else the first. `None` without a home.
+pub(crate) async fn current_among<C: ConnectionTrait>(
+    c: &C,
+    user: crate::shared::ids::UserId,
+    homes: &[UnitId],
+) -> Result<Option<UnitId>, AppError> {
+    if homes.len() <= 1 {
+        return Ok(homes.first().copied());
+    }
+    let picked = crate::db::entities::current_homes::Entity::find_by_id(user.0)
+        .one(c)
+        .await?
+        .map(|r| UnitId(r.unit_id));
+    Ok(picked.filter(|p| homes.contains(p)).or_else(|| homes.first().copied()))
+}
+
+/// The caller's current home (see [`current_among`]).
+pub async fn current_home<C: ConnectionTrait>(
+    c: &C,
+    user: crate::shared::ids::UserId,
+) -> Result<Option<UnitId>, AppError> {
+    let homes = my_unit_ids(c, user).await?;
+    current_among(c, user, &homes).await
+}
+
+/// The caller's homes (as [`my_unit_ids`]) with their current one first: the order 缴费 and the
+/// repair form offer them in.
+pub async fn my_unit_ids_current_first<C: ConnectionTrait>(
+    c: &C,
+    user: crate::shared::ids::UserId,
+) -> Result<Vec<UnitId>, AppError> {
+    let mut homes = my_unit_ids(c, user).await?;
+    if let Some(here) = current_among(c, user, &homes).await? {
+        homes.sort_by_key(|u| *u != here);
+    }
+    Ok(homes)
+}
+
+/// The caller's places in their current home only: what 社区 lists. Opening one record by id
+/// still goes by all of [`my_places`], so a link to another of the caller's homes works.
+pub async fn current_places<C: ConnectionTrait>(
+    c: &C,
+    user: crate::shared::ids::UserId,
+) -> Result<Vec<MyPlace>, AppError> {
+    let places = my_places(c, user).await?;
+    let mut homes: Vec<UnitId> = places.iter().map(|p| p.unit).collect();
+    homes.sort_unstable_by_key(|u| u.0);
+    homes.dedup();
+    let Some(here) = current_among(c, user, &homes).await? else {
+        return Ok(vec![]);
+    };
+    Ok(places.into_iter().filter(|p| p.unit == here).collect())
+}
+
+/// Makes `unit` the caller's current home. Errors: `NotFound` unless the caller holds it now.
+pub async fn set_current_home<C: ConnectionTrait>(
+    c: &C,
+    user: crate::shared::ids::UserId,
+    unit: UnitId,
+) -> Result<(), AppError> {
+    use crate::db::entities::current_homes;
+    use sea_orm::sea_query::OnConflict;
+    use sea_orm::ActiveValue::Set;
+    if !my_unit_ids(c, user).await?.contains(&unit) {
+        return Err(AppError::NotFound);
+    }
+    current_homes::Entity::insert(current_homes::ActiveModel {
+        user_id: Set(user.0),
+        unit_id: Set(unit.0),
+        updated_at: Set(chrono::Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::column(current_homes::Column::UserId)
+            .update_columns([current_homes::Column::UnitId, current_homes::Column::UpdatedAt])
+            .to_owned(),
+    )
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
 /// The phone on record of each of persons `ids` that has one.
 pub async fn phones_of_persons<C: ConnectionTrait>(
     c: &C,

@@ -18,6 +18,7 @@ mod import;
 mod orgs;
 mod parking;
 mod people;
+mod switcher;
 mod unit;
 pub use binds::BindRequestsPage;
 pub use contact::{ContactCard, MyOfficeContacts};
@@ -28,6 +29,7 @@ pub use import::ImportPage;
 pub use orgs::OrgsPage;
 pub use parking::SpacesPage;
 pub use people::{PeoplePage, PersonPage};
+pub use switcher::HomeSwitcher;
 pub use unit::UnitPage;
 
 pub(crate) fn area_text(u: &UnitRow) -> String {

@@ -54,6 +54,7 @@ fn Glance(me: Me) -> impl IntoView {
     let staff = me.is_staff();
     let glance = Resource::new(|| (), |_| home_today());
     view! {
+        <crate::estate::ui::HomeSwitcher />
         <Transition fallback=Loading>
             {move || Suspend::new(async move { match glance.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),

@@ -45,15 +45,16 @@ pub(super) fn check_new(n: &NewTicket) -> Result<(String, String, String), AppEr
     Ok((description, spot, preferred))
 }
 
-/// What the resident's form offers: their homes.
+/// What the resident's form offers: their homes, the current one (当前房屋) first and so chosen.
 pub async fn submit_form(ctx: &AppCtx, auth: &Authed) -> Result<SubmitForm, AppError> {
-    let ids: Vec<i64> = crate::estate::service::my_unit_ids(&ctx.db, auth.user_id)
+    let ids: Vec<i64> = crate::estate::service::my_unit_ids_current_first(&ctx.db, auth.user_id)
         .await?
         .into_iter()
         .map(|u| u.0)
         .collect();
-    let units = crate::estate::service::unit_briefs(&ctx.db, &ids)
-        .await?
+    let mut briefs = crate::estate::service::unit_briefs(&ctx.db, &ids).await?;
+    briefs.sort_by_key(|b| ids.iter().position(|u| *u == b.id));
+    let units = briefs
         .into_iter()
         .map(|u| (u.id, format!("{} {}", u.community, u.number)))
         .collect();

@@ -1406,3 +1406,211 @@ async fn the_owners_committee_signs_its_own_notices_and_follows_their_receipts()
     assert_eq!(r.json()["notice"]["state"], "withdrawn");
     assert!(seen(&w, "13900000005").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_saved_target_group_names_a_communitys_households_for_its_staff_only() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let (b1, b2) = (e.buildings[0].0, e.buildings[1].0);
+    let unit_1_2 = e.buildings[0].1[2].1.clone();
+    let save = |body: serde_json::Value| {
+        let (w, pm) = (&w, e.pm.as_str());
+        async move {
+            let mut b = json!({"community_id": w.community_a.0, "audience": "everyone"});
+            for (k, v) in body.as_object().unwrap() {
+                b[k] = v.clone();
+            }
+            w.json("POST", "/api/v1/target-groups", Some(pm), &b).await
+        }
+    };
+    let r = save(json!({"name": "  1栋、2栋   租户 ", "audience": "tenants", "buildings": [b2, b1]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let tenants = r.json();
+    assert_eq!(tenants["name"], "1栋、2栋 租户");
+    assert_eq!(tenants["audience"], "tenants");
+    assert_eq!(tenants["buildings"], json!([b1, b2]));
+    assert_eq!(tenants["building_codes"], json!(["1", "2"]));
+    let r = save(json!({"name": "三号房", "units": unit_1_2})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["units"], json!([unit_1_2]));
+
+    // The same name again replaces the group: still two, the first now owners of building 1.
+    let r = save(json!({"name": "1栋、2栋 租户", "audience": "owners", "buildings": [b1]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["id"], tenants["id"]);
+    let list = |bearer: String| {
+        let w = &w;
+        async move {
+            w.get(
+                &format!("/api/v1/target-groups?community_id={}", w.community_a.0),
+                Some(&bearer),
+            )
+            .await
+        }
+    };
+    let r = list(e.pm.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let names: Vec<String> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["1栋、2栋 租户", "三号房"]);
+    assert_eq!(r.json()[0]["audience"], "owners");
+    assert_eq!(r.json()[0]["buildings"], json!([b1]));
+
+    // What the group names is what a notice sent to it reaches: building 1's owners and family.
+    let g = &r.json()[0];
+    let id = notice(
+        &w,
+        &e.pm,
+        json!({"title": "按常用对象", "audience": g["audience"], "buildings": g["buildings"]}),
+    )
+    .await;
+    drain(&w).await;
+    for (phone, reached) in [
+        ("13900000001", true),
+        ("13900000012", true),
+        ("13900000011", false),
+        ("13900000004", false),
+    ] {
+        assert_eq!(seen(&w, phone).await.contains(&id), reached, "{phone}");
+    }
+
+    // Bad input is named, and nothing is stored.
+    for (body, field) in [
+        (json!({"name": "   "}), "name"),
+        (json!({"name": "名".repeat(41)}), "name"),
+        (json!({"name": "坏楼", "buildings": [b1 + 999]}), "buildings"),
+        (json!({"name": "坏房", "units": "9-9-9999"}), "units"),
+    ] {
+        let r = save(body.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{body}: {}", r.body);
+    }
+    assert_eq!(list(e.pm.clone()).await.json().as_array().unwrap().len(), 2);
+
+    // Staff of another office see no groups of community A and cannot save or delete one there;
+    // residents keep none.
+    let pm_b = w.token("pm.b").await;
+    assert_eq!(list(pm_b.clone()).await.status, StatusCode::NOT_FOUND);
+    let r = w
+        .json(
+            "POST",
+            "/api/v1/target-groups",
+            Some(&pm_b),
+            &json!({"community_id": w.community_a.0, "name": "越权", "audience": "everyone"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let gid = tenants["id"].as_i64().unwrap();
+    assert_eq!(
+        w.delete(&format!("/api/v1/target-groups/{gid}"), &pm_b).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let resident = w.token("13900000001").await;
+    assert_eq!(list(resident.clone()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.delete(&format!("/api/v1/target-groups/{gid}"), &resident)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Deleting forgets the group; the notice sent to it keeps its households.
+    assert_eq!(
+        w.delete(&format!("/api/v1/target-groups/{gid}"), &e.pm).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        w.delete(&format!("/api/v1/target-groups/{gid}"), &e.pm).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(list(e.pm.clone()).await.json().as_array().unwrap().len(), 1);
+    assert!(seen(&w, "13900000001").await.contains(&id));
+}
+
+#[tokio::test]
+async fn a_resident_with_two_homes_sees_the_current_ones_notices_and_may_switch_only_to_their_own() {
+    let w = world().await;
+    let e = estate(&w).await;
+    let (b1, b2) = (e.buildings[0].0, e.buildings[1].0);
+    let first = e.buildings[0].1[0].0;
+    let second = e.buildings[1].1[3].0;
+    // 业主一 (owner in building 1) also buys building 2's empty fourth home.
+    let r = w
+        .json(
+            "POST",
+            &format!("/api/v1/units/{second}/occupants"),
+            Some(&e.pm),
+            &json!({"name": "业主一", "phone": "13900000001", "relation": "owner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let t = w.token("13900000001").await;
+    let r = w.get("/api/v1/me/current-home", Some(&t)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let homes: Vec<i64> = r.json()["homes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["unit"].as_i64().unwrap())
+        .collect();
+    assert_eq!(homes, [first, second]);
+    assert_eq!(r.json()["current"], first, "the first home until one is chosen");
+
+    let to_b1 = notice(&w, &e.pm, json!({"title": "1栋停水", "buildings": [b1]})).await;
+    let to_b2 = notice(&w, &e.pm, json!({"title": "2栋停电", "buildings": [b2]})).await;
+    drain(&w).await;
+    assert_eq!(seen(&w, "13900000001").await, [to_b1]);
+    // A link to the other home's notice still opens.
+    let r = w.get(&format!("/api/v1/me/notices/{to_b2}"), Some(&t)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Switching shows the other home's notices, puts its bills first, and is kept.
+    let r = w
+        .json("PUT", "/api/v1/me/current-home", Some(&t), &json!({"unit_id": second}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["current"], second);
+    assert_eq!(seen(&w, "13900000001").await, [to_b2]);
+    let r = w.get("/api/v1/me/bills", Some(&t)).await;
+    let order: Vec<i64> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["unit_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(order, [second, first]);
+    assert_eq!(
+        w.get("/api/v1/me/current-home", Some(&t)).await.json()["current"],
+        second
+    );
+
+    // Nobody switches to a home that is not theirs; nothing changes when they try.
+    let neighbours = e.buildings[0].1[1].0;
+    for unit in [neighbours, 999_999] {
+        let r = w
+            .json("PUT", "/api/v1/me/current-home", Some(&t), &json!({"unit_id": unit}))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{unit}: {}", r.body);
+    }
+    assert_eq!(
+        w.get("/api/v1/me/current-home", Some(&t)).await.json()["current"],
+        second
+    );
+    // A neighbour's choice is their own.
+    let t2 = w.token("13900000002").await;
+    let r = w.get("/api/v1/me/current-home", Some(&t2)).await;
+    assert_eq!(r.json()["current"], neighbours);
+    assert_eq!(r.json()["homes"].as_array().unwrap().len(), 1);
+    assert_eq!(seen(&w, "13900000002").await, [to_b1]);
+    // Bad input is named.
+    let r = w
+        .json("PUT", "/api/v1/me/current-home", Some(&t), &json!({"unit_id": "二号"}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+}

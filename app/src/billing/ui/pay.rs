@@ -198,7 +198,7 @@ pub fn MyBillsPage(#[prop(optional)] online: Option<OnlinePay>) -> impl IntoView
         <Title text=move || i18n.t("nav.pay") />
         <ResidentShell>
             <header class="page-head"><h1>{move || i18n.t("nav.pay")}</h1></header>
-            <RequireLogin f=move |_me: Me| view! { <MyBills online=online.clone() /> } />
+            <RequireLogin f=move |_me: Me| view! { <crate::estate::ui::HomeSwitcher /> <MyBills online=online.clone() /> } />
         </ResidentShell>
     }
 }

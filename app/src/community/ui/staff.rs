@@ -197,7 +197,9 @@ pub(super) fn NoticeForm(create: ServerAction<CreateNotice>, #[prop(optional)] c
 }
 
 /// Whom a notice or a survey is for, as form fields: `community_id`, `audience`, `buildings`
-/// (comma-separated ids, from tick boxes of the chosen community's buildings) and `units`.
+/// (comma-separated ids, from tick boxes of the chosen community's buildings) and `units`. For
+/// staff, a saved group (常用发送对象) fills them in one pick, and what they show can be kept under
+/// a name.
 #[component]
 pub(super) fn TargetFields(
     #[prop(into)] error: Signal<Option<AppError>>,
@@ -218,6 +220,8 @@ pub(super) fn TargetFields(
     );
     let community = RwSignal::new(String::new());
     let picked = RwSignal::new(Vec::<i64>::new());
+    let audience = RwSignal::new(Audience::Everyone);
+    let units = RwSignal::new(String::new());
     // The community picked, or the first one offered: derived, not written while rendering.
     let chosen = move || {
         let c = community.get();
@@ -240,6 +244,64 @@ pub(super) fn TargetFields(
         let m = field_error(error, f);
         move || m.get()
     };
+    // Saved groups (staff only): the one picked, and a name to keep the fields under.
+    let save = ServerAction::<SaveTargetGroup>::new();
+    let delete = ServerAction::<DeleteTargetGroup>::new();
+    let selected = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let groups = Resource::new(
+        move || (committee, chosen(), save.version().get(), delete.version().get()),
+        |(committee, c, _, _)| async move {
+            match c.parse::<i64>() {
+                Ok(id) if !committee => target_groups(OrgId(id)).await,
+                _ => Ok(vec![]),
+            }
+        },
+    );
+    // A refused save is named under the name field instead.
+    Effect::new(move |_| {
+        if let Some(Ok(g)) = save.value().get() {
+            selected.set(g.id.to_string());
+            name.set(String::new());
+            toast(i18n.t("cm.group_saved"));
+        }
+    });
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(())) => {
+            selected.set(String::new());
+            toast(i18n.t("cm.group_deleted"));
+        }
+        Some(Err(e)) => toast(e.localized(i18n.code())),
+        None => {}
+    });
+    let save_error = move || {
+        save.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.localized(i18n.code()))
+    };
+    let apply = move |id: String| {
+        selected.set(id.clone());
+        let Ok(id) = id.parse::<i64>() else { return };
+        if let Some(g) = groups
+            .get_untracked()
+            .and_then(|r| r.ok())
+            .and_then(|l| l.into_iter().find(|g| g.id == id))
+        {
+            audience.set(g.audience);
+            picked.set(g.buildings);
+            units.set(g.units.join(", "));
+        }
+    };
+    let keep = move || {
+        save.dispatch(SaveTargetGroup {
+            community_id: OrgId(untrack(chosen).parse().unwrap_or(0)),
+            name: name.get_untracked(),
+            audience: audience.get_untracked().code().into(),
+            buildings: picked.with_untracked(|p| p.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")),
+            units: units.get_untracked(),
+        });
+    };
     view! {
         <fieldset class="fieldset">
             <legend class="field__label">{move || i18n.t("cm.target_legend")}</legend>
@@ -249,7 +311,7 @@ pub(super) fn TargetFields(
                     Ok(list) => view! {
                         <label class="field"><span class="field__label">{move || i18n.t("cm.community")}</span>
                             <select class="input" name="community_id" required
-                                on:change=move |ev| { picked.set(vec![]); community.set(event_target_value(&ev)); }>
+                                on:change=move |ev| { picked.set(vec![]); selected.set(String::new()); community.set(event_target_value(&ev)); }>
                                 {list.into_iter().map(|o| { let v = o.id.0.to_string(); view! {
                                     <option value=v.clone() selected=move || chosen() == v>{o.name}</option>
                                 } }).collect_view()}
@@ -258,11 +320,42 @@ pub(super) fn TargetFields(
                     }.into_any(),
                 }})}
             </Transition>
+            {(!committee).then(|| view! {
+                <div class="field" data-testid="target-groups">
+                    <label class="field__label" for="target-group">{move || i18n.t("cm.group")}</label>
+                    <div class="target-groups__row">
+                        <Transition fallback=Loading>
+                            {move || Suspend::new(async move { match groups.await {
+                                Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                                Ok(list) => view! {
+                                    <select class="input" id="target-group" on:change=move |ev| apply(event_target_value(&ev))>
+                                        <option value="" selected=move || selected.get().is_empty()>{move || i18n.t("cm.group_none")}</option>
+                                        {list.into_iter().map(|g| { let v = g.id.to_string(); let shown = v.clone(); view! {
+                                            <option value=v selected=move || selected.get() == shown>{g.name}</option>
+                                        } }).collect_view()}
+                                    </select>
+                                }.into_any(),
+                            }})}
+                        </Transition>
+                        <button type="button" class="btn btn--ghost"
+                            hidden=move || selected.get().is_empty()
+                            disabled=move || delete.pending().get()
+                            on:click=move |_| {
+                                if let Ok(id) = selected.get_untracked().parse::<i64>() {
+                                    delete.dispatch(DeleteTargetGroup { id });
+                                }
+                            }>{move || i18n.t("cm.group_delete")}</button>
+                    </div>
+                    <p class="field__hint">{move || i18n.t("cm.group_hint")}</p>
+                </div>
+            })}
             <div class="field">
                 <span class="field__label">{move || i18n.t("cm.audience")}</span>
                 <div class="check-row">
-                    {Audience::ALL.iter().map(|a| { let k = a.key(); let first = *a == Audience::Everyone; view! {
-                        <label class="check"><input type="radio" name="audience" value=a.code() checked=first />{move || i18n.t(&k)}</label>
+                    {Audience::ALL.iter().map(|a| { let a = *a; let k = a.key(); view! {
+                        <label class="check"><input type="radio" name="audience" value=a.code()
+                            prop:checked=move || audience.get() == a
+                            on:change=move |_| audience.set(a) />{move || i18n.t(&k)}</label>
                     } }).collect_view()}
                 </div>
             </div>
@@ -290,9 +383,25 @@ pub(super) fn TargetFields(
                 <span class="field__error" role="alert">{msg("buildings")}</span>
             </div>
             <label class="field"><span class="field__label">{move || i18n.t("cm.units")}</span>
-                <input class="input" name="units" placeholder="1-1-0101, 1-1-0102" />
+                <input class="input" name="units" placeholder="1-1-0101, 1-1-0102"
+                    prop:value=move || units.get() on:input=move |ev| units.set(event_target_value(&ev)) />
                 <span class="field__error" role="alert">{msg("units")}</span>
             </label>
+            {(!committee).then(|| view! {
+                <div class="field">
+                    <label class="field__label" for="target-group-name">{move || i18n.t("cm.group_save_label")}</label>
+                    <div class="target-groups__row">
+                        // No `name`: the notice form does not send it.
+                        <input class="input" id="target-group-name" maxlength="40" placeholder=move || i18n.t("cm.group_name_hint")
+                            prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))
+                            on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); keep(); } />
+                        <button type="button" class="btn" disabled=move || save.pending().get() on:click=move |_| keep()>
+                            {move || i18n.t("cm.group_save")}
+                        </button>
+                    </div>
+                    <span class="field__error" role="alert">{save_error}</span>
+                </div>
+            })}
         </fieldset>
     }
 }

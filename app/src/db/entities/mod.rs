@@ -19,6 +19,8 @@ pub mod cm_survey_answers;
 pub mod cm_survey_responses;
 pub mod cm_survey_targets;
 pub mod cm_surveys;
+pub mod cm_target_groups;
+pub mod current_homes;
 pub mod deposits;
 pub mod equipment;
 pub mod family_invites;
