@@ -207,10 +207,17 @@ pub async fn close_period(office: OrgId, period: String) -> Result<(), AppError>
         .await
 }
 
-/// The signed-in resident's bills, one account per home.
+/// The signed-in resident's bills, one account per home (the current one first), with the
+/// homes to switch between.
 #[server]
-pub async fn my_bills() -> Result<Vec<UnitAccount>, AppError> {
-    crate::web::serve(async |ctx, _meta, auth| super::counter::my_accounts(&ctx, &auth).await).await
+pub async fn my_bills() -> Result<super::model::MyAccounts, AppError> {
+    crate::web::serve(async |ctx, _meta, auth| {
+        Ok(super::model::MyAccounts {
+            accounts: super::counter::my_accounts(&ctx, &auth).await?,
+            homes: crate::estate::service::home_choices(&ctx.db, auth.user_id).await?,
+        })
+    })
+    .await
 }
 
 #[server]

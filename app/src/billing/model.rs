@@ -694,6 +694,14 @@ pub struct HomeDue {
     pub overdue: bool,
 }
 
+/// The resident's 缴费 tab: an account per home, the current one (当前房屋) first, and the
+/// homes to switch between.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyAccounts {
+    pub homes: crate::estate::model::CurrentHome,
+    pub accounts: Vec<UnitAccount>,
+}
+
 /// Everything the counter (and the resident's 缴费 tab) shows for one unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -1010,6 +1010,8 @@ pub struct TabItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommunityTab {
+    /// The caller's homes and the current one, whose notices, surveys and events these are.
+    pub homes: crate::estate::model::CurrentHome,
     pub notices: Vec<MyNoticeRow>,
     pub unread: i64,
     pub surveys: Vec<TabItem>,

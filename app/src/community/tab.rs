@@ -15,6 +15,7 @@ pub async fn summary(ctx: &AppCtx, auth: &Authed) -> Result<CommunityTab, AppErr
     let surveys = super::surveys::mine(ctx, auth).await?;
     let events = super::events::mine(ctx, auth).await?;
     Ok(CommunityTab {
+        homes: crate::estate::service::home_choices(&ctx.db, auth.user_id).await?,
         unread: notices.unread,
         notices: notices
             .items

@@ -29,7 +29,7 @@ pub fn CommunityPage() -> impl IntoView {
         <Title text=move || i18n.t("nav.community") />
         <ResidentShell>
             <header class="page-head"><h1>{move || i18n.t("nav.community")}</h1></header>
-            <RequireLogin f=move |_me: Me| view! { <crate::estate::ui::HomeSwitcher /> <CommunityHome /> } />
+            <RequireLogin f=move |_me: Me| view! { <CommunityHome /> } />
         </ResidentShell>
     }
 }
@@ -39,12 +39,6 @@ fn CommunityHome() -> impl IntoView {
     let i18n = use_i18n();
     let tab = Resource::new(|| (), |_| community_tab());
     view! {
-        <nav class="grid-links" aria-label=move || i18n.t("nav.community")>
-            <a class="grid-link" href="/community/notices"><span aria-hidden="true">"⚑"</span>{move || i18n.t("cm.notices")}</a>
-            <a class="grid-link" href="/community/surveys"><span aria-hidden="true">"✎"</span>{move || i18n.t("cm.surveys")}</a>
-            <a class="grid-link" href="/community/events"><span aria-hidden="true">"✦"</span>{move || i18n.t("cm.events")}</a>
-            <a class="grid-link" href="/community/assembly"><span aria-hidden="true">"☷"</span>{move || i18n.t("gov.assembly")}</a>
-        </nav>
         <Transition fallback=Loading>
             {move || Suspend::new(async move { match tab.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
@@ -52,6 +46,13 @@ fn CommunityHome() -> impl IntoView {
                     let unread = t.unread;
                     let top = t.notices;
                     view! {
+                        {crate::estate::ui::home_switcher(t.homes)}
+                        <nav class="grid-links" aria-label=move || i18n.t("nav.community")>
+                            <a class="grid-link" href="/community/notices"><span aria-hidden="true">"⚑"</span>{move || i18n.t("cm.notices")}</a>
+                            <a class="grid-link" href="/community/surveys"><span aria-hidden="true">"✎"</span>{move || i18n.t("cm.surveys")}</a>
+                            <a class="grid-link" href="/community/events"><span aria-hidden="true">"✦"</span>{move || i18n.t("cm.events")}</a>
+                            <a class="grid-link" href="/community/assembly"><span aria-hidden="true">"☷"</span>{move || i18n.t("gov.assembly")}</a>
+                        </nav>
                         <section class="card" aria-labelledby="cm-latest">
                             <div class="cm-head">
                                 <h2 class="card__title" id="cm-latest">{move || i18n.t("cm.notices")}

@@ -82,13 +82,7 @@ pub async fn add_occupant(
     .await
 }
 
-/// The caller's homes and the one they are looking at (当前房屋).
-#[server]
-pub async fn my_current_home() -> Result<CurrentHome, AppError> {
-    crate::web::serve(async |ctx, _meta, auth| super::records::current_home(&ctx, &auth).await).await
-}
-
-/// Looks at home `unit` from now on (one of the caller's).
+/// Looks at home `unit` from now on (one of the caller's): the 当前房屋 picker's form.
 #[server]
 pub async fn choose_home(unit: UnitId) -> Result<CurrentHome, AppError> {
     crate::web::serve(async |ctx, _meta, auth| super::records::choose_home(&ctx, &auth, unit).await).await

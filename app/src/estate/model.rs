@@ -431,7 +431,7 @@ pub struct HomeChoice {
 
 /// A resident's homes and the one they are looking at (当前房屋): 社区 lists that home's notices,
 /// surveys and events, 缴费 shows it first, a new repair is for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CurrentHome {
     /// `None` without a home.

@@ -473,25 +473,7 @@ pub async fn move_out(
 
 /// The caller's homes and the one they are looking at (当前房屋).
 pub async fn current_home(ctx: &AppCtx, auth: &Authed) -> Result<CurrentHome, AppError> {
-    let homes = super::service::my_unit_ids(&ctx.db, auth.user_id).await?;
-    let current = super::service::current_among(&ctx.db, auth.user_id, &homes).await?;
-    let ids: Vec<i64> = homes.iter().map(|u| u.0).collect();
-    let mut briefs = super::service::unit_briefs(&ctx.db, &ids).await?;
-    briefs.sort_by(|a, b| {
-        (a.community.as_str(), super::service::natural_key(&a.number))
-            .cmp(&(b.community.as_str(), super::service::natural_key(&b.number)))
-    });
-    Ok(CurrentHome {
-        current,
-        homes: briefs
-            .into_iter()
-            .map(|b| HomeChoice {
-                unit: UnitId(b.id),
-                community: b.community,
-                number: b.number,
-            })
-            .collect(),
-    })
+    super::service::home_choices(&ctx.db, auth.user_id).await
 }
 
 /// Makes `unit` the caller's current home. Errors: `NotFound` unless the caller holds it now.

@@ -355,7 +355,7 @@ pub async fn my_places<C: ConnectionTrait>(c: &C, user: crate::shared::ids::User
 
 /// The home a resident with several is looking at (当前房屋) among `homes` (theirs): the one
 /// they picked while they still hold it, else the first. `None` without a home.
-pub(crate) async fn current_among<C: ConnectionTrait>(
+async fn current_among<C: ConnectionTrait>(
     c: &C,
     user: crate::shared::ids::UserId,
     homes: &[UnitId],
@@ -368,6 +368,32 @@ pub(crate) async fn current_among<C: ConnectionTrait>(
         .await?
         .map(|r| UnitId(r.unit_id));
     Ok(picked.filter(|p| homes.contains(p)).or_else(|| homes.first().copied()))
+}
+
+/// The caller's homes, by community and number, and the current one (当前房屋): what the
+/// switcher at the top of 首页, 社区 and 缴费 offers, carried in those pages' own data.
+pub async fn home_choices<C: ConnectionTrait>(
+    c: &C,
+    user: crate::shared::ids::UserId,
+) -> Result<super::model::CurrentHome, AppError> {
+    let homes = my_unit_ids(c, user).await?;
+    let current = current_among(c, user, &homes).await?;
+    let ids: Vec<i64> = homes.iter().map(|u| u.0).collect();
+    let mut briefs = unit_briefs(c, &ids).await?;
+    briefs.sort_by(|a, b| {
+        (a.community.as_str(), natural_key(&a.number)).cmp(&(b.community.as_str(), natural_key(&b.number)))
+    });
+    Ok(super::model::CurrentHome {
+        current,
+        homes: briefs
+            .into_iter()
+            .map(|b| super::model::HomeChoice {
+                unit: UnitId(b.id),
+                community: b.community,
+                number: b.number,
+            })
+            .collect(),
+    })
 }
 
 /// The caller's current home (see [`current_among`]).

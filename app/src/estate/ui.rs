@@ -29,7 +29,7 @@ pub use import::ImportPage;
 pub use orgs::OrgsPage;
 pub use parking::SpacesPage;
 pub use people::{PeoplePage, PersonPage};
-pub use switcher::HomeSwitcher;
+pub use switcher::home_switcher;
 pub use unit::UnitPage;
 
 pub(crate) fn area_text(u: &UnitRow) -> String {

@@ -54,7 +54,6 @@ fn Glance(me: Me) -> impl IntoView {
     let staff = me.is_staff();
     let glance = Resource::new(|| (), |_| home_today());
     view! {
-        <crate::estate::ui::HomeSwitcher />
         <Transition fallback=Loading>
             {move || Suspend::new(async move { match glance.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
@@ -68,10 +67,12 @@ fn Glance(me: Me) -> impl IntoView {
 fn Day(g: HomeGlance, staff: bool) -> impl IntoView {
     let i18n = use_i18n();
     let housed = !g.homes.is_empty();
-    let tab = g.community;
+    let mut tab = g.community;
+    let homes = std::mem::take(&mut tab.homes);
     let unread = tab.unread;
     let open = g.open_tickets;
     view! {
+        {crate::estate::ui::home_switcher(homes)}
         {housed.then(|| view! { <Dues homes=g.homes.clone() due=g.due /> })}
         {(!housed && !staff).then(|| view! {
             <section class="card home-bind" data-testid="home-bind">

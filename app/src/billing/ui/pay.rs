@@ -198,7 +198,7 @@ pub fn MyBillsPage(#[prop(optional)] online: Option<OnlinePay>) -> impl IntoView
         <Title text=move || i18n.t("nav.pay") />
         <ResidentShell>
             <header class="page-head"><h1>{move || i18n.t("nav.pay")}</h1></header>
-            <RequireLogin f=move |_me: Me| view! { <crate::estate::ui::HomeSwitcher /> <MyBills online=online.clone() /> } />
+            <RequireLogin f=move |_me: Me| view! { <MyBills online=online.clone() /> } />
         </ResidentShell>
     }
 }
@@ -236,11 +236,13 @@ fn MyBills(online: Option<OnlinePay>) -> impl IntoView {
                 let bar = if setup.await { bar } else { None };
                 match bills.await {
                 Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                Ok(list) if list.is_empty() => view! { <EmptyState title="home.no_bills" body="home.no_bills_body" icon="¥" /> }.into_any(),
-                Ok(list) => {
+                Ok(mine) if mine.accounts.is_empty() => view! { <EmptyState title="home.no_bills" body="home.no_bills_body" icon="¥" /> }.into_any(),
+                Ok(mine) => {
+                    let list = mine.accounts;
                     // Said once, first, when something is owed and cannot be paid here.
                     let off = bar.is_none() && list.iter().any(|a| !a.open.is_empty());
                     view! {
+                        {crate::estate::ui::home_switcher(mine.homes)}
                         {off.then(|| view! { <OnlineOff /> })}
                         {list.into_iter().map(|a| view! { <AccountCard a bar /> }).collect_view()}
                     }.into_any()

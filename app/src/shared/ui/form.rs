@@ -129,6 +129,11 @@ pub fn fresh_key() -> String {
 /// cookie, which the server keeps equal to it.
 #[component]
 pub fn CsrfField() -> impl IntoView {
+    view! { <input type="hidden" name=crate::shared::request::CSRF_FIELD value=csrf_token() /> }
+}
+
+/// The CSRF token [`CsrfField`] carries, for a form written as HTML.
+pub fn csrf_token() -> String {
     #[cfg(feature = "ssr")]
     let token = use_context::<http::request::Parts>()
         .and_then(|p| {
@@ -141,5 +146,5 @@ pub fn CsrfField() -> impl IntoView {
     let token = crate::shared::request::browser_csrf_token();
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     let token = String::new();
-    view! { <input type="hidden" name=crate::shared::request::CSRF_FIELD value=token /> }
+    token
 }
