@@ -162,6 +162,9 @@ test("the login page, 我的 and the org tree say how to reach the property offi
   await node.getByLabel("服务电话").fill("0571-5550-0199");
   await node.getByRole("button", { name: "保存" }).last().click();
   await expect(admin.getByText("已保存").first()).toBeVisible();
+  // The resident's page is behind the manager's now; a page in the background gets no animation
+  // frames, and hydration waited for one until the test timed out (a fresh-clone run).
+  await page.bringToFront();
   await page.reload();
   await hydrated(page);
   await expect(page.getByTestId("office-contact").getByRole("link", { name: /一键呼叫/ })).toHaveAttribute("href", "tel:057155500199");
