@@ -4,6 +4,8 @@ use crate::access::ui::{
     provide_session, use_session, AccountPage, AdminApiKeys, AdminHome, AdminRoles, AdminUsers, ForgotPage, LoginPage,
     PasswordPage, PhonePage, SignupPage, StaffLayout,
 };
+use crate::amenities::ui::staff::{DeskPage, VenuesAdminPage};
+use crate::amenities::ui::{BookingPage, ClubhousePage, VenuePage};
 use crate::audit::ui::AuditPage;
 use crate::billing::ui::{
     BillRunPage, CounterPage, DayEndPage, ItemsPage, MetersPage, MyBillsPage, NoticePage, ReceiptPage, ReportsPage,
@@ -182,6 +184,17 @@ crate::lazy_pages!(mod events {
     List => view! { <EventsPage /> },
     Event => view! { <EventPage /> },
 });
+// 社区 → 会所预订: the venues, one venue's day and one booking, one part.
+crate::lazy_pages!(mod clubhouse {
+    List => view! { <ClubhousePage /> },
+    Venue => view! { <VenuePage /> },
+    Booking => view! { <BookingPage /> },
+});
+// 会所前台 and the venues' settings.
+crate::lazy_pages!(mod admin_amenities {
+    Desk => view! { <DeskPage /> },
+    Venues => view! { <VenuesAdminPage /> },
+});
 // The owners' committee's notices: only its members open them.
 crate::lazy_pages!(mod committee_notices {
     Page => view! { <CommitteeNoticesPage /> },
@@ -227,6 +240,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/community/committee-notices", &[committee_notices::prefetch]),
     ("/community/surveys", &[surveys::prefetch]),
     ("/community/events", &[events::prefetch]),
+    ("/community/clubhouse", &[clubhouse::prefetch]),
     ("/community", &[tab_community::prefetch]),
     ("/", &[tab_home::prefetch]),
     ("/admin/users", &[staff_shell::prefetch, admin_access::prefetch]),
@@ -259,6 +273,7 @@ const PART_OF_PATH: &[(&str, &[fn()])] = &[
     ("/admin/notices", &[staff_shell::prefetch, admin_notices::prefetch]),
     ("/admin/surveys", &[staff_shell::prefetch, admin_surveys::prefetch]),
     ("/admin/events", &[staff_shell::prefetch, admin_events::prefetch]),
+    ("/admin/amenities", &[staff_shell::prefetch, admin_amenities::prefetch]),
     ("/admin/governance/", &[staff_shell::prefetch, governance::prefetch]),
     ("/admin/engineering/rounds", &[staff_shell::prefetch, rounds::prefetch]),
     (
@@ -373,6 +388,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/community/surveys/:id") view={Lazy::<surveys::Survey>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/events") view={Lazy::<events::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/events/:id") view={Lazy::<events::Event>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/clubhouse") view={Lazy::<clubhouse::List>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/clubhouse/:id") view={Lazy::<clubhouse::Venue>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/community/clubhouse/bookings/:id") view={Lazy::<clubhouse::Booking>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly") view={Lazy::<assembly::List>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id") view={Lazy::<assembly_meeting::Meeting>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/community/assembly/:id/manage") view={Lazy::<assembly_committee::Manage>::new()} ssr=SsrMode::InOrder />
@@ -416,6 +434,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("surveys/:id") view={Lazy::<admin_surveys::Results>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("events") view={Lazy::<admin_events::List>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("events/:id") view={Lazy::<admin_events::Detail>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("amenities") view={Lazy::<admin_amenities::Desk>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("amenities/venues") view={Lazy::<admin_amenities::Venues>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("governance/register") view={Lazy::<governance::Register>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment") view={Lazy::<equipment::List>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("engineering/equipment/:id") view={Lazy::<equipment::Detail>::new()} ssr=SsrMode::InOrder />

@@ -6,6 +6,7 @@ pub mod app;
 pub mod shared;
 
 pub mod access;
+pub mod amenities;
 pub mod audit;
 pub mod billing;
 pub mod community;

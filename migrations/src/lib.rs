@@ -33,6 +33,7 @@ mod m20261213_000001_community_events;
 mod m20261214_000001_committee_notices;
 mod m20261215_000001_target_groups;
 mod m20261215_000002_current_homes;
+mod m20261216_000001_amenities;
 mod util;
 
 pub struct Migrator;
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000001_committee_notices::Migration),
             Box::new(m20261215_000001_target_groups::Migration),
             Box::new(m20261215_000002_current_homes::Migration),
+            Box::new(m20261216_000001_amenities::Migration),
         ]
     }
 }

@@ -178,6 +178,7 @@ pub async fn load(ctx: &AppCtx) -> anyhow::Result<usize> {
     engineering::load(ctx, ghy.id).await?;
     governance::load(ctx, ghy.id).await?;
     community::load(ctx, ghy.id).await?;
+    amenities::load(ctx, ghy.id).await?;
     Ok(n + 1)
 }
 
@@ -1692,6 +1693,143 @@ mod community {
             surveys::answer(ctx, &resident, s.id, None, |_| answers)
                 .await
                 .map_err(e)?;
+        }
+        Ok(())
+    }
+}
+
+/// 桂花苑's clubhouse: four venues (a badminton court, a hall that needs approval, a free
+/// meeting room on weekdays, BBQ pits open past midnight) and the coming week's bookings, made
+/// through the booking rules as residents would (not by the residents the end-to-end tests sign
+/// in as).
+mod amenities {
+    use super::{e, who};
+    use app::amenities::model::{Booker, NewBooking, VenueInput, VenueKind};
+    use app::amenities::{bookings, venues};
+    use app::db::AppCtx;
+    use app::shared::ids::OrgId;
+    use chrono::Duration;
+
+    pub async fn load(ctx: &AppCtx, ghy: OrgId) -> anyhow::Result<()> {
+        let cs = who(ctx, "cs.ghy").await?;
+        let meta = app::access::model::RequestMeta::default();
+        let all = vec![Booker::Owners, Booker::Tenants, Booker::Family];
+        let base = VenueInput {
+            community_id: ghy,
+            name: String::new(),
+            kind: VenueKind::Court,
+            description: String::new(),
+            capacity: 4,
+            slot_minutes: 60,
+            hours_weekday: "07:00-22:00".into(),
+            hours_weekend: "07:00-22:00".into(),
+            who: all.clone(),
+            window_days: 7,
+            lead_minutes: 30,
+            max_per_day: 1,
+            max_per_week: 3,
+            max_slots: 2,
+            cancel_minutes: 120,
+            price: String::new(),
+            guest_price: String::new(),
+            approval: false,
+            noshow_limit: 2,
+            noshow_days: 30,
+            suspend_days: 7,
+            active: true,
+        };
+        let list = [
+            VenueInput {
+                name: "羽毛球场".into(),
+                description: "会所一楼，标准单片场地，提供球网；球拍可在前台借用。".into(),
+                price: "20".into(),
+                guest_price: "40".into(),
+                ..base.clone()
+            },
+            VenueInput {
+                name: "多功能厅".into(),
+                kind: VenueKind::Hall,
+                description: "可容纳 60 人，有投影和音响，适合生日会、讲座和业主活动。预订需物业审核。".into(),
+                capacity: 60,
+                slot_minutes: 120,
+                hours_weekday: "09:00-21:00".into(),
+                hours_weekend: "09:00-21:00".into(),
+                who: vec![Booker::Owners, Booker::Family],
+                window_days: 14,
+                lead_minutes: 24 * 60,
+                max_per_week: 1,
+                max_slots: 3,
+                cancel_minutes: 48 * 60,
+                price: "100".into(),
+                guest_price: "300".into(),
+                approval: true,
+                ..base.clone()
+            },
+            VenueInput {
+                name: "会议室".into(),
+                kind: VenueKind::Meeting,
+                description: "会所二楼，12 座，适合业主小组讨论。".into(),
+                capacity: 12,
+                hours_weekend: String::new(),
+                hours_weekday: "09:00-18:00".into(),
+                max_per_day: 2,
+                max_per_week: 5,
+                max_slots: 3,
+                cancel_minutes: 30,
+                noshow_limit: 0,
+                ..base.clone()
+            },
+            VenueInput {
+                name: "烧烤位".into(),
+                kind: VenueKind::Bbq,
+                description: "中心花园旁，自带炭炉；请自行清理，23:00 后请小声。".into(),
+                capacity: 10,
+                slot_minutes: 120,
+                hours_weekday: "17:00-01:00".into(),
+                hours_weekend: "11:00-01:00".into(),
+                window_days: 10,
+                max_per_week: 2,
+                max_slots: 2,
+                cancel_minutes: 6 * 60,
+                price: "50".into(),
+                guest_price: "80".into(),
+                ..base
+            },
+        ];
+        let mut ids = vec![];
+        for v in list {
+            ids.push(venues::save(ctx, &meta, &cs, None, v).await.map_err(e)?.id);
+        }
+        // The coming week: a court booked most evenings, the BBQ on Saturday night, a hall
+        // request waiting for approval. A slot already past when the demo loads is skipped.
+        let today = app::shared::time::today_cn();
+        let plan: [(u32, usize, i64, &str, u32); 9] = [
+            (27, 0, 0, "20:00", 1),
+            (28, 0, 1, "19:00", 2),
+            (29, 0, 2, "19:00", 1),
+            (31, 0, 3, "20:00", 1),
+            (32, 0, 4, "18:00", 2),
+            (33, 3, 5, "19:00", 2),
+            (34, 2, 1, "10:00", 2),
+            (35, 1, 6, "15:00", 2),
+            (27, 3, 2, "23:00", 1),
+        ];
+        for (n, venue, day, at, slots) in plan {
+            let resident = who(ctx, &format!("138{n:08}")).await?;
+            let start = format!("{}T{at}", today + Duration::days(day));
+            let b = NewBooking {
+                venue_id: ids[venue],
+                start,
+                slots,
+                unit_id: None,
+                guest_name: String::new(),
+                guest_phone: String::new(),
+            };
+            match bookings::book(ctx, &resident, b).await {
+                Ok(_) => {}
+                Err(err) if err.status() == 422 => {}
+                Err(err) => return Err(e(err)),
+            }
         }
         Ok(())
     }

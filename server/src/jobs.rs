@@ -14,6 +14,7 @@ pub fn registry(reconcile_minutes: u64) -> Registry {
     app::engineering::jobs::register(&mut r);
     app::governance::jobs::register(&mut r);
     app::community::jobs::register(&mut r);
+    app::amenities::jobs::register(&mut r);
     r
 }
 

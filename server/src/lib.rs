@@ -343,6 +343,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::engineering::rest::router())
         .merge(app::governance::rest::router())
         .merge(app::community::rest::router())
+        .merge(app::amenities::rest::router())
         .merge(app::home::rest::router())
         .route("/openapi.json", get(openapi::document))
         // An unknown API path is a JSON 404, not the site's page.

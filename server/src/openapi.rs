@@ -248,10 +248,26 @@ impl Modify for CommonErrors {
         app::community::rest::groups_list,
         app::community::rest::groups_save,
         app::community::rest::groups_delete,
+        app::amenities::rest::venues_list,
+        app::amenities::rest::venues_create,
+        app::amenities::rest::venues_update,
+        app::amenities::rest::venues_close,
+        app::amenities::rest::my_venues,
+        app::amenities::rest::my_venue_slots,
+        app::amenities::rest::my_bookings,
+        app::amenities::rest::my_bookings_create,
+        app::amenities::rest::my_booking,
+        app::amenities::rest::my_booking_cancel,
+        app::amenities::rest::bookings_day,
+        app::amenities::rest::bookings_create,
+        app::amenities::rest::bookings_get,
+        app::amenities::rest::bookings_decide,
+        app::amenities::rest::bookings_cancel,
+        app::amenities::rest::bookings_check_in,
         app::home::rest::my_home,
     ),
     modifiers(&Bearer, &CommonErrors),
-    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"), (name = "community"), (name = "home"))
+    tags((name = "auth"), (name = "access"), (name = "audit"), (name = "estate"), (name = "billing"), (name = "payments"), (name = "notify"), (name = "files"), (name = "tickets"), (name = "engineering"), (name = "governance"), (name = "community"), (name = "amenities"), (name = "home"))
 )]
 pub struct ApiDoc;
 

@@ -193,10 +193,11 @@ pub enum Permission {
     InspectionWork,
     ReportsRead,
     NoticesPublish,
+    AmenitiesManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::UsersRead,
         Permission::UsersWrite,
         Permission::RolesWrite,
@@ -215,6 +216,7 @@ impl Permission {
         Permission::InspectionWork,
         Permission::ReportsRead,
         Permission::NoticesPublish,
+        Permission::AmenitiesManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -237,6 +239,7 @@ impl Permission {
             Permission::InspectionWork => "inspection.work",
             Permission::ReportsRead => "reports.read",
             Permission::NoticesPublish => "notices.publish",
+            Permission::AmenitiesManage => "amenities.manage",
         }
     }
 
@@ -291,7 +294,14 @@ pub const BUILTIN_ROLES: [(&str, &str, &str, bool); 11] = [
 pub fn default_permissions(role: &str) -> Vec<Permission> {
     use Permission::*;
     match role {
-        "customer_service" => vec![OrgRead, PeopleRead, ServiceRead, ServiceDispatch, NoticesPublish],
+        "customer_service" => vec![
+            OrgRead,
+            PeopleRead,
+            ServiceRead,
+            ServiceDispatch,
+            NoticesPublish,
+            AmenitiesManage,
+        ],
         "technician" => vec![OrgRead, ServiceWork, InspectionWork],
         "cashier" => vec![OrgRead, PeopleRead, BillingRead, BillingCollect],
         "security" => vec![OrgRead, InspectionWork],
@@ -309,6 +319,7 @@ pub fn default_permissions(role: &str) -> Vec<Permission> {
             ServiceDispatch,
             ReportsRead,
             NoticesPublish,
+            AmenitiesManage,
             AuditRead,
         ],
         "regional_manager" => vec![

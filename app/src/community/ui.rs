@@ -51,6 +51,7 @@ fn CommunityHome() -> impl IntoView {
                             <a class="grid-link" href="/community/notices"><span aria-hidden="true">"⚑"</span>{move || i18n.t("cm.notices")}</a>
                             <a class="grid-link" href="/community/surveys"><span aria-hidden="true">"✎"</span>{move || i18n.t("cm.surveys")}</a>
                             <a class="grid-link" href="/community/events"><span aria-hidden="true">"✦"</span>{move || i18n.t("cm.events")}</a>
+                            <a class="grid-link" href="/community/clubhouse"><span aria-hidden="true">"◎"</span>{move || i18n.t("am.clubhouse")}</a>
                             <a class="grid-link" href="/community/assembly"><span aria-hidden="true">"☷"</span>{move || i18n.t("gov.assembly")}</a>
                         </nav>
                         <section class="card" aria-labelledby="cm-latest">

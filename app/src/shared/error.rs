@@ -42,6 +42,38 @@ impl AppError {
         }
     }
 
+    /// The same error naming the figures its message shows: `am.err.week_limit` with
+    /// `[("n", "2"), ("max", "2")]` is sent as the code `am.err.week_limit|n=2|max=2`, and the
+    /// message `本周已预订 {n} 次，上限 {max} 次` reads 本周已预订 2 次，上限 2 次. The
+    /// REST body's `code` stays the bare key. Values may not hold `|`.
+    pub fn with_args(self, args: &[(&str, String)]) -> Self {
+        let tail: String = args
+            .iter()
+            .map(|(k, v)| format!("|{k}={}", v.replace('|', "/")))
+            .collect();
+        match self {
+            AppError::Validation { field, code } => AppError::Validation {
+                field,
+                code: code + &tail,
+            },
+            AppError::Conflict { field, code } => AppError::Conflict {
+                field,
+                code: code + &tail,
+            },
+            other => other,
+        }
+    }
+
+    /// The figures [`AppError::with_args`] attached, in order.
+    pub fn args(&self) -> Vec<(&str, &str)> {
+        match self {
+            AppError::Validation { code, .. } | AppError::Conflict { code, .. } => {
+                code.split('|').skip(1).filter_map(|kv| kv.split_once('=')).collect()
+            }
+            _ => vec![],
+        }
+    }
+
     /// HTTP status for the REST API and for server-function responses.
     pub fn status(&self) -> u16 {
         match self {
@@ -62,7 +94,9 @@ impl AppError {
     /// The i18n key of the message to show.
     pub fn message_key(&self) -> String {
         match self {
-            AppError::Validation { code, .. } | AppError::Conflict { code, .. } => code.clone(),
+            AppError::Validation { code, .. } | AppError::Conflict { code, .. } => {
+                code.split('|').next().unwrap_or_default().to_string()
+            }
             AppError::Unauthenticated => "err.unauthenticated".into(),
             AppError::Forbidden => "err.forbidden".into(),
             AppError::NotFound => "err.not_found".into(),
@@ -88,7 +122,10 @@ impl AppError {
                 let mins = (retry_after_secs + 59) / 60;
                 msg.replace("{mins}", &mins.max(1).to_string())
             }
-            _ => msg,
+            _ => self
+                .args()
+                .into_iter()
+                .fold(msg, |m, (k, v)| m.replace(&format!("{{{k}}}"), v)),
         }
     }
 }
@@ -118,6 +155,11 @@ mod tests {
         assert_eq!(e.field(), Some("phone"));
         assert_eq!(e.message_key(), "err.phone_invalid");
         assert_eq!(AppError::Internal.status(), 500);
+        let e =
+            AppError::conflict("starts_at", "err.phone_invalid").with_args(&[("n", "2".into()), ("max", "3|4".into())]);
+        assert_eq!(e.message_key(), "err.phone_invalid");
+        assert_eq!(e.args(), vec![("n", "2"), ("max", "3/4")]);
+        assert_eq!(e.status(), 409);
         let json = serde_json::to_string(&AppError::RateLimited { retry_after_secs: 61 }).unwrap();
         assert_eq!(json, r#"{"kind":"rate_limited","retry_after_secs":61}"#);
     }

@@ -94,6 +94,11 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "community.zh-CN.json",
         include_str!("../../locales/community.zh-CN.json"),
     ),
+    (
+        "zh-CN",
+        "amenities.zh-CN.json",
+        include_str!("../../locales/amenities.zh-CN.json"),
+    ),
     ("en", "en.json", include_str!("../../locales/en.json")),
     (
         "en",
@@ -111,6 +116,11 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "en",
         "community.en.json",
         include_str!("../../locales/community.en.json"),
+    ),
+    (
+        "en",
+        "amenities.en.json",
+        include_str!("../../locales/amenities.en.json"),
     ),
 ];
 

@@ -4,6 +4,7 @@
 //! `LINLI_TEST_DATABASE_URL` is set (`./dev rust-tests` does both).
 mod common;
 
+mod amenities;
 mod billing;
 mod community;
 mod email;

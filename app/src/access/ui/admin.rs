@@ -180,6 +180,13 @@ fn staff_nav(me: &Me) -> Vec<NavItem> {
             icon: "✉",
         });
     }
+    if me.can(Permission::AmenitiesManage) {
+        v.push(NavItem {
+            label: "am.desk",
+            href: "/admin/amenities",
+            icon: "◎",
+        });
+    }
     v.push(NavItem {
         label: "notify.title",
         href: "/admin/inbox",

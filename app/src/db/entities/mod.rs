@@ -1,4 +1,8 @@
 //! sea-orm entities: storage shapes only. DTOs that cross the wire live in each area's model.
+pub mod am_booking_slots;
+pub mod am_bookings;
+pub mod am_closures;
+pub mod am_venues;
 pub mod api_keys;
 pub mod audit_log;
 pub mod bill_lines;
