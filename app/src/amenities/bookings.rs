@@ -215,12 +215,14 @@ async fn closures_between<C: ConnectionTrait>(
         .await?)
 }
 
-/// A day of a venue's slots, each free, taken, past or closed.
+/// A day of a venue's slots, each free, taken, past or closed. `lead`: a slot within the
+/// venue's lead time counts as past (for residents; the desk books until a slot ends).
 async fn slots_of_day<C: ConnectionTrait>(
     c: &C,
     v: &am_venues::Model,
     day: NaiveDate,
     caller_units: &[i64],
+    lead: bool,
 ) -> Result<(Vec<Slot>, Vec<String>, Vec<(NaiveDateTime, Option<i64>)>), AppError> {
     let len = v.slot_minutes.clamp(1, i32::from(u16::MAX)) as u16;
     let starts = slot_starts(&week_of(v), day, len);
@@ -256,7 +258,11 @@ async fn slots_of_day<C: ConnectionTrait>(
             .collect()
     };
     let closed = closures_between(c, v.id, from, to).await?;
-    let soonest = now_local() + Duration::minutes(i64::from(v.lead_minutes.max(0)));
+    let soonest = if lead {
+        now_local() + Duration::minutes(i64::from(v.lead_minutes.max(0)))
+    } else {
+        now_local() - Duration::minutes(i64::from(len))
+    };
     let mut out = vec![];
     let mut holders = vec![];
     for s in &starts {
@@ -300,7 +306,7 @@ pub async fn day(ctx: &AppCtx, auth: &Authed, venue: i64, date: Option<&str>) ->
         .map(|(u, _)| *u)
         .collect();
     let all_mine: Vec<i64> = homes.iter().map(|(u, _)| *u).collect();
-    let (slots, closures, _) = slots_of_day(&ctx.db, &v, day, &all_mine).await?;
+    let (slots, closures, _) = slots_of_day(&ctx.db, &v, day, &all_mine, true).await?;
     let numbers = estate::unit_numbers(&ctx.db, &allowed).await?;
     let days = (0..=i64::from(rules.window_days))
         .map(|k| (today + Duration::days(k)).format("%Y-%m-%d").to_string())
@@ -1021,7 +1027,7 @@ pub async fn grid(
     let mut held: Vec<i64> = vec![];
     let mut cells_of = vec![];
     for v in &vs {
-        let (slots, _, holders) = slots_of_day(&ctx.db, v, day, &[]).await?;
+        let (slots, _, holders) = slots_of_day(&ctx.db, v, day, &[], false).await?;
         held.extend(holders.iter().filter_map(|h| h.1));
         cells_of.push((slots, holders));
     }

@@ -222,18 +222,20 @@ pub(super) fn TargetFields(
     let picked = RwSignal::new(Vec::<i64>::new());
     let audience = RwSignal::new(Audience::Everyone);
     let units = RwSignal::new(String::new());
-    // The community picked, or the first one offered: derived, not written while rendering.
-    let chosen = move || {
-        let c = community.get();
-        if !c.is_empty() {
-            return c;
+    // The community picked; until staff pick one, the first offered, set from an effect (in the
+    // browser, after hydration). Deriving it from `communities` instead made the buildings' and
+    // groups' resources depend on when that resource's data reached the server's render, and a
+    // page whose boundaries resolved in another order panicked while hydrating.
+    Effect::new(move |_| {
+        if let Some(Ok(l)) = communities.get() {
+            if community.get_untracked().is_empty() {
+                if let Some(f) = l.first() {
+                    community.set(f.id.0.to_string());
+                }
+            }
         }
-        communities
-            .get()
-            .and_then(|r| r.ok())
-            .and_then(|l| l.first().map(|f| f.id.0.to_string()))
-            .unwrap_or_default()
-    };
+    });
+    let chosen = move || community.get();
     let buildings = Resource::new(chosen, |c| async move {
         match c.parse::<i64>() {
             Ok(id) => notice_buildings(OrgId(id)).await,
