@@ -226,21 +226,21 @@ pub async fn bookings_get(api: ApiCtx, Path(id): Path<i64>) -> Result<Json<Booki
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct Decision {
+pub struct BookingDecision {
     pub approve: bool,
     #[serde(default)]
     pub reason: String,
 }
 
 #[utoipa::path(put, path = "/api/v1/bookings/{id}/decision", tag = "amenities", params(("id" = i64, Path)),
-    request_body = Decision, security(("bearer" = [])),
+    request_body = BookingDecision, security(("bearer" = [])),
     responses((status = 200, body = Booking), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 /// Staff: approves a pending booking, or rejects it with a reason.
 pub async fn bookings_decide(
     api: ApiCtx,
     Path(id): Path<i64>,
-    ApiJson(d): ApiJson<Decision>,
+    ApiJson(d): ApiJson<BookingDecision>,
 ) -> Result<Json<Booking>, ApiError> {
     let auth = api.authed()?;
     bookings::decide(&api.ctx, &api.meta, auth, id, d.approve, &d.reason)
